@@ -1,0 +1,60 @@
+/*
+ * money.h — exact money: int64 micros of a currency, ISO 4217 minor units,
+ * and largest-remainder allocation so that no cent appears or disappears.
+ *
+ * Amounts are never floats. A currency's minor unit is 10^-exponent of its
+ * major unit (USD 2, JPY 0, KWD 3); micros are 10^-6 of the major unit.
+ */
+#ifndef ALLOT_MONEY_H
+#define ALLOT_MONEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define ALLOT_MICROS_PER_UNIT INT64_C(1000000)
+
+/* The ISO 4217 exponent of a 3-letter code (case-sensitive, upper case),
+ * or -1 when the code is not a known currency. */
+int allot_currency_exponent(const char *code);
+
+/* 1 when code is three upper-case ASCII letters naming a known currency. */
+int allot_currency_valid(const char *code);
+
+/* Parses a plain decimal ("-1234.5", "0.000001", "+7") into micros.
+ * Digits beyond the sixth decimal must be zero, otherwise ALLOT_ERR_DATA
+ * (allot never rounds an input amount silently); overflow is ALLOT_ERR_DATA.
+ * Thousands separators, symbols and decimal commas are the CSV value
+ * parser's job, not this function's. */
+allot_status allot_money_parse_micros(const char *text, int64_t *micros);
+
+/* Micros -> minor units of a currency with that exponent, rounding half away
+ * from zero (a micro amount may carry sub-cent precision, e.g. ad spend). */
+int64_t allot_money_micros_to_minor(int64_t micros, int exponent);
+
+/* Minor units -> micros (exact). */
+int64_t allot_money_minor_to_micros(int64_t minor, int exponent);
+
+/* Formats minor units as a plain decimal in major units with exactly
+ * `exponent` decimals ("1234.56", "-0.05", "1200" for JPY). Returns buf. */
+char *allot_money_format_minor(int64_t minor, int exponent, char *buf, size_t size);
+
+/* Formats micros as a plain decimal with up to 6 decimals, trailing zeros
+ * trimmed but at least `min_decimals` kept. Returns buf. */
+char *allot_money_format_micros(int64_t micros, int min_decimals, char *buf, size_t size);
+
+/* Splits total (any sign) into n shares proportional to weights (each >= 0,
+ * sum > 0) by the largest-remainder method: each share gets the floor of its
+ * exact quota, then the leftover units go one each to the largest remainders,
+ * ties to the lower index. The shares always sum exactly to total.
+ * Returns ALLOT_ERR_USAGE when n == 0, a weight is negative or not finite,
+ * or all weights are zero. */
+allot_status allot_money_allocate(int64_t total, const double *weights, size_t n,
+                                  int64_t *shares);
+
+/* Converts micros of one currency by rate (reporting units per unit),
+ * rounding half away from zero to the micro. */
+int64_t allot_money_convert(int64_t micros, double rate);
+
+#endif

@@ -1,0 +1,242 @@
+#include "store.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "hash.h"
+#include "schema.sql.h"
+
+#define MIGRATION_COUNT ((int)(sizeof allot_migrations / sizeof allot_migrations[0]))
+
+_Static_assert(MIGRATION_COUNT == ALLOT_SCHEMA_VERSION,
+               "every schema version needs exactly one migration");
+
+allot_status allot_store_fail(sqlite3 *db, int rc, const char *what, allot_error *err)
+{
+    int primary = rc & 0xff;
+    allot_status code = (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+                            ? ALLOT_ERR_LOCKED : ALLOT_ERR_DB;
+    const char *why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    if (code == ALLOT_ERR_LOCKED)
+        return allot_error_set(err, code, sqlite3_db_filename(db, "main"), 0, 0,
+                               "%s: database is locked by another tool (waited %d s); "
+                               "try again when it has finished",
+                               what, ALLOT_BUSY_TIMEOUT_MS / 1000);
+    return allot_error_set(err, code, db ? sqlite3_db_filename(db, "main") : NULL, 0, 0,
+                           "%s: %s", what, why);
+}
+
+allot_status allot_store_exec(sqlite3 *db, const char *sql, allot_error *err)
+{
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return allot_store_fail(db, rc, "database statement failed", err);
+    return ALLOT_OK;
+}
+
+allot_status allot_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt,
+                                 allot_error *err)
+{
+    int rc = sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
+    if (rc != SQLITE_OK)
+        return allot_store_fail(db, rc, "cannot prepare statement", err);
+    return ALLOT_OK;
+}
+
+allot_status allot_store_begin(sqlite3 *db, allot_error *err)
+{
+    return allot_store_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+allot_status allot_store_commit(sqlite3 *db, allot_error *err)
+{
+    return allot_store_exec(db, "COMMIT", err);
+}
+
+void allot_store_rollback(sqlite3 *db)
+{
+    if (db && !sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static allot_status read_user_version(sqlite3 *db, int *version, allot_error *err)
+{
+    sqlite3_stmt *stmt;
+    allot_status st = allot_store_prepare(db, "PRAGMA user_version", &stmt, err);
+    if (st)
+        return st;
+    int rc = sqlite3_step(stmt);
+    *version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW)
+        return allot_store_fail(db, rc, "cannot read schema version", err);
+    return ALLOT_OK;
+}
+
+/* Applies every migration newer than the database in one transaction. */
+static allot_status migrate(sqlite3 *db, allot_error *err)
+{
+    allot_status st = allot_store_begin(db, err);
+    if (st)
+        return st;
+    int version;
+    st = read_user_version(db, &version, err);
+    if (!st && version > ALLOT_SCHEMA_VERSION)
+        st = allot_error_set(err, ALLOT_ERR_DB, sqlite3_db_filename(db, "main"), 0, 0,
+                             "database schema version %d is newer than this allot "
+                             "understands (%d); upgrade allot", version,
+                             ALLOT_SCHEMA_VERSION);
+    for (int v = version; !st && v < ALLOT_SCHEMA_VERSION; v++) {
+        st = allot_store_exec(db, allot_migrations[v], err);
+        if (!st) {
+            char pragma[64];
+            snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+            st = allot_store_exec(db, pragma, err);
+        }
+    }
+    if (st) {
+        allot_store_rollback(db);
+        return st;
+    }
+    return allot_store_commit(db, err);
+}
+
+static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
+                                    allot_error *err)
+{
+    sqlite3 *db = NULL;
+    *out = NULL;
+    int rc = sqlite3_open_v2(path, &db, flags, NULL);
+    if (rc != SQLITE_OK) {
+        allot_error_set(err, ALLOT_ERR_IO, path, 0, 0, "cannot open database: %s",
+                        db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+        sqlite3_close(db);
+        return ALLOT_ERR_IO;
+    }
+    sqlite3_busy_timeout(db, ALLOT_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(db, 1);
+    allot_status st = allot_store_exec(db,
+                                       "PRAGMA journal_mode = WAL;"
+                                       "PRAGMA synchronous = NORMAL;"
+                                       "PRAGMA foreign_keys = ON;", err);
+    if (!st)
+        st = migrate(db, err);
+    if (st) {
+        sqlite3_close(db);
+        return st;
+    }
+    *out = db;
+    return ALLOT_OK;
+}
+
+allot_status allot_store_open(const char *path, sqlite3 **db, allot_error *err)
+{
+    return open_with_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, db, err);
+}
+
+allot_status allot_store_open_existing(const char *path, sqlite3 **db, allot_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        *db = NULL;
+        return allot_error_set(err, ALLOT_ERR_IO, path, 0, 0,
+                               "no database here; load your exports first with "
+                               "'allot-load --db %s FILE...'", path);
+    }
+    return open_with_flags(path, SQLITE_OPEN_READWRITE, db, err);
+}
+
+void allot_store_close(sqlite3 *db)
+{
+    if (db)
+        sqlite3_close(db);
+}
+
+allot_status allot_store_run_begin(sqlite3 *db, const char *tool, const char *parameters,
+                                   const char *input_hash, int64_t *run_id, allot_error *err)
+{
+    sqlite3_stmt *stmt;
+    allot_status st = allot_store_prepare(db,
+        "INSERT INTO runs(tool, version, parameters, input_hash, started_at) "
+        "VALUES (?, ?, ?, ?, ?)", &stmt, err);
+    if (st)
+        return st;
+    sqlite3_bind_text(stmt, 1, tool, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, ALLOT_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, parameters, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, input_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 5, (sqlite3_int64)time(NULL));
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "cannot record run", err);
+    *run_id = sqlite3_last_insert_rowid(db);
+    return ALLOT_OK;
+}
+
+allot_status allot_store_run_end(sqlite3 *db, int64_t run_id, const char *status,
+                                 allot_error *err)
+{
+    sqlite3_stmt *stmt;
+    allot_status st = allot_store_prepare(db,
+        "UPDATE runs SET finished_at = ?, status = ? WHERE run_id = ?", &stmt, err);
+    if (st)
+        return st;
+    sqlite3_bind_int64(stmt, 1, (sqlite3_int64)time(NULL));
+    sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(stmt, 3, run_id);
+    int rc = sqlite3_step(stmt);
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "cannot record run end", err);
+    return ALLOT_OK;
+}
+
+allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *err)
+{
+    /* The loads that produced the current data identify the inputs; the
+     * row counts catch edits made outside allot-load. */
+    static const char *const sql =
+        "SELECT 'load', sha256, table_name FROM loads ORDER BY load_id;";
+    static const char *const tables[] = {
+        "campaigns", "spend", "people", "touches", "deals", "deal_people",
+        "stage_history", "subscriptions", "fx_rates", "paths"};
+    allot_sha256 h;
+    allot_sha256_init(&h);
+    sqlite3_stmt *stmt;
+    allot_status st = allot_store_prepare(db, sql, &stmt, err);
+    if (st)
+        return st;
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        for (int c = 0; c < 3; c++) {
+            const unsigned char *text = sqlite3_column_text(stmt, c);
+            if (text)
+                allot_sha256_update(&h, text, strlen((const char *)text));
+            allot_sha256_update(&h, "\n", 1);
+        }
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "cannot read loads", err);
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char q[96], line[96];
+        snprintf(q, sizeof q, "SELECT count(*) FROM %s", tables[i]);
+        st = allot_store_prepare(db, q, &stmt, err);
+        if (st)
+            return st;
+        rc = sqlite3_step(stmt);
+        int n = snprintf(line, sizeof line, "%s=%lld\n", tables[i],
+                         rc == SQLITE_ROW ? (long long)sqlite3_column_int64(stmt, 0) : -1LL);
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_ROW)
+            return allot_store_fail(db, rc, "cannot count rows", err);
+        allot_sha256_update(&h, line, (size_t)n);
+    }
+    unsigned char digest[32];
+    allot_sha256_final(&h, digest);
+    allot_sha256_hex(digest, out);
+    return ALLOT_OK;
+}

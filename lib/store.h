@@ -1,0 +1,71 @@
+/*
+ * store.h — the SQLite database every tool shares: opening, schema,
+ * migrations, transactions and run provenance.
+ *
+ * The schema is the contract between tools (see README "Database").
+ * Conventions: money is INTEGER micros (1e-6 of the row's currency) next to
+ * an ISO 4217 `currency` column, NULL when unknown (never 0); `*_at` columns
+ * are INTEGER epoch seconds UTC; `*_date` columns are TEXT civil dates
+ * 'YYYY-MM-DD', never shifted by a time zone; ids are TEXT.
+ */
+#ifndef ALLOT_STORE_H
+#define ALLOT_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define ALLOT_SCHEMA_VERSION 1
+
+/* How long a tool waits for another tool's write lock before failing. */
+#define ALLOT_BUSY_TIMEOUT_MS 60000
+
+/* Opens (creating when missing) the database at path, enables WAL, foreign
+ * keys and the busy timeout, and migrates it forward to ALLOT_SCHEMA_VERSION.
+ * A database written by a newer allot is refused (ALLOT_ERR_DB).
+ * On success *db is owned by the caller: release with allot_store_close. */
+allot_status allot_store_open(const char *path, sqlite3 **db, allot_error *err);
+
+/* Opens an existing database read-write without creating it; a missing file
+ * is ALLOT_ERR_IO with a message suggesting allot-load. */
+allot_status allot_store_open_existing(const char *path, sqlite3 **db, allot_error *err);
+
+/* Closes db; NULL is a no-op. */
+void allot_store_close(sqlite3 *db);
+
+/* Runs sql (no parameters, may hold several statements). */
+allot_status allot_store_exec(sqlite3 *db, const char *sql, allot_error *err);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. begin waits for the busy timeout and
+ * returns ALLOT_ERR_LOCKED when the database stays locked. rollback is safe
+ * to call when no transaction is open. */
+allot_status allot_store_begin(sqlite3 *db, allot_error *err);
+allot_status allot_store_commit(sqlite3 *db, allot_error *err);
+void allot_store_rollback(sqlite3 *db);
+
+/* Prepares sql; on failure fills err with the SQLite message. */
+allot_status allot_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt,
+                                 allot_error *err);
+
+/* Maps the last SQLite error of db (rc from the failing call) to a status
+ * and fills err: SQLITE_BUSY/LOCKED become ALLOT_ERR_LOCKED. */
+allot_status allot_store_fail(sqlite3 *db, int rc, const char *what, allot_error *err);
+
+/* Records the start of a tool run: tool name, parameters (a canonical
+ * "key=value;..." string, sorted by key, so equal parameters give equal
+ * text) and a hash over the inputs. Sets *run_id. The run row is part of
+ * the caller's transaction. */
+allot_status allot_store_run_begin(sqlite3 *db, const char *tool, const char *parameters,
+                                   const char *input_hash, int64_t *run_id, allot_error *err);
+
+/* Marks run_id finished with a status text ("ok", "failed: ..."). */
+allot_status allot_store_run_end(sqlite3 *db, int64_t run_id, const char *status,
+                                 allot_error *err);
+
+/* A digest of the current content of the input tables (row counts and the
+ * loads' file hashes), for a run's input_hash. Writes 64 hex chars + NUL. */
+allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *err);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * fmt.h — numbers as people read them in charts, the PDF and the e-mail:
+ * thousands separators, currency codes, percentages. Locale-independent
+ * (always '.' decimal and ',' thousands) so output is the same everywhere.
+ */
+#ifndef ALLOT_REPORTS_FMT_H
+#define ALLOT_REPORTS_FMT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1234567.891 with decimals=2 -> "1,234,567.89"; negative -> "-1,234.00". */
+char *fmt_number(double value, int decimals, char *buf, size_t size);
+
+/* Micros of a currency as "USD 1,234.56" with the currency's exponent. */
+char *fmt_money_micros(int64_t micros, const char *currency, char *buf, size_t size);
+
+/* 0.1234 with decimals=1 -> "12.3 %". */
+char *fmt_percent(double ratio, int decimals, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,157 @@
+/* Money: ISO 4217 exponents, exact decimal parsing, largest remainder. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "money.h"
+
+static void exponents_follow_iso_4217(void **state)
+{
+    (void)state;
+    assert_int_equal(allot_currency_exponent("USD"), 2);
+    assert_int_equal(allot_currency_exponent("EUR"), 2);
+    assert_int_equal(allot_currency_exponent("JPY"), 0);
+    assert_int_equal(allot_currency_exponent("KWD"), 3);
+    assert_int_equal(allot_currency_exponent("CLF"), 4);
+    assert_int_equal(allot_currency_exponent("usd"), -1);
+    assert_int_equal(allot_currency_exponent("XXQ"), -1);
+    assert_int_equal(allot_currency_exponent("US"), -1);
+    assert_int_equal(allot_currency_exponent(NULL), -1);
+}
+
+static void parses_decimals_exactly(void **state)
+{
+    (void)state;
+    int64_t m;
+    assert_int_equal(allot_money_parse_micros("1234.56", &m), ALLOT_OK);
+    assert_int_equal(m, INT64_C(1234560000));
+    assert_int_equal(allot_money_parse_micros("-0.000001", &m), ALLOT_OK);
+    assert_int_equal(m, -1);
+    assert_int_equal(allot_money_parse_micros("+7", &m), ALLOT_OK);
+    assert_int_equal(m, 7000000);
+    assert_int_equal(allot_money_parse_micros(".5", &m), ALLOT_OK);
+    assert_int_equal(m, 500000);
+    assert_int_equal(allot_money_parse_micros("0.12345600", &m), ALLOT_OK);
+    assert_int_equal(m, 123456);
+    /* sub-micro digits are never rounded away silently */
+    assert_int_equal(allot_money_parse_micros("0.1234567", &m), ALLOT_ERR_DATA);
+    assert_int_equal(allot_money_parse_micros("9223372036854.775807", &m), ALLOT_OK);
+    assert_int_equal(m, INT64_MAX);
+    assert_int_equal(allot_money_parse_micros("9223372036854.775808", &m), ALLOT_ERR_DATA);
+    assert_int_equal(allot_money_parse_micros("-9223372036854.775808", &m), ALLOT_OK);
+    assert_int_equal(m, INT64_MIN);
+    assert_int_equal(allot_money_parse_micros("1e400", &m), ALLOT_ERR_DATA);
+    assert_int_equal(allot_money_parse_micros("", &m), ALLOT_ERR_DATA);
+    assert_int_equal(allot_money_parse_micros("-", &m), ALLOT_ERR_DATA);
+    assert_int_equal(allot_money_parse_micros("1,5", &m), ALLOT_ERR_DATA);
+    assert_int_equal(allot_money_parse_micros("-0", &m), ALLOT_OK);
+    assert_int_equal(m, 0);
+}
+
+static void converts_and_formats_minor_units(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_int_equal(allot_money_micros_to_minor(1234565000, 2), 123457); /* half away */
+    assert_int_equal(allot_money_micros_to_minor(-1234565000, 2), -123457);
+    assert_int_equal(allot_money_micros_to_minor(1234564999, 2), 123456);
+    assert_int_equal(allot_money_micros_to_minor(1500000, 0), 2);
+    assert_int_equal(allot_money_minor_to_micros(123, 3), 123000);
+    assert_string_equal(allot_money_format_minor(123456, 2, buf, sizeof buf), "1234.56");
+    assert_string_equal(allot_money_format_minor(-5, 2, buf, sizeof buf), "-0.05");
+    assert_string_equal(allot_money_format_minor(1200, 0, buf, sizeof buf), "1200");
+    assert_string_equal(allot_money_format_minor(1001, 3, buf, sizeof buf), "1.001");
+    assert_string_equal(allot_money_format_micros(1500000, 0, buf, sizeof buf), "1.5");
+    assert_string_equal(allot_money_format_micros(1000000, 2, buf, sizeof buf), "1.00");
+    assert_string_equal(allot_money_format_micros(-1, 0, buf, sizeof buf), "-0.000001");
+}
+
+static void allocation_thirds_of_a_hundred(void **state)
+{
+    (void)state;
+    /* 100.00 in cents over three equal weights: quotas 3333.33.. each, one
+     * leftover cent, tie broken by order -> the first touch. */
+    double w[3] = {1, 1, 1};
+    int64_t s[3];
+    assert_int_equal(allot_money_allocate(10000, w, 3, s), ALLOT_OK);
+    assert_int_equal(s[0], 3334);
+    assert_int_equal(s[1], 3333);
+    assert_int_equal(s[2], 3333);
+}
+
+static void allocation_largest_remainder_wins(void **state)
+{
+    (void)state;
+    /* 10 units over 0.4/0.2/0.4 of... weights 0.33,0.33,0.34 of 1 unit:
+     * quotas 0.33, 0.33, 0.34 -> the unit goes to the largest remainder. */
+    double w[3] = {0.33, 0.33, 0.34};
+    int64_t s[3];
+    assert_int_equal(allot_money_allocate(1, w, 3, s), ALLOT_OK);
+    assert_int_equal(s[0], 0);
+    assert_int_equal(s[1], 0);
+    assert_int_equal(s[2], 1);
+    /* W-shaped 30/30/30/10 of 999.99 USD = 99999 cents: quotas 29999.7,
+     * 29999.7, 29999.7, 9999.9 -> floors 29999*3 + 9999 = 99996, three
+     * leftover cents to the remainders .9 (last), then .7 .7 by order. */
+    double ww[4] = {0.3, 0.3, 0.3, 0.1};
+    int64_t t[4];
+    assert_int_equal(allot_money_allocate(99999, ww, 4, t), ALLOT_OK);
+    assert_int_equal(t[0], 30000);
+    assert_int_equal(t[1], 30000);
+    assert_int_equal(t[2], 29999);
+    assert_int_equal(t[3], 10000);
+}
+
+static void allocation_negative_and_invalid(void **state)
+{
+    (void)state;
+    double w[2] = {1, 2};
+    int64_t s[2];
+    assert_int_equal(allot_money_allocate(-100, w, 2, s), ALLOT_OK);
+    assert_int_equal(s[0], -33);
+    assert_int_equal(s[1], -67);
+    double zero[2] = {0, 0};
+    assert_int_equal(allot_money_allocate(100, zero, 2, s), ALLOT_ERR_USAGE);
+    double neg[2] = {1, -1};
+    assert_int_equal(allot_money_allocate(100, neg, 2, s), ALLOT_ERR_USAGE);
+    assert_int_equal(allot_money_allocate(100, w, 0, s), ALLOT_ERR_USAGE);
+}
+
+static void allocation_always_sums_to_total(void **state)
+{
+    (void)state;
+    /* Property: for many totals and weight vectors the shares sum exactly. */
+    double w[7];
+    int64_t s[7];
+    uint64_t x = 88172645463325252ULL;
+    for (int trial = 0; trial < 2000; trial++) {
+        size_t n = 1 + (size_t)(trial % 7);
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            w[i] = (double)(x % 1000) / 7.0 + (i == 0);
+        }
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        int64_t total = (int64_t)(x % 100000000000ULL) - 1000;
+        assert_int_equal(allot_money_allocate(total, w, n, s), ALLOT_OK);
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += s[i];
+        assert_int_equal(sum, total);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exponents_follow_iso_4217),
+        cmocka_unit_test(parses_decimals_exactly),
+        cmocka_unit_test(converts_and_formats_minor_units),
+        cmocka_unit_test(allocation_thirds_of_a_hundred),
+        cmocka_unit_test(allocation_largest_remainder_wins),
+        cmocka_unit_test(allocation_negative_and_invalid),
+        cmocka_unit_test(allocation_always_sums_to_total),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

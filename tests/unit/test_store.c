@@ -1,0 +1,166 @@
+/* Store: schema creation, migrations, WAL, SHA-256 vectors, run records. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "hash.h"
+#include "store.h"
+
+static char db_path[256];
+
+static int make_path(void **state)
+{
+    (void)state;
+    snprintf(db_path, sizeof db_path, "/tmp/allot-test-store-%ld.db", (long)getpid());
+    unlink(db_path);
+    return 0;
+}
+
+static int remove_db(void **state)
+{
+    (void)state;
+    char p[300];
+    unlink(db_path);
+    snprintf(p, sizeof p, "%s-wal", db_path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db_path);
+    unlink(p);
+    return 0;
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *stmt;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    return v;
+}
+
+static void sha256_known_vectors(void **state)
+{
+    (void)state;
+    /* FIPS 180-2 appendix B vectors. */
+    unsigned char d[32];
+    char hex[65];
+    allot_sha256 h;
+    allot_sha256_init(&h);
+    allot_sha256_update(&h, "abc", 3);
+    allot_sha256_final(&h, d);
+    allot_sha256_hex(d, hex);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    allot_sha256_init(&h);
+    const char *two_blocks = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    for (const char *p = two_blocks; *p; p++) /* byte by byte: buffering */
+        allot_sha256_update(&h, p, 1);
+    allot_sha256_final(&h, d);
+    allot_sha256_hex(d, hex);
+    assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    allot_sha256_init(&h);
+    allot_sha256_final(&h, d);
+    allot_sha256_hex(d, hex);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+static void creates_schema_in_wal_mode(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    allot_error err;
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), ALLOT_SCHEMA_VERSION);
+    const char *tables[] = {"campaigns", "spend", "people", "touches", "deals",
+                            "deal_people", "stage_history", "subscriptions", "fx_rates",
+                            "loads", "runs", "rejects", "ledger", "paths"};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM sqlite_schema WHERE type='table' AND name='%s'",
+                 tables[i]);
+        assert_int_equal(query_int(db, sql), 1);
+    }
+    sqlite3_stmt *stmt;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "wal");
+    sqlite3_finalize(stmt);
+    allot_store_close(db);
+    /* Reopening an up-to-date database migrates nothing and keeps data. */
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(allot_store_exec(db,
+        "INSERT INTO fx_rates(currency,start_date,rate) VALUES('EUR','2026-01-01',1.1)", &err),
+        ALLOT_OK);
+    allot_store_close(db);
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM fx_rates"), 1);
+    allot_store_close(db);
+}
+
+static void refuses_newer_schema(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    allot_error err;
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(allot_store_exec(db, "PRAGMA user_version = 999", &err), ALLOT_OK);
+    allot_store_close(db);
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_ERR_DB);
+    assert_null(db);
+    assert_non_null(strstr(err.message, "newer"));
+}
+
+static void missing_database_is_an_environment_error(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    allot_error err;
+    assert_int_equal(allot_store_open_existing("/nonexistent/allot.db", &db, &err),
+                     ALLOT_ERR_IO);
+    assert_int_equal(allot_exit_code(err.code), 3);
+    assert_non_null(strstr(err.message, "allot-load"));
+}
+
+static void records_runs(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    allot_error err;
+    char digest[65];
+    int64_t run_id = 0;
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(allot_store_input_digest(db, digest, &err), ALLOT_OK);
+    assert_int_equal(strlen(digest), 64);
+    assert_int_equal(allot_store_run_begin(db, "allot-test", "model=linear", digest, &run_id,
+                                           &err), ALLOT_OK);
+    assert_true(run_id > 0);
+    assert_int_equal(allot_store_run_end(db, run_id, "ok", &err), ALLOT_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM runs WHERE status='ok' "
+                                   "AND parameters='model=linear'"), 1);
+    /* The digest changes when the data changes. */
+    char after[65];
+    assert_int_equal(allot_store_exec(db,
+        "INSERT INTO fx_rates(currency,start_date,rate) VALUES('EUR','2026-01-01',1.1)", &err),
+        ALLOT_OK);
+    assert_int_equal(allot_store_input_digest(db, after, &err), ALLOT_OK);
+    assert_string_not_equal(digest, after);
+    allot_store_close(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sha256_known_vectors),
+        cmocka_unit_test_setup_teardown(creates_schema_in_wal_mode, make_path, remove_db),
+        cmocka_unit_test_setup_teardown(refuses_newer_schema, make_path, remove_db),
+        cmocka_unit_test(missing_database_is_an_environment_error),
+        cmocka_unit_test_setup_teardown(records_runs, make_path, remove_db),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,110 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *program = "allot";
+static double last_progress;
+static int progress_shown;
+
+void cli_init(const char *program_name)
+{
+    const char *slash = strrchr(program_name, '/');
+    program = slash ? slash + 1 : program_name;
+}
+
+const char *cli_program(void)
+{
+    return program;
+}
+
+static void vmessage(const char *kind, const char *fmt, va_list ap)
+{
+    cli_progress_done();
+    fprintf(stderr, "%s: %s: ", program, kind);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage("error", fmt, ap);
+    va_end(ap);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage("warning", fmt, ap);
+    va_end(ap);
+}
+
+int cli_report(const allot_error *err)
+{
+    char where[320] = "";
+    if (err->file[0] && err->line > 0 && err->column > 0)
+        snprintf(where, sizeof where, "%s:%ld:%ld: ", err->file, err->line, err->column);
+    else if (err->file[0] && err->line > 0)
+        snprintf(where, sizeof where, "%s:%ld: ", err->file, err->line);
+    else if (err->file[0])
+        snprintf(where, sizeof where, "%s: ", err->file);
+    cli_error("%s%s", where, err->message[0] ? err->message : allot_strerror(err->code));
+    return allot_exit_code(err->code);
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cli_progress_done();
+    fprintf(stderr, "%s: ", program);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", program);
+    return CLI_EXIT_USAGE;
+}
+
+double cli_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void cli_progress(const char *what, int64_t done, int64_t total)
+{
+    if (!isatty(STDERR_FILENO))
+        return;
+    double now = cli_seconds();
+    if (progress_shown && now - last_progress < 0.1 && done != total)
+        return;
+    last_progress = now;
+    progress_shown = 1;
+    if (total > 0)
+        fprintf(stderr, "\r%s: %s %lld/%lld (%d%%)\033[K", program, what, (long long)done,
+                (long long)total, (int)(100.0 * (double)done / (double)total));
+    else
+        fprintf(stderr, "\r%s: %s %lld\033[K", program, what, (long long)done);
+}
+
+void cli_progress_done(void)
+{
+    if (progress_shown) {
+        fputs("\r\033[K", stderr);
+        progress_shown = 0;
+    }
+}
+
+int cli_finish(int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("cannot write to standard output");
+        return CLI_EXIT_ENV;
+    }
+    return status;
+}

@@ -1,0 +1,48 @@
+/*
+ * cli.h — what every allot tool shares: message wording, progress lines and
+ * exit codes. Tools are thin: parse options, call the library once, print a
+ * summary. Messages follow one shape:
+ *
+ *   allot-load: error: deals.csv:12:4: amount 'abc' is not a number; ...
+ *
+ * Exit codes (all tools): 0 done, 1 data problem (rejected rows, failed
+ * check), 2 usage, 3 environment (missing file, database locked, SMTP down).
+ */
+#ifndef ALLOT_CLI_H
+#define ALLOT_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "error.h"
+
+enum { CLI_EXIT_OK = 0, CLI_EXIT_DATA = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_ENV = 3 };
+
+/* Sets the program name used as the prefix of every message. */
+void cli_init(const char *program_name);
+const char *cli_program(void);
+
+/* "PROG: error: FILE:LINE:COL: MESSAGE" on stderr; returns the exit code
+ * for err (allot_exit_code). */
+int cli_report(const allot_error *err);
+
+/* "PROG: error: ..." / "PROG: warning: ..." on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Misuse: one line and "Try 'PROG --help'." on stderr; returns 2. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A progress line on stderr, rewritten in place, only when stderr is a
+ * terminal and at most ~10 times a second. cli_progress_done clears it. */
+void cli_progress(const char *what, int64_t done, int64_t total);
+void cli_progress_done(void);
+
+/* Flushes stdout and turns a write error (disk full, closed pipe) into a
+ * message and exit code 3; returns status unchanged otherwise. */
+int cli_finish(int status);
+
+/* Seconds since an arbitrary start, monotonic, for "in 1.2 s" summaries. */
+double cli_seconds(void);
+
+#endif
