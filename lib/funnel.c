@@ -1,0 +1,1206 @@
+/* funnel.c — the scoreboard: funnel, speed-to-lead, deal KPIs, marketing share. */
+#include "funnel.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "store.h"
+#include "survival.h"
+
+#define NO_TIME INT64_MIN
+#define SECONDS_PER_DAY INT64_C(86400)
+
+static const char *const stage_names[ALLOT_STAGE_COUNT] = {"lead", "mql", "sql", "opportunity",
+                                                          "won"};
+
+static const char *const default_marketing_sources[] = {
+    "web",    "website", "paid search", "organic search", "paid social",   "social", "email",
+    "event",  "webinar", "content",     "advertisement",  "display",       "marketing",
+};
+
+const char *allot_stage_name(allot_stage stage)
+{
+    return stage < ALLOT_STAGE_COUNT ? stage_names[stage] : "?";
+}
+
+allot_status allot_group_by_parse(const char *text, allot_group_by *group_by, allot_error *err)
+{
+    static const struct {
+        const char *name;
+        allot_group_by value;
+    } names[] = {{"none", ALLOT_GROUP_NONE},
+                 {"all", ALLOT_GROUP_NONE},
+                 {"channel", ALLOT_GROUP_CHANNEL},
+                 {"campaign", ALLOT_GROUP_CAMPAIGN},
+                 {"source", ALLOT_GROUP_SOURCE}};
+    for (size_t i = 0; text && i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(text, names[i].name) == 0) {
+            *group_by = names[i].value;
+            return ALLOT_OK;
+        }
+    return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                           "unknown grouping '%s'; use channel, campaign, source or none",
+                           text ? text : "");
+}
+
+const char *allot_group_by_name(allot_group_by group_by)
+{
+    switch (group_by) {
+    case ALLOT_GROUP_CHANNEL: return "channel";
+    case ALLOT_GROUP_CAMPAIGN: return "campaign";
+    case ALLOT_GROUP_SOURCE: return "source";
+    default: return "none";
+    }
+}
+
+/* ---- civil dates (proleptic Gregorian, days since 1970-01-01) ---- */
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* 'YYYY-MM-DD' -> epoch seconds at 00:00 UTC; -1 when malformed. */
+static int parse_date(const char *s, int64_t *t)
+{
+    int y, m, d;
+    char extra;
+    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 ||
+        d > 31)
+        return -1;
+    *t = days_from_civil(y, m, d) * SECONDS_PER_DAY;
+    return 0;
+}
+
+int allot_scoreboard_parse_as_of(const char *date, int64_t *t)
+{
+    int64_t day;
+    if (parse_date(date, &day) != 0)
+        return -1;
+    *t = day + SECONDS_PER_DAY - 1;
+    return 0;
+}
+
+char *allot_scoreboard_format_date(int64_t t, char *buf)
+{
+    int64_t days = t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, 11, "%04d-%02d-%02d", (int)y, m, d);
+    return buf;
+}
+
+char *allot_scoreboard_period_label(int64_t t, allot_period_unit unit, int fiscal_start_month,
+                                    char *buf, size_t size)
+{
+    if (unit == ALLOT_PERIOD_ALL) {
+        snprintf(buf, size, "all");
+        return buf;
+    }
+    int64_t days = t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    if (unit == ALLOT_PERIOD_MONTH) {
+        snprintf(buf, size, "%04d-%02d", (int)y, m);
+        return buf;
+    }
+    int start = fiscal_start_month >= 1 && fiscal_start_month <= 12 ? fiscal_start_month : 1;
+    int64_t fy = y + (start > 1 && m >= start ? 1 : 0);
+    int q = ((m - start + 12) % 12) / 3 + 1;
+    if (unit == ALLOT_PERIOD_YEAR)
+        snprintf(buf, size, "%04d", (int)fy);
+    else
+        snprintf(buf, size, "%04dQ%d", (int)fy, q);
+    return buf;
+}
+
+/* ---- small helpers ---- */
+
+/* Lower case with blanks, '_' and '-' removed: "Closed Won" == "closed_won". */
+static void normalise(const char *in, char *out, size_t size)
+{
+    size_t j = 0;
+    for (; in && *in && j + 1 < size; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (isspace(c) || c == '_' || c == '-')
+            continue;
+        out[j++] = (char)tolower(c);
+    }
+    out[j] = '\0';
+}
+
+static char *dup_or(const unsigned char *s, const char *fallback)
+{
+    const char *src = s && *s ? (const char *)s : fallback;
+    if (!src)
+        return NULL;
+    size_t n = strlen(src) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, src, n);
+    return d;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Kaplan–Meier time quantiles, R's quantile.survfit rule: the first time
+ * S(t) <= 1 - p; when S equals 1 - p (within sqrt(eps)) on a flat stretch,
+ * the midpoint of that time and the next time S drops (the last observed
+ * time when it never drops again). NAN when never reached. The fit is lib/survival's. */
+struct obs {
+    double time;
+    int event;
+};
+
+#define QUANTILE_TOLERANCE 1.4901161193847656e-08
+
+static double km_quantile(const allot_km *km, double p)
+{
+    double target = 1 - p;
+    const allot_km_step *st = km->steps;
+    for (size_t i = 0; i < km->n_steps; i++) {
+        if (!(st[i].survival < target + QUANTILE_TOLERANCE))
+            continue;
+        if (fabs(st[i].survival - target) < QUANTILE_TOLERANCE) {
+            /* flat at the target: midpoint to the next drop, or to the last
+             * observed time when it never drops again (as R does) */
+            for (size_t k = i + 1; k < km->n_steps; k++)
+                if (st[k].survival < st[i].survival)
+                    return (st[i].time + st[k].time) / 2;
+            return (st[i].time + st[km->n_steps - 1].time) / 2;
+        }
+        return st[i].time;
+    }
+    return NAN;
+}
+
+static allot_status km_quartiles(const struct obs *o, size_t n, double q[3], allot_error *err)
+{
+    q[0] = q[1] = q[2] = NAN;
+    if (n == 0)
+        return ALLOT_OK;
+    double *time = malloc(n * sizeof *time);
+    int *event = malloc(n * sizeof *event);
+    if (!time || !event) {
+        free(time);
+        free(event);
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        time[i] = o[i].time;
+        event[i] = o[i].event;
+    }
+    allot_km km;
+    allot_status s = allot_km_fit(time, event, NULL, n, NULL, &km, err);
+    if (s == ALLOT_OK) {
+        q[0] = km_quantile(&km, 0.25);
+        q[1] = km_quantile(&km, 0.5);
+        q[2] = km_quantile(&km, 0.75);
+    }
+    allot_km_release(&km);
+    free(time);
+    free(event);
+    return s;
+}
+
+/* ---- fx (TODO(fx): switch to credit's lib/fx when it lands) ---- */
+
+typedef struct fx_ctx {
+    sqlite3_stmt *stmt;
+    const char *currency;
+} fx_ctx;
+
+static allot_status fx_convert(fx_ctx *fx, const char *what, int64_t micros,
+                               const char *currency, int64_t at, int64_t *out, allot_error *err)
+{
+    if (!currency || !*currency)
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "%s has an amount but no currency; fix the export", what);
+    if (strcmp(currency, fx->currency) == 0) {
+        *out = micros;
+        return ALLOT_OK;
+    }
+    char date[11];
+    allot_scoreboard_format_date(at, date);
+    sqlite3_reset(fx->stmt);
+    sqlite3_bind_text(fx->stmt, 1, currency, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(fx->stmt, 2, date, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(fx->stmt);
+    if (rc == SQLITE_ROW) {
+        *out = allot_money_convert(micros, sqlite3_column_double(fx->stmt, 0));
+        sqlite3_reset(fx->stmt);
+        return ALLOT_OK;
+    }
+    sqlite3_reset(fx->stmt);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(sqlite3_db_handle(fx->stmt), rc, "reading fx_rates", err);
+    return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                           "no fx rate from %s to %s on %s (for %s); load fx_rates covering "
+                           "that date",
+                           currency, fx->currency, date, what);
+}
+
+/* ---- the in-memory model ---- */
+
+typedef struct person {
+    char *id;
+    char *system;
+    char *original_source;
+    int64_t created_at;
+    int64_t t[ALLOT_STAGE_COUNT]; /* NO_TIME = not reached */
+    int64_t touch_at;             /* first marketing touch */
+    char *touch_channel;
+    char *touch_campaign;
+    int64_t activity_after;       /* first sales activity at or after MQL */
+    int activity_before;
+    int64_t mql_revenue;          /* won deals assigned to this person */
+} person;
+
+typedef struct deal {
+    char *id;
+    char *lead_source;
+    char *campaign;
+    int64_t amount; /* reporting currency */
+    int has_amount;
+    int is_closed, is_won;
+    int64_t created_at;
+    int64_t closed_at; /* NO_TIME when open or unknown */
+    int64_t won_stage_at;
+    /* first marketing touch among its people at or before creation */
+    int64_t touch_at;
+    char *touch_channel;
+    char *touch_campaign;
+    const person *earliest_person; /* the tied person created first */
+    const person *mql_person;      /* tied person with the earliest MQL */
+} deal;
+
+typedef struct alias_norm {
+    const char *system;
+    allot_stage stage;
+    char name[96];
+} alias_norm;
+
+typedef struct model {
+    const allot_scoreboard_options *opt;
+    person *people;
+    size_t n_people;
+    deal *deals;
+    size_t n_deals;
+    alias_norm *aliases;
+    size_t n_aliases;
+    char activity_stage[96];
+    const char *activity_touch_type;
+    int64_t as_of;
+} model;
+
+static int cmp_person_id(const void *a, const void *b)
+{
+    return strcmp(((const person *)a)->id, ((const person *)b)->id);
+}
+
+static int cmp_deal_id(const void *a, const void *b)
+{
+    return strcmp(((const deal *)a)->id, ((const deal *)b)->id);
+}
+
+static person *find_person(model *m, const char *id)
+{
+    if (!id)
+        return NULL;
+    person key = {.id = (char *)id};
+    return bsearch(&key, m->people, m->n_people, sizeof *m->people, cmp_person_id);
+}
+
+static deal *find_deal(model *m, const char *id)
+{
+    if (!id)
+        return NULL;
+    deal key = {.id = (char *)id};
+    return bsearch(&key, m->deals, m->n_deals, sizeof *m->deals, cmp_deal_id);
+}
+
+/* The funnel stage a raw stage name means for a source system, or -1. */
+static int map_stage(const model *m, const char *system, const char *raw, int *is_activity)
+{
+    char norm[96];
+    normalise(raw, norm, sizeof norm);
+    *is_activity = m->activity_stage[0] && strcmp(norm, m->activity_stage) == 0;
+    for (int s = 0; s < ALLOT_STAGE_COUNT; s++)
+        if (strcmp(norm, stage_names[s]) == 0)
+            return s;
+    for (size_t i = 0; i < m->n_aliases; i++)
+        if ((!m->aliases[i].system || !*m->aliases[i].system ||
+             (system && strcmp(system, m->aliases[i].system) == 0)) &&
+            strcmp(norm, m->aliases[i].name) == 0)
+            return (int)m->aliases[i].stage;
+    return -1;
+}
+
+static void set_min(int64_t *slot, int64_t t)
+{
+    if (*slot == NO_TIME || t < *slot)
+        *slot = t;
+}
+
+static void model_free(model *m)
+{
+    for (size_t i = 0; i < m->n_people; i++) {
+        free(m->people[i].id);
+        free(m->people[i].system);
+        free(m->people[i].original_source);
+        free(m->people[i].touch_channel);
+        free(m->people[i].touch_campaign);
+    }
+    free(m->people);
+    for (size_t i = 0; i < m->n_deals; i++) {
+        free(m->deals[i].id);
+        free(m->deals[i].lead_source);
+        free(m->deals[i].campaign);
+        free(m->deals[i].touch_channel);
+        free(m->deals[i].touch_campaign);
+    }
+    free(m->deals);
+    free(m->aliases);
+}
+
+#define GROW(arr, n, cap)                                                                    \
+    do {                                                                                     \
+        if ((n) == (cap)) {                                                                  \
+            size_t nc_ = (cap) ? (cap) * 2 : 256;                                            \
+            void *p_ = realloc((arr), nc_ * sizeof *(arr));                                  \
+            if (!p_)                                                                         \
+                goto nomem;                                                                  \
+            (arr) = p_;                                                                      \
+            (cap) = nc_;                                                                     \
+        }                                                                                    \
+    } while (0)
+
+static allot_status load_people(sqlite3 *db, model *m, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT person_id, source_system, created_at, original_source FROM people "
+        "ORDER BY person_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        GROW(m->people, m->n_people, cap);
+        person *p = &m->people[m->n_people];
+        memset(p, 0, sizeof *p);
+        m->n_people++;
+        p->id = dup_or(sqlite3_column_text(st, 0), "");
+        p->system = dup_or(sqlite3_column_text(st, 1), "");
+        p->original_source = dup_or(sqlite3_column_text(st, 3), NULL);
+        p->created_at = sqlite3_column_type(st, 2) == SQLITE_NULL ? NO_TIME
+                                                                  : sqlite3_column_int64(st, 2);
+        for (int k = 0; k < ALLOT_STAGE_COUNT; k++)
+            p->t[k] = NO_TIME;
+        p->touch_at = NO_TIME;
+        p->activity_after = NO_TIME;
+        if (!p->id || !p->system)
+            goto nomem;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading people", err);
+    return ALLOT_OK;
+nomem:
+    sqlite3_finalize(st);
+    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading people");
+}
+
+static allot_status load_deals(sqlite3 *db, model *m, fx_ctx *fx, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT deal_id, amount_micros, currency, is_closed, is_won, created_at, close_date, "
+        "lead_source, campaign_id FROM deals ORDER BY deal_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        GROW(m->deals, m->n_deals, cap);
+        deal *d = &m->deals[m->n_deals];
+        memset(d, 0, sizeof *d);
+        m->n_deals++;
+        d->id = dup_or(sqlite3_column_text(st, 0), "");
+        if (!d->id)
+            goto nomem;
+        d->lead_source = dup_or(sqlite3_column_text(st, 7), NULL);
+        d->campaign = dup_or(sqlite3_column_text(st, 8), NULL);
+        d->is_closed = sqlite3_column_int(st, 3) != 0;
+        d->is_won = sqlite3_column_int(st, 4) != 0;
+        if (d->is_won)
+            d->is_closed = 1;
+        d->created_at = sqlite3_column_int64(st, 5);
+        d->closed_at = NO_TIME;
+        d->won_stage_at = NO_TIME;
+        d->touch_at = NO_TIME;
+        const char *close = (const char *)sqlite3_column_text(st, 6);
+        int64_t ct;
+        if (d->is_closed && close && parse_date(close, &ct) == 0)
+            d->closed_at = ct;
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            char what[160];
+            snprintf(what, sizeof what, "deal '%s'", d->id);
+            int64_t at = d->closed_at != NO_TIME ? d->closed_at : d->created_at;
+            s = fx_convert(fx, what, sqlite3_column_int64(st, 1),
+                           (const char *)sqlite3_column_text(st, 2), at, &d->amount, err);
+            if (s != ALLOT_OK) {
+                sqlite3_finalize(st);
+                return s;
+            }
+            d->has_amount = 1;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading deals", err);
+    return ALLOT_OK;
+nomem:
+    sqlite3_finalize(st);
+    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading deals");
+}
+
+/* Stage history of deals: won entries date deals with no close_date. */
+static allot_status load_deal_stages(sqlite3 *db, model *m, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT h.entity_id, h.stage, h.entered_at, d.source_system FROM stage_history h "
+        "JOIN deals d ON d.deal_id = h.entity_id WHERE h.entity_type = 'deal'",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        deal *d = find_deal(m, (const char *)sqlite3_column_text(st, 0));
+        int act;
+        if (d && map_stage(m, (const char *)sqlite3_column_text(st, 3),
+                           (const char *)sqlite3_column_text(st, 1), &act) == ALLOT_STAGE_WON)
+            set_min(&d->won_stage_at, sqlite3_column_int64(st, 2));
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading stage_history", err);
+    for (size_t i = 0; i < m->n_deals; i++) {
+        deal *d = &m->deals[i];
+        if (d->is_closed && d->closed_at == NO_TIME)
+            d->closed_at = d->won_stage_at != NO_TIME ? d->won_stage_at : d->created_at;
+    }
+    return ALLOT_OK;
+}
+
+/* Activity times are collected first: whether one counts depends on MQL. */
+typedef struct activity {
+    person *p;
+    int64_t t;
+} activity;
+
+typedef struct activities {
+    activity *a;
+    size_t n, cap;
+} activities;
+
+static int add_activity(activities *acts, person *p, int64_t t)
+{
+    if (acts->n == acts->cap) {
+        size_t nc = acts->cap ? acts->cap * 2 : 1024;
+        activity *q = realloc(acts->a, nc * sizeof *q);
+        if (!q)
+            return -1;
+        acts->a = q;
+        acts->cap = nc;
+    }
+    acts->a[acts->n++] = (activity){p, t};
+    return 0;
+}
+
+static allot_status load_person_stages(sqlite3 *db, model *m, activities *acts,
+                                       allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT entity_id, stage, entered_at FROM stage_history WHERE entity_type = 'person'",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        person *p = find_person(m, (const char *)sqlite3_column_text(st, 0));
+        if (!p)
+            continue;
+        int act;
+        int stage = map_stage(m, p->system, (const char *)sqlite3_column_text(st, 1), &act);
+        int64_t t = sqlite3_column_int64(st, 2);
+        if (stage >= 0)
+            set_min(&p->t[stage], t);
+        if ((act || stage >= ALLOT_STAGE_SQL) && add_activity(acts, p, t) != 0) {
+            sqlite3_finalize(st);
+            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading stage_history", err);
+    return ALLOT_OK;
+}
+
+static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT deal_id, person_id FROM deal_people ORDER BY deal_id, person_id", &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        deal *d = find_deal(m, (const char *)sqlite3_column_text(st, 0));
+        person *p = find_person(m, (const char *)sqlite3_column_text(st, 1));
+        if (!d || !p)
+            continue;
+        set_min(&p->t[ALLOT_STAGE_OPPORTUNITY], d->created_at);
+        if (add_activity(acts, p, d->created_at) != 0) {
+            sqlite3_finalize(st);
+            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        if (d->is_won)
+            set_min(&p->t[ALLOT_STAGE_WON], d->closed_at);
+        const person *e = d->earliest_person;
+        if (!e || (p->created_at != NO_TIME &&
+                   (e->created_at == NO_TIME || p->created_at < e->created_at)))
+            d->earliest_person = p;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading deal_people", err);
+    return ALLOT_OK;
+}
+
+/* First marketing touch per person, and sales-activity touches. */
+static allot_status load_touches(sqlite3 *db, model *m, activities *acts, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT t.person_id, t.occurred_at, t.touch_type, COALESCE(t.channel, c.channel), "
+        "t.campaign_id FROM touches t LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id "
+        "WHERE t.person_id IS NOT NULL ORDER BY t.person_id, t.occurred_at, t.touch_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc;
+    char type_norm[96], want[96];
+    normalise(m->activity_touch_type, want, sizeof want);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        person *p = find_person(m, (const char *)sqlite3_column_text(st, 0));
+        if (!p)
+            continue;
+        int64_t t = sqlite3_column_int64(st, 1);
+        normalise((const char *)sqlite3_column_text(st, 2), type_norm, sizeof type_norm);
+        if (want[0] && strcmp(type_norm, want) == 0) {
+            if (add_activity(acts, p, t) != 0)
+                goto nomem;
+            continue;
+        }
+        if (p->touch_at == NO_TIME) {
+            p->touch_at = t;
+            p->touch_channel = dup_or(sqlite3_column_text(st, 3), "(none)");
+            p->touch_campaign = dup_or(sqlite3_column_text(st, 4), "(none)");
+            if (!p->touch_channel || !p->touch_campaign)
+                goto nomem;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading touches", err);
+    return ALLOT_OK;
+nomem:
+    sqlite3_finalize(st);
+    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading touches");
+}
+
+/* A deal's first marketing touch at or before its creation: the earliest
+ * such touch over its people (the touch query again, restricted per deal). */
+static allot_status load_deal_touches(sqlite3 *db, model *m, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT dp.deal_id, t.occurred_at, t.touch_type, COALESCE(t.channel, c.channel), "
+        "t.campaign_id FROM deal_people dp JOIN deals d ON d.deal_id = dp.deal_id "
+        "JOIN touches t ON t.person_id = dp.person_id AND t.occurred_at <= d.created_at "
+        "LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id "
+        "ORDER BY dp.deal_id, t.occurred_at, t.touch_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc;
+    char type_norm[96], want[96];
+    normalise(m->activity_touch_type, want, sizeof want);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        deal *d = find_deal(m, (const char *)sqlite3_column_text(st, 0));
+        if (!d || d->touch_at != NO_TIME)
+            continue;
+        normalise((const char *)sqlite3_column_text(st, 2), type_norm, sizeof type_norm);
+        if (want[0] && strcmp(type_norm, want) == 0)
+            continue;
+        d->touch_at = sqlite3_column_int64(st, 1);
+        d->touch_channel = dup_or(sqlite3_column_text(st, 3), "(none)");
+        d->touch_campaign = dup_or(sqlite3_column_text(st, 4), "(none)");
+        if (!d->touch_channel || !d->touch_campaign) {
+            sqlite3_finalize(st);
+            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading touches of deals", err);
+    return ALLOT_OK;
+}
+
+static allot_status data_end(sqlite3 *db, int64_t *end, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT max(COALESCE((SELECT max(entered_at) FROM stage_history), 0),"
+        " COALESCE((SELECT max(occurred_at) FROM touches), 0),"
+        " COALESCE((SELECT max(created_at) FROM deals), 0),"
+        " COALESCE((SELECT max(created_at) FROM people), 0),"
+        " COALESCE((SELECT CAST(strftime('%s', max(close_date)) AS INTEGER) FROM deals), 0))",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *end = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return allot_store_fail(db, rc, "finding the data's end", err);
+    return ALLOT_OK;
+}
+
+static int cmp_activity(const void *a, const void *b)
+{
+    const activity *x = a, *y = b;
+    if (x->p != y->p)
+        return (x->p > y->p) - (x->p < y->p);
+    return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Monotone funnel, lead time, sales activity relative to MQL, and the
+ * person each won deal's revenue belongs to. */
+static void derive(model *m, activities *acts)
+{
+    for (size_t i = 0; i < m->n_people; i++) {
+        person *p = &m->people[i];
+        for (int k = ALLOT_STAGE_WON - 1; k >= ALLOT_STAGE_LEAD; k--)
+            if (p->t[k] == NO_TIME && p->t[k + 1] != NO_TIME)
+                p->t[k] = p->t[k + 1];
+        if (p->created_at != NO_TIME && p->created_at <= m->as_of)
+            set_min(&p->t[ALLOT_STAGE_LEAD], p->created_at);
+    }
+    qsort(acts->a, acts->n, sizeof *acts->a, cmp_activity);
+    for (size_t i = 0; i < acts->n; i++) {
+        person *p = acts->a[i].p;
+        int64_t mql = p->t[ALLOT_STAGE_MQL];
+        if (mql == NO_TIME)
+            continue;
+        if (acts->a[i].t >= mql)
+            set_min(&p->activity_after, acts->a[i].t);
+        else
+            p->activity_before = 1;
+    }
+}
+
+/* ---- aggregation ---- */
+
+typedef struct entry {
+    const char *period;
+    const char *group;
+    size_t index; /* person or deal */
+} entry;
+
+static int cmp_entry(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    int c = strcmp(x->period, y->period);
+    if (c)
+        return c;
+    int xa = strcmp(x->group, "(all)") == 0, ya = strcmp(y->group, "(all)") == 0;
+    if (xa != ya)
+        return ya - xa;
+    c = strcmp(x->group, y->group);
+    if (c)
+        return c;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+static const char *person_group(const person *p, allot_group_by by)
+{
+    switch (by) {
+    case ALLOT_GROUP_CHANNEL:
+        return p->touch_channel ? p->touch_channel
+                                : p->original_source ? p->original_source : "(none)";
+    case ALLOT_GROUP_CAMPAIGN: return p->touch_campaign ? p->touch_campaign : "(none)";
+    case ALLOT_GROUP_SOURCE: return p->original_source ? p->original_source : "(none)";
+    default: return "(all)";
+    }
+}
+
+static const char *deal_group(const deal *d, allot_group_by by)
+{
+    switch (by) {
+    case ALLOT_GROUP_CHANNEL:
+        return d->touch_channel ? d->touch_channel : d->lead_source ? d->lead_source : "(none)";
+    case ALLOT_GROUP_CAMPAIGN:
+        return d->campaign ? d->campaign : d->touch_campaign ? d->touch_campaign : "(none)";
+    case ALLOT_GROUP_SOURCE:
+        if (d->lead_source)
+            return d->lead_source;
+        return d->earliest_person && d->earliest_person->original_source
+                   ? d->earliest_person->original_source
+                   : "(none)";
+    default: return "(all)";
+    }
+}
+
+static int is_marketing_deal(const model *m, const deal *d)
+{
+    if (d->touch_at != NO_TIME)
+        return 1;
+    if (!d->lead_source)
+        return 0;
+    char src[96], cand[96];
+    normalise(d->lead_source, src, sizeof src);
+    const char *const *list = m->opt->marketing_sources ? m->opt->marketing_sources
+                                                        : default_marketing_sources;
+    size_t n = m->opt->marketing_sources ? m->opt->n_marketing_sources
+                                         : sizeof default_marketing_sources /
+                                               sizeof default_marketing_sources[0];
+    for (size_t i = 0; i < n; i++) {
+        normalise(list[i], cand, sizeof cand);
+        if (strcmp(src, cand) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Builds period/group entries; labels are stored in one owned block. */
+typedef struct entries {
+    entry *e;
+    size_t n;
+    char (*labels)[16];
+} entries;
+
+static void entries_free(entries *es)
+{
+    free(es->e);
+    free(es->labels);
+}
+
+static int build_entries(entries *es, size_t n_items, const int64_t *times,
+                         const char *const *groups, const allot_scoreboard_options *opt)
+{
+    int grouped = opt->group_by != ALLOT_GROUP_NONE;
+    es->e = malloc((n_items * (grouped ? 2 : 1) + 1) * sizeof *es->e);
+    es->labels = malloc((n_items + 1) * sizeof *es->labels);
+    es->n = 0;
+    if (!es->e || !es->labels)
+        return -1;
+    for (size_t i = 0; i < n_items; i++) {
+        if (times[i] == NO_TIME)
+            continue;
+        allot_scoreboard_period_label(times[i], opt->period_unit, opt->fiscal_start_month,
+                                      es->labels[i], sizeof es->labels[i]);
+        if (opt->period_only && strcmp(opt->period_only, es->labels[i]) != 0)
+            continue;
+        es->e[es->n++] = (entry){es->labels[i], "(all)", i};
+        if (grouped)
+            es->e[es->n++] = (entry){es->labels[i], groups[i], i};
+    }
+    qsort(es->e, es->n, sizeof *es->e, cmp_entry);
+    return 0;
+}
+
+static allot_status funnel_cells(model *m, allot_scoreboard *sb, allot_error *err)
+{
+    const allot_scoreboard_options *opt = m->opt;
+    allot_status s = ALLOT_OK;
+    int64_t *times = malloc((m->n_people + 1) * sizeof *times);
+    const char **groups = malloc((m->n_people + 1) * sizeof *groups);
+    struct obs *obs = malloc((m->n_people + 1) * sizeof *obs);
+    entries es = {0};
+    if (!times || !groups || !obs)
+        goto nomem;
+    for (size_t i = 0; i < m->n_people; i++) {
+        times[i] = m->people[i].t[ALLOT_STAGE_LEAD];
+        groups[i] = person_group(&m->people[i], opt->group_by);
+    }
+    if (build_entries(&es, m->n_people, times, groups, opt) != 0)
+        goto nomem;
+    sb->funnel = calloc(es.n + 1, sizeof *sb->funnel);
+    if (!sb->funnel)
+        goto nomem;
+    double sla_s = sb->sla_hours * 3600.0;
+    for (size_t i = 0; i < es.n;) {
+        size_t j = i;
+        while (j < es.n && strcmp(es.e[j].period, es.e[i].period) == 0 &&
+               strcmp(es.e[j].group, es.e[i].group) == 0)
+            j++;
+        allot_funnel_cell *c = &sb->funnel[sb->n_funnel++];
+        c->period = dup_or((const unsigned char *)es.e[i].period, "");
+        c->group = dup_or((const unsigned char *)es.e[i].group, "");
+        if (!c->period || !c->group)
+            goto nomem;
+        size_t n_obs = 0;
+        for (size_t k = i; k < j; k++) {
+            const person *p = &m->people[es.e[k].index];
+            for (int st = 0; st < ALLOT_STAGE_COUNT; st++)
+                if (p->t[st] != NO_TIME)
+                    c->count[st] += 1;
+            c->mql_revenue_micros += p->mql_revenue;
+            int64_t mql = p->t[ALLOT_STAGE_MQL];
+            if (mql == NO_TIME)
+                continue;
+            c->mqls += 1;
+            double wait;
+            int followed;
+            if (p->activity_after != NO_TIME) {
+                wait = (double)(p->activity_after - mql);
+                followed = 1;
+            } else if (p->activity_before) {
+                wait = 0;
+                followed = 1;
+            } else {
+                wait = (double)(m->as_of - mql);
+                if (wait < 0)
+                    wait = 0;
+                followed = 0;
+            }
+            if (followed && p->activity_after != NO_TIME && p->activity_after > m->as_of) {
+                /* activity after the chosen end: not yet known at as_of */
+                wait = fmax(0.0, (double)(m->as_of - mql));
+                followed = 0;
+            }
+            c->followed_up += followed;
+            obs[n_obs++] = (struct obs){wait / 3600.0, followed};
+            if ((double)(m->as_of - mql) >= sla_s) {
+                c->sla_eligible += 1;
+                if (followed && wait <= sla_s)
+                    c->sla_met += 1;
+            }
+        }
+        for (int st = 0; st < ALLOT_STAGE_COUNT; st++) {
+            double num, den;
+            if (st == ALLOT_STAGE_WON) { /* MQL -> won */
+                num = c->count[ALLOT_STAGE_WON];
+                den = c->count[ALLOT_STAGE_MQL];
+            } else {
+                num = c->count[st + 1];
+                den = c->count[st];
+            }
+            s = allot_interval_proportion(sb->method, num, den, sb->alpha, &c->conversion[st],
+                                          err);
+            if (s != ALLOT_OK)
+                goto done;
+        }
+        s = allot_interval_proportion(sb->method, c->sla_met, c->sla_eligible, sb->alpha,
+                                      &c->sla_share, err);
+        if (s != ALLOT_OK)
+            goto done;
+        double q[3];
+        s = km_quartiles(obs, n_obs, q, err);
+        if (s != ALLOT_OK)
+            goto done;
+        c->hours_q1 = q[0];
+        c->hours_median = q[1];
+        c->hours_q3 = q[2];
+        i = j;
+    }
+    goto done;
+nomem:
+    s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    entries_free(&es);
+    free(obs);
+    free(groups);
+    free(times);
+    return s;
+}
+
+static allot_status deal_cells(model *m, allot_scoreboard *sb, allot_error *err)
+{
+    const allot_scoreboard_options *opt = m->opt;
+    allot_status s = ALLOT_OK;
+    int64_t *times = malloc((m->n_deals + 1) * sizeof *times);
+    const char **groups = malloc((m->n_deals + 1) * sizeof *groups);
+    struct obs *obs = malloc((m->n_deals + 1) * sizeof *obs);
+    double *amounts = malloc((m->n_deals + 1) * sizeof *amounts);
+    entries es = {0};
+    if (!times || !groups || !obs || !amounts)
+        goto nomem;
+    for (size_t i = 0; i < m->n_deals; i++) {
+        times[i] = m->deals[i].created_at <= m->as_of ? m->deals[i].created_at : NO_TIME;
+        groups[i] = deal_group(&m->deals[i], opt->group_by);
+    }
+    if (build_entries(&es, m->n_deals, times, groups, opt) != 0)
+        goto nomem;
+    sb->deals = calloc(es.n + 1, sizeof *sb->deals);
+    if (!sb->deals)
+        goto nomem;
+    for (size_t i = 0; i < es.n;) {
+        size_t j = i;
+        while (j < es.n && strcmp(es.e[j].period, es.e[i].period) == 0 &&
+               strcmp(es.e[j].group, es.e[i].group) == 0)
+            j++;
+        allot_deal_cell *c = &sb->deals[sb->n_deals++];
+        c->period = dup_or((const unsigned char *)es.e[i].period, "");
+        c->group = dup_or((const unsigned char *)es.e[i].group, "");
+        if (!c->period || !c->group)
+            goto nomem;
+        size_t n_obs = 0, n_amounts = 0;
+        for (size_t k = i; k < j; k++) {
+            const deal *d = &m->deals[es.e[k].index];
+            int closed = d->is_closed && d->closed_at != NO_TIME && d->closed_at <= m->as_of;
+            int mkt = is_marketing_deal(m, d);
+            c->deals += 1;
+            c->deals_marketing += mkt;
+            if (d->has_amount) {
+                c->pipeline_micros += d->amount;
+                if (mkt)
+                    c->pipeline_marketing_micros += d->amount;
+            }
+            if (!closed) {
+                c->open += 1;
+                obs[n_obs++] = (struct obs){fmax(0.0, (double)(m->as_of - d->created_at)) /
+                                                86400.0,
+                                            0};
+                continue;
+            }
+            c->closed += 1;
+            obs[n_obs++] =
+                (struct obs){fmax(0.0, (double)(d->closed_at - d->created_at)) / 86400.0, 1};
+            if (!d->is_won)
+                continue;
+            c->won += 1;
+            if (!d->has_amount) {
+                c->amount_missing += 1;
+                continue;
+            }
+            c->won_with_amount += 1;
+            c->won_amount_micros += d->amount;
+            amounts[n_amounts++] = (double)d->amount;
+            c->revenue_micros += d->amount;
+            if (mkt)
+                c->revenue_marketing_micros += d->amount;
+        }
+        s = allot_interval_proportion(sb->method, c->won, c->closed, sb->alpha, &c->win_rate,
+                                      err);
+        if (s != ALLOT_OK)
+            goto done;
+        if (n_amounts) {
+            qsort(amounts, n_amounts, sizeof *amounts, cmp_double);
+            c->mean_won_micros = (double)c->won_amount_micros / (double)n_amounts;
+            c->median_won_micros = n_amounts % 2 ? amounts[n_amounts / 2]
+                                                 : (amounts[n_amounts / 2 - 1] +
+                                                    amounts[n_amounts / 2]) / 2;
+        } else {
+            c->mean_won_micros = c->median_won_micros = NAN;
+        }
+        double q[3];
+        s = km_quartiles(obs, n_obs, q, err);
+        if (s != ALLOT_OK)
+            goto done;
+        c->cycle_q1 = q[0];
+        c->cycle_median = q[1];
+        c->cycle_q3 = q[2];
+        i = j;
+    }
+    goto done;
+nomem:
+    s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+done:
+    entries_free(&es);
+    free(amounts);
+    free(obs);
+    free(groups);
+    free(times);
+    return s;
+}
+
+/* Each won deal's amount goes to its tied person with the earliest MQL. */
+static allot_status assign_mql_revenue(sqlite3 *db, model *m, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT deal_id, person_id FROM deal_people ORDER BY deal_id, person_id", &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        deal *d = find_deal(m, (const char *)sqlite3_column_text(st, 0));
+        const person *p = find_person(m, (const char *)sqlite3_column_text(st, 1));
+        if (!d || !p || p->t[ALLOT_STAGE_MQL] == NO_TIME)
+            continue;
+        if (!d->mql_person || p->t[ALLOT_STAGE_MQL] < d->mql_person->t[ALLOT_STAGE_MQL])
+            d->mql_person = p;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading deal_people", err);
+    for (size_t i = 0; i < m->n_deals; i++) {
+        deal *d = &m->deals[i];
+        if (d->is_won && d->has_amount && d->mql_person && d->closed_at != NO_TIME &&
+            d->closed_at <= m->as_of)
+            ((person *)d->mql_person)->mql_revenue += d->amount;
+    }
+    return ALLOT_OK;
+}
+
+static allot_status prepare_aliases(model *m, allot_error *err)
+{
+    const allot_scoreboard_options *opt = m->opt;
+    if (opt->n_aliases) {
+        m->aliases = calloc(opt->n_aliases, sizeof *m->aliases);
+        if (!m->aliases)
+            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < opt->n_aliases; i++) {
+        if (opt->aliases[i].stage >= ALLOT_STAGE_COUNT)
+            return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0, "bad stage in alias %zu",
+                                   i);
+        m->aliases[m->n_aliases].system = opt->aliases[i].source_system;
+        m->aliases[m->n_aliases].stage = opt->aliases[i].stage;
+        normalise(opt->aliases[i].name, m->aliases[m->n_aliases].name,
+                  sizeof m->aliases[m->n_aliases].name);
+        m->n_aliases++;
+    }
+    normalise(opt->sales_activity_stage ? opt->sales_activity_stage : "contacted",
+              m->activity_stage, sizeof m->activity_stage);
+    m->activity_touch_type =
+        opt->sales_activity_touch_type ? opt->sales_activity_touch_type : "sales_activity";
+    return ALLOT_OK;
+}
+
+allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_options *options,
+                                      allot_scoreboard *sb, allot_error *err)
+{
+    static const allot_scoreboard_options defaults = {0};
+    const allot_scoreboard_options *opt = options ? options : &defaults;
+    memset(sb, 0, sizeof *sb);
+    sb->alpha = opt->alpha > 0 ? opt->alpha : 0.05;
+    if (!(sb->alpha < 1))
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "alpha must be between 0 and 1, got %g", opt->alpha);
+    sb->method = opt->method;
+    sb->sla_hours = opt->sla_hours > 0 ? opt->sla_hours : 24.0;
+    const char *cur = opt->currency ? opt->currency : "USD";
+    if (!allot_currency_valid(cur))
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "unknown reporting currency '%s'", cur);
+    memcpy(sb->currency, cur, 4);
+
+    model m = {.opt = opt};
+    activities acts = {0};
+    fx_ctx fx = {.currency = sb->currency};
+    allot_status s = prepare_aliases(&m, err);
+    if (s == ALLOT_OK)
+        s = allot_store_prepare(db,
+                                "SELECT rate FROM fx_rates WHERE currency = ?1 AND start_date <= "
+                                "?2 AND (end_date IS NULL OR end_date > ?2) ORDER BY start_date "
+                                "DESC LIMIT 1",
+                                &fx.stmt, err);
+    if (s == ALLOT_OK && opt->as_of)
+        m.as_of = opt->as_of;
+    else if (s == ALLOT_OK)
+        s = data_end(db, &m.as_of, err);
+    if (s == ALLOT_OK)
+        s = load_people(db, &m, err);
+    if (s == ALLOT_OK)
+        s = load_deals(db, &m, &fx, err);
+    if (s == ALLOT_OK)
+        s = load_deal_stages(db, &m, err);
+    if (s == ALLOT_OK)
+        s = load_person_stages(db, &m, &acts, err);
+    if (s == ALLOT_OK)
+        s = load_deal_people(db, &m, &acts, err);
+    if (s == ALLOT_OK)
+        s = load_touches(db, &m, &acts, err);
+    if (s == ALLOT_OK)
+        s = load_deal_touches(db, &m, err);
+    if (s == ALLOT_OK) {
+        /* the scoreboard is as of the end: later events have not happened */
+        for (size_t i = 0; i < m.n_people; i++)
+            for (int k = 0; k < ALLOT_STAGE_COUNT; k++)
+                if (m.people[i].t[k] != NO_TIME && m.people[i].t[k] > m.as_of)
+                    m.people[i].t[k] = NO_TIME;
+        derive(&m, &acts);
+        s = assign_mql_revenue(db, &m, err);
+    }
+    sb->as_of = m.as_of;
+    sb->people = m.n_people;
+    sb->deals_total = m.n_deals;
+    if (s == ALLOT_OK)
+        s = funnel_cells(&m, sb, err);
+    if (s == ALLOT_OK)
+        s = deal_cells(&m, sb, err);
+    sqlite3_finalize(fx.stmt);
+    free(acts.a);
+    model_free(&m);
+    return s;
+}
+
+void allot_scoreboard_release(allot_scoreboard *sb)
+{
+    if (!sb)
+        return;
+    for (size_t i = 0; i < sb->n_funnel; i++) {
+        free(sb->funnel[i].period);
+        free(sb->funnel[i].group);
+    }
+    free(sb->funnel);
+    for (size_t i = 0; i < sb->n_deals; i++) {
+        free(sb->deals[i].period);
+        free(sb->deals[i].group);
+    }
+    free(sb->deals);
+    memset(sb, 0, sizeof *sb);
+}

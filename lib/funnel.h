@@ -1,0 +1,201 @@
+/*
+ * funnel.h — the sales and marketing scoreboard over the canonical tables:
+ * the lead -> MQL -> SQL -> opportunity -> won funnel with conversion
+ * intervals, MQL -> revenue, speed-to-lead, win rate, deal size, sales cycle
+ * and the marketing-sourced share of pipeline and revenue.
+ *
+ * Definitions (README "Scoreboard" says the same for users):
+ *
+ * Stages of a person. A stage_history row of a person counts for a funnel
+ * stage when its stage name, compared case-insensitively with blanks, '_'
+ * and '-' ignored, equals the canonical name (lead, mql, sql, opportunity,
+ * won) or a name configured for the person's source system. A person also
+ * reaches "opportunity" when a deal tied to it (deal_people) was created
+ * (at deals.created_at) and "won" when such a deal is won (at its close_date,
+ * 00:00 UTC; else its won stage_history entry; else its creation). The
+ * funnel is monotone: a person who reached a stage has passed every earlier
+ * one (a skipped stage takes the entry time of the next stage reached).
+ * Every row of people is a lead, at min(created_at, first stage entry).
+ *
+ * Cohort: the period (month, quarter, fiscal quarter, year) of the lead
+ * time. Conversion stage k -> k+1 within a cohort and group = people who
+ * reached k+1 / people who reached k, by the data's end; MQL -> won too.
+ *
+ * Groups of a person: channel = channel of its first marketing touch (the
+ * earliest touch that is not a sales activity; touches.channel, else the
+ * campaign's channel), else its original_source, else "(none)";
+ * campaign = that touch's campaign_id, else "(none)"; source =
+ * original_source, else "(none)".
+ *
+ * MQL -> revenue: each won deal counts once, for the person tied to it with
+ * the earliest MQL entry (ties: smallest person_id); its amount in the
+ * reporting currency at its close date goes to that person's cohort and
+ * group. Won deals whose people never reached MQL are not MQL revenue.
+ *
+ * Speed-to-lead: hours from a person's MQL entry to its first sales activity
+ * at or after it. A sales activity is an entry into the configured
+ * sales-activity stage ("contacted") or into SQL or a later stage (stage
+ * history or a deal tied to the person), or a touch of the sales-activity
+ * touch type ("sales_activity"). A person with no activity after its MQL
+ * entry but one before it (sales was already engaged) gets 0 hours.
+ * People never followed up are censored at the data's end (Kaplan–Meier).
+ * Share within SLA: among MQLs at least sla_hours old at the data's end
+ * (their outcome is known), those followed up within sla_hours; a
+ * proportion with the chosen interval.
+ *
+ * Deals (cohort = period of deals.created_at): win rate = won / closed;
+ * deal size = mean and median won amount in the reporting currency (NULL
+ * amounts counted, not summed); cycle = days from created_at to close_date,
+ * open deals censored at the data's end (Kaplan–Meier median, quartiles).
+ * A deal's channel = channel of the first marketing touch at or before its
+ * creation of any person tied to it, else its lead_source, else "(none)";
+ * campaign = deals.campaign_id, else that touch's campaign; source =
+ * lead_source, else the earliest person's original_source.
+ *
+ * Marketing-sourced deal: one whose first marketing touch (as above, at or
+ * before creation) exists, or whose lead_source is in the marketing list
+ * (default: web, website, paid search, organic search, paid social,
+ * social, email, event, webinar, content, advertisement, display,
+ * marketing). Pipeline = amounts of deals created in the period; revenue =
+ * amounts of those won.
+ *
+ * The data's end ("as of") is the latest timestamp in stage_history,
+ * touches and deals (created_at, close_date) unless given.
+ *
+ * Money is converted to the reporting currency with fx_rates at the deal's
+ * close date (created date for open deals); a missing rate is ALLOT_ERR_DATA
+ * naming the currency and date.
+ */
+#ifndef ALLOT_FUNNEL_H
+#define ALLOT_FUNNEL_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "interval.h"
+
+typedef enum allot_stage {
+    ALLOT_STAGE_LEAD = 0,
+    ALLOT_STAGE_MQL,
+    ALLOT_STAGE_SQL,
+    ALLOT_STAGE_OPPORTUNITY,
+    ALLOT_STAGE_WON,
+    ALLOT_STAGE_COUNT
+} allot_stage;
+
+/* "lead", "mql", "sql", "opportunity", "won". */
+const char *allot_stage_name(allot_stage stage);
+
+typedef enum allot_group_by {
+    ALLOT_GROUP_NONE = 0, /* one group, "(all)" */
+    ALLOT_GROUP_CHANNEL,
+    ALLOT_GROUP_CAMPAIGN,
+    ALLOT_GROUP_SOURCE
+} allot_group_by;
+
+/* "none"/"all", "channel", "campaign", "source"; ALLOT_ERR_USAGE otherwise. */
+allot_status allot_group_by_parse(const char *text, allot_group_by *group_by, allot_error *err);
+const char *allot_group_by_name(allot_group_by group_by);
+
+typedef enum allot_period_unit {
+    ALLOT_PERIOD_QUARTER = 0, /* fiscal quarter, "2026Q3" */
+    ALLOT_PERIOD_MONTH,       /* "2026-07" */
+    ALLOT_PERIOD_YEAR,        /* fiscal year, "2026" */
+    ALLOT_PERIOD_ALL          /* one period, "all" */
+} allot_period_unit;
+
+/* Extra stage names of one source system (config "[funnel] SYSTEM.STAGE"). */
+typedef struct allot_stage_alias {
+    const char *source_system;
+    allot_stage stage;
+    const char *name;
+} allot_stage_alias;
+
+typedef struct allot_scoreboard_options {
+    allot_period_unit period_unit;
+    const char *period_only;         /* NULL, or one period label to keep */
+    int fiscal_start_month;          /* 1..12; 0 means 1 */
+    allot_group_by group_by;
+    allot_interval_method method;
+    double alpha;                    /* 0 means 0.05 */
+    const allot_stage_alias *aliases;
+    size_t n_aliases;
+    const char *sales_activity_stage;      /* NULL means "contacted" */
+    const char *sales_activity_touch_type; /* NULL means "sales_activity" */
+    double sla_hours;                /* 0 means 24 */
+    int64_t as_of;                   /* epoch seconds; 0 = the data's end */
+    const char *currency;            /* reporting currency; NULL means "USD" */
+    const char *const *marketing_sources; /* NULL = the default list */
+    size_t n_marketing_sources;
+} allot_scoreboard_options;
+
+/* One (period, group) cell of the funnel. */
+typedef struct allot_funnel_cell {
+    char *period;
+    char *group;
+    double count[ALLOT_STAGE_COUNT];       /* people who reached each stage */
+    allot_interval conversion[ALLOT_STAGE_COUNT]; /* [k]: k -> k+1; [WON]: MQL -> won */
+    int64_t mql_revenue_micros;            /* reporting currency */
+    /* speed-to-lead */
+    double mqls;                           /* people with an MQL entry */
+    double followed_up;                    /* with a sales activity by the end */
+    double sla_eligible;                   /* MQL at least sla_hours before the end */
+    double sla_met;
+    allot_interval sla_share;
+    double hours_q1, hours_median, hours_q3; /* Kaplan–Meier; NAN = not reached */
+} allot_funnel_cell;
+
+/* One (period, group) cell of the deal KPIs. */
+typedef struct allot_deal_cell {
+    char *period;
+    char *group;
+    double deals, open, closed, won;
+    allot_interval win_rate;               /* won / closed */
+    double won_with_amount;                /* won deals with a non-NULL amount */
+    double amount_missing;                 /* won deals with a NULL amount */
+    int64_t won_amount_micros;             /* sum, reporting currency */
+    double mean_won_micros, median_won_micros; /* NAN when none */
+    double cycle_q1, cycle_median, cycle_q3;   /* days, Kaplan–Meier; NAN = not reached */
+    /* marketing-sourced share (pipeline = every deal created in the cell) */
+    int64_t pipeline_micros, pipeline_marketing_micros;
+    int64_t revenue_micros, revenue_marketing_micros;
+    double deals_marketing;
+} allot_deal_cell;
+
+typedef struct allot_scoreboard {
+    allot_funnel_cell *funnel;   /* sorted by period, then group ("(all)" first) */
+    size_t n_funnel;
+    allot_deal_cell *deals;      /* sorted the same way */
+    size_t n_deals;
+    int64_t as_of;               /* the data's end used */
+    char currency[4];
+    double alpha;
+    allot_interval_method method;
+    double sla_hours;
+    size_t people, deals_total;  /* inputs read */
+} allot_scoreboard;
+
+/* Computes the whole scoreboard from db. When grouping, every period also
+ * has a "(all)" group row. On success sb owns its cells: release with
+ * allot_scoreboard_release (also safe after a failure). */
+allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_options *options,
+                                      allot_scoreboard *sb, allot_error *err);
+
+void allot_scoreboard_release(allot_scoreboard *sb);
+
+/* The period label of an epoch time: "2026Q3" (quarter of the fiscal year;
+ * a fiscal year starting in month m > 1 is named by the calendar year it
+ * ends in), "2026-07", "2026" (fiscal year) or "all". buf needs 16 bytes. */
+char *allot_scoreboard_period_label(int64_t t, allot_period_unit unit, int fiscal_start_month,
+                                    char *buf, size_t size);
+
+/* 'YYYY-MM-DD' -> the last second of that day (23:59:59 UTC), for --as-of.
+ * Returns -1 when malformed. */
+int allot_scoreboard_parse_as_of(const char *date, int64_t *t);
+
+/* Epoch seconds -> 'YYYY-MM-DD' (UTC) in buf (at least 11 bytes). */
+char *allot_scoreboard_format_date(int64_t t, char *buf);
+
+#endif
