@@ -1,0 +1,145 @@
+/*
+ * cohort.h — acquisition-cohort retention matrices and the recurring revenue
+ * bridge (NRR, GRR, logo churn), over accounts given as spans of constant
+ * recurring revenue.
+ *
+ * An account is a set of spans [start, end) of days (end exclusive,
+ * ALLOT_COHORT_OPEN while still active) each with an MRR in micros of the
+ * reporting currency (the caller converts). The account's MRR on a day is
+ * the sum over the spans covering that day (several products add up). The
+ * data are observed through as_of (a day, inclusive).
+ *
+ * Cohort matrix. An account's cohort is the period (calendar month, or
+ * quarter of the fiscal year) of its first span's start. Period k of a
+ * cohort is the k-th period after it (k = 0: the acquisition period).
+ *   active "on" k       the account has revenue on at least one day of
+ *                       period k (Mixpanel "On", Amplitude "N-day"/bracket
+ *                       retention with calendar periods: came back in that
+ *                       interval);
+ *   active "on or after" k   the account has revenue on some day from the
+ *                       start of period k through as_of (Mixpanel "On or
+ *                       After", Amplitude "unbounded");
+ *   revenue k           the account's MRR on its last day with revenue in
+ *                       period k (the period's last day when still active),
+ *                       0 when not active in k;
+ *   eligible            period k of the cohort has ended by as_of (its last
+ *                       day <= as_of); cells that are not eligible are
+ *                       empty — never counted as lost.
+ * Logo retention = active / cohort size, with a Wilson interval at alpha;
+ * revenue retention = revenue k / revenue 0 of the same cohort (can exceed
+ * 1: expansion). The blended row pools, for each k, only the cohorts
+ * eligible at k: sum(active) / sum(size) and sum(revenue k) / sum(revenue 0).
+ *
+ * Revenue bridge over a period [start, end): ARR(t) = 12 x MRR(t),
+ * t0 = start, t1 = end - 1 (the period's last day). Accounts "present" have
+ * ARR(t0) > 0.
+ *   new          sum ARR(t1) of accounts not present (new or reactivated)
+ *   expansion    sum max(ARR(t1) - ARR(t0), 0) over present with ARR(t1) > 0
+ *   contraction  sum max(ARR(t0) - ARR(t1), 0) over present with ARR(t1) > 0
+ *   churn        sum ARR(t0) over present with ARR(t1) = 0
+ *   end = start + new + expansion - contraction - churn  (exact, in micros)
+ *   NRR = sum_present ARR(t1) / sum ARR(t0)
+ *   GRR = sum_present min(ARR(t1), ARR(t0)) / sum ARR(t0)
+ *   logo churn = present accounts with ARR(t1) = 0 / present accounts
+ *                (Wilson interval at alpha).
+ */
+#ifndef ALLOT_COHORT_H
+#define ALLOT_COHORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "interval.h"
+
+#define ALLOT_COHORT_OPEN INT64_MAX
+
+typedef struct allot_cohort_span {
+    int64_t start;        /* first day (days since 1970-01-01) */
+    int64_t end;          /* day after the last; ALLOT_COHORT_OPEN when active */
+    int64_t mrr_micros;   /* reporting currency, >= 0 */
+} allot_cohort_span;
+
+typedef struct allot_cohort_account {
+    const allot_cohort_span *spans;  /* borrowed; any order */
+    size_t n_spans;                  /* >= 1 */
+} allot_cohort_account;
+
+typedef enum allot_cohort_grain {
+    ALLOT_COHORT_MONTH = 0,
+    ALLOT_COHORT_QUARTER
+} allot_cohort_grain;
+
+/* "month" / "quarter"; parse accepts those and "monthly" / "quarterly". */
+const char *allot_cohort_grain_name(allot_cohort_grain grain);
+allot_status allot_cohort_grain_parse(const char *text, allot_cohort_grain *grain,
+                                      allot_error *err);
+
+typedef struct allot_cohort_options {
+    allot_cohort_grain grain;
+    int fiscal_start_month;  /* 1..12 (quarters); 0 means 1 */
+    int64_t as_of;           /* last observed day, inclusive */
+    double alpha;            /* 0 means 0.05 */
+} allot_cohort_options;
+
+typedef struct allot_cohort_cell {
+    int eligible;            /* 0: period not yet complete, the rest is empty */
+    double size;             /* accounts in the cohort(s) counted */
+    double active;           /* "on" */
+    double active_after;     /* "on or after" */
+    allot_interval on;       /* active / size, Wilson */
+    allot_interval on_or_after;
+    double revenue;          /* MRR, reporting currency units */
+    double revenue_base;     /* MRR of the same cohort(s) in period 0 */
+    double revenue_retention;/* revenue / revenue_base; NAN when the base is 0 */
+} allot_cohort_cell;
+
+typedef struct allot_cohort_matrix {
+    size_t n_cohorts;
+    size_t n_periods;        /* columns k = 0 .. n_periods - 1 */
+    char (*labels)[32];      /* cohort labels "2026-07", "2026Q3", "FY2027Q1" */
+    int64_t *cohort_start;   /* first day of each cohort period */
+    allot_cohort_cell *cells;   /* n_cohorts x n_periods, row-major */
+    allot_cohort_cell *blended; /* n_periods */
+    allot_cohort_grain grain;
+    double alpha;
+} allot_cohort_matrix;
+
+/* Builds the matrix. Cohorts are the periods that hold at least one first
+ * start, ascending; columns run to the last complete period. Accounts whose
+ * first start is after as_of are ignored. ALLOT_ERR_DATA for an account
+ * without spans or a span with end <= start or a negative MRR (names the
+ * account index). On success m owns its arrays: allot_cohort_release. */
+allot_status allot_cohort_build(const allot_cohort_account *accounts, size_t n,
+                                const allot_cohort_options *options,
+                                allot_cohort_matrix *m, allot_error *err);
+
+void allot_cohort_release(allot_cohort_matrix *m);
+
+/* The cell of cohort i, period k. */
+const allot_cohort_cell *allot_cohort_cell_at(const allot_cohort_matrix *m, size_t i,
+                                              size_t k);
+
+/* The account's MRR (micros) on day. */
+int64_t allot_cohort_mrr_on(const allot_cohort_account *a, int64_t day);
+
+typedef struct allot_revenue_bridge {
+    int64_t start_arr;       /* micros of the reporting currency */
+    int64_t new_arr;
+    int64_t expansion;
+    int64_t contraction;
+    int64_t churn;
+    int64_t end_arr;
+    double nrr, grr;         /* NAN when start_arr == 0 */
+    double present;          /* accounts with ARR(t0) > 0 */
+    double lost;             /* of them, ARR(t1) == 0 */
+    double added;            /* accounts not present with ARR(t1) > 0 */
+    allot_interval logo_churn; /* lost / present, Wilson */
+} allot_revenue_bridge;
+
+/* The bridge over [start, end) (end > start). alpha 0 means 0.05. */
+allot_status allot_revenue_bridge_compute(const allot_cohort_account *accounts, size_t n,
+                                          int64_t start, int64_t end, double alpha,
+                                          allot_revenue_bridge *out, allot_error *err);
+
+#endif

@@ -1,0 +1,214 @@
+/* Cohort matrices and the revenue bridge on a hand-made fixture. */
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "cohort.h"
+#include "period.h"
+
+static void assert_close(double got, double want, double tol)
+{
+    if (!(fabs(got - want) <= tol))
+        fail_msg("got %.12g, want %.12g", got, want);
+}
+
+#define D(y, m, d) allot_days_from_civil(y, m, d)
+#define OPEN ALLOT_COHORT_OPEN
+#define M(x) ((int64_t)(x) * 1000000)
+
+/*
+ * Seven accounts, MRR in whole units (micros in the spans):
+ *   A  2026-01-10 .. 03-15 at 100, then 70 from 03-15 (contraction), open
+ *   B  2026-01-20 .. 02-15 at 200 (churns in February)
+ *   C  2026-01-05 .. 01-25 at 50; back 2026-03-10 at 80, open (reactivated)
+ *   D  2026-02-01 .. 03-01 at 300, then 450 from 03-01 (expansion), open
+ *   E  2026-02-14 .. 03-01 at 100
+ *   F  2026-03-05 at 60, open
+ *   G  2026-04-02 at 10 (after as_of = 2026-03-31: ignored)
+ */
+static allot_cohort_span sa[2], sb[1], sc[2], sd[2], se[1], sf[1], sg[1];
+static allot_cohort_account acc[7];
+
+static void fixture(void)
+{
+    sa[0] = (allot_cohort_span){D(2026, 1, 10), D(2026, 3, 15), M(100)};
+    sa[1] = (allot_cohort_span){D(2026, 3, 15), OPEN, M(70)};
+    sb[0] = (allot_cohort_span){D(2026, 1, 20), D(2026, 2, 15), M(200)};
+    sc[0] = (allot_cohort_span){D(2026, 1, 5), D(2026, 1, 25), M(50)};
+    sc[1] = (allot_cohort_span){D(2026, 3, 10), OPEN, M(80)};
+    sd[0] = (allot_cohort_span){D(2026, 2, 1), D(2026, 3, 1), M(300)};
+    sd[1] = (allot_cohort_span){D(2026, 3, 1), OPEN, M(450)};
+    se[0] = (allot_cohort_span){D(2026, 2, 14), D(2026, 3, 1), M(100)};
+    sf[0] = (allot_cohort_span){D(2026, 3, 5), OPEN, M(60)};
+    sg[0] = (allot_cohort_span){D(2026, 4, 2), OPEN, M(10)};
+    acc[0] = (allot_cohort_account){sa, 2};
+    acc[1] = (allot_cohort_account){sb, 1};
+    acc[2] = (allot_cohort_account){sc, 2};
+    acc[3] = (allot_cohort_account){sd, 2};
+    acc[4] = (allot_cohort_account){se, 1};
+    acc[5] = (allot_cohort_account){sf, 1};
+    acc[6] = (allot_cohort_account){sg, 1};
+}
+
+static void monthly_matrix_by_hand(void **state)
+{
+    (void)state;
+    fixture();
+    allot_cohort_options o = {.grain = ALLOT_COHORT_MONTH, .as_of = D(2026, 3, 31)};
+    allot_cohort_matrix m;
+    assert_int_equal(allot_cohort_build(acc, 7, &o, &m, NULL), ALLOT_OK);
+    assert_int_equal(m.n_cohorts, 3);
+    assert_int_equal(m.n_periods, 3);
+    assert_string_equal(m.labels[0], "2026-01");
+    assert_string_equal(m.labels[2], "2026-03");
+
+    /* January (A, B, C). k=0: all three; revenue 100 + 200 + 50 (C's MRR
+     * on its last January day). k=1 (Feb): A, B (until 02-14); C is away;
+     * on-or-after counts C (back in March): 3. k=2 (Mar): A at 70 (after
+     * the contraction), C at 80; revenue 150 of 350. */
+    const allot_cohort_cell *c = allot_cohort_cell_at(&m, 0, 0);
+    assert_close(c->size, 3, 0);
+    assert_close(c->active, 3, 0);
+    assert_close(c->revenue, 350, 1e-9);
+    assert_close(c->revenue_retention, 1, 1e-12);
+    c = allot_cohort_cell_at(&m, 0, 1);
+    assert_close(c->active, 2, 0);
+    assert_close(c->active_after, 3, 0);
+    assert_close(c->revenue, 300, 1e-9);
+    assert_close(c->revenue_retention, 300.0 / 350, 1e-12);
+    /* Wilson 2/3: R prop.test(2, 3, correct=FALSE)$conf.int
+     *   0.207659600802 0.938508055280 */
+    assert_close(c->on.estimate, 2.0 / 3, 1e-12);
+    assert_close(c->on.lower, 0.207659600802, 1e-10);
+    assert_close(c->on.upper, 0.938508055280, 1e-10);
+    c = allot_cohort_cell_at(&m, 0, 2);
+    assert_int_equal(c->eligible, 1);
+    assert_close(c->active, 2, 0);
+    assert_close(c->active_after, 2, 0);
+    assert_close(c->revenue, 150, 1e-9);
+
+    /* February (D, E): k=0 300 + 100; k=1 only D, at 450 after expanding:
+     * revenue retention 450 / 400 = 1.125. k=2 is April: not complete. */
+    c = allot_cohort_cell_at(&m, 1, 1);
+    assert_close(c->size, 2, 0);
+    assert_close(c->active, 1, 0);
+    assert_close(c->revenue_retention, 1.125, 1e-12);
+    /* Wilson 1/2: 0.0945312057342 0.9054687942658 */
+    assert_close(c->on.lower, 0.0945312057342, 1e-10);
+    assert_int_equal(allot_cohort_cell_at(&m, 1, 2)->eligible, 0);
+    assert_true(isnan(allot_cohort_cell_at(&m, 1, 2)->on.estimate));
+
+    /* March (F): only k=0. */
+    assert_close(allot_cohort_cell_at(&m, 2, 0)->active, 1, 0);
+    assert_int_equal(allot_cohort_cell_at(&m, 2, 1)->eligible, 0);
+
+    /* Blended: k=0 over 6 accounts; k=1 over January and February only
+     * (March is not eligible): on 3/5, on-or-after 4/5, revenue
+     * (300 + 450) / (350 + 400) = 1; k=2 January alone: 2/3, 150/350. */
+    assert_close(m.blended[0].size, 6, 0);
+    assert_close(m.blended[0].active, 6, 0);
+    assert_close(m.blended[0].revenue, 810, 1e-9);
+    assert_close(m.blended[1].size, 5, 0);
+    assert_close(m.blended[1].on.estimate, 0.6, 1e-12);
+    /* Wilson 3/5: 0.230724281276 0.882379225767; 4/5: 0.375534629763 0.963775891368 */
+    assert_close(m.blended[1].on.lower, 0.230724281276, 1e-10);
+    assert_close(m.blended[1].on.upper, 0.882379225767, 1e-10);
+    assert_close(m.blended[1].on_or_after.estimate, 0.8, 1e-12);
+    assert_close(m.blended[1].on_or_after.lower, 0.375534629763, 1e-10);
+    assert_close(m.blended[1].on_or_after.upper, 0.963775891368, 1e-10);
+    assert_close(m.blended[1].revenue_retention, 1.0, 1e-12);
+    assert_close(m.blended[2].size, 3, 0);
+    assert_close(m.blended[2].revenue_retention, 150.0 / 350, 1e-12);
+    allot_cohort_release(&m);
+}
+
+static void quarterly_matrix_and_incomplete_period(void **state)
+{
+    (void)state;
+    fixture();
+    allot_cohort_options o = {.grain = ALLOT_COHORT_QUARTER, .as_of = D(2026, 3, 31)};
+    allot_cohort_matrix m;
+    assert_int_equal(allot_cohort_build(acc, 7, &o, &m, NULL), ALLOT_OK);
+    assert_int_equal(m.n_cohorts, 1);
+    assert_int_equal(m.n_periods, 1);
+    assert_string_equal(m.labels[0], "2026Q1");
+    /* Everyone acquired in Q1 had revenue in Q1: 6 of 6 (Wilson 6/6:
+     * 0.609665712098 .. 1). */
+    assert_close(m.cells[0].active, 6, 0);
+    assert_close(m.cells[0].on.lower, 0.609665712098, 1e-10);
+    assert_close(m.cells[0].on.upper, 1, 0);
+    allot_cohort_release(&m);
+
+    /* One day earlier Q1 is not complete: no columns at all. */
+    o.as_of = D(2026, 3, 30);
+    assert_int_equal(allot_cohort_build(acc, 7, &o, &m, NULL), ALLOT_OK);
+    assert_int_equal(m.n_periods, 0);
+    allot_cohort_release(&m);
+
+    /* Fiscal year from February: Feb-Apr is FY2027Q1, so Jan is FY2026Q4. */
+    o.as_of = D(2026, 4, 30);
+    o.fiscal_start_month = 2;
+    assert_int_equal(allot_cohort_build(acc, 7, &o, &m, NULL), ALLOT_OK);
+    assert_int_equal(m.n_cohorts, 2);
+    assert_string_equal(m.labels[0], "FY2026Q4");
+    assert_string_equal(m.labels[1], "FY2027Q1");
+    allot_cohort_release(&m);
+}
+
+static void revenue_bridge_by_hand(void **state)
+{
+    (void)state;
+    fixture();
+    /* [2026-02-01, 2026-04-01): t0 = 02-01, t1 = 03-31, ARR = 12 x MRR.
+     * present at t0: A 1200, B 2400, D 3600 -> start 7200
+     *   A 1200 -> 840   contraction 360
+     *   B 2400 -> 0     churn 2400
+     *   D 3600 -> 5400  expansion 1800
+     * not present: C (away on 02-01) 960 at t1, F 720 -> new 1680; E gone by t1
+     * end = 7200 + 1680 + 1800 - 360 - 2400 = 7920 = 12 x (70+80+450+60)
+     * NRR = (840 + 5400) / 7200 = 0.8666..; GRR = (840 + 3600) / 7200 = 0.61666..
+     * logo churn 1 / 3 (Wilson: 0.0614919447204 0.7923403991980). */
+    allot_revenue_bridge b;
+    assert_int_equal(allot_revenue_bridge_compute(acc, 7, D(2026, 2, 1), D(2026, 4, 1), 0.05,
+                                                  &b, NULL),
+                     ALLOT_OK);
+    assert_int_equal(b.start_arr, M(7200));
+    assert_int_equal(b.new_arr, M(1680));
+    assert_int_equal(b.expansion, M(1800));
+    assert_int_equal(b.contraction, M(360));
+    assert_int_equal(b.churn, M(2400));
+    assert_int_equal(b.end_arr, M(7920));
+    assert_int_equal(b.end_arr,
+                     b.start_arr + b.new_arr + b.expansion - b.contraction - b.churn);
+    assert_close(b.nrr, 6240.0 / 7200, 1e-12);
+    assert_close(b.grr, 4440.0 / 7200, 1e-12);
+    assert_close(b.present, 3, 0);
+    assert_close(b.lost, 1, 0);
+    assert_close(b.added, 2, 0);
+    assert_close(b.logo_churn.estimate, 1.0 / 3, 1e-12);
+    assert_close(b.logo_churn.lower, 0.0614919447204, 1e-10);
+    assert_close(b.logo_churn.upper, 0.7923403991980, 1e-10);
+
+    allot_error err;
+    assert_int_equal(allot_revenue_bridge_compute(acc, 7, D(2026, 2, 1), D(2026, 2, 1), 0.05,
+                                                  &b, &err),
+                     ALLOT_ERR_USAGE);
+    allot_cohort_span bad = {D(2026, 2, 1), D(2026, 2, 1), 0};
+    allot_cohort_account bad_acc = {&bad, 1};
+    assert_int_equal(allot_revenue_bridge_compute(&bad_acc, 1, D(2026, 2, 1), D(2026, 3, 1),
+                                                  0.05, &b, &err),
+                     ALLOT_ERR_DATA);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(monthly_matrix_by_hand),
+        cmocka_unit_test(quarterly_matrix_and_incomplete_period),
+        cmocka_unit_test(revenue_bridge_by_hand),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
