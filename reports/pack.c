@@ -1,0 +1,356 @@
+#include "pack.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "money.h"
+#include "store.h"
+
+/* Copies src into dst (size bytes), control characters as spaces. */
+static void copy_clean(char *dst, size_t size, const char *src)
+{
+    const unsigned char *s = (const unsigned char *)(src ? src : "");
+    size_t n = strlen((const char *)s), o = n < size - 1 ? n : size - 1;
+    /* when cut, never leave half a UTF-8 character behind */
+    while (o < n && o > 0 && (s[o] & 0xC0) == 0x80)
+        o--;
+    for (size_t i = 0; i < o; i++)
+        dst[i] = (char)(s[i] < 0x20 || s[i] == 0x7F ? ' ' : s[i]);
+    dst[o] = '\0';
+}
+
+allot_pack_section *allot_pack_add_section(allot_pack_headlines *h, const char *title)
+{
+    if (h->n_sections >= ALLOT_PACK_MAX_SECTIONS)
+        return NULL;
+    allot_pack_section *s = &h->sections[h->n_sections++];
+    memset(s, 0, sizeof *s);
+    copy_clean(s->title, sizeof s->title, title);
+    return s;
+}
+
+void allot_pack_add_line(allot_pack_section *s, const char *label, const char *value)
+{
+    if (!s || s->n_lines >= ALLOT_PACK_MAX_LINES)
+        return;
+    allot_pack_line *l = &s->lines[s->n_lines++];
+    copy_clean(l->label, sizeof l->label, label);
+    copy_clean(l->value, sizeof l->value, value);
+}
+
+static void set_missing(allot_pack_section *s, const char *fmt, const char *arg)
+{
+    if (s && s->n_lines == 0)
+        snprintf(s->missing, sizeof s->missing, fmt, arg);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static allot_status prepare2(sqlite3 *db, const char *sql, const char *a, const char *b,
+                             sqlite3_stmt **st, allot_error *err)
+{
+    allot_status s = allot_store_prepare(db, sql, st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_text(*st, 1, a, -1, SQLITE_STATIC);
+    if (b)
+        sqlite3_bind_text(*st, 2, b, -1, SQLITE_STATIC);
+    return ALLOT_OK;
+}
+
+static allot_status step_done(sqlite3 *db, sqlite3_stmt *st, int rc, allot_error *err)
+{
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading the headline numbers", err);
+    return ALLOT_OK;
+}
+
+static allot_status load_won(sqlite3 *db, const char *label, const char *start, const char *end,
+                             allot_pack_section *s, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status r = prepare2(db,
+                              "SELECT currency, SUM(amount_micros), COUNT(*) FROM deals"
+                              " WHERE is_won = 1 AND close_date >= ?1 AND close_date < ?2"
+                              " AND amount_micros IS NOT NULL GROUP BY currency ORDER BY currency",
+                              start, end, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char money[64], value[120];
+        fmt_money_micros(sqlite3_column_int64(st, 1), col_text(st, 0), money, sizeof money);
+        long long n = sqlite3_column_int64(st, 2);
+        snprintf(value, sizeof value, "%s from %lld deal%s", money, n, n == 1 ? "" : "s");
+        allot_pack_add_line(s, col_text(st, 0), value);
+    }
+    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+        return r;
+    r = prepare2(db,
+                 "SELECT COUNT(*) FROM deals WHERE is_won = 1 AND close_date >= ?1"
+                 " AND close_date < ?2 AND amount_micros IS NULL",
+                 start, end, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        long long n = sqlite3_column_int64(st, 0);
+        if (n > 0) {
+            char value[64];
+            snprintf(value, sizeof value, "%lld (counted, not summed)", n);
+            allot_pack_add_line(s, "won deals without an amount", value);
+        }
+        rc = sqlite3_step(st);
+    }
+    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+        return r;
+    set_missing(s, "no deals won in %s", label);
+    return ALLOT_OK;
+}
+
+static allot_status load_pipeline(sqlite3 *db, const char *label, const char *start,
+                                  const char *end, allot_pack_section *s, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status r = prepare2(
+        db,
+        "SELECT currency, SUM(amount_micros), COUNT(*) FROM deals"
+        " WHERE created_at >= CAST(strftime('%s', ?1) AS INTEGER)"
+        " AND created_at < CAST(strftime('%s', ?2) AS INTEGER)"
+        " AND amount_micros IS NOT NULL GROUP BY currency ORDER BY currency",
+        start, end, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char money[64], value[120];
+        fmt_money_micros(sqlite3_column_int64(st, 1), col_text(st, 0), money, sizeof money);
+        long long n = sqlite3_column_int64(st, 2);
+        snprintf(value, sizeof value, "%s in %lld new deal%s", money, n, n == 1 ? "" : "s");
+        allot_pack_add_line(s, col_text(st, 0), value);
+    }
+    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+        return r;
+    set_missing(s, "no deals created in %s", label);
+    return ALLOT_OK;
+}
+
+static allot_status load_attribution(sqlite3 *db, const char *label, allot_pack_section *s,
+                                     allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status r = prepare2(db,
+                              "SELECT run_id, model FROM ledger WHERE period = ?1"
+                              " GROUP BY run_id, model"
+                              " ORDER BY run_id DESC, model = 'linear' DESC, model LIMIT 1",
+                              label, NULL, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+            return r;
+        set_missing(s, "no credit run for %s yet (run allot-credit)", label);
+        return ALLOT_OK;
+    }
+    long long run = sqlite3_column_int64(st, 0);
+    char model[64];
+    copy_clean(model, sizeof model, col_text(st, 1));
+    sqlite3_finalize(st);
+    char title[160];
+    snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld)", model, run);
+    copy_clean(s->title, sizeof s->title, title);
+
+    r = allot_store_prepare(
+        db,
+        "WITH c AS (SELECT currency, channel, SUM(credit_minor) AS credit FROM ledger"
+        "  WHERE run_id = ?1 AND model = ?2 AND period = ?3 GROUP BY currency, channel)"
+        " SELECT currency, channel, credit, SUM(credit) OVER (PARTITION BY currency)"
+        " FROM c ORDER BY currency, credit DESC, channel",
+        &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
+    char currency[8] = "";
+    int shown = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *cur = col_text(st, 0);
+        if (strcmp(cur, currency) != 0) {
+            copy_clean(currency, sizeof currency, cur);
+            shown = 0;
+        }
+        if (shown++ >= 5)
+            continue;
+        int exponent = allot_currency_exponent(cur);
+        if (exponent < 0)
+            exponent = 2;
+        int64_t credit = sqlite3_column_int64(st, 2), total = sqlite3_column_int64(st, 3);
+        char money[64], share[32], value[120];
+        fmt_money_micros(allot_money_minor_to_micros(credit, exponent), cur, money,
+                         sizeof money);
+        if (total != 0)
+            fmt_percent((double)credit / (double)total, 1, share, sizeof share);
+        else
+            snprintf(share, sizeof share, "n/a");
+        snprintf(value, sizeof value, "%s (%s)", money, share);
+        allot_pack_add_line(s, col_text(st, 1), value);
+    }
+    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+        return r;
+    set_missing(s, "the credit run for %s has no rows", label);
+    return ALLOT_OK;
+}
+
+static allot_status load_spend(sqlite3 *db, const char *label, const char *start,
+                               const char *end, allot_pack_section *s, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status r = prepare2(db,
+                              "SELECT currency, SUM(cost_micros), COUNT(DISTINCT campaign_id)"
+                              " FROM spend WHERE date >= ?1 AND date < ?2"
+                              " GROUP BY currency ORDER BY currency",
+                              start, end, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char money[64], value[120];
+        fmt_money_micros(sqlite3_column_int64(st, 1), col_text(st, 0), money, sizeof money);
+        long long n = sqlite3_column_int64(st, 2);
+        snprintf(value, sizeof value, "%s across %lld campaign%s", money, n, n == 1 ? "" : "s");
+        allot_pack_add_line(s, col_text(st, 0), value);
+    }
+    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+        return r;
+    set_missing(s, "no spend loaded for %s", label);
+    return ALLOT_OK;
+}
+
+allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const char *start,
+                                       const char *end, allot_pack_headlines *h,
+                                       allot_error *err)
+{
+    memset(h, 0, sizeof *h);
+    allot_pack_section *won = allot_pack_add_section(h, "Revenue won (closed-won deals by close date)");
+    allot_pack_section *pipe = allot_pack_add_section(h, "Pipeline created");
+    allot_pack_section *credit = allot_pack_add_section(h, "Credited revenue by channel");
+    allot_pack_section *spend = allot_pack_add_section(h, "Marketing spend");
+    if (!db) {
+        for (size_t i = 0; i < h->n_sections; i++)
+            set_missing(&h->sections[i], "%s", "no database: the figures are in the attachments");
+        return ALLOT_OK;
+    }
+    allot_status r;
+    if ((r = load_won(db, label, start, end, won, err)) != ALLOT_OK ||
+        (r = load_pipeline(db, label, start, end, pipe, err)) != ALLOT_OK ||
+        (r = load_attribution(db, label, credit, err)) != ALLOT_OK ||
+        (r = load_spend(db, label, start, end, spend, err)) != ALLOT_OK)
+        return r;
+    return ALLOT_OK;
+}
+
+/* ---- the body ---- */
+
+typedef struct text {
+    char *p;
+    size_t len, cap;
+    int oom;
+} text;
+
+static void add(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void add(text *t, const char *fmt, ...)
+{
+    if (t->oom)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        t->oom = 1;
+        return;
+    }
+    if (t->len + (size_t)n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 1024;
+        while (cap < t->len + (size_t)n + 1)
+            cap *= 2;
+        char *p = realloc(t->p, cap);
+        if (!p) {
+            t->oom = 1;
+            return;
+        }
+        t->p = p;
+        t->cap = cap;
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->p + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
+static void human_size(int64_t bytes, char *buf, size_t size)
+{
+    if (bytes < 1000)
+        snprintf(buf, size, "%lld bytes", (long long)bytes);
+    else if (bytes < 1000 * 1000)
+        snprintf(buf, size, "%.1f kB", (double)bytes / 1e3);
+    else
+        snprintf(buf, size, "%.1f MB", (double)bytes / 1e6);
+}
+
+char *allot_pack_body_text(const char *title, const allot_pack_headlines *h,
+                           const allot_pack_item *attached, size_t n_attached,
+                           const char *const *notes, size_t n_notes)
+{
+    text t = {0};
+    char clean[512];
+    copy_clean(clean, sizeof clean, title);
+    add(&t, "%s\n", clean);
+    for (size_t i = 0; h && i < h->n_sections; i++) {
+        const allot_pack_section *s = &h->sections[i];
+        add(&t, "\n%s\n", s->title);
+        for (size_t k = 0; k < s->n_lines; k++)
+            add(&t, "  %s: %s\n", s->lines[k].label, s->lines[k].value);
+        if (s->n_lines == 0)
+            add(&t, "  (not available: %s)\n", s->missing[0] ? s->missing : "no data");
+    }
+    add(&t, "\nAttached\n");
+    for (size_t i = 0; i < n_attached; i++) {
+        char size[32];
+        human_size(attached[i].size, size, sizeof size);
+        copy_clean(clean, sizeof clean, attached[i].name);
+        add(&t, "  %s (%s)", clean, size);
+        if (attached[i].what) {
+            copy_clean(clean, sizeof clean, attached[i].what);
+            add(&t, ": %s", clean);
+        }
+        add(&t, "\n");
+    }
+    if (n_attached == 0)
+        add(&t, "  (nothing)\n");
+    if (n_notes) {
+        add(&t, "\nNot attached\n");
+        for (size_t i = 0; i < n_notes; i++) {
+            copy_clean(clean, sizeof clean, notes[i]);
+            add(&t, "  %s\n", clean);
+        }
+    }
+    add(&t, "\nThe figures come from the allot database; the workbook has every figure,\n"
+            "its definition and the reconciliation to booked revenue.\n");
+    if (t.oom) {
+        free(t.p);
+        return NULL;
+    }
+    return t.p;
+}

@@ -1,0 +1,79 @@
+/*
+ * pack.h — the words of the pack e-mail: the headline numbers of a period,
+ * read from the database, and the plain-text body that carries them with
+ * the list of what is attached.
+ *
+ * Sections degrade one by one: a section whose data is missing (no won
+ * deals in the period, no credit run yet, no spend loaded, no database at
+ * all) keeps its title and says why in one line, and the rest of the body
+ * is written as usual. Data text (channel names) is never trusted: control
+ * characters become spaces before it reaches the body.
+ */
+#ifndef ALLOT_REPORTS_PACK_H
+#define ALLOT_REPORTS_PACK_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define ALLOT_PACK_MAX_LINES 8
+#define ALLOT_PACK_MAX_SECTIONS 6
+
+typedef struct allot_pack_line {
+    char label[80];
+    char value[120];
+} allot_pack_line;
+
+typedef struct allot_pack_section {
+    char title[96];
+    allot_pack_line lines[ALLOT_PACK_MAX_LINES];
+    size_t n_lines;
+    char missing[160];  /* when n_lines == 0: why, e.g. "no credit run for 2026Q3 yet" */
+} allot_pack_section;
+
+typedef struct allot_pack_headlines {
+    allot_pack_section sections[ALLOT_PACK_MAX_SECTIONS];
+    size_t n_sections;
+} allot_pack_headlines;
+
+/* Adds a section (title; lines are added with allot_pack_add_line). Returns
+ * NULL when ALLOT_PACK_MAX_SECTIONS are used. */
+allot_pack_section *allot_pack_add_section(allot_pack_headlines *h, const char *title);
+
+/* Adds a line; ignored past ALLOT_PACK_MAX_LINES. Text is truncated to fit
+ * and control characters become spaces. */
+void allot_pack_add_line(allot_pack_section *s, const char *label, const char *value);
+
+/* Reads the headline numbers of one period from db:
+ *   Revenue won      — deals with is_won = 1 and close_date in [start, end),
+ *                      per currency, with the count of won deals without amount;
+ *   Pipeline created — deals created in [start, end), per currency;
+ *   Attribution      — the latest credit run's ledger rows whose period is
+ *                      `label`, model "linear" when present (else the first
+ *                      model by name), the top 5 channels by credit with
+ *                      their share, per currency;
+ *   Spend            — spend rows dated in [start, end), per currency.
+ * start and end are 'YYYY-MM-DD' (end exclusive). db may be NULL: every
+ * section then says the database is missing. Only an SQLite failure is an
+ * error (ALLOT_ERR_DB); missing data is a section's `missing` note. */
+allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const char *start,
+                                       const char *end, allot_pack_headlines *h,
+                                       allot_error *err);
+
+typedef struct allot_pack_item {
+    const char *name;   /* as attached, e.g. "allot-pack.pdf", "charts/funnel.png" */
+    int64_t size;       /* bytes */
+    const char *what;   /* one line, may be NULL */
+} allot_pack_item;
+
+/* The text body (UTF-8, LF line ends): a title line for the period, each
+ * section, the attached files with sizes, the notes (files not attached and
+ * why), and a closing line. Deterministic. Returns a malloc'ed string (the
+ * caller frees) or NULL when out of memory. */
+char *allot_pack_body_text(const char *title, const allot_pack_headlines *h,
+                           const allot_pack_item *attached, size_t n_attached,
+                           const char *const *notes, size_t n_notes);
+
+#endif

@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# allot-pack end to end: a real SMTP server (Debian's python3-aiosmtpd, our
+# tests/e2e/smtpd.py) on 127.0.0.1 on a port the kernel picked, a stub
+# sendmail, and Python's email package as the independent reader.
+# Network: only 127.0.0.1, only ports this script opened (or one it just
+# closed, for "server down"). Every server is stopped by the trap and stops
+# by itself after 60 s anyway.
+# Usage: pack.sh BUILD_DIR TESTS_DIR SCRATCH_DIR
+set -euo pipefail
+bin=$1
+tests=$2
+scratch=$3
+py=/usr/bin/python3
+rm -rf "$scratch"
+mkdir -p "$scratch"
+cd "$scratch"
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+pass() { echo "ok: $*"; }
+
+# start_server SPOOL [smtpd.py options]: sets $port
+start_server() {
+  local spool=$1
+  shift
+  mkdir -p "$spool"
+  "$py" "$tests/e2e/smtpd.py" "$spool" --lifetime 60 "$@" 2>"$spool.log" &
+  pids+=($!)
+  for _ in $(seq 100); do
+    [[ -s "$spool/port" ]] && break
+    sleep 0.1
+  done
+  [[ -s "$spool/port" ]] || fail "SMTP server did not start: $(cat "$spool.log")"
+  port=$(cat "$spool/port")
+}
+
+# The renderers' outputs (any bytes will do: the pack must carry them unchanged).
+mkdir -p out/charts
+"$py" - <<'EOF'
+import random
+r = random.Random(42)
+def put(path, n):
+    with open(path, "wb") as f:
+        f.write(bytes(r.randrange(256) for _ in range(n)))
+put("out/allot-pack.pdf", 20000)
+put("out/allot-report.xlsx", 7001)
+put("out/charts/funnel.png", 57)
+put("out/charts/Kanäle und Kampagnen — Übersicht des dritten Quartals 2026.png", 3000)
+EOF
+
+start_server spool
+cat > pack.ini <<EOF
+[pack]
+from = allot reports <reports@example.com>
+to = Ada Lovelace <ada@example.com>, Zoë Ünïcode <zoe@example.net>
+cc = cfo@example.com
+subject = Umsatzzuordnung {period} — Übersicht für die Geschäftsführung
+smtp_host = 127.0.0.1
+smtp_port = $port
+smtp_starttls = no
+EOF
+
+# 1. --send delivers; the server's reply is reported.
+"$bin/allot-pack" --db none.db --config pack.ini --out out --period 2026Q3 --send \
+  >send.out 2>send.err || fail "send exited $?: $(cat send.err)"
+grep -q "250 2.0.0 Ok: queued as allot-test-1" send.out || fail "no server reply: $(cat send.out)"
+eml=out/allot-pack-2026Q3.eml
+[[ -f $eml ]] || fail "no $eml"
+[[ -f spool/msg-1.eml ]] || fail "nothing arrived"
+cmp -s "$eml" spool/msg-1.eml || fail "the received bytes differ from $eml"
+pass "sent over SMTP, received bytes identical to the .eml"
+
+# 2. The received message, read by Python's email package (policy=default).
+"$py" - "$eml" spool/msg-1.eml spool/msg-1.json <<'EOF'
+import email, email.policy, hashlib, json, sys, os
+eml, received, envelope = sys.argv[1:4]
+raw = open(received, "rb").read()
+m = email.message_from_bytes(raw, policy=email.policy.default)
+assert not m.defects, m.defects
+want = "Umsatzzuordnung 2026Q3 — Übersicht für die Geschäftsführung"
+assert m["subject"] == want, repr(m["subject"])
+assert [a.addr_spec for a in m["to"].addresses] == ["ada@example.com", "zoe@example.net"]
+assert m["to"].addresses[1].display_name == "Zoë Ünïcode", m["to"].addresses[1]
+assert m["cc"].addresses[0].addr_spec == "cfo@example.com"
+assert m["from"].addresses[0].display_name == "allot reports"
+assert m["date"].datetime.isoformat() == "2026-10-01T00:00:00+00:00", m["date"]
+assert m["message-id"].startswith("<allot-pack.2026Q3.") and m["message-id"].endswith("@example.com>")
+assert m.get_content_type() == "multipart/mixed"
+body = m.get_body(("plain",)).get_content()
+assert "allot report pack for 2026Q3 (2026-07-01 to 2026-09-30)" in body, body
+assert "not available: no database" in body, body
+files = {"allot-pack.pdf": "out/allot-pack.pdf",
+         "allot-report.xlsx": "out/allot-report.xlsx",
+         "funnel.png": "out/charts/funnel.png",
+         "Kanäle und Kampagnen — Übersicht des dritten Quartals 2026.png":
+             "out/charts/Kanäle und Kampagnen — Übersicht des dritten Quartals 2026.png"}
+types = {"allot-pack.pdf": "application/pdf",
+         "allot-report.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "funnel.png": "image/png",
+         "Kanäle und Kampagnen — Übersicht des dritten Quartals 2026.png": "image/png"}
+seen = []
+for part in m.iter_attachments():
+    name = part.get_filename()
+    assert part.get_content_type() == types[name], (name, part.get_content_type())
+    assert part["content-transfer-encoding"] == "base64"
+    got = hashlib.sha256(part.get_content()).hexdigest()
+    disk = hashlib.sha256(open(files[name], "rb").read()).hexdigest()
+    assert got == disk, (name, got, disk)
+    seen.append(name)
+assert sorted(seen) == sorted(files), seen
+# every line CRLF-terminated and at most 78 characters
+lines = raw.split(b"\r\n")
+assert lines[-1] == b"" and all(b"\n" not in l and b"\r" not in l for l in lines)
+assert max(len(l) for l in lines) <= 78, max(len(l) for l in lines)
+b64 = [l for l in lines if len(l) == 76]
+assert b64, "no full 76-character base64 lines"
+env = json.load(open(envelope))
+assert env["mail_from"] == "reports@example.com", env
+assert env["rcpt_tos"] == ["ada@example.com", "zoe@example.net", "cfo@example.com"], env
+print("python email: subject, names, types, SHA-256 of", len(seen), "attachments ok")
+EOF
+pass "parsed by Python: subject and file names round-trip, attachments byte-identical"
+
+# 3. A second --send of the same period is the same message.
+mid1=$(grep -m1 '^Message-ID:' "$eml")
+"$bin/allot-pack" --db none.db --config pack.ini --out out --period 2026Q3 --send \
+  >/dev/null 2>resend.err || fail "re-send exited $?: $(cat resend.err)"
+cmp -s spool/msg-1.eml spool/msg-2.eml || fail "the re-sent message differs"
+pass "re-send: same bytes, same $mid1"
+
+# 4. --dry-run prints what would go and sends nothing.
+"$bin/allot-pack" --db none.db --config pack.ini --out out --period 2026Q3 --dry-run \
+  >dry.out 2>dry.err || fail "dry run exited $?"
+grep -qx "to: Ada Lovelace <ada@example.com>" dry.out || fail "dry run: $(cat dry.out)"
+grep -qx "cc: cfo@example.com" dry.out || fail "dry run: no cc"
+grep -q "^attachment: allot-pack.pdf (application/pdf, 20000 bytes)$" dry.out || fail "dry run: no pdf"
+grep -q "^message: out/allot-pack-2026Q3.eml ([0-9]* bytes)$" dry.out || fail "dry run: no size"
+grep -qx "not sent (--dry-run)" dry.out || fail "dry run: not said"
+[[ ! -e spool/msg-3.eml ]] || fail "dry run sent a message"
+pass "dry run"
+
+# 5. Server down (a port that was just free) -> exit 3, the .eml stays.
+down=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+sed "s/^smtp_port = .*/smtp_port = $down/" pack.ini > down.ini
+before=$(sha256sum < "$eml")
+set +e
+"$bin/allot-pack" --db none.db --config down.ini --out out --period 2026Q3 --send >down.out 2>down.err
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "server down: exit $rc, want 3: $(cat down.err)"
+grep -q "Couldn't connect" down.err || fail "server down: $(cat down.err)"
+grep -q "stays on disk" down.err || fail "server down: $(cat down.err)"
+[[ "$(sha256sum < "$eml")" == "$before" ]] || fail "the .eml changed"
+pass "server down: exit 3, .eml kept"
+
+# 6. A rejected recipient: exit 3 with the server's reply.
+start_server spool-reject --reject-rcpt cfo@example.com
+sed "s/^smtp_port = .*/smtp_port = $port/" pack.ini > reject.ini
+set +e
+"$bin/allot-pack" --db none.db --config reject.ini --out out --period 2026Q3 --send >/dev/null 2>reject.err
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "rejected rcpt: exit $rc: $(cat reject.err)"
+grep -q "550 5.1.1 <cfo@example.com>: Recipient address rejected" reject.err || fail "no reply: $(cat reject.err)"
+pass "rejected recipient: exit 3 with the 550 reply"
+
+# 7. Header injection is refused (exit 2) and nothing is written or sent.
+rm -rf out-inj && mkdir out-inj
+printf '[pack]\nfrom = reports@example.com\nto = ada@example.com\nsubject = Q3\rBcc: eve@evil.example\nsmtp_host = 127.0.0.1\nsmtp_port = %s\nsmtp_starttls = no\n' "$port" > inj.ini
+set +e
+"$bin/allot-pack" --db none.db --config inj.ini --out out-inj --period 2026Q3 --send >/dev/null 2>inj.err
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "CR in subject: exit $rc: $(cat inj.err)"
+grep -q "subject: contains a line break (CR)" inj.err || fail "CR in subject: $(cat inj.err)"
+set +e
+"$bin/allot-pack" --db none.db --config pack.ini --out out-inj --period 2026Q3 --send \
+  --to $'ada@example.com\r\nBcc: eve@evil.example' >/dev/null 2>inj2.err
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "CRLF in --to: exit $rc: $(cat inj2.err)"
+grep -q -- "--to: contains a line break (CR)" inj2.err || fail "CRLF in --to: $(cat inj2.err)"
+printf '[pack]\nfrom = reports@example.com\nto = Eve\r <eve@evil.example>\n' > inj3.ini
+set +e
+"$bin/allot-pack" --db none.db --config inj3.ini --out out-inj --period 2026Q3 >/dev/null 2>inj3.err
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "CR in a display name: exit $rc: $(cat inj3.err)"
+set +e
+"$bin/allot-pack" --db none.db --config pack.ini --out out-inj --period 2026Q3 --to 'not an address' >/dev/null 2>inj4.err
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "bad address: exit $rc"
+[[ -z "$(ls out-inj)" ]] || fail "a refused message was written: $(ls out-inj)"
+[[ ! -e spool-reject/msg-1.eml ]] || fail "a refused message was sent"
+pass "CR/LF in subject, --to and a display name refused with exit 2"
+
+# 8. AUTH (PLAIN/LOGIN without TLS, allowed on loopback only) with the
+#    password from a 0600 file, then from the environment; 0644 refused.
+export ALLOT_TEST_SMTP_PASSWORD='s3cr3t pass'
+start_server spool-auth --user allot-bot
+unset ALLOT_TEST_SMTP_PASSWORD
+umask 077
+printf 's3cr3t pass\n' > password
+chmod 600 password
+sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > auth.ini
+printf 'smtp_user = allot-bot\nsmtp_password_env = ALLOT_TEST_UNSET_VAR\nsmtp_password_file = %s/password\n' "$PWD" >> auth.ini
+"$bin/allot-pack" --db none.db --config auth.ini --out out --period 2026Q3 --send >auth.out 2>auth.err \
+  || fail "AUTH send exited $?: $(cat auth.err)"
+"$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["auth_login"]=="allot-bot", e' spool-auth/msg-1.json \
+  || fail "no AUTH recorded"
+cmp -s "$eml" spool-auth/msg-1.eml || fail "AUTH: bytes differ"
+ALLOT_TEST_UNSET_VAR='s3cr3t pass' "$bin/allot-pack" --db none.db --config auth.ini --out out \
+  --period 2026Q3 --send >/dev/null 2>auth2.err || fail "AUTH via env exited $?: $(cat auth2.err)"
+[[ -f spool-auth/msg-2.eml ]] || fail "AUTH via env: nothing arrived"
+set +e
+ALLOT_TEST_UNSET_VAR='wrong' "$bin/allot-pack" --db none.db --config auth.ini --out out \
+  --period 2026Q3 --send >/dev/null 2>auth3.err
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "wrong password: exit $rc"
+grep -q "535 5.7.8 Authentication credentials invalid" auth3.err || fail "wrong password: $(cat auth3.err)"
+sed -e "/^smtp_user/d" auth.ini > noauth.ini
+set +e
+"$bin/allot-pack" --db none.db --config noauth.ini --out out --period 2026Q3 --send >/dev/null 2>noauth.err
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "no AUTH against a server that requires it: exit $rc"
+grep -q "530 5.7.0 Authentication required" noauth.err || fail "no 530: $(cat noauth.err)"
+chmod 644 password
+set +e
+"$bin/allot-pack" --db none.db --config auth.ini --out out --period 2026Q3 --send >/dev/null 2>mode.err
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "0644 password file: exit $rc: $(cat mode.err)"
+grep -q "has mode 0644" mode.err || fail "0644 password file: $(cat mode.err)"
+[[ ! -e spool-auth/msg-3.eml ]] || fail "sent with a 0644 password file"
+if grep -rq "s3cr3t" ./*.out ./*.err; then fail "the password was echoed"; fi
+pass "AUTH with a 0600 file and from the environment; 0644 refused; password never echoed"
+
+# 9. sendmail: a stub records its argv and standard input.
+cat > sendmail-stub <<EOF
+#!/bin/sh
+printf '%s\n' "\$@" > "$PWD/sendmail.argv"
+cat > "$PWD/sendmail.stdin"
+EOF
+chmod 700 sendmail-stub
+printf '[pack]\nfrom = reports@example.com\nto = ada@example.com\nsubject = {period}\nsendmail = %s/sendmail-stub\n' "$PWD" > sm.ini
+rm -rf out-sm && mkdir -p out-sm && cp out/allot-pack.pdf out-sm/
+"$bin/allot-pack" --db none.db --config sm.ini --out out-sm --period 2026-07 --send >sm.out 2>sm.err \
+  || fail "sendmail exited $?: $(cat sm.err)"
+[[ "$(cat sendmail.argv)" == $'-t\n-oi' ]] || fail "sendmail argv: $(cat sendmail.argv)"
+cmp -s out-sm/allot-pack-2026-07.eml sendmail.stdin || fail "sendmail stdin differs from the .eml"
+cat > sendmail-fail <<'EOF'
+#!/bin/sh
+cat > /dev/null
+echo "sendmail: queue directory full" >&2
+exit 75
+EOF
+chmod 700 sendmail-fail
+sed "s|^sendmail = .*|sendmail = $PWD/sendmail-fail|" sm.ini > smfail.ini
+set +e
+"$bin/allot-pack" --db none.db --config smfail.ini --out out-sm --period 2026-07 --send >/dev/null 2>smfail.err
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "failing sendmail: exit $rc"
+grep -q "exited with status 75: sendmail: queue directory full" smfail.err || fail "$(cat smfail.err)"
+[[ -f out-sm/allot-pack-2026-07.eml ]] || fail "the .eml went away"
+pass "sendmail -t -oi gets the exact .eml; a failing sendmail exits 3 with its message"
+
+echo "all allot-pack checks passed"

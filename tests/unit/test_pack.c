@@ -1,0 +1,192 @@
+/* The pack e-mail's words: headline numbers read from a hand-made database,
+ * degraded sections, and the exact body text. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "pack.h"
+#include "store.h"
+
+static sqlite3 *open_db(char *path)
+{
+    snprintf(path, 64, "/tmp/allot-test-pack-%ld.db", (long)getpid());
+    unlink(path);
+    sqlite3 *db;
+    allot_error err;
+    assert_int_equal(allot_store_open(path, &db, &err), ALLOT_OK);
+    return db;
+}
+
+static void close_db(sqlite3 *db, const char *path)
+{
+    allot_store_close(db);
+    char side[80];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
+
+#define DAY(d) "CAST(strftime('%s','" d "') AS INTEGER)"
+
+/* The fixture, by hand:
+ * won in 2026Q3 ([2026-07-01, 2026-10-01)): d1 USD 1000.50 (07-15), d2 USD
+ * 250.00 (09-30), d5 EUR 10.00 (08-02), d4 without amount (08-01); d3 closes
+ * 10-01, outside. -> USD 1,250.50 from 2 deals; EUR 10.00 from 1 deal; 1 won
+ * deal without an amount.
+ * created in Q3 with an amount: d1 1000.50 (07-01), d6 5000.00 (08-10) ->
+ * USD 6,000.50 in 2 new deals (d2 06-15, d3 06-20, d5 05-01 are earlier).
+ * ledger, latest run 2, model linear (first_touch is also there): Paid
+ * Search 60050 + 25000 = 85050 minor, Email 40000, "Social\r\nX" 1; total
+ * 125051 -> 850.50 (68.0 %), 400.00 (32.0 %), 0.01 (0.0 %). Run 1 is older.
+ * spend in Q3: A 100.00 + 50.25, B 20.00 (C on 10-01 is outside) ->
+ * USD 170.25 across 2 campaigns. */
+static void fill(sqlite3 *db)
+{
+    allot_error err;
+    assert_int_equal(
+        allot_store_exec(
+            db,
+            "INSERT INTO deals(deal_id, amount_micros, currency, is_closed, is_won, created_at, close_date) VALUES"
+            " ('d1', 1000500000, 'USD', 1, 1, " DAY("2026-07-01") ", '2026-07-15'),"
+            " ('d2', 250000000, 'USD', 1, 1, " DAY("2026-06-15") ", '2026-09-30'),"
+            " ('d3', 999000000, 'USD', 1, 1, " DAY("2026-06-20") ", '2026-10-01'),"
+            " ('d4', NULL, NULL, 1, 1, " DAY("2026-07-20") ", '2026-08-01'),"
+            " ('d5', 10000000, 'EUR', 1, 1, " DAY("2026-05-01") ", '2026-08-02'),"
+            " ('d6', 5000000000, 'USD', 0, 0, " DAY("2026-08-10") ", NULL);"
+            "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at) VALUES"
+            " (1, 'allot-credit', 't', '', '', 0), (2, 'allot-credit', 't', '', '', 1);"
+            "INSERT INTO ledger(run_id, model, deal_id, touch_id, position, channel, weight,"
+            " credit_minor, currency, rule, period) VALUES"
+            " (1, 'linear', 'd1', 't0', 1, 'Old', 1, 100050, 'USD', 'linear', '2026Q3'),"
+            " (2, 'linear', 'd1', 't1', 1, 'Paid Search', 0.6, 60050, 'USD', 'linear', '2026Q3'),"
+            " (2, 'linear', 'd1', 't2', 2, 'Email', 0.4, 40000, 'USD', 'linear', '2026Q3'),"
+            " (2, 'linear', 'd2', 't3', 1, 'Paid Search', 1, 25000, 'USD', 'linear', '2026Q3'),"
+            " (2, 'linear', 'd2', 't4', 2, 'Social' || char(13, 10) || 'X', 0, 1, 'USD', 'linear', '2026Q3'),"
+            " (2, 'first_touch', 'd1', 't1', 1, 'Paid Search', 1, 100050, 'USD', 'FT', '2026Q3');"
+            "INSERT INTO spend(date, source_system, campaign_id, cost_micros, currency) VALUES"
+            " ('2026-07-03', 'g', 'A', 100000000, 'USD'), ('2026-07-04', 'g', 'A', 50250000, 'USD'),"
+            " ('2026-08-01', 'g', 'B', 20000000, 'USD'), ('2026-10-01', 'g', 'C', 999000000, 'USD');",
+            &err),
+        ALLOT_OK);
+}
+
+static void headlines_from_the_database(void **state)
+{
+    (void)state;
+    char path[64];
+    sqlite3 *db = open_db(path);
+    fill(db);
+    allot_pack_headlines h;
+    allot_error err;
+    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", &h, &err),
+                     ALLOT_OK);
+    assert_int_equal(h.n_sections, 4);
+    const allot_pack_section *won = &h.sections[0];
+    assert_int_equal(won->n_lines, 3);
+    assert_string_equal(won->lines[0].label, "EUR");
+    assert_string_equal(won->lines[0].value, "EUR 10.00 from 1 deal");
+    assert_string_equal(won->lines[1].label, "USD");
+    assert_string_equal(won->lines[1].value, "USD 1,250.50 from 2 deals");
+    assert_string_equal(won->lines[2].label, "won deals without an amount");
+    assert_string_equal(won->lines[2].value, "1 (counted, not summed)");
+    const allot_pack_section *pipe = &h.sections[1];
+    assert_int_equal(pipe->n_lines, 1);
+    assert_string_equal(pipe->lines[0].value, "USD 6,000.50 in 2 new deals");
+    const allot_pack_section *credit = &h.sections[2];
+    assert_string_equal(credit->title, "Credited revenue by channel (linear model, run 2)");
+    assert_int_equal(credit->n_lines, 3);
+    assert_string_equal(credit->lines[0].label, "Paid Search");
+    assert_string_equal(credit->lines[0].value, "USD 850.50 (68.0 %)");
+    assert_string_equal(credit->lines[1].label, "Email");
+    assert_string_equal(credit->lines[1].value, "USD 400.00 (32.0 %)");
+    assert_string_equal(credit->lines[2].label, "Social  X"); /* CR LF from data: spaces */
+    assert_string_equal(credit->lines[2].value, "USD 0.01 (0.0 %)");
+    const allot_pack_section *spend = &h.sections[3];
+    assert_int_equal(spend->n_lines, 1);
+    assert_string_equal(spend->lines[0].value, "USD 170.25 across 2 campaigns");
+    close_db(db, path);
+}
+
+static void sections_degrade_one_by_one(void **state)
+{
+    (void)state;
+    char path[64];
+    sqlite3 *db = open_db(path);
+    allot_pack_headlines h;
+    allot_error err;
+    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", &h, &err),
+                     ALLOT_OK);
+    assert_int_equal(h.n_sections, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(h.sections[i].n_lines, 0);
+    assert_string_equal(h.sections[0].missing, "no deals won in 2026Q3");
+    assert_string_equal(h.sections[1].missing, "no deals created in 2026Q3");
+    assert_string_equal(h.sections[2].missing, "no credit run for 2026Q3 yet (run allot-credit)");
+    assert_string_equal(h.sections[3].missing, "no spend loaded for 2026Q3");
+    close_db(db, path);
+    /* no database at all */
+    assert_int_equal(allot_pack_headlines_load(NULL, "2026Q3", "2026-07-01", "2026-10-01", &h, &err),
+                     ALLOT_OK);
+    assert_string_equal(h.sections[2].missing, "no database: the figures are in the attachments");
+}
+
+static void body_text_is_exact(void **state)
+{
+    (void)state;
+    allot_pack_headlines h = {0};
+    allot_pack_section *s = allot_pack_add_section(&h, "Revenue won");
+    allot_pack_add_line(s, "USD", "USD 1,250.50 from 2 deals");
+    s = allot_pack_add_section(&h, "Spend");
+    snprintf(s->missing, sizeof s->missing, "no spend loaded for 2026Q3");
+    allot_pack_item items[] = {{"allot-pack.pdf", 123456, "the report"},
+                               {"funnel.png", 999, NULL},
+                               {"big.xlsx", 2500000, NULL}};
+    const char *notes[] = {"allot-report.xlsx: not found in out (run allot-xlsx first)"};
+    char *t = allot_pack_body_text("allot report pack for 2026Q3", &h, items, 3, notes, 1);
+    assert_string_equal(t, "allot report pack for 2026Q3\n"
+                           "\n"
+                           "Revenue won\n"
+                           "  USD: USD 1,250.50 from 2 deals\n"
+                           "\n"
+                           "Spend\n"
+                           "  (not available: no spend loaded for 2026Q3)\n"
+                           "\n"
+                           "Attached\n"
+                           "  allot-pack.pdf (123.5 kB): the report\n"
+                           "  funnel.png (999 bytes)\n"
+                           "  big.xlsx (2.5 MB)\n"
+                           "\n"
+                           "Not attached\n"
+                           "  allot-report.xlsx: not found in out (run allot-xlsx first)\n"
+                           "\n"
+                           "The figures come from the allot database; the workbook has every figure,\n"
+                           "its definition and the reconciliation to booked revenue.\n");
+    free(t);
+    /* a cut never leaves half a UTF-8 character; control characters go */
+    allot_pack_headlines g = {0};
+    s = allot_pack_add_section(&g, "x");
+    char label[200];
+    memset(label, 'a', 78);
+    strcpy(label + 78, "\xC3\xA9\xC3\xA9"); /* "éé" straddles the 79-byte limit */
+    allot_pack_add_line(s, label, "v\tw");
+    assert_int_equal(strlen(s->lines[0].label), 78);
+    assert_string_equal(s->lines[0].value, "v w");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(headlines_from_the_database),
+        cmocka_unit_test(sections_degrade_one_by_one),
+        cmocka_unit_test(body_text_is_exact),
+    };
+    return cmocka_run_group_tests_name("pack", tests, NULL, NULL);
+}
