@@ -57,40 +57,13 @@ const char *allot_group_by_name(allot_group_by group_by)
     }
 }
 
-/* ---- civil dates (proleptic Gregorian, days since 1970-01-01) ---- */
-
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 /* 'YYYY-MM-DD' -> epoch seconds at 00:00 UTC; -1 when malformed. */
 static int parse_date(const char *s, int64_t *t)
 {
-    int y, m, d;
-    char extra;
-    if (!s || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1 ||
-        d > 31)
+    int64_t day;
+    if (!s || allot_date_parse(s, &day) != ALLOT_OK)
         return -1;
-    *t = days_from_civil(y, m, d) * SECONDS_PER_DAY;
+    *t = allot_epoch_of_day(day);
     return 0;
 }
 
@@ -105,36 +78,45 @@ int allot_scoreboard_parse_as_of(const char *date, int64_t *t)
 
 char *allot_scoreboard_format_date(int64_t t, char *buf)
 {
-    int64_t days = t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
-    int64_t y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(buf, 11, "%04d-%02d-%02d", (int)y, m, d);
-    return buf;
+    return allot_date_format(allot_day_of_epoch(t), buf);
 }
 
-char *allot_scoreboard_period_label(int64_t t, allot_period_unit unit, int fiscal_start_month,
+allot_status allot_cohort_unit_parse(const char *text, allot_cohort_unit *unit,
+                                     allot_error *err)
+{
+    static const char *const names[] = {"quarter", "month", "year", "all"};
+    for (int i = 0; text && i < 4; i++)
+        if (strcmp(text, names[i]) == 0) {
+            *unit = (allot_cohort_unit)i;
+            return ALLOT_OK;
+        }
+    return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                           "unknown cohort period '%s'; use quarter, month, year or all",
+                           text ? text : "");
+}
+
+char *allot_scoreboard_period_label(int64_t t, allot_cohort_unit unit, int fiscal_start_month,
                                     char *buf, size_t size)
 {
-    if (unit == ALLOT_PERIOD_ALL) {
-        snprintf(buf, size, "all");
-        return buf;
-    }
-    int64_t days = t >= 0 ? t / SECONDS_PER_DAY : -((-t + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
-    int64_t y;
-    int m, d;
-    civil_from_days(days, &y, &m, &d);
-    if (unit == ALLOT_PERIOD_MONTH) {
-        snprintf(buf, size, "%04d-%02d", (int)y, m);
-        return buf;
-    }
     int start = fiscal_start_month >= 1 && fiscal_start_month <= 12 ? fiscal_start_month : 1;
-    int64_t fy = y + (start > 1 && m >= start ? 1 : 0);
-    int q = ((m - start + 12) % 12) / 3 + 1;
-    if (unit == ALLOT_PERIOD_YEAR)
-        snprintf(buf, size, "%04d", (int)fy);
-    else
-        snprintf(buf, size, "%04dQ%d", (int)fy, q);
+    int64_t day = allot_day_of_epoch(t);
+    int y, m, d;
+    allot_civil_from_days(day, &y, &m, &d);
+    allot_period q;
+    switch (unit) {
+    case ALLOT_COHORT_ALL: snprintf(buf, size, "all"); break;
+    case ALLOT_COHORT_MONTH: snprintf(buf, size, "%04d-%02d", y, m); break;
+    case ALLOT_COHORT_YEAR:
+        if (start == 1)
+            snprintf(buf, size, "%04d", y);
+        else
+            snprintf(buf, size, "FY%04d", y + (m >= start ? 1 : 0));
+        break;
+    default:
+        allot_period_quarter_of(day, start, &q);
+        snprintf(buf, size, "%s", q.label);
+        break;
+    }
     return buf;
 }
 
@@ -319,6 +301,8 @@ typedef struct model {
     char activity_stage[96];
     const char *activity_touch_type;
     int64_t as_of;
+    const allot_taxonomy *taxonomy;
+    allot_taxonomy *own_taxonomy;
 } model;
 
 static int cmp_person_id(const void *a, const void *b)
@@ -389,6 +373,7 @@ static void model_free(model *m)
     }
     free(m->deals);
     free(m->aliases);
+    allot_taxonomy_free(m->own_taxonomy);
 }
 
 #define GROW(arr, n, cap)                                                                    \
@@ -613,14 +598,27 @@ static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, al
     return ALLOT_OK;
 }
 
+/* The columns lib/taxonomy decides a touch's channel from, in this order. */
+#define TOUCH_FIELDS                                                                         \
+    "t.channel, c.channel, t.utm_source, t.utm_medium, t.utm_campaign, t.utm_content, "       \
+    "t.utm_term, t.referrer, t.touch_type, t.click_id, t.landing_page"
+
+static const char *touch_channel(const model *m, sqlite3_stmt *st, int col)
+{
+#define F(i) ((const char *)sqlite3_column_text(st, col + (i)))
+    allot_touch_fields f = {F(0), F(1), F(2), F(3), F(4), F(5), F(6), F(7), F(8), F(9), F(10)};
+#undef F
+    return allot_taxonomy_channel(m->taxonomy, &f);
+}
+
 /* First marketing touch per person, and sales-activity touches. */
 static allot_status load_touches(sqlite3 *db, model *m, activities *acts, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        "SELECT t.person_id, t.occurred_at, t.touch_type, COALESCE(t.channel, c.channel), "
-        "t.campaign_id FROM touches t LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id "
+        "SELECT t.person_id, t.occurred_at, t.touch_type, t.campaign_id, " TOUCH_FIELDS
+        " FROM touches t LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id "
         "WHERE t.person_id IS NOT NULL ORDER BY t.person_id, t.occurred_at, t.touch_id",
         &st, err);
     if (s != ALLOT_OK)
@@ -641,8 +639,8 @@ static allot_status load_touches(sqlite3 *db, model *m, activities *acts, allot_
         }
         if (p->touch_at == NO_TIME) {
             p->touch_at = t;
-            p->touch_channel = dup_or(sqlite3_column_text(st, 3), "(none)");
-            p->touch_campaign = dup_or(sqlite3_column_text(st, 4), "(none)");
+            p->touch_channel = dup_or((const unsigned char *)touch_channel(m, st, 4), "(none)");
+            p->touch_campaign = dup_or(sqlite3_column_text(st, 3), "(none)");
             if (!p->touch_channel || !p->touch_campaign)
                 goto nomem;
         }
@@ -663,8 +661,8 @@ static allot_status load_deal_touches(sqlite3 *db, model *m, allot_error *err)
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        "SELECT dp.deal_id, t.occurred_at, t.touch_type, COALESCE(t.channel, c.channel), "
-        "t.campaign_id FROM deal_people dp JOIN deals d ON d.deal_id = dp.deal_id "
+        "SELECT dp.deal_id, t.occurred_at, t.touch_type, t.campaign_id, " TOUCH_FIELDS
+        " FROM deal_people dp JOIN deals d ON d.deal_id = dp.deal_id "
         "JOIN touches t ON t.person_id = dp.person_id AND t.occurred_at <= d.created_at "
         "LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id "
         "ORDER BY dp.deal_id, t.occurred_at, t.touch_id",
@@ -682,8 +680,8 @@ static allot_status load_deal_touches(sqlite3 *db, model *m, allot_error *err)
         if (want[0] && strcmp(type_norm, want) == 0)
             continue;
         d->touch_at = sqlite3_column_int64(st, 1);
-        d->touch_channel = dup_or(sqlite3_column_text(st, 3), "(none)");
-        d->touch_campaign = dup_or(sqlite3_column_text(st, 4), "(none)");
+        d->touch_channel = dup_or((const unsigned char *)touch_channel(m, st, 4), "(none)");
+        d->touch_campaign = dup_or(sqlite3_column_text(st, 3), "(none)");
         if (!d->touch_channel || !d->touch_campaign) {
             sqlite3_finalize(st);
             return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -827,7 +825,7 @@ static int is_marketing_deal(const model *m, const deal *d)
 typedef struct entries {
     entry *e;
     size_t n;
-    char (*labels)[16];
+    char (*labels)[40];
 } entries;
 
 static void entries_free(entries *es)
@@ -848,10 +846,13 @@ static int build_entries(entries *es, size_t n_items, const int64_t *times,
     for (size_t i = 0; i < n_items; i++) {
         if (times[i] == NO_TIME)
             continue;
-        allot_scoreboard_period_label(times[i], opt->period_unit, opt->fiscal_start_month,
-                                      es->labels[i], sizeof es->labels[i]);
-        if (opt->period_only && strcmp(opt->period_only, es->labels[i]) != 0)
+        if (opt->only && !allot_period_contains(opt->only, allot_day_of_epoch(times[i])))
             continue;
+        if (opt->only && opt->cohort == ALLOT_COHORT_ALL)
+            snprintf(es->labels[i], sizeof es->labels[i], "%s", opt->only->label);
+        else
+            allot_scoreboard_period_label(times[i], opt->cohort, opt->fiscal_start_month,
+                                          es->labels[i], sizeof es->labels[i]);
         es->e[es->n++] = (entry){es->labels[i], "(all)", i};
         if (grouped)
             es->e[es->n++] = (entry){es->labels[i], groups[i], i};
@@ -1142,6 +1143,11 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
     activities acts = {0};
     fx_ctx fx = {.currency = sb->currency};
     allot_status s = prepare_aliases(&m, err);
+    m.taxonomy = opt->taxonomy;
+    if (s == ALLOT_OK && !m.taxonomy) {
+        s = allot_taxonomy_new(NULL, &m.own_taxonomy, err);
+        m.taxonomy = m.own_taxonomy;
+    }
     if (s == ALLOT_OK)
         s = allot_store_prepare(db,
                                 "SELECT rate FROM fx_rates WHERE currency = ?1 AND start_date <= "
@@ -1203,4 +1209,308 @@ void allot_scoreboard_release(allot_scoreboard *sb)
     }
     free(sb->deals);
     memset(sb, 0, sizeof *sb);
+}
+
+/* ---- configuration ---- */
+
+allot_status allot_scoreboard_config_load(const allot_config *cfg, allot_scoreboard_config *sc,
+                                          allot_error *err)
+{
+    memset(sc, 0, sizeof *sc);
+    allot_general general;
+    allot_status s = allot_config_general(cfg, &general, err);
+    if (s != ALLOT_OK)
+        return s;
+    memcpy(sc->currency, general.reporting_currency, 4);
+    allot_scoreboard_options *o = &sc->options;
+    o->currency = sc->currency;
+    o->fiscal_start_month = general.fiscal_year_start_month;
+    o->alpha = 0.05;
+    const char *text;
+    if ((s = allot_config_get_string(cfg, "funnel", "sales_activity_stage", &text, err)))
+        return s;
+    sc->activity_stage = dup_or((const unsigned char *)text, "");
+    if ((s = allot_config_get_string(cfg, "funnel", "sales_activity_touch_type", &text, err)))
+        return s;
+    sc->activity_touch_type = dup_or((const unsigned char *)text, "");
+    if (!sc->activity_stage || !sc->activity_touch_type)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    o->sales_activity_stage = sc->activity_stage;
+    o->sales_activity_touch_type = sc->activity_touch_type;
+    if ((s = allot_config_get_double(cfg, "funnel", "sla_hours", &o->sla_hours, err)))
+        return s;
+    if ((s = allot_taxonomy_new(cfg, &sc->taxonomy, err)))
+        return s;
+    o->taxonomy = sc->taxonomy;
+
+    const char *section, *key, *value;
+    long line;
+    size_t cap = 0, okr_cap = 0;
+    for (size_t i = 0; allot_config_entry(cfg, i, &section, &key, &value, &line); i++) {
+        if (strcmp(section, "okr") == 0) {
+            double target;
+            if ((s = allot_config_get_double(cfg, "okr", key, &target, err)))
+                return s;
+            if (sc->n_okrs == okr_cap) {
+                okr_cap = okr_cap ? okr_cap * 2 : 8;
+                allot_okr_target *t = realloc(sc->okrs, okr_cap * sizeof *t);
+                if (!t)
+                    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                sc->okrs = t;
+            }
+            /* a key given twice: the later value wins (config rule) */
+            size_t k = 0;
+            while (k < sc->n_okrs && strcmp(sc->okrs[k].name, key) != 0)
+                k++;
+            snprintf(sc->okrs[k].name, sizeof sc->okrs[k].name, "%s", key);
+            sc->okrs[k].target = target;
+            sc->okrs[k].line = line;
+            if (k == sc->n_okrs)
+                sc->n_okrs++;
+            continue;
+        }
+        if (strcmp(section, "funnel") != 0)
+            continue;
+        const char *dot = strrchr(key, '.');
+        if (!dot)
+            continue;
+        int stage = -1;
+        for (int k = 0; k < ALLOT_STAGE_COUNT; k++)
+            if (strcmp(dot + 1, stage_names[k]) == 0)
+                stage = k;
+        if (stage < 0)
+            continue; /* SYSTEM.lost: deals carry is_closed/is_won */
+        char **items;
+        size_t n;
+        if ((s = allot_config_get_list(cfg, "funnel", key, &items, &n, err)))
+            return s;
+        for (size_t j = 0; j < n; j++) {
+            if (sc->n_aliases == cap) {
+                cap = cap ? cap * 2 : 16;
+                allot_stage_alias *a = realloc(sc->aliases, cap * sizeof *a);
+                char **names = realloc(sc->alias_names, cap * 2 * sizeof *names);
+                if (a)
+                    sc->aliases = a;
+                if (names)
+                    sc->alias_names = names;
+                if (!a || !names) {
+                    allot_config_list_free(items, n);
+                    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                }
+            }
+            size_t sys_len = (size_t)(dot - key);
+            char *sys = malloc(sys_len + 1);
+            if (!sys) {
+                allot_config_list_free(items, n);
+                return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+            memcpy(sys, key, sys_len);
+            sys[sys_len] = '\0';
+            sc->alias_names[2 * sc->n_aliases] = sys;
+            sc->alias_names[2 * sc->n_aliases + 1] = items[j];
+            items[j] = NULL;
+            sc->aliases[sc->n_aliases] =
+                (allot_stage_alias){sys, (allot_stage)stage, sc->alias_names[2 * sc->n_aliases + 1]};
+            sc->n_aliases++;
+        }
+        allot_config_list_free(items, n);
+    }
+    o->aliases = sc->aliases;
+    o->n_aliases = sc->n_aliases;
+    return ALLOT_OK;
+}
+
+void allot_scoreboard_config_release(allot_scoreboard_config *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < 2 * sc->n_aliases; i++)
+        free(sc->alias_names[i]);
+    free(sc->alias_names);
+    free(sc->aliases);
+    free(sc->activity_stage);
+    free(sc->activity_touch_type);
+    allot_taxonomy_free(sc->taxonomy);
+    free(sc->okrs);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* ---- OKRs ---- */
+
+enum okr_kind { OKR_COUNT, OKR_MONEY, OKR_RATE, OKR_SHARE, OKR_LOWER };
+
+typedef struct okr_metric {
+    const char *name; /* "_per" names get the unit appended */
+    enum okr_kind kind;
+    int what;
+} okr_metric;
+
+enum {
+    M_LEADS, M_MQLS, M_SQLS, M_OPPS, M_WON, M_PIPELINE, M_REVENUE, M_MQL_REVENUE,
+    M_LEAD_MQL, M_MQL_SQL, M_SQL_OPP, M_OPP_WON, M_MQL_WON, M_WIN, M_SLA,
+    M_MKT_PIPELINE, M_MKT_REVENUE, M_SPEED_MEDIAN, M_CYCLE_MEDIAN
+};
+
+static const okr_metric okr_metrics[] = {
+    {"leads_per", OKR_COUNT, M_LEADS},
+    {"mqls_per", OKR_COUNT, M_MQLS},
+    {"mql_per", OKR_COUNT, M_MQLS},
+    {"sqls_per", OKR_COUNT, M_SQLS},
+    {"sql_per", OKR_COUNT, M_SQLS},
+    {"opportunities_per", OKR_COUNT, M_OPPS},
+    {"won_per", OKR_COUNT, M_WON},
+    {"pipeline_per", OKR_MONEY, M_PIPELINE},
+    {"revenue_per", OKR_MONEY, M_REVENUE},
+    {"mql_revenue_per", OKR_MONEY, M_MQL_REVENUE},
+    {"lead_to_mql_rate", OKR_RATE, M_LEAD_MQL},
+    {"mql_to_sql_rate", OKR_RATE, M_MQL_SQL},
+    {"sql_to_opportunity_rate", OKR_RATE, M_SQL_OPP},
+    {"opportunity_to_won_rate", OKR_RATE, M_OPP_WON},
+    {"mql_to_won_rate", OKR_RATE, M_MQL_WON},
+    {"win_rate", OKR_RATE, M_WIN},
+    {"sla_rate", OKR_RATE, M_SLA},
+    {"marketing_pipeline_share", OKR_SHARE, M_MKT_PIPELINE},
+    {"marketing_revenue_share", OKR_SHARE, M_MKT_REVENUE},
+    {"speed_to_lead_median_hours", OKR_LOWER, M_SPEED_MEDIAN},
+    {"cycle_median_days", OKR_LOWER, M_CYCLE_MEDIAN},
+};
+
+static const char *const unit_words[] = {"quarter", "month", "year", "all"};
+
+static const okr_metric *okr_lookup(const char *name, allot_cohort_unit unit)
+{
+    for (size_t i = 0; i < sizeof okr_metrics / sizeof okr_metrics[0]; i++) {
+        const okr_metric *m = &okr_metrics[i];
+        if (m->kind == OKR_COUNT || m->kind == OKR_MONEY) {
+            size_t n = strlen(m->name);
+            if (unit != ALLOT_COHORT_ALL && strncmp(name, m->name, n) == 0 && name[n] == '_' &&
+                strcmp(name + n + 1, unit_words[unit]) == 0)
+                return m;
+        } else if (strcmp(name, m->name) == 0) {
+            return m;
+        }
+    }
+    return NULL;
+}
+
+int allot_okr_applies(const char *name, allot_cohort_unit unit)
+{
+    return name && okr_lookup(name, unit) != NULL;
+}
+
+static const allot_funnel_cell *all_funnel_cell(const allot_scoreboard *sb, const char *period)
+{
+    for (size_t i = 0; i < sb->n_funnel; i++)
+        if (!strcmp(sb->funnel[i].period, period) && !strcmp(sb->funnel[i].group, "(all)"))
+            return &sb->funnel[i];
+    return NULL;
+}
+
+static const allot_deal_cell *all_deal_cell(const allot_scoreboard *sb, const char *period)
+{
+    for (size_t i = 0; i < sb->n_deals; i++)
+        if (!strcmp(sb->deals[i].period, period) && !strcmp(sb->deals[i].group, "(all)"))
+            return &sb->deals[i];
+    return NULL;
+}
+
+static void okr_actual(const okr_metric *m, const allot_funnel_cell *f, const allot_deal_cell *d,
+                       allot_okr_row *r)
+{
+    static const allot_interval none = {NAN, NAN, NAN};
+    static const allot_funnel_cell empty_f;
+    static const allot_deal_cell empty_d = {.win_rate = {NAN, NAN, NAN},
+                                            .cycle_median = NAN};
+    const allot_interval *ci = NULL;
+    if (!f)
+        f = &empty_f;
+    if (!d)
+        d = &empty_d;
+    double v = NAN;
+    switch (m->what) {
+    case M_LEADS: v = f->count[ALLOT_STAGE_LEAD]; break;
+    case M_MQLS: v = f->count[ALLOT_STAGE_MQL]; break;
+    case M_SQLS: v = f->count[ALLOT_STAGE_SQL]; break;
+    case M_OPPS: v = f->count[ALLOT_STAGE_OPPORTUNITY]; break;
+    case M_WON: v = f->count[ALLOT_STAGE_WON]; break;
+    case M_PIPELINE: v = (double)d->pipeline_micros / 1e6; break;
+    case M_REVENUE: v = (double)d->revenue_micros / 1e6; break;
+    case M_MQL_REVENUE: v = (double)f->mql_revenue_micros / 1e6; break;
+    case M_LEAD_MQL: ci = f == &empty_f ? &none : &f->conversion[ALLOT_STAGE_LEAD]; break;
+    case M_MQL_SQL: ci = f == &empty_f ? &none : &f->conversion[ALLOT_STAGE_MQL]; break;
+    case M_SQL_OPP: ci = f == &empty_f ? &none : &f->conversion[ALLOT_STAGE_SQL]; break;
+    case M_OPP_WON: ci = f == &empty_f ? &none : &f->conversion[ALLOT_STAGE_OPPORTUNITY]; break;
+    case M_MQL_WON: ci = f == &empty_f ? &none : &f->conversion[ALLOT_STAGE_WON]; break;
+    case M_WIN: ci = &d->win_rate; break;
+    case M_SLA: ci = f == &empty_f ? &none : &f->sla_share; break;
+    case M_MKT_PIPELINE:
+        v = d->pipeline_micros ? (double)d->pipeline_marketing_micros / (double)d->pipeline_micros
+                               : NAN;
+        break;
+    case M_MKT_REVENUE:
+        v = d->revenue_micros ? (double)d->revenue_marketing_micros / (double)d->revenue_micros
+                              : NAN;
+        break;
+    case M_SPEED_MEDIAN: v = f == &empty_f ? NAN : f->hours_median; break;
+    case M_CYCLE_MEDIAN: v = d->cycle_median; break;
+    }
+    r->lower = r->upper = NAN;
+    if (ci) {
+        v = ci->estimate;
+        r->lower = ci->lower;
+        r->upper = ci->upper;
+    }
+    r->actual = v;
+}
+
+allot_status allot_scoreboard_okrs(const allot_scoreboard *sb, allot_cohort_unit unit,
+                                   const allot_okr_target *targets, size_t n_targets,
+                                   allot_okr_row **rows, size_t *n_rows, allot_error *err)
+{
+    *rows = NULL;
+    *n_rows = 0;
+    /* periods in order, from both tables */
+    size_t max = (sb->n_funnel + sb->n_deals) * (n_targets ? n_targets : 1) + 1;
+    allot_okr_row *out = calloc(max, sizeof *out);
+    const char **periods = calloc(sb->n_funnel + sb->n_deals + 1, sizeof *periods);
+    if (!out || !periods) {
+        free(out);
+        free(periods);
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t np = 0;
+    for (size_t i = 0; i < sb->n_funnel + sb->n_deals; i++) {
+        const char *p = i < sb->n_funnel ? sb->funnel[i].period : sb->deals[i - sb->n_funnel].period;
+        size_t k = 0;
+        while (k < np && strcmp(periods[k], p) != 0)
+            k++;
+        if (k == np)
+            periods[np++] = p;
+    }
+    for (size_t a = 1; a < np; a++) /* insertion sort: few periods */
+        for (size_t b = a; b > 0 && strcmp(periods[b - 1], periods[b]) > 0; b--) {
+            const char *t = periods[b - 1];
+            periods[b - 1] = periods[b];
+            periods[b] = t;
+        }
+    size_t n = 0;
+    for (size_t k = 0; k < np; k++)
+        for (size_t t = 0; t < n_targets; t++) {
+            const okr_metric *m = okr_lookup(targets[t].name, unit);
+            if (!m)
+                continue;
+            allot_okr_row *r = &out[n++];
+            r->period = periods[k];
+            r->name = targets[t].name;
+            r->target = targets[t].target;
+            okr_actual(m, all_funnel_cell(sb, periods[k]), all_deal_cell(sb, periods[k]), r);
+            r->lower_is_better = m->kind == OKR_LOWER;
+            r->attainment = r->target != 0 ? r->actual / r->target : NAN;
+            r->met = isfinite(r->actual) &&
+                     (r->lower_is_better ? r->actual <= r->target : r->actual >= r->target);
+        }
+    free(periods);
+    *rows = out;
+    *n_rows = n;
+    return ALLOT_OK;
 }

@@ -74,7 +74,10 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "config.h"
 #include "interval.h"
+#include "period.h"
+#include "taxonomy.h"
 
 typedef enum allot_stage {
     ALLOT_STAGE_LEAD = 0,
@@ -99,12 +102,19 @@ typedef enum allot_group_by {
 allot_status allot_group_by_parse(const char *text, allot_group_by *group_by, allot_error *err);
 const char *allot_group_by_name(allot_group_by group_by);
 
-typedef enum allot_period_unit {
-    ALLOT_PERIOD_QUARTER = 0, /* fiscal quarter, "2026Q3" */
-    ALLOT_PERIOD_MONTH,       /* "2026-07" */
-    ALLOT_PERIOD_YEAR,        /* fiscal year, "2026" */
-    ALLOT_PERIOD_ALL          /* one period, "all" */
-} allot_period_unit;
+/* Cohort periods. Labels follow lib/period: "2026Q3" (calendar) or
+ * "FY2027Q1" (fiscal year not starting in January), "2026-07", "2026" or
+ * "FY2027", and "all" (or the filter's label) for one period. */
+typedef enum allot_cohort_unit {
+    ALLOT_COHORT_QUARTER = 0,
+    ALLOT_COHORT_MONTH,
+    ALLOT_COHORT_YEAR,
+    ALLOT_COHORT_ALL
+} allot_cohort_unit;
+
+/* Parses "quarter", "month", "year", "all"; ALLOT_ERR_USAGE otherwise. */
+allot_status allot_cohort_unit_parse(const char *text, allot_cohort_unit *unit,
+                                     allot_error *err);
 
 /* Extra stage names of one source system (config "[funnel] SYSTEM.STAGE"). */
 typedef struct allot_stage_alias {
@@ -114,9 +124,11 @@ typedef struct allot_stage_alias {
 } allot_stage_alias;
 
 typedef struct allot_scoreboard_options {
-    allot_period_unit period_unit;
-    const char *period_only;         /* NULL, or one period label to keep */
+    allot_cohort_unit cohort;
+    const allot_period *only;        /* NULL, or keep cohorts whose start day lies in it
+                                        (with ALLOT_COHORT_ALL it also names the cohort) */
     int fiscal_start_month;          /* 1..12; 0 means 1 */
+    const allot_taxonomy *taxonomy;  /* channel of touches without one; NULL = built-in */
     allot_group_by group_by;
     allot_interval_method method;
     double alpha;                    /* 0 means 0.05 */
@@ -185,11 +197,78 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
 
 void allot_scoreboard_release(allot_scoreboard *sb);
 
-/* The period label of an epoch time: "2026Q3" (quarter of the fiscal year;
- * a fiscal year starting in month m > 1 is named by the calendar year it
- * ends in), "2026-07", "2026" (fiscal year) or "all". buf needs 16 bytes. */
-char *allot_scoreboard_period_label(int64_t t, allot_period_unit unit, int fiscal_start_month,
+/* The cohort label of an epoch time (see allot_cohort_unit). */
+char *allot_scoreboard_period_label(int64_t t, allot_cohort_unit unit, int fiscal_start_month,
                                     char *buf, size_t size);
+
+/* ---- configuration ----
+ *
+ * Reads what the scoreboard needs from allot.ini (cfg may be NULL: all
+ * defaults): [general] reporting_currency and fiscal_year_start_month,
+ * [funnel] SYSTEM.lead/.mql/.sql/.opportunity/.won stage names,
+ * sales_activity_stage, sales_activity_touch_type, sla_hours, the
+ * [taxonomy] rules, and the [okr] targets. sc->options is ready to use (the
+ * tool may then override fields from its flags); everything it points to
+ * is owned by sc: release with allot_scoreboard_config_release. Bad values
+ * are ALLOT_ERR_CONFIG with file:line. */
+typedef struct allot_okr_target {
+    char name[64];
+    double target;
+    long line; /* in the config file */
+} allot_okr_target;
+
+typedef struct allot_scoreboard_config {
+    allot_scoreboard_options options;
+    allot_stage_alias *aliases;
+    char **alias_names;
+    size_t n_aliases;
+    char *activity_stage, *activity_touch_type;
+    allot_taxonomy *taxonomy;
+    char currency[4];
+    allot_okr_target *okrs;
+    size_t n_okrs;
+} allot_scoreboard_config;
+
+allot_status allot_scoreboard_config_load(const allot_config *cfg, allot_scoreboard_config *sc,
+                                          allot_error *err);
+void allot_scoreboard_config_release(allot_scoreboard_config *sc);
+
+/* ---- OKRs: actual vs target ----
+ *
+ * Target names ([okr] NAME = number) the scoreboard knows, per cohort
+ * period, over the "(all)" group:
+ *   leads_per_U, mqls_per_U (or mql_per_U), sqls_per_U (sql_per_U),
+ *   opportunities_per_U, won_per_U        counts, U = the cohort unit
+ *                                         (quarter, month, year)
+ *   pipeline_per_U, revenue_per_U,
+ *   mql_revenue_per_U                     reporting currency, major units
+ *   lead_to_mql_rate, mql_to_sql_rate, sql_to_opportunity_rate,
+ *   opportunity_to_won_rate, mql_to_won_rate, win_rate,
+ *   sla_rate (speed-to-lead within SLA)   proportions with their interval
+ *   marketing_pipeline_share, marketing_revenue_share
+ *   speed_to_lead_median_hours, cycle_median_days   lower is better
+ * A target is met when the actual is >= it (<= for "lower is better").
+ * Other names (other tools' targets, or a _per_U for another unit) are
+ * skipped: allot_okr_applies says which apply. */
+typedef struct allot_okr_row {
+    const char *period; /* owned by the scoreboard */
+    const char *name;   /* owned by the targets */
+    double target;
+    double actual;      /* NAN when not measurable in the period (0 / 0) */
+    double lower, upper;/* interval for proportions, else NAN */
+    double attainment;  /* actual / target (NAN when target is 0) */
+    int lower_is_better;
+    int met;
+} allot_okr_row;
+
+/* 1 when the scoreboard computes the target `name` for cohorts of `unit`. */
+int allot_okr_applies(const char *name, allot_cohort_unit unit);
+
+/* One row per (period, applicable target), periods in order, targets in
+ * the given order. *rows is malloc'd, owned by the caller (free()). */
+allot_status allot_scoreboard_okrs(const allot_scoreboard *sb, allot_cohort_unit unit,
+                                   const allot_okr_target *targets, size_t n_targets,
+                                   allot_okr_row **rows, size_t *n_rows, allot_error *err);
 
 /* 'YYYY-MM-DD' -> the last second of that day (23:59:59 UTC), for --as-of.
  * Returns -1 when malformed. */

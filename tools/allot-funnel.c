@@ -14,7 +14,7 @@
 #include "money.h"
 #include "store.h"
 
-enum table { T_ALL, T_FUNNEL, T_SPEED, T_DEALS };
+enum table { T_ALL, T_FUNNEL, T_SPEED, T_DEALS, T_OKR };
 
 static void usage(FILE *out)
 {
@@ -25,18 +25,21 @@ static void usage(FILE *out)
             "deal size, sales cycle and the marketing-sourced share of pipeline and revenue.\n"
             "\n"
             "  --db FILE            database (default allot.db)\n"
+            "  --config FILE        allot.ini: reporting currency, fiscal year, stage names,\n"
+            "                       sales activity, SLA, taxonomy, [okr] targets\n"
             "  --period P           cohort period: quarter (default), month, year, all, or one\n"
-            "                       period label to show only it (2026Q3, 2026-07, 2026)\n"
-            "  --fiscal-start M     first month of the fiscal year, 1-12 (default 1)\n"
+            "                       period to show only it (2026Q3, FY2027Q1, 2026-07, 2026,\n"
+            "                       2026-01-01..2026-03-31)\n"
+            "  --fiscal-start M     first month of the fiscal year, 1-12 (default: config, 1)\n"
             "  --by G               group by channel, campaign, source or none (default none)\n"
-            "  --table T            funnel, speed, deals or all (default: all as tables,\n"
+            "  --table T            funnel, speed, deals, okr or all (default: all as tables,\n"
             "                       funnel with --csv)\n"
             "  --csv                CSV on stdout instead of readable tables\n"
             "  --method M           interval: wilson (default) or clopper-pearson\n"
             "  --alpha A            1 - confidence level (default 0.05)\n"
-            "  --sla-hours H        speed-to-lead service level (default 24)\n"
+            "  --sla-hours H        speed-to-lead service level (default: config, 24)\n"
             "  --as-of DATE         data end YYYY-MM-DD (default: latest timestamp in the data)\n"
-            "  --currency CUR       reporting currency (default USD)\n"
+            "  --currency CUR       reporting currency (default: config, USD)\n"
             "  --help               this help\n"
             "\n"
             "CSV columns (README \"Scoreboard\"):\n"
@@ -49,6 +52,7 @@ static void usage(FILE *out)
             "          cycle_median_days,cycle_q3_days,pipeline,pipeline_marketing,\n"
             "          pipeline_marketing_share,revenue,revenue_marketing,\n"
             "          revenue_marketing_share,deals_marketing,currency,method,alpha\n"
+            "  okr:    period,okr,target,actual,lower,upper,attainment,met\n"
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
 }
 
@@ -299,22 +303,56 @@ static void text_deals(FILE *out, const allot_scoreboard *sb)
     }
 }
 
+static void csv_okr(FILE *out, const allot_okr_row *rows, size_t n)
+{
+    fputs("period,okr,target,actual,lower,upper,attainment,met\n", out);
+    for (size_t i = 0; i < n; i++) {
+        const allot_okr_row *r = &rows[i];
+        fprintf(out, "%s,%s,%.17g,", r->period, r->name, r->target);
+        put_num(out, r->actual, "%.6f");
+        fputc(',', out);
+        put_num(out, r->lower, "%.6f");
+        fputc(',', out);
+        put_num(out, r->upper, "%.6f");
+        fputc(',', out);
+        put_num(out, r->attainment, "%.6f");
+        fprintf(out, ",%s\n", r->met ? "yes" : "no");
+    }
+}
+
+static void text_okr(FILE *out, const allot_okr_row *rows, size_t n)
+{
+    char b[3][48];
+    fprintf(out, "OKRs (config [okr]): actual vs target for the (all) group; met = actual >= "
+                 "target (<= for medians)\n");
+    fprintf(out, "%-8s %-28s %14s %14s  %-22s %10s %4s\n", "period", "okr", "target", "actual",
+            "interval", "attain", "met");
+    for (size_t i = 0; i < n; i++) {
+        const allot_okr_row *r = &rows[i];
+        if (isfinite(r->lower))
+            snprintf(b[0], sizeof b[0], "(%.4g-%.4g)", r->lower, r->upper);
+        else
+            snprintf(b[0], sizeof b[0], "-");
+        fprintf(out, "%-8s %-28s %14.6g %14s  %-22s %10s %4s\n", r->period, r->name, r->target,
+                num_or_dash(r->actual, "%.6g", b[1], sizeof b[1]), b[0],
+                num_or_dash(100 * r->attainment, "%.1f%%", b[2], sizeof b[2]),
+                r->met ? "yes" : "no");
+    }
+}
+
 int main(int argc, char **argv)
 {
     cli_init("allot-funnel");
     gsl_set_error_handler_off();
     const char *db_path = "allot.db", *period = "quarter", *by = "none", *table = NULL;
-    const char *method = "wilson", *as_of_text = NULL;
-    int csv = 0;
-    allot_scoreboard_options opt = {0};
-    opt.alpha = 0.05;
-    opt.sla_hours = 24;
-    opt.fiscal_start_month = 1;
-    opt.currency = "USD";
+    const char *method = "wilson", *as_of_text = NULL, *config_path = NULL, *currency = NULL;
+    int csv = 0, fiscal = 0;
+    double alpha = 0, sla = 0;
     enum { O_DB = 256, O_PERIOD, O_BY, O_TABLE, O_CSV, O_METHOD, O_ALPHA, O_SLA, O_ASOF,
-           O_CUR, O_FISCAL, O_HELP };
+           O_CUR, O_FISCAL, O_CONFIG, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
+        {"config", required_argument, NULL, O_CONFIG},
         {"period", required_argument, NULL, O_PERIOD},
         {"by", required_argument, NULL, O_BY},
         {"table", required_argument, NULL, O_TABLE},
@@ -332,29 +370,30 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case O_DB: db_path = optarg; break;
+        case O_CONFIG: config_path = optarg; break;
         case O_PERIOD: period = optarg; break;
         case O_BY: by = optarg; break;
         case O_TABLE: table = optarg; break;
         case O_CSV: csv = 1; break;
         case O_METHOD: method = optarg; break;
         case O_ALPHA:
-            opt.alpha = strtod(optarg, &end);
-            if (*end || !(opt.alpha > 0 && opt.alpha < 1))
+            alpha = strtod(optarg, &end);
+            if (*end || !(alpha > 0 && alpha < 1))
                 return cli_usage_error("--alpha must be between 0 and 1, got '%s'", optarg);
             break;
         case O_SLA:
-            opt.sla_hours = strtod(optarg, &end);
-            if (*end || !(opt.sla_hours > 0 && opt.sla_hours < 1e6))
+            sla = strtod(optarg, &end);
+            if (*end || !(sla > 0 && sla < 1e6))
                 return cli_usage_error("--sla-hours must be a positive number, got '%s'",
                                        optarg);
             break;
         case O_ASOF: as_of_text = optarg; break;
-        case O_CUR: opt.currency = optarg; break;
+        case O_CUR: currency = optarg; break;
         case O_FISCAL: {
             long v = strtol(optarg, &end, 10);
             if (*end || v < 1 || v > 12)
                 return cli_usage_error("--fiscal-start must be a month 1-12, got '%s'", optarg);
-            opt.fiscal_start_month = (int)v;
+            fiscal = (int)v;
             break;
         }
         case O_HELP: usage(stdout); return cli_finish(0);
@@ -366,36 +405,6 @@ int main(int argc, char **argv)
 
     allot_error err;
     allot_error_clear(&err);
-    if (allot_interval_method_parse(method, &opt.method, &err) != ALLOT_OK ||
-        allot_group_by_parse(by, &opt.group_by, &err) != ALLOT_OK)
-        return cli_usage_error("%s", err.message);
-    if (!allot_currency_valid(opt.currency))
-        return cli_usage_error("--currency '%s' is not an ISO 4217 code", opt.currency);
-    if (!strcmp(period, "quarter"))
-        opt.period_unit = ALLOT_PERIOD_QUARTER;
-    else if (!strcmp(period, "month"))
-        opt.period_unit = ALLOT_PERIOD_MONTH;
-    else if (!strcmp(period, "year"))
-        opt.period_unit = ALLOT_PERIOD_YEAR;
-    else if (!strcmp(period, "all"))
-        opt.period_unit = ALLOT_PERIOD_ALL;
-    else {
-        int y, q, mo;
-        char extra;
-        if (sscanf(period, "%4dQ%1d%c", &y, &q, &extra) == 2 && q >= 1 && q <= 4)
-            opt.period_unit = ALLOT_PERIOD_QUARTER;
-        else if (sscanf(period, "%4d-%2d%c", &y, &mo, &extra) == 2 && mo >= 1 && mo <= 12)
-            opt.period_unit = ALLOT_PERIOD_MONTH;
-        else if (strlen(period) == 4 && sscanf(period, "%4d%c", &y, &extra) == 1)
-            opt.period_unit = ALLOT_PERIOD_YEAR;
-        else
-            return cli_usage_error("--period '%s': use quarter, month, year, all or a label "
-                                   "such as 2026Q3, 2026-07, 2026",
-                                   period);
-        opt.period_only = period;
-    }
-    if (as_of_text && allot_scoreboard_parse_as_of(as_of_text, &opt.as_of) != 0)
-        return cli_usage_error("--as-of '%s' is not a date YYYY-MM-DD", as_of_text);
     enum table which = csv ? T_FUNNEL : T_ALL;
     if (table) {
         if (!strcmp(table, "funnel"))
@@ -404,26 +413,88 @@ int main(int argc, char **argv)
             which = T_SPEED;
         else if (!strcmp(table, "deals"))
             which = T_DEALS;
+        else if (!strcmp(table, "okr"))
+            which = T_OKR;
         else if (!strcmp(table, "all") && !csv)
             which = T_ALL;
         else
-            return cli_usage_error("--table '%s': use funnel, speed, deals%s", table,
+            return cli_usage_error("--table '%s': use funnel, speed, deals, okr%s", table,
                                    csv ? " (one table per CSV)" : " or all");
+    }
+    if (as_of_text) {
+        int64_t t;
+        if (allot_scoreboard_parse_as_of(as_of_text, &t) != 0)
+            return cli_usage_error("--as-of '%s' is not a date YYYY-MM-DD", as_of_text);
+    }
+
+    allot_config *cfg = NULL;
+    if (config_path && allot_config_load(config_path, &cfg, &err) != ALLOT_OK)
+        return cli_report(&err);
+    for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
+        cli_warning("%s", allot_config_warning(cfg, i));
+    allot_scoreboard_config sc;
+    if (allot_scoreboard_config_load(cfg, &sc, &err) != ALLOT_OK) {
+        allot_scoreboard_config_release(&sc);
+        allot_config_free(cfg);
+        return cli_report(&err);
+    }
+    allot_scoreboard_options opt = sc.options;
+    int rc = CLI_EXIT_OK;
+    allot_period only;
+    if (alpha > 0)
+        opt.alpha = alpha;
+    if (sla > 0)
+        opt.sla_hours = sla;
+    if (fiscal)
+        opt.fiscal_start_month = fiscal;
+    if (currency)
+        opt.currency = currency;
+    if (as_of_text)
+        allot_scoreboard_parse_as_of(as_of_text, &opt.as_of);
+    if (allot_interval_method_parse(method, &opt.method, &err) != ALLOT_OK ||
+        allot_group_by_parse(by, &opt.group_by, &err) != ALLOT_OK) {
+        rc = cli_usage_error("%s", err.message);
+        goto out_config;
+    }
+    if (!allot_currency_valid(opt.currency)) {
+        rc = cli_usage_error("--currency '%s' is not an ISO 4217 code", opt.currency);
+        goto out_config;
+    }
+    if (allot_cohort_unit_parse(period, &opt.cohort, NULL) != ALLOT_OK) {
+        if (allot_period_parse(period, opt.fiscal_start_month, &only, &err) != ALLOT_OK) {
+            rc = cli_usage_error("--period: use quarter, month, year, all or a period; %s",
+                                 err.message);
+            goto out_config;
+        }
+        opt.only = &only;
+        switch (only.kind) {
+        case ALLOT_PERIOD_MONTH: opt.cohort = ALLOT_COHORT_MONTH; break;
+        case ALLOT_PERIOD_QUARTER:
+        case ALLOT_PERIOD_FISCAL_QUARTER: opt.cohort = ALLOT_COHORT_QUARTER; break;
+        case ALLOT_PERIOD_YEAR:
+        case ALLOT_PERIOD_FISCAL_YEAR: opt.cohort = ALLOT_COHORT_YEAR; break;
+        default: opt.cohort = ALLOT_COHORT_ALL; break;
+        }
     }
 
     double t0 = cli_seconds();
     sqlite3 *db = NULL;
-    if (allot_store_open_existing(db_path, &db, &err) != ALLOT_OK)
-        return cli_report(&err);
-    char params[512], digest[65];
+    if (allot_store_open_existing(db_path, &db, &err) != ALLOT_OK) {
+        rc = cli_report(&err);
+        goto out_config;
+    }
+    char params[1024], digest[65];
     snprintf(params, sizeof params,
-             "alpha=%g;as_of=%s;by=%s;currency=%s;fiscal_start=%d;method=%s;period=%s;"
-             "sla_hours=%g",
+             "alpha=%g;as_of=%s;by=%s;config=%s;currency=%s;fiscal_start=%d;method=%s;period=%s;"
+             "sla_hours=%g;table=%s",
              opt.alpha, as_of_text ? as_of_text : "", allot_group_by_name(opt.group_by),
-             opt.currency, opt.fiscal_start_month, allot_interval_method_name(opt.method),
-             period, opt.sla_hours);
+             config_path ? config_path : "", opt.currency, opt.fiscal_start_month,
+             allot_interval_method_name(opt.method), period, opt.sla_hours,
+             table ? table : "");
     int64_t run_id = 0;
     allot_scoreboard sb = {0};
+    allot_okr_row *okrs = NULL;
+    size_t n_okrs = 0;
     allot_status st = allot_store_input_digest(db, digest, &err);
     if (st == ALLOT_OK)
         st = allot_store_begin(db, &err);
@@ -432,6 +503,9 @@ int main(int argc, char **argv)
         if (st == ALLOT_OK)
             st = allot_scoreboard_compute(db, &opt, &sb, &err);
         if (st == ALLOT_OK)
+            st = allot_scoreboard_okrs(&sb, opt.cohort, sc.okrs, sc.n_okrs, &okrs, &n_okrs,
+                                       &err);
+        if (st == ALLOT_OK)
             st = allot_store_run_end(db, run_id, "ok", &err);
         if (st == ALLOT_OK)
             st = allot_store_commit(db, &err);
@@ -439,17 +513,24 @@ int main(int argc, char **argv)
             allot_store_rollback(db);
     }
     if (st != ALLOT_OK) {
-        allot_scoreboard_release(&sb);
-        allot_store_close(db);
-        return cli_report(&err);
+        rc = cli_report(&err);
+        goto out;
     }
+    if (which == T_OKR || which == T_ALL)
+        for (size_t i = 0; i < sc.n_okrs; i++)
+            if (!allot_okr_applies(sc.okrs[i].name, opt.cohort))
+                cli_warning("%s:%ld: [okr] %s is not a scoreboard target for %s cohorts; "
+                            "skipped",
+                            allot_config_name(cfg), sc.okrs[i].line, sc.okrs[i].name, period);
     if (csv) {
         if (which == T_FUNNEL)
             csv_funnel(stdout, &sb);
         else if (which == T_SPEED)
             csv_speed(stdout, &sb);
-        else
+        else if (which == T_DEALS)
             csv_deals(stdout, &sb);
+        else
+            csv_okr(stdout, okrs, n_okrs);
     } else {
         char asof[16];
         allot_scoreboard_format_date(sb.as_of, asof);
@@ -465,13 +546,24 @@ int main(int argc, char **argv)
         }
         if (which == T_ALL || which == T_DEALS)
             text_deals(stdout, &sb);
+        if ((which == T_ALL && n_okrs) || which == T_OKR) {
+            if (which == T_ALL)
+                putchar('\n');
+            text_okr(stdout, okrs, n_okrs);
+        }
     }
     fprintf(stderr,
-            "allot-funnel: %zu people, %zu deals -> %zu funnel cells, %zu deal cells (%s, "
-            "alpha %g) in %.2f s\n",
-            sb.people, sb.deals_total, sb.n_funnel, sb.n_deals,
+            "allot-funnel: %zu people, %zu deals -> %zu funnel cells, %zu deal cells, %zu OKR "
+            "rows (%s, alpha %g) in %.2f s\n",
+            sb.people, sb.deals_total, sb.n_funnel, sb.n_deals, n_okrs,
             allot_interval_method_name(sb.method), sb.alpha, cli_seconds() - t0);
+    rc = cli_finish(0);
+out:
+    free(okrs);
     allot_scoreboard_release(&sb);
     allot_store_close(db);
-    return cli_finish(0);
+out_config:
+    allot_scoreboard_config_release(&sc);
+    allot_config_free(cfg);
+    return rc;
 }

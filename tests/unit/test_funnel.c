@@ -253,7 +253,9 @@ static void clopper_pearson_and_filters(void **state)
 {
     allot_scoreboard_options o = base_options();
     o.method = ALLOT_INTERVAL_CLOPPER_PEARSON;
-    o.period_only = "2026Q1";
+    allot_period q1;
+    assert_int_equal(allot_period_parse("2026Q1", 1, &q1, NULL), ALLOT_OK);
+    o.only = &q1;
     allot_scoreboard sb;
     assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, NULL), ALLOT_OK);
     assert_int_equal(sb.n_funnel, 1);
@@ -266,7 +268,7 @@ static void clopper_pearson_and_filters(void **state)
      * speed-to-lead becomes 0 h (MQL = SQL time). */
     o = base_options();
     o.n_aliases = 0;
-    o.period_unit = ALLOT_PERIOD_ALL;
+    o.cohort = ALLOT_COHORT_ALL;
     assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, NULL), ALLOT_OK);
     assert_int_equal(sb.n_funnel, 1);
     assert_string_equal(sb.funnel[0].period, "all");
@@ -294,20 +296,23 @@ static void clopper_pearson_and_filters(void **state)
 static void periods_and_missing_fx(void **state)
 {
     char buf[16];
-    /* 2026-07-15: calendar 2026Q3; fiscal year from February: FY2027 Q2 */
-    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_PERIOD_QUARTER, 1, buf,
+    /* 2026-07-15: calendar 2026Q3; fiscal year from February: FY2027Q2 */
+    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_QUARTER, 1, buf,
                                                       sizeof buf),
                         "2026Q3");
-    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_PERIOD_QUARTER, 2, buf,
+    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_QUARTER, 2, buf,
                                                       sizeof buf),
-                        "2027Q2");
-    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_PERIOD_MONTH, 2, buf,
+                        "FY2027Q2");
+    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_MONTH, 2, buf,
                                                       sizeof buf),
                         "2026-07");
     /* 2026-01-15 with a fiscal year from February: still FY2026, Q4 */
-    assert_string_equal(allot_scoreboard_period_label(1768435200, ALLOT_PERIOD_QUARTER, 2, buf,
+    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_YEAR, 2, buf,
                                                       sizeof buf),
-                        "2026Q4");
+                        "FY2027");
+    assert_string_equal(allot_scoreboard_period_label(1768435200, ALLOT_COHORT_QUARTER, 2, buf,
+                                                      sizeof buf),
+                        "FY2026Q4");
 
     allot_scoreboard_options o = base_options();
     o.currency = "GBP"; /* no GBP rates: the USD deals cannot be converted */
@@ -318,6 +323,71 @@ static void periods_and_missing_fx(void **state)
     allot_scoreboard_release(&sb);
 }
 
+/* The config gives the hubspot alias, the SLA and the OKR targets. OKRs per
+ * quarter over (all): Q1 mqls 6 vs 5 (met, 120 %), MQL->won 2/6 vs 0.30
+ * (met; Wilson 0.096771-0.700007), median speed 15 h vs 12 (lower is
+ * better: not met); Q2 mqls 1 (20 %), MQL->won 0/1, median not reached. */
+static void config_and_okrs(void **state)
+{
+    static const char ini[] = "[general]\nreporting_currency = USD\n"
+                              "[funnel]\nhubspot.mql = Marketing Qualified Lead, MQL-ish\n"
+                              "sla_hours = 12\n"
+                              "[okr]\nmql_per_quarter = 5\nmql_to_won_rate = 0.30\n"
+                              "speed_to_lead_median_hours = 12\nnrr = 1.1\nmql_per_month = 2\n";
+    allot_config *cfg;
+    allot_error err;
+    assert_int_equal(allot_config_parse(ini, sizeof ini - 1, "t.ini", &cfg, &err), ALLOT_OK);
+    allot_scoreboard_config sc;
+    assert_int_equal(allot_scoreboard_config_load(cfg, &sc, &err), ALLOT_OK);
+    assert_int_equal(sc.n_aliases, 2);
+    assert_string_equal(sc.aliases[0].source_system, "hubspot");
+    assert_int_equal(sc.aliases[0].stage, ALLOT_STAGE_MQL);
+    assert_int_equal(sc.n_okrs, 5);
+    near(sc.options.sla_hours, 12, 0);
+    assert_true(allot_okr_applies("mql_per_quarter", ALLOT_COHORT_QUARTER));
+    assert_false(allot_okr_applies("mql_per_month", ALLOT_COHORT_QUARTER));
+    assert_false(allot_okr_applies("nrr", ALLOT_COHORT_QUARTER));
+
+    allot_scoreboard_options o = sc.options;
+    o.as_of = AS_OF;
+    allot_scoreboard sb;
+    assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, &err), ALLOT_OK);
+    /* SLA 12 h: within are 0, 3, 10 -> 3/6 */
+    near(sb.funnel[0].sla_met, 3, 0);
+    near(sb.funnel[0].hours_median, 15, 1e-9);
+    allot_okr_row *rows;
+    size_t n;
+    assert_int_equal(allot_scoreboard_okrs(&sb, ALLOT_COHORT_QUARTER, sc.okrs, sc.n_okrs, &rows,
+                                           &n, &err),
+                     ALLOT_OK);
+    assert_int_equal(n, 6);
+    assert_string_equal(rows[0].period, "2026Q1");
+    assert_string_equal(rows[0].name, "mql_per_quarter");
+    near(rows[0].actual, 6, 0);
+    near(rows[0].attainment, 1.2, 1e-12);
+    assert_true(rows[0].met);
+    assert_string_equal(rows[1].name, "mql_to_won_rate");
+    near(rows[1].actual, 2.0 / 6, 1e-12);
+    near(rows[1].lower, 0.096771, 5e-7);
+    near(rows[1].upper, 0.700007, 5e-7);
+    assert_true(rows[1].met);
+    assert_string_equal(rows[2].name, "speed_to_lead_median_hours");
+    near(rows[2].actual, 15, 1e-9);
+    assert_true(rows[2].lower_is_better);
+    assert_false(rows[2].met);
+    assert_string_equal(rows[3].period, "2026Q2");
+    near(rows[3].actual, 1, 0);
+    near(rows[3].attainment, 0.2, 1e-12);
+    assert_false(rows[3].met);
+    near(rows[4].actual, 0, 0);
+    assert_true(isnan(rows[5].actual));
+    assert_false(rows[5].met);
+    free(rows);
+    allot_scoreboard_release(&sb);
+    allot_scoreboard_config_release(&sc);
+    allot_config_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +395,7 @@ int main(void)
         cmocka_unit_test(funnel_by_channel),
         cmocka_unit_test(clopper_pearson_and_filters),
         cmocka_unit_test(periods_and_missing_fx),
+        cmocka_unit_test(config_and_okrs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
