@@ -1,0 +1,1204 @@
+#include "load.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "money.h"
+#include "store.h"
+
+/* ---- the canonical tables ------------------------------------------------ */
+
+enum { REQ = ALLOT_COL_REQUIRED, KEY = ALLOT_COL_KEY, ADD = 4 /* summed within a load */ };
+
+#define T ALLOT_COL_TEXT
+#define DATE ALLOT_COL_DATE
+#define TS ALLOT_COL_TIMESTAMP
+#define MONEY ALLOT_COL_MONEY
+#define CUR ALLOT_COL_CURRENCY
+
+static const allot_column campaigns_cols[] = {
+    {"campaign_id", "campaign_id", T, REQ | KEY, NULL, "cmp-2026q1-webinar"},
+    {"source_system", "source_system", T, 0, "canonical", "salesforce"},
+    {"name", "name", T, REQ, NULL, "Q1 Webinar: Pipeline Math"},
+    {"parent_id", "parent_id", T, 0, NULL, "cmp-2026q1"},
+    {"type", "type", T, 0, NULL, "Webinar"},
+    {"channel", "channel", T, 0, NULL, "Events"},
+    {"start_date", "start_date", DATE, 0, NULL, "2026-01-05"},
+    {"end_date", "end_date", DATE, 0, NULL, "2026-03-31"},
+    {"budgeted_cost", "budgeted_cost_micros", MONEY, 0, NULL, "12000.00"},
+    {"actual_cost", "actual_cost_micros", MONEY, 0, NULL, "11250.50"},
+    {"currency", "currency", CUR, 0, NULL, "USD"},
+    {"utm_source", "utm_source", T, 0, NULL, "webinar"},
+    {"utm_medium", "utm_medium", T, 0, NULL, "event"},
+    {"utm_campaign", "utm_campaign", T, 0, NULL, "q1-pipeline-math"},
+};
+
+static const allot_column spend_cols[] = {
+    {"date", "date", DATE, REQ | KEY, NULL, "2026-01-05"},
+    {"source_system", "source_system", T, KEY, "canonical", "google_ads"},
+    {"ad_account", "ad_account", T, KEY, "", "123-456-7890"},
+    {"campaign_id", "campaign_id", T, REQ | KEY, NULL, "cmp-2026q1-search"},
+    {"campaign_name", "campaign_name", T, 0, NULL, "Brand Search"},
+    {"cost", "cost_micros", MONEY, REQ | ADD, NULL, "431.27"},
+    {"currency", "currency", CUR, REQ, NULL, "USD"},
+    {"impressions", "impressions", ALLOT_COL_INT, ADD, NULL, "10233"},
+    {"clicks", "clicks", ALLOT_COL_INT, ADD, NULL, "388"},
+    {"conversions", "conversions", ALLOT_COL_REAL, ADD, NULL, "4.5"},
+    {"conversion_value", "conversion_value_micros", MONEY, ADD, NULL, "900.00"},
+};
+
+static const allot_column people_cols[] = {
+    {"person_id", "person_id", T, REQ | KEY, NULL, "p-000123"},
+    {"source_system", "source_system", T, 0, "canonical", "hubspot"},
+    {"lead_id", "lead_id", T, 0, NULL, "00Q5e00000AbCdEFGH"},
+    {"contact_id", "contact_id", T, 0, NULL, "0035e00000AbCdEFGH"},
+    {"email", "email", ALLOT_COL_EMAIL, 0, NULL, "ana@example.com"},
+    {"account_id", "account_id", T, 0, NULL, "acc-0042"},
+    {"created_at", "created_at", TS, 0, NULL, "2026-01-07T14:03:00Z"},
+    {"converted_at", "converted_at", TS, 0, NULL, "2026-02-11T09:00:00Z"},
+    {"original_source", "original_source", T, 0, NULL, "Paid Search"},
+};
+
+static const allot_column touches_cols[] = {
+    {"touch_id", "touch_id", T, REQ | KEY, NULL, "t-0000001"},
+    {"source_system", "source_system", T, 0, "canonical", "web"},
+    {"person_id", "person_id", T, 0, NULL, "p-000123"},
+    {"anonymous_id", "anonymous_id", T, 0, NULL, "v-9f2c"},
+    {"occurred_at", "occurred_at", TS, REQ, NULL, "2026-01-07T13:58:12Z"},
+    {"touch_type", "touch_type", T, REQ, NULL, "visit"},
+    {"channel", "channel", T, 0, NULL, "Paid Search"},
+    {"campaign_id", "campaign_id", T, 0, NULL, "cmp-2026q1-search"},
+    {"utm_source", "utm_source", T, 0, NULL, "google"},
+    {"utm_medium", "utm_medium", T, 0, NULL, "cpc"},
+    {"utm_campaign", "utm_campaign", T, 0, NULL, "brand"},
+    {"utm_content", "utm_content", T, 0, NULL, "ad-3"},
+    {"utm_term", "utm_term", T, 0, NULL, "attribution software"},
+    {"click_id", "click_id", T, 0, NULL, "gclid-Cj0KCQ"},
+    {"landing_page", "landing_page", T, 0, NULL, "https://example.com/pricing"},
+    {"referrer", "referrer", T, 0, NULL, "https://www.google.com/"},
+};
+
+static const allot_column deals_cols[] = {
+    {"deal_id", "deal_id", T, REQ | KEY, NULL, "d-000042"},
+    {"source_system", "source_system", T, 0, "canonical", "salesforce"},
+    {"account_id", "account_id", T, 0, NULL, "acc-0042"},
+    {"name", "name", T, 0, NULL, "Acme - Platform"},
+    {"amount", "amount_micros", MONEY, 0, NULL, "48000.00"},
+    {"currency", "currency", CUR, 0, NULL, "EUR"},
+    {"stage", "stage", T, 0, NULL, "Closed Won"},
+    {"is_closed", "is_closed", ALLOT_COL_BOOL, 0, "0", "true"},
+    {"is_won", "is_won", ALLOT_COL_BOOL, 0, "0", "true"},
+    {"created_at", "created_at", TS, REQ, NULL, "2026-02-11T09:00:00Z"},
+    {"close_date", "close_date", DATE, 0, NULL, "2026-05-29"},
+    {"pipeline", "pipeline", T, 0, NULL, "New Business"},
+    {"lead_source", "lead_source", T, 0, NULL, "Webinar"},
+    {"campaign_id", "campaign_id", T, 0, NULL, "cmp-2026q1-webinar"},
+    {"deal_type", "deal_type", T, 0, NULL, "New Business"},
+};
+
+static const allot_column deal_people_cols[] = {
+    {"deal_id", "deal_id", T, REQ | KEY, NULL, "d-000042"},
+    {"person_id", "person_id", T, REQ | KEY, NULL, "p-000123"},
+    {"role", "role", T, 0, NULL, "Decision Maker"},
+    {"is_primary", "is_primary", ALLOT_COL_BOOL, 0, "0", "true"},
+};
+
+static const allot_column stage_history_cols[] = {
+    {"entity_type", "entity_type", ALLOT_COL_ENTITY, REQ | KEY, NULL, "person"},
+    {"entity_id", "entity_id", T, REQ | KEY, NULL, "p-000123"},
+    {"stage", "stage", T, REQ | KEY, NULL, "MQL"},
+    {"entered_at", "entered_at", TS, REQ | KEY, NULL, "2026-01-09T10:00:00Z"},
+};
+
+static const allot_column subscriptions_cols[] = {
+    {"subscription_id", "subscription_id", T, REQ | KEY, NULL, "s-000042-1"},
+    {"source_system", "source_system", T, 0, "canonical", "stripe"},
+    {"account_id", "account_id", T, REQ, NULL, "acc-0042"},
+    {"product", "product", T, 0, NULL, "Platform"},
+    {"start_date", "start_date", DATE, REQ, NULL, "2026-06-01"},
+    {"end_date", "end_date", DATE, 0, NULL, "2027-06-01"},
+    {"mrr", "mrr_micros", MONEY, REQ, NULL, "4000.00"},
+    {"currency", "currency", CUR, REQ, NULL, "EUR"},
+};
+
+static const allot_column fx_rates_cols[] = {
+    {"currency", "currency", CUR, REQ | KEY, NULL, "EUR"},
+    {"start_date", "start_date", DATE, REQ | KEY, NULL, "2026-01-01"},
+    {"end_date", "end_date", DATE, 0, NULL, "2026-02-01"},
+    {"rate", "rate", ALLOT_COL_POSITIVE, REQ, NULL, "1.0842"},
+};
+
+static const allot_column paths_cols[] = {
+    {"path", "path", T, REQ | KEY, NULL, "Paid Search > Email > Direct"},
+    {"conversions", "conversions", ALLOT_COL_REAL, REQ, NULL, "12"},
+    {"value", "value", ALLOT_COL_REAL, 0, "0", "5400.00"},
+    {"nulls", "nulls", ALLOT_COL_REAL, 0, "0", "310"},
+};
+
+#undef T
+#undef DATE
+#undef TS
+#undef MONEY
+#undef CUR
+
+#define TABLE(n) {#n, n##_cols, (int)(sizeof n##_cols / sizeof n##_cols[0])}
+static const allot_table canonical_tables[] = {
+    TABLE(fx_rates), TABLE(campaigns), TABLE(spend), TABLE(people), TABLE(touches),
+    TABLE(deals), TABLE(deal_people), TABLE(stage_history), TABLE(subscriptions),
+    TABLE(paths),
+};
+#define NTABLES ((int)(sizeof canonical_tables / sizeof canonical_tables[0]))
+
+const allot_table *allot_load_tables(int *count)
+{
+    *count = NTABLES;
+    return canonical_tables;
+}
+
+const allot_table *allot_load_table(const char *name)
+{
+    for (int i = 0; i < NTABLES; i++)
+        if (name && strcmp(canonical_tables[i].name, name) == 0)
+            return &canonical_tables[i];
+    return NULL;
+}
+
+void allot_load_options_init(allot_load_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->decimal_comma = -1;
+}
+
+/* ---- header matching ----------------------------------------------------- */
+
+/* Case-insensitive comparison of a header field (spaces around ignored). */
+static int header_is(const allot_csv_field *f, const char *name)
+{
+    const char *s = f->text, *e = f->text + f->len;
+    while (s < e && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    size_t n = strlen(name);
+    return (size_t)(e - s) == n && strncasecmp(s, name, n) == 0;
+}
+
+static int table_matches(const allot_table *t, const allot_csv_record *rec)
+{
+    int m = 0;
+    for (size_t i = 0; i < rec->count; i++)
+        for (int c = 0; c < t->ncolumns; c++)
+            if (header_is(&rec->fields[i], t->columns[c].name)) {
+                m++;
+                break;
+            }
+    return m;
+}
+
+/* The table a header names best: most matching columns, then the smaller
+ * table (a tighter fit). NULL when fewer than two columns match any. */
+static const allot_table *best_table(const allot_csv_record *rec, int *matches)
+{
+    const allot_table *best = NULL;
+    int best_m = 0;
+    for (int i = 0; i < NTABLES; i++) {
+        int m = table_matches(&canonical_tables[i], rec);
+        if (m > best_m || (m == best_m && best && m > 0 &&
+                           canonical_tables[i].ncolumns < best->ncolumns)) {
+            best_m = m;
+            best = &canonical_tables[i];
+        }
+    }
+    *matches = best_m;
+    return best_m >= 2 ? best : NULL;
+}
+
+static int score_header(void *ctx, const allot_csv_record *rec)
+{
+    const allot_table *forced = ctx;
+    int m;
+    if (forced)
+        m = table_matches(forced, rec);
+    else
+        best_table(rec, &m);
+    return m >= 2 ? m : 0;
+}
+
+/* ---- the state of one load ------------------------------------------------ */
+
+typedef struct slot {
+    enum { S_NULL, S_INT, S_REAL, S_TEXT } type;
+    int64_t i;
+    double d;
+    const char *text;
+    int len;
+    char small[72];        /* dates, currencies, hex digests */
+    char *own;             /* lower-cased e-mail addresses */
+    size_t own_cap;
+} slot;
+
+typedef struct bound {
+    const allot_column *col;
+    int field;             /* index in the record, -1 when absent from the file */
+    allot_date_order order;   /* date columns: AUTO until known */
+    int order_warned;
+} bound;
+
+typedef struct warning {
+    long line, column;
+    char *message;
+} warning;
+
+#define MAX_STORED_WARNINGS 1000
+
+typedef struct load_state {
+    sqlite3 *db;
+    const char *path;
+    const allot_load_options *opt;
+    allot_load_summary *sum;
+    const allot_table *table;
+    bound *cols;
+    int ncols;
+    int email_hash_slot;   /* index of email_sha256 in the statement, -1 none */
+    int nparams;
+    slot *slots;
+    int currency_col;      /* index in cols of the currency column, -1 none */
+    int decimal_comma;
+    char delimiter;
+    size_t header_count;
+    warning *warnings;
+    size_t nwarnings;
+    sqlite3_stmt *upsert, *reject;
+    FILE *rejects;
+    char rejects_tmp[4200];
+    char *raw;
+    size_t raw_cap;
+} load_state;
+
+static void add_warning(load_state *s, long line, long column, const char *message)
+{
+    s->sum->warnings++;
+    if (s->opt->warn)
+        s->opt->warn(s->opt->warn_ctx, s->path, line, column, message);
+    if (s->nwarnings >= MAX_STORED_WARNINGS)
+        return;
+    warning *nw = realloc(s->warnings, (s->nwarnings + 1) * sizeof *nw);
+    if (!nw)
+        return;
+    s->warnings = nw;
+    nw[s->nwarnings].line = line;
+    nw[s->nwarnings].column = column;
+    nw[s->nwarnings].message = strdup(message);
+    if (nw[s->nwarnings].message)
+        s->nwarnings++;
+}
+
+static void reader_warning(void *ctx, long line, long column, const char *message)
+{
+    add_warning(ctx, line, column, message);
+}
+
+static void warnf(load_state *s, long line, long column, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void warnf(load_state *s, long line, long column, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    add_warning(s, line, column, msg);
+}
+
+/* ---- rejects --------------------------------------------------------------- */
+
+static void csv_put(FILE *f, const char *s, size_t n)
+{
+    int quote = 0;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        fwrite(s, 1, n, f);
+        return;
+    }
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            fputc('"', f);
+        fputc(s[i], f);
+    }
+    fputc('"', f);
+}
+
+/* The record as it would be written back with the file's delimiter. */
+static const char *raw_record(load_state *s, const allot_csv_record *rec, size_t *len)
+{
+    size_t need = 1;
+    for (size_t i = 0; i < rec->count; i++)
+        need += 2 * rec->fields[i].len + 3;
+    if (need > s->raw_cap) {
+        char *nr = realloc(s->raw, need);
+        if (!nr) {
+            *len = 0;
+            return "";
+        }
+        s->raw = nr;
+        s->raw_cap = need;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < rec->count; i++) {
+        const allot_csv_field *f = &rec->fields[i];
+        if (i)
+            s->raw[o++] = s->delimiter;
+        int quote = f->quoted;
+        for (size_t k = 0; k < f->len && !quote; k++)
+            quote = f->text[k] == s->delimiter || f->text[k] == '"' || f->text[k] == '\n' ||
+                    f->text[k] == '\r';
+        if (quote)
+            s->raw[o++] = '"';
+        for (size_t k = 0; k < f->len; k++) {
+            if (f->text[k] == '"')
+                s->raw[o++] = '"';
+            s->raw[o++] = f->text[k];
+        }
+        if (quote)
+            s->raw[o++] = '"';
+    }
+    s->raw[o] = '\0';
+    *len = o;
+    return s->raw;
+}
+
+static void rejects_path(const char *path, const char *dir, char *out, size_t size)
+{
+    if (dir) {
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        snprintf(out, size, "%s/%s.rejects.csv", dir, base);
+    } else {
+        snprintf(out, size, "%s.rejects.csv", path);
+    }
+}
+
+static allot_status reject(load_state *s, const allot_csv_record *rec, long column,
+                           const char *reason, allot_error *err)
+{
+    s->sum->rejected++;
+    const char *name = "";
+    const char *value = "";
+    size_t value_len = 0;
+    if (column > 0 && (size_t)column <= rec->count) {
+        value = rec->fields[column - 1].text;
+        value_len = rec->fields[column - 1].len;
+        for (int i = 0; i < s->ncols; i++)
+            if (s->cols[i].field == column - 1)
+                name = s->cols[i].col->name;
+    }
+    size_t raw_len;
+    const char *raw = raw_record(s, rec, &raw_len);
+    if (!s->rejects) {
+        snprintf(s->rejects_tmp, sizeof s->rejects_tmp, "%s.tmp", s->sum->rejects_path);
+        s->rejects = fopen(s->rejects_tmp, "w");
+        if (!s->rejects)
+            return allot_error_set(err, ALLOT_ERR_IO, s->rejects_tmp, 0, 0,
+                                   "cannot write the rejects file: %s (choose a writable "
+                                   "folder with --rejects-dir)", strerror(errno));
+        fputs("line,column,column_name,value,reason,raw\n", s->rejects);
+    }
+    fprintf(s->rejects, "%ld,", rec->line);
+    if (column > 0)
+        fprintf(s->rejects, "%ld", column);
+    fputc(',', s->rejects);
+    csv_put(s->rejects, name, strlen(name));
+    fputc(',', s->rejects);
+    csv_put(s->rejects, value, value_len);
+    fputc(',', s->rejects);
+    csv_put(s->rejects, reason, strlen(reason));
+    fputc(',', s->rejects);
+    csv_put(s->rejects, raw, raw_len);
+    fputc('\n', s->rejects);
+
+    sqlite3_stmt *st = s->reject;
+    sqlite3_bind_text(st, 2, s->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, rec->line);
+    if (column > 0)
+        sqlite3_bind_int64(st, 4, column);
+    else
+        sqlite3_bind_null(st, 4);
+    if (name[0])
+        sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
+    if (column > 0)
+        sqlite3_bind_text(st, 6, value, (int)value_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 6);
+    sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, raw, (int)raw_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(s->db, rc, "cannot record a rejected row", err);
+    return ALLOT_OK;
+}
+
+/* ---- typing one row --------------------------------------------------------- */
+
+static void trimmed(const char *text, size_t len, const char **out, int *out_len)
+{
+    const char *s = text, *e = text + len;
+    while (s < e && isspace((unsigned char)*s))
+        s++;
+    while (e > s && isspace((unsigned char)e[-1]))
+        e--;
+    *out = s;
+    *out_len = (int)(e - s);
+}
+
+static void set_text(slot *sl, const char *text, int len)
+{
+    sl->type = S_TEXT;
+    sl->text = text;
+    sl->len = len;
+}
+
+/* The column's date order for this value, settled on the first slash date
+ * when the pre-pass saw none. */
+static allot_date_order column_order(load_state *s, bound *b, const char *text, long line,
+                                     long column)
+{
+    if (b->order != ALLOT_DATE_AUTO)
+        return b->order;
+    int ev = allot_value_date_evidence(text);
+    if (ev < 0)
+        return ALLOT_DATE_AUTO;
+    if (ev == ALLOT_DATE_AUTO) {
+        b->order = ALLOT_DATE_MDY;
+        if (!b->order_warned) {
+            b->order_warned = 1;
+            warnf(s, line, column, "column '%s': '%s' could be month/day or day/month; read "
+                  "as month/day/year (use --date-order DMY if not)", b->col->name, text);
+        }
+    } else {
+        b->order = (allot_date_order)ev;
+    }
+    return b->order;
+}
+
+/* Types field text of bound column b into sl. Returns NULL or the reason. */
+static const char *type_value(load_state *s, bound *b, slot *sl, const char *text, size_t len,
+                              long line, long column, char *evidence_currency)
+{
+    const char *why = "invalid value";
+    sl->type = S_NULL;
+    const allot_column *c = b->col;
+    if (c->kind == ALLOT_COL_TEXT) {
+        const char *t;
+        int tl;
+        trimmed(text, len, &t, &tl);
+        if (tl > 0)
+            set_text(sl, t, tl);
+        return NULL;
+    }
+    allot_value_result r = ALLOT_VALUE_INVALID;
+    switch (c->kind) {
+    case ALLOT_COL_DATE:
+        r = allot_value_parse_date(text, column_order(s, b, text, line, column), sl->small, &why);
+        if (r == ALLOT_VALUE_OK)
+            set_text(sl, sl->small, 10);
+        break;
+    case ALLOT_COL_TIMESTAMP:
+        r = allot_value_parse_timestamp(text, column_order(s, b, text, line, column), &sl->i,
+                                        &why);
+        if (r == ALLOT_VALUE_OK)
+            sl->type = S_INT;
+        break;
+    case ALLOT_COL_MONEY:
+        r = allot_value_parse_money(text, s->decimal_comma, &sl->i, evidence_currency, &why);
+        if (r == ALLOT_VALUE_OK)
+            sl->type = S_INT;
+        break;
+    case ALLOT_COL_CURRENCY: {
+        const char *t;
+        int tl;
+        trimmed(text, len, &t, &tl);
+        if (tl == 0)
+            return NULL;
+        if (tl == 3) {
+            for (int k = 0; k < 3; k++)
+                sl->small[k] = (char)toupper((unsigned char)t[k]);
+            sl->small[3] = '\0';
+            if (allot_currency_valid(sl->small)) {
+                set_text(sl, sl->small, 3);
+                return NULL;
+            }
+        }
+        return "not an ISO 4217 currency code";
+    }
+    case ALLOT_COL_INT:
+        r = allot_value_parse_int(text, s->decimal_comma, &sl->i, &why);
+        if (r == ALLOT_VALUE_OK)
+            sl->type = S_INT;
+        break;
+    case ALLOT_COL_REAL:
+    case ALLOT_COL_POSITIVE:
+        r = allot_value_parse_real(text, s->decimal_comma, &sl->d, &why);
+        if (r == ALLOT_VALUE_OK) {
+            if (c->kind == ALLOT_COL_POSITIVE && !(sl->d > 0))
+                return "must be greater than 0";
+            sl->type = S_REAL;
+        }
+        break;
+    case ALLOT_COL_BOOL: {
+        int v;
+        r = allot_value_parse_bool(text, &v, &why);
+        if (r == ALLOT_VALUE_OK) {
+            sl->type = S_INT;
+            sl->i = v;
+        }
+        break;
+    }
+    case ALLOT_COL_EMAIL: {
+        const char *t;
+        int tl;
+        trimmed(text, len, &t, &tl);
+        if (tl == 0)
+            return NULL;
+        if (!memchr(t, '@', (size_t)tl) || memchr(t, ' ', (size_t)tl))
+            return "not an e-mail address";
+        if ((size_t)tl + 1 > sl->own_cap) {
+            char *no = realloc(sl->own, (size_t)tl + 1);
+            if (!no)
+                return "out of memory";
+            sl->own = no;
+            sl->own_cap = (size_t)tl + 1;
+        }
+        for (int k = 0; k < tl; k++)
+            sl->own[k] = (char)tolower((unsigned char)t[k]);
+        sl->own[tl] = '\0';
+        set_text(sl, sl->own, tl);
+        return NULL;
+    }
+    case ALLOT_COL_ENTITY: {
+        const char *t;
+        int tl;
+        trimmed(text, len, &t, &tl);
+        if (tl == 0)
+            return NULL;
+        if (tl == 6 && strncasecmp(t, "person", 6) == 0) {
+            set_text(sl, "person", 6);
+            return NULL;
+        }
+        if (tl == 4 && strncasecmp(t, "deal", 4) == 0) {
+            set_text(sl, "deal", 4);
+            return NULL;
+        }
+        return "entity_type must be 'person' or 'deal'";
+    }
+    case ALLOT_COL_TEXT:
+        break;
+    }
+    if (r == ALLOT_VALUE_INVALID)
+        return why;
+    return NULL;
+}
+
+static void fallback_value(const allot_column *c, slot *sl)
+{
+    if (!c->fallback)
+        return;
+    if (c->kind == ALLOT_COL_BOOL || c->kind == ALLOT_COL_INT) {
+        sl->type = S_INT;
+        sl->i = atoll(c->fallback);
+    } else if (c->kind == ALLOT_COL_REAL) {
+        sl->type = S_REAL;
+        sl->d = atof(c->fallback);
+    } else {
+        set_text(sl, c->fallback, (int)strlen(c->fallback));
+    }
+}
+
+static void bind_slot(sqlite3_stmt *st, int i, const slot *sl)
+{
+    switch (sl->type) {
+    case S_NULL: sqlite3_bind_null(st, i); break;
+    case S_INT: sqlite3_bind_int64(st, i, sl->i); break;
+    case S_REAL: sqlite3_bind_double(st, i, sl->d); break;
+    case S_TEXT: sqlite3_bind_text(st, i, sl->text, sl->len, SQLITE_STATIC); break;
+    }
+}
+
+static allot_status load_record(load_state *s, const allot_csv_record *rec, int64_t load_id,
+                                allot_error *err)
+{
+    s->sum->read++;
+    if (rec->error)
+        return reject(s, rec, rec->error_column, rec->error, err);
+    size_t expected = s->header_count;
+    if (rec->count != expected) {
+        char why[96];
+        snprintf(why, sizeof why, "has %zu fields but the header has %zu", rec->count, expected);
+        return reject(s, rec, 0, why, err);
+    }
+    char row_currency[4] = "";
+    for (int i = 0; i < s->ncols; i++) {
+        bound *b = &s->cols[i];
+        slot *sl = &s->slots[i];
+        sl->type = S_NULL;
+        if (b->field >= 0) {
+            const allot_csv_field *f = &rec->fields[b->field];
+            char evidence[4] = "";
+            const char *why = type_value(s, b, sl, f->text, f->len, rec->line, b->field + 1,
+                                         evidence);
+            if (why)
+                return reject(s, rec, b->field + 1, why, err);
+            if (evidence[0]) {
+                if (row_currency[0] && strcmp(row_currency, evidence) != 0) {
+                    char msg[96];
+                    snprintf(msg, sizeof msg, "amount is in %s but another amount is in %s",
+                             evidence, row_currency);
+                    return reject(s, rec, b->field + 1, msg, err);
+                }
+                memcpy(row_currency, evidence, 4);
+            }
+        }
+        if (sl->type == S_NULL)
+            fallback_value(b->col, sl);
+        if (sl->type == S_NULL && (b->col->flags & ALLOT_COL_REQUIRED))
+            return reject(s, rec, b->field + 1, "required value is missing", err);
+    }
+    /* Currencies: an amount needs one; a symbol or code in the amount must
+     * agree with the currency column and fills it when empty. */
+    int has_money = 0;
+    for (int i = 0; i < s->ncols; i++)
+        if (s->cols[i].col->kind == ALLOT_COL_MONEY && s->slots[i].type != S_NULL)
+            has_money = 1;
+    if (s->currency_col >= 0) {
+        slot *cs = &s->slots[s->currency_col];
+        bound *cb = &s->cols[s->currency_col];
+        if (cs->type == S_TEXT && row_currency[0] && strcmp(cs->text, row_currency) != 0) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "the amount says %s but the currency is %s", row_currency,
+                     cs->text);
+            return reject(s, rec, cb->field + 1, msg, err);
+        }
+        if (cs->type == S_NULL && row_currency[0]) {
+            memcpy(cs->small, row_currency, 4);
+            set_text(cs, cs->small, 3);
+        }
+        if (cs->type == S_NULL && has_money)
+            return reject(s, rec, cb->field + 1, "an amount needs a currency", err);
+    }
+    if (s->table == allot_load_table("touches")) {
+        int p = -1, a = -1;
+        for (int i = 0; i < s->ncols; i++) {
+            if (strcmp(s->cols[i].col->name, "person_id") == 0)
+                p = i;
+            if (strcmp(s->cols[i].col->name, "anonymous_id") == 0)
+                a = i;
+        }
+        if ((p < 0 || s->slots[p].type == S_NULL) && (a < 0 || s->slots[a].type == S_NULL))
+            return reject(s, rec, p >= 0 ? s->cols[p].field + 1 : 0,
+                          "a touch needs a person_id or an anonymous_id", err);
+    }
+
+    sqlite3_stmt *st = s->upsert;
+    char hex[65];
+    for (int i = 0; i < s->ncols; i++)
+        bind_slot(st, i + 1, &s->slots[i]);
+    int next = s->ncols + 1;
+    if (s->email_hash_slot >= 0) {
+        const slot *es = &s->slots[s->email_hash_slot];
+        if (es->type == S_TEXT) {
+            allot_sha256 h;
+            unsigned char d[32];
+            allot_sha256_init(&h);
+            allot_sha256_update(&h, es->text, (size_t)es->len);
+            allot_sha256_final(&h, d);
+            allot_sha256_hex(d, hex);
+            sqlite3_bind_text(st, next, hex, 64, SQLITE_STATIC);
+        } else {
+            sqlite3_bind_null(st, next);
+        }
+        next++;
+    }
+    sqlite3_bind_int64(st, next, load_id);
+    sqlite3_bind_int64(st, next + 1, rec->line);
+    sqlite3_set_last_insert_rowid(s->db, 0);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE) {
+        if (sqlite3_changes(s->db) == 0)
+            s->sum->unchanged++;
+        else if (sqlite3_last_insert_rowid(s->db) != 0)
+            s->sum->loaded++;
+        else
+            s->sum->updated++;
+        return ALLOT_OK;
+    }
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return reject(s, rec, 0, sqlite3_errmsg(s->db), err);
+    return allot_store_fail(s->db, rc, "cannot write a row", err);
+}
+
+/* ---- statements ---------------------------------------------------------------- */
+
+typedef struct sqlbuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} sqlbuf;
+
+static void sql_add(sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sql_add(sqlbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->failed = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        size_t ncap = (b->cap ? b->cap : 512) * 2 + (size_t)n;
+        char *ns = realloc(b->s, ncap);
+        if (!ns) {
+            b->failed = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = ncap;
+    }
+}
+
+/* INSERT ... ON CONFLICT(key) DO UPDATE SET <changed columns> WHERE <any
+ * differs>: an identical row is not touched (sqlite3_changes 0). */
+static allot_status prepare_upsert(load_state *s, allot_error *err)
+{
+    const char *t = s->table->name;
+    sqlbuf b = {0};
+    sql_add(&b, "INSERT INTO %s(", t);
+    for (int i = 0; i < s->ncols; i++)
+        sql_add(&b, "%s, ", s->cols[i].col->db_name);
+    if (s->email_hash_slot >= 0)
+        sql_add(&b, "email_sha256, ");
+    sql_add(&b, "load_id, source_row) VALUES (");
+    for (int i = 0; i < s->nparams; i++)
+        sql_add(&b, i ? ", ?" : "?");
+    sql_add(&b, ") ON CONFLICT(");
+    int first = 1;
+    for (int c = 0; c < s->table->ncolumns; c++)
+        if (s->table->columns[c].flags & ALLOT_COL_KEY) {
+            sql_add(&b, first ? "%s" : ", %s", s->table->columns[c].db_name);
+            first = 0;
+        }
+    int updatable = 0;
+    for (int i = 0; i < s->ncols; i++)
+        updatable += !(s->cols[i].col->flags & ALLOT_COL_KEY);
+    if (!updatable) {
+        sql_add(&b, ") DO NOTHING");
+    } else {
+        sql_add(&b, ") DO UPDATE SET ");
+        for (int i = 0; i < s->ncols; i++) {
+            const allot_column *c = s->cols[i].col;
+            if (c->flags & ALLOT_COL_KEY)
+                continue;
+            if (c->flags & ADD)
+                /* Segment rows (device, network) of one export add up. */
+                sql_add(&b, "%s = CASE WHEN %s.load_id = excluded.load_id THEN "
+                        "CASE WHEN %s.%s IS NULL AND excluded.%s IS NULL THEN NULL "
+                        "ELSE coalesce(%s.%s, 0) + coalesce(excluded.%s, 0) END "
+                        "ELSE excluded.%s END, ",
+                        c->db_name, t, t, c->db_name, c->db_name, t, c->db_name, c->db_name,
+                        c->db_name);
+            else
+                sql_add(&b, "%s = excluded.%s, ", c->db_name, c->db_name);
+        }
+        if (s->email_hash_slot >= 0)
+            sql_add(&b, "email_sha256 = excluded.email_sha256, ");
+        sql_add(&b, "load_id = excluded.load_id, source_row = excluded.source_row WHERE ");
+        int any_add = 0;
+        for (int i = 0; i < s->ncols; i++)
+            any_add |= (s->cols[i].col->flags & ADD) != 0;
+        if (any_add)
+            sql_add(&b, "%s.load_id = excluded.load_id OR ", t);
+        first = 1;
+        for (int i = 0; i < s->ncols; i++) {
+            const allot_column *c = s->cols[i].col;
+            if (c->flags & ALLOT_COL_KEY)
+                continue;
+            sql_add(&b, first ? "%s.%s IS NOT excluded.%s" : " OR %s.%s IS NOT excluded.%s", t,
+                    c->db_name, c->db_name);
+            first = 0;
+        }
+    }
+    if (b.failed) {
+        free(b.s);
+        return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
+    }
+    allot_status st = allot_store_prepare(s->db, b.s, &s->upsert, err);
+    free(b.s);
+    return st;
+}
+
+/* ---- header -> columns ------------------------------------------------------ */
+
+static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_error *err)
+{
+    const allot_table *t = s->table;
+    s->cols = calloc((size_t)t->ncolumns, sizeof *s->cols);
+    s->slots = calloc((size_t)t->ncolumns + 1, sizeof *s->slots);
+    if (!s->cols || !s->slots)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
+    s->header_count = h->count;
+    s->currency_col = -1;
+    s->email_hash_slot = -1;
+    int has_money = 0, money_field = 0;
+    for (int c = 0; c < t->ncolumns; c++) {
+        const allot_column *col = &t->columns[c];
+        int field = -1;
+        for (size_t i = 0; i < h->count; i++)
+            if (header_is(&h->fields[i], col->name)) {
+                if (field < 0)
+                    field = (int)i;
+                else
+                    warnf(s, h->line, (long)i + 1, "column '%s' appears twice; the second "
+                          "one (column %zu) is ignored", col->name, i + 1);
+            }
+        if (field < 0 && (col->flags & ALLOT_COL_REQUIRED) && !col->fallback)
+            return allot_error_set(err, ALLOT_ERR_DATA, s->path, h->line, 0,
+                                   "the header has no '%s' column, which table %s requires",
+                                   col->name, t->name);
+        if (field < 0 && !((col->flags & ALLOT_COL_KEY) && col->fallback))
+            continue;
+        bound *b = &s->cols[s->ncols];
+        b->col = col;
+        b->field = field;
+        b->order = s->opt->date_order;
+        if (col->kind == ALLOT_COL_CURRENCY && !(col->flags & ALLOT_COL_KEY))
+            s->currency_col = s->ncols;
+        if (col->kind == ALLOT_COL_CURRENCY && (col->flags & ALLOT_COL_KEY))
+            s->currency_col = -1;
+        if (col->kind == ALLOT_COL_MONEY && field >= 0) {
+            has_money = 1;
+            money_field = field;
+        }
+        if (col->kind == ALLOT_COL_EMAIL)
+            s->email_hash_slot = s->ncols;
+        s->ncols++;
+    }
+    if (has_money && s->currency_col < 0)
+        return allot_error_set(err, ALLOT_ERR_DATA, s->path, h->line, money_field + 1,
+                               "the header has amounts but no 'currency' column");
+    for (size_t i = 0; i < h->count; i++) {
+        int known = 0;
+        for (int c = 0; c < s->ncols; c++)
+            known |= s->cols[c].field == (int)i;
+        for (int c = 0; c < t->ncolumns && !known; c++)
+            known = header_is(&h->fields[i], t->columns[c].name);
+        if (!known)
+            warnf(s, h->line, (long)i + 1, "column '%s' is not part of table %s; ignored",
+                  h->fields[i].text, t->name);
+    }
+    s->nparams = s->ncols + (s->email_hash_slot >= 0) + 2;
+    return ALLOT_OK;
+}
+
+/* Reads the first rows to settle the day/month order of slash dates in
+ * each date column, then goes back to the first row. */
+#define DATE_SAMPLE_ROWS 20000
+
+static allot_status infer_date_orders(load_state *s, allot_csv_reader *r, allot_error *err)
+{
+    int any = 0;
+    for (int i = 0; i < s->ncols; i++)
+        any |= s->cols[i].field >= 0 && s->cols[i].order == ALLOT_DATE_AUTO &&
+               (s->cols[i].col->kind == ALLOT_COL_DATE ||
+                s->cols[i].col->kind == ALLOT_COL_TIMESTAMP);
+    if (!any)
+        return ALLOT_OK;
+    long mdy[64] = {0}, dmy[64] = {0}, amb[64] = {0}, amb_line[64] = {0};
+    const allot_csv_record *rec;
+    allot_status st;
+    for (long n = 0; n < DATE_SAMPLE_ROWS; n++) {
+        st = allot_csv_next(r, &rec, err);
+        if (st)
+            return st;
+        if (!rec)
+            break;
+        for (int i = 0; i < s->ncols && i < 64; i++) {
+            bound *b = &s->cols[i];
+            if (b->field < 0 || (size_t)b->field >= rec->count || b->order != ALLOT_DATE_AUTO ||
+                (b->col->kind != ALLOT_COL_DATE && b->col->kind != ALLOT_COL_TIMESTAMP))
+                continue;
+            int ev = allot_value_date_evidence(rec->fields[b->field].text);
+            if (ev == ALLOT_DATE_MDY)
+                mdy[i]++;
+            else if (ev == ALLOT_DATE_DMY)
+                dmy[i]++;
+            else if (ev == ALLOT_DATE_AUTO && !amb[i]++)
+                amb_line[i] = rec->line;
+        }
+    }
+    for (int i = 0; i < s->ncols && i < 64; i++) {
+        bound *b = &s->cols[i];
+        if (mdy[i] && dmy[i]) {
+            b->order = mdy[i] >= dmy[i] ? ALLOT_DATE_MDY : ALLOT_DATE_DMY;
+            warnf(s, 0, b->field + 1, "column '%s' mixes month/day (%ld rows) and day/month "
+                  "(%ld rows) dates; read as %s, rows that contradict are rejected",
+                  b->col->name, mdy[i], dmy[i],
+                  b->order == ALLOT_DATE_MDY ? "month/day/year" : "day/month/year");
+        } else if (mdy[i]) {
+            b->order = ALLOT_DATE_MDY;
+        } else if (dmy[i]) {
+            b->order = ALLOT_DATE_DMY;
+        } else if (amb[i]) {
+            b->order = ALLOT_DATE_MDY;
+            b->order_warned = 1;
+            warnf(s, amb_line[i], b->field + 1, "column '%s': no date has a day above 12, so "
+                  "day and month cannot be told apart; read as month/day/year (use "
+                  "--date-order DMY if not)", b->col->name);
+        }
+    }
+    return allot_csv_rewind(r, err);
+}
+
+/* ---- one file ---------------------------------------------------------------- */
+
+static void free_state(load_state *s)
+{
+    for (size_t i = 0; i < s->nwarnings; i++)
+        free(s->warnings[i].message);
+    free(s->warnings);
+    if (s->slots)
+        for (int i = 0; i <= s->table->ncolumns; i++)
+            free(s->slots[i].own);
+    free(s->slots);
+    free(s->cols);
+    free(s->raw);
+    sqlite3_finalize(s->upsert);
+    sqlite3_finalize(s->reject);
+    if (s->rejects)
+        fclose(s->rejects);
+}
+
+static allot_status write_warnings(load_state *s, int64_t load_id, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status rc = allot_store_prepare(s->db,
+        "INSERT INTO load_warnings(load_id, line, column_no, message) VALUES (?, ?, ?, ?)",
+        &st, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < s->nwarnings; i++) {
+        sqlite3_bind_int64(st, 1, load_id);
+        if (s->warnings[i].line > 0)
+            sqlite3_bind_int64(st, 2, s->warnings[i].line);
+        else
+            sqlite3_bind_null(st, 2);
+        if (s->warnings[i].column > 0)
+            sqlite3_bind_int64(st, 3, s->warnings[i].column);
+        else
+            sqlite3_bind_null(st, 3);
+        sqlite3_bind_text(st, 4, s->warnings[i].message, -1, SQLITE_STATIC);
+        int r = sqlite3_step(st);
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        if (r != SQLITE_DONE) {
+            sqlite3_finalize(st);
+            return allot_store_fail(s->db, r, "cannot record a warning", err);
+        }
+    }
+    sqlite3_finalize(st);
+    return ALLOT_OK;
+}
+
+static allot_status record_load(load_state *s, int64_t *load_id, const char *sha, int64_t bytes,
+                                allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status rc = allot_store_prepare(s->db,
+        "INSERT INTO loads(file, sha256, bytes, dialect, table_name, loaded_at, tool_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, s->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, bytes);
+    sqlite3_bind_text(st, 4, s->sum->dialect, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, s->table->name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+    sqlite3_bind_text(st, 7, ALLOT_VERSION, -1, SQLITE_STATIC);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return allot_store_fail(s->db, r, "cannot record the load", err);
+    *load_id = sqlite3_last_insert_rowid(s->db);
+    return ALLOT_OK;
+}
+
+static allot_status finish_load(load_state *s, int64_t load_id, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status rc = allot_store_prepare(s->db,
+        "UPDATE loads SET rows_read = ?, rows_loaded = ?, rows_updated = ?, rows_unchanged = ?,"
+        " rows_rejected = ?, rows_dropped = ?, warnings = ? WHERE load_id = ?", &st, err);
+    if (rc)
+        return rc;
+    const allot_load_summary *m = s->sum;
+    int64_t v[] = {m->read, m->loaded, m->updated, m->unchanged, m->rejected, m->dropped,
+                   m->warnings, load_id};
+    for (int i = 0; i < 8; i++)
+        sqlite3_bind_int64(st, i + 1, v[i]);
+    int r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return allot_store_fail(s->db, r, "cannot record the load", err);
+    return write_warnings(s, load_id, err);
+}
+
+allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_options *opt,
+                             allot_load_summary *sum, allot_error *err)
+{
+    allot_load_options defaults;
+    if (!opt) {
+        allot_load_options_init(&defaults);
+        opt = &defaults;
+    }
+    memset(sum, 0, sizeof *sum);
+    load_state s = {0};
+    s.db = db;
+    s.path = path;
+    s.opt = opt;
+    s.sum = sum;
+    const char *dialect = opt->dialect ? opt->dialect : "canonical";
+    if (strcmp(dialect, "canonical") != 0)
+        return allot_error_set(err, ALLOT_ERR_USAGE, path, 0, 0,
+                               "unknown dialect '%s' (known: canonical)", dialect);
+    snprintf(sum->dialect, sizeof sum->dialect, "%s", dialect);
+    const allot_table *forced = NULL;
+    if (opt->table) {
+        forced = allot_load_table(opt->table);
+        if (!forced)
+            return allot_error_set(err, ALLOT_ERR_USAGE, path, 0, 0,
+                                   "unknown table '%s' (known: campaigns, spend, people, "
+                                   "touches, deals, deal_people, stage_history, "
+                                   "subscriptions, fx_rates, paths)", opt->table);
+    }
+
+    allot_csv_options copt;
+    allot_csv_options_init(&copt);
+    copt.encoding = opt->encoding;
+    copt.delimiter = opt->delimiter;
+    copt.header_line = opt->header_line;
+    copt.score_header = score_header;
+    copt.score_ctx = (void *)forced;
+    copt.warn = reader_warning;
+    copt.warn_ctx = &s;
+    allot_csv_reader *r = NULL;
+    allot_status st = allot_csv_open(path, &copt, &r, err);
+    if (st)
+        goto done;
+    const allot_csv_record *h = allot_csv_header(r);
+    s.delimiter = allot_csv_sniff_result(r)->delimiter;
+    s.decimal_comma = opt->decimal_comma >= 0 ? opt->decimal_comma : s.delimiter == ';';
+    int matches;
+    s.table = forced ? forced : best_table(h, &matches);
+    if (!s.table) {
+        st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
+                             "the header matches no canonical table; see the README for the "
+                             "headers, or name the table with --table");
+        goto done;
+    }
+    snprintf(sum->table, sizeof sum->table, "%s", s.table->name);
+    st = map_columns(&s, h, err);
+    if (!st)
+        st = infer_date_orders(&s, r, err);
+    if (st)
+        goto done;
+
+    char sha[65];
+    int64_t bytes = 0;
+    st = allot_sha256_file(path, sha, &bytes, err);
+    if (st)
+        goto done;
+    rejects_path(path, opt->rejects_dir, sum->rejects_path, sizeof sum->rejects_path);
+
+    st = allot_store_begin(db, err);
+    if (st)
+        goto done;
+    int64_t load_id = 0;
+    st = record_load(&s, &load_id, sha, bytes, err);
+    if (!st)
+        st = prepare_upsert(&s, err);
+    if (!st)
+        st = allot_store_prepare(db,
+            "INSERT INTO rejects(load_id, file, line, column_no, column_name, value, reason, raw)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &s.reject, err);
+    if (!st)
+        sqlite3_bind_int64(s.reject, 1, load_id);
+    const allot_csv_record *rec;
+    while (!st) {
+        st = allot_csv_next(r, &rec, err);
+        if (st || !rec)
+            break;
+        st = load_record(&s, rec, load_id, err);
+        if (opt->progress && (sum->read & 0xFFFF) == 0)
+            opt->progress(opt->progress_ctx, allot_csv_bytes_read(r), bytes);
+    }
+    sum->dropped = allot_csv_dropped(r);
+    if (!st)
+        st = finish_load(&s, load_id, err);
+    if (!st && sum->rejected > opt->max_rejects)
+        st = allot_error_set(err, ALLOT_ERR_REJECTED, path, 0, 0,
+                             "%lld row(s) rejected (allowed: %lld); nothing loaded from this "
+                             "file, see %s", (long long)sum->rejected,
+                             (long long)opt->max_rejects, sum->rejects_path);
+    if (!st) {
+        st = allot_store_commit(db, err);
+        if (!st) {
+            sum->committed = 1;
+            sum->load_id = load_id;
+        }
+    }
+    if (st)
+        allot_store_rollback(db);
+
+done:
+    /* The rejects file: kept when there are rejects (even when nothing
+     * committed), removed when a reload has none. */
+    if (s.rejects) {
+        int bad = fclose(s.rejects) != 0;
+        s.rejects = NULL;
+        if (bad || (st && st != ALLOT_ERR_REJECTED) ||
+            rename(s.rejects_tmp, sum->rejects_path) != 0) {
+            unlink(s.rejects_tmp);
+            if (!st)
+                st = allot_error_set(err, ALLOT_ERR_IO, sum->rejects_path, 0, 0,
+                                     "cannot write the rejects file");
+        }
+    } else if (sum->rejects_path[0]) {
+        unlink(sum->rejects_path);
+    }
+    if (sum->rejected == 0 || (st && st != ALLOT_ERR_REJECTED))
+        sum->rejects_path[0] = '\0';
+    allot_csv_free(r);
+    free_state(&s);
+    return st;
+}

@@ -1,0 +1,781 @@
+#include "value.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "money.h"
+
+#define WHY(text) do { if (why) *why = (text); } while (0)
+
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Length of a Unicode space at p (NBSP, thin spaces) or 0. */
+static size_t unicode_space(const char *p, const char *e)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (e - p >= 2 && u[0] == 0xC2 && u[1] == 0xA0)
+        return 2;                                   /* U+00A0 */
+    if (e - p >= 3 && u[0] == 0xE2 && u[1] == 0x80 && (u[2] == 0x89 || u[2] == 0xAF))
+        return 3;                                   /* U+2009, U+202F */
+    return 0;
+}
+
+static const char *trim(const char *s, const char **end)
+{
+    const char *e = s + strlen(s);
+    for (;;) {
+        size_t k;
+        if (s < e && is_space((unsigned char)*s))
+            s++;
+        else if ((k = unicode_space(s, e)) > 0)
+            s += k;
+        else
+            break;
+    }
+    for (;;) {
+        if (e > s && is_space((unsigned char)e[-1]))
+            e--;
+        else if (e - s >= 2 && (unsigned char)e[-2] == 0xC2 && (unsigned char)e[-1] == 0xA0)
+            e -= 2;
+        else if (e - s >= 3 && unicode_space(e - 3, e) == 3)
+            e -= 3;
+        else
+            break;
+    }
+    *end = e;
+    return s;
+}
+
+static int token_is(const char *p, const char *e, const char *tok)
+{
+    size_t n = strlen(tok);
+    return (size_t)(e - p) == n && strncasecmp(p, tok, n) == 0;
+}
+
+int allot_value_is_null(const char *s)
+{
+    const char *e;
+    const char *p = trim(s, &e);
+    if (p == e)
+        return 1;
+    static const char *const tokens[] = {"-", "--", "n/a", "#n/a", "null", "(not set)"};
+    for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++)
+        if (token_is(p, e, tokens[i]))
+            return 1;
+    return 0;
+}
+
+/* ---- numbers ------------------------------------------------------------ */
+
+static const struct { const char *text; const char *code; } currency_symbols[] = {
+    {"US$", "USD"}, {"CA$", "CAD"}, {"AU$", "AUD"}, {"NZ$", "NZD"}, {"HK$", "HKD"},
+    {"MX$", "MXN"}, {"R$", "BRL"}, {"C$", "CAD"}, {"A$", "AUD"}, {"S$", "SGD"},
+    {"\xE2\x82\xAC", "EUR"}, {"\xC2\xA3", "GBP"}, {"\xE2\x82\xB9", "INR"},
+    {"\xE2\x82\xA9", "KRW"}, {"\xE2\x82\xBD", "RUB"}, {"\xE2\x82\xBA", "TRY"},
+    {"\xE2\x82\xAA", "ILS"}, {"\xE2\x82\xAB", "VND"}, {"\xE2\x82\xB1", "PHP"},
+    {"z\xC5\x82", "PLN"}, {"$", ""}, {"\xC2\xA5", ""}, {"kr", ""},
+};
+
+/* Length of a currency symbol or ISO code at p, filling out; 0 if none. */
+static size_t currency_token(const char *p, const char *e, allot_number *out)
+{
+    if (e - p >= 3 && isupper((unsigned char)p[0]) && isupper((unsigned char)p[1]) &&
+        isupper((unsigned char)p[2]) && (e - p == 3 || !isalpha((unsigned char)p[3]))) {
+        char code[4] = {p[0], p[1], p[2], 0};
+        if (allot_currency_valid(code)) {
+            memcpy(out->currency, code, 4);
+            memcpy(out->symbol, code, 4);
+            return 3;
+        }
+    }
+    for (size_t i = 0; i < sizeof currency_symbols / sizeof currency_symbols[0]; i++) {
+        size_t n = strlen(currency_symbols[i].text);
+        if ((size_t)(e - p) >= n && memcmp(p, currency_symbols[i].text, n) == 0) {
+            snprintf(out->symbol, sizeof out->symbol, "%s", currency_symbols[i].text);
+            snprintf(out->currency, sizeof out->currency, "%s", currency_symbols[i].code);
+            return n;
+        }
+    }
+    return 0;
+}
+
+static const char *skip_spaces(const char *p, const char *e)
+{
+    for (;;) {
+        size_t k;
+        if (p < e && is_space((unsigned char)*p))
+            p++;
+        else if ((k = unicode_space(p, e)) > 0)
+            p += k;
+        else
+            return p;
+    }
+}
+
+/* Length of a separator at p: '.', ',', '\'', ' ', NBSP, thin spaces,
+ * U+2019; *kind gets '.', ',' or 'g' (grouping only). 0 if none. */
+static size_t separator(const char *p, const char *e, char *kind)
+{
+    if (p >= e)
+        return 0;
+    if (*p == '.' || *p == ',') {
+        *kind = *p;
+        return 1;
+    }
+    if (*p == '\'' || *p == ' ') {
+        *kind = 'g';
+        return 1;
+    }
+    size_t k = unicode_space(p, e);
+    if (!k && e - p >= 3 && (unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+        (unsigned char)p[2] == 0x99)
+        k = 3;
+    if (k)
+        *kind = 'g';
+    return k;
+}
+
+allot_value_result allot_value_parse_number(const char *s, int decimal_comma,
+                                            allot_number *out, const char **why)
+{
+    memset(out, 0, sizeof *out);
+    if (allot_value_is_null(s))
+        return ALLOT_VALUE_NULL;
+    const char *e;
+    const char *p = trim(s, &e);
+    int neg = 0, sign_seen = 0, paren = 0;
+    if (*p == '(') {
+        paren = 1;
+        p = skip_spaces(p + 1, e);
+    }
+    if (p < e && (*p == '-' || *p == '+')) {
+        neg = *p == '-';
+        sign_seen = 1;
+        p = skip_spaces(p + 1, e);
+    }
+    size_t k = currency_token(p, e, out);
+    if (k)
+        p = skip_spaces(p + k, e);
+    if (!sign_seen && p < e && (*p == '-' || *p == '+')) {
+        neg = *p == '-';
+        sign_seen = 1;
+        p++;
+    }
+
+    /* Digits and separators. */
+    char digits[64];
+    size_t nd = 0;
+    struct { size_t at; char kind; } seps[32];
+    size_t ns = 0;
+    while (p < e) {
+        if (isdigit((unsigned char)*p)) {
+            if (nd >= sizeof digits - 1) {
+                WHY("too many digits");
+                return ALLOT_VALUE_INVALID;
+            }
+            digits[nd++] = *p++;
+            continue;
+        }
+        char kind;
+        size_t sl = separator(p, e, &kind);
+        if (!sl)
+            break;
+        /* A separator counts only when a digit follows ("5 EUR" ends at the
+         * space). */
+        const char *after = p + sl;
+        int digit_follows = after < e && isdigit((unsigned char)*after);
+        if (!digit_follows)
+            break;
+        if (ns >= sizeof seps / sizeof seps[0]) {
+            WHY("too many separators");
+            return ALLOT_VALUE_INVALID;
+        }
+        seps[ns].at = nd;
+        seps[ns].kind = kind;
+        ns++;
+        p = after;
+    }
+    if (nd == 0) {
+        WHY("not a number");
+        return ALLOT_VALUE_INVALID;
+    }
+    char exponent[8] = "";
+    if (p < e && (*p == 'e' || *p == 'E')) {
+        const char *q = p + 1;
+        size_t m = 0;
+        char ex[8];
+        if (q < e && (*q == '-' || *q == '+'))
+            ex[m++] = *q++;
+        size_t first_digit = m;
+        while (q < e && isdigit((unsigned char)*q) && m < sizeof ex - 1)
+            ex[m++] = *q++;
+        if (m > first_digit) {
+            ex[m] = 0;
+            memcpy(exponent, ex, m + 1);
+            p = q;
+        }
+    }
+    p = skip_spaces(p, e);
+    if (p < e && !out->symbol[0]) {
+        k = currency_token(p, e, out);
+        if (k)
+            p = skip_spaces(p + k, e);
+    }
+    if (p < e && *p == '%') {
+        out->percent = 1;
+        p = skip_spaces(p + 1, e);
+    }
+    if (paren) {
+        if (p >= e || *p != ')' || sign_seen) {
+            WHY("unbalanced parenthesis");
+            return ALLOT_VALUE_INVALID;
+        }
+        neg = 1;
+        p = skip_spaces(p + 1, e);
+    }
+    if (!sign_seen && !paren && p < e && *p == '-') {
+        neg = 1;
+        p++;
+    }
+    if (p != e) {
+        WHY("not a number");
+        return ALLOT_VALUE_INVALID;
+    }
+
+    /* Which separator is the decimal one. */
+    size_t dots = 0, commas = 0;
+    for (size_t i = 0; i < ns; i++) {
+        dots += seps[i].kind == '.';
+        commas += seps[i].kind == ',';
+    }
+    char decimal = 0;
+    if (dots && commas) {
+        decimal = seps[ns - 1].kind;
+        if (decimal == 'g' || (decimal == '.' ? dots : commas) != 1) {
+            WHY("mixes '.' and ',' in a way that is not a number");
+            return ALLOT_VALUE_INVALID;
+        }
+    } else if (dots == 1 && !decimal_comma) {
+        decimal = '.';
+    } else if (commas == 1 && decimal_comma) {
+        decimal = ',';
+    }
+    size_t int_digits = nd, group_seps = ns;
+    if (decimal) {
+        if (seps[ns - 1].kind != decimal) {
+            WHY("a thousands separator follows the decimal separator");
+            return ALLOT_VALUE_INVALID;
+        }
+        int_digits = seps[ns - 1].at;
+        group_seps = ns - 1;
+    }
+    if (group_seps) {
+        char gk = seps[0].kind;
+        size_t prev = 0;
+        size_t middle = 0;   /* size of the middle groups: 2 or 3 */
+        for (size_t i = 0; i < group_seps; i++) {
+            if (seps[i].kind != gk) {
+                WHY("mixes different thousands separators");
+                return ALLOT_VALUE_INVALID;
+            }
+            size_t g = seps[i].at - prev;
+            if (i == 0) {
+                if (g < 1 || g > 3) {
+                    WHY("thousands groups must have 3 digits (use --decimal-comma for "
+                        "decimal commas)");
+                    return ALLOT_VALUE_INVALID;
+                }
+            } else {
+                if (!middle)
+                    middle = g;
+                if (g != middle || (g != 2 && g != 3)) {
+                    WHY("thousands groups must have 3 digits (use --decimal-comma for "
+                        "decimal commas)");
+                    return ALLOT_VALUE_INVALID;
+                }
+            }
+            prev = seps[i].at;
+        }
+        if (int_digits - prev != 3) {
+            WHY("thousands groups must have 3 digits (use --decimal-comma for decimal "
+                "commas)");
+            return ALLOT_VALUE_INVALID;
+        }
+    }
+    /* Normalised text. */
+    size_t t = 0;
+    if (neg)
+        out->text[t++] = '-';
+    size_t lead = 0;
+    while (lead + 1 < int_digits && digits[lead] == '0')
+        lead++;
+    if (int_digits == 0) {
+        out->text[t++] = '0';
+    } else {
+        memcpy(out->text + t, digits + lead, int_digits - lead);
+        t += int_digits - lead;
+    }
+    if (nd > int_digits) {
+        out->text[t++] = '.';
+        memcpy(out->text + t, digits + int_digits, nd - int_digits);
+        t += nd - int_digits;
+    }
+    if (exponent[0]) {
+        if (t + 1 + strlen(exponent) >= sizeof out->text) {
+            WHY("too many digits");
+            return ALLOT_VALUE_INVALID;
+        }
+        out->text[t++] = 'e';
+        memcpy(out->text + t, exponent, strlen(exponent));
+        t += strlen(exponent);
+    }
+    if (t >= sizeof out->text) {
+        WHY("too many digits");
+        return ALLOT_VALUE_INVALID;
+    }
+    out->text[t] = '\0';
+    return ALLOT_VALUE_OK;
+}
+
+allot_value_result allot_value_parse_money(const char *s, int decimal_comma, int64_t *micros,
+                                           char *currency, const char **why)
+{
+    allot_number n;
+    allot_value_result r = allot_value_parse_number(s, decimal_comma, &n, why);
+    if (r != ALLOT_VALUE_OK)
+        return r;
+    if (n.percent) {
+        WHY("a percentage is not an amount of money");
+        return ALLOT_VALUE_INVALID;
+    }
+    if (strchr(n.text, 'e')) {
+        WHY("an amount of money cannot use an exponent");
+        return ALLOT_VALUE_INVALID;
+    }
+    if (allot_money_parse_micros(n.text, micros) != ALLOT_OK) {
+        WHY("amount has more than 6 decimals or is too large");
+        return ALLOT_VALUE_INVALID;
+    }
+    if (currency)
+        memcpy(currency, n.currency, 4);
+    return ALLOT_VALUE_OK;
+}
+
+allot_value_result allot_value_parse_int(const char *s, int decimal_comma, int64_t *out,
+                                         const char **why)
+{
+    allot_number n;
+    allot_value_result r = allot_value_parse_number(s, decimal_comma, &n, why);
+    if (r != ALLOT_VALUE_OK)
+        return r;
+    if (n.percent || n.symbol[0] || strchr(n.text, 'e')) {
+        WHY("not a whole number");
+        return ALLOT_VALUE_INVALID;
+    }
+    const char *dot = strchr(n.text, '.');
+    if (dot) {
+        for (const char *q = dot + 1; *q; q++)
+            if (*q != '0') {
+                WHY("not a whole number");
+                return ALLOT_VALUE_INVALID;
+            }
+    }
+    const char *q = n.text;
+    int neg = *q == '-';
+    if (neg)
+        q++;
+    uint64_t v = 0;
+    for (; *q && *q != '.'; q++) {
+        unsigned d = (unsigned)(*q - '0');
+        if (v > (UINT64_C(9223372036854775808) - d) / 10) {
+            WHY("number too large");
+            return ALLOT_VALUE_INVALID;
+        }
+        v = v * 10 + d;
+    }
+    if (!neg && v > (uint64_t)INT64_MAX) {
+        WHY("number too large");
+        return ALLOT_VALUE_INVALID;
+    }
+    *out = neg ? (int64_t)(0 - v) : (int64_t)v;
+    return ALLOT_VALUE_OK;
+}
+
+allot_value_result allot_value_parse_real(const char *s, int decimal_comma, double *out,
+                                          const char **why)
+{
+    allot_number n;
+    allot_value_result r = allot_value_parse_number(s, decimal_comma, &n, why);
+    if (r != ALLOT_VALUE_OK)
+        return r;
+    if (n.symbol[0]) {
+        WHY("a currency amount where a plain number was expected");
+        return ALLOT_VALUE_INVALID;
+    }
+    errno = 0;
+    char *end;
+    double v = strtod(n.text, &end);
+    if (*end || !isfinite(v) || errno == ERANGE) {
+        WHY("number out of range");
+        return ALLOT_VALUE_INVALID;
+    }
+    *out = v;
+    return ALLOT_VALUE_OK;
+}
+
+allot_value_result allot_value_parse_bool(const char *s, int *out, const char **why)
+{
+    if (allot_value_is_null(s))
+        return ALLOT_VALUE_NULL;
+    const char *e;
+    const char *p = trim(s, &e);
+    static const char *const yes[] = {"true", "t", "yes", "y", "1"};
+    static const char *const no[] = {"false", "f", "no", "n", "0"};
+    for (size_t i = 0; i < 5; i++) {
+        if (token_is(p, e, yes[i])) {
+            *out = 1;
+            return ALLOT_VALUE_OK;
+        }
+        if (token_is(p, e, no[i])) {
+            *out = 0;
+            return ALLOT_VALUE_OK;
+        }
+    }
+    WHY("not a boolean (true/false, yes/no, 1/0)");
+    return ALLOT_VALUE_INVALID;
+}
+
+/* ---- calendar ----------------------------------------------------------- */
+
+int64_t allot_days_from_civil(int64_t y, int m, int d)
+{
+    /* Eras of 400 years (146097 days), March-based years so that the leap
+     * day is the last day of the year. */
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+int allot_civil_date_valid(int y, int m, int d)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
+        return 0;
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return d <= days[m - 1] + (m == 2 && leap);
+}
+
+char *allot_format_timestamp(int64_t epoch, char *buf)
+{
+    int64_t days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
+    int64_t secs = epoch - days * 86400;
+    int64_t y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)y, m, d,
+             (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    memcpy(buf, tmp, 21);
+    buf[20] = '\0';
+    return buf;
+}
+
+/* ---- date and time text ------------------------------------------------- */
+
+/* Reads between min and max digits at *p; -1 if fewer than min. */
+static long digits_at(const char **p, const char *e, int min, int max)
+{
+    long v = 0;
+    int n = 0;
+    while (*p < e && n < max && isdigit((unsigned char)**p)) {
+        v = v * 10 + (**p - '0');
+        (*p)++;
+        n++;
+    }
+    return n >= min ? v : -1;
+}
+
+/* Parses the date at *p. Forms: YYYY-MM-DD (/ or .), YYYYMMDD (only when
+ * eight digits stand alone), A/B/YYYY (/ . -). */
+static int parse_date_part(const char **pp, const char *e, allot_date_order order, int *y,
+                           int *m, int *d, const char **why)
+{
+    const char *p = *pp;
+    const char *q = p;
+    while (q < e && isdigit((unsigned char)*q))
+        q++;
+    size_t lead = (size_t)(q - p);
+    if (lead == 4 && q < e && (*q == '-' || *q == '/' || *q == '.')) {
+        char sep = *q;
+        long yy = digits_at(&p, e, 4, 4);
+        p++;
+        long mm = digits_at(&p, e, 1, 2);
+        if (mm < 0 || p >= e || *p != sep) {
+            WHY("not a date (expected YYYY-MM-DD)");
+            return 0;
+        }
+        p++;
+        long dd = digits_at(&p, e, 1, 2);
+        if (dd < 0 || (p < e && isdigit((unsigned char)*p))) {
+            WHY("not a date (expected YYYY-MM-DD)");
+            return 0;
+        }
+        *y = (int)yy;
+        *m = (int)mm;
+        *d = (int)dd;
+    } else if (lead == 8 && (q == e || *q == 'T' || *q == ' ')) {
+        long v = digits_at(&p, e, 8, 8);
+        *y = (int)(v / 10000);
+        *m = (int)(v / 100 % 100);
+        *d = (int)(v % 100);
+    } else if ((lead == 1 || lead == 2) && q < e && (*q == '/' || *q == '.' || *q == '-')) {
+        char sep = *q;
+        long a = digits_at(&p, e, 1, 2);
+        p++;
+        long b = digits_at(&p, e, 1, 2);
+        if (b < 0 || p >= e || *p != sep) {
+            WHY("not a date");
+            return 0;
+        }
+        p++;
+        const char *ys = p;
+        long yy = digits_at(&p, e, 2, 4);
+        if (yy < 0 || (p - ys) == 3 || (p < e && isdigit((unsigned char)*p))) {
+            WHY("not a date (year must have 4 or 2 digits)");
+            return 0;
+        }
+        if (p - ys == 2)
+            yy += 2000;
+        if (order == ALLOT_DATE_AUTO) {
+            if (a > 12 && b <= 12)
+                order = ALLOT_DATE_DMY;
+            else if (b > 12 && a <= 12)
+                order = ALLOT_DATE_MDY;
+            else {
+                WHY("day and month order is ambiguous; set it with --date-order");
+                return 0;
+            }
+        }
+        *y = (int)yy;
+        *m = (int)(order == ALLOT_DATE_MDY ? a : b);
+        *d = (int)(order == ALLOT_DATE_MDY ? b : a);
+        if (*m > 12) {
+            WHY(order == ALLOT_DATE_MDY ? "month > 12 in an M/D/Y date"
+                                         : "month > 12 in a D/M/Y date");
+            return 0;
+        }
+    } else {
+        WHY("not a date");
+        return 0;
+    }
+    if (!allot_civil_date_valid(*y, *m, *d)) {
+        WHY("no such calendar date");
+        return 0;
+    }
+    *pp = p;
+    return 1;
+}
+
+int allot_value_date_evidence(const char *s)
+{
+    const char *e;
+    const char *p = trim(s, &e);
+    long a = digits_at(&p, e, 1, 2);
+    if (a < 0 || p >= e || (*p != '/' && *p != '.' && *p != '-'))
+        return -1;
+    char sep = *p++;
+    long b = digits_at(&p, e, 1, 2);
+    if (b < 0 || p >= e || *p != sep)
+        return -1;
+    p++;
+    const char *ys = p;
+    if (digits_at(&p, e, 2, 4) < 0 || p - ys == 3)
+        return -1;
+    if (a > 12 && b > 12)
+        return -1;
+    if (a > 12)
+        return ALLOT_DATE_DMY;
+    if (b > 12)
+        return ALLOT_DATE_MDY;
+    return ALLOT_DATE_AUTO;
+}
+
+allot_value_result allot_value_parse_date(const char *s, allot_date_order order, char *out,
+                                          const char **why)
+{
+    if (allot_value_is_null(s))
+        return ALLOT_VALUE_NULL;
+    const char *e;
+    const char *p = trim(s, &e);
+    int y, m, d;
+    if (!parse_date_part(&p, e, order, &y, &m, &d, why))
+        return ALLOT_VALUE_INVALID;
+    if (p < e && *p != 'T' && *p != ' ') {
+        WHY("not a date");
+        return ALLOT_VALUE_INVALID;
+    }
+    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    return ALLOT_VALUE_OK;
+}
+
+/* Parses "HH:MM[:SS[.fff]]" and, when twelve_hour, " AM"/" PM". */
+static int parse_time_part(const char **pp, const char *e, int *h, int *mi, int *se,
+                           const char **why)
+{
+    const char *p = *pp;
+    long hh = digits_at(&p, e, 1, 2);
+    if (hh < 0 || p >= e || *p != ':') {
+        WHY("not a time (expected HH:MM[:SS])");
+        return 0;
+    }
+    p++;
+    long mm = digits_at(&p, e, 2, 2);
+    long ss = 0;
+    if (mm < 0) {
+        WHY("not a time (expected HH:MM[:SS])");
+        return 0;
+    }
+    if (p < e && *p == ':') {
+        p++;
+        ss = digits_at(&p, e, 2, 2);
+        if (ss < 0) {
+            WHY("not a time (expected HH:MM:SS)");
+            return 0;
+        }
+        if (p < e && (*p == '.' || *p == ',')) {
+            p++;
+            if (digits_at(&p, e, 1, 9) < 0) {
+                WHY("not a time (bad fraction of a second)");
+                return 0;
+            }
+            while (p < e && isdigit((unsigned char)*p))
+                p++;
+        }
+    }
+    if (hh > 23 || mm > 59 || ss > 59) {
+        WHY("no such time of day");
+        return 0;
+    }
+    *h = (int)hh;
+    *mi = (int)mm;
+    *se = (int)ss;
+    *pp = p;
+    return 1;
+}
+
+allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order order,
+                                               int64_t *epoch, const char **why)
+{
+    if (allot_value_is_null(s))
+        return ALLOT_VALUE_NULL;
+    const char *e;
+    const char *p = trim(s, &e);
+
+    /* Epoch numbers (and YYYYMMDD). */
+    const char *q = p;
+    while (q < e && isdigit((unsigned char)*q))
+        q++;
+    size_t nd = (size_t)(q - p);
+    if (nd >= 9 && (q == e || (*q == '.' && q + 1 < e))) {
+        const char *f = q;
+        if (f < e) {
+            f++;
+            while (f < e && isdigit((unsigned char)*f))
+                f++;
+            if (f != e) {
+                WHY("not a timestamp");
+                return ALLOT_VALUE_INVALID;
+            }
+        }
+        if (nd > 17) {
+            WHY("epoch number too large");
+            return ALLOT_VALUE_INVALID;
+        }
+        int64_t v = 0;
+        for (const char *d = p; d < q; d++)
+            v = v * 10 + (*d - '0');
+        if (v < INT64_C(100000000000))
+            *epoch = v;
+        else if (v < INT64_C(100000000000000))
+            *epoch = v / 1000;
+        else
+            *epoch = v / 1000000;
+        return ALLOT_VALUE_OK;
+    }
+
+    int y, m, d, h = 0, mi = 0, se = 0;
+    int slash = nd == 1 || nd == 2;
+    if (!parse_date_part(&p, e, order, &y, &m, &d, why))
+        return ALLOT_VALUE_INVALID;
+    long offset = 0;
+    if (p < e) {
+        if (*p == 'T' || *p == ' ') {
+            p = *p == 'T' ? p + 1 : skip_spaces(p, e);
+            if (!parse_time_part(&p, e, &h, &mi, &se, why))
+                return ALLOT_VALUE_INVALID;
+            const char *z = skip_spaces(p, e);
+            if (slash && e - z >= 2 && (strncasecmp(z, "AM", 2) == 0 ||
+                                        strncasecmp(z, "PM", 2) == 0)) {
+                if (h < 1 || h > 12) {
+                    WHY("hour must be 1 to 12 with AM/PM");
+                    return ALLOT_VALUE_INVALID;
+                }
+                int pm = toupper((unsigned char)z[0]) == 'P';
+                h = h % 12 + (pm ? 12 : 0);
+                p = z + 2;
+                z = skip_spaces(p, e);
+            }
+            p = z;
+            if (p < e) {
+                if (*p == 'Z' && p + 1 == e) {
+                    p++;
+                } else if (token_is(p, e, "UTC") || token_is(p, e, "GMT")) {
+                    p = e;
+                } else if (*p == '+' || *p == '-') {
+                    int sign = *p == '-' ? -1 : 1;
+                    p++;
+                    long oh = digits_at(&p, e, 2, 2), om = 0;
+                    if (oh >= 0 && p < e && *p == ':')
+                        p++;
+                    if (oh >= 0 && p < e)
+                        om = digits_at(&p, e, 2, 2);
+                    if (oh < 0 || om < 0 || oh > 14 || om > 59) {
+                        WHY("bad UTC offset (expected Z, +HH:MM or -HHMM)");
+                        return ALLOT_VALUE_INVALID;
+                    }
+                    offset = sign * (oh * 3600 + om * 60);
+                }
+            }
+        }
+        if (p != e) {
+            WHY("not a timestamp (expected ISO 8601, e.g. 2026-03-01T09:30:00Z)");
+            return ALLOT_VALUE_INVALID;
+        }
+    }
+    *epoch = allot_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    return ALLOT_VALUE_OK;
+}

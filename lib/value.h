@@ -1,0 +1,106 @@
+/*
+ * value.h — parsing the text of one CSV field into a typed value, the way
+ * real exports write them.
+ *
+ * Every parser takes a NUL-terminated field, ignores surrounding spaces and
+ * returns ALLOT_VALUE_OK (value stored), ALLOT_VALUE_NULL (the field is a
+ * NULL token: empty, `--`, `-`, `N/A`, `#N/A`, `NULL`, `(not set)` — any
+ * case; the output is untouched) or ALLOT_VALUE_INVALID with *why set to a
+ * static sentence saying what is wrong (why may be NULL).
+ *
+ * Numbers: optional sign (leading `-`/`+`, a trailing `-`, or accounting
+ * parentheses `(1,234.50)`), an optional currency symbol or ISO code before
+ * or after (`$`, `US$`, `€`, `£`, `¥`, `₹`, `R$`, `CHF`, `USD 5`, `5 EUR`),
+ * digits with thousands separators (`,` `.` space, NBSP U+00A0, thin spaces
+ * U+2009/U+202F, `'`), one decimal separator, an optional exponent (reals
+ * only) and `%`. The decimal separator is `.` unless decimal_comma is set;
+ * when both `.` and `,` appear the last one is the decimal separator
+ * whatever the setting. Thousands groups must be 3 digits (the Indian 2-digit
+ * grouping `1,23,456` is accepted), so `1,5` in a decimal-point file is
+ * rejected rather than read as 15.
+ *
+ * Dates and times: see allot_value_parse_date / _timestamp. Calendar
+ * validity is checked (2026-02-30, 24:00, :60 are rejected).
+ */
+#ifndef ALLOT_VALUE_H
+#define ALLOT_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum allot_value_result {
+    ALLOT_VALUE_OK = 0,
+    ALLOT_VALUE_NULL = 1,
+    ALLOT_VALUE_INVALID = 2
+} allot_value_result;
+
+/* Day/month order of slash dates (`3/4/2026`). AUTO: decide from the value
+ * when a part is > 12, otherwise the value is ambiguous (invalid). */
+typedef enum allot_date_order {
+    ALLOT_DATE_AUTO = 0,
+    ALLOT_DATE_MDY = 1,
+    ALLOT_DATE_DMY = 2
+} allot_date_order;
+
+/* A parsed number, normalised. */
+typedef struct allot_number {
+    char text[48];       /* plain decimal: [-]digits[.digits][e[-]digits] */
+    char currency[4];    /* ISO 4217 code from a code or an unambiguous symbol, "" none */
+    char symbol[8];      /* the symbol or code as written ("$", "€", "USD"), "" none */
+    int percent;         /* a trailing % was present (text is not divided) */
+} allot_number;
+
+/* 1 when the trimmed text is a NULL token (see above). */
+int allot_value_is_null(const char *s);
+
+allot_value_result allot_value_parse_number(const char *s, int decimal_comma,
+                                            allot_number *out, const char **why);
+
+/* Money in micros of its currency, exact (allot_money_parse_micros rules:
+ * more than 6 decimals or overflow is invalid). currency (4 bytes) gets the
+ * ISO code found in the text or "" (may be NULL). */
+allot_value_result allot_value_parse_money(const char *s, int decimal_comma, int64_t *micros,
+                                           char *currency, const char **why);
+
+/* A whole number; `12.00` is 12, `12.5` is invalid. */
+allot_value_result allot_value_parse_int(const char *s, int decimal_comma, int64_t *out,
+                                         const char **why);
+
+/* A finite real (`1.5`, `1,5` with decimal_comma, `2.5e3`). */
+allot_value_result allot_value_parse_real(const char *s, int decimal_comma, double *out,
+                                          const char **why);
+
+/* true/false, t/f, yes/no, y/n, 1/0 (any case). */
+allot_value_result allot_value_parse_bool(const char *s, int *out, const char **why);
+
+/* A civil date into out (11 bytes, "YYYY-MM-DD"). Accepts YYYY-MM-DD (also
+ * with `/` or `.`), YYYYMMDD, and slash dates M/D/YYYY or D/M/YYYY by order
+ * (`/`, `.` or `-` between, 2-digit years are 20YY). A time part after an
+ * ISO date is ignored: the date is kept as written, never shifted. */
+allot_value_result allot_value_parse_date(const char *s, allot_date_order order, char *out,
+                                          const char **why);
+
+/* An instant as epoch seconds UTC (fractions of a second dropped toward the
+ * past). Accepts ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]]` with `Z`, `UTC`,
+ * `±HH`, `±HHMM` or `±HH:MM` (no offset: UTC); a date alone (midnight UTC);
+ * slash dates by order with an optional `H:MM[:SS]` and `AM`/`PM`;
+ * YYYYMMDD; and epoch numbers: below 1e11 seconds, below 1e14 milliseconds,
+ * below 1e17 microseconds. */
+allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order order,
+                                               int64_t *epoch, const char **why);
+
+/* What one slash-date value says about the column's order: ALLOT_DATE_DMY
+ * (first part > 12), ALLOT_DATE_MDY (second part > 12), ALLOT_DATE_AUTO
+ * (both <= 12: ambiguous), or -1 when the value is not a slash date. */
+int allot_value_date_evidence(const char *s);
+
+/* Days since 1970-01-01 of a proleptic Gregorian civil date. */
+int64_t allot_days_from_civil(int64_t y, int m, int d);
+
+/* 1 when y-m-d is a real calendar date (years 1..9999). */
+int allot_civil_date_valid(int y, int m, int d);
+
+/* Formats epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" (21 bytes). Returns buf. */
+char *allot_format_timestamp(int64_t epoch, char *buf);
+
+#endif

@@ -1,0 +1,222 @@
+/* allot-load — load exported CSV files into the allot database. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "load.h"
+#include "store.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "Usage: allot-load [OPTION]... FILE...\n"
+        "Load exported CSV files into the allot database, one transaction per file.\n"
+        "The table is chosen from each file's header (canonical headers: see README).\n"
+        "\n"
+        "  --db FILE            database (default allot.db; created when missing)\n"
+        "  --table NAME         load every FILE into this canonical table\n"
+        "  --dialect NAME       header dialect (default canonical)\n"
+        "  --config FILE        allot configuration (INI)\n"
+        "  --max-rejects N      rows allowed to be rejected before nothing is loaded\n"
+        "                       (default 0)\n"
+        "  --rejects-dir DIR    write FILE.rejects.csv into DIR instead of next to FILE\n"
+        "  --encoding E         utf-8, utf-16le, utf-16be or cp1252 (default: sniffed)\n"
+        "  --delimiter C        field separator: ',', ';', 'tab', '|' (default: sniffed)\n"
+        "  --header-line N      the header is on physical line N (default: sniffed)\n"
+        "  --date-order ORDER   MDY or DMY for slash dates (default: inferred per column)\n"
+        "  --decimal-comma      numbers use ',' as decimal separator (default: when ';'\n"
+        "                       separates fields)\n"
+        "  --decimal-point      numbers use '.' as decimal separator\n"
+        "  --help               show this help and exit\n"
+        "\n"
+        "Each file ends with a summary line on stderr: rows read, loaded, updated,\n"
+        "unchanged, rejected, dropped as totals, warnings. Rejected rows are written\n"
+        "to FILE.rejects.csv (line, column, column_name, value, reason, raw).\n"
+        "\n"
+        "Exit status: 0 all files loaded; 1 rows rejected beyond --max-rejects or a\n"
+        "file unusable (that file loaded nothing); 2 usage; 3 environment (missing or\n"
+        "unreadable file, database locked or failing).\n");
+}
+
+static void on_warning(void *ctx, const char *file, long line, long column, const char *msg)
+{
+    (void)ctx;
+    if (line > 0 && column > 0)
+        cli_warning("%s:%ld:%ld: %s", file, line, column, msg);
+    else if (line > 0)
+        cli_warning("%s:%ld: %s", file, line, msg);
+    else if (column > 0)
+        cli_warning("%s: column %ld: %s", file, column, msg);
+    else
+        cli_warning("%s: %s", file, msg);
+}
+
+static void on_progress(void *ctx, int64_t done, int64_t total)
+{
+    cli_progress((const char *)ctx, done, total);
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int main(int argc, char **argv)
+{
+    cli_init(argv[0]);
+    enum { O_DB = 256, O_TABLE, O_DIALECT, O_CONFIG, O_MAX_REJECTS, O_REJECTS_DIR, O_ENCODING,
+           O_DELIMITER, O_HEADER_LINE, O_DATE_ORDER, O_DECIMAL_COMMA, O_DECIMAL_POINT, O_HELP };
+    static const struct option options[] = {
+        {"db", required_argument, NULL, O_DB},
+        {"table", required_argument, NULL, O_TABLE},
+        {"dialect", required_argument, NULL, O_DIALECT},
+        {"config", required_argument, NULL, O_CONFIG},
+        {"max-rejects", required_argument, NULL, O_MAX_REJECTS},
+        {"rejects-dir", required_argument, NULL, O_REJECTS_DIR},
+        {"encoding", required_argument, NULL, O_ENCODING},
+        {"delimiter", required_argument, NULL, O_DELIMITER},
+        {"header-line", required_argument, NULL, O_HEADER_LINE},
+        {"date-order", required_argument, NULL, O_DATE_ORDER},
+        {"decimal-comma", no_argument, NULL, O_DECIMAL_COMMA},
+        {"decimal-point", no_argument, NULL, O_DECIMAL_POINT},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db_path = "allot.db";
+    allot_load_options opt;
+    allot_load_options_init(&opt);
+    int c;
+    char *end;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case O_DB: db_path = optarg; break;
+        case O_TABLE:
+            if (!allot_load_table(optarg))
+                return cli_usage_error("unknown table '%s' (known: campaigns, spend, people, "
+                                       "touches, deals, deal_people, stage_history, "
+                                       "subscriptions, fx_rates, paths)", optarg);
+            opt.table = optarg;
+            break;
+        case O_DIALECT:
+            if (strcmp(optarg, "canonical") != 0)
+                return cli_usage_error("unknown dialect '%s' (known: canonical)", optarg);
+            opt.dialect = optarg;
+            break;
+        case O_CONFIG: opt.config_path = optarg; break;
+        case O_MAX_REJECTS:
+            opt.max_rejects = strtoll(optarg, &end, 10);
+            if (*optarg == '\0' || *end || opt.max_rejects < 0)
+                return cli_usage_error("--max-rejects needs a whole number >= 0, not '%s'",
+                                       optarg);
+            break;
+        case O_REJECTS_DIR: opt.rejects_dir = optarg; break;
+        case O_ENCODING: {
+            int e = allot_csv_encoding_parse(optarg);
+            if (e < 0)
+                return cli_usage_error("unknown encoding '%s' (utf-8, utf-16le, utf-16be, "
+                                       "cp1252)", optarg);
+            opt.encoding = (allot_csv_encoding)e;
+            break;
+        }
+        case O_DELIMITER:
+            if (strcasecmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0)
+                opt.delimiter = '\t';
+            else if (strlen(optarg) == 1 && strchr(",;\t|", optarg[0]))
+                opt.delimiter = optarg[0];
+            else
+                return cli_usage_error("--delimiter must be ',', ';', 'tab' or '|', not '%s'",
+                                       optarg);
+            break;
+        case O_HEADER_LINE:
+            opt.header_line = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || opt.header_line < 1)
+                return cli_usage_error("--header-line needs a line number >= 1, not '%s'",
+                                       optarg);
+            break;
+        case O_DATE_ORDER:
+            if (strcasecmp(optarg, "MDY") == 0)
+                opt.date_order = ALLOT_DATE_MDY;
+            else if (strcasecmp(optarg, "DMY") == 0)
+                opt.date_order = ALLOT_DATE_DMY;
+            else
+                return cli_usage_error("--date-order must be MDY or DMY, not '%s'", optarg);
+            break;
+        case O_DECIMAL_COMMA: opt.decimal_comma = 1; break;
+        case O_DECIMAL_POINT: opt.decimal_comma = 0; break;
+        case O_HELP:
+            usage(stdout);
+            return cli_finish(CLI_EXIT_OK);
+        default:
+            return cli_usage_error("unknown option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("no input file");
+
+    allot_error err;
+    allot_error_clear(&err);
+    sqlite3 *db = NULL;
+    allot_status st = allot_store_open(db_path, &db, &err);
+    if (st)
+        return cli_report(&err);
+
+    /* The run's parameters, sorted by key. */
+    char params[1024];
+    snprintf(params, sizeof params,
+             "date_order=%s;decimal_comma=%s;delimiter=%d;dialect=%s;encoding=%s;"
+             "header_line=%ld;max_rejects=%lld;table=%s",
+             opt.date_order == ALLOT_DATE_MDY ? "MDY" : opt.date_order == ALLOT_DATE_DMY ? "DMY"
+                                                                                      : "auto",
+             opt.decimal_comma < 0 ? "auto" : opt.decimal_comma ? "yes" : "no", opt.delimiter,
+             opt.dialect ? opt.dialect : "canonical", allot_csv_encoding_name(opt.encoding),
+             opt.header_line, (long long)opt.max_rejects, opt.table ? opt.table : "auto");
+    char digest[65];
+    int64_t run_id = 0;
+    st = allot_store_input_digest(db, digest, &err);
+    if (!st)
+        st = allot_store_run_begin(db, "allot-load", params, digest, &run_id, &err);
+    if (st) {
+        int code = cli_report(&err);
+        allot_store_close(db);
+        return code;
+    }
+
+    int status = CLI_EXIT_OK;
+    opt.warn = on_warning;
+    for (int i = optind; i < argc; i++) {
+        const char *path = argv[i];
+        allot_load_summary sum;
+        double t0 = cli_seconds();
+        opt.progress = on_progress;
+        opt.progress_ctx = (void *)basename_of(path);
+        allot_error_clear(&err);
+        st = allot_load_file(db, path, &opt, &sum, &err);
+        cli_progress_done();
+        int code = st ? cli_report(&err) : CLI_EXIT_OK;
+        if (code > status)
+            status = code;
+        if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
+            fprintf(stderr,
+                    "%s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
+                    "%lld dropped as totals, %lld warnings (table %s%s) in %.2f s\n",
+                    path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
+                    (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
+                    (long long)sum.warnings, sum.table,
+                    st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
+        } else {
+            fprintf(stderr, "%s: not loaded\n", path);
+        }
+        if (code == CLI_EXIT_ENV && (err.code == ALLOT_ERR_LOCKED || err.code == ALLOT_ERR_DB ||
+                                     err.code == ALLOT_ERR_NOMEM))
+            break;   /* the database itself is failing: stop */
+    }
+    allot_error_clear(&err);
+    if (allot_store_run_end(db, run_id, status == 0 ? "ok" : "failed", &err))
+        cli_report(&err);
+    allot_store_close(db);
+    return cli_finish(status);
+}
