@@ -199,4 +199,67 @@ static const char *const allot_migrations[] = {
     "  period      TEXT NOT NULL,"           /* e.g. '2026Q3' */
     "  PRIMARY KEY (run_id, model, deal_id, position)"
     ") WITHOUT ROWID;"
+    /* 2: credit ledger extras and rollups (allot-credit). Each ledger row
+     * also carries its credit in the reporting currency (the deal amount
+     * converted at the rate valid on the deal's event date, then split by the
+     * same weights with the same largest-remainder rule), so every rollup is
+     * a GROUP BY over the ledger. */
+    ,
+    "ALTER TABLE ledger ADD COLUMN reporting_minor INTEGER;"
+    "ALTER TABLE ledger ADD COLUMN reporting_currency TEXT;"
+    /* Converting deals with a NULL amount: counted, never summed. */
+    "CREATE TABLE ledger_null_amount ("
+    "  run_id   INTEGER NOT NULL REFERENCES runs(run_id),"
+    "  deal_id  TEXT NOT NULL,"
+    "  period   TEXT NOT NULL,"
+    "  touches  INTEGER NOT NULL,"
+    "  PRIMARY KEY (run_id, deal_id)"
+    ") WITHOUT ROWID;"
+    /* Credit per model, period and channel in the reporting currency's minor
+     * unit; channel '(unattributed)' holds deals with no touch in the window.
+     * deals: deals with an amount giving the channel a positive weight;
+     * null_amount_deals: the same for NULL-amount deals; share: of the
+     * period's booked amount. */
+    "CREATE TABLE rollup_channel ("
+    "  run_id    INTEGER NOT NULL REFERENCES runs(run_id),"
+    "  model     TEXT NOT NULL,"
+    "  period    TEXT NOT NULL,"
+    "  channel   TEXT NOT NULL,"
+    "  deals     INTEGER NOT NULL,"
+    "  null_amount_deals INTEGER NOT NULL,"
+    "  credited_minor INTEGER NOT NULL,"
+    "  currency  TEXT NOT NULL,"
+    "  share     REAL NOT NULL,"
+    "  PRIMARY KEY (run_id, model, period, channel)"
+    ") WITHOUT ROWID;"
+    /* The same per campaign within its channel; campaign_id '(none)' for
+     * touches without a campaign. */
+    "CREATE TABLE rollup_campaign ("
+    "  run_id    INTEGER NOT NULL REFERENCES runs(run_id),"
+    "  model     TEXT NOT NULL,"
+    "  period    TEXT NOT NULL,"
+    "  channel   TEXT NOT NULL,"
+    "  campaign_id TEXT NOT NULL,"
+    "  deals     INTEGER NOT NULL,"
+    "  null_amount_deals INTEGER NOT NULL,"
+    "  credited_minor INTEGER NOT NULL,"
+    "  currency  TEXT NOT NULL,"
+    "  share     REAL NOT NULL,"
+    "  PRIMARY KEY (run_id, model, period, channel, campaign_id)"
+    ") WITHOUT ROWID;"
+    /* Per model and period: booked = credited + unattributed, exactly. */
+    "CREATE TABLE rollup_period ("
+    "  run_id    INTEGER NOT NULL REFERENCES runs(run_id),"
+    "  model     TEXT NOT NULL,"
+    "  period    TEXT NOT NULL,"
+    "  deals     INTEGER NOT NULL,"          /* converting deals with an amount */
+    "  attributed_deals INTEGER NOT NULL,"
+    "  unattributed_deals INTEGER NOT NULL,"
+    "  null_amount_deals INTEGER NOT NULL,"
+    "  booked_minor INTEGER NOT NULL,"
+    "  credited_minor INTEGER NOT NULL,"
+    "  unattributed_minor INTEGER NOT NULL,"
+    "  currency  TEXT NOT NULL,"
+    "  PRIMARY KEY (run_id, model, period)"
+    ") WITHOUT ROWID;"
 };

@@ -1,0 +1,143 @@
+#include "fx.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "store.h"
+
+typedef struct fx_row {
+    char currency[4];
+    char start[11];
+    char end[11]; /* "" = open */
+    double rate;
+} fx_row;
+
+struct allot_fx {
+    char reporting[4];
+    int exponent;
+    fx_row *rows; /* by currency, then start date */
+    size_t n;
+};
+
+static int by_currency_start(const void *x, const void *y)
+{
+    const fx_row *a = x, *b = y;
+    int c = strcmp(a->currency, b->currency);
+    return c ? c : strcmp(a->start, b->start);
+}
+
+allot_status allot_fx_load(sqlite3 *db, const char *reporting, allot_fx **out,
+                           allot_error *err)
+{
+    *out = NULL;
+    if (!allot_currency_valid(reporting))
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "reporting currency '%s' is not an ISO 4217 code",
+                               reporting ? reporting : "");
+    allot_fx *fx = calloc(1, sizeof *fx);
+    if (!fx)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    memcpy(fx->reporting, reporting, 4);
+    fx->exponent = allot_currency_exponent(reporting);
+    sqlite3_stmt *s;
+    allot_status st = allot_store_prepare(db,
+        "SELECT currency, start_date, coalesce(end_date, ''), rate FROM fx_rates", &s, err);
+    if (st) {
+        free(fx);
+        return st;
+    }
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (fx->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            fx_row *r = realloc(fx->rows, cap * sizeof *r);
+            if (!r) {
+                sqlite3_finalize(s);
+                allot_fx_free(fx);
+                return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            }
+            fx->rows = r;
+        }
+        fx_row *r = &fx->rows[fx->n++];
+        memset(r, 0, sizeof *r);
+        const char *c = (const char *)sqlite3_column_text(s, 0);
+        const char *a = (const char *)sqlite3_column_text(s, 1);
+        const char *e = (const char *)sqlite3_column_text(s, 2);
+        strncpy(r->currency, c ? c : "", 3);
+        strncpy(r->start, a ? a : "", 10);
+        strncpy(r->end, e ? e : "", 10);
+        r->rate = sqlite3_column_double(s, 3);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) {
+        allot_fx_free(fx);
+        return allot_store_fail(db, rc, "cannot read fx_rates", err);
+    }
+    if (fx->n)
+        qsort(fx->rows, fx->n, sizeof *fx->rows, by_currency_start);
+    *out = fx;
+    return ALLOT_OK;
+}
+
+void allot_fx_free(allot_fx *fx)
+{
+    if (fx) {
+        free(fx->rows);
+        free(fx);
+    }
+}
+
+const char *allot_fx_reporting(const allot_fx *fx)
+{
+    return fx->reporting;
+}
+
+int allot_fx_reporting_exponent(const allot_fx *fx)
+{
+    return fx->exponent;
+}
+
+allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char *date,
+                           double *rate, allot_error *err)
+{
+    if (strcmp(currency, fx->reporting) == 0) {
+        *rate = 1;
+        return ALLOT_OK;
+    }
+    /* The last row of the currency starting on or before date. */
+    size_t lo = 0, hi = fx->n;
+    while (lo < hi) {
+        size_t m = (lo + hi) / 2;
+        int c = strcmp(fx->rows[m].currency, currency);
+        if (c < 0 || (c == 0 && strcmp(fx->rows[m].start, date) <= 0))
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    if (lo > 0) {
+        const fx_row *r = &fx->rows[lo - 1];
+        if (strcmp(r->currency, currency) == 0 && (!r->end[0] || strcmp(date, r->end) < 0)) {
+            *rate = r->rate;
+            return ALLOT_OK;
+        }
+    }
+    return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                           "no fx rate for %s on %s; load an fx_rates row (currency %s, "
+                           "start_date <= %s < end_date, rate in %s per %s)",
+                           currency, date, currency, date, fx->reporting, currency);
+}
+
+allot_status allot_fx_to_reporting_minor(const allot_fx *fx, int64_t micros,
+                                         const char *currency, const char *date,
+                                         int64_t *minor, allot_error *err)
+{
+    double rate;
+    allot_status st = allot_fx_rate(fx, currency, date, &rate, err);
+    if (st)
+        return st;
+    int64_t converted = rate == 1 ? micros : allot_money_convert(micros, rate);
+    *minor = allot_money_micros_to_minor(converted, fx->exponent);
+    return ALLOT_OK;
+}

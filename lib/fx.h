@@ -1,0 +1,44 @@
+/*
+ * fx.h — currency conversion at report time from the dated fx_rates table.
+ *
+ * fx_rates holds, per currency, the rate in units of the reporting
+ * (corporate) currency per unit of that currency, valid from start_date
+ * (inclusive) to end_date (exclusive; NULL = open). A rate is looked up for
+ * a civil date (a deal's close date); the reporting currency itself always
+ * converts at 1. A missing rate is an error naming the currency and date —
+ * allot never guesses a rate.
+ */
+#ifndef ALLOT_FX_H
+#define ALLOT_FX_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "error.h"
+
+typedef struct allot_fx allot_fx;
+
+/* Loads every rate of db. reporting is an ISO 4217 code (ALLOT_ERR_USAGE
+ * when unknown). On success *out is owned by the caller (allot_fx_free). */
+allot_status allot_fx_load(sqlite3 *db, const char *reporting, allot_fx **out,
+                           allot_error *err);
+
+void allot_fx_free(allot_fx *fx);
+
+/* The reporting currency code and its ISO 4217 exponent. */
+const char *allot_fx_reporting(const allot_fx *fx);
+int allot_fx_reporting_exponent(const allot_fx *fx);
+
+/* The rate valid for currency on date ('YYYY-MM-DD'). ALLOT_ERR_DATA when
+ * no row covers that date, with a message saying which row to load. */
+allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char *date,
+                           double *rate, allot_error *err);
+
+/* micros of currency on date → minor units of the reporting currency:
+ * converted to reporting micros (rounded half away from zero), then to
+ * minor units (half away from zero). */
+allot_status allot_fx_to_reporting_minor(const allot_fx *fx, int64_t micros,
+                                         const char *currency, const char *date,
+                                         int64_t *minor, allot_error *err);
+
+#endif

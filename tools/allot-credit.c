@@ -1,0 +1,366 @@
+/* allot-credit — journeys → attribution models → credit ledger + rollups. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "fx.h"
+#include "journey.h"
+#include "ledger.h"
+#include "model.h"
+#include "money.h"
+#include "store.h"
+
+#define MAX_MODELS 32
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+        "Usage: allot-credit [OPTION]...\n"
+        "Credit converting deals to the touches of their journeys under one or more\n"
+        "attribution models; write the credit ledger and its rollups by channel,\n"
+        "campaign and period (one run, one transaction).\n\n"
+        "  --db FILE             database (default allot.db)\n"
+        "  --model LIST          models, comma-separated, or 'all' (default all)\n"
+        "  --ledger-model LIST   models whose ledger rows are written (default: --model);\n"
+        "                        rollups are written for every model either way\n"
+        "  --event EVENT         revenue (closed-won, default) or pipeline (deal created)\n"
+        "  --period P            only deals converting in period P (2026Q3, 2026, or\n"
+        "                        YYYY-MM-DD..YYYY-MM-DD, end exclusive)\n"
+        "  --lookback DAYS       journey window before the conversion (default 90)\n"
+        "  --account-level       add every person of the deal's account\n"
+        "  --dedupe-minutes N    drop a person's repeated touch (same channel and\n"
+        "                        campaign) within N minutes (default 0: keep)\n"
+        "  --max-touches N       keep only the latest N touches of a journey\n"
+        "  --half-life DAYS      time_decay half-life (default 7)\n"
+        "  --position W          position_based first/middle/last (default 40/20/40)\n"
+        "  --custom WEIGHTS      custom model, e.g. FT=20,LC=20,MQL=10,OC=30,middle=20\n"
+        "  --currency CODE       reporting currency (default USD)\n"
+        "  --fiscal-start MONTH  first month of the fiscal year (default 1)\n"
+        "  --config FILE         configuration (flags override it)\n"
+        "  --csv                 print the channel rollup as CSV on stdout\n"
+        "  --help                this help\n\n"
+        "Models:\n");
+    for (size_t i = 0; i < allot_model_count(); i++)
+        fprintf(out, "  %-16s %s\n", allot_model_at(i)->name, allot_model_at(i)->summary);
+    fprintf(out, "\nWithout --csv, prints the channel table of %s (or the first model).\n"
+                 "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n",
+            ALLOT_MODEL_DEFAULT);
+}
+
+static int parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
+/* A period -> [from, to) civil dates. Stand-in until lib/period lands:
+ * YYYYQn, FYyyyyQn (with fiscal_start), YYYY, or FROM..TO. from and to
+ * have 32 bytes. */
+static int period_range_text(const char *p, int fiscal_start, char *from, char *to)
+{
+    int y, q;
+    char tail;
+    const char *dots = strstr(p, "..");
+    if (dots) {
+        if (dots - p != 10 || strlen(dots + 2) != 10)
+            return -1;
+        memcpy(from, p, 10);
+        from[10] = '\0';
+        memcpy(to, dots + 2, 11);
+        return allot_journey_date_epoch(from) < 0 || allot_journey_date_epoch(to) < 0 ? -1 : 0;
+    }
+    int start_month = 1;
+    if (sscanf(p, "FY%4dQ%1d%c", &y, &q, &tail) == 2 && q >= 1 && q <= 4) {
+        /* FY named by the year it ends in. */
+        start_month = fiscal_start;
+        if (fiscal_start > 1)
+            y -= 1;
+    } else if (sscanf(p, "%4dQ%1d%c", &y, &q, &tail) == 2 && q >= 1 && q <= 4) {
+        start_month = fiscal_start;
+        if (fiscal_start > 1)
+            return -1; /* calendar labels only without a fiscal calendar */
+    } else if (sscanf(p, "%4d%c", &y, &tail) == 1 && strlen(p) == 4) {
+        snprintf(from, 32, "%04d-01-01", y);
+        snprintf(to, 32, "%04d-01-01", y + 1);
+        return 0;
+    } else {
+        return -1;
+    }
+    int m0 = start_month - 1 + (q - 1) * 3; /* months after January of year y */
+    int y1 = y + m0 / 12, m1 = m0 % 12 + 1;
+    int m2i = m0 + 3;
+    int y2 = y + m2i / 12, m2 = m2i % 12 + 1;
+    snprintf(from, 32, "%04d-%02d-01", y1, m1);
+    snprintf(to, 32, "%04d-%02d-01", y2, m2);
+    return 0;
+}
+
+static int period_range(const char *p, int fiscal_start, char from[11], char to[11])
+{
+    char a[32], b[32];
+    int rc = period_range_text(p, fiscal_start, a, b);
+    if (rc == 0) {
+        snprintf(from, 11, "%.10s", a);
+        snprintf(to, 11, "%.10s", b);
+    }
+    return rc;
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int main(int argc, char **argv)
+{
+    cli_init(argv[0]);
+    double started = cli_seconds();
+    const char *db_path = "allot.db", *model_list = "all", *ledger_list = NULL;
+    const char *period = NULL, *config = NULL, *currency = "USD";
+    const char *position = NULL, *custom = NULL;
+    int csv = 0, fiscal_start = 1;
+    double half_life = 7;
+    allot_journey_options jo;
+    allot_journey_options_init(&jo);
+    enum { O_DB = 256, O_MODEL, O_LEDGER, O_EVENT, O_PERIOD, O_LOOKBACK, O_ACCOUNT, O_DEDUPE,
+           O_MAX, O_HALF, O_POSITION, O_CUSTOM, O_CURRENCY, O_FISCAL, O_CONFIG, O_CSV, O_HELP };
+    static const struct option opts[] = {
+        {"db", required_argument, 0, O_DB}, {"model", required_argument, 0, O_MODEL},
+        {"ledger-model", required_argument, 0, O_LEDGER},
+        {"event", required_argument, 0, O_EVENT}, {"period", required_argument, 0, O_PERIOD},
+        {"lookback", required_argument, 0, O_LOOKBACK},
+        {"account-level", no_argument, 0, O_ACCOUNT},
+        {"dedupe-minutes", required_argument, 0, O_DEDUPE},
+        {"max-touches", required_argument, 0, O_MAX},
+        {"half-life", required_argument, 0, O_HALF},
+        {"position", required_argument, 0, O_POSITION},
+        {"custom", required_argument, 0, O_CUSTOM},
+        {"currency", required_argument, 0, O_CURRENCY},
+        {"fiscal-start", required_argument, 0, O_FISCAL},
+        {"config", required_argument, 0, O_CONFIG}, {"csv", no_argument, 0, O_CSV},
+        {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: db_path = optarg; break;
+        case O_MODEL: model_list = optarg; break;
+        case O_LEDGER: ledger_list = optarg; break;
+        case O_EVENT:
+            if (strcmp(optarg, "revenue") == 0)
+                jo.event = ALLOT_EVENT_REVENUE;
+            else if (strcmp(optarg, "pipeline") == 0)
+                jo.event = ALLOT_EVENT_PIPELINE;
+            else
+                return cli_usage_error("--event must be revenue or pipeline, not '%s'", optarg);
+            break;
+        case O_PERIOD: period = optarg; break;
+        case O_LOOKBACK:
+            if (parse_int(optarg, 1, 36600, &jo.lookback_days))
+                return cli_usage_error("--lookback must be 1..36600 days, not '%s'", optarg);
+            break;
+        case O_ACCOUNT: jo.account_level = 1; break;
+        case O_DEDUPE:
+            if (parse_int(optarg, 0, 1000000, &jo.dedupe_minutes))
+                return cli_usage_error("--dedupe-minutes must be a number of minutes >= 0");
+            break;
+        case O_MAX:
+            if (parse_int(optarg, 0, 1000000000, &jo.max_touches))
+                return cli_usage_error("--max-touches must be a number >= 0 (0: no cap)");
+            break;
+        case O_HALF: {
+            char *end;
+            half_life = strtod(optarg, &end);
+            if (end == optarg || *end || !(half_life > 0) || half_life > 1e6)
+                return cli_usage_error("--half-life must be a positive number of days");
+            break;
+        }
+        case O_POSITION: position = optarg; break;
+        case O_CUSTOM: custom = optarg; break;
+        case O_CURRENCY: currency = optarg; break;
+        case O_FISCAL:
+            if (parse_int(optarg, 1, 12, &fiscal_start))
+                return cli_usage_error("--fiscal-start must be a month 1..12");
+            break;
+        case O_CONFIG: config = optarg; break;
+        case O_CSV: csv = 1; break;
+        case O_HELP: usage(stdout); return cli_finish(0);
+        default: return cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (config)
+        cli_warning("--config %s: configuration files are not read by allot-credit yet; "
+                    "using flags and defaults", config);
+
+    allot_error err;
+    allot_error_clear(&err);
+    allot_model_params params;
+    allot_model_params_init(&params);
+    params.half_life_days = half_life;
+    if (position && allot_model_parse_positional(position, &params, ALLOT_SHAPE_POSITION, &err))
+        return cli_report(&err);
+    if (custom && allot_model_parse_shape(custom, &params, ALLOT_SHAPE_CUSTOM, &err))
+        return cli_report(&err);
+    const allot_model_def *defs[MAX_MODELS];
+    size_t n_models = 0;
+    if (allot_model_parse_list(model_list, defs, MAX_MODELS, &n_models, &err))
+        return cli_report(&err);
+    int write_rows[MAX_MODELS];
+    for (size_t i = 0; i < n_models; i++)
+        write_rows[i] = 1;
+    if (ledger_list) {
+        const allot_model_def *ldefs[MAX_MODELS];
+        size_t nl = 0;
+        if (allot_model_parse_list(ledger_list, ldefs, MAX_MODELS, &nl, &err))
+            return cli_report(&err);
+        for (size_t i = 0; i < n_models; i++) {
+            write_rows[i] = 0;
+            for (size_t k = 0; k < nl; k++)
+                write_rows[i] |= ldefs[k] == defs[i];
+        }
+        for (size_t k = 0; k < nl; k++) {
+            int found = 0;
+            for (size_t i = 0; i < n_models; i++)
+                found |= ldefs[k] == defs[i];
+            if (!found)
+                return cli_usage_error("--ledger-model %s is not among --model", ldefs[k]->name);
+        }
+    }
+    char from[11], to[11];
+    if (period) {
+        if (period_range(period, fiscal_start, from, to))
+            return cli_usage_error("--period '%s': use 2026Q3, FY2027Q1 (with --fiscal-start), "
+                                   "2026 or 2026-01-01..2026-04-01", period);
+        jo.event_from = from;
+        jo.event_to = to;
+    }
+    for (int k = 0; k < params.n_stages; k++)
+        jo.stages[k] = params.stages[k];
+    jo.n_stages = params.n_stages;
+
+    /* The run's parameters, sorted by key. */
+    char *kv[32];
+    int nkv = 0;
+    char buf[32][1024];
+    char models_text[512] = "", ledger_text[512] = "";
+    for (size_t i = 0; i < n_models; i++) {
+        snprintf(models_text + strlen(models_text), sizeof models_text - strlen(models_text),
+                 "%s%s", i ? "," : "", defs[i]->name);
+        if (write_rows[i])
+            snprintf(ledger_text + strlen(ledger_text), sizeof ledger_text - strlen(ledger_text),
+                     "%s%s", ledger_text[0] ? "," : "", defs[i]->name);
+    }
+    char custom_text[200] = "";
+    for (int a = 0; a < ALLOT_ANCHOR_COUNT; a++) {
+        double v = params.shapes[ALLOT_SHAPE_CUSTOM].anchor[a];
+        if (v > 0) {
+            static const char *const names[] = {"first", "last", "FT", "LC", "OC", "CW"};
+            snprintf(custom_text + strlen(custom_text), sizeof custom_text - strlen(custom_text),
+                     "%s%s=%.17g", custom_text[0] ? "," : "",
+                     a < ALLOT_ANCHOR_STAGE ? names[a] : params.stages[a - ALLOT_ANCHOR_STAGE], v);
+        }
+    }
+    const allot_shape *ps = &params.shapes[ALLOT_SHAPE_POSITION];
+    snprintf(buf[nkv++], 1024, "account_level=%d", jo.account_level);
+    snprintf(buf[nkv++], 1024, "currency=%s", currency);
+    snprintf(buf[nkv++], 1024, "custom=%s,middle=%.17g", custom_text,
+             params.shapes[ALLOT_SHAPE_CUSTOM].rest);
+    snprintf(buf[nkv++], 1024, "dedupe_minutes=%d", jo.dedupe_minutes);
+    snprintf(buf[nkv++], 1024, "event=%s", jo.event == ALLOT_EVENT_PIPELINE ? "pipeline" : "revenue");
+    snprintf(buf[nkv++], 1024, "fiscal_start=%d", fiscal_start);
+    snprintf(buf[nkv++], 1024, "half_life_days=%.17g", half_life);
+    snprintf(buf[nkv++], 1024, "ledger_models=%s", ledger_text);
+    snprintf(buf[nkv++], 1024, "lookback_days=%d", jo.lookback_days);
+    snprintf(buf[nkv++], 1024, "max_touches=%d", jo.max_touches);
+    snprintf(buf[nkv++], 1024, "models=%s", models_text);
+    snprintf(buf[nkv++], 1024, "period=%s", period ? period : "");
+    snprintf(buf[nkv++], 1024, "position=%.17g/%.17g/%.17g", ps->anchor[ALLOT_ANCHOR_FIRST],
+             ps->rest, ps->anchor[ALLOT_ANCHOR_LAST]);
+    for (int i = 0; i < nkv; i++)
+        kv[i] = buf[i];
+    qsort(kv, (size_t)nkv, sizeof *kv, by_string);
+    char parameters[8192] = "";
+    for (int i = 0; i < nkv; i++)
+        snprintf(parameters + strlen(parameters), sizeof parameters - strlen(parameters), "%s%s",
+                 i ? ";" : "", kv[i]);
+
+    sqlite3 *db = NULL;
+    allot_journey_set *set = NULL;
+    allot_fx *fx = NULL;
+    allot_model_ctx ctx[MAX_MODELS];
+    size_t n_ctx = 0;
+    int64_t run_id = 0;
+    allot_ledger_summary sum;
+    allot_status st = allot_store_open_existing(db_path, &db, &err);
+    if (!st)
+        st = allot_store_exec(db, "PRAGMA cache_size = -262144", &err);
+    if (!st)
+        st = allot_store_begin(db, &err);
+    char digest[65];
+    if (!st)
+        st = allot_store_input_digest(db, digest, &err);
+    if (!st) {
+        cli_progress("building journeys", 0, 0);
+        st = allot_journey_build(db, &jo, &set, &err);
+    }
+    if (!st)
+        st = allot_fx_load(db, currency, &fx, &err);
+    for (size_t i = 0; i < n_models && !st; i++) {
+        st = allot_model_ctx_init(&ctx[i], defs[i], &params, set, &err);
+        if (!st)
+            n_ctx++;
+    }
+    if (!st)
+        st = allot_store_run_begin(db, "allot-credit", parameters, digest, &run_id, &err);
+    if (!st) {
+        cli_progress("writing the ledger", 0, 0);
+        allot_ledger_options lo = {fx, fiscal_start};
+        st = allot_ledger_write(db, run_id, set, ctx, write_rows, n_ctx, &lo, &sum, &err);
+    }
+    if (!st)
+        st = allot_store_run_end(db, run_id, "ok", &err);
+    if (!st)
+        st = allot_store_commit(db, &err);
+    cli_progress_done();
+    if (st) {
+        allot_store_rollback(db);
+    } else if (csv) {
+        st = allot_ledger_channel_csv(db, run_id, NULL, stdout, &err);
+    } else {
+        const char *shown = defs[0]->name;
+        for (size_t i = 0; i < n_models; i++)
+            if (strcmp(defs[i]->name, ALLOT_MODEL_DEFAULT) == 0)
+                shown = ALLOT_MODEL_DEFAULT;
+        st = allot_ledger_channel_table(db, run_id, shown, stdout, &err);
+    }
+    int status = st ? cli_report(&err) : 0;
+    if (!st) {
+        char booked[48];
+        allot_money_format_minor(sum.booked_minor, allot_fx_reporting_exponent(fx), booked,
+                                 sizeof booked);
+        fprintf(stderr,
+                "%s: run %" PRId64 ": %zu deals (%s %s booked; %zu unattributed, %zu with no "
+                "amount), %" PRIu64 " journey touches of %zu loaded, %zu models, %" PRIu64
+                " ledger rows, in %.2f s\n",
+                cli_program(), run_id, sum.deals, booked, allot_fx_reporting(fx),
+                sum.unattributed_deals, sum.null_amount_deals, sum.journey_touches,
+                set->n_touches, n_ctx, sum.ledger_rows, cli_seconds() - started);
+        if (set->won_without_close_date)
+            cli_warning("%zu won deals have no close date and were skipped",
+                        set->won_without_close_date);
+    }
+    for (size_t i = 0; i < n_ctx; i++)
+        allot_model_ctx_release(&ctx[i]);
+    allot_fx_free(fx);
+    allot_journey_set_free(set);
+    allot_store_close(db);
+    return cli_finish(status);
+}
