@@ -7,56 +7,14 @@
 #include <strings.h>
 
 #include "money.h"
+#include "period.h"
 #include "store.h"
 
 #define SECONDS_PER_DAY INT64_C(86400)
 #define NO_TIME INT64_MIN
 #define NONE UINT32_MAX
 
-/* ---- dates ------------------------------------------------------------ */
-
-/* Days since 1970-01-01 of a proleptic Gregorian civil date. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int64_t allot_journey_date_epoch(const char *s)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return -1;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return -1;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return -1;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return -1;
-    return days_from_civil(y, m, d) * SECONDS_PER_DAY;
-}
-
-char *allot_journey_epoch_date(int64_t at, char *buf, size_t size)
-{
-    int64_t z = (at >= 0 ? at : at - (SECONDS_PER_DAY - 1)) / SECONDS_PER_DAY + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    y += m <= 2;
-    snprintf(buf, size, "%04lld-%02d-%02d", (long long)y, m, d);
-    return buf;
-}
+static int64_t date_epoch(const char *date);
 
 /* ---- string interning ---------------------------------------------------- */
 
@@ -217,6 +175,8 @@ typedef struct builder {
     allot_journey_set *set;
     allot_error *err;
     strtab person_ids, channel_names, campaign_ids, account_ids, deal_ids;
+    const allot_taxonomy *taxonomy;
+    allot_taxonomy *own_taxonomy; /* built-in rules when the caller gave none */
     char *ids;             /* touch id text */
     size_t ids_len, ids_cap;
     size_t touch_cap, touch_person_cap;
@@ -338,13 +298,13 @@ static allot_status load_touches(builder *b)
         return st;
     n_mapped = b->campaign_ids.n;
     sqlite3_stmt *s;
-    st = prepare(b, "SELECT person_id, occurred_at, touch_id, channel, campaign_id "
-                    "FROM touches", &s);
+    st = prepare(b, "SELECT person_id, occurred_at, touch_id, channel, campaign_id, "
+                    "utm_source, utm_medium, utm_campaign, utm_content, utm_term, referrer, "
+                    "touch_type, click_id, landing_page FROM touches", &s);
     if (st) {
         free(campaign_channel);
         return st;
     }
-    uint32_t unassigned = NONE;
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         size_t np, ni, nc, nk;
@@ -363,15 +323,29 @@ static allot_status load_touches(builder *b)
         const char *camp = col_text(s, 4, &nk);
         uint32_t p = strtab_intern(&b->person_ids, pid, np);
         uint32_t c = camp ? strtab_intern(&b->campaign_ids, camp, nk) : ALLOT_NO_CAMPAIGN;
-        uint32_t h;
-        if (ch && nc)
+        uint32_t h = NONE;
+        if (ch && nc) {
             h = strtab_intern(&b->channel_names, ch, nc);
-        else if (c != ALLOT_NO_CAMPAIGN && c < n_mapped && campaign_channel[c] != NONE)
-            h = campaign_channel[c];
-        else {
-            if (unassigned == NONE)
-                unassigned = strtab_intern(&b->channel_names, "Unassigned", 10);
-            h = unassigned;
+        } else if (c != NONE) {
+            allot_touch_fields f;
+            memset(&f, 0, sizeof f);
+            if (c != ALLOT_NO_CAMPAIGN && c < n_mapped && campaign_channel[c] != NONE)
+                f.campaign_channel = strtab_str(&b->channel_names, campaign_channel[c]);
+            f.utm_source = (const char *)sqlite3_column_text(s, 5);
+            f.utm_medium = (const char *)sqlite3_column_text(s, 6);
+            f.utm_campaign = (const char *)sqlite3_column_text(s, 7);
+            f.utm_content = (const char *)sqlite3_column_text(s, 8);
+            f.utm_term = (const char *)sqlite3_column_text(s, 9);
+            f.referrer = (const char *)sqlite3_column_text(s, 10);
+            f.touch_type = (const char *)sqlite3_column_text(s, 11);
+            f.click_id = (const char *)sqlite3_column_text(s, 12);
+            f.landing_page = (const char *)sqlite3_column_text(s, 13);
+            /* The campaign_channel pointer points into channel_names, which
+             * interning may move: resolve the name before interning. */
+            const char *name = allot_taxonomy_channel(b->taxonomy, &f);
+            char copy[256];
+            snprintf(copy, sizeof copy, "%s", name);
+            h = strtab_intern(&b->channel_names, copy, strlen(copy));
         }
         if (p == NONE || c == NONE || h == NONE ||
             grow((void **)&set->touches, &b->touch_cap, set->n_touches + 1,
@@ -594,11 +568,11 @@ static allot_status load_deals(builder *b, deal_row **rows_out, size_t *n_out)
         r.d.is_won = sqlite3_column_int(s, 4) != 0;
         r.d.is_closed = sqlite3_column_int(s, 5) != 0 || r.d.is_won;
         r.d.created_at = sqlite3_column_int64(s, 6);
-        if (close && allot_journey_date_epoch(close) >= 0)
+        if (close && date_epoch(close) >= 0)
             memcpy(r.d.close_date, close, 11);
         if (b->o.event == ALLOT_EVENT_PIPELINE) {
             r.converting = 1;
-            allot_journey_epoch_date(r.d.created_at, r.d.event_date, sizeof r.d.event_date);
+            allot_date_format(allot_day_of_epoch(r.d.created_at), r.d.event_date);
         } else if (r.d.is_won) {
             if (!r.d.close_date[0]) {
                 b->set->won_without_close_date++;
@@ -838,7 +812,7 @@ static allot_status deal_journey(builder *b, deal_row *rows, uint32_t d, uint32_
     const allot_deal *deal = &rows[d].d;
     int64_t t_event = b->o.event == ALLOT_EVENT_PIPELINE
                           ? deal->created_at
-                          : allot_journey_date_epoch(deal->event_date) + SECONDS_PER_DAY - 1;
+                          : date_epoch(deal->event_date) + SECONDS_PER_DAY - 1;
     int64_t lo = t_event - (int64_t)b->o.lookback_days * SECONDS_PER_DAY;
     size_t len = 0, persons = 0;
     allot_status st;
@@ -899,7 +873,7 @@ static allot_status deal_journey(builder *b, deal_row *rows, uint32_t d, uint32_
         place(j, b->set, steps, ALLOT_MS_CW, 1, t_event);
     else
         place(j, b->set, steps, ALLOT_MS_CW, deal->is_won && deal->close_date[0],
-              allot_journey_date_epoch(deal->close_date) + SECONDS_PER_DAY - 1);
+              date_epoch(deal->close_date) + SECONDS_PER_DAY - 1);
     for (size_t s = 0; s < ns; s++)
         place(j, b->set, steps, ALLOT_MS_STAGE + (int)s, stage_e[s] != NO_TIME, stage_e[s]);
     return ALLOT_OK;
@@ -976,6 +950,7 @@ static void builder_release(builder *b)
     free(b->tmp);
     free(b->deal_people_first);
     free(b->deal_people_list);
+    allot_taxonomy_free(b->own_taxonomy);
 }
 
 void allot_journey_set_free(allot_journey_set *set)
@@ -1075,7 +1050,15 @@ allot_status allot_journey_build(sqlite3 *db, const allot_journey_options *optio
     if (!b.set)
         return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
     b.set->options = *options;
-    allot_status st = build(&b);
+    b.set->options.taxonomy = NULL;
+    allot_status st = ALLOT_OK;
+    b.taxonomy = options->taxonomy;
+    if (!b.taxonomy) {
+        st = allot_taxonomy_new(NULL, &b.own_taxonomy, err);
+        b.taxonomy = b.own_taxonomy;
+    }
+    if (!st)
+        st = build(&b);
     builder_release(&b);
     if (st) {
         allot_journey_set_free(b.set);
@@ -1083,4 +1066,13 @@ allot_status allot_journey_build(sqlite3 *db, const allot_journey_options *optio
     }
     *out = b.set;
     return ALLOT_OK;
+}
+
+/* 'YYYY-MM-DD' → epoch seconds of its 00:00 UTC; -1 when malformed. */
+static int64_t date_epoch(const char *date)
+{
+    int64_t days;
+    if (allot_date_parse(date, &days) != ALLOT_OK)
+        return -1;
+    return allot_epoch_of_day(days);
 }

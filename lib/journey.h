@@ -39,8 +39,8 @@
  *    at most that many minutes earlier.
  *  - Cap (max_touches > 0): only the latest max_touches touches of a journey
  *    are kept (the ones closest to the conversion).
- *  - Channel: touches.channel when set, else the campaign's channel, else
- *    "Unassigned".
+ *  - Channel: taxonomy.h decides (the touch's explicit channel, the
+ *    configured rules, the campaign's channel, the built-in grouping).
  *  - Non-converting journeys (include_nonconverting): in the revenue view,
  *    lost deals (window before their close date) and the people (accounts,
  *    with account_level) that have touches but no deal (window ending at
@@ -54,6 +54,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "taxonomy.h"
 
 typedef enum allot_event {
     ALLOT_EVENT_REVENUE = 0,  /* closed-won deals, close date, amount at close */
@@ -93,6 +94,9 @@ typedef struct allot_journey_options {
      * ALLOT_JOURNEY_MAX_STAGES; the strings must outlive the build call. */
     const char *stages[ALLOT_JOURNEY_MAX_STAGES];
     int n_stages;
+    /* Channel of touches without an explicit channel (taxonomy.h); NULL =
+     * the built-in GA4-like rules. Borrowed for the build call only. */
+    const allot_taxonomy *taxonomy;
 } allot_journey_options;
 
 /* One touch as loaded. */
@@ -175,11 +179,5 @@ static inline const char *allot_journey_touch_id(const allot_journey_set *set,
 {
     return set->touch_ids + t->id_offset;
 }
-
-/* Civil date 'YYYY-MM-DD' → epoch seconds at 00:00 UTC; -1 if malformed. */
-int64_t allot_journey_date_epoch(const char *date);
-
-/* Epoch seconds → UTC civil date 'YYYY-MM-DD' (buf of at least 11). */
-char *allot_journey_epoch_date(int64_t at, char *buf, size_t size);
 
 #endif

@@ -5,21 +5,8 @@
 #include <string.h>
 
 #include "money.h"
+#include "period.h"
 #include "store.h"
-
-void allot_ledger_period(const char *date, int fiscal_start_month, char *buf, size_t size)
-{
-    int y = atoi(date), m = atoi(date + 5);
-    if (fiscal_start_month <= 1) {
-        snprintf(buf, size, "%04dQ%d", y, (m - 1) / 3 + 1);
-        return;
-    }
-    /* Months since the fiscal year began; the fiscal year is named by the
-     * calendar year it ends in. */
-    int since = (m - fiscal_start_month + 12) % 12;
-    int fy = m >= fiscal_start_month ? y + 1 : y;
-    snprintf(buf, size, "FY%04dQ%d", fy, since / 3 + 1);
-}
 
 typedef struct cell {
     int64_t credited, deals, null_deals;
@@ -104,7 +91,7 @@ typedef struct writer {
     const allot_journey_set *set;
     const allot_ledger_options *o;
     allot_error *err;
-    char (*periods)[16];
+    char (*periods)[32];
     size_t n_periods;
     deal_pre *pre;
     sqlite3_stmt *ins;
@@ -146,9 +133,14 @@ static allot_status prepare_deals(writer *wr, allot_ledger_summary *sum)
             if (k < n_months) {
                 period = month_period[k];
             } else {
-                char label[16];
-                allot_ledger_period(d->event_date, wr->o->fiscal_start_month, label,
-                                    sizeof label);
+                char label[32];
+                int64_t day = 0;
+                allot_period quarter;
+                if (allot_date_parse(d->event_date, &day) != ALLOT_OK)
+                    return allot_error_set(wr->err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                           "deal '%s' has no valid event date", d->deal_id);
+                allot_period_quarter_of(day, wr->o->fiscal_start_month, &quarter);
+                snprintf(label, sizeof label, "%s", quarter.label);
                 size_t p = 0;
                 while (p < wr->n_periods && strcmp(wr->periods[p], label) != 0)
                     p++;

@@ -39,7 +39,7 @@
 
 typedef struct allot_ledger_options {
     const allot_fx *fx;        /* reporting currency and rates; required */
-    int fiscal_start_month;    /* 1 = calendar quarters "2026Q3"; else "FY2027Q1" */
+    int fiscal_start_month;    /* period labels (period.h): 1 = "2026Q3", else "FY2027Q1" */
 } allot_ledger_options;
 
 typedef struct allot_ledger_summary {
@@ -50,10 +50,6 @@ typedef struct allot_ledger_summary {
     uint64_t ledger_rows;      /* rows written over all models */
     int64_t booked_minor;      /* reporting currency, deals with an amount */
 } allot_ledger_summary;
-
-/* The period label of a civil date: calendar quarter "2026Q3" when
- * fiscal_start_month is 1, else "FY<year the fiscal year ends>Q<n>". */
-void allot_ledger_period(const char *date, int fiscal_start_month, char *buf, size_t size);
 
 /* Writes the ledger rows of the models with write_rows[i] != 0 and the
  * rollups of every model for run_id. models are initialised contexts over

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config.h"
 #include "rules.h"
 
 #define SHAPE_MODEL(name_, summary_, shape_, code_)                                        \
@@ -142,12 +143,10 @@ static allot_status normalise(allot_shape *s, const char *text, allot_error *err
     double sum = s->rest;
     for (int a = 0; a < ALLOT_ANCHOR_COUNT; a++)
         sum += s->anchor[a];
-    double scale;
-    if (fabs(sum - 100) < 1e-9)
-        scale = 100;
-    else if (fabs(sum - 1) < 1e-12)
-        scale = 1;
-    else
+    /* Dividing by the sum itself makes fractions like 0.3 + 0.3 + 0.3 + 0.1
+     * sum to 1 as closely as doubles allow. */
+    double scale = sum;
+    if (!(fabs(sum - 100) < 1e-9) && !(fabs(sum - 1) < 1e-9))
         return allot_error_set(err, ALLOT_ERR_CONFIG, NULL, 0, 0,
                                "model weights '%s' sum to %g; they must sum to 100 (percent) "
                                "or 1", text, sum);
@@ -272,4 +271,63 @@ void allot_model_ctx_release(allot_model_ctx *ctx)
     if (ctx->def && ctx->def->release)
         ctx->def->release(ctx);
     ctx->state = NULL;
+}
+
+static void anchors(allot_shape *s, const int *which, const double *v, int n, double rest)
+{
+    memset(s, 0, sizeof *s);
+    for (int i = 0; i < n; i++)
+        s->anchor[which[i]] += v[i];
+    s->rest = rest;
+}
+
+allot_status allot_model_params_from_config(const allot_config *cfg, allot_model_params *p,
+                                            const char **default_model, allot_error *err)
+{
+    allot_model_params_init(p);
+    double v[5];
+    allot_status st;
+    if ((st = allot_config_get_string(cfg, "models", "default_model", default_model, err)) ||
+        (st = allot_config_get_double(cfg, "models", "time_decay_half_life_days",
+                                      &p->half_life_days, err)))
+        return st;
+    if ((st = allot_config_get_percents(cfg, "models", "position_based", v, 3, err)))
+        return st;
+    positional(&p->shapes[ALLOT_SHAPE_POSITION], v[0], v[1], v[2]);
+    if ((st = allot_config_get_percents(cfg, "models", "u_shaped", v, 2, err)))
+        return st;
+    static const int ft_lc[] = {ALLOT_ANCHOR_FT, ALLOT_ANCHOR_LC, ALLOT_ANCHOR_OC,
+                                ALLOT_ANCHOR_CW};
+    anchors(&p->shapes[ALLOT_SHAPE_U], ft_lc, v, 2, 1 - v[0] - v[1] > 0 ? 1 - v[0] - v[1] : 0);
+    if ((st = allot_config_get_percents(cfg, "models", "w_shaped", v, 4, err)))
+        return st;
+    anchors(&p->shapes[ALLOT_SHAPE_W], ft_lc, v, 3, v[3]);
+    if ((st = allot_config_get_percents(cfg, "models", "full_path", v, 5, err)))
+        return st;
+    anchors(&p->shapes[ALLOT_SHAPE_Z], ft_lc, v, 4, v[4]);
+    /* J and inverse J are written first / last / rest. */
+    if ((st = allot_config_get_percents(cfg, "models", "j_shaped", v, 3, err)))
+        return st;
+    positional(&p->shapes[ALLOT_SHAPE_J], v[0], v[2], v[1]);
+    if ((st = allot_config_get_percents(cfg, "models", "inverse_j", v, 3, err)))
+        return st;
+    positional(&p->shapes[ALLOT_SHAPE_INVERSE_J], v[0], v[2], v[1]);
+    allot_named_weight named[16];
+    size_t n = 0;
+    if ((st = allot_config_get_named(cfg, "models", "custom", named, 16, &n, err)))
+        return st;
+    char text[512] = "";
+    for (size_t i = 0; i < n; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s=%.17g", i ? "," : "",
+                 named[i].name, named[i].weight);
+    if ((st = allot_model_parse_shape(text, p, ALLOT_SHAPE_CUSTOM, err)))
+        return st;
+    char **items = NULL;
+    if ((st = allot_config_get_list(cfg, "models", "last_non_direct_exclude", &items, &n, err)))
+        return st;
+    p->n_excluded = 0;
+    for (size_t i = 0; i < n && i < sizeof p->excluded / sizeof p->excluded[0]; i++)
+        snprintf(p->excluded[p->n_excluded++], sizeof p->excluded[0], "%s", items[i]);
+    allot_config_list_free(items, n);
+    return ALLOT_OK;
 }

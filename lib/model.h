@@ -98,9 +98,6 @@ const allot_model_def *allot_model_at(size_t i);
 /* The model called name, or NULL. */
 const allot_model_def *allot_model_find(const char *name);
 
-/* The default model (the one allot-credit prints without --csv). */
-#define ALLOT_MODEL_DEFAULT "w_shaped"
-
 /* Parses "a,b,c" or "all" (every rule-based model, then every data-driven
  * one) into defs (capacity cap), sorted in table order, without duplicates.
  * ALLOT_ERR_USAGE names an unknown model and lists the known ones. */
@@ -109,6 +106,16 @@ allot_status allot_model_parse_list(const char *list, const allot_model_def **de
 
 /* Default parameters (the table in attribution.md). */
 void allot_model_params_init(allot_model_params *p);
+
+/* Default parameters overridden by the [models] section of cfg (NULL = no
+ * file): time_decay_half_life_days, position_based, u_shaped, w_shaped,
+ * full_path, j_shaped, inverse_j, custom, last_non_direct_exclude.
+ * *default_model (owned by cfg or static) gets [models] default_model.
+ * ALLOT_ERR_CONFIG with file:line when a value is malformed. */
+struct allot_config;
+allot_status allot_model_params_from_config(const struct allot_config *cfg,
+                                            allot_model_params *p, const char **default_model,
+                                            allot_error *err);
 
 /* Parses shape weights "FT=30,LC=30,OC=30,middle=10" into out (anchor
  * names: first, last, FT, LC, OC, CW, middle/rest, or a stage name, which

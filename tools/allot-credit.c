@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
+#include "period.h"
+#include "taxonomy.h"
 #include "fx.h"
 #include "journey.h"
 #include "ledger.h"
@@ -45,9 +48,10 @@ static void usage(FILE *out)
         "Models:\n");
     for (size_t i = 0; i < allot_model_count(); i++)
         fprintf(out, "  %-16s %s\n", allot_model_at(i)->name, allot_model_at(i)->summary);
-    fprintf(out, "\nWithout --csv, prints the channel table of %s (or the first model).\n"
-                 "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n",
-            ALLOT_MODEL_DEFAULT);
+    fprintf(out, "\nWithout --csv, prints the channel table of the default model ([models]\n"
+                 "default_model, linear) or else the first model given.\n"
+                 "Flags override the configuration; see README \"Attribution\".\n"
+                 "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
 }
 
 static int parse_int(const char *s, int lo, int hi, int *out)
@@ -60,57 +64,11 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-/* A period -> [from, to) civil dates. Stand-in until lib/period lands:
- * YYYYQn, FYyyyyQn (with fiscal_start), YYYY, or FROM..TO. from and to
- * have 32 bytes. */
-static int period_range_text(const char *p, int fiscal_start, char *from, char *to)
+/* Frees the configuration and reports err; the exit code. */
+static int bail(allot_config *cfg, const allot_error *err)
 {
-    int y, q;
-    char tail;
-    const char *dots = strstr(p, "..");
-    if (dots) {
-        if (dots - p != 10 || strlen(dots + 2) != 10)
-            return -1;
-        memcpy(from, p, 10);
-        from[10] = '\0';
-        memcpy(to, dots + 2, 11);
-        return allot_journey_date_epoch(from) < 0 || allot_journey_date_epoch(to) < 0 ? -1 : 0;
-    }
-    int start_month = 1;
-    if (sscanf(p, "FY%4dQ%1d%c", &y, &q, &tail) == 2 && q >= 1 && q <= 4) {
-        /* FY named by the year it ends in. */
-        start_month = fiscal_start;
-        if (fiscal_start > 1)
-            y -= 1;
-    } else if (sscanf(p, "%4dQ%1d%c", &y, &q, &tail) == 2 && q >= 1 && q <= 4) {
-        start_month = fiscal_start;
-        if (fiscal_start > 1)
-            return -1; /* calendar labels only without a fiscal calendar */
-    } else if (sscanf(p, "%4d%c", &y, &tail) == 1 && strlen(p) == 4) {
-        snprintf(from, 32, "%04d-01-01", y);
-        snprintf(to, 32, "%04d-01-01", y + 1);
-        return 0;
-    } else {
-        return -1;
-    }
-    int m0 = start_month - 1 + (q - 1) * 3; /* months after January of year y */
-    int y1 = y + m0 / 12, m1 = m0 % 12 + 1;
-    int m2i = m0 + 3;
-    int y2 = y + m2i / 12, m2 = m2i % 12 + 1;
-    snprintf(from, 32, "%04d-%02d-01", y1, m1);
-    snprintf(to, 32, "%04d-%02d-01", y2, m2);
-    return 0;
-}
-
-static int period_range(const char *p, int fiscal_start, char from[11], char to[11])
-{
-    char a[32], b[32];
-    int rc = period_range_text(p, fiscal_start, a, b);
-    if (rc == 0) {
-        snprintf(from, 11, "%.10s", a);
-        snprintf(to, 11, "%.10s", b);
-    }
-    return rc;
+    allot_config_free(cfg);
+    return cli_report(err);
 }
 
 static int by_string(const void *a, const void *b)
@@ -123,12 +81,14 @@ int main(int argc, char **argv)
     cli_init(argv[0]);
     double started = cli_seconds();
     const char *db_path = "allot.db", *model_list = "all", *ledger_list = NULL;
-    const char *period = NULL, *config = NULL, *currency = "USD";
+    const char *period = NULL, *config = NULL, *currency = NULL;
     const char *position = NULL, *custom = NULL;
-    int csv = 0, fiscal_start = 1;
-    double half_life = 7;
+    int csv = 0, fiscal_start = -1;
+    double half_life = -1;
     allot_journey_options jo;
     allot_journey_options_init(&jo);
+    /* -1: not given on the command line; the configuration decides. */
+    jo.lookback_days = jo.dedupe_minutes = jo.max_touches = -1;
     enum { O_DB = 256, O_MODEL, O_LEDGER, O_EVENT, O_PERIOD, O_LOOKBACK, O_ACCOUNT, O_DEDUPE,
            O_MAX, O_HALF, O_POSITION, O_CUSTOM, O_CURRENCY, O_FISCAL, O_CONFIG, O_CSV, O_HELP };
     static const struct option opts[] = {
@@ -196,23 +156,50 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (config)
-        cli_warning("--config %s: configuration files are not read by allot-credit yet; "
-                    "using flags and defaults", config);
 
     allot_error err;
     allot_error_clear(&err);
+    allot_config *cfg = NULL;
+    if (config) {
+        if (allot_config_load(config, &cfg, &err))
+            return cli_report(&err);
+        for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
+            cli_warning("%s", allot_config_warning(cfg, i));
+    }
     allot_model_params params;
-    allot_model_params_init(&params);
-    params.half_life_days = half_life;
+    allot_general general;
+    const char *default_model = NULL;
+    long cfg_dedupe = 0;
+    allot_status cst = allot_config_general(cfg, &general, &err);
+    if (!cst)
+        cst = allot_model_params_from_config(cfg, &params, &default_model, &err);
+    if (!cst)
+        cst = allot_config_get_int(cfg, "models", "dedupe_minutes", &cfg_dedupe, &err);
+    if (cst)
+        return bail(cfg, &err);
+    char default_name[64];
+    snprintf(default_name, sizeof default_name, "%s", default_model ? default_model : "linear");
+    if (!currency)
+        currency = general.reporting_currency;
+    if (fiscal_start < 0)
+        fiscal_start = general.fiscal_year_start_month;
+    if (jo.lookback_days < 0)
+        jo.lookback_days = general.lookback_days;
+    if (jo.max_touches < 0)
+        jo.max_touches = general.max_touches_per_journey;
+    if (jo.dedupe_minutes < 0)
+        jo.dedupe_minutes = (int)cfg_dedupe;
+    if (half_life > 0)
+        params.half_life_days = half_life;
+    half_life = params.half_life_days;
     if (position && allot_model_parse_positional(position, &params, ALLOT_SHAPE_POSITION, &err))
-        return cli_report(&err);
+        return bail(cfg, &err);
     if (custom && allot_model_parse_shape(custom, &params, ALLOT_SHAPE_CUSTOM, &err))
-        return cli_report(&err);
+        return bail(cfg, &err);
     const allot_model_def *defs[MAX_MODELS];
     size_t n_models = 0;
     if (allot_model_parse_list(model_list, defs, MAX_MODELS, &n_models, &err))
-        return cli_report(&err);
+        return bail(cfg, &err);
     int write_rows[MAX_MODELS];
     for (size_t i = 0; i < n_models; i++)
         write_rows[i] = 1;
@@ -220,7 +207,7 @@ int main(int argc, char **argv)
         const allot_model_def *ldefs[MAX_MODELS];
         size_t nl = 0;
         if (allot_model_parse_list(ledger_list, ldefs, MAX_MODELS, &nl, &err))
-            return cli_report(&err);
+            return bail(cfg, &err);
         for (size_t i = 0; i < n_models; i++) {
             write_rows[i] = 0;
             for (size_t k = 0; k < nl; k++)
@@ -230,17 +217,19 @@ int main(int argc, char **argv)
             int found = 0;
             for (size_t i = 0; i < n_models; i++)
                 found |= ldefs[k] == defs[i];
-            if (!found)
+            if (!found) {
+                allot_config_free(cfg);
                 return cli_usage_error("--ledger-model %s is not among --model", ldefs[k]->name);
+            }
         }
     }
     char from[11], to[11];
     if (period) {
-        if (period_range(period, fiscal_start, from, to))
-            return cli_usage_error("--period '%s': use 2026Q3, FY2027Q1 (with --fiscal-start), "
-                                   "2026 or 2026-01-01..2026-04-01", period);
-        jo.event_from = from;
-        jo.event_to = to;
+        allot_period pr;
+        if (allot_period_parse(period, fiscal_start, &pr, &err))
+            return bail(cfg, &err);
+        jo.event_from = allot_date_format(pr.start, from);
+        jo.event_to = allot_date_format(pr.end, to);
     }
     for (int k = 0; k < params.n_stages; k++)
         jo.stages[k] = params.stages[k];
@@ -292,6 +281,12 @@ int main(int argc, char **argv)
         snprintf(parameters + strlen(parameters), sizeof parameters - strlen(parameters), "%s%s",
                  i ? ";" : "", kv[i]);
 
+    allot_taxonomy *taxonomy = NULL;
+    allot_status tst = allot_taxonomy_new(cfg, &taxonomy, &err);
+    allot_config_free(cfg);
+    if (tst)
+        return cli_report(&err);
+    jo.taxonomy = taxonomy;
     sqlite3 *db = NULL;
     allot_journey_set *set = NULL;
     allot_fx *fx = NULL;
@@ -337,8 +332,8 @@ int main(int argc, char **argv)
     } else {
         const char *shown = defs[0]->name;
         for (size_t i = 0; i < n_models; i++)
-            if (strcmp(defs[i]->name, ALLOT_MODEL_DEFAULT) == 0)
-                shown = ALLOT_MODEL_DEFAULT;
+            if (strcmp(defs[i]->name, default_name) == 0)
+                shown = defs[i]->name;
         st = allot_ledger_channel_table(db, run_id, shown, stdout, &err);
     }
     int status = st ? cli_report(&err) : 0;
@@ -362,5 +357,6 @@ int main(int argc, char **argv)
     allot_fx_free(fx);
     allot_journey_set_free(set);
     allot_store_close(db);
+    allot_taxonomy_free(taxonomy);
     return cli_finish(status);
 }
