@@ -514,15 +514,17 @@ int main(int argc, char **argv)
         else
             printf("delivery: %s -t -oi\n", sendmail);
         printf("not sent (--dry-run)\n");
-        fprintf(stderr, "%s: wrote %s (%zu bytes, %zu attachments, %zu recipients); dry run, "
+        fprintf(stderr, "%s: wrote %s (%zu bytes, %zu attachment%s, %zu recipient%s); dry run, "
                         "nothing sent\n",
-                cli_program(), eml_path, message_len, found.n, n_to + n_cc);
+                cli_program(), eml_path, message_len, found.n, found.n == 1 ? "" : "s",
+                n_to + n_cc, n_to + n_cc == 1 ? "" : "s");
         goto done;
     }
     if (!o.send) {
-        fprintf(stderr, "%s: wrote %s (%zu bytes, %zu attachments, %zu recipients); not sent "
+        fprintf(stderr, "%s: wrote %s (%zu bytes, %zu attachment%s, %zu recipient%s); not sent "
                         "(give --send to deliver)\n",
-                cli_program(), eml_path, message_len, found.n, n_to + n_cc);
+                cli_program(), eml_path, message_len, found.n, found.n == 1 ? "" : "s",
+                n_to + n_cc, n_to + n_cc == 1 ? "" : "s");
         goto done;
     }
 
@@ -558,9 +560,9 @@ int main(int argc, char **argv)
     printf("sent %s %s to %zu recipient%s via %s: %s\n", eml_path, message_id, n_to + n_cc,
            n_to + n_cc == 1 ? "" : "s", use_smtp ? smtp_host : sendmail,
            reply[0] ? reply : "(no reply text)");
-    fprintf(stderr, "%s: sent %s (%zu bytes, %zu attachments) to %zu recipients in %.2f s\n",
-            cli_program(), eml_path, message_len, found.n, n_to + n_cc,
-            cli_seconds() - started);
+    fprintf(stderr, "%s: sent %s (%zu bytes, %zu attachment%s) to %zu recipient%s in %.2f s\n",
+            cli_program(), eml_path, message_len, found.n, found.n == 1 ? "" : "s", n_to + n_cc,
+            n_to + n_cc == 1 ? "" : "s", cli_seconds() - started);
     goto done;
 
 fail:

@@ -159,6 +159,20 @@ grep -q "stays on disk" down.err || fail "server down: $(cat down.err)"
 [[ "$(sha256sum < "$eml")" == "$before" ]] || fail "the .eml changed"
 pass "server down: exit 3, .eml kept"
 
+# 5b. STARTTLS required but not offered (aiosmtpd here has no TLS): no
+#     fallback to plain text, nothing sent, no password offered.
+sed -e "s/^smtp_starttls = .*/smtp_starttls = yes/" pack.ini > tls.ini
+printf 'smtp_user = allot-bot\n' >> tls.ini
+set +e
+ALLOT_SMTP_PASSWORD='s3cr3t pass' "$bin/allot-pack" --db none.db --config tls.ini --out out \
+  --period 2026Q3 --send >tls.out 2>tls.err
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "STARTTLS not offered: exit $rc: $(cat tls.err)"
+grep -qi "STARTTLS\|SSL" tls.err || fail "STARTTLS not offered: $(cat tls.err)"
+[[ ! -e spool/msg-3.eml ]] || fail "sent without the required STARTTLS"
+pass "STARTTLS required and not offered: exit 3, nothing sent"
+
 # 6. A rejected recipient: exit 3 with the server's reply.
 start_server spool-reject --reject-rcpt cfo@example.com
 sed "s/^smtp_port = .*/smtp_port = $port/" pack.ini > reject.ini
