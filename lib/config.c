@@ -496,8 +496,8 @@ allot_status allot_config_get_string(const allot_config *cfg, const char *sectio
                                      const char *key, const char **out, allot_error *err)
 {
     const allot_config_key *reg;
-    const char *file;
-    long line;
+    const char *file = NULL;
+    long line = 0;
     return resolve(cfg, section, key, ALLOT_CFG_STRING, &reg, out, &file, &line, err);
 }
 
@@ -505,8 +505,8 @@ allot_status allot_config_get_int(const allot_config *cfg, const char *section,
                                   const char *key, long *out, allot_error *err)
 {
     const allot_config_key *reg;
-    const char *value, *file;
-    long line;
+    const char *value = NULL, *file = NULL;
+    long line = 0;
     allot_status st = resolve(cfg, section, key, ALLOT_CFG_INT, &reg, &value, &file, &line, err);
     if (st)
         return st;
@@ -547,8 +547,8 @@ allot_status allot_config_get_double(const allot_config *cfg, const char *sectio
                                      const char *key, double *out, allot_error *err)
 {
     const allot_config_key *reg;
-    const char *value, *file;
-    long line;
+    const char *value = NULL, *file = NULL;
+    long line = 0;
     allot_status st = resolve(cfg, section, key, ALLOT_CFG_DOUBLE, &reg, &value, &file, &line, err);
     if (st)
         return st;
@@ -565,8 +565,8 @@ allot_status allot_config_get_bool(const allot_config *cfg, const char *section,
                                    const char *key, int *out, allot_error *err)
 {
     const allot_config_key *reg;
-    const char *value, *file;
-    long line;
+    const char *value = NULL, *file = NULL;
+    long line = 0;
     allot_status st = resolve(cfg, section, key, ALLOT_CFG_BOOL, &reg, &value, &file, &line, err);
     if (st)
         return st;
@@ -590,8 +590,8 @@ allot_status allot_config_get_percents(const allot_config *cfg, const char *sect
                                        allot_error *err)
 {
     const allot_config_key *reg;
-    const char *value, *file;
-    long line;
+    const char *value = NULL, *file = NULL;
+    long line = 0;
     allot_status st = resolve(cfg, section, key, ALLOT_CFG_PERCENTS, &reg, &value, &file, &line, err);
     if (st)
         return st;
@@ -631,8 +631,8 @@ allot_status allot_config_get_named(const allot_config *cfg, const char *section
                                     size_t *n, allot_error *err)
 {
     const allot_config_key *reg;
-    const char *value, *file;
-    long line;
+    const char *value = NULL, *file = NULL;
+    long line = 0;
     allot_status st = resolve(cfg, section, key, ALLOT_CFG_NAMED, &reg, &value, &file, &line, err);
     if (st)
         return st;
@@ -684,8 +684,8 @@ allot_status allot_config_get_list(const allot_config *cfg, const char *section,
                                    const char *key, char ***items, size_t *n, allot_error *err)
 {
     const allot_config_key *reg;
-    const char *value, *file;
-    long line;
+    const char *value = NULL, *file = NULL;
+    long line = 0;
     *items = NULL;
     *n = 0;
     allot_status st = resolve(cfg, section, key, ALLOT_CFG_LIST, &reg, &value, &file, &line, err);
@@ -725,8 +725,8 @@ allot_status allot_config_get_currency(const allot_config *cfg, const char *sect
                                        const char *key, const char **out, allot_error *err)
 {
     const allot_config_key *reg;
-    const char *value, *file;
-    long line;
+    const char *value = NULL, *file = NULL;
+    long line = 0;
     allot_status st = resolve(cfg, section, key, ALLOT_CFG_CURRENCY, &reg, &value, &file, &line, err);
     if (st)
         return st;
