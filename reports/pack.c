@@ -143,15 +143,22 @@ static allot_status load_pipeline(sqlite3 *db, const char *label, const char *st
     return ALLOT_OK;
 }
 
-static allot_status load_attribution(sqlite3 *db, const char *label, allot_pack_section *s,
-                                     allot_error *err)
+static void money_minor(int64_t minor, const char *currency, char *buf, size_t size)
+{
+    int exponent = allot_currency_exponent(currency);
+    fmt_money_micros(allot_money_minor_to_micros(minor, exponent < 0 ? 2 : exponent), currency,
+                     buf, size);
+}
+
+static allot_status load_attribution(sqlite3 *db, const char *label, const char *model_wanted,
+                                     allot_pack_section *s, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status r = prepare2(db,
-                              "SELECT run_id, model FROM ledger WHERE period = ?1"
+                              "SELECT run_id, model FROM rollup_channel WHERE period = ?1"
                               " GROUP BY run_id, model"
-                              " ORDER BY run_id DESC, model = 'linear' DESC, model LIMIT 1",
-                              label, NULL, &st, err);
+                              " ORDER BY run_id DESC, model = ?2 DESC, model LIMIT 1",
+                              label, model_wanted ? model_wanted : "linear", &st, err);
     if (r != ALLOT_OK)
         return r;
     int rc = sqlite3_step(st);
@@ -169,41 +176,51 @@ static allot_status load_attribution(sqlite3 *db, const char *label, allot_pack_
     snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld)", model, run);
     copy_clean(s->title, sizeof s->title, title);
 
-    r = allot_store_prepare(
-        db,
-        "WITH c AS (SELECT currency, channel, SUM(credit_minor) AS credit FROM ledger"
-        "  WHERE run_id = ?1 AND model = ?2 AND period = ?3 GROUP BY currency, channel)"
-        " SELECT currency, channel, credit, SUM(credit) OVER (PARTITION BY currency)"
-        " FROM c ORDER BY currency, credit DESC, channel",
-        &st, err);
+    r = allot_store_prepare(db,
+                            "SELECT channel, credited_minor, currency, share FROM rollup_channel"
+                            " WHERE run_id = ?1 AND model = ?2 AND period = ?3"
+                            " ORDER BY credited_minor DESC, channel LIMIT 5",
+                            &st, err);
     if (r != ALLOT_OK)
         return r;
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
-    char currency[8] = "";
-    int shown = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *cur = col_text(st, 0);
-        if (strcmp(cur, currency) != 0) {
-            copy_clean(currency, sizeof currency, cur);
-            shown = 0;
-        }
-        if (shown++ >= 5)
-            continue;
-        int exponent = allot_currency_exponent(cur);
-        if (exponent < 0)
-            exponent = 2;
-        int64_t credit = sqlite3_column_int64(st, 2), total = sqlite3_column_int64(st, 3);
         char money[64], share[32], value[120];
-        fmt_money_micros(allot_money_minor_to_micros(credit, exponent), cur, money,
-                         sizeof money);
-        if (total != 0)
-            fmt_percent((double)credit / (double)total, 1, share, sizeof share);
-        else
-            snprintf(share, sizeof share, "n/a");
-        snprintf(value, sizeof value, "%s (%s)", money, share);
-        allot_pack_add_line(s, col_text(st, 1), value);
+        money_minor(sqlite3_column_int64(st, 1), col_text(st, 2), money, sizeof money);
+        fmt_percent(sqlite3_column_double(st, 3), 1, share, sizeof share);
+        snprintf(value, sizeof value, "%s (%s of booked)", money, share);
+        allot_pack_add_line(s, col_text(st, 0), value);
+    }
+    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+        return r;
+
+    /* booked = credited + unattributed, exactly (rollup_period) */
+    r = allot_store_prepare(db,
+                            "SELECT booked_minor, credited_minor, unattributed_minor, currency,"
+                            " null_amount_deals FROM rollup_period"
+                            " WHERE run_id = ?1 AND model = ?2 AND period = ?3",
+                            &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *cur = col_text(st, 3);
+        char booked[64], credited[64], unattributed[64], value[256];
+        money_minor(sqlite3_column_int64(st, 0), cur, booked, sizeof booked);
+        money_minor(sqlite3_column_int64(st, 1), cur, credited, sizeof credited);
+        money_minor(sqlite3_column_int64(st, 2), cur, unattributed, sizeof unattributed);
+        snprintf(value, sizeof value, "%s booked = %s credited + %s unattributed", booked,
+                 credited, unattributed);
+        allot_pack_add_line(s, "reconciliation", value);
+        long long nulls = sqlite3_column_int64(st, 4);
+        if (nulls > 0) {
+            snprintf(value, sizeof value, "%lld (counted, not summed)", nulls);
+            allot_pack_add_line(s, "converting deals without an amount", value);
+        }
     }
     if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
         return r;
@@ -237,8 +254,8 @@ static allot_status load_spend(sqlite3 *db, const char *label, const char *start
 }
 
 allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const char *start,
-                                       const char *end, allot_pack_headlines *h,
-                                       allot_error *err)
+                                       const char *end, const char *model,
+                                       allot_pack_headlines *h, allot_error *err)
 {
     memset(h, 0, sizeof *h);
     allot_pack_section *won = allot_pack_add_section(h, "Revenue won (closed-won deals by close date)");
@@ -253,7 +270,7 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const cha
     allot_status r;
     if ((r = load_won(db, label, start, end, won, err)) != ALLOT_OK ||
         (r = load_pipeline(db, label, start, end, pipe, err)) != ALLOT_OK ||
-        (r = load_attribution(db, label, credit, err)) != ALLOT_OK ||
+        (r = load_attribution(db, label, model, credit, err)) != ALLOT_OK ||
         (r = load_spend(db, label, start, end, spend, err)) != ALLOT_OK)
         return r;
     return ALLOT_OK;

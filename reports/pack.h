@@ -23,7 +23,7 @@
 
 typedef struct allot_pack_line {
     char label[80];
-    char value[120];
+    char value[160];
 } allot_pack_line;
 
 typedef struct allot_pack_section {
@@ -50,17 +50,19 @@ void allot_pack_add_line(allot_pack_section *s, const char *label, const char *v
  *   Revenue won      — deals with is_won = 1 and close_date in [start, end),
  *                      per currency, with the count of won deals without amount;
  *   Pipeline created — deals created in [start, end), per currency;
- *   Attribution      — the latest credit run's ledger rows whose period is
- *                      `label`, model "linear" when present (else the first
- *                      model by name), the top 5 channels by credit with
- *                      their share, per currency;
+ *   Attribution      — the latest credit run's rollups (rollup_channel,
+ *                      rollup_period) for period `label`, under `model`
+ *                      when that run has it (NULL: "linear"), else its
+ *                      first model by name: the top 5 channels by credit
+ *                      in the reporting currency with their share of the
+ *                      booked amount, and booked = credited + unattributed;
  *   Spend            — spend rows dated in [start, end), per currency.
  * start and end are 'YYYY-MM-DD' (end exclusive). db may be NULL: every
  * section then says the database is missing. Only an SQLite failure is an
  * error (ALLOT_ERR_DB); missing data is a section's `missing` note. */
 allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const char *start,
-                                       const char *end, allot_pack_headlines *h,
-                                       allot_error *err);
+                                       const char *end, const char *model,
+                                       allot_pack_headlines *h, allot_error *err);
 
 typedef struct allot_pack_item {
     const char *name;   /* as attached, e.g. "allot-pack.pdf", "charts/funnel.png" */

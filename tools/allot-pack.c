@@ -342,10 +342,11 @@ int main(int argc, char **argv)
         cli_warning("%s", allot_config_warning(cfg, i));
     allot_general general;
     const char *from, *template, *smtp_host, *smtp_user, *password_env, *password_file,
-        *sendmail;
+        *sendmail, *default_model;
     long smtp_port;
     int starttls;
     if ((st = allot_config_general(cfg, &general, &err)) ||
+        (st = allot_config_get_string(cfg, "models", "default_model", &default_model, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "from", &from, &err)) ||
         (st = allot_config_get_list(cfg, "pack", "to", &cfg_to, &n_cfg_to, &err)) ||
         (st = allot_config_get_list(cfg, "pack", "cc", &cfg_cc, &n_cfg_cc, &err)) ||
@@ -399,11 +400,12 @@ int main(int argc, char **argv)
     allot_pack_headlines headlines;
     if (access(o.db, F_OK) == 0) {
         if ((st = allot_store_open_existing(o.db, &db, &err)) ||
-            (st = allot_pack_headlines_load(db, period.label, start, end, &headlines, &err)))
+            (st = allot_pack_headlines_load(db, period.label, start, end, default_model,
+                                            &headlines, &err)))
             goto fail;
     } else {
         cli_warning("%s: no database; the message goes without the headline numbers", o.db);
-        allot_pack_headlines_load(NULL, period.label, start, end, &headlines, &err);
+        allot_pack_headlines_load(NULL, period.label, start, end, NULL, &headlines, &err);
     }
 
     /* Attachments. */

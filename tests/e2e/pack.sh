@@ -288,4 +288,47 @@ grep -q "exited with status 75: sendmail: queue directory full" smfail.err || fa
 [[ -f out-sm/allot-pack-2026-07.eml ]] || fail "the .eml went away"
 pass "sendmail -t -oi gets the exact .eml; a failing sendmail exits 3 with its message"
 
+# 10. Headline numbers from a real credit run: the hand-made company of
+#     tests/cases/credit/small.sql, period 2026Q2 = [2026-04-01, 2026-07-01).
+#     Won: d3 USD 5.00 (04-02), d4 EUR 30.00 (04-10). Created in Q2
+#     (1775001600 = 2026-04-01): d4 EUR 30.00, d5 USD 70.00 + d6 USD 80.00.
+#     Credit (linear, from that file's comments and tests/e2e/credit.sh):
+#     Paid Social 33.00 USD (30 EUR x 1.1), share 33/38 = 86.8 %;
+#     (unattributed) 5.00, 5/38 = 13.2 %; booked 38.00. No spend loaded.
+: > co.db
+"$bin/allot-credit" --db co.db --model linear >/dev/null 2>&1 || true
+sqlite3 co.db < "$tests/cases/credit/small.sql"
+"$bin/allot-credit" --db co.db --model linear >/dev/null 2>co.err || fail "allot-credit: $(cat co.err)"
+run=$(sqlite3 co.db "SELECT max(run_id) FROM rollup_channel")
+rm -rf out-co && mkdir out-co
+"$bin/allot-pack" --db co.db --config sm.ini --out out-co --period 2026Q2 2>co-pack.err \
+  || fail "pack on the credit company: $(cat co-pack.err)"
+"$py" - out-co/allot-pack-2026Q2.eml "$run" <<'EOF'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+body = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
+want = """allot report pack for 2026Q2 (2026-04-01 to 2026-06-30)
+
+Revenue won (closed-won deals by close date)
+  EUR: EUR 30.00 from 1 deal
+  USD: USD 5.00 from 1 deal
+
+Pipeline created
+  EUR: EUR 30.00 in 1 new deal
+  USD: USD 150.00 in 2 new deals
+
+Credited revenue by channel (linear model, run %s)
+  Paid Social: USD 33.00 (86.8 %% of booked)
+  (unattributed): USD 5.00 (13.2 %% of booked)
+  reconciliation: USD 38.00 booked = USD 33.00 credited + USD 5.00 unattributed
+
+Marketing spend
+  (not available: no spend loaded for 2026Q2)
+
+Attached
+""" % sys.argv[2]
+assert body.startswith(want), body
+EOF
+pass "headline numbers from a real allot-credit run match the hand-computed figures"
+
 echo "all allot-pack checks passed"

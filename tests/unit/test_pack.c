@@ -43,9 +43,12 @@ static void close_db(sqlite3 *db, const char *path)
  * deal without an amount.
  * created in Q3 with an amount: d1 1000.50 (07-01), d6 5000.00 (08-10) ->
  * USD 6,000.50 in 2 new deals (d2 06-15, d3 06-20, d5 05-01 are earlier).
- * ledger, latest run 2, model linear (first_touch is also there): Paid
- * Search 60050 + 25000 = 85050 minor, Email 40000, "Social\r\nX" 1; total
- * 125051 -> 850.50 (68.0 %), 400.00 (32.0 %), 0.01 (0.0 %). Run 1 is older.
+ * rollups, latest run 2, model linear wanted (first_touch is also there):
+ * Paid Search 85050 minor (share 0.68), Email 40000 (0.32), "Social\r\nX" 1
+ * (0.000008) -> USD 850.50 (68.0 % of booked), USD 400.00 (32.0 %),
+ * USD 0.01 (0.0 %); the top 5 only: "Zeta" 0 is the 4th, still shown, and
+ * nothing else exists. rollup_period: booked 135051 = credited 125051 +
+ * unattributed 10000, 1 converting deal without an amount. Run 1 is older.
  * spend in Q3: A 100.00 + 50.25, B 20.00 (C on 10-01 is outside) ->
  * USD 170.25 across 2 campaigns. */
 static void fill(sqlite3 *db)
@@ -63,14 +66,20 @@ static void fill(sqlite3 *db)
             " ('d6', 5000000000, 'USD', 0, 0, " DAY("2026-08-10") ", NULL);"
             "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at) VALUES"
             " (1, 'allot-credit', 't', '', '', 0), (2, 'allot-credit', 't', '', '', 1);"
-            "INSERT INTO ledger(run_id, model, deal_id, touch_id, position, channel, weight,"
-            " credit_minor, currency, rule, period) VALUES"
-            " (1, 'linear', 'd1', 't0', 1, 'Old', 1, 100050, 'USD', 'linear', '2026Q3'),"
-            " (2, 'linear', 'd1', 't1', 1, 'Paid Search', 0.6, 60050, 'USD', 'linear', '2026Q3'),"
-            " (2, 'linear', 'd1', 't2', 2, 'Email', 0.4, 40000, 'USD', 'linear', '2026Q3'),"
-            " (2, 'linear', 'd2', 't3', 1, 'Paid Search', 1, 25000, 'USD', 'linear', '2026Q3'),"
-            " (2, 'linear', 'd2', 't4', 2, 'Social' || char(13, 10) || 'X', 0, 1, 'USD', 'linear', '2026Q3'),"
-            " (2, 'first_touch', 'd1', 't1', 1, 'Paid Search', 1, 100050, 'USD', 'FT', '2026Q3');"
+            "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals,"
+            " credited_minor, currency, share) VALUES"
+            " (1, 'linear', '2026Q3', 'Old', 1, 0, 999999, 'USD', 1),"
+            " (2, 'linear', '2026Q3', 'Paid Search', 2, 0, 85050, 'USD', 0.68),"
+            " (2, 'linear', '2026Q3', 'Email', 1, 0, 40000, 'USD', 0.32),"
+            " (2, 'linear', '2026Q3', 'Social' || char(13, 10) || 'X', 1, 0, 1, 'USD', 0.000008),"
+            " (2, 'linear', '2026Q3', 'Zeta', 1, 0, 0, 'USD', 0),"
+            " (2, 'linear', '2026Q2', 'Paid Search', 1, 0, 777, 'USD', 1),"
+            " (2, 'first_touch', '2026Q3', 'Paid Search', 2, 0, 125051, 'USD', 1);"
+            "INSERT INTO rollup_period(run_id, model, period, deals, attributed_deals,"
+            " unattributed_deals, null_amount_deals, booked_minor, credited_minor,"
+            " unattributed_minor, currency) VALUES"
+            " (2, 'linear', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD'),"
+            " (2, 'first_touch', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD');"
             "INSERT INTO spend(date, source_system, campaign_id, cost_micros, currency) VALUES"
             " ('2026-07-03', 'g', 'A', 100000000, 'USD'), ('2026-07-04', 'g', 'A', 50250000, 'USD'),"
             " ('2026-08-01', 'g', 'B', 20000000, 'USD'), ('2026-10-01', 'g', 'C', 999000000, 'USD');",
@@ -86,7 +95,7 @@ static void headlines_from_the_database(void **state)
     fill(db);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", "linear", &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     const allot_pack_section *won = &h.sections[0];
@@ -102,13 +111,32 @@ static void headlines_from_the_database(void **state)
     assert_string_equal(pipe->lines[0].value, "USD 6,000.50 in 2 new deals");
     const allot_pack_section *credit = &h.sections[2];
     assert_string_equal(credit->title, "Credited revenue by channel (linear model, run 2)");
-    assert_int_equal(credit->n_lines, 3);
+    assert_int_equal(credit->n_lines, 6);
     assert_string_equal(credit->lines[0].label, "Paid Search");
-    assert_string_equal(credit->lines[0].value, "USD 850.50 (68.0 %)");
+    assert_string_equal(credit->lines[0].value, "USD 850.50 (68.0 % of booked)");
     assert_string_equal(credit->lines[1].label, "Email");
-    assert_string_equal(credit->lines[1].value, "USD 400.00 (32.0 %)");
+    assert_string_equal(credit->lines[1].value, "USD 400.00 (32.0 % of booked)");
     assert_string_equal(credit->lines[2].label, "Social  X"); /* CR LF from data: spaces */
-    assert_string_equal(credit->lines[2].value, "USD 0.01 (0.0 %)");
+    assert_string_equal(credit->lines[2].value, "USD 0.01 (0.0 % of booked)");
+    assert_string_equal(credit->lines[3].label, "Zeta");
+    assert_string_equal(credit->lines[4].label, "reconciliation");
+    assert_string_equal(credit->lines[4].value,
+                        "USD 1,350.51 booked = USD 1,250.51 credited + USD 100.00 unattributed");
+    assert_string_equal(credit->lines[5].label, "converting deals without an amount");
+    assert_string_equal(credit->lines[5].value, "1 (counted, not summed)");
+    allot_pack_headlines f;
+    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01",
+                                               "first_touch", &f, &err),
+                     ALLOT_OK);
+    assert_string_equal(f.sections[2].title,
+                        "Credited revenue by channel (first_touch model, run 2)");
+    assert_string_equal(f.sections[2].lines[0].value, "USD 1,250.51 (100.0 % of booked)");
+    /* a model the run lacks: the run's first model by name */
+    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01",
+                                               "markov", &f, &err),
+                     ALLOT_OK);
+    assert_string_equal(f.sections[2].title,
+                        "Credited revenue by channel (first_touch model, run 2)");
     const allot_pack_section *spend = &h.sections[3];
     assert_int_equal(spend->n_lines, 1);
     assert_string_equal(spend->lines[0].value, "USD 170.25 across 2 campaigns");
@@ -122,7 +150,7 @@ static void sections_degrade_one_by_one(void **state)
     sqlite3 *db = open_db(path);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", "linear", &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     for (size_t i = 0; i < 4; i++)
@@ -133,7 +161,7 @@ static void sections_degrade_one_by_one(void **state)
     assert_string_equal(h.sections[3].missing, "no spend loaded for 2026Q3");
     close_db(db, path);
     /* no database at all */
-    assert_int_equal(allot_pack_headlines_load(NULL, "2026Q3", "2026-07-01", "2026-10-01", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(NULL, "2026Q3", "2026-07-01", "2026-10-01", NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[2].missing, "no database: the figures are in the attachments");
 }
