@@ -1,0 +1,99 @@
+/*
+ * roi.h — spend, attributed revenue, CAC, ROI and ROAS per attribution model,
+ * period and channel or campaign, with seeded bootstrap intervals.
+ *
+ * Inputs: the spend table and the credit ledger of one allot-credit run
+ * (revenue event). Definitions (README "Scoreboard: ROI" says the same):
+ *
+ *   spend     Σ spend.cost_micros converted to the reporting currency at
+ *             the rate valid on the spend row's date; period of that date.
+ *             A spend row's channel is its campaign's channel (campaigns.
+ *             channel, else the taxonomy on the campaign's utm fields, else
+ *             "(unknown)"); its campaign is spend.campaign_id.
+ *   revenue   Σ ledger credits of the model in the group, in the reporting
+ *             currency (the ledger's reporting_minor when the ledger has it,
+ *             else credit_minor converted at the deal's close-date rate);
+ *             period of the deal's close date. Deals with no touch in the
+ *             window are the group "(unattributed)".
+ *   ROI       (revenue - spend) / spend; ROAS = revenue / spend; both empty
+ *             when spend is 0 (revenue without spend is still shown).
+ *   customers new customers credited to the group: a deal is a new customer
+ *             when it is its account's first won deal (by close date, then
+ *             deal_id; a deal without an account is its own customer); the
+ *             model's weights of that deal's ledger rows split it.
+ *   CAC       spend / customers (empty when customers is 0).
+ *   new MRR   the MRR of the account's first subscription (reporting
+ *             currency at its start date), credited with the same weights.
+ *   payback   CAC payback in months = spend / (new MRR × gross margin).
+ *
+ * Intervals: a percentile bootstrap (interval.h) that resamples the model's
+ * converting deals with replacement (B replicates, mt19937 seeded with
+ * seed): in each replicate a group's revenue is Σ count(deal) × credit of
+ * the deal in the group; spend is fixed (it is known, not sampled). The
+ * interval for ROI and ROAS comes from those replicates; B = 0 turns it off
+ * (bounds NAN). Same data, B and seed give the same bounds bit for bit.
+ */
+#ifndef ALLOT_ROI_H
+#define ALLOT_ROI_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "funnel.h"
+#include "period.h"
+#include "taxonomy.h"
+
+typedef struct allot_roi_options {
+    int64_t run_id;                 /* 0 = the latest allot-credit run with event=revenue */
+    const char *model;              /* NULL = every model of the run */
+    allot_group_by group_by;        /* channel (default when NONE is given) or campaign */
+    allot_cohort_unit unit;         /* period of spend and revenue */
+    const allot_period *only;       /* NULL, or keep days within it */
+    int fiscal_start_month;         /* 0 means 1 */
+    const char *currency;           /* reporting currency; NULL means "USD" */
+    const allot_taxonomy *taxonomy; /* NULL = built-in rules */
+    double gross_margin;            /* for payback; 0 means 0.8 */
+    unsigned bootstrap;             /* B; 0 = no interval */
+    unsigned long seed;
+    double alpha;                   /* 0 means 0.05 */
+} allot_roi_options;
+
+typedef struct allot_roi_row {
+    char *model;
+    char *period;
+    char *group;
+    int64_t spend_micros;     /* reporting currency */
+    int64_t revenue_micros;   /* reporting currency */
+    double deals;             /* converting deals with credit in the group */
+    double roi, roi_lower, roi_upper;    /* NAN when undefined / no interval */
+    double roas, roas_lower, roas_upper;
+    double customers;         /* fractional new customers */
+    double cac_micros;        /* NAN when customers == 0 */
+    double new_mrr_micros;    /* credited new MRR */
+    double payback_months;    /* NAN when no new MRR or no spend */
+} allot_roi_row;
+
+typedef struct allot_roi {
+    allot_roi_row *rows;      /* by model, period, then group */
+    size_t n_rows;
+    int64_t run_id;           /* the credit run used */
+    char currency[4];
+    unsigned bootstrap;
+    unsigned long seed;
+    double alpha;
+    double gross_margin;
+    size_t spend_rows, ledger_rows;
+} allot_roi;
+
+/* Computes the ROI table. ALLOT_ERR_DATA when there is no credit run (run
+ * allot-credit first) or a needed fx rate is missing; ALLOT_ERR_USAGE for
+ * group_by source (spend has no lead source). On success roi owns its rows:
+ * release with allot_roi_release (also safe after a failure). */
+allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, allot_roi *roi,
+                               allot_error *err);
+
+void allot_roi_release(allot_roi *roi);
+
+#endif
