@@ -291,7 +291,7 @@ allot_status allot_revenue_bridge_compute(const allot_cohort_account *accounts, 
         return st;
     int64_t kept = 0, kept_min = 0;
     for (size_t i = 0; i < n; i++) {
-        int64_t a0 = 12 * allot_cohort_mrr_on(&accounts[i], start);
+        int64_t a0 = 12 * allot_cohort_mrr_on(&accounts[i], start - 1);
         int64_t a1 = 12 * allot_cohort_mrr_on(&accounts[i], end - 1);
         if (a0 > 0) {
             out->present += 1;

@@ -31,8 +31,11 @@
  * eligible at k: sum(active) / sum(size) and sum(revenue k) / sum(revenue 0).
  *
  * Revenue bridge over a period [start, end): ARR(t) = 12 x MRR(t),
- * t0 = start, t1 = end - 1 (the period's last day). Accounts "present" have
- * ARR(t0) > 0.
+ * t0 = start - 1 (the last day of the previous period), t1 = end - 1 (the
+ * period's last day), so a movement dated D (a start, an end, a change of
+ * MRR) falls in the period that contains D: a subscription starting on the
+ * period's first day is new, one ending (exclusive end date) on it is churn
+ * of this period. Accounts "present" have ARR(t0) > 0.
  *   new          sum ARR(t1) of accounts not present (new or reactivated)
  *   expansion    sum max(ARR(t1) - ARR(t0), 0) over present with ARR(t1) > 0
  *   contraction  sum max(ARR(t0) - ARR(t1), 0) over present with ARR(t1) > 0

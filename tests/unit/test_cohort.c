@@ -162,35 +162,47 @@ static void revenue_bridge_by_hand(void **state)
 {
     (void)state;
     fixture();
-    /* [2026-02-01, 2026-04-01): t0 = 02-01, t1 = 03-31, ARR = 12 x MRR.
-     * present at t0: A 1200, B 2400, D 3600 -> start 7200
+    /* March, [2026-03-01, 2026-04-01): t0 = 02-28, t1 = 03-31, ARR = 12 x MRR.
+     * present at t0: A 1200, D 3600, E 1200 (B left 02-15, C is away)
      *   A 1200 -> 840   contraction 360
-     *   B 2400 -> 0     churn 2400
      *   D 3600 -> 5400  expansion 1800
-     * not present: C (away on 02-01) 960 at t1, F 720 -> new 1680; E gone by t1
-     * end = 7200 + 1680 + 1800 - 360 - 2400 = 7920 = 12 x (70+80+450+60)
-     * NRR = (840 + 5400) / 7200 = 0.8666..; GRR = (840 + 3600) / 7200 = 0.61666..
-     * logo churn 1 / 3 (Wilson: 0.0614919447204 0.7923403991980). */
+     *   E 1200 -> 0     churn 1200 (its end date 03-01 is in March)
+     * not present: C back 03-10 at 80 -> 960, F from 03-05 720 -> new 1680
+     * start 6000; end = 6000 + 1680 + 1800 - 360 - 1200 = 7920
+     *   = 12 x (70 + 80 + 450 + 60)
+     * NRR = (840 + 5400 + 0) / 6000 = 1.04; GRR = (840 + 3600 + 0) / 6000 = 0.74
+     * logo churn 1 / 3 (R prop.test(1, 3, correct=FALSE): 0.0614919447204
+     * 0.7923403991980). */
     allot_revenue_bridge b;
-    assert_int_equal(allot_revenue_bridge_compute(acc, 7, D(2026, 2, 1), D(2026, 4, 1), 0.05,
+    assert_int_equal(allot_revenue_bridge_compute(acc, 7, D(2026, 3, 1), D(2026, 4, 1), 0.05,
                                                   &b, NULL),
                      ALLOT_OK);
-    assert_int_equal(b.start_arr, M(7200));
+    assert_int_equal(b.start_arr, M(6000));
     assert_int_equal(b.new_arr, M(1680));
     assert_int_equal(b.expansion, M(1800));
     assert_int_equal(b.contraction, M(360));
-    assert_int_equal(b.churn, M(2400));
+    assert_int_equal(b.churn, M(1200));
     assert_int_equal(b.end_arr, M(7920));
     assert_int_equal(b.end_arr,
                      b.start_arr + b.new_arr + b.expansion - b.contraction - b.churn);
-    assert_close(b.nrr, 6240.0 / 7200, 1e-12);
-    assert_close(b.grr, 4440.0 / 7200, 1e-12);
+    assert_close(b.nrr, 1.04, 1e-12);
+    assert_close(b.grr, 0.74, 1e-12);
     assert_close(b.present, 3, 0);
     assert_close(b.lost, 1, 0);
     assert_close(b.added, 2, 0);
     assert_close(b.logo_churn.estimate, 1.0 / 3, 1e-12);
     assert_close(b.logo_churn.lower, 0.0614919447204, 1e-10);
     assert_close(b.logo_churn.upper, 0.7923403991980, 1e-10);
+
+    /* February, [02-01, 03-01): t0 = 01-31: A 1200 and B 2400 present; D
+     * starting on 02-01 is new (3600 at t1 = 02-28), E new 1200; B churns. */
+    assert_int_equal(allot_revenue_bridge_compute(acc, 7, D(2026, 2, 1), D(2026, 3, 1), 0.05,
+                                                  &b, NULL),
+                     ALLOT_OK);
+    assert_int_equal(b.start_arr, M(3600));
+    assert_int_equal(b.new_arr, M(4800));
+    assert_int_equal(b.churn, M(2400));
+    assert_int_equal(b.end_arr, M(6000));
 
     allot_error err;
     assert_int_equal(allot_revenue_bridge_compute(acc, 7, D(2026, 2, 1), D(2026, 2, 1), 0.05,

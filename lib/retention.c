@@ -1,0 +1,805 @@
+#include "retention.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fx.h"
+#include "money.h"
+#include "period.h"
+#include "store.h"
+
+#define NONE_LABEL "(none)"
+#define ALL_LABEL "(all)"
+
+allot_status allot_retention_by_parse(const char *text, allot_retention_by *by,
+                                      allot_error *err)
+{
+    static const struct { const char *name; allot_retention_by by; } names[] = {
+        {"none", ALLOT_RETENTION_BY_NONE},       {"all", ALLOT_RETENTION_BY_NONE},
+        {"channel", ALLOT_RETENTION_BY_CHANNEL}, {"campaign", ALLOT_RETENTION_BY_CAMPAIGN},
+        {"source", ALLOT_RETENTION_BY_SOURCE},   {"cohort", ALLOT_RETENTION_BY_COHORT},
+    };
+    for (size_t i = 0; text && i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(text, names[i].name)) {
+            *by = names[i].by;
+            return ALLOT_OK;
+        }
+    return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                           "unknown grouping '%s'; use channel, campaign, source, cohort or none",
+                           text ? text : "");
+}
+
+const char *allot_retention_by_name(allot_retention_by by)
+{
+    switch (by) {
+    case ALLOT_RETENTION_BY_CHANNEL: return "channel";
+    case ALLOT_RETENTION_BY_CAMPAIGN: return "campaign";
+    case ALLOT_RETENTION_BY_SOURCE: return "source";
+    case ALLOT_RETENTION_BY_COHORT: return "cohort";
+    case ALLOT_RETENTION_BY_NONE: break;
+    }
+    return "none";
+}
+
+static char *dup_text(const unsigned char *text, const char *fallback)
+{
+    const char *s = text && text[0] ? (const char *)text : fallback;
+    size_t n = strlen(s);
+    char *d = malloc(n + 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+void allot_retention_data_release(allot_retention_data *data)
+{
+    if (!data)
+        return;
+    for (size_t i = 0; i < data->n_accounts; i++) {
+        allot_retention_account *a = &data->accounts[i];
+        free(a->account_id);
+        free(a->channel);
+        free(a->campaign);
+        free(a->source);
+        free(a->spans);
+    }
+    free(data->accounts);
+    for (size_t g = 0; g < data->n_groups; g++)
+        free(data->groups[g]);
+    free(data->groups);
+    memset(data, 0, sizeof *data);
+}
+
+static allot_retention_account *find_account(allot_retention_data *d, const char *id)
+{
+    size_t lo = 0, hi = d->n_accounts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(d->accounts[mid].account_id, id);
+        if (c == 0)
+            return &d->accounts[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static allot_status read_as_of(sqlite3 *db, int64_t *as_of, int *empty, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT max(d) FROM (SELECT start_date AS d FROM subscriptions WHERE mrr_micros > 0 "
+        "UNION ALL SELECT end_date FROM subscriptions WHERE mrr_micros > 0 AND end_date IS NOT NULL)",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc = sqlite3_step(st);
+    *empty = 1;
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+        const char *text = (const char *)sqlite3_column_text(st, 0);
+        *empty = 0;
+        if (allot_date_parse(text, as_of) != ALLOT_OK)
+            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                "subscriptions: date '%s' is not YYYY-MM-DD", text);
+    } else if (rc != SQLITE_ROW) {
+        s = allot_store_fail(db, rc, "reading subscriptions", err);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+static int compare_spans(const void *a, const void *b)
+{
+    const allot_cohort_span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->end != y->end)
+        return x->end < y->end ? -1 : 1;
+    return (x->mrr_micros > y->mrr_micros) - (x->mrr_micros < y->mrr_micros);
+}
+
+static allot_status read_subscriptions(sqlite3 *db, allot_retention_data *d, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT subscription_id, account_id, start_date, end_date, mrr_micros, currency "
+        "FROM subscriptions WHERE mrr_micros > 0 ORDER BY account_id, start_date, subscription_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    allot_fx *fx = NULL;
+    s = allot_fx_load(db, d->currency, &fx, err);
+    if (s != ALLOT_OK) {
+        sqlite3_finalize(st);
+        return s;
+    }
+    size_t cap_acc = 0, cap_span = 0;
+    char date[11];
+    allot_date_format(d->as_of, date);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sub = (const char *)sqlite3_column_text(st, 0);
+        const char *acc = (const char *)sqlite3_column_text(st, 1);
+        const char *start_text = (const char *)sqlite3_column_text(st, 2);
+        const char *end_text = (const char *)sqlite3_column_text(st, 3);
+        int64_t mrr = sqlite3_column_int64(st, 4);
+        const char *cur = (const char *)sqlite3_column_text(st, 5);
+        int64_t start, end = ALLOT_COHORT_OPEN;
+        if (!start_text || allot_date_parse(start_text, &start) != ALLOT_OK ||
+            (end_text && allot_date_parse(end_text, &end) != ALLOT_OK)) {
+            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                "subscription '%s': start_date/end_date is not YYYY-MM-DD",
+                                sub ? sub : "");
+            break;
+        }
+        if (end <= start) {
+            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                "subscription '%s': end_date %s is not after start_date %s",
+                                sub ? sub : "", end_text, start_text);
+            break;
+        }
+        if (start > d->as_of)
+            continue;
+        double rate;
+        /* constant currency: every span at the as-of date's rate */
+        s = allot_fx_rate(fx, cur ? cur : "", date, &rate, err);
+        if (s != ALLOT_OK)
+            break;
+        allot_retention_account *a = d->n_accounts ? &d->accounts[d->n_accounts - 1] : NULL;
+        if (!a || strcmp(a->account_id, acc ? acc : "")) {
+            if (d->n_accounts == cap_acc) {
+                size_t cap = cap_acc ? 2 * cap_acc : 64;
+                void *p = realloc(d->accounts, cap * sizeof *d->accounts);
+                if (!p) {
+                    s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                    break;
+                }
+                d->accounts = p;
+                cap_acc = cap;
+            }
+            a = &d->accounts[d->n_accounts++];
+            memset(a, 0, sizeof *a);
+            a->account_id = dup_text((const unsigned char *)acc, "");
+            cap_span = 0;
+            if (!a->account_id) {
+                s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+        }
+        if (a->n_spans == cap_span) {
+            size_t cap = cap_span ? 2 * cap_span : 4;
+            void *p = realloc(a->spans, cap * sizeof *a->spans);
+            if (!p) {
+                s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            a->spans = p;
+            cap_span = cap;
+        }
+        a->spans[a->n_spans++] =
+            (allot_cohort_span){start, end, allot_money_convert(mrr, rate)};
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading subscriptions", err);
+    sqlite3_finalize(st);
+    allot_fx_free(fx);
+    return s;
+}
+
+/* First start, end of the first unbroken run of spans, tenure. */
+static void compute_tenure(allot_retention_account *a, int64_t as_of)
+{
+    qsort(a->spans, a->n_spans, sizeof *a->spans, compare_spans);
+    a->first_day = a->spans[0].start;
+    int64_t end = a->spans[0].end;
+    for (size_t i = 1; i < a->n_spans && a->spans[i].start <= end; i++)
+        if (a->spans[i].end > end)
+            end = a->spans[i].end;
+    a->tenure_end = end;
+    a->churned = end <= as_of;
+    int64_t stop = a->churned ? end : as_of + 1;
+    a->tenure_months = (double)(stop - a->first_day) / ALLOT_DAYS_PER_MONTH;
+}
+
+static allot_status read_channels(sqlite3 *db, const allot_retention_load_options *o,
+                                  allot_retention_data *d, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "WITH ap AS ("
+        " SELECT account_id, person_id FROM people WHERE account_id IS NOT NULL"
+        " UNION SELECT d.account_id, dp.person_id FROM deals d"
+        "  JOIN deal_people dp ON dp.deal_id = d.deal_id WHERE d.account_id IS NOT NULL)"
+        " SELECT ap.account_id, t.occurred_at, t.channel, c.channel, t.utm_source, t.utm_medium,"
+        "  t.utm_campaign, t.utm_content, t.utm_term, t.referrer, t.touch_type, t.click_id,"
+        "  t.landing_page, COALESCE(c.name, t.campaign_id)"
+        " FROM ap JOIN touches t ON t.person_id = ap.person_id"
+        " LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id"
+        " WHERE t.touch_type <> ?1"
+        " ORDER BY ap.account_id, t.occurred_at, t.touch_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_text(st, 1,
+                      o->sales_activity_touch_type ? o->sales_activity_touch_type
+                                                   : "sales_activity",
+                      -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        allot_retention_account *a =
+            find_account(d, (const char *)sqlite3_column_text(st, 0));
+        if (!a || a->channel)
+            continue;
+        int64_t at = sqlite3_column_int64(st, 1);
+        if (at >= allot_epoch_of_day(a->first_day + 1))
+            continue;
+#define COL(i) ((const char *)sqlite3_column_text(st, i))
+        allot_touch_fields f = {
+            .channel = COL(2),        .campaign_channel = COL(3), .utm_source = COL(4),
+            .utm_medium = COL(5),     .utm_campaign = COL(6),     .utm_content = COL(7),
+            .utm_term = COL(8),       .referrer = COL(9),         .touch_type = COL(10),
+            .click_id = COL(11),      .landing_page = COL(12),
+        };
+#undef COL
+        const char *ch = allot_taxonomy_channel(o->taxonomy, &f);
+        a->channel = dup_text((const unsigned char *)ch, NONE_LABEL);
+        a->campaign = dup_text(sqlite3_column_text(st, 13), NONE_LABEL);
+        if (!a->channel || !a->campaign) {
+            s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading touches", err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+static allot_status read_sources(sqlite3 *db, allot_retention_data *d, allot_error *err)
+{
+    static const char *const queries[2] = {
+        "SELECT account_id, lead_source FROM deals WHERE is_won = 1 AND account_id IS NOT NULL"
+        " AND lead_source IS NOT NULL AND lead_source <> ''"
+        " ORDER BY account_id, close_date, deal_id",
+        "SELECT account_id, original_source FROM people WHERE account_id IS NOT NULL"
+        " AND original_source IS NOT NULL AND original_source <> ''"
+        " ORDER BY account_id, created_at, person_id",
+    };
+    for (int q = 0; q < 2; q++) {
+        sqlite3_stmt *st;
+        allot_status s = allot_store_prepare(db, queries[q], &st, err);
+        if (s != ALLOT_OK)
+            return s;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            allot_retention_account *a =
+                find_account(d, (const char *)sqlite3_column_text(st, 0));
+            if (!a || a->source)
+                continue;
+            a->source = dup_text(sqlite3_column_text(st, 1), NONE_LABEL);
+            /* The first won deal's lead source stands in for a missing channel. */
+            if (a->source && q == 0 && !a->channel)
+                a->channel = dup_text(sqlite3_column_text(st, 1), NONE_LABEL);
+            if (!a->source || (q == 0 && !a->channel)) {
+                s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+        }
+        if (s == ALLOT_OK && rc != SQLITE_DONE)
+            s = allot_store_fail(db, rc, "reading lead sources", err);
+        sqlite3_finalize(st);
+        if (s != ALLOT_OK)
+            return s;
+    }
+    return ALLOT_OK;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *group_label(const allot_retention_account *a, allot_retention_by by)
+{
+    switch (by) {
+    case ALLOT_RETENTION_BY_CHANNEL: return a->channel;
+    case ALLOT_RETENTION_BY_CAMPAIGN: return a->campaign;
+    case ALLOT_RETENTION_BY_SOURCE: return a->source;
+    case ALLOT_RETENTION_BY_COHORT: return a->cohort;
+    case ALLOT_RETENTION_BY_NONE: break;
+    }
+    return ALL_LABEL;
+}
+
+static allot_status build_groups(allot_retention_data *d, allot_error *err)
+{
+    char **labels = malloc((d->n_accounts ? d->n_accounts : 1) * sizeof *labels);
+    if (!labels)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < d->n_accounts; i++)
+        labels[i] = (char *)group_label(&d->accounts[i], d->by);
+    qsort(labels, d->n_accounts, sizeof *labels, compare_strings);
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_accounts; i++)
+        if (n == 0 || strcmp(labels[n - 1], labels[i]))
+            labels[n++] = labels[i];
+    d->groups = calloc(n ? n : 1, sizeof *d->groups);
+    if (!d->groups) {
+        free(labels);
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t g = 0; g < n; g++) {
+        d->groups[g] = dup_text((const unsigned char *)labels[g], "");
+        if (!d->groups[g]) {
+            free(labels);
+            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        d->n_groups = g + 1;
+    }
+    free(labels);
+    for (size_t i = 0; i < d->n_accounts; i++) {
+        const char *l = group_label(&d->accounts[i], d->by);
+        char **hit = bsearch(&l, d->groups, d->n_groups, sizeof *d->groups, compare_strings);
+        d->accounts[i].group = (size_t)(hit - d->groups);
+    }
+    return ALLOT_OK;
+}
+
+allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_options *o,
+                                  allot_retention_data *d, allot_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->by = o->by;
+    const char *cur = o->currency ? o->currency : "USD";
+    d->exponent = allot_currency_exponent(cur);
+    if (d->exponent < 0)
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "'%s' is not an ISO 4217 currency code", cur);
+    snprintf(d->currency, sizeof d->currency, "%s", cur);
+    int empty;
+    allot_status s = read_as_of(db, &d->as_of, &empty, err);
+    if (s != ALLOT_OK)
+        return s;
+    if (o->as_of != ALLOT_RETENTION_AS_OF_DATA)
+        d->as_of = o->as_of;
+    else if (empty)
+        d->as_of = 0;
+    s = read_subscriptions(db, d, err);
+    if (s == ALLOT_OK) {
+        int fs = o->fiscal_start_month ? o->fiscal_start_month : 1;
+        for (size_t i = 0; i < d->n_accounts; i++) {
+            allot_retention_account *a = &d->accounts[i];
+            compute_tenure(a, d->as_of);
+            if (o->grain == ALLOT_COHORT_QUARTER) {
+                allot_period p;
+                allot_period_quarter_of(a->first_day, fs, &p);
+                snprintf(a->cohort, sizeof a->cohort, "%s", p.label);
+            } else {
+                int y, m, dd;
+                allot_civil_from_days(a->first_day, &y, &m, &dd);
+                snprintf(a->cohort, sizeof a->cohort, "%04d-%02d", y, m);
+            }
+        }
+        s = read_channels(db, o, d, err);
+    }
+    if (s == ALLOT_OK)
+        s = read_sources(db, d, err);
+    for (size_t i = 0; s == ALLOT_OK && i < d->n_accounts; i++) {
+        allot_retention_account *a = &d->accounts[i];
+        if (!a->channel)
+            a->channel = dup_text(NULL, NONE_LABEL);
+        if (!a->campaign)
+            a->campaign = dup_text(NULL, NONE_LABEL);
+        if (!a->source)
+            a->source = dup_text(NULL, NONE_LABEL);
+        if (!a->channel || !a->campaign || !a->source)
+            s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (s == ALLOT_OK)
+        s = build_groups(d, err);
+    if (s != ALLOT_OK)
+        allot_retention_data_release(d);
+    return s;
+}
+
+allot_cohort_account *allot_retention_cohort_accounts(const allot_retention_data *data)
+{
+    allot_cohort_account *c = malloc((data->n_accounts ? data->n_accounts : 1) * sizeof *c);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < data->n_accounts; i++)
+        c[i] = (allot_cohort_account){data->accounts[i].spans, data->accounts[i].n_spans};
+    return c;
+}
+
+/* ---- analyses ---- */
+
+void allot_retention_result_release(allot_retention_result *r)
+{
+    if (!r)
+        return;
+    if (r->groups)
+        for (size_t g = 0; g <= r->n_groups; g++)
+            allot_km_release(&r->groups[g].km);
+    free(r->groups);
+    allot_logrank_release(&r->logrank);
+    allot_cohort_release(&r->cohort);
+    memset(r, 0, sizeof *r);
+}
+
+allot_status allot_retention_analyse(const allot_retention_data *d,
+                                     const allot_retention_options *o,
+                                     allot_retention_result *r, allot_error *err)
+{
+    memset(r, 0, sizeof *r);
+    size_t n = d->n_accounts, G = d->n_groups;
+    r->horizon_months = o->horizon_months > 0 ? o->horizon_months : 12;
+    r->groups = calloc(G + 1, sizeof *r->groups);
+    double *time = malloc((n ? n : 1) * sizeof *time);
+    int *event = malloc((n ? n : 1) * sizeof *event);
+    size_t *group = malloc((n ? n : 1) * sizeof *group);
+    allot_cohort_account *ca = allot_retention_cohort_accounts(d);
+    allot_status s = ALLOT_OK;
+    if (!r->groups || !time || !event || !group || !ca) {
+        s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    r->n_groups = G;
+    for (size_t i = 0; i < n; i++) {
+        time[i] = d->accounts[i].tenure_months;
+        event[i] = d->accounts[i].churned;
+        group[i] = d->accounts[i].group;
+    }
+    allot_km *fits = malloc((G + 1) * sizeof *fits);
+    if (!fits) {
+        s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    s = allot_km_fit_groups(time, event, NULL, group, n, G, &o->km, fits, err);
+    if (s == ALLOT_OK)
+        s = allot_km_fit(time, event, NULL, n, &o->km, &fits[G], err);
+    else
+        memset(&fits[G], 0, sizeof fits[G]);
+    for (size_t g = 0; g <= G; g++) {
+        r->groups[g].km = fits[g];
+        r->groups[g].label = g < G ? d->groups[g] : ALL_LABEL;
+    }
+    free(fits);
+    for (size_t g = 0; s == ALLOT_OK && g <= G; g++)
+        s = allot_km_rmst(&r->groups[g].km, r->horizon_months, &r->groups[g].rmst,
+                          &r->groups[g].rmst_se, err);
+    if (s == ALLOT_OK && G >= 2)
+        s = allot_logrank_test(time, event, NULL, group, n, G, &r->logrank, err);
+    if (s == ALLOT_OK) {
+        allot_cohort_options co = {.grain = o->grain,
+                                   .fiscal_start_month = o->fiscal_start_month,
+                                   .as_of = d->as_of,
+                                   .alpha = o->alpha};
+        s = allot_cohort_build(ca, n, &co, &r->cohort, err);
+    }
+    if (s == ALLOT_OK && o->bridge_end > o->bridge_start) {
+        r->has_bridge = 1;
+        snprintf(r->bridge_label, sizeof r->bridge_label, "%s", o->bridge_label);
+        s = allot_revenue_bridge_compute(ca, n, o->bridge_start, o->bridge_end, o->alpha,
+                                         &r->bridge, err);
+    }
+done:
+    free(time);
+    free(event);
+    free(group);
+    free(ca);
+    if (s != ALLOT_OK)
+        allot_retention_result_release(r);
+    return s;
+}
+
+/* ---- writers ---- */
+
+static void put_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+static void put_num(FILE *out, double v)
+{
+    fputc(',', out);
+    if (isfinite(v))
+        fprintf(out, "%.10g", v);
+}
+
+static void put_money(FILE *out, int64_t micros, int exponent)
+{
+    char buf[64];
+    allot_money_format_minor(allot_money_micros_to_minor(micros, exponent), exponent, buf,
+                             sizeof buf);
+    fprintf(out, ",%s", buf);
+}
+
+static allot_status write_done(FILE *out, allot_error *err)
+{
+    if (ferror(out))
+        return allot_error_set(err, ALLOT_ERR_IO, NULL, 0, 0, "write error");
+    return ALLOT_OK;
+}
+
+allot_status allot_retention_write_csv(const allot_retention_data *d,
+                                       const allot_retention_result *r, const char *table,
+                                       FILE *out, allot_error *err)
+{
+    if (!strcmp(table, "km")) {
+        fputs("group,time,at_risk,events,censored,survival,std_err,lower,upper,cumhaz,"
+              "cumhaz_se,conf_type,conf_level\n",
+              out);
+        for (size_t g = 0; g <= r->n_groups; g++) {
+            const allot_km *km = &r->groups[g].km;
+            for (size_t i = 0; i < km->n_steps; i++) {
+                const allot_km_step *s = &km->steps[i];
+                put_field(out, r->groups[g].label);
+                put_num(out, s->time);
+                put_num(out, s->at_risk);
+                put_num(out, s->events);
+                put_num(out, s->censored);
+                put_num(out, s->survival);
+                put_num(out, s->std_err);
+                put_num(out, s->lower);
+                put_num(out, s->upper);
+                put_num(out, s->cumhaz);
+                put_num(out, s->cumhaz_se);
+                fprintf(out, ",%s,%g\n", allot_conf_type_name(km->conf_type), km->conf_level);
+            }
+        }
+    } else if (!strcmp(table, "summary")) {
+        fputs("group,customers,churned,median,median_lower,median_upper,rmst,rmst_se,horizon,"
+              "conf_type\n",
+              out);
+        for (size_t g = 0; g <= r->n_groups; g++) {
+            const allot_retention_group *gr = &r->groups[g];
+            put_field(out, gr->label);
+            put_num(out, gr->km.n);
+            put_num(out, gr->km.events);
+            put_num(out, gr->km.median);
+            put_num(out, gr->km.median_lower);
+            put_num(out, gr->km.median_upper);
+            put_num(out, gr->rmst);
+            put_num(out, gr->rmst_se);
+            put_num(out, r->horizon_months);
+            fprintf(out, ",%s\n", allot_conf_type_name(gr->km.conf_type));
+        }
+    } else if (!strcmp(table, "logrank")) {
+        fputs("group,customers,observed,expected,chisq,df,p_value\n", out);
+        char p[32];
+        allot_format_p_value(r->logrank.p_value, p, sizeof p);
+        for (size_t g = 0; g < r->n_groups && r->logrank.observed; g++) {
+            put_field(out, r->groups[g].label);
+            put_num(out, r->groups[g].km.n);
+            put_num(out, r->logrank.observed[g]);
+            put_num(out, r->logrank.expected[g]);
+            put_num(out, r->logrank.chisq);
+            fprintf(out, ",%d,%s\n", r->logrank.df, p);
+        }
+    } else if (!strcmp(table, "cohort")) {
+        fputs("cohort,period,eligible,customers,active,on,on_lower,on_upper,active_on_or_after,"
+              "on_or_after,on_or_after_lower,on_or_after_upper,revenue,revenue_base,"
+              "revenue_retention\n",
+              out);
+        const allot_cohort_matrix *m = &r->cohort;
+        for (size_t k = 0; k < m->n_periods; k++) {
+            for (size_t c = 0; c <= m->n_cohorts; c++) {
+                const allot_cohort_cell *cell =
+                    c < m->n_cohorts ? allot_cohort_cell_at(m, c, k) : &m->blended[k];
+                put_field(out, c < m->n_cohorts ? m->labels[c] : "(blended)");
+                fprintf(out, ",%zu,%d", k, cell->eligible);
+                if (!cell->eligible) {
+                    fputs(",,,,,,,,,,,,\n", out);
+                    continue;
+                }
+                put_num(out, cell->size);
+                put_num(out, cell->active);
+                put_num(out, cell->on.estimate);
+                put_num(out, cell->on.lower);
+                put_num(out, cell->on.upper);
+                put_num(out, cell->active_after);
+                put_num(out, cell->on_or_after.estimate);
+                put_num(out, cell->on_or_after.lower);
+                put_num(out, cell->on_or_after.upper);
+                put_money(out, (int64_t)llround(cell->revenue * 1e6), d->exponent);
+                put_money(out, (int64_t)llround(cell->revenue_base * 1e6), d->exponent);
+                put_num(out, cell->revenue_retention);
+                fputc('\n', out);
+            }
+        }
+    } else if (!strcmp(table, "bridge")) {
+        fputs("period,currency,start_arr,new,expansion,contraction,churn,end_arr,nrr,grr,"
+              "accounts_start,accounts_lost,accounts_new,logo_churn,logo_churn_lower,"
+              "logo_churn_upper\n",
+              out);
+        if (r->has_bridge) {
+            const allot_revenue_bridge *b = &r->bridge;
+            put_field(out, r->bridge_label);
+            fprintf(out, ",%s", d->currency);
+            put_money(out, b->start_arr, d->exponent);
+            put_money(out, b->new_arr, d->exponent);
+            put_money(out, b->expansion, d->exponent);
+            put_money(out, b->contraction, d->exponent);
+            put_money(out, b->churn, d->exponent);
+            put_money(out, b->end_arr, d->exponent);
+            put_num(out, b->nrr);
+            put_num(out, b->grr);
+            put_num(out, b->present);
+            put_num(out, b->lost);
+            put_num(out, b->added);
+            put_num(out, b->logo_churn.estimate);
+            put_num(out, b->logo_churn.lower);
+            put_num(out, b->logo_churn.upper);
+            fputc('\n', out);
+        }
+    } else {
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "unknown table '%s'; use km, summary, logrank, cohort or bridge",
+                               table);
+    }
+    return write_done(out, err);
+}
+
+static void text_num(FILE *out, const char *fmt, double v, int width)
+{
+    if (isfinite(v))
+        fprintf(out, fmt, width, v);
+    else
+        fprintf(out, "%*s", width, "NA");
+}
+
+allot_status allot_retention_write_text(const allot_retention_data *d,
+                                        const allot_retention_result *r, FILE *out,
+                                        allot_error *err)
+{
+    char date[11];
+    allot_date_format(d->as_of, date);
+    const allot_km *all = &r->groups[r->n_groups].km;
+    fprintf(out, "Customer tenure by %s (Kaplan-Meier, months; %g%% %s intervals; as of %s)\n\n",
+            allot_retention_by_name(d->by), 100 * all->conf_level,
+            allot_conf_type_name(all->conf_type), date);
+    static const double at[] = {3, 6, 12, 24};
+    fprintf(out, "%-24s %9s %8s %21s %17s", "group", "customers", "churned", "median (interval)",
+            "RMST (se)");
+    for (size_t j = 0; j < 4; j++)
+        fprintf(out, "   S(%2gm) interval     ", at[j]);
+    fputc('\n', out);
+    for (size_t g = 0; g <= r->n_groups; g++) {
+        const allot_retention_group *gr = &r->groups[g];
+        fprintf(out, "%-24.24s %9.0f %8.0f ", gr->label, gr->km.n, gr->km.events);
+        text_num(out, "%*.1f", gr->km.median, 6);
+        fputs(" (", out);
+        text_num(out, "%*.1f", gr->km.median_lower, 5);
+        fputs(", ", out);
+        text_num(out, "%*.1f", gr->km.median_upper, 5);
+        fputs(")", out);
+        fprintf(out, " %7.2f (%5.2f)  ", gr->rmst, gr->rmst_se);
+        for (size_t j = 0; j < 4; j++) {
+            double S = NAN, lo = NAN, hi = NAN;
+            for (size_t i = 0; i < gr->km.n_steps && gr->km.steps[i].time <= at[j]; i++) {
+                S = gr->km.steps[i].survival;
+                lo = gr->km.steps[i].lower;
+                hi = gr->km.steps[i].upper;
+            }
+            if (isnan(S) && gr->km.n_steps && gr->km.steps[0].time > at[j])
+                S = 1;
+            if (gr->km.n_steps && at[j] > gr->km.steps[gr->km.n_steps - 1].time)
+                S = lo = hi = NAN; /* beyond the follow-up */
+            text_num(out, "%*.3f", S, 7);
+            fputs(" [", out);
+            text_num(out, "%*.3f", lo, 5);
+            fputc(',', out);
+            text_num(out, "%*.3f", hi, 5);
+            fputs("]  ", out);
+        }
+        fputc('\n', out);
+    }
+    fprintf(out, "RMST: restricted mean tenure over the first %g months.\n", r->horizon_months);
+    if (r->n_groups >= 2 && r->logrank.observed) {
+        char p[32];
+        allot_format_p_value(r->logrank.p_value, p, sizeof p);
+        fprintf(out, "\nLog-rank test across %zu groups: chi2 = %.3f, df = %d, p = %s\n",
+                r->n_groups, r->logrank.chisq, r->logrank.df, p);
+        fprintf(out, "  %-24s %9s %9s\n", "group", "observed", "expected");
+        for (size_t g = 0; g < r->n_groups; g++)
+            fprintf(out, "  %-24.24s %9.0f %9.2f\n", r->groups[g].label, r->logrank.observed[g],
+                    r->logrank.expected[g]);
+    }
+
+    const allot_cohort_matrix *m = &r->cohort;
+    fprintf(out, "\nLogo retention by %s cohort (%% of the cohort with revenue in period k; "
+                 "blank = period not complete)\n",
+            allot_cohort_grain_name(m->grain));
+    size_t K = m->n_periods < 13 ? m->n_periods : 13;
+    fprintf(out, "%-10s %6s", "cohort", "size");
+    for (size_t k = 0; k < K; k++)
+        fprintf(out, " %5zu", k);
+    fputc('\n', out);
+    for (size_t c = 0; c <= m->n_cohorts; c++) {
+        const allot_cohort_cell *row = c < m->n_cohorts ? allot_cohort_cell_at(m, c, 0) : m->blended;
+        fprintf(out, "%-10s %6.0f", c < m->n_cohorts ? m->labels[c] : "(blended)",
+                K ? row[0].size : 0.0);
+        for (size_t k = 0; k < K; k++) {
+            if (row[k].eligible)
+                fprintf(out, " %5.1f", 100 * row[k].on.estimate);
+            else
+                fprintf(out, " %5s", "");
+        }
+        fputc('\n', out);
+    }
+    if (K) {
+        fprintf(out, "%-17s", "on or after");
+        for (size_t k = 0; k < K; k++)
+            fprintf(out, " %5.1f", 100 * m->blended[k].on_or_after.estimate);
+        fprintf(out, "\n%-17s", "revenue (NRR-k)");
+        for (size_t k = 0; k < K; k++)
+            text_num(out, " %*.1f", 100 * m->blended[k].revenue_retention, 5);
+        fputc('\n', out);
+    }
+
+    if (r->has_bridge) {
+        const allot_revenue_bridge *b = &r->bridge;
+        char v[6][64];
+        int64_t amounts[6] = {b->start_arr, b->new_arr, b->expansion, b->contraction, b->churn,
+                              b->end_arr};
+        for (int i = 0; i < 6; i++)
+            allot_money_format_minor(allot_money_micros_to_minor(amounts[i], d->exponent),
+                                     d->exponent, v[i], sizeof v[i]);
+        fprintf(out, "\nRevenue bridge %s (ARR, %s)\n", r->bridge_label, d->currency);
+        fprintf(out, "  start ARR     %16s  (%.0f accounts)\n", v[0], b->present);
+        fprintf(out, "  + new         %16s  (%.0f accounts, new or reactivated)\n", v[1], b->added);
+        fprintf(out, "  + expansion   %16s\n", v[2]);
+        fprintf(out, "  - contraction %16s\n", v[3]);
+        fprintf(out, "  - churn       %16s  (%.0f accounts)\n", v[4], b->lost);
+        fprintf(out, "  = end ARR     %16s\n", v[5]);
+        fputs("  NRR ", out);
+        text_num(out, "%*.1f", 100 * b->nrr, 5);
+        fputs(" %   GRR ", out);
+        text_num(out, "%*.1f", 100 * b->grr, 5);
+        fputs(" %   logo churn ", out);
+        text_num(out, "%*.1f", 100 * b->logo_churn.estimate, 4);
+        fputs(" % [", out);
+        text_num(out, "%*.1f", 100 * b->logo_churn.lower, 4);
+        fputs(", ", out);
+        text_num(out, "%*.1f", 100 * b->logo_churn.upper, 4);
+        fprintf(out, "] (Wilson %g%%)\n", 100 * (1 - m->alpha));
+    }
+    return write_done(out, err);
+}

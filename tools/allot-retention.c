@@ -1,0 +1,242 @@
+/* allot-retention — customer retention from subscriptions: Kaplan–Meier
+ * tenure by acquisition channel/campaign/source/cohort with the log-rank
+ * test, cohort retention matrices and the ARR bridge (NRR, GRR, logo
+ * churn). Definitions: lib/retention.h, lib/cohort.h, lib/survival.h, README. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "cli.h"
+#include "config.h"
+#include "period.h"
+#include "retention.h"
+#include "store.h"
+#include "taxonomy.h"
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: allot-retention [OPTION]...\n"
+            "Customer retention from the subscriptions table: Kaplan-Meier tenure by\n"
+            "acquisition group with the log-rank test, cohort retention matrices, and the\n"
+            "ARR bridge (NRR, GRR, logo churn) over a period.\n"
+            "\n"
+            "  --db FILE            database (default allot.db)\n"
+            "  --config FILE        allot.ini (reporting currency, fiscal year, taxonomy)\n"
+            "  --by G               channel (default), campaign, source, cohort or none\n"
+            "  --period P           bridge period: 2026Q2, FY2027Q1, 2026-05, 2026, or\n"
+            "                       A..B (default: the last complete quarter)\n"
+            "  --grain G            cohorts by month (default) or quarter\n"
+            "  --conf-type T        Kaplan-Meier interval: log-log (default), log, plain\n"
+            "  --conf-level L       confidence level (default 0.95)\n"
+            "  --horizon M          restricted-mean horizon in months (default 12)\n"
+            "  --as-of DATE         data end YYYY-MM-DD (default: latest subscription date)\n"
+            "  --csv                CSV on stdout instead of the report\n"
+            "  --table T            with --csv: km (default), summary, logrank, cohort, bridge\n"
+            "  --help               this help\n"
+            "\n"
+            "CSV columns (README \"Retention\"):\n"
+            "  km:      group,time,at_risk,events,censored,survival,std_err,lower,upper,\n"
+            "           cumhaz,cumhaz_se,conf_type,conf_level   (time in months)\n"
+            "  summary: group,customers,churned,median,median_lower,median_upper,rmst,\n"
+            "           rmst_se,horizon,conf_type\n"
+            "  logrank: group,customers,observed,expected,chisq,df,p_value\n"
+            "  cohort:  cohort,period,eligible,customers,active,on,on_lower,on_upper,\n"
+            "           active_on_or_after,on_or_after,on_or_after_lower,on_or_after_upper,\n"
+            "           revenue,revenue_base,revenue_retention\n"
+            "  bridge:  period,currency,start_arr,new,expansion,contraction,churn,end_arr,\n"
+            "           nrr,grr,accounts_start,accounts_lost,accounts_new,logo_churn,\n"
+            "           logo_churn_lower,logo_churn_upper\n"
+            "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_init("allot-retention");
+    gsl_set_error_handler_off();
+    const char *db_path = "allot.db", *config_path = NULL, *by = "channel", *period = NULL;
+    const char *grain = "month", *conf_type = "log-log", *as_of_text = NULL, *table = NULL;
+    double level = 0.95, horizon = 12;
+    int csv = 0;
+    enum { O_DB = 256, O_CONFIG, O_BY, O_PERIOD, O_GRAIN, O_CONF, O_LEVEL, O_HORIZON, O_ASOF,
+           O_CSV, O_TABLE, O_HELP };
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, O_DB},
+        {"config", required_argument, NULL, O_CONFIG},
+        {"by", required_argument, NULL, O_BY},
+        {"period", required_argument, NULL, O_PERIOD},
+        {"grain", required_argument, NULL, O_GRAIN},
+        {"conf-type", required_argument, NULL, O_CONF},
+        {"conf-level", required_argument, NULL, O_LEVEL},
+        {"horizon", required_argument, NULL, O_HORIZON},
+        {"as-of", required_argument, NULL, O_ASOF},
+        {"csv", no_argument, NULL, O_CSV},
+        {"table", required_argument, NULL, O_TABLE},
+        {"help", no_argument, NULL, O_HELP},
+        {NULL, 0, NULL, 0}};
+    int c;
+    char *end;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: db_path = optarg; break;
+        case O_CONFIG: config_path = optarg; break;
+        case O_BY: by = optarg; break;
+        case O_PERIOD: period = optarg; break;
+        case O_GRAIN: grain = optarg; break;
+        case O_CONF: conf_type = optarg; break;
+        case O_LEVEL:
+            level = strtod(optarg, &end);
+            if (*end || !(level > 0 && level < 1))
+                return cli_usage_error("--conf-level must be between 0 and 1, got '%s'", optarg);
+            break;
+        case O_HORIZON:
+            horizon = strtod(optarg, &end);
+            if (*end || !(horizon > 0 && horizon < 1e4))
+                return cli_usage_error("--horizon must be a number of months > 0, got '%s'",
+                                       optarg);
+            break;
+        case O_ASOF: as_of_text = optarg; break;
+        case O_CSV: csv = 1; break;
+        case O_TABLE: table = optarg; break;
+        case O_HELP: usage(stdout); return cli_finish(0);
+        default: return cli_usage_error("unknown option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (table && !csv)
+        return cli_usage_error("--table needs --csv (the report shows every table)");
+    if (!table)
+        table = "km";
+    if (strcmp(table, "km") && strcmp(table, "summary") && strcmp(table, "logrank") &&
+        strcmp(table, "cohort") && strcmp(table, "bridge"))
+        return cli_usage_error("--table '%s': use km, summary, logrank, cohort or bridge", table);
+
+    allot_error err;
+    allot_error_clear(&err);
+    allot_retention_load_options lo = {.as_of = ALLOT_RETENTION_AS_OF_DATA};
+    allot_retention_options ro = {0};
+    if (allot_retention_by_parse(by, &lo.by, &err) != ALLOT_OK ||
+        allot_cohort_grain_parse(grain, &lo.grain, &err) != ALLOT_OK ||
+        allot_conf_type_parse(conf_type, &ro.km.conf_type, &err) != ALLOT_OK)
+        return cli_usage_error("%s", err.message);
+    if (as_of_text && allot_date_parse(as_of_text, &lo.as_of) != ALLOT_OK)
+        return cli_usage_error("--as-of '%s' is not a date YYYY-MM-DD", as_of_text);
+
+    allot_config *cfg = NULL;
+    if (config_path && allot_config_load(config_path, &cfg, &err) != ALLOT_OK)
+        return cli_report(&err);
+    for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
+        cli_warning("%s", allot_config_warning(cfg, i));
+    allot_general general;
+    allot_taxonomy *tx = NULL;
+    const char *activity = NULL;
+    if (allot_config_general(cfg, &general, &err) != ALLOT_OK ||
+        allot_config_get_string(cfg, "funnel", "sales_activity_touch_type", &activity, &err) !=
+            ALLOT_OK ||
+        allot_taxonomy_new(cfg, &tx, &err) != ALLOT_OK) {
+        allot_config_free(cfg);
+        return cli_report(&err);
+    }
+    lo.currency = general.reporting_currency;
+    lo.fiscal_start_month = general.fiscal_year_start_month;
+    lo.taxonomy = tx;
+    lo.sales_activity_touch_type = activity;
+
+    double t0 = cli_seconds();
+    sqlite3 *db = NULL;
+    allot_status st = allot_store_open_existing(db_path, &db, &err);
+    if (st != ALLOT_OK) {
+        allot_taxonomy_free(tx);
+        allot_config_free(cfg);
+        return cli_report(&err);
+    }
+    char params[512], digest[65];
+    snprintf(params, sizeof params,
+             "as_of=%s;by=%s;conf_level=%g;conf_type=%s;currency=%s;fiscal_start=%d;grain=%s;"
+             "horizon=%g;period=%s",
+             as_of_text ? as_of_text : "", allot_retention_by_name(lo.by), level,
+             allot_conf_type_name(ro.km.conf_type), lo.currency, lo.fiscal_start_month,
+             allot_cohort_grain_name(lo.grain), horizon, period ? period : "");
+    int64_t run_id = 0;
+    allot_retention_data data = {0};
+    allot_retention_result result = {0};
+    st = allot_store_input_digest(db, digest, &err);
+    if (st == ALLOT_OK)
+        st = allot_store_begin(db, &err);
+    if (st == ALLOT_OK) {
+        st = allot_store_run_begin(db, "allot-retention", params, digest, &run_id, &err);
+        if (st == ALLOT_OK)
+            st = allot_retention_load(db, &lo, &data, &err);
+        if (st == ALLOT_OK) {
+            ro.km.conf_level = level;
+            ro.horizon_months = horizon;
+            ro.grain = lo.grain;
+            ro.fiscal_start_month = lo.fiscal_start_month;
+            ro.alpha = 1 - level;
+            allot_period p;
+            if (period) {
+                st = allot_period_parse(period, lo.fiscal_start_month, &p, &err);
+                if (st == ALLOT_OK && p.end - 1 > data.as_of) {
+                    char d1[11], d2[11];
+                    st = allot_error_set(&err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                                         "--period %s ends %s, after the data's end %s; "
+                                         "choose a period that is over",
+                                         p.label, allot_date_format(p.end - 1, d1),
+                                         allot_date_format(data.as_of, d2));
+                }
+            } else {
+                /* the last quarter that is complete by as_of */
+                allot_period_quarter_of(data.as_of, lo.fiscal_start_month, &p);
+                if (p.end != data.as_of + 1) {
+                    allot_period q = p;
+                    allot_period_prior(&q, lo.fiscal_start_month, &p);
+                }
+            }
+            if (st == ALLOT_OK && data.n_accounts) {
+                ro.bridge_start = p.start;
+                ro.bridge_end = p.end;
+                snprintf(ro.bridge_label, sizeof ro.bridge_label, "%s", p.label);
+            }
+        }
+        if (st == ALLOT_OK)
+            st = allot_retention_analyse(&data, &ro, &result, &err);
+        if (st == ALLOT_OK)
+            st = allot_store_run_end(db, run_id, "ok", &err);
+        if (st == ALLOT_OK)
+            st = allot_store_commit(db, &err);
+        else
+            allot_store_rollback(db);
+    }
+    if (st == ALLOT_OK) {
+        if (csv)
+            st = allot_retention_write_csv(&data, &result, table, stdout, &err);
+        else
+            st = allot_retention_write_text(&data, &result, stdout, &err);
+    }
+    int rc = 0;
+    if (st != ALLOT_OK) {
+        rc = cli_report(&err);
+    } else {
+        size_t churned = 0;
+        for (size_t i = 0; i < data.n_accounts; i++)
+            churned += (size_t)data.accounts[i].churned;
+        char date[11];
+        fprintf(stderr,
+                "allot-retention: %zu accounts (%zu churned) in %zu %s groups, as of %s, "
+                "%zu cohorts x %zu periods in %.2f s\n",
+                data.n_accounts, churned, data.n_groups, allot_retention_by_name(lo.by),
+                allot_date_format(data.as_of, date), result.cohort.n_cohorts,
+                result.cohort.n_periods, cli_seconds() - t0);
+    }
+    allot_retention_result_release(&result);
+    allot_retention_data_release(&data);
+    allot_store_close(db);
+    allot_taxonomy_free(tx);
+    allot_config_free(cfg);
+    return cli_finish(rc);
+}
