@@ -144,6 +144,9 @@ static allot_status check_addr_spec(const char *a, size_t n, const char *field,
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                "%s: '%s' is not an e-mail address (no '@')", field, whole);
     size_t local = (size_t)(at - a), domain = n - local - 1;
+    if (n > 254)
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "%s: the address is longer than 254 characters", field);
     if (local == 0 || local > 64)
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                "%s: '%s': the part before '@' must be 1 to 64 characters",
@@ -383,10 +386,14 @@ static void put_encoded_words(buf *b, const char *value, size_t *col)
 }
 
 /* Plain ASCII that can be folded at spaces: printable, no "=?" (which a
- * reader would try to decode) and no word too long for a line of its own. */
+ * reader would try to decode), no word too long for a line of its own, no
+ * leading, trailing or doubled space. */
 static int foldable_ascii(const char *v)
 {
-    size_t word = 0;
+    size_t word = 0, n = strlen(v);
+    /* spaces that unfolding or readers could lose go encoded */
+    if (n && (v[0] == ' ' || v[n - 1] == ' ' || strstr(v, "  ")))
+        return 0;
     for (const char *p = v; *p; p++) {
         unsigned c = (unsigned char)*p;
         if (c < 0x20 || c > 0x7E)
@@ -582,6 +589,13 @@ static void put_address(buf *b, const parsed_address *pa, size_t *col)
         }
         if (strstr(name, "=?") || strstr(name, "  ") || name[0] == ' ')
             atoms = 0;
+        for (const char *p = name, *sp; atoms && *p; p = sp + 1) {
+            sp = strchr(p, ' ');
+            if ((sp ? (size_t)(sp - p) : strlen(p)) > 60)
+                atoms = 0; /* a word that long could not be folded */
+            if (!sp)
+                break;
+        }
         if (atoms) {
             put_folded_words(b, name, col);
         } else if (printable && strlen(name) + 3 < LINE_MAX_CHARS - 2) {

@@ -8,7 +8,9 @@
  *   quoted-printable, then one part per attachment in base64 (76-character
  *   lines) with Content-Type (application/pdf, the xlsx type, image/png, ...)
  *   and Content-Disposition: attachment.
- *   Every line ends in CRLF and no line is longer than 78 characters.
+ *   Every line ends in CRLF and no line is longer than 78 characters,
+ *   except a header line holding one address (or a Message-ID) that alone
+ *   is longer than that and cannot be folded (addresses are at most 254).
  *
  * Safety: every value that reaches a header is checked first. A CR or LF
  * (header injection), any other control character, or invalid UTF-8 is

@@ -179,6 +179,7 @@ static allot_status load_attribution(sqlite3 *db, const char *label, const char 
     r = allot_store_prepare(db,
                             "SELECT channel, credited_minor, currency, share FROM rollup_channel"
                             " WHERE run_id = ?1 AND model = ?2 AND period = ?3"
+                            " AND channel <> '(unattributed)'"
                             " ORDER BY credited_minor DESC, channel LIMIT 5",
                             &st, err);
     if (r != ALLOT_OK)

@@ -55,7 +55,8 @@ void allot_pack_add_line(allot_pack_section *s, const char *label, const char *v
  *                      when that run has it (NULL: "linear"), else its
  *                      first model by name: the top 5 channels by credit
  *                      in the reporting currency with their share of the
- *                      booked amount, and booked = credited + unattributed;
+ *                      booked amount ('(unattributed)' is not a channel: it
+ *                      is in the line booked = credited + unattributed);
  *   Spend            — spend rows dated in [start, end), per currency.
  * start and end are 'YYYY-MM-DD' (end exclusive). db may be NULL: every
  * section then says the database is missing. Only an SQLite failure is an

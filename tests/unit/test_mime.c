@@ -124,6 +124,10 @@ static void encoded_word_subjects(void **state)
     s = allot_mime_header_text("Subject", "=?x?");
     assert_string_equal(s, "Subject: =?UTF-8?B?PT94Pw==?=\r\n");
     free(s);
+    /* leading, trailing or doubled spaces survive only encoded */
+    s = allot_mime_header_text("Subject", "Q3  pack");
+    assert_string_equal(s, "Subject: =?UTF-8?B?UTMgIHBhY2s=?=\r\n");
+    free(s);
     /* long ASCII folds greedily at spaces, each line <= 76 characters: the
      * first line is 76 long with "with", 81 with "every" */
     s = allot_mime_header_text("Subject", "the quarterly revenue attribution pack for the "
@@ -131,6 +135,102 @@ static void encoded_word_subjects(void **state)
     assert_string_equal(s, "Subject: the quarterly revenue attribution pack for the leadership team with\r\n"
                            " every chart and the workbook\r\n");
     free(s);
+}
+
+/* A base64 decoder written for the test (RFC 4648 alphabet), so that the
+ * encoder's output is checked by something that is not the encoder. */
+static size_t unbase64(const char *s, size_t n, unsigned char *out)
+{
+    static const char *alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t o = 0;
+    unsigned v = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n && s[i] != '='; i++) {
+        const char *p = strchr(alphabet, s[i]);
+        assert_non_null(p);
+        v = (v << 6) | (unsigned)(p - alphabet);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[o++] = (unsigned char)(v >> bits);
+        }
+    }
+    return o;
+}
+
+/* Property: for random UTF-8 subjects (ASCII, 2-, 3- and 4-byte
+ * characters, spaces), the header has lines of at most 76 characters, and
+ * decoding its encoded words (or unfolding it, when plain) gives back the
+ * exact bytes; no encoded word splits a character. Fixed seed. */
+static void encoded_words_round_trip(void **state)
+{
+    (void)state;
+    static const char *pieces[] = {"a", "Z", " ", "-", "é", "Ü", "—", "✓", "€", "😀", "x=?y", "_"};
+    unsigned seed = 12345;
+    for (int round = 0; round < 500; round++) {
+        char subject[1200] = "";
+        seed = seed * 1103515245u + 12345u;
+        int n = (int)(seed >> 16) % 120;
+        for (int k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            strcat(subject, pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])]);
+        }
+        char *h = allot_mime_header_text("Subject", subject);
+        assert_non_null(h);
+        assert_int_equal(strncmp(h, "Subject:", 8), 0);
+        unsigned char decoded[1200];
+        size_t dl = 0;
+        int encoded = strstr(h, "=?UTF-8?B?") != NULL;
+        const char *p = h + 8;
+        size_t col = 0;
+        for (const char *q = h; *q; q++) {
+            if (q[0] == '\r') {
+                assert_int_equal(q[1], '\n');
+                if (col > 76)
+                    print_error("too long: [%s]\n", h);
+                assert_true(col <= 76);
+                col = 0;
+                q++;
+            } else {
+                col++;
+            }
+        }
+        if (encoded) {
+            const char *w;
+            while ((w = strstr(p, "=?UTF-8?B?")) != NULL) {
+                const char *e = strstr(w + 10, "?=");
+                assert_non_null(e);
+                unsigned char part[100];
+                size_t pl = unbase64(w + 10, (size_t)(e - w - 10), part);
+                /* each word holds whole characters: valid UTF-8 on its own */
+                for (size_t i = 0; i < pl;) {
+                    size_t l = part[i] < 0x80 ? 1 : part[i] < 0xE0 ? 2 : part[i] < 0xF0 ? 3 : 4;
+                    assert_true(i + l <= pl);
+                    i += l;
+                }
+                memcpy(decoded + dl, part, pl);
+                dl += pl;
+                p = e + 2;
+            }
+        } else {
+            /* plain: unfold (drop CRLF before a space), drop the one space after ':' */
+            assert_true(p[0] == ' ');
+            p++;
+            for (; *p; p++)
+                if (!(p[0] == '\r' && p[1] == '\n'))
+                    decoded[dl++] = (unsigned char)*p;
+                else
+                    p++;
+            /* the header's own final CRLF is already skipped; an empty subject is " " */
+        }
+        decoded[dl] = '\0';
+        if (n == 0)
+            assert_true(dl == 0 || (dl == 0 && !encoded));
+        else
+            assert_string_equal((char *)decoded, subject);
+        free(h);
+    }
 }
 
 static void rfc2231_file_names(void **state)
@@ -210,6 +310,19 @@ static void addresses_are_validated(void **state)
     assert_int_equal(check_addr("Ada <ada@example.com> x"), ALLOT_ERR_DATA);
     assert_int_equal(check_addr("Ada <<ada@example.com>>"), ALLOT_ERR_DATA);
     assert_int_equal(check_addr("zoë@example.net"), ALLOT_ERR_DATA);
+    char longest[300];
+    memset(longest, 'a', 64);
+    longest[64] = '@';
+    for (int i = 65; i < 255; i += 2) {
+        longest[i] = 'b';
+        longest[i + 1] = '.';
+    }
+    longest[254] = 'c';
+    longest[255] = '\0'; /* 255 characters */
+    assert_int_equal(check_addr(longest), ALLOT_ERR_DATA);
+    longest[254] = '\0';
+    longest[253] = 'c'; /* 254 */
+    assert_int_equal(check_addr(longest), ALLOT_OK);
     /* injection through an address or a display name */
     assert_int_equal(check_addr("ada@example.com\r\nBcc: eve@evil.example"), ALLOT_ERR_DATA);
     assert_int_equal(allot_mime_check_address("Ada\n <ada@example.com>", "to", NULL, 0, &err),
@@ -423,6 +536,7 @@ int main(void)
         cmocka_unit_test(base64_wraps_at_76),
         cmocka_unit_test(quoted_printable_encodes),
         cmocka_unit_test(encoded_word_subjects),
+        cmocka_unit_test(encoded_words_round_trip),
         cmocka_unit_test(rfc2231_file_names),
         cmocka_unit_test(dates_and_types),
         cmocka_unit_test(addresses_are_validated),

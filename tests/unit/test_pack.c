@@ -47,7 +47,8 @@ static void close_db(sqlite3 *db, const char *path)
  * Paid Search 85050 minor (share 0.68), Email 40000 (0.32), "Social\r\nX" 1
  * (0.000008) -> USD 850.50 (68.0 % of booked), USD 400.00 (32.0 %),
  * USD 0.01 (0.0 %); the top 5 only: "Zeta" 0 is the 4th, still shown, and
- * nothing else exists. rollup_period: booked 135051 = credited 125051 +
+ * nothing else exists; "(unattributed)" 10000 is left to the reconciliation
+ * line. rollup_period: booked 135051 = credited 125051 +
  * unattributed 10000, 1 converting deal without an amount. Run 1 is older.
  * spend in Q3: A 100.00 + 50.25, B 20.00 (C on 10-01 is outside) ->
  * USD 170.25 across 2 campaigns. */
@@ -73,6 +74,7 @@ static void fill(sqlite3 *db)
             " (2, 'linear', '2026Q3', 'Email', 1, 0, 40000, 'USD', 0.32),"
             " (2, 'linear', '2026Q3', 'Social' || char(13, 10) || 'X', 1, 0, 1, 'USD', 0.000008),"
             " (2, 'linear', '2026Q3', 'Zeta', 1, 0, 0, 'USD', 0),"
+            " (2, 'linear', '2026Q3', '(unattributed)', 1, 0, 10000, 'USD', 0.074),"
             " (2, 'linear', '2026Q2', 'Paid Search', 1, 0, 777, 'USD', 1),"
             " (2, 'first_touch', '2026Q3', 'Paid Search', 2, 0, 125051, 'USD', 1);"
             "INSERT INTO rollup_period(run_id, model, period, deals, attributed_deals,"
