@@ -266,11 +266,11 @@ static const double first_mix[CH_COUNT] = {22, 24, 16, 7, 2, 12, 7, 4, 3, 3};
 static const double later_mix[CH_COUNT] = {14, 13, 12, 5, 20, 9, 4, 3, 6, 14};
 
 #define REPEAT_PROB 0.30
-#define MQL_BASE (-1.5)
+#define MQL_BASE (-1.1)
 #define CONTACT_PROB 0.88
-#define SQL_BASE (-0.6)
+#define SQL_BASE (-0.3)
 #define SQL_SLOPE 0.6
-#define OPP_PROB 0.75
+#define OPP_PROB 0.85
 #define WIN_BASE (-1.3)
 #define CHURN_MONTHLY 0.022
 #define EUR_SHARE 0.30
@@ -357,19 +357,19 @@ const char *const allot_synth_files[] = {
 
 static const char *const headers[] = {
     "currency,start_date,end_date,rate",
-    "campaign_id,source_system,name,parent_id,type,channel,start_date,end_date,budgeted_cost,"
+    "campaign_id,name,parent_id,type,channel,start_date,end_date,budgeted_cost,"
     "actual_cost,currency,utm_source,utm_medium,utm_campaign",
     "date,source_system,ad_account,campaign_id,campaign_name,cost,currency,impressions,clicks,"
     "conversions,conversion_value",
-    "person_id,source_system,lead_id,contact_id,email,account_id,created_at,converted_at,"
+    "person_id,lead_id,contact_id,email,account_id,created_at,converted_at,"
     "original_source",
-    "touch_id,source_system,person_id,anonymous_id,occurred_at,touch_type,channel,campaign_id,"
+    "touch_id,person_id,anonymous_id,occurred_at,touch_type,channel,campaign_id,"
     "utm_source,utm_medium,utm_campaign,utm_content,utm_term,click_id,landing_page,referrer",
-    "deal_id,source_system,account_id,name,amount,currency,stage,is_closed,is_won,created_at,"
+    "deal_id,account_id,name,amount,currency,stage,is_closed,is_won,created_at,"
     "close_date,pipeline,lead_source,campaign_id,deal_type",
     "deal_id,person_id,role,is_primary",
     "entity_type,entity_id,stage,entered_at",
-    "subscription_id,source_system,account_id,product,start_date,end_date,mrr,currency",
+    "subscription_id,account_id,product,start_date,end_date,mrr,currency",
 };
 
 static int quarter_of_day(const company *c, int64_t day)
@@ -527,8 +527,6 @@ static void write_campaigns_and_spend(company *c)
         int64_t budget = llround(planned * c->scale * growth / 100.0) * 10000; /* whole hundreds */
         out *o = &c->files[F_CAMPAIGNS];
         put_id(o, "C", i + 1, 4);
-        put_sep(o);
-        put_str(o, "canonical");
         put_sep(o);
         put_str(o, k->name);
         put_sep(o);
@@ -802,8 +800,6 @@ static void write_touch(gen *g, rng *r, const touch *t, int64_t person_id, int64
     const campaign *k = t->camp >= 0 ? &c->camps[t->camp] : NULL;
     put_id(o, "T", ++g->next_touch, 9);
     put_sep(o);
-    put_str(o, "canonical");
-    put_sep(o);
     if (person_id)
         put_id(o, "P", person_id, 7);
     put_sep(o);
@@ -945,8 +941,6 @@ static void write_subscriptions(gen *g, rng *r, int64_t acct, int64_t close_day,
             put_raw(o, "-", 1);
             put_int(o, ++n);
             put_sep(o);
-            put_str(o, "canonical");
-            put_sep(o);
             put_id(o, "A", acct, 6);
             put_sep(o);
             put_str(o, "Platform");
@@ -1028,8 +1022,6 @@ static void simulate_account(gen *g, int64_t acct)
         out *o = &c->files[F_PEOPLE];
         put_id(o, "P", p->id, 7);
         put_sep(o);
-        put_str(o, "canonical");
-        put_sep(o);
         put_id(o, "L", p->id, 7);
         put_sep(o);
         if (p->in_deal)
@@ -1108,8 +1100,6 @@ static void simulate_account(gen *g, int64_t acct)
     int64_t deal = g->counts->deals + 1;
     out *o = &c->files[F_DEALS];
     put_id(o, "D", deal, 6);
-    put_sep(o);
-    put_str(o, "canonical");
     put_sep(o);
     put_id(o, "A", acct, 6);
     put_sep(o);
