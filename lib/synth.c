@@ -272,8 +272,9 @@ static const double later_mix[CH_COUNT] = {14, 13, 12, 5, 20, 9, 4, 3, 6, 14};
 #define SQL_SLOPE 0.6
 #define OPP_PROB 0.85
 #define WIN_BASE (-1.3)
-#define CHURN_MONTHLY 0.022
+#define CHURN_MONTHLY 0.04
 #define EUR_SHARE 0.30
+#define ANNUAL_SHARE 0.5
 #define AMOUNT_MEDIAN 24000.0
 #define SPEND_TOUCH_UNIT 50000.0  /* spend scales with touches / this */
 
@@ -905,7 +906,7 @@ static void write_subscriptions(gen *g, rng *r, int64_t acct, int64_t close_day,
     int64_t start = close_day + 1 + below(r, 14);
     if (start >= c->asof)
         return;
-    int annual = unif(r) < 0.65;
+    int annual = unif(r) < ANNUAL_SHARE;
     double h = CHURN_MONTHLY * churn_mult[source];
     int64_t mrr = (cents + 6) / 12; /* cents, rounded */
     int n = 0;
@@ -1172,7 +1173,7 @@ void allot_synth_options_init(allot_synth_options *opt)
     memset(opt, 0, sizeof *opt);
     opt->seed = 1;
     opt->touches = 50000;
-    opt->start_day = allot_days_from_civil(2025, 1, 1);
+    opt->start_day = allot_days_from_civil(2024, 10, 1);
     opt->quarters = 8;
 }
 

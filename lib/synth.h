@@ -27,7 +27,7 @@ typedef struct allot_synth_options {
     uint64_t seed;         /* 1 */
     int64_t touches;       /* target number of touches (>= 1); the last account
                               is finished, so a few more may be written: 50000 */
-    int64_t start_day;     /* first day (days since 1970-01-01): 2025-01-01 */
+    int64_t start_day;     /* first day (days since 1970-01-01): 2024-10-01 */
     int quarters;          /* calendar quarters simulated (1..40): 8; the data
                               end ("as of") is the day after the last quarter */
     allot_synth_progress_fn progress;  /* may be NULL; called every ~1M touches */

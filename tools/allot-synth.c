@@ -22,7 +22,7 @@ static void usage(void)
            "  -s, --seed N           random seed (default 1)\n"
            "  -n, --touches N        touches to generate (default 50000; the last\n"
            "                         account is completed, so a few more may be written)\n"
-           "      --start DATE       first day, YYYY-MM-DD (default 2025-01-01)\n"
+           "      --start DATE       first day, YYYY-MM-DD (default 2024-10-01)\n"
            "  -q, --quarters N       quarters simulated, 1..40 (default 8)\n"
            "  -h, --help             this help\n"
            "\n"

@@ -7,9 +7,9 @@ build=$1 tests=$2 scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 synth=$build/allot-synth
 
-"$synth" --out "$scratch/a" --touches 20000 --seed 7 > "$scratch/a.counts" 2> "$scratch/a.err"
-"$synth" --out "$scratch/b" --touches 20000 --seed 7 > "$scratch/b.counts" 2> /dev/null
-"$synth" --out "$scratch/c" --touches 20000 --seed 8 > /dev/null 2>&1
+"$synth" --out "$scratch/a" --touches 20000 --seed 7 --start 2025-01-01 > "$scratch/a.counts" 2> "$scratch/a.err"
+"$synth" --out "$scratch/b" --touches 20000 --seed 7 --start 2025-01-01 > "$scratch/b.counts" 2> /dev/null
+"$synth" --out "$scratch/c" --touches 20000 --seed 8 --start 2025-01-01 > /dev/null 2>&1
 for f in "$scratch"/a/*.csv; do
   cmp "$f" "$scratch/b/$(basename "$f")"       # same seed -> same bytes
 done
