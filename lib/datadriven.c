@@ -1,0 +1,207 @@
+#include "datadriven.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
+void allot_datadriven_result_release(allot_datadriven_result *res)
+{
+    if (!res)
+        return;
+    free(res->score);
+    free(res->conversions);
+    free(res->value);
+    free(res->score_value);
+    free(res->journeys);
+    free(res->low_support);
+    free(res->lower);
+    free(res->upper);
+    free(res->by_position);
+    memset(res, 0, sizeof *res);
+}
+
+/* Fits the model on one set of weights; attributed conversions into conv_out.
+ * When full is non-NULL the whole result is filled. */
+static allot_status fit(const allot_paths *p, const allot_datadriven_options *opt,
+                        const allot_markov *chain, const double *conv, const double *value,
+                        const double *nulls, double *conv_out, allot_datadriven_result *full,
+                        allot_error *err)
+{
+    size_t n = p->n_channels;
+    if (opt->model == ALLOT_DD_MARKOV) {
+        allot_markov_result r;
+        allot_status st = allot_markov_solve(chain, conv, value, nulls, &r, err);
+        if (st != ALLOT_OK)
+            return st;
+        memcpy(conv_out, r.conversions, n * sizeof *conv_out);
+        if (full) {
+            memcpy(full->score, r.removal_effect, n * sizeof(double));
+            memcpy(full->score_value, r.value_removal_effect, n * sizeof(double));
+            memcpy(full->value, r.value, n * sizeof(double));
+            full->p_conversion = r.p_conversion;
+        }
+        allot_markov_result_release(&r);
+        return ALLOT_OK;
+    }
+    allot_shapley_result r;
+    allot_status st = allot_shapley_compute(p, opt->shapley, conv, nulls, &r, err);
+    if (st != ALLOT_OK)
+        return st;
+    memcpy(conv_out, r.conversions, n * sizeof *conv_out);
+    if (full) {
+        memcpy(full->score, r.value, n * sizeof(double));
+        full->p_conversion = r.grand;
+        full->positions = r.positions;
+        full->by_position = r.by_position;
+        r.by_position = NULL;
+    }
+    allot_shapley_result_release(&r);
+    return ALLOT_OK;
+}
+
+static allot_status bootstrap(const allot_paths *p, const allot_datadriven_options *opt,
+                              const allot_markov *chain, allot_datadriven_result *res,
+                              allot_error *err)
+{
+    size_t n = p->n_channels, np = p->n_paths, B = opt->bootstrap;
+    double total = 0;
+    for (size_t i = 0; i < np; i++)
+        total += p->conversions[i] + p->nulls[i];
+    double draws = floor(total + 0.5);
+    if (draws < 1 || draws > 4e9)
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "the bootstrap needs between 1 and 4e9 journeys (found %.0f)",
+                               total);
+    allot_status st = ALLOT_OK;
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double *prob = malloc(2 * np * sizeof *prob);
+    unsigned int *count = malloc(2 * np * sizeof *count);
+    double *conv = malloc(np * sizeof *conv), *value = malloc(np * sizeof *value);
+    double *nulls = malloc(np * sizeof *nulls);
+    double *reps = malloc(n * B * sizeof *reps); /* [channel * B + b] */
+    double *one = malloc((n ? n : 1) * sizeof *one);
+    if (!rng || !prob || !count || !conv || !value || !nulls || !reps || !one) {
+        st = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    gsl_rng_set(rng, opt->seed);
+    for (size_t i = 0; i < np; i++) {
+        prob[2 * i] = p->conversions[i] / total;
+        prob[2 * i + 1] = p->nulls[i] / total;
+    }
+    for (size_t b = 0; b < B; b++) {
+        gsl_ran_multinomial(rng, 2 * np, (unsigned int)draws, prob, count);
+        double tc = 0;
+        for (size_t i = 0; i < np; i++) {
+            conv[i] = count[2 * i];
+            nulls[i] = count[2 * i + 1];
+            value[i] = p->conversions[i] > 0 ? conv[i] * (p->value[i] / p->conversions[i]) : 0;
+            tc += conv[i];
+        }
+        if (tc > 0) {
+            st = fit(p, opt, chain, conv, value, nulls, one, NULL, err);
+            if (st != ALLOT_OK)
+                goto done;
+        } else {
+            memset(one, 0, n * sizeof *one);
+        }
+        for (size_t c = 0; c < n; c++)
+            reps[c * B + b] = one[c];
+        if (opt->progress)
+            opt->progress(opt->progress_ctx, b + 1, B);
+    }
+    for (size_t c = 0; c < n; c++) {
+        double *r = reps + c * B;
+        gsl_sort(r, 1, B);
+        res->lower[c] = gsl_stats_quantile_from_sorted_data(r, 1, B, 0.025);
+        res->upper[c] = gsl_stats_quantile_from_sorted_data(r, 1, B, 0.975);
+    }
+done:
+    if (rng)
+        gsl_rng_free(rng);
+    free(prob);
+    free(count);
+    free(conv);
+    free(value);
+    free(nulls);
+    free(reps);
+    free(one);
+    return st;
+}
+
+allot_status allot_datadriven_run_paths(const allot_paths *p, const allot_datadriven_options *opt,
+                                        allot_datadriven_result *res, allot_error *err)
+{
+    gsl_set_error_handler_off();
+    memset(res, 0, sizeof *res);
+    size_t n = p->n_channels, nc = n ? n : 1;
+    res->model = opt->model;
+    res->n_channels = n;
+    res->score = calloc(nc, sizeof(double));
+    res->conversions = calloc(nc, sizeof(double));
+    res->value = calloc(nc, sizeof(double));
+    res->score_value = calloc(nc, sizeof(double));
+    res->journeys = calloc(nc, sizeof(double));
+    res->low_support = calloc(nc, sizeof(int));
+    unsigned char *seen = calloc(nc, 1);
+    allot_markov *chain = NULL;
+    allot_status st = ALLOT_OK;
+    if (!res->score || !res->conversions || !res->value || !res->score_value ||
+        !res->journeys || !res->low_support || !seen) {
+        st = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < p->n_paths; i++) {
+        double w = p->conversions[i] + p->nulls[i];
+        res->total_conversions += p->conversions[i];
+        res->total_value += p->value[i];
+        res->total_journeys += w;
+        for (size_t k = p->start[i]; k < p->start[i + 1]; k++) {
+            uint32_t c = p->steps[k];
+            if (!seen[c]) {
+                seen[c] = 1;
+                res->journeys[c] += w;
+            }
+        }
+        for (size_t k = p->start[i]; k < p->start[i + 1]; k++)
+            seen[p->steps[k]] = 0;
+    }
+    double min = opt->min_journeys > 0 ? opt->min_journeys : ALLOT_DD_MIN_JOURNEYS;
+    for (size_t c = 0; c < n; c++)
+        res->low_support[c] = res->journeys[c] < min;
+
+    if (opt->model == ALLOT_DD_MARKOV) {
+        st = allot_markov_new(p, &opt->markov, &chain, err);
+        if (st != ALLOT_OK)
+            goto fail;
+        res->states = allot_markov_state_count(chain);
+    }
+    st = fit(p, opt, chain, p->conversions, p->value, p->nulls, res->conversions, res, err);
+    if (st != ALLOT_OK)
+        goto fail;
+    if (opt->bootstrap > 0) {
+        res->lower = calloc(nc, sizeof(double));
+        res->upper = calloc(nc, sizeof(double));
+        if (!res->lower || !res->upper) {
+            st = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        st = bootstrap(p, opt, chain, res, err);
+        if (st != ALLOT_OK)
+            goto fail;
+    }
+    allot_markov_free(chain);
+    free(seen);
+    return ALLOT_OK;
+fail:
+    allot_markov_free(chain);
+    free(seen);
+    allot_datadriven_result_release(res);
+    return st;
+}
