@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "money.h"
+#include "fx.h"
 #include "store.h"
 #include "survival.h"
 
@@ -18,9 +19,12 @@ static const char *const stage_names[ALLOT_STAGE_COUNT] = {"lead", "mql", "sql",
                                                           "won"};
 
 static const char *const default_marketing_sources[] = {
-    "web",    "website", "paid search", "organic search", "paid social",   "social", "email",
-    "event",  "webinar", "content",     "advertisement",  "display",       "marketing",
+    "web",           "website", "paid search", "organic search", "paid social", "organic social",
+    "social",        "email",   "event",       "events",         "webinar",     "content",
+    "advertisement", "display", "referral",    "marketing",
 };
+
+static const char *const default_non_marketing_channels[] = {"Partner", "Direct"};
 
 const char *allot_stage_name(allot_stage stage)
 {
@@ -213,41 +217,25 @@ static allot_status km_quartiles(const struct obs *o, size_t n, double q[3], all
     return s;
 }
 
-/* ---- fx (TODO(fx): switch to credit's lib/fx when it lands) ---- */
+/* ---- fx (lib/fx: rates at report time) ---- */
 
-typedef struct fx_ctx {
-    sqlite3_stmt *stmt;
-    const char *currency;
-} fx_ctx;
-
-static allot_status fx_convert(fx_ctx *fx, const char *what, int64_t micros,
+static allot_status fx_convert(const allot_fx *fx, const char *what, int64_t micros,
                                const char *currency, int64_t at, int64_t *out, allot_error *err)
 {
+    char date[11];
+    allot_scoreboard_format_date(at, date);
     if (!currency || !*currency)
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                "%s has an amount but no currency; fix the export", what);
-    if (strcmp(currency, fx->currency) == 0) {
-        *out = micros;
-        return ALLOT_OK;
+    double rate;
+    allot_status s = allot_fx_rate(fx, currency, date, &rate, err);
+    if (s != ALLOT_OK) {
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err ? err->message : "");
+        return allot_error_set(err, s, NULL, 0, 0, "%s: %s", what, why);
     }
-    char date[11];
-    allot_scoreboard_format_date(at, date);
-    sqlite3_reset(fx->stmt);
-    sqlite3_bind_text(fx->stmt, 1, currency, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(fx->stmt, 2, date, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(fx->stmt);
-    if (rc == SQLITE_ROW) {
-        *out = allot_money_convert(micros, sqlite3_column_double(fx->stmt, 0));
-        sqlite3_reset(fx->stmt);
-        return ALLOT_OK;
-    }
-    sqlite3_reset(fx->stmt);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(sqlite3_db_handle(fx->stmt), rc, "reading fx_rates", err);
-    return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                           "no fx rate from %s to %s on %s (for %s); load fx_rates covering "
-                           "that date",
-                           currency, fx->currency, date, what);
+    *out = rate == 1 ? micros : allot_money_convert(micros, rate);
+    return ALLOT_OK;
 }
 
 /* ---- the in-memory model ---- */
@@ -426,7 +414,7 @@ nomem:
     return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading people");
 }
 
-static allot_status load_deals(sqlite3 *db, model *m, fx_ctx *fx, allot_error *err)
+static allot_status load_deals(sqlite3 *db, model *m, const allot_fx *fx, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
@@ -800,25 +788,38 @@ static const char *deal_group(const deal *d, allot_group_by by)
     }
 }
 
-static int is_marketing_deal(const model *m, const deal *d)
+static int in_list(const char *value, const char *const *list, size_t n)
 {
-    if (d->touch_at != NO_TIME)
-        return 1;
-    if (!d->lead_source)
-        return 0;
-    char src[96], cand[96];
-    normalise(d->lead_source, src, sizeof src);
-    const char *const *list = m->opt->marketing_sources ? m->opt->marketing_sources
-                                                        : default_marketing_sources;
-    size_t n = m->opt->marketing_sources ? m->opt->n_marketing_sources
-                                         : sizeof default_marketing_sources /
-                                               sizeof default_marketing_sources[0];
+    char a[96], b[96];
+    normalise(value, a, sizeof a);
     for (size_t i = 0; i < n; i++) {
-        normalise(list[i], cand, sizeof cand);
-        if (strcmp(src, cand) == 0)
+        normalise(list[i], b, sizeof b);
+        if (strcmp(a, b) == 0)
             return 1;
     }
     return 0;
+}
+
+static int is_marketing_deal(const model *m, const deal *d)
+{
+    const allot_scoreboard_options *o = m->opt;
+    if (d->touch_at != NO_TIME) {
+        const char *const *list = o->non_marketing_channels ? o->non_marketing_channels
+                                                            : default_non_marketing_channels;
+        size_t n = o->non_marketing_channels ? o->n_non_marketing_channels
+                                             : sizeof default_non_marketing_channels /
+                                                   sizeof default_non_marketing_channels[0];
+        if (!in_list(d->touch_channel, list, n))
+            return 1;
+    }
+    if (!d->lead_source)
+        return 0;
+    const char *const *list = o->marketing_sources ? o->marketing_sources
+                                                   : default_marketing_sources;
+    size_t n = o->marketing_sources ? o->n_marketing_sources
+                                    : sizeof default_marketing_sources /
+                                          sizeof default_marketing_sources[0];
+    return in_list(d->lead_source, list, n);
 }
 
 /* Builds period/group entries; labels are stored in one owned block. */
@@ -1141,7 +1142,7 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
 
     model m = {.opt = opt};
     activities acts = {0};
-    fx_ctx fx = {.currency = sb->currency};
+    allot_fx *fx = NULL;
     allot_status s = prepare_aliases(&m, err);
     m.taxonomy = opt->taxonomy;
     if (s == ALLOT_OK && !m.taxonomy) {
@@ -1149,11 +1150,7 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
         m.taxonomy = m.own_taxonomy;
     }
     if (s == ALLOT_OK)
-        s = allot_store_prepare(db,
-                                "SELECT rate FROM fx_rates WHERE currency = ?1 AND start_date <= "
-                                "?2 AND (end_date IS NULL OR end_date > ?2) ORDER BY start_date "
-                                "DESC LIMIT 1",
-                                &fx.stmt, err);
+        s = allot_fx_load(db, sb->currency, &fx, err);
     if (s == ALLOT_OK && opt->as_of)
         m.as_of = opt->as_of;
     else if (s == ALLOT_OK)
@@ -1161,7 +1158,7 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
     if (s == ALLOT_OK)
         s = load_people(db, &m, err);
     if (s == ALLOT_OK)
-        s = load_deals(db, &m, &fx, err);
+        s = load_deals(db, &m, fx, err);
     if (s == ALLOT_OK)
         s = load_deal_stages(db, &m, err);
     if (s == ALLOT_OK)
@@ -1188,7 +1185,7 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
         s = funnel_cells(&m, sb, err);
     if (s == ALLOT_OK)
         s = deal_cells(&m, sb, err);
-    sqlite3_finalize(fx.stmt);
+    allot_fx_free(fx);
     free(acts.a);
     model_free(&m);
     return s;

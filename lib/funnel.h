@@ -53,11 +53,13 @@
  * lead_source, else the earliest person's original_source.
  *
  * Marketing-sourced deal: one whose first marketing touch (as above, at or
- * before creation) exists, or whose lead_source is in the marketing list
- * (default: web, website, paid search, organic search, paid social,
- * social, email, event, webinar, content, advertisement, display,
- * marketing). Pipeline = amounts of deals created in the period; revenue =
- * amounts of those won.
+ * before creation) is on a channel outside the non-marketing list (default
+ * Partner and Direct: partner-sourced and unknown-origin traffic), or whose
+ * lead_source is in the marketing list (default: web, website, paid search,
+ * organic search, paid social, organic social, social, email, event(s),
+ * webinar, content, advertisement, display, referral, marketing); names
+ * compare case-insensitively with blanks, '_' and '-' ignored. Pipeline =
+ * amounts of deals created in the period; revenue = amounts of those won.
  *
  * The data's end ("as of") is the latest timestamp in stage_history,
  * touches and deals (created_at, close_date) unless given.
@@ -141,6 +143,8 @@ typedef struct allot_scoreboard_options {
     const char *currency;            /* reporting currency; NULL means "USD" */
     const char *const *marketing_sources; /* NULL = the default list */
     size_t n_marketing_sources;
+    const char *const *non_marketing_channels; /* NULL = the default list */
+    size_t n_non_marketing_channels;
 } allot_scoreboard_options;
 
 /* One (period, group) cell of the funnel. */

@@ -8,43 +8,27 @@
 
 #include "interval.h"
 #include "money.h"
+#include "fx.h"
 #include "store.h"
 
-/* ---- fx (TODO(fx): switch to credit's lib/fx when it lands) ---- */
+/* ---- fx (lib/fx: rates at report time) ---- */
 
-typedef struct fx_ctx {
-    sqlite3 *db;
-    sqlite3_stmt *stmt;
-    const char *currency;
-} fx_ctx;
-
-static allot_status fx_convert(fx_ctx *fx, const char *what, int64_t micros,
+static allot_status fx_convert(const allot_fx *fx, const char *what, int64_t micros,
                                const char *currency, const char *date, int64_t *out,
                                allot_error *err)
 {
     if (!currency || !*currency)
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                "%s has an amount but no currency; fix the export", what);
-    if (strcmp(currency, fx->currency) == 0) {
-        *out = micros;
-        return ALLOT_OK;
+    double rate;
+    allot_status s = allot_fx_rate(fx, currency, date, &rate, err);
+    if (s != ALLOT_OK) {
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err ? err->message : "");
+        return allot_error_set(err, s, NULL, 0, 0, "%s: %s", what, why);
     }
-    sqlite3_reset(fx->stmt);
-    sqlite3_bind_text(fx->stmt, 1, currency, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(fx->stmt, 2, date, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(fx->stmt);
-    if (rc == SQLITE_ROW) {
-        *out = allot_money_convert(micros, sqlite3_column_double(fx->stmt, 0));
-        sqlite3_reset(fx->stmt);
-        return ALLOT_OK;
-    }
-    sqlite3_reset(fx->stmt);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(fx->db, rc, "reading fx_rates", err);
-    return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                           "no fx rate from %s to %s on %s (for %s); load fx_rates covering "
-                           "that date",
-                           currency, fx->currency, date, what);
+    *out = rate == 1 ? micros : allot_money_convert(micros, rate);
+    return ALLOT_OK;
 }
 
 /* ---- helpers ---- */
@@ -131,7 +115,7 @@ static deal *find_deal(deal *d, size_t n, const char *id)
 }
 
 /* Loads deals with the new-customer flag and first-subscription MRR. */
-static allot_status load_deals(sqlite3 *db, fx_ctx *fx, deal **out, size_t *n_out,
+static allot_status load_deals(sqlite3 *db, const allot_fx *fx, deal **out, size_t *n_out,
                                allot_error *err)
 {
     /* A won deal is its account's first when no won deal of the account
@@ -288,7 +272,7 @@ typedef struct work {
     size_t n_c, cap_c;
     spend_cell *sp;
     size_t n_sp, cap_sp;
-    fx_ctx fx;
+    allot_fx *fx;
 } work;
 
 static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *rows,
@@ -331,7 +315,7 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
         int64_t rev;
         const char *rep_cur = (const char *)sqlite3_column_text(st, 9);
         if (sqlite3_column_type(st, 8) != SQLITE_NULL && rep_cur &&
-            strcmp(rep_cur, w->fx.currency) == 0) {
+            strcmp(rep_cur, allot_fx_reporting(w->fx)) == 0) {
             rev = allot_money_minor_to_micros(sqlite3_column_int64(st, 8),
                                               allot_currency_exponent(rep_cur));
         } else {
@@ -345,7 +329,7 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
             }
             char what[160];
             snprintf(what, sizeof what, "credit of deal '%s'", deal_id);
-            s = fx_convert(&w->fx, what, allot_money_minor_to_micros(sqlite3_column_int64(st, 5), exp),
+            s = fx_convert(w->fx, what, allot_money_minor_to_micros(sqlite3_column_int64(st, 5), exp),
                            cur, d->close_date ? d->close_date : "9999-12-31", &rev, err);
             if (s != ALLOT_OK)
                 break;
@@ -431,7 +415,7 @@ static allot_status load_spend(sqlite3 *db, work *w, size_t *rows, allot_error *
         char what[200];
         snprintf(what, sizeof what, "spend of campaign '%s' on %s", campaign ? campaign : "",
                  date);
-        s = fx_convert(&w->fx, what, sqlite3_column_int64(st, 2),
+        s = fx_convert(w->fx, what, sqlite3_column_int64(st, 2),
                        (const char *)sqlite3_column_text(st, 3), date, &cost, err);
         if (s != ALLOT_OK)
             break;
@@ -597,7 +581,7 @@ static void finish_row(allot_roi_row *r, double gross_margin)
     double spend = (double)r->spend_micros, rev = (double)r->revenue_micros;
     r->roi = spend > 0 ? (rev - spend) / spend : NAN;
     r->roas = spend > 0 ? rev / spend : NAN;
-    r->cac_micros = r->customers > 0 ? spend / r->customers : NAN;
+    r->cac_micros = r->customers > 0 && spend > 0 ? spend / r->customers : NAN;
     double margin_mrr = r->new_mrr_micros * gross_margin;
     r->payback_months = margin_mrr > 0 && spend > 0 ? spend / margin_mrr : NAN;
 }
@@ -689,24 +673,18 @@ allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, al
 
     work w = {.o = &o};
     allot_taxonomy *own_tx = NULL;
-    w.fx.db = db;
-    w.fx.currency = roi->currency;
     allot_status s = ALLOT_OK;
     if (!o.taxonomy) {
         s = allot_taxonomy_new(NULL, &own_tx, err);
         o.taxonomy = own_tx;
     }
     if (s == ALLOT_OK)
-        s = allot_store_prepare(db,
-                                "SELECT rate FROM fx_rates WHERE currency = ?1 AND start_date <= "
-                                "?2 AND (end_date IS NULL OR end_date > ?2) ORDER BY start_date "
-                                "DESC LIMIT 1",
-                                &w.fx.stmt, err);
+        s = allot_fx_load(db, roi->currency, &w.fx, err);
     roi->run_id = o.run_id;
     if (s == ALLOT_OK && !roi->run_id)
         s = resolve_run(db, &roi->run_id, err);
     if (s == ALLOT_OK)
-        s = load_deals(db, &w.fx, &w.deals, &w.n_deals, err);
+        s = load_deals(db, w.fx, &w.deals, &w.n_deals, err);
     if (s == ALLOT_OK)
         s = load_ledger(db, &w, roi->run_id, &roi->ledger_rows, err);
     if (s == ALLOT_OK && o.model && w.n_c == 0 && roi->ledger_rows == 0)
@@ -726,7 +704,7 @@ allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, al
             i = j;
         }
     }
-    sqlite3_finalize(w.fx.stmt);
+    allot_fx_free(w.fx);
     free(w.c);
     free(w.sp);
     deals_free(w.deals, w.n_deals);

@@ -319,7 +319,7 @@ static void periods_and_missing_fx(void **state)
     allot_scoreboard sb;
     allot_error err;
     assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, &err), ALLOT_ERR_DATA);
-    assert_non_null(strstr(err.message, "no fx rate from USD to GBP"));
+    assert_non_null(strstr(err.message, "no fx rate for USD on"));
     allot_scoreboard_release(&sb);
 }
 
@@ -388,6 +388,35 @@ static void config_and_okrs(void **state)
     allot_config_free(cfg);
 }
 
+/* Runs last: adds two deals. d6 (100 USD, open, created 01-10, no lead
+ * source) of p6, whose only touch is Direct (01-03): not marketing-sourced.
+ * d7 (200 USD, open, created 01-08) of p5, first touch Email 01-06:
+ * marketing. Q1 pipeline 6550 + 100 + 200 = 6850, marketing 3550 + 200 =
+ * 3750, marketing deals 3 + 1 = 4. */
+static void direct_first_touch_is_not_marketing(void **state)
+{
+    allot_error err;
+    assert_int_equal(
+        allot_store_exec(*state,
+                         "INSERT INTO touches (touch_id, person_id, occurred_at, touch_type, "
+                         "channel) VALUES ('t9', 'p6', 1767398400, 'visit', 'Direct');"
+                         "INSERT INTO deals (deal_id, amount_micros, currency, is_closed, is_won, "
+                         "created_at) VALUES ('d6', 100000000, 'USD', 0, 0, 1768003200),"
+                         " ('d7', 200000000, 'USD', 0, 0, 1767830400);"
+                         "INSERT INTO deal_people (deal_id, person_id) VALUES ('d6', 'p6'), "
+                         "('d7', 'p5');",
+                         &err),
+        ALLOT_OK);
+    allot_scoreboard_options o = base_options();
+    allot_scoreboard sb;
+    assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, &err), ALLOT_OK);
+    const allot_deal_cell *d = &sb.deals[0];
+    assert_int_equal(d->pipeline_micros, INT64_C(6850000000));
+    assert_int_equal(d->pipeline_marketing_micros, INT64_C(3750000000));
+    near(d->deals_marketing, 4, 0);
+    allot_scoreboard_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +425,7 @@ int main(void)
         cmocka_unit_test(clopper_pearson_and_filters),
         cmocka_unit_test(periods_and_missing_fx),
         cmocka_unit_test(config_and_okrs),
+        cmocka_unit_test(direct_first_touch_is_not_marketing), /* last: adds rows */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
