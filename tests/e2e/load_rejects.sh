@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# allot-load: idempotent reload, newer exports, rejected rows (exit 1, exact
+# rejects file, database unchanged), rejection budget, hostile and missing
+# files, usage errors.
+set -uo pipefail
+bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
+rm -rf "$scratch" && mkdir -p "$scratch"
+cases=$tests/cases/load
+db=$scratch/allot.db
+fail=0
+expect() { # expect NAME ACTUAL EXPECTED
+  if [[ "$2" != "$3" ]]; then
+    echo "FAIL $1: expected [$3], got [$2]" >&2
+    fail=1
+  fi
+}
+q() { sqlite3 -batch -noheader "$db" "$1"; }
+# Everything but the runs table (every run is recorded, even a failed one).
+dump() {
+  for t in loads rejects load_warnings campaigns spend people touches deals deal_people \
+           stage_history subscriptions fx_rates paths; do
+    echo "== $t"; sqlite3 -batch "$db" "SELECT * FROM $t ORDER BY rowid"
+  done
+}
+load() { "$bin/allot-load" --db "$db" "$@"; }
+
+cd "$scratch"
+mkdir -p first newer bad
+cp "$cases/deals.csv" first/deals.csv
+cp "$cases/newer/deals.csv" newer/deals.csv
+cp "$cases/bad/deals.csv" bad/deals.csv
+
+load first/deals.csv 2> err; expect "first load" "$?" 0
+dump > before-reload.txt
+
+# Idempotent reload: every row unchanged, data identical, one more load row.
+load first/deals.csv 2> err; expect "reload exit" "$?" 0
+expect "reload summary" "$(grep -c '^first/deals.csv: 3 read, 0 loaded, 0 updated, 3 unchanged, 0 rejected' err)" 1
+expect "reload data" "$(q "SELECT deal_id||'|'||amount_micros||'|'||load_id FROM deals WHERE deal_id='d-1'")" "d-1|48000000000|1"
+expect "reload loads" "$(q "SELECT group_concat(rows_loaded||'/'||rows_unchanged, ' ') FROM loads")" "3/0 0/3"
+expect "reload same sha" "$(q "SELECT count(DISTINCT sha256) FROM loads")" 1
+
+# A newer export: d-1 unchanged, d-2 now won with an amount, d-3 absent (kept), d-4 new.
+load newer/deals.csv 2> err; expect "newer exit" "$?" 0
+expect "newer summary" "$(grep -c '^newer/deals.csv: 3 read, 1 loaded, 1 updated, 1 unchanged, 0 rejected' err)" 1
+expect "newer d-2" "$(q "SELECT amount_micros||'|'||currency||'|'||stage||'|'||is_won||'|'||close_date||'|'||load_id||'|'||source_row FROM deals WHERE deal_id='d-2'")" \
+  "25000000000|USD|Closed Won|1|2026-06-30|3|3"
+expect "newer d-4" "$(q "SELECT amount_micros||'|'||currency||'|'||load_id FROM deals WHERE deal_id='d-4'")" "900000000|GBP|3"
+expect "newer keeps d-3" "$(q "SELECT count(*) FROM deals")" 4
+
+# Bad rows beyond the budget: exit 1, nothing committed, exact rejects.
+dump > before-bad.txt
+load bad/deals.csv 2> err; expect "bad exit" "$?" 1
+expect "bad summary" "$(grep -c '^bad/deals.csv: 10 read, 2 loaded, 0 updated, 0 unchanged, 8 rejected, 0 dropped as totals, 0 warnings (table deals; nothing committed)' err)" 1
+dump > after-bad.txt
+expect "bad leaves database unchanged" "$(cmp -s before-bad.txt after-bad.txt && echo same)" same
+expect "bad rejects file" "$(cat bad/deals.csv.rejects.csv)" "$(cat "$cases/bad/deals.expected-rejects.csv")"
+
+# Within a budget of 8 the good rows commit and the rejects are recorded.
+load --max-rejects 8 bad/deals.csv 2> err; expect "budget exit" "$?" 0
+expect "budget rows" "$(q "SELECT group_concat(deal_id, ' ') FROM (SELECT deal_id FROM deals WHERE deal_id IN ('d-10','d-14') ORDER BY deal_id)")" "d-10 d-14"
+# The quoted line break of this CRLF file is kept as written (CR LF).
+expect "multi-line name kept" "$(q "SELECT name FROM deals WHERE deal_id='d-14'")" $'Multi\r\nline name'
+expect "rejects table" "$(q "SELECT group_concat(line||':'||coalesce(column_no,'')||':'||reason, '|') FROM (SELECT * FROM rejects ORDER BY line)")" \
+  "3:9:no such calendar date|4:4:not a number|5:5:not an ISO 4217 currency code|6:1:required value is missing|9::has 5 fields but the header has 10|10:9:no such time of day|11:7:not a boolean (true/false, yes/no, 1/0)|12:5:the amount says EUR but the currency is USD"
+expect "rejects load id" "$(q "SELECT DISTINCT r.load_id = l.load_id FROM rejects r JOIN loads l ON l.file = 'bad/deals.csv'")" 1
+# --rejects-dir puts the file elsewhere.
+mkdir -p rj
+load --max-rejects 8 --rejects-dir rj bad/deals.csv 2> err; expect "rejects-dir exit" "$?" 0
+expect "rejects-dir file" "$(cmp -s rj/deals.csv.rejects.csv "$cases/bad/deals.expected-rejects.csv" && echo same)" same
+
+# Hostile input: 64 KiB of seeded random bytes -> a clean error, exit 1, nothing changed.
+python3 -c 'import random,sys; r=random.Random(20261122); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(65536)))' > random.csv
+dump > before-random.txt
+load random.csv 2> err; rc=$?
+expect "random exit" "$rc" 1
+expect "random message" "$(grep -c '^allot-load: error: random.csv' err)" 1
+dump > after-random.txt
+expect "random leaves database unchanged" "$(cmp -s before-random.txt after-random.txt && echo same)" same
+# Same with NUL-free printable junk and a single endless quoted field.
+{ printf 'deal_id,created_at\n"'; head -c 200000 /dev/zero | tr '\0' 'x'; } > open-quote.csv
+load open-quote.csv 2> err; expect "open quote exit" "$?" 1
+expect "open quote message" "$(grep -c 'open-quote.csv:2:1: quoted field never closes' err)" 1
+: > empty.csv
+load empty.csv 2> err; expect "empty exit" "$?" 1
+printf 'foo,bar\n1,2\n' > unknown.csv
+load unknown.csv 2> err; expect "unknown header exit" "$?" 1
+expect "unknown header message" "$(grep -c 'no header row found in the first 20 rows' err)" 1
+load --header-line 1 unknown.csv 2> err; expect "forced unknown header exit" "$?" 1
+expect "forced unknown header message" "$(grep -c 'unknown.csv:1: the header matches no canonical table' err)" 1
+printf 'deal_id,name\nd-1,x\n' > noreq.csv
+load noreq.csv 2> err; expect "missing required column exit" "$?" 1
+expect "missing required column message" "$(grep -c "no 'created_at' column, which table deals requires" err)" 1
+
+# Environment and usage.
+load does-not-exist.csv 2> err; expect "missing file exit" "$?" 3
+expect "missing file message" "$(grep -c 'does-not-exist.csv: cannot open: No such file or directory' err)" 1
+"$bin/allot-load" --help > help.txt; expect "help exit" "$?" 0
+expect "help text" "$(head -1 help.txt)" "Usage: allot-load [OPTION]... FILE..."
+"$bin/allot-load" --bogus 2> err; expect "bad option exit" "$?" 2
+"$bin/allot-load" --db "$db" 2> err; expect "no file exit" "$?" 2
+"$bin/allot-load" --db "$db" --max-rejects -1 x.csv 2> err; expect "bad budget exit" "$?" 2
+"$bin/allot-load" --db "$db" --table nope x.csv 2> err; expect "bad table exit" "$?" 2
+
+exit $fail
