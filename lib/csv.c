@@ -417,7 +417,8 @@ static int scan_record(allot_csv_reader *r, const unsigned char *cls, char delim
                 unsigned char k = cls[(unsigned char)b[q]];
                 if (k == 1)
                     break;
-                fl |= k;   /* 2 == F_HIGH */
+                if (k)
+                    fl = F_HIGH;
                 q++;
             }
             if (q >= end && !eof)
@@ -762,6 +763,9 @@ static allot_status find_header(allot_csv_reader *r, allot_error *err)
         /* Stay inside the sample: the stream must not refill during pass 1. */
         scan_out o;
         int rc = scan_record(r, r->cls, r->sniffed.delimiter, r->start, &o);
+        if (rc == SCAN_TOO_MANY)
+            st = allot_error_set(err, ALLOT_ERR_LIMIT, r->path, r->line, (long)o.col,
+                                 "record has more than %zu fields", r->opt.max_columns);
         if (rc != SCAN_OK)
             break;
         long line = r->line;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# allot-load on messy but canonical files (tests/cases/load/messy/): UTF-16
+# with title lines, sep= line with semicolons and decimal commas, day-first
+# dates, ambiguous dates (warning, or --date-order), Windows-1252, spend
+# segment rows summed. Exact values read back with sqlite3.
+set -uo pipefail
+bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
+rm -rf "$scratch" && mkdir -p "$scratch"
+cases=$tests/cases/load/messy
+fail=0
+expect() {
+  if [[ "$2" != "$3" ]]; then
+    echo "FAIL $1: expected [$3], got [$2]" >&2
+    fail=1
+  fi
+}
+cd "$scratch"
+cp "$cases"/*.csv .
+db=$scratch/a.db
+q() { sqlite3 -batch -noheader "$db" "$1"; }
+load() { "$bin/allot-load" --db "$db" "$@"; }
+
+# UTF-16LE + BOM, tabs, two title lines: header found on line 3; "48.000,00" and
+# "1.234,5" have both separators, so the last one is the decimal separator.
+load deals-utf16.csv 2> err; expect "utf16 exit" "$?" 0
+expect "utf16 summary" "$(grep -c '^deals-utf16.csv: 2 read, 2 loaded, .* 0 warnings (table deals)' err)" 1
+# date -u -d 2026-02-11T09:00:00Z +%s -> 1770800400; date -u -d 2026-03-01 +%s -> 1772323200
+expect "utf16 rows" "$(q "SELECT group_concat(deal_id||'|'||name||'|'||amount_micros||'|'||currency||'|'||created_at||'|'||coalesce(close_date,'NULL')||'|'||source_row, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  $'d-1|Caf\u00e9 Gro\u00df|48000000000|EUR|1770800400|2026-05-29|4;d-2|Tab\there|1234500000|USD|1772323200|NULL|5'
+
+# sep=; line: semicolons, so decimal commas ("1.234,56" -> 1234.56, "1.000"
+# clicks -> 1000); "13/01/2026" proves day-first, so "02/01/2026" is 2 January.
+load spend-semicolon.csv 2> err; expect "semicolon exit" "$?" 0
+expect "semicolon warnings" "$(grep -c ' 0 warnings (table spend)' err)" 1
+expect "semicolon rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||clicks||'|'||source_row, ';') FROM (SELECT * FROM spend ORDER BY date)")" \
+  "2026-01-02|1234560000|1000|3;2026-01-13|500000|3|4"
+
+# Only ambiguous slash dates: month-first with one warning...
+load people-ambiguous.csv 2> err; expect "ambiguous exit" "$?" 0
+expect "ambiguous warning" "$(grep -c "^allot-load: warning: people-ambiguous.csv:2:2: column 'created_at': no date has a day above 12" err)" 1
+expect "ambiguous summary" "$(grep -c ' 1 warnings (table people)' err)" 1
+expect "ambiguous recorded" "$(q "SELECT line||'|'||column_no||'|'||substr(message,1,24) FROM load_warnings")" "2|2|column 'created_at': no "
+# date -u -d 2026-03-04T10:00:00Z +%s -> 1772618400; date -u -d 2026-05-06T11:30:00Z +%s -> 1778067000
+expect "ambiguous as MDY" "$(q "SELECT group_concat(created_at, ' ') FROM (SELECT created_at FROM people ORDER BY person_id)")" "1772618400 1778067000"
+# ...or day-first when told; a newer reading updates both rows.
+load --date-order DMY people-ambiguous.csv 2> err; expect "DMY exit" "$?" 0
+expect "DMY summary" "$(grep -c '2 read, 0 loaded, 2 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings' err)" 1
+# date -u -d 2026-04-03T10:00:00Z +%s -> 1775210400; date -u -d 2026-06-05T11:30:00Z +%s -> 1780659000
+expect "DMY values" "$(q "SELECT group_concat(created_at, ' ') FROM (SELECT created_at FROM people ORDER BY person_id)")" "1775210400 1780659000"
+
+# Windows-1252: 0xE9 -> é, 0x80 -> €; "€ 1.500" in a comma file is 1.5 EUR.
+load campaigns-cp1252.csv 2> err; expect "cp1252 exit" "$?" 0
+expect "cp1252 warning" "$(grep -c 'campaigns-cp1252.csv:2: the file is not valid UTF-8 (first bad byte on this line); read as Windows-1252' err)" 1
+expect "cp1252 row" "$(q "SELECT name||'|'||actual_cost_micros||'|'||currency FROM campaigns")" $'Caf\u00e9 \u20ac Launch|1500000|EUR'
+
+# Spend segment rows of one key in one file add up: 10.50 + 2.25, 100 + 40, 5 + (blank).
+load spend-segments.csv 2> err; expect "segments exit" "$?" 0
+expect "segments summary" "$(grep -c '^spend-segments.csv: 3 read, 2 loaded, 1 updated, 0 unchanged' err)" 1
+expect "segments rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||coalesce(impressions,'NULL')||'|'||coalesce(clicks,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system='google_ads' ORDER BY date)")" \
+  "2026-01-05|12750000|140|5;2026-01-06|1000000|NULL|NULL"
+# Reloading gives the same sums (the first segment row replaces, the second adds).
+load spend-segments.csv 2> err; expect "segments reload exit" "$?" 0
+expect "segments reload rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||coalesce(impressions,'NULL')||'|'||coalesce(clicks,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system='google_ads' ORDER BY date)")" \
+  "2026-01-05|12750000|140|5;2026-01-06|1000000|NULL|NULL"
+
+# Overrides: forcing the wrong delimiter finds no header; forcing the right one works.
+load --delimiter , spend-semicolon.csv 2> err; expect "wrong delimiter exit" "$?" 1
+load --delimiter ';' --header-line 2 --encoding utf-8 --decimal-comma --date-order DMY spend-semicolon.csv 2> err
+expect "forced settings exit" "$?" 0
+expect "forced settings summary" "$(grep -c '2 read, 0 loaded, 0 updated, 2 unchanged' err)" 1
+
+exit $fail

@@ -1,0 +1,292 @@
+/* Field value parsers: numbers, money, integers, booleans, dates and
+ * timestamps. Expected epoch seconds come from GNU date; the command is
+ * next to each value. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "value.h"
+
+static const char *number(const char *s, int decimal_comma)
+{
+    static allot_number n;
+    allot_value_result r = allot_value_parse_number(s, decimal_comma, &n, NULL);
+    if (r == ALLOT_VALUE_NULL)
+        return "NULL";
+    if (r == ALLOT_VALUE_INVALID)
+        return "INVALID";
+    return n.text;
+}
+
+static void null_tokens(void **state)
+{
+    (void)state;
+    static const char *const nulls[] = {"", "  ", "--", " -- ", "-", "N/A", "n/a", "#N/A",
+                                        "NULL", "null", "(not set)", "\xC2\xA0"};
+    for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++) {
+        assert_int_equal(allot_value_is_null(nulls[i]), 1);
+        assert_string_equal(number(nulls[i], 0), "NULL");
+    }
+    assert_int_equal(allot_value_is_null("0"), 0);
+    assert_int_equal(allot_value_is_null("NA"), 0);
+}
+
+static void numbers_with_separators(void **state)
+{
+    (void)state;
+    assert_string_equal(number("1234.56", 0), "1234.56");
+    assert_string_equal(number("1,234.56", 0), "1234.56");
+    assert_string_equal(number("1,234,567", 0), "1234567");
+    assert_string_equal(number("1.234,56", 1), "1234.56");
+    assert_string_equal(number("1.234.567", 1), "1234567");
+    assert_string_equal(number("1 234,56", 1), "1234.56");
+    assert_string_equal(number("1\xC2\xA0" "234,56", 1), "1234.56");         /* NBSP */
+    assert_string_equal(number("1\xE2\x80\xAF" "234\xE2\x80\xAF" "567", 0), "1234567"); /* U+202F */
+    assert_string_equal(number("1'234.50", 0), "1234.50");
+    assert_string_equal(number("1,23,456.00", 0), "123456.00");   /* Indian grouping */
+    /* Both separators: the last one is the decimal one, whatever the setting. */
+    assert_string_equal(number("1.234,56", 0), "1234.56");
+    assert_string_equal(number("1,234.56", 1), "1234.56");
+    assert_string_equal(number("0,5", 1), "0.5");
+    assert_string_equal(number(",5", 1), "0.5");
+    assert_string_equal(number(".5", 0), "0.5");
+    assert_string_equal(number("007", 0), "7");
+    assert_string_equal(number("-0", 0), "-0");
+    /* Ambiguous or malformed grouping is refused, not guessed. */
+    assert_string_equal(number("1,5", 0), "INVALID");
+    assert_string_equal(number("1,2345", 0), "INVALID");
+    assert_string_equal(number("12,34,567.5", 1), "1234567.5");  /* Indian grouping */
+    assert_string_equal(number("12,3,567.5", 1), "INVALID");
+    assert_string_equal(number("1,234,56,789", 0), "INVALID");
+    assert_string_equal(number("1.234.56", 0), "INVALID");
+    assert_string_equal(number("1,234 567", 0), "INVALID");
+    assert_string_equal(number("1.2.3,4", 0), "INVALID");
+    assert_string_equal(number("abc", 0), "INVALID");
+    assert_string_equal(number("12abc", 0), "INVALID");
+    assert_string_equal(number("1 2", 0), "INVALID");
+    assert_string_equal(number("--5", 0), "INVALID");
+}
+
+static void signs_symbols_and_codes(void **state)
+{
+    (void)state;
+    allot_number n;
+    assert_int_equal(allot_value_parse_number("-$1,234.50", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "-1234.50");
+    assert_string_equal(n.symbol, "$");
+    assert_string_equal(n.currency, "");          /* "$" alone names no currency */
+    assert_int_equal(allot_value_parse_number("$-5", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "-5");
+    assert_int_equal(allot_value_parse_number("(1,234.50)", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "-1234.50");
+    assert_int_equal(allot_value_parse_number("75-", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "-75");
+    assert_int_equal(allot_value_parse_number("1.234,50 \xE2\x82\xAC", 1, &n, NULL),
+                     ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "1234.50");
+    assert_string_equal(n.currency, "EUR");
+    assert_int_equal(allot_value_parse_number("USD 5", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "5");
+    assert_string_equal(n.currency, "USD");
+    assert_int_equal(allot_value_parse_number("5 GBP", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.currency, "GBP");
+    assert_int_equal(allot_value_parse_number("\xC2\xA3" "12", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.currency, "GBP");
+    assert_int_equal(allot_value_parse_number("R$ 1.000,00", 1, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "1000.00");
+    assert_string_equal(n.currency, "BRL");
+    assert_int_equal(allot_value_parse_number("US$7", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.currency, "USD");
+    assert_int_equal(allot_value_parse_number("12.5%", 0, &n, NULL), ALLOT_VALUE_OK);
+    assert_string_equal(n.text, "12.5");
+    assert_int_equal(n.percent, 1);
+    assert_int_equal(allot_value_parse_number("ABC 5", 0, &n, NULL), ALLOT_VALUE_INVALID);
+    assert_int_equal(allot_value_parse_number("(5", 0, &n, NULL), ALLOT_VALUE_INVALID);
+}
+
+static void money_is_exact_micros(void **state)
+{
+    (void)state;
+    int64_t m;
+    char cur[4];
+    assert_int_equal(allot_value_parse_money("48,000.00", 0, &m, cur, NULL), ALLOT_VALUE_OK);
+    assert_int_equal(m, INT64_C(48000000000));
+    assert_string_equal(cur, "");
+    assert_int_equal(allot_value_parse_money("0.000001", 0, &m, cur, NULL), ALLOT_VALUE_OK);
+    assert_int_equal(m, 1);
+    assert_int_equal(allot_value_parse_money("-1.234,5 EUR", 1, &m, cur, NULL), ALLOT_VALUE_OK);
+    assert_int_equal(m, -1234500000);
+    assert_string_equal(cur, "EUR");
+    assert_int_equal(allot_value_parse_money("--", 0, &m, cur, NULL), ALLOT_VALUE_NULL);
+    const char *why = NULL;
+    assert_int_equal(allot_value_parse_money("0.0000001", 0, &m, cur, &why), ALLOT_VALUE_INVALID);
+    assert_string_equal(why, "amount has more than 6 decimals or is too large");
+    assert_int_equal(allot_value_parse_money("10%", 0, &m, cur, &why), ALLOT_VALUE_INVALID);
+    assert_int_equal(allot_value_parse_money("1e3", 0, &m, cur, &why), ALLOT_VALUE_INVALID);
+    assert_int_equal(allot_value_parse_money("9223372036854.775807", 0, &m, cur, NULL),
+                     ALLOT_VALUE_OK);
+    assert_int_equal(m, INT64_MAX);
+    assert_int_equal(allot_value_parse_money("9,223,372,036,854.775808", 0, &m, cur, NULL),
+                     ALLOT_VALUE_INVALID);
+}
+
+static void integers_reals_booleans(void **state)
+{
+    (void)state;
+    int64_t i;
+    assert_int_equal(allot_value_parse_int("10,233", 0, &i, NULL), ALLOT_VALUE_OK);
+    assert_int_equal(i, 10233);
+    assert_int_equal(allot_value_parse_int("12.00", 0, &i, NULL), ALLOT_VALUE_OK);
+    assert_int_equal(i, 12);
+    assert_int_equal(allot_value_parse_int("-9223372036854775808", 0, &i, NULL), ALLOT_VALUE_OK);
+    assert_int_equal(i, INT64_MIN);
+    assert_int_equal(allot_value_parse_int("9223372036854775808", 0, &i, NULL),
+                     ALLOT_VALUE_INVALID);
+    assert_int_equal(allot_value_parse_int("12.5", 0, &i, NULL), ALLOT_VALUE_INVALID);
+    assert_int_equal(allot_value_parse_int("$12", 0, &i, NULL), ALLOT_VALUE_INVALID);
+    double d;
+    assert_int_equal(allot_value_parse_real("4,5", 1, &d, NULL), ALLOT_VALUE_OK);
+    assert_true(d == 4.5);
+    assert_int_equal(allot_value_parse_real("2.5e3", 0, &d, NULL), ALLOT_VALUE_OK);
+    assert_true(d == 2500.0);
+    assert_int_equal(allot_value_parse_real("1e999", 0, &d, NULL), ALLOT_VALUE_INVALID);
+    int b;
+    static const char *const yes[] = {"true", "TRUE", "t", "Yes", "y", "1", " true "};
+    static const char *const no[] = {"false", "False", "f", "NO", "n", "0"};
+    for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
+        assert_int_equal(allot_value_parse_bool(yes[k], &b, NULL), ALLOT_VALUE_OK);
+        assert_int_equal(b, 1);
+    }
+    for (size_t k = 0; k < sizeof no / sizeof no[0]; k++) {
+        assert_int_equal(allot_value_parse_bool(no[k], &b, NULL), ALLOT_VALUE_OK);
+        assert_int_equal(b, 0);
+    }
+    assert_int_equal(allot_value_parse_bool("maybe", &b, NULL), ALLOT_VALUE_INVALID);
+    assert_int_equal(allot_value_parse_bool("", &b, NULL), ALLOT_VALUE_NULL);
+}
+
+static const char *date(const char *s, allot_date_order order)
+{
+    static char out[11];
+    allot_value_result r = allot_value_parse_date(s, order, out, NULL);
+    return r == ALLOT_VALUE_OK ? out : r == ALLOT_VALUE_NULL ? "NULL" : "INVALID";
+}
+
+static void civil_dates(void **state)
+{
+    (void)state;
+    assert_string_equal(date("2026-03-01", ALLOT_DATE_AUTO), "2026-03-01");
+    assert_string_equal(date("2026/3/1", ALLOT_DATE_AUTO), "2026-03-01");
+    assert_string_equal(date("2026.03.01", ALLOT_DATE_AUTO), "2026-03-01");
+    assert_string_equal(date("20260301", ALLOT_DATE_AUTO), "2026-03-01");
+    assert_string_equal(date("3/1/2026", ALLOT_DATE_MDY), "2026-03-01");
+    assert_string_equal(date("3/1/2026", ALLOT_DATE_DMY), "2026-01-03");
+    assert_string_equal(date("31.12.2026", ALLOT_DATE_DMY), "2026-12-31");
+    assert_string_equal(date("12-31-26", ALLOT_DATE_MDY), "2026-12-31");
+    assert_string_equal(date("13/1/2026", ALLOT_DATE_AUTO), "2026-01-13");
+    assert_string_equal(date("1/13/2026", ALLOT_DATE_AUTO), "2026-01-13");
+    assert_string_equal(date("1/2/2026", ALLOT_DATE_AUTO), "INVALID");   /* ambiguous */
+    /* A time after an ISO date is ignored: the civil date is never shifted. */
+    assert_string_equal(date("2026-03-01T23:30:00-08:00", ALLOT_DATE_AUTO), "2026-03-01");
+    assert_string_equal(date("2024-02-29", ALLOT_DATE_AUTO), "2024-02-29");
+    assert_string_equal(date("2026-02-29", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("2026-02-30", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("1900-02-29", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("2000-02-29", ALLOT_DATE_AUTO), "2000-02-29");
+    assert_string_equal(date("2026-13-01", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("2026-04-31", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("13/13/2026", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("3/1/226", ALLOT_DATE_MDY), "INVALID");
+    assert_string_equal(date("2026-03-01x", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("N/A", ALLOT_DATE_AUTO), "NULL");
+}
+
+static int64_t ts(const char *s, allot_date_order order)
+{
+    int64_t v = INT64_MIN;
+    allot_value_result r = allot_value_parse_timestamp(s, order, &v, NULL);
+    return r == ALLOT_VALUE_OK ? v : r == ALLOT_VALUE_NULL ? -999 : -888;
+}
+
+static void timestamps_to_epoch_seconds(void **state)
+{
+    (void)state;
+    /* date -u -d 2026-03-01T09:30:00Z +%s -> 1772357400 */
+    assert_int_equal(ts("2026-03-01T09:30:00Z", 0), 1772357400);
+    assert_int_equal(ts("2026-03-01 09:30:00", 0), 1772357400);       /* no offset: UTC */
+    assert_int_equal(ts("2026-03-01T09:30:00 UTC", 0), 1772357400);
+    assert_int_equal(ts("2026-03-01T09:30:00.987654Z", 0), 1772357400);
+    assert_int_equal(ts("2026-03-01T09:30Z", 0), 1772357400);
+    /* date -u -d 2026-03-01T09:30:00+05:30 +%s -> 1772337600 */
+    assert_int_equal(ts("2026-03-01T09:30:00+05:30", 0), 1772337600);
+    assert_int_equal(ts("2026-03-01T09:30:00+0530", 0), 1772337600);
+    /* date -u -d 2026-03-01T09:30:00-0800 +%s -> 1772386200 */
+    assert_int_equal(ts("2026-03-01T09:30:00-08:00", 0), 1772386200);
+    /* date -u -d '2026-03-01 09:30:00+01' +%s -> 1772353800 */
+    assert_int_equal(ts("2026-03-01 09:30:00+01", 0), 1772353800);
+    /* date -u -d 2026-03-01 +%s -> 1772323200 */
+    assert_int_equal(ts("2026-03-01", 0), 1772323200);
+    assert_int_equal(ts("20260301", 0), 1772323200);
+    /* date -u -d 2024-02-29T23:59:59Z +%s -> 1709251199 */
+    assert_int_equal(ts("2024-02-29T23:59:59Z", 0), 1709251199);
+    assert_int_equal(ts("1970-01-01T00:00:00Z", 0), 0);
+    /* date -u -d 1969-12-31T23:59:59Z +%s -> -1 */
+    assert_int_equal(ts("1969-12-31T23:59:59Z", 0), -1);
+    /* date -u -d 2000-03-01T12:00:00Z +%s -> 951912000 */
+    assert_int_equal(ts("2000-03-01T12:00:00Z", 0), 951912000);
+    /* Slash dates with 12-hour times. date -u -d 2026-03-04T14:05:00Z +%s -> 1772633100 */
+    assert_int_equal(ts("3/4/2026 2:05 PM", ALLOT_DATE_MDY), 1772633100);
+    assert_int_equal(ts("4/3/2026 14:05", ALLOT_DATE_DMY), 1772633100);
+    assert_int_equal(ts("3/4/2026 12:00 AM", ALLOT_DATE_MDY), 1772582400);  /* midnight: 1772633100 - 14*3600 - 300 */
+    /* date -u -d 2026-01-01T12:00:00Z +%s -> 1767268800 */
+    assert_int_equal(ts("1/1/2026 12:00:00 PM", ALLOT_DATE_MDY), 1767268800);
+    /* Epoch numbers by magnitude: seconds, milliseconds, microseconds. */
+    assert_int_equal(ts("1772357400", 0), 1772357400);
+    assert_int_equal(ts("1772357400123", 0), 1772357400);
+    assert_int_equal(ts("1772357400123456", 0), 1772357400);
+    assert_int_equal(ts("1772357400.75", 0), 1772357400);
+    /* Impossible instants. */
+    assert_int_equal(ts("2026-03-01T24:00:00Z", 0), -888);
+    assert_int_equal(ts("2026-03-01T23:60:00Z", 0), -888);
+    assert_int_equal(ts("2026-03-01T23:59:60Z", 0), -888);
+    assert_int_equal(ts("2026-02-30T10:00:00Z", 0), -888);
+    assert_int_equal(ts("2026-03-01T10:00:00+25:00", 0), -888);
+    assert_int_equal(ts("3/4/2026 13:05 PM", ALLOT_DATE_MDY), -888);
+    assert_int_equal(ts("2026-03-01T10", 0), -888);
+    assert_int_equal(ts("yesterday", 0), -888);
+    assert_int_equal(ts("123456", 0), -888);
+    assert_int_equal(ts("", 0), -999);
+    char buf[21];
+    assert_string_equal(allot_format_timestamp(1772357400, buf), "2026-03-01T09:30:00Z");
+    assert_string_equal(allot_format_timestamp(-1, buf), "1969-12-31T23:59:59Z");
+}
+
+static void date_order_evidence(void **state)
+{
+    (void)state;
+    assert_int_equal(allot_value_date_evidence("13/02/2026"), ALLOT_DATE_DMY);
+    assert_int_equal(allot_value_date_evidence("02/13/2026"), ALLOT_DATE_MDY);
+    assert_int_equal(allot_value_date_evidence("02/03/2026"), ALLOT_DATE_AUTO);
+    assert_int_equal(allot_value_date_evidence("2/3/26 10:00"), ALLOT_DATE_AUTO);
+    assert_int_equal(allot_value_date_evidence("2026-02-03"), -1);
+    assert_int_equal(allot_value_date_evidence("13/13/2026"), -1);
+    assert_int_equal(allot_value_date_evidence(""), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(null_tokens),
+        cmocka_unit_test(numbers_with_separators),
+        cmocka_unit_test(signs_symbols_and_codes),
+        cmocka_unit_test(money_is_exact_micros),
+        cmocka_unit_test(integers_reals_booleans),
+        cmocka_unit_test(civil_dates),
+        cmocka_unit_test(timestamps_to_epoch_seconds),
+        cmocka_unit_test(date_order_evidence),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
