@@ -77,6 +77,8 @@ static const allot_config_key registry[] = {
     {"pack", "from", "", ALLOT_CFG_STRING, 0, 0, 0, "sender address of the pack e-mail"},
     {"pack", "to", "", ALLOT_CFG_LIST, 0, 0, 0, "recipients (comma-separated)"},
     {"pack", "cc", "", ALLOT_CFG_LIST, 0, 0, 0, "copy recipients (comma-separated)"},
+    {"pack", "bcc", "", ALLOT_CFG_LIST, 0, 0, 0,
+     "blind copies (comma-separated): SMTP RCPT TO only, never in the message; not with sendmail"},
     {"pack", "subject", "allot pack {period}", ALLOT_CFG_STRING, 0, 0, 0,
      "subject template; {period} becomes the period label"},
     {"pack", "smtp_host", "", ALLOT_CFG_STRING, 0, 0, 0,

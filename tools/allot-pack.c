@@ -327,9 +327,9 @@ int main(int argc, char **argv)
     allot_error_clear(&err);
     allot_config *cfg = NULL;
     sqlite3 *db = NULL;
-    char **cfg_to = NULL, **cfg_cc = NULL, *subject = NULL, *message = NULL, *body = NULL;
+    char **cfg_to = NULL, **cfg_cc = NULL, **cfg_bcc = NULL, *subject = NULL, *message = NULL, *body = NULL;
     char *password = NULL, *eml_path = NULL;
-    size_t n_cfg_to = 0, n_cfg_cc = 0, message_len = 0;
+    size_t n_cfg_to = 0, n_cfg_cc = 0, n_cfg_bcc = 0, message_len = 0;
     file_list found = {0}, notes = {0};
     unsigned char **datas = NULL;
     allot_mime_attachment *atts = NULL;
@@ -350,6 +350,7 @@ int main(int argc, char **argv)
         (st = allot_config_get_string(cfg, "pack", "from", &from, &err)) ||
         (st = allot_config_get_list(cfg, "pack", "to", &cfg_to, &n_cfg_to, &err)) ||
         (st = allot_config_get_list(cfg, "pack", "cc", &cfg_cc, &n_cfg_cc, &err)) ||
+        (st = allot_config_get_list(cfg, "pack", "bcc", &cfg_bcc, &n_cfg_bcc, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "subject", &template, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "smtp_host", &smtp_host, &err)) ||
         (st = allot_config_get_int(cfg, "pack", "smtp_port", &smtp_port, &err)) ||
@@ -372,11 +373,13 @@ int main(int argc, char **argv)
         allot_period_prior(&now, general.fiscal_year_start_month, &period);
     }
 
-    /* Recipients: --to replaces both to and cc of the configuration. */
+    /* Recipients: --to replaces to, cc and bcc of the configuration. */
     char **to = o.to.n ? o.to.paths : cfg_to;
     size_t n_to = o.to.n ? o.to.n : n_cfg_to;
     char **cc = o.to.n ? NULL : cfg_cc;
     size_t n_cc = o.to.n ? 0 : n_cfg_cc;
+    char **bcc = o.to.n ? NULL : cfg_bcc;
+    size_t n_bcc = o.to.n ? 0 : n_cfg_bcc;
     if (!from[0]) {
         status = cli_usage_error("no sender: set from in the [pack] section of the config");
         goto done;
@@ -392,6 +395,17 @@ int main(int argc, char **argv)
     if ((status = check_header_values(from, to, n_to, cc, n_cc, subject,
                                       o.to.n ? "--to" : "[pack] to")))
         goto done;
+    for (size_t i = 0; i < n_bcc; i++)
+        if (allot_mime_check_address(bcc[i], "[pack] bcc", NULL, 0, &err) != ALLOT_OK) {
+            cli_error("%s", err.message);
+            status = CLI_EXIT_USAGE;
+            goto done;
+        }
+    if (n_bcc && !smtp_host[0]) {
+        status = cli_usage_error("[pack] bcc works only with SMTP (smtp_host): sendmail -t "
+                                 "takes its recipients from the headers");
+        goto done;
+    }
 
     /* Headline numbers: the database is optional. */
     char start[11], end[11];
@@ -502,6 +516,8 @@ int main(int argc, char **argv)
             printf("to: %s\n", to[i]);
         for (size_t i = 0; i < n_cc; i++)
             printf("cc: %s\n", cc[i]);
+        for (size_t i = 0; i < n_bcc; i++)
+            printf("bcc: %s\n", bcc[i]);
         for (size_t i = 0; i < found.n; i++)
             printf("attachment: %s (%s, %lld bytes)\n", atts[i].filename,
                    allot_mime_type_for(atts[i].filename), (long long)items[i].size);
@@ -519,14 +535,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: wrote %s (%zu bytes, %zu attachment%s, %zu recipient%s); dry run, "
                         "nothing sent\n",
                 cli_program(), eml_path, message_len, found.n, found.n == 1 ? "" : "s",
-                n_to + n_cc, n_to + n_cc == 1 ? "" : "s");
+                n_to + n_cc + n_bcc, n_to + n_cc + n_bcc == 1 ? "" : "s");
         goto done;
     }
     if (!o.send) {
         fprintf(stderr, "%s: wrote %s (%zu bytes, %zu attachment%s, %zu recipient%s); not sent "
                         "(give --send to deliver)\n",
                 cli_program(), eml_path, message_len, found.n, found.n == 1 ? "" : "s",
-                n_to + n_cc, n_to + n_cc == 1 ? "" : "s");
+                n_to + n_cc + n_bcc, n_to + n_cc + n_bcc == 1 ? "" : "s");
         goto done;
     }
 
@@ -538,7 +554,7 @@ int main(int argc, char **argv)
                 goto fail;
             smtp.password = password;
         }
-        size_t n_rcpt = n_to + n_cc;
+        size_t n_rcpt = n_to + n_cc + n_bcc;
         const char **rcpt = calloc(n_rcpt, sizeof *rcpt);
         if (!rcpt) {
             st = allot_error_set(&err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -548,6 +564,8 @@ int main(int argc, char **argv)
             rcpt[i] = to[i];
         for (size_t i = 0; i < n_cc; i++)
             rcpt[n_to + i] = cc[i];
+        for (size_t i = 0; i < n_bcc; i++)
+            rcpt[n_to + n_cc + i] = bcc[i];
         st = allot_deliver_smtp(&smtp, from, rcpt, n_rcpt, eml_path, reply, sizeof reply, &err);
         free(rcpt);
     } else {
@@ -559,12 +577,13 @@ int main(int argc, char **argv)
                   eml_path, message_id);
         goto done;
     }
-    printf("sent %s %s to %zu recipient%s via %s: %s\n", eml_path, message_id, n_to + n_cc,
-           n_to + n_cc == 1 ? "" : "s", use_smtp ? smtp_host : sendmail,
+    printf("sent %s %s to %zu recipient%s via %s: %s\n", eml_path, message_id,
+           n_to + n_cc + n_bcc,
+           n_to + n_cc + n_bcc == 1 ? "" : "s", use_smtp ? smtp_host : sendmail,
            reply[0] ? reply : "(no reply text)");
     fprintf(stderr, "%s: sent %s (%zu bytes, %zu attachment%s) to %zu recipient%s in %.2f s\n",
-            cli_program(), eml_path, message_len, found.n, found.n == 1 ? "" : "s", n_to + n_cc,
-            n_to + n_cc == 1 ? "" : "s", cli_seconds() - started);
+            cli_program(), eml_path, message_len, found.n, found.n == 1 ? "" : "s", n_to + n_cc + n_bcc,
+            n_to + n_cc + n_bcc == 1 ? "" : "s", cli_seconds() - started);
     goto done;
 
 fail:
@@ -597,6 +616,7 @@ done:
     list_free(&o.to);
     allot_config_list_free(cfg_to, n_cfg_to);
     allot_config_list_free(cfg_cc, n_cfg_cc);
+    allot_config_list_free(cfg_bcc, n_cfg_bcc);
     allot_store_close(db);
     allot_config_free(cfg);
     return cli_finish(status);

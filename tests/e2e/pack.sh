@@ -331,4 +331,41 @@ assert body.startswith(want), body
 EOF
 pass "headline numbers from a real allot-credit run match the hand-computed figures"
 
+# 11. bcc: RCPT TO only, never in the message; refused with sendmail.
+start_server spool-bcc
+sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > bcc.ini
+printf 'bcc = hidden@example.org\n' >> bcc.ini
+"$bin/allot-pack" --db none.db --config bcc.ini --out out --period 2026Q3 --send >bcc.out 2>bcc.err \
+  || fail "bcc send exited $?: $(cat bcc.err)"
+"$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["rcpt_tos"][-1]=="hidden@example.org", e' \
+  spool-bcc/msg-1.json || fail "bcc not in RCPT TO"
+if grep -qi "hidden" spool-bcc/msg-1.eml out/allot-pack-2026Q3.eml; then fail "bcc address in the message"; fi
+printf 'bcc = hidden@example.org\n' >> sm.ini
+set +e
+"$bin/allot-pack" --db none.db --config sm.ini --out out-sm --period 2026-07 --send >/dev/null 2>bccsm.err
+rc=$?
+set -e
+[[ $rc -eq 2 ]] || fail "bcc with sendmail: exit $rc"
+grep -q "bcc works only with SMTP" bccsm.err || fail "bcc with sendmail: $(cat bccsm.err)"
+pass "bcc: in RCPT TO, not in the message; refused with sendmail"
+
+# 12. Usage and environment errors.
+"$bin/allot-pack" --help | grep -q "^Usage: allot-pack" || fail "--help"
+expect_exit() {
+  local want=$1
+  shift
+  set +e
+  "$bin/allot-pack" "$@" >/dev/null 2>usage.err
+  local rc=$?
+  set -e
+  [[ $rc -eq $want ]] || fail "allot-pack $*: exit $rc, want $want: $(cat usage.err)"
+}
+expect_exit 2 --bogus
+expect_exit 2 --send --dry-run --config pack.ini
+expect_exit 2 --period 2026Q5 --config pack.ini --db none.db --out out
+expect_exit 2 --period 2026Q3 --db none.db --out out   # no config: no sender
+expect_exit 3 --period 2026Q3 --config pack.ini --db none.db --out out --attach missing.pdf
+expect_exit 3 --period 2026Q3 --config pack.ini --db none.db --out no-such-dir
+pass "usage errors exit 2, a missing attachment or output folder exits 3"
+
 echo "all allot-pack checks passed"
