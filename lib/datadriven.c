@@ -1,6 +1,7 @@
 #include "datadriven.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -204,4 +205,74 @@ fail:
     free(seen);
     allot_datadriven_result_release(res);
     return st;
+}
+
+static void put_name(FILE *out, const char *name, int csv)
+{
+    if (!csv) {
+        fprintf(out, "%-24s", name);
+        return;
+    }
+    if (!strpbrk(name, ",\"\r\n")) {
+        fputs(name, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *q = name; *q; q++) {
+        if (*q == '"')
+            fputc('"', out);
+        fputc(*q, out);
+    }
+    fputc('"', out);
+}
+
+allot_status allot_datadriven_write(FILE *out, const allot_paths *p,
+                                    const allot_datadriven_result *res, int csv,
+                                    allot_error *err)
+{
+    int boot = res->lower != NULL;
+    int ordered = res->by_position != NULL;
+    if (res->model == ALLOT_DD_MARKOV)
+        fprintf(out, csv ? "channel,removal_effect,conversions,value"
+                         : "%-24s  %14s  %14s  %16s",
+                "channel", "removal_effect", "conversions", "value");
+    else if (ordered)
+        fprintf(out, csv ? "channel,position,shapley,conversions" : "%-24s  %8s  %14s  %14s",
+                "channel", "position", "shapley", "conversions");
+    else
+        fprintf(out, csv ? "channel,shapley,conversions" : "%-24s  %14s  %14s", "channel",
+                "shapley", "conversions");
+    if (boot && !ordered)
+        fprintf(out, csv ? ",lower,upper" : "  %14s  %14s", "lower", "upper");
+    fputc('\n', out);
+    for (size_t ch = 0; ch < res->n_channels; ch++) {
+        if (ordered) {
+            for (size_t k = 0; k < res->positions; k++) {
+                double phi = res->by_position[ch * res->positions + k];
+                if (phi == 0)
+                    continue;
+                double conv = res->p_conversion != 0
+                                  ? phi / res->p_conversion * res->total_conversions
+                                  : 0;
+                put_name(out, p->channels[ch], csv);
+                fprintf(out, csv ? ",%zu,%.12g,%.6f\n" : "  %8zu  %14.8f  %14.4f\n", k + 1, phi,
+                        conv);
+            }
+            continue;
+        }
+        put_name(out, p->channels[ch], csv);
+        if (res->model == ALLOT_DD_MARKOV)
+            fprintf(out, csv ? ",%.12g,%.6f,%.6f" : "  %14.8f  %14.4f  %16.4f", res->score[ch],
+                    res->conversions[ch], res->value[ch]);
+        else
+            fprintf(out, csv ? ",%.12g,%.6f" : "  %14.8f  %14.4f", res->score[ch],
+                    res->conversions[ch]);
+        if (boot)
+            fprintf(out, csv ? ",%.6f,%.6f" : "  %14.4f  %14.4f", res->lower[ch],
+                    res->upper[ch]);
+        fputc('\n', out);
+    }
+    if (ferror(out))
+        return allot_error_set(err, ALLOT_ERR_IO, NULL, 0, 0, "cannot write the results");
+    return ALLOT_OK;
 }

@@ -22,6 +22,7 @@
 #define ALLOT_DATADRIVEN_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "markov.h"
@@ -72,5 +73,16 @@ allot_status allot_datadriven_run_paths(const allot_paths *p, const allot_datadr
                                         allot_datadriven_result *res, allot_error *err);
 
 void allot_datadriven_result_release(allot_datadriven_result *res);
+
+/* Writes res as CSV (csv != 0) or an aligned table to out, one row per
+ * channel of p in channel order:
+ *   markov           channel,removal_effect,conversions,value[,lower,upper]
+ *   shapley          channel,shapley,conversions[,lower,upper]
+ *   shapley ordered  channel,position,shapley,conversions (non-zero cells)
+ * removal effects and Shapley values with 12 significant digits, conversions
+ * and value with 6 decimals. ALLOT_ERR_IO on a write error. */
+allot_status allot_datadriven_write(FILE *out, const allot_paths *p,
+                                    const allot_datadriven_result *res, int csv,
+                                    allot_error *err);
 
 #endif

@@ -8,6 +8,8 @@
 #include <strings.h>
 
 #include "config.h"
+#include "ddmodel.h"
+#include "shapley.h"
 #include "rules.h"
 
 #define SHAPE_MODEL(name_, summary_, shape_, code_)                                        \
@@ -34,6 +36,12 @@ static const allot_model_def models[] = {
     SHAPE_MODEL("j_shaped", "first 20 %, last 60 %, middle 20 %", ALLOT_SHAPE_J, "J"),
     SHAPE_MODEL("inverse_j", "first 60 %, last 20 %, middle 20 %", ALLOT_SHAPE_INVERSE_J, "IJ"),
     SHAPE_MODEL("custom", "milestone weights from the configuration", ALLOT_SHAPE_CUSTOM, "C"),
+    {"markov", "exact Markov removal effects (order 1-4), deal split by channel weight", 1, -1,
+     NULL, allot_ddmodel_markov_fit, allot_ddmodel_weigh, allot_ddmodel_rule_text,
+     allot_ddmodel_release},
+    {"shapley", "Shapley values (exact up to 20 channels), deal split by channel weight", 1,
+     -1, NULL, allot_ddmodel_shapley_fit, allot_ddmodel_weigh, allot_ddmodel_rule_text,
+     allot_ddmodel_release},
 };
 
 #define N_MODELS (sizeof models / sizeof models[0])
@@ -135,6 +143,9 @@ void allot_model_params_init(allot_model_params *p)
     p->shapes[ALLOT_SHAPE_CUSTOM] = *w;
     snprintf(p->excluded[0], sizeof p->excluded[0], "Direct");
     p->n_excluded = 1;
+    p->markov_order = 1;
+    p->shapley_kind = -1;
+    p->bootstrap_seed = 1;
 }
 
 /* Scales weights given in percent (sum 100) or fractions (sum 1) to sum 1. */
@@ -291,6 +302,26 @@ allot_status allot_model_params_from_config(const allot_config *cfg, allot_model
         (st = allot_config_get_double(cfg, "models", "time_decay_half_life_days",
                                       &p->half_life_days, err)))
         return st;
+    long order = 1, boot = 0, seed = 1;
+    const char *kind = NULL;
+    if ((st = allot_config_get_int(cfg, "models", "markov_order", &order, err)) ||
+        (st = allot_config_get_bool(cfg, "models", "markov_keep_repeats",
+                                    &p->markov_keep_repeats, err)) ||
+        (st = allot_config_get_string(cfg, "models", "shapley", &kind, err)) ||
+        (st = allot_config_get_int(cfg, "models", "bootstrap", &boot, err)) ||
+        (st = allot_config_get_int(cfg, "models", "bootstrap_seed", &seed, err)))
+        return st;
+    p->markov_order = (int)order;
+    p->bootstrap = (size_t)boot;
+    p->bootstrap_seed = (unsigned long)seed;
+    if (kind && strcmp(kind, "exact") == 0)
+        p->shapley_kind = ALLOT_SHAPLEY_EXACT;
+    else if (kind && strcmp(kind, "simplified") == 0)
+        p->shapley_kind = ALLOT_SHAPLEY_SIMPLIFIED;
+    else if (kind && *kind && strcmp(kind, "auto") != 0)
+        return allot_error_set(err, ALLOT_ERR_CONFIG, NULL, 0, 0,
+                               "[models] shapley must be auto, exact or simplified, not '%s'",
+                               kind);
     if ((st = allot_config_get_percents(cfg, "models", "position_based", v, 3, err)))
         return st;
     positional(&p->shapes[ALLOT_SHAPE_POSITION], v[0], v[1], v[2]);

@@ -61,6 +61,13 @@ typedef struct allot_model_params {
     /* Names of the custom shape's stage anchors (stage_history stages). */
     char stages[ALLOT_JOURNEY_MAX_STAGES][64];
     int n_stages;
+    /* Data-driven models (ddmodel.h). */
+    int markov_order;                    /* 1..4, default 1 */
+    int markov_keep_repeats;             /* default 0: collapse a > a */
+    int shapley_kind;                    /* allot_shapley_kind; -1 (default): exact up
+                                            to 20 channels, else simplified */
+    size_t bootstrap;                    /* replicates for intervals, default 0 */
+    unsigned long bootstrap_seed;        /* default 1 */
 } allot_model_params;
 
 struct allot_model_def;

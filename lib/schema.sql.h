@@ -262,4 +262,25 @@ static const char *const allot_migrations[] = {
     "  currency  TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, model, period)"
     ") WITHOUT ROWID;"
+    /* 3: raw figures of the data-driven models (markov, shapley) beside the
+     * ledger: per run, model and channel the removal effect or Shapley value
+     * (score), the normalised weight the ledger split deals by, the
+     * attributed conversions, the journeys touching the channel (low_support
+     * when below the minimum) and, with a bootstrap, the 95 % interval of the
+     * attributed conversions. */
+    ,
+    "CREATE TABLE model_scores ("
+    "  run_id      INTEGER NOT NULL REFERENCES runs(run_id),"
+    "  model       TEXT NOT NULL,"
+    "  method      TEXT NOT NULL,"           /* 'markov order 1', 'shapley exact' */
+    "  channel     TEXT NOT NULL,"
+    "  score       REAL NOT NULL,"
+    "  weight      REAL NOT NULL,"
+    "  conversions REAL NOT NULL,"
+    "  journeys    REAL NOT NULL,"
+    "  low_support INTEGER NOT NULL,"
+    "  lower       REAL,"
+    "  upper       REAL,"
+    "  PRIMARY KEY (run_id, model, channel)"
+    ") WITHOUT ROWID;"
 };

@@ -7,6 +7,9 @@
 
 #include "cli.h"
 #include "config.h"
+#include "datadriven.h"
+#include "ddmodel.h"
+#include "paths.h"
 #include "period.h"
 #include "taxonomy.h"
 #include "fx.h"
@@ -44,6 +47,20 @@ static void usage(FILE *out)
         "  --fiscal-start MONTH  first month of the fiscal year (default 1)\n"
         "  --config FILE         configuration (flags override it)\n"
         "  --csv                 print the channel rollup as CSV on stdout\n"
+        "\nData-driven models (markov, shapley):\n"
+        "  --order K             Markov chain order 1..4 (default 1)\n"
+        "  --keep-repeats        keep consecutive repeats of a channel (a > a)\n"
+        "  --shapley KIND        auto (exact up to 20 channels, default), exact,\n"
+        "                        simplified; with --paths also ordered (by position)\n"
+        "  --bootstrap B         B journey-level bootstrap replicates: 95 %% interval of\n"
+        "                        each channel's attributed conversions\n"
+        "  --seed S              bootstrap seed (default 1)\n"
+        "  --paths FILE          no database: run --model markov or shapley over a path\n"
+        "                        file (path;total_conversions;total_conversion_value;\n"
+        "                        total_null) and print channel,removal_effect,conversions,\n"
+        "                        value (markov) or channel,shapley,conversions [,lower,upper]\n"
+        "  --min-journeys N      with --paths: flag channels on fewer journeys (default 30)\n"
+        "  --transitions FILE    with --paths: write the Markov transition matrix (CSV)\n"
         "  --help                this help\n\n"
         "Models:\n");
     for (size_t i = 0; i < allot_model_count(); i++)
@@ -76,6 +93,84 @@ static int by_string(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void replicate_progress(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    cli_progress("bootstrap replicate", (int64_t)done, (int64_t)total);
+}
+
+/* --paths: a data-driven model over a path file, no database. */
+static int paths_mode(const char *file, const char *model, allot_datadriven_options *o,
+                      const char *transitions, int csv)
+{
+    double started = cli_seconds();
+    if (strcmp(model, "markov") == 0)
+        o->model = ALLOT_DD_MARKOV;
+    else if (strcmp(model, "shapley") == 0)
+        o->model = ALLOT_DD_SHAPLEY;
+    else
+        return cli_usage_error("--paths needs --model markov or --model shapley, not '%s'",
+                               model);
+    if (transitions && o->model != ALLOT_DD_MARKOV)
+        return cli_usage_error("--transitions needs --model markov");
+    if (o->model == ALLOT_DD_SHAPLEY && o->shapley == ALLOT_SHAPLEY_ORDERED && o->bootstrap)
+        return cli_usage_error("--bootstrap is not available with --shapley ordered");
+    o->progress = replicate_progress;
+    allot_error err;
+    allot_error_clear(&err);
+    allot_paths *paths = NULL;
+    allot_datadriven_result res;
+    memset(&res, 0, sizeof res);
+    allot_markov *chain = NULL;
+    allot_status st = allot_paths_read(file, &paths, &err);
+    if (!st) {
+        st = allot_datadriven_run_paths(paths, o, &res, &err);
+        cli_progress_done();
+        if (st && !err.file[0])
+            snprintf(err.file, sizeof err.file, "%s", file);
+    }
+    if (!st && transitions) {
+        st = allot_markov_new(paths, &o->markov, &chain, &err);
+        if (!st)
+            st = allot_markov_write_transitions(chain, transitions, &err);
+    }
+    if (!st)
+        st = allot_datadriven_write(stdout, paths, &res, csv, &err);
+    int status = st ? cli_report(&err) : 0;
+    if (!st) {
+        size_t flagged = 0;
+        char list[512] = "";
+        for (size_t ch = 0; ch < res.n_channels; ch++)
+            if (res.low_support[ch] && flagged++ < 10)
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s (%.0f)",
+                         flagged > 1 ? ", " : "", paths->channels[ch], res.journeys[ch]);
+        if (flagged)
+            cli_warning("%zu channel%s on fewer than %.0f journeys, figures uncertain: %s%s",
+                        flagged, flagged == 1 ? "" : "s",
+                        o->min_journeys > 0 ? o->min_journeys : (double)ALLOT_DD_MIN_JOURNEYS,
+                        list, flagged > 10 ? ", ..." : "");
+        if (o->model == ALLOT_DD_MARKOV)
+            fprintf(stderr,
+                    "%s: markov order %d over %zu paths, %zu channels, %zu states: "
+                    "P(conversion) %.6g, %.0f conversions%s, in %.2f s\n",
+                    cli_program(), o->markov.order, paths->n_paths, res.n_channels, res.states,
+                    res.p_conversion, res.total_conversions,
+                    res.lower ? ", bootstrapped" : "", cli_seconds() - started);
+        else
+            fprintf(stderr, "%s: shapley (%s) over %zu paths, %zu channels: %.0f conversions%s, in %.2f s\n",
+                    cli_program(),
+                    o->shapley == ALLOT_SHAPLEY_EXACT        ? "exact"
+                    : o->shapley == ALLOT_SHAPLEY_SIMPLIFIED ? "simplified"
+                                                             : "ordered",
+                    paths->n_paths, res.n_channels, res.total_conversions,
+                    res.lower ? ", bootstrapped" : "", cli_seconds() - started);
+    }
+    allot_markov_free(chain);
+    allot_datadriven_result_release(&res);
+    allot_paths_free(paths);
+    return cli_finish(status);
+}
+
 int main(int argc, char **argv)
 {
     cli_init(argv[0]);
@@ -83,6 +178,9 @@ int main(int argc, char **argv)
     const char *db_path = "allot.db", *model_list = "all", *ledger_list = NULL;
     const char *period = NULL, *config = NULL, *currency = NULL;
     const char *position = NULL, *custom = NULL;
+    const char *paths_file = NULL, *transitions = NULL, *shapley = NULL;
+    int order = 0, keep_repeats = 0, bootstrap = -1, min_journeys = 0;
+    long seed = -1;
     int csv = 0, fiscal_start = -1;
     double half_life = -1;
     allot_journey_options jo;
@@ -90,7 +188,8 @@ int main(int argc, char **argv)
     /* -1: not given on the command line; the configuration decides. */
     jo.lookback_days = jo.dedupe_minutes = jo.max_touches = -1;
     enum { O_DB = 256, O_MODEL, O_LEDGER, O_EVENT, O_PERIOD, O_LOOKBACK, O_ACCOUNT, O_DEDUPE,
-           O_MAX, O_HALF, O_POSITION, O_CUSTOM, O_CURRENCY, O_FISCAL, O_CONFIG, O_CSV, O_HELP };
+           O_MAX, O_HALF, O_POSITION, O_CUSTOM, O_CURRENCY, O_FISCAL, O_CONFIG, O_CSV, O_HELP,
+           O_ORDER, O_KEEP, O_SHAPLEY, O_BOOT, O_SEED, O_PATHS, O_MINJ, O_TRANS };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"model", required_argument, 0, O_MODEL},
         {"ledger-model", required_argument, 0, O_LEDGER},
@@ -105,6 +204,12 @@ int main(int argc, char **argv)
         {"currency", required_argument, 0, O_CURRENCY},
         {"fiscal-start", required_argument, 0, O_FISCAL},
         {"config", required_argument, 0, O_CONFIG}, {"csv", no_argument, 0, O_CSV},
+        {"order", required_argument, 0, O_ORDER}, {"keep-repeats", no_argument, 0, O_KEEP},
+        {"shapley", required_argument, 0, O_SHAPLEY},
+        {"bootstrap", required_argument, 0, O_BOOT}, {"seed", required_argument, 0, O_SEED},
+        {"paths", required_argument, 0, O_PATHS},
+        {"min-journeys", required_argument, 0, O_MINJ},
+        {"transitions", required_argument, 0, O_TRANS},
         {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -150,12 +255,60 @@ int main(int argc, char **argv)
             break;
         case O_CONFIG: config = optarg; break;
         case O_CSV: csv = 1; break;
+        case O_ORDER:
+            if (parse_int(optarg, 1, 4, &order))
+                return cli_usage_error("--order must be 1 to 4, not '%s'", optarg);
+            break;
+        case O_KEEP: keep_repeats = 1; break;
+        case O_SHAPLEY:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "exact") &&
+                strcmp(optarg, "simplified") && strcmp(optarg, "ordered"))
+                return cli_usage_error("--shapley must be auto, exact, simplified or ordered, "
+                                       "not '%s'", optarg);
+            shapley = optarg;
+            break;
+        case O_BOOT:
+            if (parse_int(optarg, 0, 100000, &bootstrap))
+                return cli_usage_error("--bootstrap must be 0 to 100000 replicates, not '%s'",
+                                       optarg);
+            break;
+        case O_SEED: {
+            int s;
+            if (parse_int(optarg, 0, 2147483647, &s))
+                return cli_usage_error("--seed must be an integer >= 0, not '%s'", optarg);
+            seed = s;
+            break;
+        }
+        case O_PATHS: paths_file = optarg; break;
+        case O_MINJ:
+            if (parse_int(optarg, 0, 2147483647, &min_journeys))
+                return cli_usage_error("--min-journeys must be an integer >= 0");
+            break;
+        case O_TRANS: transitions = optarg; break;
         case O_HELP: usage(stdout); return cli_finish(0);
         default: return cli_usage_error("unknown option");
         }
     }
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (paths_file) {
+        allot_datadriven_options o;
+        memset(&o, 0, sizeof o);
+        o.markov.order = order ? order : 1;
+        o.markov.keep_repeats = keep_repeats;
+        o.shapley = !shapley || !strcmp(shapley, "auto") || !strcmp(shapley, "exact")
+                        ? ALLOT_SHAPLEY_EXACT
+                    : !strcmp(shapley, "simplified") ? ALLOT_SHAPLEY_SIMPLIFIED
+                                                     : ALLOT_SHAPLEY_ORDERED;
+        o.bootstrap = bootstrap > 0 ? (size_t)bootstrap : 0;
+        o.seed = seed >= 0 ? (unsigned long)seed : 1;
+        o.min_journeys = min_journeys;
+        return paths_mode(paths_file, model_list, &o, transitions, csv);
+    }
+    if (transitions)
+        return cli_usage_error("--transitions needs --paths");
+    if (shapley && !strcmp(shapley, "ordered"))
+        return cli_usage_error("--shapley ordered needs --paths (the ledger splits by channel)");
 
     allot_error err;
     allot_error_clear(&err);
@@ -191,6 +344,18 @@ int main(int argc, char **argv)
         jo.dedupe_minutes = (int)cfg_dedupe;
     if (half_life > 0)
         params.half_life_days = half_life;
+    if (order)
+        params.markov_order = order;
+    if (keep_repeats)
+        params.markov_keep_repeats = 1;
+    if (shapley)
+        params.shapley_kind = !strcmp(shapley, "exact")        ? ALLOT_SHAPLEY_EXACT
+                              : !strcmp(shapley, "simplified") ? ALLOT_SHAPLEY_SIMPLIFIED
+                                                               : -1;
+    if (bootstrap >= 0)
+        params.bootstrap = (size_t)bootstrap;
+    if (seed >= 0)
+        params.bootstrap_seed = (unsigned long)seed;
     half_life = params.half_life_days;
     if (position && allot_model_parse_positional(position, &params, ALLOT_SHAPE_POSITION, &err))
         return bail(cfg, &err);
@@ -231,6 +396,9 @@ int main(int argc, char **argv)
         jo.event_from = allot_date_format(pr.start, from);
         jo.event_to = allot_date_format(pr.end, to);
     }
+    for (size_t i = 0; i < n_models; i++)
+        if (defs[i]->data_driven)
+            jo.include_nonconverting = 1; /* Markov and Shapley learn from both */
     for (int k = 0; k < params.n_stages; k++)
         jo.stages[k] = params.stages[k];
     jo.n_stages = params.n_stages;
@@ -259,6 +427,14 @@ int main(int argc, char **argv)
     }
     const allot_shape *ps = &params.shapes[ALLOT_SHAPE_POSITION];
     snprintf(buf[nkv++], 1024, "account_level=%d", jo.account_level);
+    snprintf(buf[nkv++], 1024, "bootstrap=%zu", params.bootstrap);
+    snprintf(buf[nkv++], 1024, "bootstrap_seed=%lu", params.bootstrap_seed);
+    snprintf(buf[nkv++], 1024, "markov_keep_repeats=%d", params.markov_keep_repeats);
+    snprintf(buf[nkv++], 1024, "markov_order=%d", params.markov_order);
+    snprintf(buf[nkv++], 1024, "shapley=%s", params.shapley_kind == ALLOT_SHAPLEY_EXACT ? "exact"
+                                             : params.shapley_kind == ALLOT_SHAPLEY_SIMPLIFIED
+                                                 ? "simplified"
+                                                 : "auto");
     snprintf(buf[nkv++], 1024, "currency=%s", currency);
     snprintf(buf[nkv++], 1024, "custom=%s,middle=%.17g", custom_text,
              params.shapes[ALLOT_SHAPE_CUSTOM].rest);
@@ -320,6 +496,8 @@ int main(int argc, char **argv)
         allot_ledger_options lo = {fx, fiscal_start};
         st = allot_ledger_write(db, run_id, set, ctx, write_rows, n_ctx, &lo, &sum, &err);
     }
+    for (size_t i = 0; i < n_ctx && !st; i++)
+        st = allot_ddmodel_store(db, run_id, &ctx[i], &err);
     if (!st)
         st = allot_store_run_end(db, run_id, "ok", &err);
     if (!st)

@@ -19,7 +19,7 @@ r1=$(sqlite3 c.db "SELECT max(run_id) FROM runs")
 r2=$(sqlite3 c.db "SELECT max(run_id) FROM runs")
 q() { sqlite3 c.db "$1"; }
 
-[[ $(q "SELECT count(DISTINCT model) FROM ledger WHERE run_id=$r1") == 13 ]] || fail "models"
+[[ $(q "SELECT count(DISTINCT model) FROM ledger WHERE run_id=$r1") == 15 ]] || fail "models"
 [[ $(q "SELECT count(*) FROM ledger WHERE run_id=$r1") -gt 1000 ]] || fail "too few rows"
 bad=$(q "SELECT count(*) FROM (SELECT abs(sum(weight) - 1) d FROM ledger WHERE run_id=$r1
          GROUP BY model, deal_id) WHERE d > 1e-12")
@@ -35,7 +35,7 @@ bad=$(q "WITH div AS (SELECT deal_id, amount_micros a, CASE currency WHEN 'JPY' 
 [[ $bad == 0 ]] || fail "$bad deals whose credits do not sum to the amount"
 missing=$(q "SELECT count(*) FROM deals d WHERE is_won=1 AND amount_micros IS NOT NULL AND
              close_date IS NOT NULL AND (SELECT count(DISTINCT model) FROM ledger l
-             WHERE l.run_id=$r1 AND l.deal_id=d.deal_id) <> 13")
+             WHERE l.run_id=$r1 AND l.deal_id=d.deal_id) <> 15")
 [[ $missing == 0 ]] || fail "$missing won deals missing from some model's ledger"
 
 # Booked revenue per quarter in USD, from the inputs: amount x rate valid on

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# allot-paths on path files: exact removal effects derived by hand (see
+# allot-credit --paths on path files: exact removal effects derived by hand (see
 # tests/unit/test_markov.c three_channels_with_a_cycle), Shapley, bootstrap
 # determinism, the transition matrix and exit codes.
 set -euo pipefail
 bin=$1 tests=$2 scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cases=$tests/cases/datadriven
-tool=$bin/allot-paths
+tool=$bin/allot-credit
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Order 1: RE_A = 1, RE_B = 1/4, RE_C = 4/7; 2 conversions shared 56:14:32 (/51).
@@ -21,7 +21,7 @@ C,0.571428571429,0.627451,47.058824
 CSV
 diff -u "$scratch/m1.want" "$scratch/m1.csv" || fail "order 1 removal effects"
 grep -q "markov order 1 over 3 paths, 3 channels" "$scratch/m1.err" || fail "summary line"
-grep -q "warning: 3 channels touched by fewer than 30 journeys" "$scratch/m1.err" || fail "support flag"
+grep -q "warning: 3 channels on fewer than 30 journeys" "$scratch/m1.err" || fail "support flag"
 
 # Order 2: RE 1, 1/2, 1/2. Value: r_v(B,A) = 100, r_v(C,A) = 50/2 = 25,
 # x_v0 = 1/4 * 100 + 1/2 * 25 = 37.5; without A 0, without B 12.5, without C 25:
