@@ -258,23 +258,38 @@ typedef struct options {
 
 /* Header values from the configuration or the command line are checked
  * here so that a bad one is a usage/configuration error (exit 2) naming
- * where it came from. */
-static int check_header_values(const char *from, char **to, size_t n_to, char **cc, size_t n_cc,
-                               const char *subject, const char *source)
+ * where it came from: "allot.ini:5: [pack] subject: contains a line break". */
+static int refuse(const allot_config *cfg, const char *key, const allot_error *err)
+{
+    long line = 0;
+    if (cfg && key && allot_config_raw(cfg, "pack", key, &line) && line > 0)
+        cli_error("%s:%ld: %s", allot_config_name(cfg), line, err->message);
+    else
+        cli_error("%s", err->message);
+    return CLI_EXIT_USAGE;
+}
+
+static int check_header_values(const allot_config *cfg, const char *from, char **to,
+                               size_t n_to, int to_from_options, char **cc, size_t n_cc,
+                               char **bcc, size_t n_bcc, const char *subject)
 {
     allot_error err;
     allot_error_clear(&err);
-    allot_status st = allot_mime_check_address(from, "[pack] from", NULL, 0, &err);
-    for (size_t i = 0; st == ALLOT_OK && i < n_to; i++)
-        st = allot_mime_check_address(to[i], source, NULL, 0, &err);
-    for (size_t i = 0; st == ALLOT_OK && i < n_cc; i++)
-        st = allot_mime_check_address(cc[i], "[pack] cc", NULL, 0, &err);
-    if (st == ALLOT_OK)
-        st = allot_mime_check_header_text(subject, "[pack] subject", &err);
-    if (st == ALLOT_OK)
-        return 0;
-    cli_error("%s", err.message);
-    return CLI_EXIT_USAGE;
+    if (allot_mime_check_address(from, "[pack] from", NULL, 0, &err))
+        return refuse(cfg, "from", &err);
+    for (size_t i = 0; i < n_to; i++)
+        if (allot_mime_check_address(to[i], to_from_options ? "--to" : "[pack] to", NULL, 0,
+                                     &err))
+            return refuse(cfg, to_from_options ? NULL : "to", &err);
+    for (size_t i = 0; i < n_cc; i++)
+        if (allot_mime_check_address(cc[i], "[pack] cc", NULL, 0, &err))
+            return refuse(cfg, "cc", &err);
+    for (size_t i = 0; i < n_bcc; i++)
+        if (allot_mime_check_address(bcc[i], "[pack] bcc", NULL, 0, &err))
+            return refuse(cfg, "bcc", &err);
+    if (allot_mime_check_header_text(subject, "[pack] subject", &err))
+        return refuse(cfg, "subject", &err);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -392,15 +407,9 @@ int main(int argc, char **argv)
         st = allot_error_set(&err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto fail;
     }
-    if ((status = check_header_values(from, to, n_to, cc, n_cc, subject,
-                                      o.to.n ? "--to" : "[pack] to")))
+    if ((status = check_header_values(cfg, from, to, n_to, o.to.n > 0, cc, n_cc, bcc, n_bcc,
+                                      subject)))
         goto done;
-    for (size_t i = 0; i < n_bcc; i++)
-        if (allot_mime_check_address(bcc[i], "[pack] bcc", NULL, 0, &err) != ALLOT_OK) {
-            cli_error("%s", err.message);
-            status = CLI_EXIT_USAGE;
-            goto done;
-        }
     if (n_bcc && !smtp_host[0]) {
         status = cli_usage_error("[pack] bcc works only with SMTP (smtp_host): sendmail -t "
                                  "takes its recipients from the headers");

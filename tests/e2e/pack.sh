@@ -192,7 +192,7 @@ set +e
 rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "CR in subject: exit $rc: $(cat inj.err)"
-grep -q "subject: contains a line break (CR)" inj.err || fail "CR in subject: $(cat inj.err)"
+grep -q "inj.ini:4: \[pack\] subject: contains a line break (CR) at byte 3" inj.err || fail "CR in subject: $(cat inj.err)"
 set +e
 "$bin/allot-pack" --db none.db --config pack.ini --out out-inj --period 2026Q3 --send \
   --to $'ada@example.com\r\nBcc: eve@evil.example' >/dev/null 2>inj2.err
