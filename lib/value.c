@@ -455,7 +455,9 @@ allot_value_result allot_value_parse_bool(const char *s, int *out, const char **
 
 /* ---- calendar ----------------------------------------------------------- */
 
-int64_t allot_days_from_civil(int64_t y, int m, int d)
+/* Private: the public civil-date API is period.h (allot_days_from_civil takes
+ * int there; two exported definitions would collide at link time). */
+static int64_t days_from_civil(int64_t y, int m, int d)
 {
     /* Eras of 400 years (146097 days), March-based years so that the leap
      * day is the last day of the year. */
@@ -776,6 +778,6 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
             return ALLOT_VALUE_INVALID;
         }
     }
-    *epoch = allot_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+    *epoch = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + se - offset;
     return ALLOT_VALUE_OK;
 }

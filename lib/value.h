@@ -94,8 +94,7 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
  * (both <= 12: ambiguous), or -1 when the value is not a slash date. */
 int allot_value_date_evidence(const char *s);
 
-/* Days since 1970-01-01 of a proleptic Gregorian civil date. */
-int64_t allot_days_from_civil(int64_t y, int m, int d);
+/* Days since 1970-01-01 of a civil date: allot_days_from_civil in period.h. */
 
 /* 1 when y-m-d is a real calendar date (years 1..9999). */
 int allot_civil_date_valid(int y, int m, int d);
