@@ -472,7 +472,7 @@ int main(int argc, char **argv)
     allot_ledger_summary sum;
     allot_status st = allot_store_open_existing(db_path, &db, &err);
     if (!st)
-        st = allot_store_exec(db, "PRAGMA cache_size = -262144", &err);
+        st = allot_store_exec(db, "PRAGMA cache_size = -16384", &err);
     if (!st)
         st = allot_store_begin(db, &err);
     char digest[65];
