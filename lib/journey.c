@@ -36,7 +36,13 @@ static uint64_t hash_bytes(const char *s, size_t n)
         h ^= (unsigned char)s[i];
         h *= UINT64_C(1099511628211);
     }
-    return h ^ (h >> 29);
+    /* FNV's low bits mix poorly for ids that differ in their last digits
+     * (P0000001, P0000002, ...); finish with MurmurHash3's fmix64. */
+    h ^= h >> 33;
+    h *= UINT64_C(0xff51afd7ed558ccd);
+    h ^= h >> 33;
+    h *= UINT64_C(0xc4ceb9fe1a85ec53);
+    return h ^ (h >> 33);
 }
 
 static void strtab_release(strtab *t)
@@ -306,6 +312,9 @@ static allot_status load_touches(builder *b)
         return st;
     }
     int rc;
+    uint32_t last_person = NONE;
+    char last_pid[128];
+    size_t last_len = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         size_t np, ni, nc, nk;
         const char *pid = col_text(s, 0, &np);
@@ -321,7 +330,20 @@ static allot_status load_touches(builder *b)
         const char *tid = col_text(s, 2, &ni);
         const char *ch = col_text(s, 3, &nc);
         const char *camp = col_text(s, 4, &nk);
-        uint32_t p = strtab_intern(&b->person_ids, pid, np);
+        /* Exports usually list a person's touches together: skip the hash
+         * lookup when the person repeats. */
+        uint32_t p;
+        if (last_person != NONE && np == last_len && memcmp(pid, last_pid, np) == 0) {
+            p = last_person;
+        } else {
+            p = strtab_intern(&b->person_ids, pid, np);
+            last_person = p;
+            last_len = np < sizeof last_pid ? np : 0;
+            if (last_len)
+                memcpy(last_pid, pid, np);
+            else
+                last_person = NONE;
+        }
         uint32_t c = camp ? strtab_intern(&b->campaign_ids, camp, nk) : ALLOT_NO_CAMPAIGN;
         uint32_t h = NONE;
         if (ch && nc) {

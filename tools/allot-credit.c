@@ -175,6 +175,9 @@ int main(int argc, char **argv)
 {
     cli_init(argv[0]);
     double started = cli_seconds();
+    /* One thread uses one connection: SQLite's per-call mutexes are waste
+     * (about 8 % of a 10 M-touch run). Must precede any other SQLite call. */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     const char *db_path = "allot.db", *model_list = "all", *ledger_list = NULL;
     const char *period = NULL, *config = NULL, *currency = NULL;
     const char *position = NULL, *custom = NULL;
