@@ -90,6 +90,7 @@ typedef struct writer {
     int64_t run_id;
     const allot_journey_set *set;
     const allot_ledger_options *o;
+    const allot_taxonomy *taxonomy;
     allot_error *err;
     char (*periods)[32];
     size_t n_periods;
@@ -291,7 +292,8 @@ static allot_status write_rollups(writer *wr, const char *model, const cell *cel
         return st;
     st = allot_store_prepare(wr->db,
         "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals, "
-        "credited_minor, currency, share) VALUES (?,?,?,?,?,?,?,?,?)", &s, wr->err);
+        "credited_minor, currency, share, channel_group) VALUES (?,?,?,?,?,?,?,?,?,?)", &s,
+        wr->err);
     for (size_t p = 0; p < wr->n_periods && !st; p++)
         for (size_t c = 0; c < nc && !st; c++) {
             const cell *x = &cells[p * nc + c];
@@ -308,6 +310,10 @@ static allot_status write_rollups(writer *wr, const char *model, const cell *cel
             sqlite3_bind_int64(s, 7, x->credited);
             sqlite3_bind_text(s, 8, cur, -1, SQLITE_STATIC);
             sqlite3_bind_double(s, 9, share_of(x->credited, pacc[p].booked));
+            sqlite3_bind_text(s, 10, unattributed ? ALLOT_UNATTRIBUTED
+                                                  : allot_taxonomy_group(wr->taxonomy,
+                                                                         set->channels[c]),
+                              -1, SQLITE_TRANSIENT);
             st = step_done(wr, s, "cannot write rollup_channel");
         }
     sqlite3_finalize(s);
@@ -471,6 +477,14 @@ allot_status allot_ledger_write(sqlite3 *db, int64_t run_id, const allot_journey
     wr.set = set;
     wr.o = options;
     wr.err = err;
+    allot_taxonomy *own = NULL;
+    wr.taxonomy = options->taxonomy;
+    if (!wr.taxonomy) {
+        allot_status tst = allot_taxonomy_new(NULL, &own, err);
+        if (tst)
+            return tst;
+        wr.taxonomy = own;
+    }
     uint32_t longest = 1;
     for (size_t i = 0; i < set->n_converting; i++)
         if (set->journeys[i].length > longest)
@@ -500,16 +514,20 @@ allot_status allot_ledger_write(sqlite3 *db, int64_t run_id, const allot_journey
     free(wr.rshares);
     free(wr.pre);
     free(wr.periods);
+    allot_taxonomy_free(own);
     return st;
 }
 
 static allot_status channel_rows(sqlite3 *db, int64_t run_id, const char *model,
-                                 sqlite3_stmt **s, allot_error *err)
+                                 int by_period, sqlite3_stmt **s, allot_error *err)
 {
-    allot_status st = allot_store_prepare(db,
-        "SELECT model, period, channel, deals, credited_minor, currency, share, "
-        "null_amount_deals FROM rollup_channel WHERE run_id = ?1 AND (?2 IS NULL OR model = ?2) "
-        "ORDER BY model, credited_minor DESC, channel, period", s, err);
+    allot_status st = allot_store_prepare(db, by_period
+        ? "SELECT model, period, channel, deals, credited_minor, currency, share, "
+          "null_amount_deals FROM rollup_channel WHERE run_id = ?1 AND (?2 IS NULL OR model = ?2) "
+          "ORDER BY model, period, credited_minor DESC, channel"
+        : "SELECT model, period, channel, deals, credited_minor, currency, share, "
+          "null_amount_deals FROM rollup_channel WHERE run_id = ?1 AND (?2 IS NULL OR model = ?2) "
+          "ORDER BY model, credited_minor DESC, channel, period", s, err);
     if (st)
         return st;
     sqlite3_bind_int64(*s, 1, run_id);
@@ -522,7 +540,7 @@ allot_status allot_ledger_channel_csv(sqlite3 *db, int64_t run_id, const char *m
                                       FILE *out, allot_error *err)
 {
     sqlite3_stmt *s;
-    allot_status st = channel_rows(db, run_id, model, &s, err);
+    allot_status st = channel_rows(db, run_id, model, 0, &s, err);
     if (st)
         return st;
     fputs("model,period,channel,deals,credited_amount,currency,share,null_amount_deals\n", out);
@@ -561,7 +579,7 @@ allot_status allot_ledger_channel_table(sqlite3 *db, int64_t run_id, const char 
                                         FILE *out, allot_error *err)
 {
     sqlite3_stmt *s;
-    allot_status st = channel_rows(db, run_id, model, &s, err);
+    allot_status st = channel_rows(db, run_id, model, 1, &s, err);
     if (st)
         return st;
     fprintf(out, "%-16s %-9s %-24s %8s %18s %-4s %7s\n", "model", "period", "channel", "deals",

@@ -33,6 +33,7 @@
 #include "fx.h"
 #include "journey.h"
 #include "model.h"
+#include "taxonomy.h"
 
 #define ALLOT_UNATTRIBUTED "(unattributed)"
 #define ALLOT_NO_CAMPAIGN_LABEL "(none)"
@@ -40,6 +41,7 @@
 typedef struct allot_ledger_options {
     const allot_fx *fx;        /* reporting currency and rates; required */
     int fiscal_start_month;    /* period labels (period.h): 1 = "2026Q3", else "FY2027Q1" */
+    const allot_taxonomy *taxonomy; /* channel groups; NULL: built-in groups */
 } allot_ledger_options;
 
 typedef struct allot_ledger_summary {
@@ -69,7 +71,8 @@ allot_status allot_ledger_write(sqlite3 *db, int64_t run_id, const allot_journey
 allot_status allot_ledger_channel_csv(sqlite3 *db, int64_t run_id, const char *model,
                                       FILE *out, allot_error *err);
 
-/* The same as an aligned text table for people (one model). */
+/* The same as an aligned text table for people (one model), by period, then
+ * credited amount descending. */
 allot_status allot_ledger_channel_table(sqlite3 *db, int64_t run_id, const char *model,
                                         FILE *out, allot_error *err);
 

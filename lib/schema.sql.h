@@ -283,4 +283,9 @@ static const char *const allot_migrations[] = {
     "  upper       REAL,"
     "  PRIMARY KEY (run_id, model, channel)"
     ") WITHOUT ROWID;"
+    ,
+    /* 4: the channel group of each channel rollup row (taxonomy.h groups;
+     * '(unattributed)' for the unattributed bucket), so the rollups go
+     * touch -> campaign -> channel -> channel group. */
+    "ALTER TABLE rollup_channel ADD COLUMN channel_group TEXT;"
 };

@@ -496,7 +496,7 @@ int main(int argc, char **argv)
         st = allot_store_run_begin(db, "allot-credit", parameters, digest, &run_id, &err);
     if (!st) {
         cli_progress("writing the ledger", 0, 0);
-        allot_ledger_options lo = {fx, fiscal_start};
+        allot_ledger_options lo = {fx, fiscal_start, taxonomy};
         st = allot_ledger_write(db, run_id, set, ctx, write_rows, n_ctx, &lo, &sum, &err);
     }
     for (size_t i = 0; i < n_ctx && !st; i++)

@@ -52,6 +52,11 @@ diff <(sqlite3 a.db "SELECT model, period, channel, sum(reporting_minor) FROM le
      <(sqlite3 a.db "SELECT model, period, channel, credited_minor FROM rollup_channel
                      WHERE run_id=$run AND (credited_minor <> 0 OR deals > 0) ORDER BY 1,2,3") \
   || fail "rollup_channel is not the ledger grouped"
+# Channel groups (taxonomy built-ins): Paid Search -> Paid, Email -> Owned.
+got=$(sqlite3 a.db "SELECT DISTINCT channel || ':' || channel_group FROM rollup_channel
+                    WHERE run_id=$run AND channel IN ('Paid Search','Email','(unattributed)')
+                    ORDER BY 1" | tr '\n' ' ')
+[[ "$got" == "(unattributed):(unattributed) Email:Owned Paid Search:Paid " ]] || fail "groups: $got"
 bad=$(sqlite3 a.db "SELECT count(*) FROM rollup_period WHERE run_id=$run
                     AND booked_minor <> credited_minor + unattributed_minor")
 [[ "$bad" == 0 ]] || fail "rollup_period does not reconcile"

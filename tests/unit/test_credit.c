@@ -408,7 +408,7 @@ static void ledger_cents_in_three_currencies(void **state)
     int64_t run_id;
     assert_int_equal(allot_store_begin(r.db, &err), ALLOT_OK);
     assert_int_equal(allot_store_run_begin(r.db, "test", "", "", &run_id, &err), ALLOT_OK);
-    allot_ledger_options lo = {fx, 1};
+    allot_ledger_options lo = {fx, 1, NULL};
     allot_ledger_summary sum;
     assert_int_equal(allot_ledger_write(r.db, run_id, r.set, ctx, NULL, 2, &lo, &sum, &err),
                      ALLOT_OK);
