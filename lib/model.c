@@ -81,6 +81,9 @@ allot_status allot_model_parse_list(const char *list, const allot_model_def **de
         name[len] = '\0';
         if (strcmp(name, "all") == 0) {
             memset(chosen, 1, sizeof chosen);
+        } else if (strcmp(name, "rules") == 0) {
+            for (size_t i = 0; i < N_MODELS; i++)
+                chosen[i] |= !models[i].data_driven;
         } else {
             const allot_model_def *d = allot_model_find(name);
             if (!d) {
@@ -90,7 +93,8 @@ allot_status allot_model_parse_list(const char *list, const allot_model_def **de
                     strncat(known, models[i].name, sizeof known - strlen(known) - 1);
                 }
                 return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
-                                       "unknown model '%s'; known models: %s, all", name,
+                                       "unknown model '%s'; known models: %s, rules (every rule-based "
+                                       "model), all", name,
                                        known);
             }
             chosen[d - models] = 1;

@@ -105,8 +105,8 @@ const allot_model_def *allot_model_at(size_t i);
 /* The model called name, or NULL. */
 const allot_model_def *allot_model_find(const char *name);
 
-/* Parses "a,b,c" or "all" (every rule-based model, then every data-driven
- * one) into defs (capacity cap), sorted in table order, without duplicates.
+/* Parses "a,b,c", "rules" (every rule-based model) or "all" (every
+ * rule-based model, then every data-driven one) into defs (capacity cap), sorted in table order, without duplicates.
  * ALLOT_ERR_USAGE names an unknown model and lists the known ones. */
 allot_status allot_model_parse_list(const char *list, const allot_model_def **defs,
                                     size_t cap, size_t *n, allot_error *err);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/bench/credit.sh [TOUCHES] — benchmark allot-credit: every rule-based
-# model over an allot-synth company (default 10 000 000 touches), the ledger
+# model (--model rules) over an allot-synth company (default 10 000 000 touches), the ledger
 # rows of one model written (--ledger-model linear), rollups of all 13.
 # Whole process, median of 3 runs, peak RSS from /usr/bin/time -v.
 # Uses the optimised build (tools/setup) and a scratch folder in
@@ -21,7 +21,7 @@ n=$(sqlite3 "$db" "SELECT count(*) FROM touches")
 deals=$(sqlite3 "$db" "SELECT count(*) FROM deals")
 secs=(); rss=(); cpu=()
 for i in 1 2 3; do
-  /usr/bin/time -v "$bin/allot-credit" --db "$db" --model all --ledger-model linear \
+  /usr/bin/time -v "$bin/allot-credit" --db "$db" --model rules --ledger-model linear \
     > /dev/null 2> "$work/time.$i"
   secs+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); s=0; for(k=1;k<=n;k++) s=s*60+a[k]; print s}' "$work/time.$i")")
   cpu+=("$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {print u+s}' "$work/time.$i")")
