@@ -306,6 +306,10 @@ allot_status allot_bgnbd_fit(const allot_rfm *data, size_t n, allot_bgnbd *fit,
     fit->se_alpha = fit->alpha * sqrt(cov[5]);
     fit->se_a = fit->a * sqrt(cov[10]);
     fit->se_b = fit->b * sqrt(cov[15]);
+    for (int i = 0; i < 4; i++)
+        fit->at_bound |= fabs(theta[i]) > 20;
+    if (fit->at_bound)
+        fit->se_r = fit->se_alpha = fit->se_a = fit->se_b = NAN;
     fit->log_likelihood = allot_bgnbd_log_likelihood(data, n, fit->r, fit->alpha, fit->a, fit->b);
     fit->n_customers = n;
     return ALLOT_OK;
@@ -444,6 +448,10 @@ allot_status allot_gamma_gamma_fit(const double *x, const double *m, size_t n,
     fit->se_p = fit->p * sqrt(cov[0]);
     fit->se_q = fit->q * sqrt(cov[4]);
     fit->se_v = fit->v * sqrt(cov[8]);
+    for (int i = 0; i < 3; i++)
+        fit->at_bound |= fabs(theta[i]) > 20;
+    if (fit->at_bound)
+        fit->se_p = fit->se_q = fit->se_v = NAN;
     fit->log_likelihood = allot_gamma_gamma_log_likelihood(x, m, n, fit->p, fit->q, fit->v);
     fit->n_customers = used;
     return ALLOT_OK;

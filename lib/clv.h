@@ -89,6 +89,11 @@ typedef struct allot_bgnbd {
     size_t n_customers;
     int iterations;
     int converged;   /* 1 when the simplex size fell below its tolerance */
+    int at_bound;    /* 1 when a log-parameter ran beyond e^±20 (the search box
+                        is |ln θ| < 30): the likelihood keeps rising towards a
+                        limiting model
+                        (e.g. r, alpha -> inf: no heterogeneity in the rate);
+                        predictions are those of the limit, SEs are NAN */
 } allot_bgnbd;
 
 /* Sum over customers of the BG/NBD log-likelihood at (r, alpha, a, b). */
@@ -126,6 +131,8 @@ typedef struct allot_gamma_gamma {
     size_t n_customers;   /* customers with x >= 1 used in the fit */
     int iterations;
     int converged;
+    int at_bound;         /* as for BG/NBD (beyond e^±20); constant values per
+                             customer drive p -> inf and E[value] -> the mean */
 } allot_gamma_gamma;
 
 /* Fits Gamma-Gamma to the customers with x[i] >= 1 and mean value m[i] > 0

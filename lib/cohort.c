@@ -9,18 +9,18 @@
 
 const char *allot_cohort_grain_name(allot_cohort_grain grain)
 {
-    return grain == ALLOT_COHORT_QUARTER ? "quarter" : "month";
+    return grain == ALLOT_COHORT_GRAIN_QUARTER ? "quarter" : "month";
 }
 
 allot_status allot_cohort_grain_parse(const char *text, allot_cohort_grain *grain,
                                       allot_error *err)
 {
     if (text && (!strcmp(text, "month") || !strcmp(text, "monthly"))) {
-        *grain = ALLOT_COHORT_MONTH;
+        *grain = ALLOT_COHORT_GRAIN_MONTH;
         return ALLOT_OK;
     }
     if (text && (!strcmp(text, "quarter") || !strcmp(text, "quarterly"))) {
-        *grain = ALLOT_COHORT_QUARTER;
+        *grain = ALLOT_COHORT_GRAIN_QUARTER;
         return ALLOT_OK;
     }
     return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
@@ -48,7 +48,7 @@ static int64_t period_of(const grain_ctx *g, int64_t day)
     int y, m, d;
     allot_civil_from_days(day, &y, &m, &d);
     int64_t month = (int64_t)y * 12 + (m - 1);
-    if (g->grain == ALLOT_COHORT_MONTH)
+    if (g->grain == ALLOT_COHORT_GRAIN_MONTH)
         return month;
     int64_t shifted = month - (g->fs - 1);
     return shifted >= 0 ? shifted / 3 : -((-shifted + 2) / 3);
@@ -56,14 +56,14 @@ static int64_t period_of(const grain_ctx *g, int64_t day)
 
 static int64_t period_start(const grain_ctx *g, int64_t index)
 {
-    int64_t month = g->grain == ALLOT_COHORT_MONTH ? index : index * 3 + (g->fs - 1);
+    int64_t month = g->grain == ALLOT_COHORT_GRAIN_MONTH ? index : index * 3 + (g->fs - 1);
     return allot_days_from_civil((int)(month / 12), (int)(month % 12) + 1, 1);
 }
 
 static void period_label(const grain_ctx *g, int64_t index, char out[32])
 {
     int64_t start = period_start(g, index);
-    if (g->grain == ALLOT_COHORT_MONTH) {
+    if (g->grain == ALLOT_COHORT_GRAIN_MONTH) {
         int y, m, d;
         allot_civil_from_days(start, &y, &m, &d);
         snprintf(out, 32, "%04d-%02d", y, m);

@@ -69,8 +69,8 @@ typedef struct allot_cohort_account {
 } allot_cohort_account;
 
 typedef enum allot_cohort_grain {
-    ALLOT_COHORT_MONTH = 0,
-    ALLOT_COHORT_QUARTER
+    ALLOT_COHORT_GRAIN_MONTH = 0,
+    ALLOT_COHORT_GRAIN_QUARTER
 } allot_cohort_grain;
 
 /* "month" / "quarter"; parse accepts those and "monthly" / "quarterly". */

@@ -92,14 +92,18 @@ static allot_status read_as_of(sqlite3 *db, int64_t *as_of, int *empty, allot_er
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        "SELECT max(d) FROM (SELECT start_date AS d FROM subscriptions WHERE mrr_micros > 0 "
-        "UNION ALL SELECT end_date FROM subscriptions WHERE mrr_micros > 0 AND end_date IS NOT NULL)",
+        "SELECT max(d), count(s) FROM ("
+        " SELECT start_date AS d, 1 AS s FROM subscriptions WHERE mrr_micros > 0"
+        " UNION ALL SELECT end_date, 1 FROM subscriptions WHERE mrr_micros > 0"
+        "  AND end_date IS NOT NULL"
+        " UNION ALL SELECT date(max(occurred_at), 'unixepoch'), NULL FROM touches"
+        " UNION ALL SELECT date(max(entered_at), 'unixepoch'), NULL FROM stage_history)",
         &st, err);
     if (s != ALLOT_OK)
         return s;
     int rc = sqlite3_step(st);
     *empty = 1;
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+    if (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0) {
         const char *text = (const char *)sqlite3_column_text(st, 0);
         *empty = 0;
         if (allot_date_parse(text, as_of) != ALLOT_OK)
@@ -396,7 +400,7 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
         for (size_t i = 0; i < d->n_accounts; i++) {
             allot_retention_account *a = &d->accounts[i];
             compute_tenure(a, d->as_of);
-            if (o->grain == ALLOT_COHORT_QUARTER) {
+            if (o->grain == ALLOT_COHORT_GRAIN_QUARTER) {
                 allot_period p;
                 allot_period_quarter_of(a->first_day, fs, &p);
                 snprintf(a->cohort, sizeof a->cohort, "%s", p.label);

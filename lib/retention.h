@@ -11,8 +11,10 @@
  * on the as-of date (constant currency: exchange-rate moves are not churn
  * or expansion); a missing rate is ALLOT_ERR_DATA naming the currency.
  *
- * As of. The data's end: the latest start_date or end_date in
- * subscriptions, unless given. Rows starting after it are ignored.
+ * As of. The data's end: the latest of the subscriptions' start and end
+ * dates and the (UTC) days of the latest touch and stage_history entry,
+ * unless given (deals are left out: open deals carry expected close dates
+ * in the future). Rows starting after it are ignored.
  *
  * Tenure. From the first start to the first day without revenue after it
  * (the end of the first unbroken run of spans; later reactivations do not

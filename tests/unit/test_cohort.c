@@ -57,7 +57,7 @@ static void monthly_matrix_by_hand(void **state)
 {
     (void)state;
     fixture();
-    allot_cohort_options o = {.grain = ALLOT_COHORT_MONTH, .as_of = D(2026, 3, 31)};
+    allot_cohort_options o = {.grain = ALLOT_COHORT_GRAIN_MONTH, .as_of = D(2026, 3, 31)};
     allot_cohort_matrix m;
     assert_int_equal(allot_cohort_build(acc, 7, &o, &m, NULL), ALLOT_OK);
     assert_int_equal(m.n_cohorts, 3);
@@ -129,7 +129,7 @@ static void quarterly_matrix_and_incomplete_period(void **state)
 {
     (void)state;
     fixture();
-    allot_cohort_options o = {.grain = ALLOT_COHORT_QUARTER, .as_of = D(2026, 3, 31)};
+    allot_cohort_options o = {.grain = ALLOT_COHORT_GRAIN_QUARTER, .as_of = D(2026, 3, 31)};
     allot_cohort_matrix m;
     assert_int_equal(allot_cohort_build(acc, 7, &o, &m, NULL), ALLOT_OK);
     assert_int_equal(m.n_cohorts, 1);
