@@ -252,6 +252,7 @@ typedef struct person {
     int64_t activity_after;       /* first sales activity at or after MQL */
     int activity_before;
     int64_t mql_revenue;          /* won deals assigned to this person */
+    int64_t deal_opp, deal_won;   /* from deals tied to the person */
 } person;
 
 typedef struct deal {
@@ -402,6 +403,7 @@ static allot_status load_people(sqlite3 *db, model *m, allot_error *err)
             p->t[k] = NO_TIME;
         p->touch_at = NO_TIME;
         p->activity_after = NO_TIME;
+        p->deal_opp = p->deal_won = NO_TIME;
         if (!p->id || !p->system)
             goto nomem;
     }
@@ -568,13 +570,13 @@ static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, al
         person *p = find_person(m, (const char *)sqlite3_column_text(st, 1));
         if (!d || !p)
             continue;
-        set_min(&p->t[ALLOT_STAGE_OPPORTUNITY], d->created_at);
+        set_min(&p->deal_opp, d->created_at);
         if (add_activity(acts, p, d->created_at) != 0) {
             sqlite3_finalize(st);
             return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         if (d->is_won)
-            set_min(&p->t[ALLOT_STAGE_WON], d->closed_at);
+            set_min(&p->deal_won, d->closed_at);
         const person *e = d->earliest_person;
         if (!e || (p->created_at != NO_TIME &&
                    (e->created_at == NO_TIME || p->created_at < e->created_at)))
@@ -690,7 +692,8 @@ static allot_status data_end(sqlite3 *db, int64_t *end, allot_error *err)
         " COALESCE((SELECT max(occurred_at) FROM touches), 0),"
         " COALESCE((SELECT max(created_at) FROM deals), 0),"
         " COALESCE((SELECT max(created_at) FROM people), 0),"
-        " COALESCE((SELECT CAST(strftime('%s', max(close_date)) AS INTEGER) FROM deals), 0))",
+        " COALESCE((SELECT CAST(strftime('%s', max(close_date)) AS INTEGER) FROM deals"
+        "   WHERE is_closed OR is_won), 0))",
         &st, err);
     if (s != ALLOT_OK)
         return s;
@@ -713,13 +716,28 @@ static int cmp_activity(const void *a, const void *b)
 
 /* Monotone funnel, lead time, sales activity relative to MQL, and the
  * person each won deal's revenue belongs to. */
+static void fill_back(person *p)
+{
+    for (int k = ALLOT_STAGE_WON - 1; k >= ALLOT_STAGE_LEAD; k--)
+        if (p->t[k] == NO_TIME && p->t[k + 1] != NO_TIME)
+            p->t[k] = p->t[k + 1];
+}
+
 static void derive(model *m, activities *acts)
 {
     for (size_t i = 0; i < m->n_people; i++) {
         person *p = &m->people[i];
-        for (int k = ALLOT_STAGE_WON - 1; k >= ALLOT_STAGE_LEAD; k--)
-            if (p->t[k] == NO_TIME && p->t[k + 1] != NO_TIME)
-                p->t[k] = p->t[k + 1];
+        fill_back(p);
+        /* A deal counts in the person funnel only for people who reached MQL
+         * on their own: contacts added to a deal (buying committee) stay
+         * leads instead of passing MQL and SQL at the deal's creation. */
+        if (p->t[ALLOT_STAGE_MQL] != NO_TIME) {
+            if (p->deal_opp != NO_TIME && p->deal_opp <= m->as_of)
+                set_min(&p->t[ALLOT_STAGE_OPPORTUNITY], p->deal_opp);
+            if (p->deal_won != NO_TIME && p->deal_won <= m->as_of)
+                set_min(&p->t[ALLOT_STAGE_WON], p->deal_won);
+            fill_back(p);
+        }
         if (p->created_at != NO_TIME && p->created_at <= m->as_of)
             set_min(&p->t[ALLOT_STAGE_LEAD], p->created_at);
     }

@@ -9,13 +9,15 @@
  * Stages of a person. A stage_history row of a person counts for a funnel
  * stage when its stage name, compared case-insensitively with blanks, '_'
  * and '-' ignored, equals the canonical name (lead, mql, sql, opportunity,
- * won) or a name configured for the person's source system. A person also
- * reaches "opportunity" when a deal tied to it (deal_people) was created
- * (at deals.created_at) and "won" when such a deal is won (at its close_date,
- * 00:00 UTC; else its won stage_history entry; else its creation). The
- * funnel is monotone: a person who reached a stage has passed every earlier
- * one (a skipped stage takes the entry time of the next stage reached).
- * Every row of people is a lead, at min(created_at, first stage entry).
+ * won) or a name configured for the person's source system. The funnel is
+ * monotone: a person who reached a stage has passed every earlier one (a
+ * skipped stage takes the entry time of the next stage reached). A person
+ * who reached MQL this way also reaches "opportunity" when a deal tied to it
+ * (deal_people) was created (at deals.created_at) and "won" when such a deal
+ * is won (at its close_date, 00:00 UTC; else its won stage_history entry;
+ * else its creation). Contacts tied to a deal without an MQL of their own
+ * (the buying committee) stay leads. Every row of people is a lead, at
+ * min(created_at, first stage entry).
  *
  * Cohort: the period (month, quarter, fiscal quarter, year) of the lead
  * time. Conversion stage k -> k+1 within a cohort and group = people who
@@ -62,7 +64,8 @@
  * amounts of deals created in the period; revenue = amounts of those won.
  *
  * The data's end ("as of") is the latest timestamp in stage_history,
- * touches and deals (created_at, close_date) unless given.
+ * touches, people and deals (created_at, close_date of closed deals: an open
+ * deal's close_date is an expected date) unless given.
  *
  * Money is converted to the reporting currency with fx_rates at the deal's
  * close date (created date for open deals); a missing rate is ALLOT_ERR_DATA
