@@ -1,6 +1,7 @@
 #include "load.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -275,6 +276,9 @@ typedef struct load_state {
     int decimal_comma;
     char delimiter;
     size_t header_count;
+    int person_col, anonymous_col;   /* touches: one of them is needed */
+    char **index_sql;      /* secondary indexes dropped for a bulk load */
+    int nindex;
     warning *warnings;
     size_t nwarnings;
     sqlite3_stmt *upsert, *reject;
@@ -699,14 +703,8 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
         if (cs->type == S_NULL && has_money)
             return reject(s, rec, cb->field + 1, "an amount needs a currency", err);
     }
-    if (s->table == allot_load_table("touches")) {
-        int p = -1, a = -1;
-        for (int i = 0; i < s->ncols; i++) {
-            if (strcmp(s->cols[i].col->name, "person_id") == 0)
-                p = i;
-            if (strcmp(s->cols[i].col->name, "anonymous_id") == 0)
-                a = i;
-        }
+    if (s->person_col >= 0 || s->anonymous_col >= 0) {
+        int p = s->person_col, a = s->anonymous_col;
         if ((p < 0 || s->slots[p].type == S_NULL) && (a < 0 || s->slots[a].type == S_NULL))
             return reject(s, rec, p >= 0 ? s->cols[p].field + 1 : 0,
                           "a touch needs a person_id or an anonymous_id", err);
@@ -916,6 +914,19 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
             warnf(s, h->line, (long)i + 1, "column '%s' is not part of table %s; ignored",
                   h->fields[i].text, t->name);
     }
+    s->person_col = s->anonymous_col = -1;
+    if (strcmp(t->name, "touches") == 0) {
+        for (int i = 0; i < s->ncols; i++) {
+            if (strcmp(s->cols[i].col->name, "person_id") == 0)
+                s->person_col = i;
+            if (strcmp(s->cols[i].col->name, "anonymous_id") == 0)
+                s->anonymous_col = i;
+        }
+        if (s->person_col < 0 && s->anonymous_col < 0)
+            return allot_error_set(err, ALLOT_ERR_DATA, s->path, h->line, 0,
+                                   "the header has neither 'person_id' nor 'anonymous_id'; "
+                                   "a touch needs one of them");
+    }
     s->nparams = s->ncols + (s->email_hash_slot >= 0) + 2;
     return ALLOT_OK;
 }
@@ -979,6 +990,90 @@ static allot_status infer_date_orders(load_state *s, allot_csv_reader *r, allot_
     return allot_csv_rewind(r, err);
 }
 
+/* A bulk load into an empty table is faster with the table's secondary
+ * indexes built once at the end (SQLite sorts) than updated row by row:
+ * they are dropped inside the load's transaction and recreated from their
+ * own SQL by rebuild_indexes (a rollback brings them back too). */
+static allot_status table_is_empty(load_state *s, int *empty, allot_error *err)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT 1 FROM %s LIMIT 1", s->table->name);
+    sqlite3_stmt *st;
+    allot_status rc = allot_store_prepare(s->db, sql, &st, err);
+    if (rc)
+        return rc;
+    int step = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (step != SQLITE_ROW && step != SQLITE_DONE)
+        return allot_store_fail(s->db, step, "cannot read the table", err);
+    *empty = step == SQLITE_DONE;
+    return ALLOT_OK;
+}
+
+static allot_status drop_indexes(load_state *s, allot_error *err)
+{
+    char sql[192];
+    sqlite3_stmt *st;
+    allot_status rc;
+    int step;
+    rc = allot_store_prepare(s->db,
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+        "AND sql IS NOT NULL ORDER BY name", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, s->table->name, -1, SQLITE_STATIC);
+    char names[16][128];
+    while (s->nindex < 16 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        char **grown = realloc(s->index_sql, (size_t)(s->nindex + 1) * sizeof *grown);
+        if (!grown) {
+            sqlite3_finalize(st);
+            return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
+        }
+        s->index_sql = grown;
+        s->index_sql[s->nindex] = strdup((const char *)sqlite3_column_text(st, 1));
+        snprintf(names[s->nindex], sizeof names[0], "%s", sqlite3_column_text(st, 0));
+        if (!s->index_sql[s->nindex]) {
+            sqlite3_finalize(st);
+            return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
+        }
+        s->nindex++;
+    }
+    sqlite3_finalize(st);
+    for (int i = 0; i < s->nindex; i++) {
+        snprintf(sql, sizeof sql, "DROP INDEX \"%s\"", names[i]);
+        rc = allot_store_exec(s->db, sql, err);
+        if (rc)
+            return rc;
+    }
+    return ALLOT_OK;
+}
+
+static allot_status rebuild_indexes(load_state *s, allot_error *err)
+{
+    for (int i = 0; i < s->nindex; i++) {
+        allot_status rc = allot_store_exec(s->db, s->index_sql[i], err);
+        if (rc)
+            return rc;
+    }
+    return ALLOT_OK;
+}
+
+/* The file's SHA-256, computed on a second thread while the rows load. */
+typedef struct hash_job {
+    const char *path;
+    char hex[65];
+    int64_t bytes;
+    allot_status status;
+    allot_error err;
+} hash_job;
+
+static void *hash_main(void *arg)
+{
+    hash_job *j = arg;
+    j->status = allot_sha256_file(j->path, j->hex, &j->bytes, &j->err);
+    return NULL;
+}
+
 /* ---- one file ---------------------------------------------------------------- */
 
 static void free_state(load_state *s)
@@ -992,6 +1087,9 @@ static void free_state(load_state *s)
     free(s->slots);
     free(s->cols);
     free(s->raw);
+    for (int i = 0; i < s->nindex; i++)
+        free(s->index_sql[i]);
+    free(s->index_sql);
     sqlite3_finalize(s->upsert);
     sqlite3_finalize(s->reject);
     if (s->rejects)
@@ -1029,8 +1127,7 @@ static allot_status write_warnings(load_state *s, int64_t load_id, allot_error *
     return ALLOT_OK;
 }
 
-static allot_status record_load(load_state *s, int64_t *load_id, const char *sha, int64_t bytes,
-                                allot_error *err)
+static allot_status record_load(load_state *s, int64_t *load_id, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status rc = allot_store_prepare(s->db,
@@ -1039,8 +1136,8 @@ static allot_status record_load(load_state *s, int64_t *load_id, const char *sha
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, s->path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, bytes);
+    sqlite3_bind_text(st, 2, "", -1, SQLITE_STATIC);   /* set by finish_load */
+    sqlite3_bind_int64(st, 3, 0);
     sqlite3_bind_text(st, 4, s->sum->dialect, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, s->table->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
@@ -1053,19 +1150,23 @@ static allot_status record_load(load_state *s, int64_t *load_id, const char *sha
     return ALLOT_OK;
 }
 
-static allot_status finish_load(load_state *s, int64_t load_id, allot_error *err)
+static allot_status finish_load(load_state *s, int64_t load_id, const hash_job *hash,
+                                allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status rc = allot_store_prepare(s->db,
         "UPDATE loads SET rows_read = ?, rows_loaded = ?, rows_updated = ?, rows_unchanged = ?,"
-        " rows_rejected = ?, rows_dropped = ?, warnings = ? WHERE load_id = ?", &st, err);
+        " rows_rejected = ?, rows_dropped = ?, warnings = ?, bytes = ?, sha256 = ?"
+        " WHERE load_id = ?", &st, err);
     if (rc)
         return rc;
     const allot_load_summary *m = s->sum;
     int64_t v[] = {m->read, m->loaded, m->updated, m->unchanged, m->rejected, m->dropped,
-                   m->warnings, load_id};
+                   m->warnings, hash->bytes};
     for (int i = 0; i < 8; i++)
         sqlite3_bind_int64(st, i + 1, v[i]);
+    sqlite3_bind_text(st, 9, hash->hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 10, load_id);
     int r = sqlite3_step(st);
     sqlite3_finalize(st);
     if (r != SQLITE_DONE)
@@ -1083,6 +1184,9 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     }
     memset(sum, 0, sizeof *sum);
     load_state s = {0};
+    hash_job hash = {0};
+    pthread_t hasher;
+    int hashing = 0, bulk = 0;
     s.db = db;
     s.path = path;
     s.opt = opt;
@@ -1128,23 +1232,35 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     }
     snprintf(sum->table, sizeof sum->table, "%s", s.table->name);
     st = map_columns(&s, h, err);
-    if (!st)
-        st = infer_date_orders(&s, r, err);
     if (st)
         goto done;
-
-    char sha[65];
-    int64_t bytes = 0;
-    st = allot_sha256_file(path, sha, &bytes, err);
+    hash.path = path;
+    hashing = pthread_create(&hasher, NULL, hash_main, &hash) == 0;
+    if (!hashing)
+        hash_main(&hash);
+    st = infer_date_orders(&s, r, err);
     if (st)
         goto done;
+    struct stat sb;
+    int64_t bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
     rejects_path(path, opt->rejects_dir, sum->rejects_path, sizeof sum->rejects_path);
 
+    /* Loading into an empty table (a first load) writes every page once with
+     * a rollback journal, twice with WAL (log, then checkpoint): switch for
+     * the load when no other connection is open (SQLite refuses otherwise,
+     * and the load simply stays in WAL mode). Atomicity is the same. */
+    st = table_is_empty(&s, &bulk, err);
+    if (st)
+        goto done;
+    if (bulk)
+        sqlite3_exec(db, "PRAGMA journal_mode = TRUNCATE", NULL, NULL, NULL);
     st = allot_store_begin(db, err);
     if (st)
         goto done;
     int64_t load_id = 0;
-    st = record_load(&s, &load_id, sha, bytes, err);
+    st = record_load(&s, &load_id, err);
+    if (!st && bulk)
+        st = drop_indexes(&s, err);
     if (!st)
         st = prepare_upsert(&s, err);
     if (!st)
@@ -1164,7 +1280,17 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     }
     sum->dropped = allot_csv_dropped(r);
     if (!st)
-        st = finish_load(&s, load_id, err);
+        st = rebuild_indexes(&s, err);
+    if (hashing) {
+        pthread_join(hasher, NULL);
+        hashing = 0;
+    }
+    if (!st && hash.status) {
+        *err = hash.err;
+        st = hash.status;
+    }
+    if (!st)
+        st = finish_load(&s, load_id, &hash, err);
     if (!st && sum->rejected > opt->max_rejects)
         st = allot_error_set(err, ALLOT_ERR_REJECTED, path, 0, 0,
                              "%lld row(s) rejected (allowed: %lld); nothing loaded from this "
@@ -1181,6 +1307,10 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
         allot_store_rollback(db);
 
 done:
+    if (hashing)
+        pthread_join(hasher, NULL);
+    if (bulk)
+        sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     /* The rejects file: kept when there are rejects (even when nothing
      * committed), removed when a reload has none. */
     if (s.rejects) {

@@ -68,6 +68,10 @@ static const char *basename_of(const char *path)
 int main(int argc, char **argv)
 {
     cli_init(argv[0]);
+    /* One connection, used by this thread only (the loader hashes files on a
+     * second thread that never touches SQLite): no SQLite mutexes needed. */
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     enum { O_DB = 256, O_TABLE, O_DIALECT, O_CONFIG, O_MAX_REJECTS, O_REJECTS_DIR, O_ENCODING,
            O_DELIMITER, O_HEADER_LINE, O_DATE_ORDER, O_DECIMAL_COMMA, O_DECIMAL_POINT, O_HELP };
     static const struct option options[] = {
