@@ -214,6 +214,11 @@ allot_status allot_deliver_smtp(const allot_smtp *smtp, const char *envelope_fro
     curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &s);
     if (smtp->tls == ALLOT_SMTP_TLS_STARTTLS)
         curl_easy_setopt(curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+    if (smtp->ca_file && smtp->ca_file[0])
+        curl_easy_setopt(curl, CURLOPT_CAINFO, smtp->ca_file);
+    /* libcurl verifies peer and host name by default; say so anyway */
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
     if (auth) {
         curl_easy_setopt(curl, CURLOPT_USERNAME, smtp->user);
         curl_easy_setopt(curl, CURLOPT_PASSWORD, smtp->password);

@@ -36,6 +36,7 @@ typedef struct allot_smtp {
     allot_smtp_tls tls;
     const char *user;         /* NULL or "": no AUTH */
     const char *password;     /* with user; from allot_deliver_password */
+    const char *ca_file;      /* NULL or "": the system's CAs; else a PEM file */
     long timeout_seconds;     /* the whole session; 0: 120 */
 } allot_smtp;
 

@@ -357,9 +357,9 @@ int main(int argc, char **argv)
         cli_warning("%s", allot_config_warning(cfg, i));
     allot_general general;
     const char *from, *template, *smtp_host, *smtp_user, *password_env, *password_file,
-        *sendmail, *default_model;
-    long smtp_port;
-    int starttls;
+        *sendmail, *default_model, *ca_file;
+    long smtp_port, timeout;
+    int starttls, smtps;
     if ((st = allot_config_general(cfg, &general, &err)) ||
         (st = allot_config_get_string(cfg, "models", "default_model", &default_model, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "from", &from, &err)) ||
@@ -370,6 +370,9 @@ int main(int argc, char **argv)
         (st = allot_config_get_string(cfg, "pack", "smtp_host", &smtp_host, &err)) ||
         (st = allot_config_get_int(cfg, "pack", "smtp_port", &smtp_port, &err)) ||
         (st = allot_config_get_bool(cfg, "pack", "smtp_starttls", &starttls, &err)) ||
+        (st = allot_config_get_bool(cfg, "pack", "smtps", &smtps, &err)) ||
+        (st = allot_config_get_string(cfg, "pack", "smtp_ca_file", &ca_file, &err)) ||
+        (st = allot_config_get_int(cfg, "pack", "smtp_timeout", &timeout, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "smtp_user", &smtp_user, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "smtp_password_env", &password_env, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "smtp_password_file", &password_file, &err)) ||
@@ -510,11 +513,12 @@ int main(int argc, char **argv)
     int use_smtp = smtp_host[0] != '\0';
     allot_smtp smtp = {.host = smtp_host,
                        .port = smtp_port,
-                       .tls = smtp_port == 465 ? ALLOT_SMTP_TLS_IMPLICIT
-                              : starttls       ? ALLOT_SMTP_TLS_STARTTLS
-                                               : ALLOT_SMTP_TLS_NONE,
+                       .tls = smtps || smtp_port == 465 ? ALLOT_SMTP_TLS_IMPLICIT
+                              : starttls                  ? ALLOT_SMTP_TLS_STARTTLS
+                                                          : ALLOT_SMTP_TLS_NONE,
                        .user = smtp_user,
-                       .timeout_seconds = 120};
+                       .ca_file = ca_file,
+                       .timeout_seconds = timeout};
 
     if (o.dry_run) {
         printf("message: %s (%zu bytes)\n", eml_path, message_len);
@@ -578,7 +582,7 @@ int main(int argc, char **argv)
         st = allot_deliver_smtp(&smtp, from, rcpt, n_rcpt, eml_path, reply, sizeof reply, &err);
         free(rcpt);
     } else {
-        st = allot_deliver_sendmail(sendmail, eml_path, 120, reply, sizeof reply, &err);
+        st = allot_deliver_sendmail(sendmail, eml_path, timeout, reply, sizeof reply, &err);
     }
     if (st) {
         status = cli_report(&err);

@@ -368,4 +368,54 @@ expect_exit 3 --period 2026Q3 --config pack.ini --db none.db --out out --attach 
 expect_exit 3 --period 2026Q3 --config pack.ini --db none.db --out no-such-dir
 pass "usage errors exit 2, a missing attachment or output folder exits 3"
 
+# 13. TLS: a throw-away CA-less certificate for 127.0.0.1 (openssl), then
+#     STARTTLS with AUTH required after it, and smtps; the certificate is
+#     verified against smtp_ca_file, and refused without it.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout tls.key -out tls.pem >/dev/null 2>&1 \
+  || fail "openssl could not make a test certificate"
+export ALLOT_TEST_SMTP_PASSWORD='tls pass'
+start_server spool-starttls --cert tls.pem --key tls.key --starttls --user allot-bot
+unset ALLOT_TEST_SMTP_PASSWORD
+sed -e "s/^smtp_port = .*/smtp_port = $port/" -e "s/^smtp_starttls = .*/smtp_starttls = yes/" pack.ini > starttls.ini
+printf 'smtp_user = allot-bot\nsmtp_ca_file = %s/tls.pem\n' "$PWD" >> starttls.ini
+ALLOT_SMTP_PASSWORD='tls pass' "$bin/allot-pack" --db none.db --config starttls.ini --out out \
+  --period 2026Q3 --send >starttls.out 2>starttls.err || fail "STARTTLS send exited $?: $(cat starttls.err)"
+"$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["tls"] and e["tls"].startswith("TLS") and e["auth_login"]=="allot-bot", e' \
+  spool-starttls/msg-1.json || fail "not a TLS session with AUTH: $(cat spool-starttls/msg-1.json)"
+cmp -s "$eml" spool-starttls/msg-1.eml || fail "STARTTLS: bytes differ"
+grep -v '^smtp_ca_file' starttls.ini > noca.ini
+set +e
+ALLOT_SMTP_PASSWORD='tls pass' "$bin/allot-pack" --db none.db --config noca.ini --out out \
+  --period 2026Q3 --send >/dev/null 2>noca.err
+rc=$?
+set -e
+[[ $rc -eq 3 ]] || fail "unknown CA: exit $rc: $(cat noca.err)"
+grep -qi "certificate" noca.err || fail "unknown CA: $(cat noca.err)"
+[[ ! -e spool-starttls/msg-2.eml ]] || fail "sent to a server with an unverified certificate"
+start_server spool-smtps --cert tls.pem --key tls.key --smtps
+sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > smtps.ini
+printf 'smtps = yes\nsmtp_ca_file = %s/tls.pem\n' "$PWD" >> smtps.ini
+"$bin/allot-pack" --db none.db --config smtps.ini --out out --period 2026Q3 --send >/dev/null 2>smtps.err \
+  || fail "smtps send exited $?: $(cat smtps.err)"
+"$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["tls"], e' spool-smtps/msg-1.json \
+  || fail "smtps: not TLS"
+cmp -s "$eml" spool-smtps/msg-1.eml || fail "smtps: bytes differ"
+pass "STARTTLS with AUTH and smtps, certificate verified; an unknown CA refused (exit 3)"
+
+# 14. A server that accepts and never answers: smtp_timeout bounds the wait.
+start_server spool-hole --blackhole
+sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > hole.ini
+printf 'smtp_timeout = 2\n' >> hole.ini
+t0=$(date +%s)
+set +e
+"$bin/allot-pack" --db none.db --config hole.ini --out out --period 2026Q3 --send >/dev/null 2>hole.err
+rc=$?
+set -e
+t1=$(date +%s)
+[[ $rc -eq 3 ]] || fail "silent server: exit $rc: $(cat hole.err)"
+grep -qi "timeout\|timed out" hole.err || fail "silent server: $(cat hole.err)"
+(( t1 - t0 <= 10 )) || fail "silent server: took $((t1 - t0)) s with smtp_timeout = 2"
+pass "a silent server times out after smtp_timeout (exit 3)"
+
 echo "all allot-pack checks passed"

@@ -2,6 +2,7 @@
 """A real SMTP server for the pack tests (Debian's python3-aiosmtpd).
 
     smtpd.py SPOOL [--user NAME] [--reject-rcpt ADDR] [--lifetime SECONDS]
+               [--cert PEM --key PEM (--starttls | --smtps)] [--blackhole]
 
 Listens on 127.0.0.1 on a free port chosen by the kernel (bound before the
 port is published, so there is no race), writes the port to SPOOL/port when
@@ -10,8 +11,12 @@ bytes received after SMTP dot-unstuffing) with SPOOL/msg-N.json holding the
 envelope (mail_from, rcpt_tos, the AUTH login). With --user, AUTH is required
 (without TLS: auth_require_tls=False, loopback only) and the password is read
 from the environment variable ALLOT_TEST_SMTP_PASSWORD. --reject-rcpt makes
-RCPT TO for that address fail with 550. The server stops on SIGTERM/SIGINT
-or after --lifetime seconds (default 60), whichever comes first.
+RCPT TO for that address fail with 550. --starttls offers and requires
+STARTTLS (and AUTH only after it); --smtps speaks TLS from the first byte;
+both use --cert/--key. --blackhole accepts connections and never says a
+word (for timeouts). The envelope file records whether the session was TLS.
+The server stops on SIGTERM/SIGINT or after --lifetime seconds (default
+60), whichever comes first.
 """
 import argparse
 import asyncio
@@ -19,6 +24,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -41,9 +47,11 @@ class Handler:
         with open(base + ".eml", "wb") as f:
             f.write(envelope.original_content)
         login = session.auth_data.login if isinstance(session.auth_data, LoginPassword) else None
+        tls = server.transport.get_extra_info("ssl_object")
         with open(base + ".json", "w") as f:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                       "auth_login": login.decode() if login else None}, f)
+                       "auth_login": login.decode() if login else None,
+                       "tls": tls.version() if tls else None}, f)
         return "250 2.0.0 Ok: queued as allot-test-%d" % self.count
 
 
@@ -53,6 +61,11 @@ def main():
     ap.add_argument("--user")
     ap.add_argument("--reject-rcpt")
     ap.add_argument("--lifetime", type=float, default=60)
+    ap.add_argument("--cert")
+    ap.add_argument("--key")
+    ap.add_argument("--starttls", action="store_true")
+    ap.add_argument("--smtps", action="store_true")
+    ap.add_argument("--blackhole", action="store_true")
     args = ap.parse_args()
     password = os.environ.get("ALLOT_TEST_SMTP_PASSWORD", "")
 
@@ -68,18 +81,35 @@ def main():
     sock.bind(("127.0.0.1", 0))
     sock.listen(8)
 
+    context = None
+    if args.starttls or args.smtps:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(args.cert, args.key)
+    tls = bool(context)
+
     def factory():
+        options = {"hostname": "allot-test"}
+        if args.starttls:
+            options.update(tls_context=context, require_starttls=True)
         if args.user:
-            return SMTP(handler, hostname="allot-test", authenticator=authenticate,
-                        auth_required=True, auth_require_tls=False)
-        return SMTP(handler, hostname="allot-test")
+            options.update(authenticator=authenticate, auth_required=True,
+                           auth_require_tls=tls)
+        return SMTP(handler, **options)
+
+    async def blackhole(reader, writer):
+        await asyncio.sleep(args.lifetime)
+        writer.close()
 
     async def serve():
         loop = asyncio.get_running_loop()
         stop = loop.create_future()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, lambda: stop.done() or stop.set_result(None))
-        server = await loop.create_server(factory, sock=sock)
+        if args.blackhole:
+            server = await asyncio.start_server(blackhole, sock=sock)
+        else:
+            server = await loop.create_server(factory, sock=sock,
+                                              ssl=context if args.smtps else None)
         tmp = os.path.join(args.spool, "port.tmp")
         with open(tmp, "w") as f:
             f.write("%d\n" % sock.getsockname()[1])
