@@ -756,6 +756,141 @@ static double dot(const double *a, const double *b, size_t n)
     return s;
 }
 
+#define BLOCK_CHANNELS 32
+
+/* The channels of each state (up to `order`, UINT32_MAX padding). */
+static uint32_t *state_channels(const allot_markov *m)
+{
+    size_t n = m->n_states, k = (size_t)m->order;
+    uint32_t *sc = malloc(n * k * sizeof *sc);
+    if (!sc)
+        return NULL;
+    for (size_t s = 0; s < n; s++) {
+        uint64_t key = m->state_key[s];
+        for (size_t j = 0; j < k; j++) {
+            uint32_t c = s == 0 ? 0
+                         : k == 1 ? (uint32_t)key
+                                  : (uint32_t)((key >> (16 * j)) & 0xffff);
+            sc[s * k + j] = c ? c - 1 : UINT32_MAX;
+        }
+    }
+    return sc;
+}
+
+/* Gauss-Seidel for a block of nb channels at once: column j of Y (n x nb,
+ * row-major) is the visit vector with channel ch0 + j removed, i.e. its
+ * entries on the states containing that channel held at 0. One pass over the
+ * matrix serves every column, so the index traffic is shared and the inner
+ * loop is a dense axpy. Same stopping rule and residual check as
+ * gauss_seidel; returns 0 when converged, -1 otherwise. */
+static int block_gauss_seidel(const allot_markov *m, const sparse_system *sys,
+                              const double *base_y, const uint32_t *sc, size_t ch0, size_t nb,
+                              double *Y, double *acc)
+{
+    size_t n = m->n_states, k = (size_t)m->order;
+    const int *rowp = sys->a->p, *col = sys->a->i;
+    const double *data = sys->base;
+    double b0 = sys->scale[0];
+    for (size_t s = 0; s < n; s++) {
+        for (size_t j = 0; j < nb; j++)
+            Y[s * nb + j] = base_y[s];
+        for (size_t q = 0; q < k; q++) {
+            uint32_t c = sc[s * k + q];
+            if (c != UINT32_MAX && c >= ch0 && c < ch0 + nb)
+                Y[s * nb + (c - ch0)] = 0;
+        }
+    }
+    double prev = 0;
+    int converged = 0;
+    for (int sweep = 0; sweep < GS_MAX_SWEEPS && !converged; sweep++) {
+        double change = 0, big = 0;
+        for (size_t jj = 0; jj < n; jj++) {
+            uint32_t s = m->sweep[jj];
+            double diag = 1, first = s == 0 ? b0 : 0;
+            for (size_t j = 0; j < nb; j++)
+                acc[j] = first;
+            for (int q = rowp[s]; q < rowp[s + 1]; q++) {
+                size_t t = (size_t)col[q];
+                if (t == s) {
+                    diag = data[q];
+                    continue;
+                }
+                double a = data[q];
+                const double *yt = Y + t * nb;
+                for (size_t j = 0; j < nb; j++)
+                    acc[j] -= a * yt[j];
+            }
+            for (size_t q = 0; q < k; q++) {
+                uint32_t c = sc[(size_t)s * k + q];
+                if (c != UINT32_MAX && c >= ch0 && c < ch0 + nb)
+                    acc[c - ch0] = 0;
+            }
+            double *ys = Y + (size_t)s * nb;
+            for (size_t j = 0; j < nb; j++) {
+                double v = acc[j] / diag;
+                double d = fabs(v - ys[j]);
+                if (d > change)
+                    change = d;
+                if (fabs(v) > big)
+                    big = fabs(v);
+                ys[j] = v;
+            }
+        }
+        if (change <= 2.5e-16 * big) {
+            converged = 1;
+        } else if (sweep > 0 && change <= 1e-15 * big) {
+            double rate = prev > 0 ? change / prev : 1;
+            converged = rate < 0.99 && change * rate / (1 - rate) <= 1e-13 * big;
+        }
+        prev = change;
+    }
+    if (!converged)
+        return -1;
+    /* residual of every column, the held entries excepted */
+    double worst = 0;
+    for (size_t s = 0; s < n; s++) {
+        double first = s == 0 ? b0 : 0;
+        for (size_t j = 0; j < nb; j++)
+            acc[j] = first;
+        for (int q = rowp[s]; q < rowp[s + 1]; q++) {
+            double a = data[q];
+            const double *yt = Y + (size_t)col[q] * nb;
+            for (size_t j = 0; j < nb; j++)
+                acc[j] -= a * yt[j];
+        }
+        for (size_t q = 0; q < k; q++) {
+            uint32_t c = sc[s * k + q];
+            if (c != UINT32_MAX && c >= ch0 && c < ch0 + nb)
+                acc[c - ch0] = 0;
+        }
+        for (size_t j = 0; j < nb; j++)
+            if (fabs(acc[j]) > worst)
+                worst = fabs(acc[j]);
+    }
+    return worst <= SPARSE_CHECK ? 0 : -1;
+}
+
+/* One channel on its own: its rows replaced by identity rows, then
+ * Gauss-Seidel (or GMRES). */
+static allot_status solve_channel(const allot_markov *m, sparse_system *sys, gsl_vector *b,
+                                  gsl_vector *y, const double *base_y, size_t ch,
+                                  allot_error *err)
+{
+    size_t n = m->n_states, nnz = sys->a->nz;
+    memcpy(sys->a->data, sys->base, nnz * sizeof *sys->base);
+    memcpy(y->data, base_y, n * sizeof *base_y);
+    for (size_t q = m->chan_start[ch]; q < m->chan_start[ch + 1]; q++) {
+        uint32_t s = m->chan_states[q];
+        for (int k = sys->a->p[s]; k < sys->a->p[s + 1]; k++)
+            sys->a->data[k] = 0;
+        sys->a->data[sys->diag_at[s]] = 1;
+        y->data[s] = 0;
+    }
+    if (m->gmres_only || gauss_seidel(m, sys->a, b->data, y->data) != 0)
+        return gmres_solve(sys->a, b, y, err);
+    return ALLOT_OK;
+}
+
 static allot_status solve_sparse(const allot_markov *m, const chain_probs *c,
                                  allot_markov_result *res, allot_error *err)
 {
@@ -764,6 +899,8 @@ static allot_status solve_sparse(const allot_markov *m, const chain_probs *c,
     allot_status st = ALLOT_OK;
     gsl_vector *b = gsl_vector_calloc(n), *y = gsl_vector_calloc(n);
     double *base_y = malloc(n * sizeof *base_y);
+    double *Y = NULL, *acc = NULL;
+    uint32_t *sc = NULL;
     if (system_build(m, c, &sys) != 0 || !b || !y || !base_y) {
         st = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
         goto done;
@@ -778,35 +915,51 @@ static allot_status solve_sparse(const allot_markov *m, const chain_probs *c,
     double x0 = dot(base_y, c->r, n), xv0 = dot(base_y, c->rv, n);
     res->p_conversion = x0;
     res->value_per_journey = xv0;
-    size_t nnz = sys.a->nz;
-    for (size_t ch = 0; ch < m->n_channels; ch++) {
-        size_t from = m->chan_start[ch], to = m->chan_start[ch + 1];
-        if (from == to) {
-            res->removal_effect[ch] = 0;
-            res->value_removal_effect[ch] = 0;
-            continue;
+    size_t nc = m->n_channels;
+    size_t nb_max = nc < BLOCK_CHANNELS ? nc : BLOCK_CHANNELS;
+    if (!m->gmres_only && nb_max > 0) {
+        Y = malloc(n * nb_max * sizeof *Y);
+        acc = malloc(nb_max * sizeof *acc);
+        sc = state_channels(m);
+        if (!Y || !acc || !sc) { /* not enough memory for blocks: one at a time */
+            free(Y);
+            Y = NULL;
         }
-        memcpy(sys.a->data, sys.base, nnz * sizeof *sys.base);
-        memcpy(y->data, base_y, n * sizeof *base_y);
-        for (size_t q = from; q < to; q++) {
-            uint32_t s = m->chan_states[q];
-            for (int k = sys.a->p[s]; k < sys.a->p[s + 1]; k++)
-                sys.a->data[k] = 0;
-            sys.a->data[sys.diag_at[s]] = 1;
-            y->data[s] = 0;
+    }
+    for (size_t ch0 = 0; ch0 < nc; ch0 += nb_max) {
+        size_t nb = nc - ch0 < nb_max ? nc - ch0 : nb_max;
+        int blocked = Y && block_gauss_seidel(m, &sys, base_y, sc, ch0, nb, Y, acc) == 0;
+        for (size_t ch = ch0; ch < ch0 + nb; ch++) {
+            if (m->chan_start[ch] == m->chan_start[ch + 1]) {
+                res->removal_effect[ch] = 0;
+                res->value_removal_effect[ch] = 0;
+                continue;
+            }
+            double xr = 0, xvr = 0;
+            if (blocked) {
+                for (size_t s = 0; s < n; s++) {
+                    double v = Y[s * nb + (ch - ch0)];
+                    xr += v * c->r[s];
+                    xvr += v * c->rv[s];
+                }
+            } else {
+                st = solve_channel(m, &sys, b, y, base_y, ch, err);
+                if (st != ALLOT_OK)
+                    goto done;
+                xr = dot(y->data, c->r, n);
+                xvr = dot(y->data, c->rv, n);
+            }
+            res->removal_effect[ch] = x0 > 0 ? 1.0 - xr / x0 : 0;
+            res->value_removal_effect[ch] = xv0 > 0 ? 1.0 - xvr / xv0 : 0;
         }
-        if (m->gmres_only || gauss_seidel(m, sys.a, b->data, y->data) != 0)
-            st = gmres_solve(sys.a, b, y, err);
-        if (st != ALLOT_OK)
-            goto done;
-        double xr = dot(y->data, c->r, n), xvr = dot(y->data, c->rv, n);
-        res->removal_effect[ch] = x0 > 0 ? 1.0 - xr / x0 : 0;
-        res->value_removal_effect[ch] = xv0 > 0 ? 1.0 - xvr / xv0 : 0;
     }
 done:
     gsl_vector_free(b);
     gsl_vector_free(y);
     free(base_y);
+    free(Y);
+    free(acc);
+    free(sc);
     system_release(&sys);
     return st;
 }

@@ -25,10 +25,11 @@
  * (I - Q')^T y = e_0 with the channel's states removed, and
  * P(conv | c removed) = y . r. The solver is Gauss-Seidel with the states
  * ordered by the mean step at which journeys visit them (so one sweep
- * carries the flow forward; only cycles need more sweeps), warm-started
- * from the full chain, run until the changes reach round-off; if it does
- * not converge, GSL's GMRES (restart 30, relative residual 1e-14) takes
- * over. Either way the residual max|e_0 - (I - Q')^T y| must be below 1e-11
+ * carries the flow forward; only cycles need more sweeps), 32 channels per
+ * pass over the matrix, warm-started from the full chain, run until the
+ * changes reach round-off; a block that does not converge is solved channel
+ * by channel, and then GSL's GMRES (restart 30, relative residual 1e-14)
+ * takes over. Either way the residual max|e_0 - (I - Q')^T y| must be below 1e-11
  * (it is typically ~1e-16), otherwise ALLOT_ERR_NUMERIC.
  *
  * Value: r_v(s) = P(s -> CONV) * (mean conversion value of the journeys
