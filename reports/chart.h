@@ -63,13 +63,16 @@ typedef struct chart_bars {
     const char *const *labels;
     const double *values;
     int show_share;
+    const char *muted; /* label of a row drawn light, e.g. "(unattributed)"; may be NULL */
 } chart_bars;
 
 /* Dot plot: one row per category, one dot per series (channel x model).
  * values is row-major [row * n_series + series], NAN when missing. Rows are
  * drawn in the order of series 0, largest first; series 0 is drawn dark
  * (the default model), the others lighter with distinct marker shapes and
- * their names written next to their dots on the top row. */
+ * their names written next to their dots on the top row. A light line spans
+ * each row from range_min to range_max (NULL: over the series drawn), so a
+ * chart can show a few models and the spread over all of them. */
 typedef struct chart_dots {
     chart_text text;
     chart_unit unit;
@@ -78,6 +81,7 @@ typedef struct chart_dots {
     const char *const *row_labels;
     const char *const *series_labels;
     const double *values;
+    const double *range_min, *range_max; /* [row], may be NULL */
 } chart_dots;
 
 /* Labelled scatter: x spend (money), y ROI (ratio; may be negative) with a

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define ROW_MIN 16.0
 #define ROW_MAX 42.0
@@ -113,12 +114,13 @@ void chart_draw_bars(cairo_t *cr, double width, double height, const chart_bars 
         double xe = ch_map(&s, vals[r]);
         double left = fmin(zero, xe), right = fmax(zero, xe);
         cairo_rectangle(cr, left, yc - bar_h / 2, right - left, bar_h);
-        ch_set(cr, vals[r] < 0 ? CH_NEGATIVE : other ? CH_SERIES[3] : CH_SERIES[1]);
+        const char *label = other ? other_label : c->labels[idx[r]];
+        int muted = other || (c->muted && strcmp(label, c->muted) == 0);
+        ch_set(cr, vals[r] < 0 ? CH_NEGATIVE : muted ? CH_SERIES[4] : CH_SERIES[1]);
         cairo_fill(cr);
 
-        const char *label = other ? other_label : c->labels[idx[r]];
-        ch_text(&g, plot.x + label_w, yc, label, CH_LABEL_PT, 0, CH_INK, CH_RIGHT, CH_MIDDLE,
-                label_w, NULL, NULL);
+        ch_text(&g, plot.x + label_w, yc, label, CH_LABEL_PT, 0, muted ? CH_MUTED : CH_INK,
+                CH_RIGHT, CH_MIDDLE, label_w, NULL, NULL);
         ch_value_label(vals[r], c->unit, max_abs, num, sizeof num);
         if (c->show_share && positive > 0 && vals[r] > 0)
             snprintf(buf, sizeof buf, "%s  (%s)", num,

@@ -31,6 +31,11 @@ void chart_draw_dots(cairo_t *cr, double width, double height, const chart_dots 
             lo = fmin(lo, c->values[i]);
             hi = fmax(hi, c->values[i]);
         }
+    for (size_t r = 0; c->range_min && c->range_max && r < n; r++)
+        if (isfinite(c->range_min[r]) && isfinite(c->range_max[r])) {
+            lo = fmin(lo, c->range_min[r]);
+            hi = fmax(hi, c->range_max[r]);
+        }
     double *key = any ? malloc(n * sizeof *key) : NULL;
     size_t *idx = any ? malloc(n * sizeof *idx) : NULL;
     if (!any || !key || !idx || m == 0) {
@@ -90,6 +95,11 @@ void chart_draw_dots(cairo_t *cr, double width, double height, const chart_dots 
                 vmin = fmin(vmin, v);
                 vmax = fmax(vmax, v);
             }
+        }
+        if (c->range_min && c->range_max && isfinite(c->range_min[row]) &&
+            isfinite(c->range_max[row])) {
+            vmin = c->range_min[row];
+            vmax = c->range_max[row];
         }
         if (vmin < vmax) {
             ch_set(cr, CH_SERIES[4]);

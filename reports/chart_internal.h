@@ -48,6 +48,11 @@ void ch_measure(ch_ctx *g, const char *text, double size, int bold, double max_w
 void ch_text(ch_ctx *g, double x, double y, const char *text, double size, int bold, ch_rgb color,
              ch_halign ha, ch_valign va, double max_w, double *out_w, double *out_h);
 
+/* Draws text wrapped at width (word boundaries), top-left at (x, y);
+ * returns the height used. */
+double ch_paragraph(ch_ctx *g, double x, double y, const char *text, double size, int bold,
+                    ch_rgb color, double width);
+
 /* Title, takeaway and note; returns the rectangle left for the plot. */
 ch_rect ch_frame(ch_ctx *g, const chart_text *t);
 

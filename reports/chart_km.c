@@ -101,7 +101,7 @@ void chart_draw_km(cairo_t *cr, double width, double height, const chart_km *c)
         step_path(cr, s, s->lo, &sx, &sy, 1, 0);
         cairo_close_path(cr);
         ch_rgb col = CH_SERIES[SHADE[k % 8]];
-        cairo_set_source_rgba(cr, col.r, col.g, col.b, 0.13);
+        cairo_set_source_rgba(cr, col.r, col.g, col.b, 0.09);
         cairo_fill(cr);
     }
     end_label *labels = malloc(c->n_series * sizeof *labels);

@@ -130,6 +130,23 @@ void ch_text(ch_ctx *g, double x, double y, const char *text, double size, int b
         *out_h = h;
 }
 
+double ch_paragraph(ch_ctx *g, double x, double y, const char *text, double size, int bold,
+                    ch_rgb color, double width)
+{
+    PangoLayout *layout = layout_for(g, text, size, bold, 0);
+    pango_layout_set_single_paragraph_mode(layout, FALSE);
+    pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    double x0, h;
+    layout_size(layout, &x0, NULL, &h);
+    ch_set(g->cr, color);
+    cairo_move_to(g->cr, x, y);
+    pango_cairo_show_layout(g->cr, layout);
+    cairo_new_path(g->cr);
+    g_object_unref(layout);
+    return h;
+}
+
 ch_rect ch_frame(ch_ctx *g, const chart_text *t)
 {
     double y = CH_MARGIN - 4, h = 0;

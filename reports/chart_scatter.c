@@ -84,14 +84,19 @@ void chart_draw_scatter(cairo_t *cr, double width, double height, const chart_sc
         size_t k = idx[i];
         double x = ch_map(&sx, c->x[k]), y = ch_map(&sy, c->y[k]), tw, th;
         ch_measure(&g, c->labels[k], CH_SMALL_PT, 0, LABEL_MAX_W, &tw, &th);
-        ch_rect cand[4] = {
+        /* Right, left, above, below, then the four diagonals. */
+        ch_rect cand[8] = {
             {x + POINT_R + 3, y - th / 2, tw, th},
             {x - POINT_R - 3 - tw, y - th / 2, tw, th},
             {x - tw / 2, y - POINT_R - 2 - th, tw, th},
             {x - tw / 2, y + POINT_R + 2, tw, th},
+            {x + POINT_R, y - POINT_R - th, tw, th},
+            {x + POINT_R, y + POINT_R, tw, th},
+            {x - POINT_R - tw, y - POINT_R - th, tw, th},
+            {x - POINT_R - tw, y + POINT_R, tw, th},
         };
         int done = 0;
-        for (int j = 0; j < 4 && !done; j++) {
+        for (int j = 0; j < 8 && !done; j++) {
             ch_rect b = cand[j];
             if (b.x < area.x || b.x + b.w > area.x + area.w + 12 || b.y < plot.y ||
                 b.y + b.h > area.y + area.h)

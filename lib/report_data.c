@@ -1,0 +1,724 @@
+/* The numbers behind the charts and the PDF, read from the database. */
+#include "report_data.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "funnel.h"
+#include "fx.h"
+#include "money.h"
+#include "roi.h"
+#include "store.h"
+
+static const char *const SECTION_NAMES[ALLOT_REPORT_SECTIONS] = {
+    "credit", "campaigns", "funnel", "bridge", "cohorts", "survival", "trend"};
+
+const char *allot_report_section_name(allot_report_section s)
+{
+    return (unsigned)s < ALLOT_REPORT_SECTIONS ? SECTION_NAMES[s] : "?";
+}
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void allot_report_release(allot_report *r)
+{
+    free_strings(r->channels, r->n_channels);
+    free_strings(r->models, r->n_models);
+    free(r->credit);
+    free(r->channel_spend);
+    free_strings(r->campaign_names, r->n_campaigns);
+    free(r->campaign_spend);
+    free(r->campaign_credit);
+    free_strings(r->cohort_labels, r->n_cohorts);
+    free(r->retention);
+    free(r->blended);
+    for (size_t i = 0; i < r->n_curves; i++) {
+        free(r->curves[i].label);
+        free(r->curves[i].t);
+        free(r->curves[i].s);
+        free(r->curves[i].lo);
+        free(r->curves[i].hi);
+    }
+    free(r->curves);
+    free_strings(r->months, r->n_months);
+    free(r->pipeline);
+    free(r->won);
+    memset(r, 0, sizeof *r);
+}
+
+static allot_status nomem(allot_error *err)
+{
+    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading the report");
+}
+
+static char *dup_text(const char *s)
+{
+    size_t n = strlen(s ? s : "") + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s ? s : "", n);
+    return d;
+}
+
+static int table_exists(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st;
+    int found = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 0;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
+/* ---- a small string -> index table (channels, campaigns) -------------- */
+
+typedef struct names {
+    char **v;
+    size_t n, cap;
+} names;
+
+/* Index of s, added when absent; -1 on OOM. Linear: tens of entries. */
+static long names_index(names *t, const char *s)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (strcmp(t->v[i], s) == 0)
+            return (long)i;
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        char **grown = realloc(t->v, cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        t->v = grown;
+        t->cap = cap;
+    }
+    if (!(t->v[t->n] = dup_text(s)))
+        return -1;
+    return (long)t->n++;
+}
+
+/* Grows a double array to n entries, zero-filling the new ones. */
+static int grow(double **a, size_t old_n, size_t n)
+{
+    if (n <= old_n)
+        return 1;
+    double *g = realloc(*a, n * sizeof *g);
+    if (!g)
+        return 0;
+    for (size_t i = old_n; i < n; i++)
+        g[i] = 0;
+    *a = g;
+    return 1;
+}
+
+/* ---- money: sums converted into the reporting currency ---------------- */
+
+typedef struct money_ctx {
+    const allot_fx *fx;
+    int exponent;
+} money_ctx;
+
+static allot_status to_major(const money_ctx *m, int64_t micros, const char *currency,
+                             const char *date, double *out, allot_error *err)
+{
+    int64_t minor;
+    allot_status st = allot_fx_to_reporting_minor(m->fx, micros, currency, date, &minor, err);
+    if (st == ALLOT_OK)
+        *out = (double)minor / pow(10, m->exponent);
+    return st;
+}
+
+/* ---- credit (rollup tables of the latest allot-credit run) ------------ */
+
+/* The rollup period labels of run inside the report period. */
+static allot_status credit_periods(sqlite3 *db, int64_t run, const allot_period *p, int fiscal,
+                                   names *out, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT DISTINCT period FROM rollup_period WHERE run_id = ? ORDER BY period", &st,
+        err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, run);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *label = (const char *)sqlite3_column_text(st, 0);
+        allot_period q;
+        if (allot_period_parse(label, fiscal, &q, NULL) != ALLOT_OK)
+            continue;
+        if (q.start >= p->start && q.end <= p->end && names_index(out, label) < 0) {
+            sqlite3_finalize(st);
+            return nomem(err);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading rollup_period", err);
+    return ALLOT_OK;
+}
+
+/* The run lib/roi reads: the latest successful allot-credit run for the
+ * revenue event, here also required to have rollups. 0 when none. */
+static allot_status credit_run(sqlite3 *db, int64_t *run, allot_error *err)
+{
+    *run = 0;
+    if (!table_exists(db, "rollup_period") || !table_exists(db, "runs"))
+        return ALLOT_OK;
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT r.run_id FROM runs r WHERE r.tool = 'allot-credit' AND r.status = 'ok' AND "
+        "r.parameters NOT LIKE '%event=pipeline%' AND EXISTS (SELECT 1 FROM rollup_period p "
+        "WHERE p.run_id = r.run_id) ORDER BY r.run_id DESC LIMIT 1",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *run = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return ALLOT_OK;
+}
+
+/* Spend rows dated within the period. */
+static allot_status spend_rows(sqlite3 *db, const allot_period *p, int64_t *n, allot_error *err)
+{
+    char from[11], to[11];
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT COUNT(*) FROM spend WHERE date >= ? AND date < ?", &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_text(st, 1, allot_date_format(p->start, from), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, allot_date_format(p->end, to), -1, SQLITE_TRANSIENT);
+    *n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return ALLOT_OK;
+}
+
+/* lib/roi's rows for the period; none without spend in it (the ROI chart
+ * needs spend, and roi.c sorts an empty spend list through qsort(NULL)). */
+static allot_status roi_rows(sqlite3 *db, const allot_report *r, allot_group_by by,
+                             const allot_taxonomy *tx, int fiscal, allot_roi *out,
+                             allot_error *err)
+{
+    int64_t n = 0;
+    allot_status s = spend_rows(db, &r->period, &n, err);
+    if (s != ALLOT_OK || n == 0)
+        return s;
+    allot_roi_options o;
+    memset(&o, 0, sizeof o);
+    o.run_id = r->credit_run;
+    o.model = r->model;
+    o.group_by = by;
+    o.unit = ALLOT_COHORT_ALL;
+    o.only = &r->period;
+    o.fiscal_start_month = fiscal;
+    o.currency = r->currency;
+    o.taxonomy = tx;
+    return allot_roi_compute(db, &o, out, err);
+}
+
+static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_model,
+                                int model_given, int fiscal, const allot_taxonomy *tx,
+                                allot_error *err)
+{
+    char *miss = r->missing[ALLOT_REPORT_CREDIT];
+    char *miss_c = r->missing[ALLOT_REPORT_CAMPAIGNS];
+    allot_status s = credit_run(db, &r->credit_run, err);
+    if (s != ALLOT_OK)
+        return s;
+    if (!r->credit_run) {
+        snprintf(miss, 256, "No credit run in this database: run allot-credit first");
+        snprintf(miss_c, 256, "%s", miss);
+        return ALLOT_OK;
+    }
+    double unit = pow(10, allot_currency_exponent(r->currency) < 0
+                              ? 2 : allot_currency_exponent(r->currency));
+
+    /* Models of the run; the default first. */
+    names models = {0};
+    sqlite3_stmt *st;
+    s = allot_store_prepare(
+        db, "SELECT DISTINCT model FROM rollup_period WHERE run_id = ? ORDER BY model", &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, r->credit_run);
+    long def = -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(st, 0);
+        long i = names_index(&models, m);
+        if (i < 0) {
+            sqlite3_finalize(st);
+            free_strings(models.v, models.n);
+            return nomem(err);
+        }
+        if (want_model && strcmp(m, want_model) == 0)
+            def = i;
+    }
+    sqlite3_finalize(st);
+    if (models.n == 0) {
+        snprintf(miss, 256, "No credit run in this database: run allot-credit first");
+        snprintf(miss_c, 256, "%s", miss);
+        return ALLOT_OK;
+    }
+    if (def < 0 && model_given) {
+        char list[200] = "";
+        for (size_t i = 0; i < models.n; i++) {
+            size_t len = strlen(list);
+            snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", models.v[i]);
+        }
+        s = allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                            "model '%s' is not in credit run %lld (it has: %s); run allot-credit "
+                            "with that model or pick one of these",
+                            want_model, (long long)r->credit_run, list);
+        free_strings(models.v, models.n);
+        return s;
+    }
+    if (def < 0)
+        def = 0; /* the configured default was not computed: the first model */
+    if (def > 0) {
+        char *t = models.v[def];
+        memmove(models.v + 1, models.v, (size_t)def * sizeof *models.v);
+        models.v[0] = t;
+    }
+    snprintf(r->model, sizeof r->model, "%s", models.v[0]);
+    r->models = models.v;
+    r->n_models = models.n;
+
+    names periods = {0};
+    s = credit_periods(db, r->credit_run, &r->period, fiscal, &periods, err);
+    if (s != ALLOT_OK) {
+        free_strings(periods.v, periods.n);
+        return s;
+    }
+    if (periods.n == 0 && r->period.end - r->period.start < 89) {
+        snprintf(miss, 256,
+                 "Credit is rolled up by quarter: ask for a quarter or a year, not %s",
+                 r->period.label);
+        snprintf(miss_c, 256, "%s", miss);
+        free_strings(periods.v, periods.n);
+        return ALLOT_OK;
+    }
+
+    /* Channel x model credit. */
+    names channels = {0};
+    double *credit = NULL;
+    size_t cap_rows = 0;
+    s = allot_store_prepare(db,
+                            "SELECT channel, model, SUM(credited_minor) FROM rollup_channel "
+                            "WHERE run_id = ? AND period = ? GROUP BY channel, model",
+                            &st, err);
+    if (s != ALLOT_OK)
+        st = NULL;
+    for (size_t pi = 0; s == ALLOT_OK && pi < periods.n; pi++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, r->credit_run);
+        sqlite3_bind_text(st, 2, periods.v[pi], -1, SQLITE_STATIC);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            long c = names_index(&channels, (const char *)sqlite3_column_text(st, 0));
+            const char *model = (const char *)sqlite3_column_text(st, 1);
+            if (c < 0 || !grow(&credit, cap_rows * r->n_models, channels.cap * r->n_models)) {
+                s = nomem(err);
+                break;
+            }
+            cap_rows = channels.cap;
+            for (size_t k = 0; k < r->n_models; k++)
+                if (strcmp(r->models[k], model) == 0)
+                    credit[(size_t)c * r->n_models + k] +=
+                        (double)sqlite3_column_int64(st, 2) / unit;
+        }
+        if (s == ALLOT_OK && rc != SQLITE_DONE)
+            s = allot_store_fail(db, rc, "reading rollup_channel", err);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+
+    /* Booked and unattributed revenue of the default model. */
+    if (s == ALLOT_OK)
+        s = allot_store_prepare(db,
+                                "SELECT SUM(booked_minor), SUM(unattributed_minor) FROM "
+                                "rollup_period WHERE run_id = ? AND model = ? AND period = ?",
+                                &st, err);
+    for (size_t pi = 0; s == ALLOT_OK && pi < periods.n; pi++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, r->credit_run);
+        sqlite3_bind_text(st, 2, r->model, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, periods.v[pi], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            r->booked += (double)sqlite3_column_int64(st, 0) / unit;
+            r->unattributed += (double)sqlite3_column_int64(st, 1) / unit;
+        }
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    free_strings(periods.v, periods.n);
+
+    /* Spend by channel (lib/roi): a channel with spend and no credit gets a
+     * row of zero credit, so the spend shares add up. */
+    allot_roi roi;
+    memset(&roi, 0, sizeof roi);
+    if (s == ALLOT_OK)
+        s = roi_rows(db, r, ALLOT_GROUP_CHANNEL, tx, fiscal, &roi, err);
+    double *spend = NULL;
+    size_t spend_n = 0;
+    for (size_t i = 0; s == ALLOT_OK && i < roi.n_rows; i++) {
+        const allot_roi_row *row = &roi.rows[i];
+        if (strcmp(row->model, r->model) != 0)
+            continue;
+        long c = names_index(&channels, row->group);
+        if (c < 0 || !grow(&credit, cap_rows * r->n_models, channels.cap * r->n_models) ||
+            !grow(&spend, spend_n, channels.cap)) {
+            s = nomem(err);
+            break;
+        }
+        cap_rows = spend_n = channels.cap;
+        spend[c] += (double)row->spend_micros / 1e6;
+    }
+    allot_roi_release(&roi);
+    if (s == ALLOT_OK && !grow(&spend, spend_n, channels.n ? channels.n : 1))
+        s = nomem(err);
+    r->channels = channels.v;
+    r->n_channels = channels.n;
+    r->credit = credit;
+    r->channel_spend = spend;
+    if (s != ALLOT_OK)
+        return s;
+
+    /* Campaigns (lib/roi): spend and credited revenue; names from the
+     * campaigns table. Groups in parentheses ("(none)") are no campaign. */
+    memset(&roi, 0, sizeof roi);
+    s = roi_rows(db, r, ALLOT_GROUP_CAMPAIGN, tx, fiscal, &roi, err);
+    size_t n = 0;
+    if (s == ALLOT_OK && roi.n_rows) {
+        r->campaign_names = calloc(roi.n_rows, sizeof *r->campaign_names);
+        r->campaign_spend = calloc(roi.n_rows, sizeof *r->campaign_spend);
+        r->campaign_credit = calloc(roi.n_rows, sizeof *r->campaign_credit);
+        if (!r->campaign_names || !r->campaign_spend || !r->campaign_credit)
+            s = nomem(err);
+    }
+    sqlite3_stmt *nm = NULL;
+    if (s == ALLOT_OK)
+        s = allot_store_prepare(db, "SELECT name FROM campaigns WHERE campaign_id = ?", &nm,
+                                err);
+    for (size_t i = 0; s == ALLOT_OK && i < roi.n_rows; i++) {
+        const allot_roi_row *row = &roi.rows[i];
+        if (strcmp(row->model, r->model) != 0 || row->group[0] == '(')
+            continue;
+        sqlite3_reset(nm);
+        sqlite3_bind_text(nm, 1, row->group, -1, SQLITE_STATIC);
+        const char *name = row->group;
+        if (sqlite3_step(nm) == SQLITE_ROW && sqlite3_column_text(nm, 0))
+            name = (const char *)sqlite3_column_text(nm, 0);
+        if (!(r->campaign_names[n] = dup_text(name))) {
+            s = nomem(err);
+            break;
+        }
+        r->campaign_spend[n] = (double)row->spend_micros / 1e6;
+        r->campaign_credit[n] = (double)row->revenue_micros / 1e6;
+        r->n_campaigns = ++n;
+    }
+    sqlite3_finalize(nm);
+    allot_roi_release(&roi);
+    if (s == ALLOT_OK && n == 0)
+        snprintf(miss_c, 256, "No campaign spend or credit in %s", r->period.label);
+    return s;
+}
+
+/* ---- deals and spend sums (trend, headline numbers) ------------------- */
+
+/* Won revenue and count, and pipeline created, in [start, end) days. */
+static allot_status deal_sums(sqlite3 *db, const money_ctx *m, int64_t start, int64_t end,
+                              double *won, double *won_count, double *pipeline, allot_error *err)
+{
+    char from[11], to[11];
+    allot_date_format(start, from);
+    allot_date_format(end, to);
+    sqlite3_stmt *st;
+    *won = *won_count = *pipeline = 0;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT amount_micros, currency, close_date FROM deals WHERE is_won = 1 AND "
+        "close_date >= ? AND close_date < ? ORDER BY deal_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        (*won_count)++;
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+            continue; /* counted, never summed */
+        double v;
+        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+                     (const char *)sqlite3_column_text(st, 2), &v, err);
+        if (s != ALLOT_OK)
+            break;
+        *won += v;
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading deals", err);
+    sqlite3_finalize(st);
+    if (s != ALLOT_OK)
+        return s;
+    /* Pipeline: deals created in the range, converted at the close date
+     * (the creation date while open), as the funnel does. */
+    s = allot_store_prepare(db,
+                            "SELECT amount_micros, currency, close_date, created_at FROM deals "
+                            "WHERE created_at >= ? AND created_at < ? AND amount_micros IS NOT "
+                            "NULL ORDER BY deal_id",
+                            &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, allot_epoch_of_day(start));
+    sqlite3_bind_int64(st, 2, allot_epoch_of_day(end));
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        char created[11];
+        const char *date = (const char *)sqlite3_column_text(st, 2);
+        if (!date)
+            date = allot_date_format(allot_day_of_epoch(sqlite3_column_int64(st, 3)), created);
+        double v;
+        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+                     date, &v, err);
+        if (s != ALLOT_OK)
+            break;
+        *pipeline += v;
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading deals", err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+static allot_status spend_sum(sqlite3 *db, const money_ctx *m, int64_t start, int64_t end,
+                              double *spend, allot_error *err)
+{
+    char from[11], to[11];
+    sqlite3_stmt *st;
+    *spend = 0;
+    allot_status s = allot_store_prepare(db,
+                                         "SELECT cost_micros, currency, date FROM spend WHERE "
+                                         "date >= ? AND date < ? ORDER BY campaign_id, date, "
+                                         "source_system, ad_account",
+                                         &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_text(st, 1, allot_date_format(start, from), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, allot_date_format(end, to), -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        double v;
+        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+                     (const char *)sqlite3_column_text(st, 2), &v, err);
+        if (s != ALLOT_OK)
+            break;
+        *spend += v;
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading spend", err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+static allot_status load_trend(sqlite3 *db, allot_report *r, const money_ctx *m,
+                               allot_error *err)
+{
+    int y, mo, d;
+    allot_civil_from_days(r->period.end - 1, &y, &mo, &d);
+    int64_t last = r->period.end - 1 - (d - 1); /* first day of the last month */
+    size_t n = 12;
+    r->months = calloc(n, sizeof *r->months);
+    r->pipeline = calloc(n, sizeof *r->pipeline);
+    r->won = calloc(n, sizeof *r->won);
+    if (!r->months || !r->pipeline || !r->won)
+        return nomem(err);
+    r->n_months = n;
+    double any = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t start = allot_add_months(last, -(int)(n - 1 - i));
+        int64_t end = allot_add_months(start, 1);
+        char label[11];
+        allot_date_format(start, label);
+        label[7] = '\0';
+        if (!(r->months[i] = dup_text(label)))
+            return nomem(err);
+        double count;
+        allot_status s = deal_sums(db, m, start, end, &r->won[i], &count, &r->pipeline[i], err);
+        if (s != ALLOT_OK)
+            return s;
+        any += r->won[i] + r->pipeline[i];
+    }
+    if (any == 0)
+        snprintf(r->missing[ALLOT_REPORT_TREND], 256, "No deals in the twelve months to %s",
+                 r->period.label);
+    return ALLOT_OK;
+}
+
+/* ---- funnel (lib/funnel) ---------------------------------------------- */
+
+static allot_status load_funnel(sqlite3 *db, allot_report *r,
+                                const allot_scoreboard_config *sc, allot_error *err)
+{
+    /* No people, no funnel (and funnel.c would qsort(NULL, 0) on them). */
+    sqlite3_stmt *st;
+    allot_status s0 = allot_store_prepare(db, "SELECT EXISTS (SELECT 1 FROM people)", &st, err);
+    if (s0 != ALLOT_OK)
+        return s0;
+    int any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (!any) {
+        snprintf(r->missing[ALLOT_REPORT_FUNNEL], 256, "No leads created in %s",
+                 r->period.label);
+        return ALLOT_OK;
+    }
+    allot_scoreboard_options o = sc->options;
+    o.cohort = ALLOT_COHORT_ALL;
+    o.only = &r->period;
+    o.group_by = ALLOT_GROUP_NONE;
+    o.method = ALLOT_INTERVAL_WILSON;
+    allot_scoreboard sb;
+    allot_status s = allot_scoreboard_compute(db, &o, &sb, err);
+    if (s != ALLOT_OK) {
+        allot_scoreboard_release(&sb);
+        return s;
+    }
+    if (sb.n_funnel == 0) {
+        snprintf(r->missing[ALLOT_REPORT_FUNNEL], 256, "No leads created in %s",
+                 r->period.label);
+    } else {
+        const allot_funnel_cell *c = &sb.funnel[0];
+        for (int k = 0; k < 5; k++)
+            r->stage_count[k] = c->count[k];
+        for (int k = 0; k < 4; k++) {
+            r->stage_rate[k] = c->conversion[k].estimate;
+            r->stage_lo[k] = c->conversion[k].lower;
+            r->stage_hi[k] = c->conversion[k].upper;
+        }
+    }
+    allot_scoreboard_release(&sb);
+    return ALLOT_OK;
+}
+
+/* ---- the period and the whole report ---------------------------------- */
+
+static allot_status default_period(sqlite3 *db, int fiscal, allot_period *p, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT COALESCE((SELECT MAX(close_date) FROM deals WHERE is_won = 1), "
+        "(SELECT MAX(close_date) FROM deals), (SELECT MAX(start_date) FROM subscriptions))",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int64_t day = 0;
+    int found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
+                allot_date_parse((const char *)sqlite3_column_text(st, 0), &day) == ALLOT_OK;
+    sqlite3_finalize(st);
+    if (!found)
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "the database has no deals or subscriptions to report on; load "
+                               "exports with allot-load, or name a period with --period");
+    allot_period_quarter_of(day, fiscal, p);
+    return ALLOT_OK;
+}
+
+static const char *cfg_string(const allot_config *cfg, const char *section, const char *key,
+                              const char *fallback)
+{
+    const char *v = NULL;
+    if (allot_config_get_string(cfg, section, key, &v, NULL) != ALLOT_OK || !v || !*v)
+        return fallback;
+    return v;
+}
+
+allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot_report *r,
+                               allot_error *err)
+{
+    memset(r, 0, sizeof *r);
+    /* Currency, fiscal year, taxonomy and funnel settings as every tool
+     * reads them from allot.ini. */
+    allot_scoreboard_config sc;
+    allot_status s = allot_scoreboard_config_load(o->config, &sc, err);
+    if (s != ALLOT_OK) {
+        allot_scoreboard_config_release(&sc);
+        return s;
+    }
+    int fiscal = sc.options.fiscal_start_month ? sc.options.fiscal_start_month : 1;
+    snprintf(r->currency, sizeof r->currency, "%s", sc.currency[0] ? sc.currency : "USD");
+    const char *model = o->model ? o->model
+                                 : cfg_string(o->config, "models", "default_model", NULL);
+    if (o->period)
+        s = allot_period_parse(o->period, fiscal, &r->period, err);
+    else
+        s = default_period(db, fiscal, &r->period, err);
+    allot_fx *fx = NULL;
+    if (s == ALLOT_OK) {
+        allot_period_prior(&r->period, fiscal, &r->prior);
+        s = allot_fx_load(db, r->currency, &fx, err);
+    }
+    if (s != ALLOT_OK) {
+        allot_scoreboard_config_release(&sc);
+        return s;
+    }
+    money_ctx m = {fx, allot_fx_reporting_exponent(fx)};
+
+    s = load_credit(db, r, model, o->model != NULL, fiscal, sc.taxonomy, err);
+    if (s == ALLOT_OK)
+        s = load_trend(db, r, &m, err);
+    if (s == ALLOT_OK)
+        s = load_funnel(db, r, &sc, err);
+    double nrr_prior = NAN;
+    if (s == ALLOT_OK)
+        s = allot_report_load_retention(db, r, fiscal, sc.taxonomy,
+                                        sc.options.sales_activity_touch_type, &nrr_prior, err);
+    allot_scoreboard_config_release(&sc);
+
+    /* Headline numbers, this period and the prior one. */
+    double won[2] = {0}, count[2] = {0}, pipe[2] = {0}, spend[2] = {0};
+    const allot_period *ps[2] = {&r->period, &r->prior};
+    for (int i = 0; s == ALLOT_OK && i < 2; i++) {
+        s = deal_sums(db, &m, ps[i]->start, ps[i]->end, &won[i], &count[i], &pipe[i], err);
+        if (s == ALLOT_OK)
+            s = spend_sum(db, &m, ps[i]->start, ps[i]->end, &spend[i], err);
+    }
+    allot_fx_free(fx);
+    if (s != ALLOT_OK) {
+        allot_report_release(r);
+        return s;
+    }
+    int has_bridge = !r->missing[ALLOT_REPORT_BRIDGE][0];
+    r->kpi[0] = (allot_report_kpi){"Won revenue",
+                                   "amounts of deals closed won in the period, converted at "
+                                   "their close date",
+                                   ALLOT_KPI_MONEY, won[0], won[1]};
+    r->kpi[1] = (allot_report_kpi){"Deals won", "deals closed won in the period",
+                                   ALLOT_KPI_COUNT, count[0], count[1]};
+    r->kpi[2] = (allot_report_kpi){"Pipeline created",
+                                   "amounts of deals created in the period", ALLOT_KPI_MONEY,
+                                   pipe[0], pipe[1]};
+    r->kpi[3] = (allot_report_kpi){"Marketing spend",
+                                   "ad-platform cost in the period, converted at the rate of "
+                                   "its day",
+                                   ALLOT_KPI_MONEY, spend[0], spend[1]};
+    r->kpi[4] = (allot_report_kpi){"Won revenue per unit of spend",
+                                   "won revenue / marketing spend", ALLOT_KPI_MULTIPLE,
+                                   spend[0] > 0 ? won[0] / spend[0] : NAN,
+                                   spend[1] > 0 ? won[1] / spend[1] : NAN};
+    r->kpi[5] = (allot_report_kpi){"Net revenue retention",
+                                   "ARR at the period's end of the accounts present at its "
+                                   "start / their ARR at the start",
+                                   ALLOT_KPI_PERCENT, has_bridge ? r->nrr : NAN, nrr_prior};
+    return ALLOT_OK;
+}

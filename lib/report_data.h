@@ -1,0 +1,148 @@
+/*
+ * report_data.h — the numbers behind the charts and the leadership PDF,
+ * gathered from the database for one reporting period.
+ *
+ * This module computes nothing the other modules own: credit comes from the
+ * rollup tables the latest allot-credit run wrote, the funnel from
+ * funnel.h, the bridge and cohort matrix from cohort.h, the survival curves
+ * from survival.h; what it adds are the plain sums a cover page needs
+ * (spend, pipeline, won revenue per month), converted into the reporting
+ * currency with fx.h.
+ *
+ * Each section is loaded on its own: a section whose inputs are missing
+ * (no credit run yet, no subscriptions, no spend) is left empty with a
+ * sentence in `missing[section]` saying why and what to run; that is not an
+ * error. Errors are for a database that cannot be read (ALLOT_ERR_DB), a
+ * missing fx rate (ALLOT_ERR_DATA) or memory (ALLOT_ERR_NOMEM).
+ *
+ * Money is in major units of the reporting currency (double: these numbers
+ * are drawn and written with at most the currency's decimals; the exact
+ * micros stay in the database and the workbook).
+ */
+#ifndef ALLOT_REPORT_DATA_H
+#define ALLOT_REPORT_DATA_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "error.h"
+#include "period.h"
+#include "taxonomy.h"
+
+typedef enum allot_report_section {
+    ALLOT_REPORT_CREDIT = 0, /* credit by channel x model, channel spend */
+    ALLOT_REPORT_CAMPAIGNS,  /* credit and spend by campaign (default model) */
+    ALLOT_REPORT_FUNNEL,
+    ALLOT_REPORT_BRIDGE,
+    ALLOT_REPORT_COHORTS,
+    ALLOT_REPORT_SURVIVAL,
+    ALLOT_REPORT_TREND,
+    ALLOT_REPORT_SECTIONS
+} allot_report_section;
+
+/* One survival curve: S(t) on [t[i], t[i+1]) with a pointwise interval. */
+typedef struct allot_report_curve {
+    char *label;     /* channel */
+    size_t n;        /* steps, t[0] = 0 */
+    double *t, *s, *lo, *hi;
+    double t_end;    /* longest follow-up (days) */
+    double customers, churned;
+} allot_report_curve;
+
+typedef enum allot_kpi_kind {
+    ALLOT_KPI_MONEY = 0, /* reporting currency, major units */
+    ALLOT_KPI_COUNT,
+    ALLOT_KPI_MULTIPLE,  /* 3.2 means 3.2x */
+    ALLOT_KPI_PERCENT    /* 0.945 means 94.5 %; changes are in points */
+} allot_kpi_kind;
+
+/* A headline number for the period and the prior period (NAN = unknown). */
+typedef struct allot_report_kpi {
+    const char *name;    /* static: "Won revenue", ... */
+    const char *formula; /* static: how it is computed, for the methods page */
+    allot_kpi_kind kind;
+    double value, prior;
+} allot_report_kpi;
+
+#define ALLOT_REPORT_KPIS 6
+#define ALLOT_REPORT_MAX_CURVES 5
+
+typedef struct allot_report {
+    allot_period period, prior;
+    char currency[4];          /* reporting currency */
+    char model[64];            /* the default model (first in the credit table) */
+    int64_t credit_run;        /* run whose rollups were read; 0 when none */
+    char missing[ALLOT_REPORT_SECTIONS][256]; /* "" when the section is loaded */
+
+    /* ALLOT_REPORT_CREDIT: channels x models, models[0] = the default. */
+    size_t n_channels, n_models;
+    char **channels, **models;
+    double *credit;            /* [channel * n_models + model] */
+    double *channel_spend;     /* [channel]; 0 when none */
+    double booked;             /* booked revenue in the period (credit run) */
+    double unattributed;       /* of it, not attributed (default model) */
+
+    /* ALLOT_REPORT_CAMPAIGNS (default model): spend > 0 or credit > 0. */
+    size_t n_campaigns;
+    char **campaign_names;
+    double *campaign_spend, *campaign_credit;
+
+    /* ALLOT_REPORT_FUNNEL: people of the period's lead cohort. */
+    double stage_count[5];     /* lead, MQL, SQL, opportunity, won */
+    double stage_rate[4], stage_lo[4], stage_hi[4];
+
+    /* ALLOT_REPORT_BRIDGE: ARR over the period. */
+    double arr_start, arr_new, arr_expansion, arr_contraction, arr_churn, arr_end;
+    double nrr, grr;
+
+    /* ALLOT_REPORT_COHORTS: logo retention by monthly cohort, the last
+     * twelve cohorts up to the period's end. */
+    size_t n_cohorts, n_ages;
+    char **cohort_labels;      /* "2026-01 (n=12)" */
+    double *retention;         /* [cohort * n_ages + age], NAN = not yet */
+    double *blended;           /* [age]: pooled over the cohorts observed */
+
+    /* ALLOT_REPORT_SURVIVAL: Kaplan-Meier by acquisition channel, the
+     * ALLOT_REPORT_MAX_CURVES channels with the most customers, largest
+     * first, of n_channels_retained. */
+    size_t n_curves, n_channels_retained;
+    allot_report_curve *curves;
+    const char *interval_name; /* "log-log" */
+
+    /* ALLOT_REPORT_TREND: the twelve months ending with the period. */
+    size_t n_months;
+    char **months;             /* "2026-06" */
+    double *pipeline, *won;    /* created pipeline, won revenue */
+
+    allot_report_kpi kpi[ALLOT_REPORT_KPIS];
+} allot_report;
+
+typedef struct allot_report_options {
+    const char *period;        /* NULL: the quarter of the latest closed deal */
+    const char *model;         /* NULL: [models] default_model */
+    const allot_config *config; /* may be NULL: all defaults */
+} allot_report_options;
+
+/* Loads every section for the period. On success (even with sections
+ * missing) r owns its memory: allot_report_release. ALLOT_ERR_USAGE for a
+ * bad period or model text. */
+allot_status allot_report_load(sqlite3 *db, const allot_report_options *options,
+                               allot_report *r, allot_error *err);
+
+/* Frees what r owns and zeroes it; safe on a zeroed struct. */
+void allot_report_release(allot_report *r);
+
+const char *allot_report_section_name(allot_report_section s);
+
+/* Part of allot_report_load, callable alone: fills the bridge, cohorts and
+ * survival sections of r (whose period, prior and currency are set) through
+ * lib/retention, observed up to the period's end; *nrr_prior gets the prior
+ * period's NRR (NAN when undefined). tx may be NULL (built-in taxonomy). */
+allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fiscal_start_month,
+                                         const allot_taxonomy *tx,
+                                         const char *sales_activity_touch_type,
+                                         double *nrr_prior, allot_error *err);
+
+#endif
