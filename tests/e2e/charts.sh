@@ -11,17 +11,26 @@ py=/usr/bin/python3
 fail() { echo "FAIL: $*" >&2; exit 1; }
 charts="credit models roi funnel bridge cohorts survival trend"
 
-"$bin/allot-synth" --out data --seed 3 --touches 4000 --quarters 4 >/dev/null 2>&1
+"$bin/allot-synth" --out data --seed 3 --touches 8000 --quarters 4 >/dev/null 2>&1
 "$bin/allot-load" --db a.db data/*.csv >/dev/null 2>&1
 "$bin/allot-credit" --db a.db >/dev/null 2>&1
 
+# The period: the quarter of the latest won deal (what the tools pick
+# without --period), its first day, the day after, and the prior quarter.
+read -r P from to prior < <(sqlite3 a.db "SELECT y || 'Q' || q, printf('%04d-%02d-01', y, 3*q-2),
+    CASE q WHEN 4 THEN printf('%04d-01-01', y+1) ELSE printf('%04d-%02d-01', y, 3*q+1) END,
+    CASE q WHEN 1 THEN (y-1) || 'Q4' ELSE y || 'Q' || (q-1) END
+  FROM (SELECT CAST(substr(d,1,4) AS INTEGER) y, (CAST(substr(d,6,2) AS INTEGER)+2)/3 q
+        FROM (SELECT MAX(close_date) d FROM deals WHERE is_won = 1))" | tr '|' ' ')
+[[ -n $P ]] || fail "no won deal in the synthetic company"
+
 # --- every chart, every format -------------------------------------------
 for f in png svg pdf; do
-  "$bin/allot-chart" --db a.db --period 2025Q4 --format $f --out out-$f 2>err-$f.txt \
+  "$bin/allot-chart" --db a.db --period $P --format $f --out out-$f 2>err-$f.txt \
     || fail "allot-chart --format $f: $(cat err-$f.txt)"
   for c in $charts; do [[ -s out-$f/$c.$f ]] || fail "missing out-$f/$c.$f"; done
 done
-grep -q "wrote 8 charts (png) for 2025Q4 into out-png" err-png.txt || fail "summary: $(cat err-png.txt)"
+grep -q "wrote 8 charts (png) for $P into out-png" err-png.txt || fail "summary: $(cat err-png.txt)"
 ! grep -q "warning" err-png.txt || fail "a chart lacks data on the synthetic company: $(cat err-png.txt)"
 
 # PNG: 1440 x 900 (720 x 450 pt at 2x), 8-bit RGB, and not blank: decoded
@@ -71,21 +80,21 @@ done
 for c in $charts; do
   [[ $(pdfinfo out-pdf/$c.pdf | awk '/^Pages:/ {print $2}') == 1 ]] || fail "pages of $c.pdf"
 done
-pdftotext out-pdf/credit.pdf - | grep -q "Credited revenue by channel, 2025Q4" || fail "credit title"
+pdftotext out-pdf/credit.pdf - | grep -q "Credited revenue by channel, $P" || fail "credit title"
 pdftotext out-pdf/roi.pdf - | grep -q "break-even (ROI 0 %)" || fail "roi zero line"
-pdftotext out-pdf/trend.pdf - | grep -q "2025-12" || fail "trend months"
+pdftotext out-pdf/trend.pdf - | grep -q "${from:0:7}" || fail "trend months"
 
 # --- byte-stable --------------------------------------------------------
 for f in png svg pdf; do
-  "$bin/allot-chart" --db a.db --period 2025Q4 --format $f --out again-$f 2>/dev/null
+  "$bin/allot-chart" --db a.db --period $P --format $f --out again-$f 2>/dev/null
   for c in $charts; do cmp -s out-$f/$c.$f again-$f/$c.$f || fail "$c.$f differs between runs"; done
 done
-"$bin/allot-chart" --db a.db --period 2025Q4 --out one roi 2>/dev/null
+"$bin/allot-chart" --db a.db --period $P --out one roi 2>/dev/null
 cmp -s one/roi.png out-png/roi.png || fail "roi.png alone differs from roi.png in the set"
 
 # --- the leadership PDF -------------------------------------------------
-"$bin/allot-pdf" --db a.db --period 2025Q4 --out pack.pdf 2>pdf-err.txt || fail "allot-pdf: $(cat pdf-err.txt)"
-"$bin/allot-pdf" --db a.db --period 2025Q4 --out pack2.pdf 2>/dev/null
+"$bin/allot-pdf" --db a.db --period $P --out pack.pdf 2>pdf-err.txt || fail "allot-pdf: $(cat pdf-err.txt)"
+"$bin/allot-pdf" --db a.db --period $P --out pack2.pdf 2>/dev/null
 cmp -s pack.pdf pack2.pdf || fail "allot-pdf output differs between runs"
 pages=$(pdfinfo pack.pdf | awk '/^Pages:/ {print $2}')
 [[ $pages == 10 ]] || fail "pack has $pages pages, want 10 (cover, 8 charts, methods)"
@@ -97,18 +106,18 @@ pdftotext -layout pack.pdf pack.txt
 rate_join="LEFT JOIN fx_rates f ON f.currency = x.currency AND f.start_date <= x.d AND (f.end_date IS NULL OR x.d < f.end_date)"
 won_cents=$(sqlite3 a.db "SELECT CAST(SUM(round(round(x.amount_micros * COALESCE(f.rate, 1)) / 10000.0)) AS INTEGER)
   FROM (SELECT amount_micros, currency, close_date AS d FROM deals
-        WHERE is_won = 1 AND close_date >= '2025-10-01' AND close_date < '2026-01-01'
+        WHERE is_won = 1 AND close_date >= '$from' AND close_date < '$to'
           AND amount_micros IS NOT NULL) x $rate_join")
-won_n=$(sqlite3 a.db "SELECT COUNT(*) FROM deals WHERE is_won = 1 AND close_date >= '2025-10-01' AND close_date < '2026-01-01'")
+won_n=$(sqlite3 a.db "SELECT COUNT(*) FROM deals WHERE is_won = 1 AND close_date >= '$from' AND close_date < '$to'")
 spend_cents=$(sqlite3 a.db "SELECT CAST(SUM(round(round(x.cost_micros * COALESCE(f.rate, 1)) / 10000.0)) AS INTEGER)
-  FROM (SELECT cost_micros, currency, date AS d FROM spend WHERE date >= '2025-10-01' AND date < '2026-01-01') x $rate_join")
+  FROM (SELECT cost_micros, currency, date AS d FROM spend WHERE date >= '$from' AND date < '$to') x $rate_join")
 money() { $py -c 'import sys; from decimal import Decimal; print("USD {:,.0f}".format(Decimal(sys.argv[1]) / 100))' "$1"; }
 won_text=$(money "$won_cents"); spend_text=$(money "$spend_cents")
 grep -q "Won revenue" pack.txt || fail "no Won revenue tile"
 grep -qF "$won_text" pack.txt || fail "won revenue $won_text not in the PDF"
 grep -qF "$spend_text" pack.txt || fail "spend $spend_text not in the PDF"
 grep -A3 "Deals won" pack.txt | grep -qw "$won_n" || fail "deals won $won_n not in the PDF"
-grep -q "vs 2025Q3" pack.txt || fail "no change against the prior quarter"
+grep -q "vs $prior" pack.txt || fail "no change against the prior quarter"
 grep -q "Methods" pack.txt || fail "no methods page"
 grep -q "page 10 of 10" pack.txt || fail "no page footer"
 
@@ -119,7 +128,7 @@ pdftotext empty/trend.pdf - | grep -q "No deals in the twelve months to 2030Q1" 
 
 # A database without a credit run: charts say what to run, with a warning.
 "$bin/allot-load" --db bare.db data/deals.csv data/fx_rates.csv >/dev/null 2>&1
-"$bin/allot-chart" --db bare.db --period 2025Q4 --format pdf --out bare credit 2>bare-err.txt \
+"$bin/allot-chart" --db bare.db --period $P --format pdf --out bare credit 2>bare-err.txt \
   || fail "allot-chart on a database without credit: $(cat bare-err.txt)"
 grep -q "warning: credit: No credit run in this database: run allot-credit first" bare-err.txt \
   || fail "no warning: $(cat bare-err.txt)"
@@ -131,7 +140,7 @@ set +e
 "$bin/allot-chart" --db a.db --format gif 2>/dev/null; [[ $? == 2 ]] || fail "bad format: want exit 2"
 "$bin/allot-chart" --db a.db --period 2025Q5 2>/dev/null; [[ $? == 2 ]] || fail "bad period: want exit 2"
 "$bin/allot-chart" --db missing.db 2>/dev/null; [[ $? == 3 ]] || fail "missing database: want exit 3"
-"$bin/allot-pdf" --db a.db --period 2025Q4 --out /nonexistent-dir/x.pdf 2>/dev/null; [[ $? == 3 ]] || fail "unwritable PDF: want exit 3"
+"$bin/allot-pdf" --db a.db --period $P --out /nonexistent-dir/x.pdf 2>/dev/null; [[ $? == 3 ]] || fail "unwritable PDF: want exit 3"
 set -e
 "$bin/allot-chart" --help | grep -q "survival" || fail "--help lists the charts"
 echo "charts e2e: ok"
