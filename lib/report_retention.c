@@ -1,6 +1,6 @@
 /* The retention sections of the report (bridge, cohorts, survival), read
  * through lib/retention. A file of its own: cohort.h and funnel.h cannot
- * be included in one translation unit (both define ALLOT_COHORT_MONTH). */
+ * be included in one translation unit (both define ALLOT_COHORT_GRAIN_MONTH). */
 #include "report_data.h"
 
 #include <math.h>
@@ -34,7 +34,7 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
     allot_retention_load_options lo;
     memset(&lo, 0, sizeof lo);
     lo.by = ALLOT_RETENTION_BY_CHANNEL;
-    lo.grain = ALLOT_COHORT_MONTH;
+    lo.grain = ALLOT_COHORT_GRAIN_MONTH;
     lo.fiscal_start_month = fiscal;
     lo.as_of = ALLOT_RETENTION_AS_OF_DATA;
     lo.currency = r->currency;
@@ -62,7 +62,7 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
     }
     allot_retention_options ro;
     memset(&ro, 0, sizeof ro);
-    ro.grain = ALLOT_COHORT_MONTH;
+    ro.grain = ALLOT_COHORT_GRAIN_MONTH;
     ro.fiscal_start_month = fiscal;
     ro.bridge_start = r->period.start;
     ro.bridge_end = r->period.end;
