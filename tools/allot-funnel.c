@@ -1,6 +1,7 @@
 /* allot-funnel — the sales and marketing scoreboard: funnel conversion with
  * intervals, MQL -> revenue, speed-to-lead, win rate, deal size, sales cycle
  * and the marketing-sourced share. Definitions: lib/funnel.h, README. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -35,6 +36,8 @@ static void usage(FILE *out)
             "  --table T            funnel, speed, deals, okr or all (default: all as tables,\n"
             "                       funnel with --csv)\n"
             "  --csv                CSV on stdout instead of readable tables\n"
+            "  --csv-dir DIR        also write funnel.csv, speed.csv, deals.csv and okr.csv\n"
+            "                       into DIR (an existing folder) from the same computation\n"
             "  --method M           interval: wilson (default) or clopper-pearson\n"
             "  --alpha A            1 - confidence level (default 0.05)\n"
             "  --sla-hours H        speed-to-lead service level (default: config, 24)\n"
@@ -346,10 +349,11 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     const char *db_path = "allot.db", *period = "quarter", *by = "none", *table = NULL;
     const char *method = "wilson", *as_of_text = NULL, *config_path = NULL, *currency = NULL;
+    const char *csv_dir = NULL;
     int csv = 0, fiscal = 0;
     double alpha = 0, sla = 0;
     enum { O_DB = 256, O_PERIOD, O_BY, O_TABLE, O_CSV, O_METHOD, O_ALPHA, O_SLA, O_ASOF,
-           O_CUR, O_FISCAL, O_CONFIG, O_HELP };
+           O_CUR, O_FISCAL, O_CONFIG, O_CSV_DIR, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"config", required_argument, NULL, O_CONFIG},
@@ -357,6 +361,7 @@ int main(int argc, char **argv)
         {"by", required_argument, NULL, O_BY},
         {"table", required_argument, NULL, O_TABLE},
         {"csv", no_argument, NULL, O_CSV},
+        {"csv-dir", required_argument, NULL, O_CSV_DIR},
         {"method", required_argument, NULL, O_METHOD},
         {"alpha", required_argument, NULL, O_ALPHA},
         {"sla-hours", required_argument, NULL, O_SLA},
@@ -375,6 +380,7 @@ int main(int argc, char **argv)
         case O_BY: by = optarg; break;
         case O_TABLE: table = optarg; break;
         case O_CSV: csv = 1; break;
+        case O_CSV_DIR: csv_dir = optarg; break;
         case O_METHOD: method = optarg; break;
         case O_ALPHA:
             alpha = strtod(optarg, &end);
@@ -522,6 +528,34 @@ int main(int argc, char **argv)
                 cli_warning("%s:%ld: [okr] %s is not a scoreboard target for %s cohorts; "
                             "skipped",
                             allot_config_name(cfg), sc.okrs[i].line, sc.okrs[i].name, period);
+    if (csv_dir) {
+        static const char *const names[] = {"funnel.csv", "speed.csv", "deals.csv", "okr.csv"};
+        for (int i = 0; i < 4 && rc == CLI_EXIT_OK; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", csv_dir, names[i]);
+            FILE *out = fopen(path, "w");
+            if (!out) {
+                allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                                strerror(errno));
+                rc = cli_report(&err);
+                break;
+            }
+            if (i == 0)
+                csv_funnel(out, &sb);
+            else if (i == 1)
+                csv_speed(out, &sb);
+            else if (i == 2)
+                csv_deals(out, &sb);
+            else
+                csv_okr(out, okrs, n_okrs);
+            if (ferror(out) | fclose(out)) {
+                allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "write failed (disk full?)");
+                rc = cli_report(&err);
+            }
+        }
+        if (rc != CLI_EXIT_OK)
+            goto out;
+    }
     if (csv) {
         if (which == T_FUNNEL)
             csv_funnel(stdout, &sb);

@@ -34,6 +34,10 @@ head -1 roi.csv | grep -q '^model,period,group,spend,revenue,roi,roi_lower,roi_u
   || fail "roi header: $(head -1 roi.csv)"
 f --period all --csv > funnel2.csv 2>/dev/null
 cmp -s funnel.csv funnel2.csv || fail "allot-funnel is not deterministic"
+mkdir -p dir
+f --period all --by channel --csv-dir dir >/dev/null 2>&1 || fail "--csv-dir"
+cmp -s dir/funnel.csv funnel_channel.csv || fail "--csv-dir funnel.csv differs from --csv"
+cmp -s dir/deals.csv deals.csv || fail "--csv-dir deals.csv differs from --csv --table deals"
 
 # as of 2026-09-30 23:59:59 UTC
 as_of=$(date -u -d '2026-09-30 23:59:59' +%s)
