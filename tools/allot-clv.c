@@ -1,6 +1,7 @@
 /* allot-clv — customer lifetime value by acquisition group: the simple
  * subscription CLV, BG/NBD + Gamma-Gamma with discounting, and LTV/CAC per
  * channel. Definitions: lib/lifetime.h, lib/clv.h, README "Lifetime value". */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +37,7 @@ static void usage(FILE *out)
             "  --as-of DATE         data end YYYY-MM-DD (default: as allot-retention)\n"
             "  --csv                CSV on stdout instead of the report\n"
             "  --table T            with --csv: groups (default), params, customers\n"
+            "  --csv-dir DIR        also write every CSV table to DIR/clv-TABLE.csv\n"
             "  --help               this help\n"
             "\n"
             "CSV columns (README \"Lifetime value\"):\n"
@@ -58,8 +60,9 @@ int main(int argc, char **argv)
     double discount = 0.10, margin = -1;
     long horizon = 36;
     int csv = 0;
+    const char *csv_dir = NULL;
     enum { O_DB = 256, O_CONFIG, O_BY, O_HORIZON, O_DISCOUNT, O_MARGIN, O_GRAIN, O_ASOF, O_CSV,
-           O_TABLE, O_HELP };
+           O_TABLE, O_CSVDIR, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"config", required_argument, NULL, O_CONFIG},
@@ -71,6 +74,7 @@ int main(int argc, char **argv)
         {"as-of", required_argument, NULL, O_ASOF},
         {"csv", no_argument, NULL, O_CSV},
         {"table", required_argument, NULL, O_TABLE},
+        {"csv-dir", required_argument, NULL, O_CSVDIR},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
     int c;
@@ -101,6 +105,7 @@ int main(int argc, char **argv)
         case O_ASOF: as_of_text = optarg; break;
         case O_CSV: csv = 1; break;
         case O_TABLE: table = optarg; break;
+        case O_CSVDIR: csv_dir = optarg; break;
         case O_HELP: usage(stdout); return cli_finish(0);
         default: return cli_usage_error("unknown option");
         }
@@ -191,6 +196,23 @@ int main(int argc, char **argv)
             st = allot_lifetime_write_csv(&data, &lt, table, stdout, &err);
         else
             st = allot_lifetime_write_text(&data, &lt, stdout, &err);
+    }
+    if (st == ALLOT_OK && csv_dir) {
+        static const char *const tables[] = {"groups", "params", "customers"};
+        for (size_t i = 0; st == ALLOT_OK && i < sizeof tables / sizeof tables[0]; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/clv-%s.csv", csv_dir, tables[i]);
+            FILE *f = fopen(path, "w");
+            if (!f) {
+                st = allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                                     strerror(errno));
+                break;
+            }
+            st = allot_lifetime_write_csv(&data, &lt, tables[i], f, &err);
+            if (fclose(f) != 0 && st == ALLOT_OK)
+                st = allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                                     strerror(errno));
+        }
     }
     int rc = 0;
     if (st != ALLOT_OK) {

@@ -2,6 +2,7 @@
  * tenure by acquisition channel/campaign/source/cohort with the log-rank
  * test, cohort retention matrices and the ARR bridge (NRR, GRR, logo
  * churn). Definitions: lib/retention.h, lib/cohort.h, lib/survival.h, README. */
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@ static void usage(FILE *out)
             "  --as-of DATE         data end YYYY-MM-DD (default: latest subscription date)\n"
             "  --csv                CSV on stdout instead of the report\n"
             "  --table T            with --csv: km (default), summary, logrank, cohort, bridge\n"
+            "  --csv-dir DIR        also write every CSV table to DIR/retention-TABLE.csv\n"
             "  --help               this help\n"
             "\n"
             "CSV columns (README \"Retention\"):\n"
@@ -62,8 +64,9 @@ int main(int argc, char **argv)
     const char *grain = "month", *conf_type = "log-log", *as_of_text = NULL, *table = NULL;
     double level = 0.95, horizon = 12;
     int csv = 0;
+    const char *csv_dir = NULL;
     enum { O_DB = 256, O_CONFIG, O_BY, O_PERIOD, O_GRAIN, O_CONF, O_LEVEL, O_HORIZON, O_ASOF,
-           O_CSV, O_TABLE, O_HELP };
+           O_CSV, O_TABLE, O_CSVDIR, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"config", required_argument, NULL, O_CONFIG},
@@ -76,6 +79,7 @@ int main(int argc, char **argv)
         {"as-of", required_argument, NULL, O_ASOF},
         {"csv", no_argument, NULL, O_CSV},
         {"table", required_argument, NULL, O_TABLE},
+        {"csv-dir", required_argument, NULL, O_CSVDIR},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
     int c;
@@ -102,6 +106,7 @@ int main(int argc, char **argv)
         case O_ASOF: as_of_text = optarg; break;
         case O_CSV: csv = 1; break;
         case O_TABLE: table = optarg; break;
+        case O_CSVDIR: csv_dir = optarg; break;
         case O_HELP: usage(stdout); return cli_finish(0);
         default: return cli_usage_error("unknown option");
         }
@@ -217,6 +222,23 @@ int main(int argc, char **argv)
             st = allot_retention_write_csv(&data, &result, table, stdout, &err);
         else
             st = allot_retention_write_text(&data, &result, stdout, &err);
+    }
+    if (st == ALLOT_OK && csv_dir) {
+        static const char *const tables[] = {"km", "summary", "logrank", "cohort", "bridge"};
+        for (size_t i = 0; st == ALLOT_OK && i < sizeof tables / sizeof tables[0]; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/retention-%s.csv", csv_dir, tables[i]);
+            FILE *f = fopen(path, "w");
+            if (!f) {
+                st = allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                                     strerror(errno));
+                break;
+            }
+            st = allot_retention_write_csv(&data, &result, tables[i], f, &err);
+            if (fclose(f) != 0 && st == ALLOT_OK)
+                st = allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                                     strerror(errno));
+        }
     }
     int rc = 0;
     if (st != ALLOT_OK) {
