@@ -271,3 +271,45 @@ allot_status allot_ddmodel_store(sqlite3 *db, int64_t run_id, const allot_model_
     free(order);
     return st;
 }
+
+allot_status allot_ddmodel_read_paths_table(sqlite3 *db, allot_paths **out, allot_error *err)
+{
+    *out = NULL;
+    allot_paths *p = allot_paths_new();
+    if (!p)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    sqlite3_stmt *s = NULL;
+    allot_status st = allot_store_prepare(
+        db, "SELECT path, conversions, value, nulls FROM paths ORDER BY path", &s, err);
+    int rc = SQLITE_DONE;
+    while (st == ALLOT_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(s, 0);
+        int len = sqlite3_column_bytes(s, 0);
+        allot_error e;
+        allot_error_clear(&e);
+        st = allot_paths_add_text(p, text ? text : "", (size_t)len, sqlite3_column_double(s, 1),
+                                  sqlite3_column_double(s, 2), sqlite3_column_double(s, 3), &e);
+        if (st != ALLOT_OK)
+            st = allot_error_set(err, st == ALLOT_ERR_NOMEM ? st : ALLOT_ERR_DATA, NULL, 0, 0,
+                                 "table paths: %s", e.message);
+    }
+    if (st == ALLOT_OK && rc != SQLITE_DONE)
+        st = allot_store_fail(db, rc, "cannot read table paths", err);
+    sqlite3_finalize(s);
+    double c = 0, n = 0;
+    if (st == ALLOT_OK) {
+        allot_paths_totals(p, &c, NULL, &n);
+        if (p->n_paths == 0 || !(c + n > 0))
+            st = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                 "the paths table holds no journeys; load a path file with "
+                                 "allot-load first");
+    }
+    if (st == ALLOT_OK && allot_paths_sort_channels(p) != ALLOT_OK)
+        st = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (st != ALLOT_OK) {
+        allot_paths_free(p);
+        return st;
+    }
+    *out = p;
+    return ALLOT_OK;
+}

@@ -30,6 +30,7 @@
 
 #include "error.h"
 #include "model.h"
+#include "paths.h"
 
 allot_status allot_ddmodel_markov_fit(allot_model_ctx *ctx, allot_error *err);
 allot_status allot_ddmodel_shapley_fit(allot_model_ctx *ctx, allot_error *err);
@@ -53,6 +54,12 @@ typedef struct allot_ddmodel_view {
 
 /* 1 and fills v when ctx is a fitted data-driven model, else 0. */
 int allot_ddmodel_view_of(const allot_model_ctx *ctx, allot_ddmodel_view *v);
+
+/* Reads the aggregated journeys of the database's `paths` table (loaded by
+ * allot-load from a path file) in path order, channels sorted. *out is owned
+ * by the caller (allot_paths_free). ALLOT_ERR_DATA when the table is empty
+ * or a path is malformed (the message names the path), ALLOT_ERR_DB. */
+allot_status allot_ddmodel_read_paths_table(sqlite3 *db, allot_paths **out, allot_error *err);
 
 /* Writes the channel figures of ctx for run_id into model_scores (a no-op
  * for other models), in channel-name order, inside the caller's

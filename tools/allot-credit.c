@@ -60,6 +60,8 @@ static void usage(FILE *out)
         "                        file (path;total_conversions;total_conversion_value;\n"
         "                        total_null) and print channel,removal_effect,conversions,\n"
         "                        value (markov) or channel,shapley,conversions [,lower,upper]\n"
+        "  --paths-table         the same over the database's paths table (allot-load of\n"
+        "                        a path file); nothing is written\n"
         "  --min-journeys N      with --paths: flag channels on fewer journeys (default 30)\n"
         "  --transitions FILE    with --paths: write the Markov transition matrix (CSV)\n"
         "  --help                this help\n\n"
@@ -100,9 +102,10 @@ static void replicate_progress(void *ctx, size_t done, size_t total)
     cli_progress("bootstrap replicate", (int64_t)done, (int64_t)total);
 }
 
-/* --paths: a data-driven model over a path file, no database. */
-static int paths_mode(const char *file, const char *model, allot_datadriven_options *o,
-                      const char *transitions, int csv)
+/* --paths: a data-driven model over a path file, no database; with
+ * --paths-table, over the database's paths table (file = the database). */
+static int paths_mode(const char *file, int from_table, const char *model,
+                      allot_datadriven_options *o, const char *transitions, int csv)
 {
     double started = cli_seconds();
     if (strcmp(model, "markov") == 0)
@@ -123,11 +126,20 @@ static int paths_mode(const char *file, const char *model, allot_datadriven_opti
     allot_datadriven_result res;
     memset(&res, 0, sizeof res);
     allot_markov *chain = NULL;
-    allot_status st = allot_paths_read(file, &paths, &err);
+    allot_status st;
+    if (from_table) {
+        sqlite3 *db = NULL;
+        st = allot_store_open_existing(file, &db, &err);
+        if (!st)
+            st = allot_ddmodel_read_paths_table(db, &paths, &err);
+        allot_store_close(db);
+    } else {
+        st = allot_paths_read(file, &paths, &err);
+    }
     if (!st) {
         st = allot_datadriven_run_paths(paths, o, &res, &err);
         cli_progress_done();
-        if (st && !err.file[0])
+        if (st && !err.file[0] && !from_table)
             snprintf(err.file, sizeof err.file, "%s", file);
     }
     if (!st && transitions) {
@@ -183,7 +195,7 @@ int main(int argc, char **argv)
     const char *period = NULL, *config = NULL, *currency = NULL;
     const char *position = NULL, *custom = NULL;
     const char *paths_file = NULL, *transitions = NULL, *shapley = NULL;
-    int order = 0, keep_repeats = 0, bootstrap = -1, min_journeys = 0;
+    int order = 0, keep_repeats = 0, bootstrap = -1, min_journeys = 0, paths_table = 0;
     long seed = -1;
     int csv = 0, fiscal_start = -1;
     double half_life = -1;
@@ -193,7 +205,7 @@ int main(int argc, char **argv)
     jo.lookback_days = jo.dedupe_minutes = jo.max_touches = -1;
     enum { O_DB = 256, O_MODEL, O_LEDGER, O_EVENT, O_PERIOD, O_LOOKBACK, O_ACCOUNT, O_DEDUPE,
            O_MAX, O_HALF, O_POSITION, O_CUSTOM, O_CURRENCY, O_FISCAL, O_CONFIG, O_CSV, O_HELP,
-           O_ORDER, O_KEEP, O_SHAPLEY, O_BOOT, O_SEED, O_PATHS, O_MINJ, O_TRANS };
+           O_ORDER, O_KEEP, O_SHAPLEY, O_BOOT, O_SEED, O_PATHS, O_MINJ, O_TRANS, O_PTABLE };
     static const struct option opts[] = {
         {"db", required_argument, 0, O_DB}, {"model", required_argument, 0, O_MODEL},
         {"ledger-model", required_argument, 0, O_LEDGER},
@@ -212,6 +224,7 @@ int main(int argc, char **argv)
         {"shapley", required_argument, 0, O_SHAPLEY},
         {"bootstrap", required_argument, 0, O_BOOT}, {"seed", required_argument, 0, O_SEED},
         {"paths", required_argument, 0, O_PATHS},
+        {"paths-table", no_argument, 0, O_PTABLE},
         {"min-journeys", required_argument, 0, O_MINJ},
         {"transitions", required_argument, 0, O_TRANS},
         {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0}};
@@ -284,6 +297,7 @@ int main(int argc, char **argv)
             break;
         }
         case O_PATHS: paths_file = optarg; break;
+        case O_PTABLE: paths_table = 1; break;
         case O_MINJ:
             if (parse_int(optarg, 0, 2147483647, &min_journeys))
                 return cli_usage_error("--min-journeys must be an integer >= 0");
@@ -295,7 +309,9 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
-    if (paths_file) {
+    if (paths_file && paths_table)
+        return cli_usage_error("give --paths FILE or --paths-table, not both");
+    if (paths_file || paths_table) {
         allot_datadriven_options o;
         memset(&o, 0, sizeof o);
         o.markov.order = order ? order : 1;
@@ -307,10 +323,11 @@ int main(int argc, char **argv)
         o.bootstrap = bootstrap > 0 ? (size_t)bootstrap : 0;
         o.seed = seed >= 0 ? (unsigned long)seed : 1;
         o.min_journeys = min_journeys;
-        return paths_mode(paths_file, model_list, &o, transitions, csv);
+        return paths_mode(paths_table ? db_path : paths_file, paths_table, model_list, &o,
+                          transitions, csv);
     }
     if (transitions)
-        return cli_usage_error("--transitions needs --paths");
+        return cli_usage_error("--transitions needs --paths or --paths-table");
     if (shapley && !strcmp(shapley, "ordered"))
         return cli_usage_error("--shapley ordered needs --paths (the ledger splits by channel)");
 

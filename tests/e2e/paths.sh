@@ -23,6 +23,13 @@ diff -u "$scratch/m1.want" "$scratch/m1.csv" || fail "order 1 removal effects"
 grep -q "markov order 1 over 3 paths, 3 channels" "$scratch/m1.err" || fail "summary line"
 grep -q "warning: 3 channels on fewer than 30 journeys" "$scratch/m1.err" || fail "support flag"
 
+# The same journeys loaded into the database's paths table (canonical headers).
+mkdir -p "$scratch/load"
+printf 'path,conversions,value,nulls\nA > B > A,1,100,0\nB,0,0,1\nC > A,1,50,1\n' >"$scratch/load/paths.csv"
+"$bin/allot-load" --db "$scratch/p.db" "$scratch/load/paths.csv" >/dev/null 2>&1 || fail "allot-load paths.csv"
+"$tool" --db "$scratch/p.db" --paths-table --model markov --csv >"$scratch/mt.csv" 2>/dev/null
+diff -u "$scratch/m1.want" "$scratch/mt.csv" || fail "--paths-table"
+
 # Order 2: RE 1, 1/2, 1/2. Value: r_v(B,A) = 100, r_v(C,A) = 50/2 = 25,
 # x_v0 = 1/4 * 100 + 1/2 * 25 = 37.5; without A 0, without B 12.5, without C 25:
 # value RE 1, 2/3, 1/3 -> 150 * (1/2, 1/3, 1/6) = 75, 50, 25.
