@@ -674,21 +674,34 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
     }
     money_ctx m = {fx, allot_fx_reporting_exponent(fx)};
 
-    s = load_credit(db, r, model, o->model != NULL, fiscal, sc.taxonomy, err);
-    if (s == ALLOT_OK)
+    unsigned want = o->sections ? o->sections : ~0u;
+    if (want & ALLOT_REPORT_WANT_KPIS)
+        want |= ALLOT_REPORT_WANT(ALLOT_REPORT_BRIDGE); /* NRR */
+    if (want & ALLOT_REPORT_WANT(ALLOT_REPORT_CAMPAIGNS))
+        want |= ALLOT_REPORT_WANT(ALLOT_REPORT_CREDIT); /* the run and the model */
+    if (want & ALLOT_REPORT_WANT(ALLOT_REPORT_CREDIT))
+        s = load_credit(db, r, model, o->model != NULL, fiscal, sc.taxonomy, err);
+    if (s == ALLOT_OK && (want & ALLOT_REPORT_WANT(ALLOT_REPORT_TREND)))
         s = load_trend(db, r, &m, err);
-    if (s == ALLOT_OK)
+    if (s == ALLOT_OK && (want & ALLOT_REPORT_WANT(ALLOT_REPORT_FUNNEL)))
         s = load_funnel(db, r, &sc, err);
     double nrr_prior = NAN;
-    if (s == ALLOT_OK)
+    unsigned retention = ALLOT_REPORT_WANT(ALLOT_REPORT_BRIDGE) |
+                         ALLOT_REPORT_WANT(ALLOT_REPORT_COHORTS) |
+                         ALLOT_REPORT_WANT(ALLOT_REPORT_SURVIVAL);
+    if (s == ALLOT_OK && (want & retention))
         s = allot_report_load_retention(db, r, fiscal, sc.taxonomy,
                                         sc.options.sales_activity_touch_type, &nrr_prior, err);
     allot_scoreboard_config_release(&sc);
+    for (int k = 0; k < ALLOT_REPORT_SECTIONS; k++)
+        if (!(want & ALLOT_REPORT_WANT(k)) && !r->missing[k][0])
+            snprintf(r->missing[k], sizeof r->missing[k], "not loaded");
 
     /* Headline numbers, this period and the prior one. */
-    double won[2] = {0}, count[2] = {0}, pipe[2] = {0}, spend[2] = {0};
+    double won[2] = {NAN, NAN}, count[2] = {NAN, NAN}, pipe[2] = {NAN, NAN};
+    double spend[2] = {NAN, NAN};
     const allot_period *ps[2] = {&r->period, &r->prior};
-    for (int i = 0; s == ALLOT_OK && i < 2; i++) {
+    for (int i = 0; s == ALLOT_OK && (want & ALLOT_REPORT_WANT_KPIS) && i < 2; i++) {
         s = deal_sums(db, &m, ps[i]->start, ps[i]->end, &won[i], &count[i], &pipe[i], err);
         if (s == ALLOT_OK)
             s = spend_sum(db, &m, ps[i]->start, ps[i]->end, &spend[i], err);

@@ -119,13 +119,20 @@ typedef struct allot_report {
     allot_report_kpi kpi[ALLOT_REPORT_KPIS];
 } allot_report;
 
+/* Bits of allot_report_options.sections: which parts to load (loading is
+ * most of a chart's cost). 0 loads everything. */
+#define ALLOT_REPORT_WANT(section) (1u << (section))
+#define ALLOT_REPORT_WANT_KPIS (1u << ALLOT_REPORT_SECTIONS) /* the cover's numbers */
+
 typedef struct allot_report_options {
     const char *period;        /* NULL: the quarter of the latest closed deal */
     const char *model;         /* NULL: [models] default_model */
     const allot_config *config; /* may be NULL: all defaults */
+    unsigned sections;         /* ALLOT_REPORT_WANT bits; 0 = all */
 } allot_report_options;
 
-/* Loads every section for the period. On success (even with sections
+/* Loads the sections asked for (options->sections) for the period; a
+ * section not asked for is left empty with missing "not loaded". On success (even with sections
  * missing) r owns its memory: allot_report_release. ALLOT_ERR_USAGE for a
  * bad period or model text. */
 allot_status allot_report_load(sqlite3 *db, const allot_report_options *options,

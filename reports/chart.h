@@ -128,7 +128,8 @@ typedef struct chart_bridge {
 /* Heatmap of a cohort matrix: rows are cohorts, columns are periods since
  * the start (column labels), values[row * n_cols + col] in [0, 1] (NAN when
  * not observed yet). Each cell shows its value as a percentage when there is
- * room. */
+ * room; the shade runs from shade_min (lightest) to shade_max (darkest), so
+ * a matrix of 80-100 % is not all one colour. */
 typedef struct chart_heatmap {
     chart_text text;
     size_t n_rows, n_cols;
@@ -136,6 +137,7 @@ typedef struct chart_heatmap {
     const char *const *col_labels;
     const double *values;
     const char *col_title; /* "Months since first subscription" */
+    double shade_min, shade_max; /* values drawn lightest / darkest; both 0: 0 and 1 */
 } chart_heatmap;
 
 /* One Kaplan-Meier curve: a step function S(t) = s[i] on [t[i], t[i+1]),

@@ -49,6 +49,11 @@ void chart_draw_heatmap(cairo_t *cr, double width, double height, const chart_he
         ch_text(&g, x0 + cell_w * ((double)k + 0.5), top - 3, c->col_labels[k], CH_SMALL_PT, 0,
                 CH_MUTED, CH_CENTER, CH_BOTTOM, cell_w, NULL, NULL);
 
+    double lo = c->shade_min, hi = c->shade_max;
+    if (!(hi > lo)) {
+        lo = 0;
+        hi = 1;
+    }
     char buf[32];
     int show_values = cell_w >= 24 && cell_h >= 11;
     for (size_t r = 0; r < rows; r++) {
@@ -59,7 +64,7 @@ void chart_draw_heatmap(cairo_t *cr, double width, double height, const chart_he
             double v = c->values[r * c->n_cols + k];
             if (!isfinite(v))
                 continue;
-            double t = fmin(fmax(v, 0), 1);
+            double t = fmin(fmax((v - lo) / (hi - lo), 0), 1);
             cairo_rectangle(cr, x0 + cell_w * (double)k, y, cell_w - 1, cell_h - 1);
             ch_set(cr, ch_mix(LIGHTEST, CH_SERIES[0], t));
             cairo_fill(cr);

@@ -84,8 +84,9 @@ void chart_draw_scatter(cairo_t *cr, double width, double height, const chart_sc
         size_t k = idx[i];
         double x = ch_map(&sx, c->x[k]), y = ch_map(&sy, c->y[k]), tw, th;
         ch_measure(&g, c->labels[k], CH_SMALL_PT, 0, LABEL_MAX_W, &tw, &th);
-        /* Right, left, above, below, then the four diagonals. */
-        ch_rect cand[8] = {
+        /* Right, left, above, below, the four diagonals, then further
+         * above or below with a leader line. */
+        ch_rect cand[14] = {
             {x + POINT_R + 3, y - th / 2, tw, th},
             {x - POINT_R - 3 - tw, y - th / 2, tw, th},
             {x - tw / 2, y - POINT_R - 2 - th, tw, th},
@@ -94,15 +95,37 @@ void chart_draw_scatter(cairo_t *cr, double width, double height, const chart_sc
             {x + POINT_R, y + POINT_R, tw, th},
             {x - POINT_R - tw, y - POINT_R - th, tw, th},
             {x - POINT_R - tw, y + POINT_R, tw, th},
+            {x - tw / 2, y + POINT_R + 2 + 1.5 * th, tw, th},
+            {x - tw / 2, y - POINT_R - 2 - 2.5 * th, tw, th},
+            {x - tw / 2, y + POINT_R + 2 + 3 * th, tw, th},
+            {x - tw / 2, y - POINT_R - 2 - 4 * th, tw, th},
+            {x + POINT_R, y + POINT_R + 2 + 1.5 * th, tw, th},
+            {x - POINT_R - tw, y + POINT_R + 2 + 1.5 * th, tw, th},
         };
         int done = 0;
-        for (int j = 0; j < 8 && !done; j++) {
+        for (int j = 0; j < 14 && !done; j++) {
             ch_rect b = cand[j];
             if (b.x < area.x || b.x + b.w > area.x + area.w + 12 || b.y < plot.y ||
                 b.y + b.h > area.y + area.h)
                 continue;
             if (ch_boxes_hits(&placed, b))
                 continue;
+            if (j >= 8) {
+                /* the leader must not cross another label either */
+                double top = fmin(y, b.y + b.h), bottom = fmax(y, b.y);
+                ch_rect lead = {x - 0.5, top + POINT_R, 1, bottom - top - POINT_R};
+                if (b.y > y)
+                    lead.y = y + POINT_R + 1, lead.h = b.y - y - POINT_R - 1;
+                else
+                    lead.y = b.y + b.h, lead.h = y - POINT_R - 1 - (b.y + b.h);
+                if (lead.h > 0 && ch_boxes_hits(&placed, lead))
+                    continue;
+                ch_set(cr, CH_GRID);
+                cairo_set_line_width(cr, 0.75);
+                cairo_move_to(cr, x, b.y > y ? y + POINT_R + 1 : y - POINT_R - 1);
+                cairo_line_to(cr, fmin(fmax(x, b.x), b.x + b.w), b.y > y ? b.y : b.y + b.h);
+                cairo_stroke(cr);
+            }
             ch_boxes_add(&placed, b);
             ch_text(&g, b.x, b.y, c->labels[k], CH_SMALL_PT, 0,
                     c->y[k] < 0 ? CH_NEGATIVE : CH_INK, CH_LEFT, CH_TOP, LABEL_MAX_W, NULL, NULL);

@@ -26,6 +26,14 @@ int chartset_parse(const char *name)
     return -1;
 }
 
+unsigned chartset_sections(chartset_id id)
+{
+    static const allot_report_section need[CHARTSET_COUNT] = {
+        ALLOT_REPORT_CREDIT, ALLOT_REPORT_CREDIT,  ALLOT_REPORT_CAMPAIGNS, ALLOT_REPORT_FUNNEL,
+        ALLOT_REPORT_BRIDGE, ALLOT_REPORT_COHORTS, ALLOT_REPORT_SURVIVAL,  ALLOT_REPORT_TREND};
+    return (unsigned)id < CHARTSET_COUNT ? ALLOT_REPORT_WANT(need[id]) : 0;
+}
+
 static void *own(chartset_item *it, size_t bytes)
 {
     if (it->n_owned == sizeof it->owned / sizeof it->owned[0])
@@ -428,9 +436,18 @@ static allot_status build_cohorts(const allot_report *r, chartset_item *it, allo
     h->row_labels = (const char *const *)r->cohort_labels;
     h->col_labels = (const char *const *)cols;
     h->values = r->retention;
+    /* Shade from the lowest value seen, rounded down to 10 %, to 100 %. */
+    double lowest = 1;
+    for (size_t i = 0; i < r->n_cohorts * r->n_ages; i++)
+        if (isfinite(r->retention[i]))
+            lowest = fmin(lowest, r->retention[i]);
+    h->shade_min = fmin(floor(lowest * 10 - 1e-9) / 10, 0.9);
+    h->shade_max = 1;
     snprintf(it->note, sizeof it->note,
              "Share of each cohort's accounts with revenue in the month (logo retention); "
-             "empty cells are months not yet complete.");
+             "shades run from %.0f %% (lightest) to 100 %%; empty cells are months not yet "
+             "complete.",
+             h->shade_min * 100);
     /* The longest age observed in at least three cohorts. */
     for (size_t k = r->n_ages; k-- > 1;) {
         size_t seen = 0;

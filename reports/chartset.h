@@ -39,6 +39,10 @@ const char *chartset_name(chartset_id id);
 /* The id of a chart name, or -1. */
 int chartset_parse(const char *name);
 
+/* The report sections a chart needs (ALLOT_REPORT_WANT bits), for
+ * allot_report_options.sections. */
+unsigned chartset_sections(chartset_id id);
+
 /* A built chart and the storage its borrowed strings and arrays live in. */
 typedef struct chartset_item {
     chart chart;

@@ -112,7 +112,10 @@ int main(int argc, char **argv)
     if (st == ALLOT_OK)
         st = allot_store_open_existing(db_path, &db, &err);
     if (st == ALLOT_OK) {
-        allot_report_options ro = {period, model, cfg};
+        unsigned sections = 0;
+        for (int k = 0; k < n_wanted; k++)
+            sections |= chartset_sections((chartset_id)wanted[k]);
+        allot_report_options ro = {period, model, cfg, sections};
         st = allot_report_load(db, &ro, &r, &err);
     }
     if (st == ALLOT_OK && mkdir(out, 0777) != 0 && errno != EEXIST)

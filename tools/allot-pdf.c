@@ -83,7 +83,7 @@ int main(int argc, char **argv)
     if (st == ALLOT_OK)
         st = allot_store_open_existing(db_path, &db, &err);
     if (st == ALLOT_OK) {
-        allot_report_options ro = {period, model, cfg};
+        allot_report_options ro = {period, model, cfg, 0};
         st = allot_report_load(db, &ro, &r, &err);
     }
     int pages = 0;

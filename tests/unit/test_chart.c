@@ -89,11 +89,12 @@ static void make_gallery(chart g[8])
     g[0].kind = CHART_BARS;
     g[0].u.bars = (chart_bars){{"Credited revenue by channel", "Paid Search leads the quarter",
                                 "Model: last touch · 2026Q2", NULL},
-                               CHART_UNIT_MONEY, "USD", 7, channels, credit, 1};
+                               CHART_UNIT_MONEY, "USD", 7, channels, credit, 1, NULL};
     g[1].kind = CHART_DOTS;
     g[1].u.dots = (chart_dots){{"Channel share by model", "The model moves Webinar by 11 points",
                                 NULL, NULL},
-                               CHART_UNIT_PERCENT, NULL, 5, 5, channels, models, shares};
+                               CHART_UNIT_PERCENT, NULL, 5, 5, channels, models, shares,
+                               NULL, NULL};
     g[2].kind = CHART_SCATTER;
     g[2].u.scatter = (chart_scatter){{"Campaign ROI vs spend", "2 of 8 campaigns lost money",
                                       NULL, NULL},
@@ -109,7 +110,8 @@ static void make_gallery(chart g[8])
     g[5].kind = CHART_HEATMAP;
     g[5].u.heatmap = (chart_heatmap){{"Cohort retention", "Revenue retained by cohort", NULL,
                                       NULL},
-                                     6, 6, cohorts, months, heat, "Months since first order"};
+                                     6, 6, cohorts, months, heat, "Months since first order",
+                                     0, 0};
     km_series[0] = (chart_km_series){"Paid Search", 6, km_t, km_s1, km_lo1, km_hi1, 365};
     km_series[1] = (chart_km_series){"Webinar", 6, km_t, km_s2, km_lo2, km_hi2, 300};
     km_series[2] = (chart_km_series){"Événements", 6, km_t, km_s3, NULL, NULL, NAN};
