@@ -312,8 +312,76 @@ allot_status allot_revenue_bridge_compute(const allot_cohort_account *accounts, 
         }
         out->end_arr += a1;
     }
+    out->nrr_lower = out->nrr_upper = out->grr_lower = out->grr_upper = NAN;
     out->nrr = out->start_arr > 0 ? (double)kept / (double)out->start_arr : NAN;
     out->grr = out->start_arr > 0 ? (double)kept_min / (double)out->start_arr : NAN;
     return allot_interval_wilson(out->lost, out->present, alpha > 0 ? alpha : 0.05,
                                  &out->logo_churn, err);
+}
+
+/* ARR at t0 and t1 of the present accounts, for the bootstrap. */
+typedef struct bridge_units {
+    double *a0, *a1;
+} bridge_units;
+
+static allot_status bridge_replicate(const uint32_t *counts, size_t n_units, double *stats,
+                                     size_t n_stats, void *ctx, allot_error *err)
+{
+    (void)n_stats;
+    (void)err;
+    const bridge_units *u = ctx;
+    double s0 = 0, s1 = 0, smin = 0;
+    for (size_t i = 0; i < n_units; i++) {
+        if (!counts[i])
+            continue;
+        double c = counts[i];
+        s0 += c * u->a0[i];
+        s1 += c * u->a1[i];
+        smin += c * (u->a1[i] < u->a0[i] ? u->a1[i] : u->a0[i]);
+    }
+    stats[0] = s0 > 0 ? s1 / s0 : NAN;
+    stats[1] = s0 > 0 ? smin / s0 : NAN;
+    return ALLOT_OK;
+}
+
+allot_status allot_revenue_bridge_bootstrap(const allot_cohort_account *accounts, size_t n,
+                                            int64_t start, int64_t end, unsigned B,
+                                            unsigned long seed, double alpha,
+                                            allot_revenue_bridge *b, allot_error *err)
+{
+    b->nrr_lower = b->nrr_upper = b->grr_lower = b->grr_upper = NAN;
+    b->bootstrap = B;
+    b->seed = seed;
+    if (B == 0 || end <= start)
+        return ALLOT_OK;
+    bridge_units u = {malloc((n ? n : 1) * sizeof(double)), malloc((n ? n : 1) * sizeof(double))};
+    if (!u.a0 || !u.a1) {
+        free(u.a0);
+        free(u.a1);
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t a0 = allot_cohort_mrr_on(&accounts[i], start - 1);
+        if (a0 <= 0)
+            continue;
+        u.a0[m] = (double)a0;
+        u.a1[m] = (double)allot_cohort_mrr_on(&accounts[i], end - 1);
+        m++;
+    }
+    allot_status s = ALLOT_OK;
+    if (m > 0) {
+        double lo[2], hi[2];
+        s = allot_bootstrap_percentile(m, 2, B, seed, alpha > 0 ? alpha : 0.05,
+                                       bridge_replicate, &u, lo, hi, NULL, err);
+        if (s == ALLOT_OK) {
+            b->nrr_lower = lo[0];
+            b->nrr_upper = hi[0];
+            b->grr_lower = lo[1];
+            b->grr_upper = hi[1];
+        }
+    }
+    free(u.a0);
+    free(u.a1);
+    return s;
 }

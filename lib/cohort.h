@@ -138,11 +138,27 @@ typedef struct allot_revenue_bridge {
     double lost;             /* of them, ARR(t1) == 0 */
     double added;            /* accounts not present with ARR(t1) > 0 */
     allot_interval logo_churn; /* lost / present, Wilson */
+    /* Percentile bootstrap intervals of NRR and GRR (allot_revenue_bridge_
+     * bootstrap); NAN until computed or when B = 0. */
+    double nrr_lower, nrr_upper, grr_lower, grr_upper;
+    unsigned bootstrap;      /* B used; 0 = none */
+    unsigned long seed;
 } allot_revenue_bridge;
 
 /* The bridge over [start, end) (end > start). alpha 0 means 0.05. */
 allot_status allot_revenue_bridge_compute(const allot_cohort_account *accounts, size_t n,
                                           int64_t start, int64_t end, double alpha,
                                           allot_revenue_bridge *out, allot_error *err);
+
+/* Adds percentile bootstrap intervals for NRR and GRR to a computed bridge
+ * (same accounts and period): the accounts present at t0 are resampled with
+ * replacement B times (lib/interval, GSL mt19937 seeded with seed); each
+ * replicate's NRR and GRR are the same ratios over the drawn accounts.
+ * Same data, B and seed give the same bounds bit for bit. B = 0 or no
+ * present account leaves the bounds NAN. */
+allot_status allot_revenue_bridge_bootstrap(const allot_cohort_account *accounts, size_t n,
+                                            int64_t start, int64_t end, unsigned B,
+                                            unsigned long seed, double alpha,
+                                            allot_revenue_bridge *bridge, allot_error *err);
 
 #endif

@@ -512,6 +512,9 @@ allot_status allot_retention_analyse(const allot_retention_data *d,
         snprintf(r->bridge_label, sizeof r->bridge_label, "%s", o->bridge_label);
         s = allot_revenue_bridge_compute(ca, n, o->bridge_start, o->bridge_end, o->alpha,
                                          &r->bridge, err);
+        if (s == ALLOT_OK)
+            s = allot_revenue_bridge_bootstrap(ca, n, o->bridge_start, o->bridge_end,
+                                               o->bootstrap, o->seed, o->alpha, &r->bridge, err);
     }
 done:
     free(time);
@@ -651,7 +654,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
     } else if (!strcmp(table, "bridge")) {
         fputs("period,currency,start_arr,new,expansion,contraction,churn,end_arr,nrr,grr,"
               "accounts_start,accounts_lost,accounts_new,logo_churn,logo_churn_lower,"
-              "logo_churn_upper\n",
+              "logo_churn_upper,nrr_lower,nrr_upper,grr_lower,grr_upper,bootstrap,seed\n",
               out);
         if (r->has_bridge) {
             const allot_revenue_bridge *b = &r->bridge;
@@ -671,7 +674,11 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             put_num(out, b->logo_churn.estimate);
             put_num(out, b->logo_churn.lower);
             put_num(out, b->logo_churn.upper);
-            fputc('\n', out);
+            put_num(out, b->nrr_lower);
+            put_num(out, b->nrr_upper);
+            put_num(out, b->grr_lower);
+            put_num(out, b->grr_upper);
+            fprintf(out, ",%u,%lu\n", b->bootstrap, b->seed);
         }
     } else {
         return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
@@ -798,12 +805,19 @@ allot_status allot_retention_write_text(const allot_retention_data *d,
         fputs(" %   GRR ", out);
         text_num(out, "%*.1f", 100 * b->grr, 5);
         fputs(" %   logo churn ", out);
+        int boot = b->bootstrap && isfinite(b->nrr_lower);
         text_num(out, "%*.1f", 100 * b->logo_churn.estimate, 4);
         fputs(" % [", out);
         text_num(out, "%*.1f", 100 * b->logo_churn.lower, 4);
         fputs(", ", out);
         text_num(out, "%*.1f", 100 * b->logo_churn.upper, 4);
         fprintf(out, "] (Wilson %g%%)\n", 100 * (1 - m->alpha));
+        if (boot)
+            fprintf(out,
+                    "  NRR [%.1f, %.1f] %%, GRR [%.1f, %.1f] %% (percentile bootstrap over the "
+                    "%.0f starting accounts, B = %u, seed %lu)\n",
+                    100 * b->nrr_lower, 100 * b->nrr_upper, 100 * b->grr_lower,
+                    100 * b->grr_upper, b->present, b->bootstrap, b->seed);
     }
     return write_done(out, err);
 }

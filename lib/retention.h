@@ -126,6 +126,8 @@ typedef struct allot_retention_options {
     double alpha;               /* cohort and churn intervals; 0 means 0.05 */
     int64_t bridge_start, bridge_end; /* days [start, end); start == end: no bridge */
     char bridge_label[32];
+    unsigned bootstrap;         /* B for the NRR/GRR intervals; 0 = none */
+    unsigned long seed;
 } allot_retention_options;
 
 typedef struct allot_retention_group {
@@ -167,7 +169,8 @@ void allot_retention_result_release(allot_retention_result *result);
  *           (cohort "(blended)" last for each period)
  *  bridge:  period,currency,start_arr,new,expansion,contraction,churn,
  *           end_arr,nrr,grr,accounts_start,accounts_lost,accounts_new,
- *           logo_churn,logo_churn_lower,logo_churn_upper
+ *           logo_churn,logo_churn_lower,logo_churn_upper,nrr_lower,
+ *           nrr_upper,grr_lower,grr_upper,bootstrap,seed
  * ALLOT_ERR_IO on a write error; ALLOT_ERR_USAGE for an unknown table. */
 allot_status allot_retention_write_csv(const allot_retention_data *data,
                                        const allot_retention_result *result, const char *table,

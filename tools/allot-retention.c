@@ -35,7 +35,9 @@ static void usage(FILE *out)
             "  --conf-type T        Kaplan-Meier interval: log-log (default), log, plain\n"
             "  --conf-level L       confidence level (default 0.95)\n"
             "  --horizon M          restricted-mean horizon in months (default 12)\n"
-            "  --as-of DATE         data end YYYY-MM-DD (default: latest subscription date)\n"
+            "  --as-of DATE         data end YYYY-MM-DD (default: the data's latest date)\n"
+            "  --bootstrap B        replicates for the NRR/GRR intervals (default 1000; 0 = none)\n"
+            "  --seed S             bootstrap seed (default 1)\n"
             "  --csv                CSV on stdout instead of the report\n"
             "  --table T            with --csv: km (default), summary, logrank, cohort, bridge\n"
             "  --csv-dir DIR        also write every CSV table to DIR/retention-TABLE.csv\n"
@@ -52,7 +54,8 @@ static void usage(FILE *out)
             "           revenue,revenue_base,revenue_retention\n"
             "  bridge:  period,currency,start_arr,new,expansion,contraction,churn,end_arr,\n"
             "           nrr,grr,accounts_start,accounts_lost,accounts_new,logo_churn,\n"
-            "           logo_churn_lower,logo_churn_upper\n"
+            "           logo_churn_lower,logo_churn_upper,nrr_lower,nrr_upper,grr_lower,\n"
+            "           grr_upper,bootstrap,seed\n"
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
 }
 
@@ -63,10 +66,12 @@ int main(int argc, char **argv)
     const char *db_path = "allot.db", *config_path = NULL, *by = "channel", *period = NULL;
     const char *grain = "month", *conf_type = "log-log", *as_of_text = NULL, *table = NULL;
     double level = 0.95, horizon = 12;
+    long boot = 1000;
+    unsigned long seed = 1;
     int csv = 0;
     const char *csv_dir = NULL;
     enum { O_DB = 256, O_CONFIG, O_BY, O_PERIOD, O_GRAIN, O_CONF, O_LEVEL, O_HORIZON, O_ASOF,
-           O_CSV, O_TABLE, O_CSVDIR, O_HELP };
+           O_CSV, O_TABLE, O_CSVDIR, O_BOOT, O_SEED, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"config", required_argument, NULL, O_CONFIG},
@@ -80,6 +85,8 @@ int main(int argc, char **argv)
         {"csv", no_argument, NULL, O_CSV},
         {"table", required_argument, NULL, O_TABLE},
         {"csv-dir", required_argument, NULL, O_CSVDIR},
+        {"bootstrap", required_argument, NULL, O_BOOT},
+        {"seed", required_argument, NULL, O_SEED},
         {"help", no_argument, NULL, O_HELP},
         {NULL, 0, NULL, 0}};
     int c;
@@ -107,6 +114,16 @@ int main(int argc, char **argv)
         case O_CSV: csv = 1; break;
         case O_TABLE: table = optarg; break;
         case O_CSVDIR: csv_dir = optarg; break;
+        case O_BOOT:
+            boot = strtol(optarg, &end, 10);
+            if (*end || boot < 0 || boot > 1000000)
+                return cli_usage_error("--bootstrap must be 0..1000000, got '%s'", optarg);
+            break;
+        case O_SEED:
+            seed = strtoul(optarg, &end, 10);
+            if (*end || !*optarg)
+                return cli_usage_error("--seed must be a whole number, got '%s'", optarg);
+            break;
         case O_HELP: usage(stdout); return cli_finish(0);
         default: return cli_usage_error("unknown option");
         }
@@ -162,11 +179,11 @@ int main(int argc, char **argv)
     }
     char params[512], digest[65];
     snprintf(params, sizeof params,
-             "as_of=%s;by=%s;conf_level=%g;conf_type=%s;currency=%s;fiscal_start=%d;grain=%s;"
-             "horizon=%g;period=%s",
-             as_of_text ? as_of_text : "", allot_retention_by_name(lo.by), level,
+             "as_of=%s;bootstrap=%ld;by=%s;conf_level=%g;conf_type=%s;currency=%s;"
+             "fiscal_start=%d;grain=%s;horizon=%g;period=%s;seed=%lu",
+             as_of_text ? as_of_text : "", boot, allot_retention_by_name(lo.by), level,
              allot_conf_type_name(ro.km.conf_type), lo.currency, lo.fiscal_start_month,
-             allot_cohort_grain_name(lo.grain), horizon, period ? period : "");
+             allot_cohort_grain_name(lo.grain), horizon, period ? period : "", seed);
     int64_t run_id = 0;
     allot_retention_data data = {0};
     allot_retention_result result = {0};
@@ -183,6 +200,8 @@ int main(int argc, char **argv)
             ro.grain = lo.grain;
             ro.fiscal_start_month = lo.fiscal_start_month;
             ro.alpha = 1 - level;
+            ro.bootstrap = (unsigned)boot;
+            ro.seed = seed;
             allot_period p;
             if (period) {
                 st = allot_period_parse(period, lo.fiscal_start_month, &p, &err);

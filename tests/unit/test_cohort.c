@@ -215,12 +215,62 @@ static void revenue_bridge_by_hand(void **state)
                      ALLOT_ERR_DATA);
 }
 
+static void bridge_bootstrap(void **state)
+{
+    (void)state;
+    /* Every starting account grows by exactly 10 %: every replicate's NRR is
+     * 1.1 and GRR 1, so both intervals collapse onto the estimate. */
+    allot_cohort_span s[6];
+    allot_cohort_account a[3];
+    for (int i = 0; i < 3; i++) {
+        s[2 * i] = (allot_cohort_span){D(2026, 1, 1), D(2026, 2, 1), M(100 * (i + 1))};
+        s[2 * i + 1] = (allot_cohort_span){D(2026, 2, 1), OPEN, M(110 * (i + 1))};
+        a[i] = (allot_cohort_account){&s[2 * i], 2};
+    }
+    allot_revenue_bridge b;
+    assert_int_equal(allot_revenue_bridge_compute(a, 3, D(2026, 2, 1), D(2026, 3, 1), 0.05, &b,
+                                                  NULL),
+                     ALLOT_OK);
+    assert_true(isnan(b.nrr_lower));
+    assert_int_equal(allot_revenue_bridge_bootstrap(a, 3, D(2026, 2, 1), D(2026, 3, 1), 200, 1,
+                                                    0.05, &b, NULL),
+                     ALLOT_OK);
+    assert_close(b.nrr, 1.1, 1e-12);
+    assert_close(b.nrr_lower, 1.1, 1e-12);
+    assert_close(b.nrr_upper, 1.1, 1e-12);
+    assert_close(b.grr_lower, 1.0, 1e-12);
+    assert_close(b.grr_upper, 1.0, 1e-12);
+
+    /* On the fixture (March: A 1200 -> 840, D 3600 -> 5400, E 1200 -> 0)
+     * the bounds bracket the estimates, lie within the extremes a resample
+     * can reach (NRR of one account alone: 0, 0.7 or 1.5) and repeat
+     * exactly for the same seed. */
+    fixture();
+    allot_revenue_bridge c1, c2;
+    assert_int_equal(allot_revenue_bridge_compute(acc, 7, D(2026, 3, 1), D(2026, 4, 1), 0.05, &c1,
+                                                  NULL),
+                     ALLOT_OK);
+    c2 = c1;
+    assert_int_equal(allot_revenue_bridge_bootstrap(acc, 7, D(2026, 3, 1), D(2026, 4, 1), 500, 9,
+                                                    0.05, &c1, NULL),
+                     ALLOT_OK);
+    assert_int_equal(allot_revenue_bridge_bootstrap(acc, 7, D(2026, 3, 1), D(2026, 4, 1), 500, 9,
+                                                    0.05, &c2, NULL),
+                     ALLOT_OK);
+    assert_true(c1.nrr_lower <= c1.nrr && c1.nrr <= c1.nrr_upper);
+    assert_true(c1.grr_lower <= c1.grr && c1.grr <= c1.grr_upper);
+    assert_true(c1.nrr_lower >= 0 && c1.nrr_upper <= 1.5);
+    assert_true(c1.nrr_lower == c2.nrr_lower && c1.grr_upper == c2.grr_upper);
+    assert_int_equal(c1.bootstrap, 500);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(monthly_matrix_by_hand),
         cmocka_unit_test(quarterly_matrix_and_incomplete_period),
         cmocka_unit_test(revenue_bridge_by_hand),
+        cmocka_unit_test(bridge_bootstrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
