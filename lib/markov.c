@@ -20,6 +20,7 @@ struct allot_markov {
     int order;
     int dense;               /* solve with the fundamental matrix */
     int gmres_only;          /* skip Gauss-Seidel (checks) */
+    int single;              /* no channel blocks (checks) */
     size_t n_channels;
     size_t n_states;         /* transient states, 0 = START */
     uint64_t *state_key;     /* packed tuple: channel+1 per 16 bits, oldest lowest;
@@ -425,7 +426,9 @@ allot_status allot_markov_new(const allot_paths *paths, const allot_markov_optio
     if (sweep_order(m) != 0)
         goto fail;
     m->gmres_only = method == ALLOT_MARKOV_GMRES;
+    m->single = method == ALLOT_MARKOV_SINGLE;
     m->dense = order == 1 && method != ALLOT_MARKOV_SPARSE && method != ALLOT_MARKOV_GMRES &&
+               method != ALLOT_MARKOV_SINGLE &&
                (method == ALLOT_MARKOV_DENSE || m->n_states <= ALLOT_MARKOV_DENSE_MAX);
     free(dense_edge);
     u64map_release(&states);
@@ -917,7 +920,7 @@ static allot_status solve_sparse(const allot_markov *m, const chain_probs *c,
     res->value_per_journey = xv0;
     size_t nc = m->n_channels;
     size_t nb_max = nc < BLOCK_CHANNELS ? nc : BLOCK_CHANNELS;
-    if (!m->gmres_only && nb_max > 0) {
+    if (!m->gmres_only && !m->single && nb_max > 0) {
         Y = malloc(n * nb_max * sizeof *Y);
         acc = malloc(nb_max * sizeof *acc);
         sc = state_channels(m);

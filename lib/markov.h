@@ -55,7 +55,8 @@ typedef enum allot_markov_method {
     ALLOT_MARKOV_AUTO = 0, /* dense for order 1 up to ALLOT_MARKOV_DENSE_MAX states */
     ALLOT_MARKOV_DENSE,    /* fundamental matrix; order 1 only */
     ALLOT_MARKOV_SPARSE,   /* per-channel sparse solves; any order */
-    ALLOT_MARKOV_GMRES     /* sparse, GMRES only (no Gauss-Seidel first); for checks */
+    ALLOT_MARKOV_GMRES,    /* sparse, GMRES only (no Gauss-Seidel first); for checks */
+    ALLOT_MARKOV_SINGLE    /* sparse, one channel at a time (no blocks); for checks */
 } allot_markov_method;
 
 typedef struct allot_markov_options {

@@ -48,7 +48,7 @@ static void two_channels_by_hand(void **state)
     (void)state;
     allot_paths *p = parse("path;total_conversions;total_conversion_value;total_null\n"
                            "A > B;1;10;0\nA;0;0;1\nB;1;30;1\n");
-    for (int method = 0; method <= 3; method++) {
+    for (int method = 0; method <= 4; method++) {
         allot_markov_result r;
         fit(p, 1, 0, (allot_markov_method)method, &r);
         NEAR(r.p_conversion, 0.5);
@@ -88,7 +88,7 @@ static void three_channels_with_a_cycle(void **state)
     (void)state;
     allot_paths *p = parse("path;total_conversions;total_null\n"
                            "A > B > A;1;0\nB;0;1\nC > A;1;1\n");
-    for (int method = 0; method <= 3; method++) {
+    for (int method = 0; method <= 4; method++) {
         allot_markov_result r;
         fit(p, 1, 0, (allot_markov_method)method, &r);
         NEAR(r.p_conversion, 0.5);
@@ -339,6 +339,8 @@ static void agrees_with_independent_dense_solve(void **state)
                     check_against_reference(p, order, keep, ALLOT_MARKOV_SPARSE);
                 if (trial < 4)
                     check_against_reference(p, order, keep, ALLOT_MARKOV_GMRES);
+                if (trial >= 8)
+                    check_against_reference(p, order, keep, ALLOT_MARKOV_SINGLE);
             }
         allot_paths_free(p);
     }
