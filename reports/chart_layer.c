@@ -561,6 +561,10 @@ static int svg_save(const svg_buffer *b, const char *path)
             k++;
         if (k == n_seen && n_seen < SVG_MAX_IDS)
             seen[n_seen++] = id;
+        if (k == n_seen) { /* table full: keep cairo's id (unique, not stable) */
+            i = j;
+            continue;
+        }
         fwrite(b->data + from, 1, i + klen - from, f);
         fprintf(f, "%zu", k + 1);
         from = i = j;

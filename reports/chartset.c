@@ -55,7 +55,7 @@ void chartset_item_release(chartset_item *it)
 static const char *money(const allot_report *r, double v, char *buf, size_t size)
 {
     char num[48];
-    fmt_number(v, fabs(v) >= 100 ? 0 : 2, num, sizeof num);
+    fmt_number(v, fabs(v) >= 100 || v == floor(v) ? 0 : 2, num, sizeof num);
     snprintf(buf, size, "%.3s %.48s", r->currency, num);
     return buf;
 }

@@ -21,7 +21,8 @@ char *pdfpack_value(const allot_report_kpi *k, double v, const char *currency, c
     }
     switch (k->kind) {
     case ALLOT_KPI_MONEY:
-        snprintf(buf, size, "%s %s", currency, fmt_number(v, fabs(v) >= 100 ? 0 : 2, num, sizeof num));
+        snprintf(buf, size, "%s %s", currency,
+                 fmt_number(v, fabs(v) >= 100 || v == floor(v) ? 0 : 2, num, sizeof num));
         break;
     case ALLOT_KPI_COUNT:
         snprintf(buf, size, "%s", fmt_number(v, v == floor(v) ? 0 : 1, num, sizeof num));

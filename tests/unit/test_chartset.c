@@ -121,7 +121,7 @@ static void takeaways_say_what_the_numbers_say(void **state)
     takeaway_is(CHARTSET_SURVIVAL, "After 300 days, A keeps 60 % of its customers and B 50 %");
     /* 20+20+20 = 60 vs 10+10+10 = 30: up 100 %. */
     takeaway_is(CHARTSET_TREND,
-                "Won revenue in the last three months: USD 60.00, up 100 % on the three before");
+                "Won revenue in the last three months: USD 60, up 100 % on the three before");
 }
 
 static void missing_sections_say_why(void **state)
