@@ -730,8 +730,8 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
                                    spend[0] > 0 ? won[0] / spend[0] : NAN,
                                    spend[1] > 0 ? won[1] / spend[1] : NAN};
     r->kpi[5] = (allot_report_kpi){"Net revenue retention",
-                                   "ARR at the period's end of the accounts present at its "
-                                   "start / their ARR at the start",
+                                   "ARR at the period's last day of the accounts present "
+                                   "the day before it / their ARR that day",
                                    ALLOT_KPI_PERCENT, has_bridge ? r->nrr : NAN, nrr_prior};
     return ALLOT_OK;
 }

@@ -347,8 +347,8 @@ static allot_status build_funnel(const allot_report *r, chartset_item *it, allot
         return ALLOT_OK;
     }
     snprintf(it->note, sizeof it->note,
-             "People whose lead was created in %s, by the stage they reached since; "
-             "95 %% Wilson intervals.",
+             "People whose lead was created in %s, by the stage they reached since (recent "
+             "leads may still move on: later steps are not final); 95 %% Wilson intervals.",
              r->period.label);
     if (!(r->stage_count[0] > 0))
         return ALLOT_OK;
@@ -395,14 +395,15 @@ static allot_status build_bridge(const allot_report *r, chartset_item *it, allot
     br->step_labels = BRIDGE_STEPS;
     br->steps = steps;
     snprintf(it->note, sizeof it->note,
-             "ARR = 12 x MRR on the period's first and last day. NRR and GRR over the "
-             "accounts present at the start.");
+             "ARR = 12 x MRR on the last day before the period and on its last day. NRR and "
+             "GRR over the accounts present at the start.");
     if (r->arr_start > 0)
         snprintf(it->takeaway, sizeof it->takeaway,
                  "ARR %s %s to %s; net revenue retention %s, gross %s",
-                 r->arr_end >= r->arr_start ? "grew" : "fell", pct(fabs(r->arr_end / r->arr_start - 1), a, sizeof a),
-                 money(r, r->arr_end, b, sizeof b), pct(r->nrr, c, sizeof c),
-                 pct(r->grr, d, sizeof d));
+                 r->arr_end >= r->arr_start ? "grew" : "fell",
+                 pct(fabs(r->arr_end / r->arr_start - 1), a, sizeof a),
+                 money(r, r->arr_end, b, sizeof b), fmt_percent(r->nrr, 1, c, sizeof c),
+                 fmt_percent(r->grr, 1, d, sizeof d));
     else if (r->arr_end > 0)
         snprintf(it->takeaway, sizeof it->takeaway, "ARR reached %s, all from new accounts",
                  money(r, r->arr_end, b, sizeof b));

@@ -159,8 +159,9 @@ static void methods(cairo_t *cr, const allot_report *r, const pdfpack_options *o
              "with 95\u00a0%% Wilson score intervals.",
              r->period.label);
     snprintf(p3, sizeof p3,
-             "Recurring revenue. ARR = 12 x MRR on the period's first and last day. NRR = ARR "
-             "at the end of the accounts present at the start / their ARR at the start; GRR "
+             "Recurring revenue. ARR = 12 x MRR on the last day before the period and on its "
+             "last day. NRR = ARR at the end of the accounts present at the start / their ARR "
+             "at the start; GRR "
              "caps each account at its starting ARR. Cohorts: share of the accounts acquired "
              "in a month with revenue in each later month; months not yet complete are empty.");
     snprintf(p4, sizeof p4,

@@ -116,7 +116,7 @@ static void takeaways_say_what_the_numbers_say(void **state)
                 "2.0 % of leads became customers; the weakest step is MQLs to SQLs (25 %)");
     /* 1100 / 1000 - 1 = 10 %. */
     takeaway_is(CHARTSET_BRIDGE,
-                "ARR grew 10 % to USD 1,100; net revenue retention 90 %, gross 85 %");
+                "ARR grew 10 % to USD 1,100; net revenue retention 90.0 %, gross 85.0 %");
     /* Common follow-up: min(400, 300) = 300 days; S_A(300) = 0.6, S_B = 0.5. */
     takeaway_is(CHARTSET_SURVIVAL, "After 300 days, A keeps 60 % of its customers and B 50 %");
     /* 20+20+20 = 60 vs 10+10+10 = 30: up 100 %. */
