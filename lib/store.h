@@ -23,7 +23,7 @@
 #define ALLOT_BUSY_TIMEOUT_MS 60000
 
 /* Opens (creating when missing) the database at path, enables WAL, foreign
- * keys and the busy timeout, and migrates it forward to ALLOT_SCHEMA_VERSION.
+ * keys, a page cache of at most 64 MiB and the busy timeout, and migrates it forward to ALLOT_SCHEMA_VERSION.
  * A database written by a newer allot is refused (ALLOT_ERR_DB).
  * On success *db is owned by the caller: release with allot_store_close. */
 allot_status allot_store_open(const char *path, sqlite3 **db, allot_error *err);
