@@ -286,6 +286,34 @@ static void sample_shows_every_key(void **state)
     allot_config_free(cfg);
 }
 
+/* README "Configuration" has a table row for every registered key (pattern
+ * keys written SYSTEM.stage and NAME), so documentation cannot drift. */
+static void readme_lists_every_key(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/README.md", ALLOT_SOURCE_DIR);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    text[len] = '\0';
+    fclose(f);
+    for (size_t i = 0; i < allot_config_key_count(); i++) {
+        const allot_config_key *k = allot_config_key_at(i);
+        char needle[128];
+        if (strcmp(k->key, "*") == 0)
+            snprintf(needle, sizeof needle, "| `NAME` |");
+        else if (k->key[0] == '*')
+            snprintf(needle, sizeof needle, "| `SYSTEM%s` |", k->key + 1);
+        else
+            snprintf(needle, sizeof needle, "| `%s` |", k->key);
+        if (!strstr(text, needle))
+            print_error("README.md has no row %s for [%s] %s\n", needle, k->section, k->key);
+        assert_non_null(strstr(text, needle));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -295,6 +323,7 @@ int main(void)
         cmocka_unit_test(bad_values_name_file_line_and_key),
         cmocka_unit_test(malformed_lines_are_errors),
         cmocka_unit_test(sample_shows_every_key),
+        cmocka_unit_test(readme_lists_every_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
