@@ -15,6 +15,8 @@ typedef struct dd_state {
     uint32_t *mark;     /* weigh scratch: journey stamp per channel */
     uint32_t *occ;      /* weigh scratch: touches per channel */
     uint32_t stamp;
+    allot_paths *paths; /* the journeys as paths (transitions export) */
+    allot_markov_options markov;
 } dd_state;
 
 enum { RULE_MODEL = 0, RULE_EQUAL = 1 };
@@ -28,6 +30,7 @@ void allot_ddmodel_release(allot_model_ctx *ctx)
     free(s->weight);
     free(s->mark);
     free(s->occ);
+    allot_paths_free(s->paths);
     free(s);
     ctx->state = NULL;
 }
@@ -141,7 +144,8 @@ static allot_status fit(allot_model_ctx *ctx, allot_datadriven_model model, allo
             s->weight[c] = sum > 0 ? s->weight[c] / sum : 0;
     }
     /* With no converting journey there is nothing to weigh; res stays empty. */
-    allot_paths_free(p);
+    s->paths = p;
+    s->markov = o.markov;
     return ALLOT_OK;
 }
 
@@ -312,4 +316,19 @@ allot_status allot_ddmodel_read_paths_table(sqlite3 *db, allot_paths **out, allo
     }
     *out = p;
     return ALLOT_OK;
+}
+
+allot_status allot_ddmodel_write_transitions(const allot_model_ctx *ctx, const char *file,
+                                             allot_error *err)
+{
+    dd_state *s = ctx->state;
+    if (!s || !s->paths || ctx->def->release != allot_ddmodel_release)
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "--transitions needs the markov model");
+    allot_markov *m = NULL;
+    allot_status st = allot_markov_new(s->paths, &s->markov, &m, err);
+    if (st == ALLOT_OK)
+        st = allot_markov_write_transitions(m, file, err);
+    allot_markov_free(m);
+    return st;
 }

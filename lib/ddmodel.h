@@ -61,6 +61,11 @@ int allot_ddmodel_view_of(const allot_model_ctx *ctx, allot_ddmodel_view *v);
  * or a path is malformed (the message names the path), ALLOT_ERR_DB. */
 allot_status allot_ddmodel_read_paths_table(sqlite3 *db, allot_paths **out, allot_error *err);
 
+/* Writes the transition matrix of a fitted markov ctx (its order and repeat
+ * setting) as CSV (markov.h, allot_markov_write_transitions). */
+allot_status allot_ddmodel_write_transitions(const allot_model_ctx *ctx, const char *file,
+                                             allot_error *err);
+
 /* Writes the channel figures of ctx for run_id into model_scores (a no-op
  * for other models), in channel-name order, inside the caller's
  * transaction. ALLOT_ERR_DB on failure. */

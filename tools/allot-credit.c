@@ -63,7 +63,7 @@ static void usage(FILE *out)
         "  --paths-table         the same over the database's paths table (allot-load of\n"
         "                        a path file); nothing is written\n"
         "  --min-journeys N      with --paths: flag channels on fewer journeys (default 30)\n"
-        "  --transitions FILE    with --paths: write the Markov transition matrix (CSV)\n"
+        "  --transitions FILE    write the markov model's transition matrix (CSV)\n"
         "  --help                this help\n\n"
         "Models:\n");
     for (size_t i = 0; i < allot_model_count(); i++)
@@ -326,8 +326,6 @@ int main(int argc, char **argv)
         return paths_mode(paths_table ? db_path : paths_file, paths_table, model_list, &o,
                           transitions, csv);
     }
-    if (transitions)
-        return cli_usage_error("--transitions needs --paths or --paths-table");
     if (shapley && !strcmp(shapley, "ordered"))
         return cli_usage_error("--shapley ordered needs --paths (the ledger splits by channel)");
 
@@ -519,6 +517,16 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < n_ctx && !st; i++)
         st = allot_ddmodel_store(db, run_id, &ctx[i], &err);
+    if (!st && transitions) {
+        size_t i = 0;
+        while (i < n_ctx && strcmp(defs[i]->name, "markov") != 0)
+            i++;
+        if (i == n_ctx)
+            st = allot_error_set(&err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                                 "--transitions needs the markov model in --model");
+        else
+            st = allot_ddmodel_write_transitions(&ctx[i], transitions, &err);
+    }
     if (!st)
         st = allot_store_run_end(db, run_id, "ok", &err);
     if (!st)

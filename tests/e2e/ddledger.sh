@@ -64,6 +64,22 @@ dump() { q "SELECT channel, lower, upper, low_support FROM model_scores WHERE ru
 [[ $(q "SELECT sum(low_support) FROM model_scores WHERE run_id=$r1") == 3 ]] || fail "low support flags"
 [[ $(q "SELECT parameters FROM runs WHERE run_id=$r1") == *"bootstrap=200;bootstrap_seed=5"* ]] || fail "parameters"
 
+# The chain of the database's journeys.
+"$bin/allot-credit" --db a.db --model markov --transitions t.csv >/dev/null 2>&1 || fail "transitions"
+cat > t.want <<'CSV'
+from,to,count,probability
+(start),Direct,1,0.25
+(start),Email,2,0.5
+(start),Paid Search,1,0.25
+Direct,(null),1,1
+Email,(null),1,0.5
+Email,Paid Search,1,0.5
+Paid Search,(conversion),2,1
+CSV
+diff -u t.want t.csv || fail "transition matrix"
+rc=0; "$bin/allot-credit" --db a.db --model linear --transitions t2.csv 2>/dev/null || rc=$?
+[[ $rc == 2 ]] || fail "--transitions without markov: exit $rc"
+
 # Order 2 and the exact/simplified choice are recorded.
 "$bin/allot-credit" --db a.db --model markov,shapley --order 2 --shapley simplified >/dev/null 2>&1 || fail "order 2"
 r3=$(q "SELECT max(run_id) FROM runs")
