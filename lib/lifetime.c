@@ -210,6 +210,12 @@ done:
 
 /* ---- writers ---- */
 
+/* "(all)" repeats the only group when the accounts are not grouped. */
+static size_t rows_shown(const allot_retention_data *d, const allot_lifetime *lt)
+{
+    return d->by == ALLOT_RETENTION_BY_NONE && lt->n_rows == 2 ? 1 : lt->n_rows;
+}
+
 static void put_field(FILE *out, const char *s)
 {
     if (strpbrk(s, ",\"\r\n")) {
@@ -263,7 +269,7 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
               "simple_clv,p_alive,expected_payments,expected_value,clv,clv_total,cac,ltv_cac,"
               "currency,horizon_months,annual_discount\n",
               out);
-        for (size_t g = 0; g < lt->n_rows; g++) {
+        for (size_t g = 0; g < rows_shown(d, lt); g++) {
             const allot_lifetime_row *r = &lt->rows[g];
             put_field(out, r->group);
             put_num(out, r->customers);
@@ -347,14 +353,15 @@ allot_status allot_lifetime_write_text(const allot_retention_data *d, const allo
 {
     char date[11];
     fprintf(out,
-            "Customer lifetime value by %s (%s, as of %s; gross margin %g, horizon %d months, "
+            "Customer lifetime value %s%s (%s, as of %s; gross margin %g, horizon %d months, "
             "discount %g%% a year)\n\n",
-            allot_retention_by_name(d->by), d->currency, allot_date_format(d->as_of, date),
+            d->by == ALLOT_RETENTION_BY_NONE ? "of all customers" : "by ",
+            d->by == ALLOT_RETENTION_BY_NONE ? "" : allot_retention_by_name(d->by), d->currency, allot_date_format(d->as_of, date),
             lt->gross_margin, lt->horizon_months, 100 * lt->annual_discount);
     fprintf(out, "%-24s %9s %6s %7s %8s %8s %11s %7s %9s %8s %11s %9s %7s\n", "group",
             "customers", "active", "churned", "churn/mo", "ARPA/mo", "simple CLV", "P(alive)",
             "E[pay]", "E[value]", "CLV", "CAC", "LTV/CAC");
-    for (size_t g = 0; g < lt->n_rows; g++) {
+    for (size_t g = 0; g < rows_shown(d, lt); g++) {
         const allot_lifetime_row *r = &lt->rows[g];
         char b[6][48];
         fprintf(out, "%-24.24s %9.0f %6.0f %7.0f ", r->group, r->customers, r->active,

@@ -236,16 +236,22 @@ static allot_status read_channels(sqlite3 *db, const allot_retention_load_option
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        "WITH ap AS ("
-        " SELECT account_id, person_id FROM people WHERE account_id IS NOT NULL"
+        /* Only the customers' people (most accounts never subscribe), and
+         * of each person only its first marketing touch (an index seek):
+         * the account's first touch is the earliest of those. */
+        "WITH cust AS (SELECT DISTINCT account_id FROM subscriptions WHERE mrr_micros > 0),"
+        " ap AS ("
+        " SELECT p.account_id, p.person_id FROM people p JOIN cust ON cust.account_id = p.account_id"
         " UNION SELECT d.account_id, dp.person_id FROM deals d"
-        "  JOIN deal_people dp ON dp.deal_id = d.deal_id WHERE d.account_id IS NOT NULL)"
+        "  JOIN cust ON cust.account_id = d.account_id"
+        "  JOIN deal_people dp ON dp.deal_id = d.deal_id)"
         " SELECT ap.account_id, t.occurred_at, t.channel, c.channel, t.utm_source, t.utm_medium,"
         "  t.utm_campaign, t.utm_content, t.utm_term, t.referrer, t.touch_type, t.click_id,"
         "  t.landing_page, COALESCE(c.name, t.campaign_id)"
-        " FROM ap JOIN touches t ON t.person_id = ap.person_id"
+        " FROM ap JOIN touches t ON t.rowid = (SELECT f.rowid FROM touches f"
+        "  WHERE f.person_id = ap.person_id AND f.touch_type <> ?1"
+        "  ORDER BY f.occurred_at, f.touch_id LIMIT 1)"
         " LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id"
-        " WHERE t.touch_type <> ?1"
         " ORDER BY ap.account_id, t.occurred_at, t.touch_id",
         &st, err);
     if (s != ALLOT_OK)
@@ -291,9 +297,11 @@ static allot_status read_sources(sqlite3 *db, allot_retention_data *d, allot_err
         "SELECT account_id, lead_source FROM deals WHERE is_won = 1 AND account_id IS NOT NULL"
         " AND lead_source IS NOT NULL AND lead_source <> ''"
         " ORDER BY account_id, close_date, deal_id",
-        "SELECT account_id, original_source FROM people WHERE account_id IS NOT NULL"
-        " AND original_source IS NOT NULL AND original_source <> ''"
-        " ORDER BY account_id, created_at, person_id",
+        "SELECT p.account_id, p.original_source FROM people p"
+        " JOIN (SELECT DISTINCT account_id FROM subscriptions WHERE mrr_micros > 0) cust"
+        "  ON cust.account_id = p.account_id"
+        " WHERE p.original_source IS NOT NULL AND p.original_source <> ''"
+        " ORDER BY p.account_id, p.created_at, p.person_id",
     };
     for (int q = 0; q < 2; q++) {
         sqlite3_stmt *st;
@@ -558,6 +566,13 @@ static void put_money(FILE *out, int64_t micros, int exponent)
     fprintf(out, ",%s", buf);
 }
 
+/* The last group row to write: "(all)" repeats the only group when the
+ * accounts are not grouped, so it is left out then. */
+static size_t last_row(const allot_retention_data *d, const allot_retention_result *r)
+{
+    return d->by == ALLOT_RETENTION_BY_NONE && r->n_groups == 1 ? 0 : r->n_groups;
+}
+
 static allot_status write_done(FILE *out, allot_error *err)
 {
     if (ferror(out))
@@ -573,7 +588,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
         fputs("group,time,at_risk,events,censored,survival,std_err,lower,upper,cumhaz,"
               "cumhaz_se,conf_type,conf_level\n",
               out);
-        for (size_t g = 0; g <= r->n_groups; g++) {
+        for (size_t g = 0; g <= last_row(d, r); g++) {
             const allot_km *km = &r->groups[g].km;
             for (size_t i = 0; i < km->n_steps; i++) {
                 const allot_km_step *s = &km->steps[i];
@@ -595,7 +610,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
         fputs("group,customers,churned,median,median_lower,median_upper,rmst,rmst_se,horizon,"
               "conf_type\n",
               out);
-        for (size_t g = 0; g <= r->n_groups; g++) {
+        for (size_t g = 0; g <= last_row(d, r); g++) {
             const allot_retention_group *gr = &r->groups[g];
             put_field(out, gr->label);
             put_num(out, gr->km.n);
@@ -703,8 +718,9 @@ allot_status allot_retention_write_text(const allot_retention_data *d,
     char date[11];
     allot_date_format(d->as_of, date);
     const allot_km *all = &r->groups[r->n_groups].km;
-    fprintf(out, "Customer tenure by %s (Kaplan-Meier, months; %g%% %s intervals; as of %s)\n\n",
-            allot_retention_by_name(d->by), 100 * all->conf_level,
+    fprintf(out, "Customer tenure %s%s (Kaplan-Meier, months; %g%% %s intervals; as of %s)\n\n",
+            d->by == ALLOT_RETENTION_BY_NONE ? "of all customers" : "by ",
+            d->by == ALLOT_RETENTION_BY_NONE ? "" : allot_retention_by_name(d->by), 100 * all->conf_level,
             allot_conf_type_name(all->conf_type), date);
     static const double at[] = {3, 6, 12, 24};
     fprintf(out, "%-24s %9s %8s %21s %17s", "group", "customers", "churned", "median (interval)",
@@ -712,7 +728,7 @@ allot_status allot_retention_write_text(const allot_retention_data *d,
     for (size_t j = 0; j < 4; j++)
         fprintf(out, "   S(%2gm) interval     ", at[j]);
     fputc('\n', out);
-    for (size_t g = 0; g <= r->n_groups; g++) {
+    for (size_t g = 0; g <= last_row(d, r); g++) {
         const allot_retention_group *gr = &r->groups[g];
         fprintf(out, "%-24.24s %9.0f %8.0f ", gr->label, gr->km.n, gr->km.events);
         text_num(out, "%*.1f", gr->km.median, 6);

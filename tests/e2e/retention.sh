@@ -98,6 +98,9 @@ run --csv --table summary --by source 2>/dev/null | cut -d, -f1-3 | tr '\n' ' ' 
 [[ "$(cat by_source.txt)" == "group,customers,churned (none),1,1 Newsletter,1,0 Paid Search,1,0 Partner,1,0 Web,2,2 (all),6,3 " ]] \
   || fail "by source: $(cat by_source.txt)"
 
+# Not grouped: one "(all)" row, not two.
+[[ $(run --csv --table summary --by none 2>/dev/null | grep -c '^(all),6,3,') == 1 ]] || fail "--by none"
+
 # Same inputs, same bytes; the run is recorded.
 run > report1.txt 2>/dev/null; run > report2.txt 2>/dev/null
 cmp -s report1.txt report2.txt || fail "report not deterministic"

@@ -86,6 +86,23 @@ static void cdnow_published_example(void **state)
     assert_close(allot_bgnbd_p_alive(&m, &none), 1, 0);
 }
 
+/* The log-likelihoods against a direct mpmath evaluation of the formulas in
+ * clv.h (dps 30), one customer at a time:
+ *   BG/NBD r=0.5 alpha=3 a=1.2 b=2.5 over (x, t_x, T) = (0,0,10) (2,5,10)
+ *     (5,9.5,12) (1,0.25,0.5)                -> -20.630858590566841681
+ *   Gamma-Gamma p=6 q=4 v=15 over (x, m) = (1,10) (3,20) (5,5), and (0,7)
+ *     which is skipped                        -> -14.615012799733392675 */
+static void log_likelihoods_match_mpmath(void **state)
+{
+    (void)state;
+    allot_rfm d[4] = {{0, 0, 10}, {2, 5, 10}, {5, 9.5, 12}, {1, 0.25, 0.5}};
+    assert_close(allot_bgnbd_log_likelihood(d, 4, 0.5, 3, 1.2, 2.5), -20.630858590566841681,
+                 1e-11);
+    double x[4] = {1, 3, 5, 0}, m[4] = {10, 20, 5, 7};
+    assert_close(allot_gamma_gamma_log_likelihood(x, m, 4, 6, 4, 15), -14.615012799733392675,
+                 1e-11);
+}
+
 /* Simulates BG/NBD customers with Gamma-Gamma spend. Each customer is
  * observed over (0, T] and followed for `future` more time units; a repeat
  * purchase arrives at Poisson rate lambda ~ Gamma(r, rate alpha) and is
@@ -226,6 +243,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hyperg_guard_cases),
         cmocka_unit_test(cdnow_published_example),
+        cmocka_unit_test(log_likelihoods_match_mpmath),
         cmocka_unit_test(recovers_simulated_parameters),
         cmocka_unit_test(simple_and_discounted_clv),
     };
