@@ -143,6 +143,8 @@ set +e
 "$bin/allot-chart" --db a.db nonsense 2>/dev/null; [[ $? == 2 ]] || fail "unknown chart: want exit 2"
 "$bin/allot-chart" --db a.db --format gif 2>/dev/null; [[ $? == 2 ]] || fail "bad format: want exit 2"
 "$bin/allot-chart" --db a.db --period 2025Q5 2>/dev/null; [[ $? == 2 ]] || fail "bad period: want exit 2"
+"$bin/allot-chart" --db a.db --period $P --model no_such_model credit 2>model-err.txt; [[ $? == 2 ]] || fail "unknown model: want exit 2"
+grep -q "model 'no_such_model' is not in credit run" model-err.txt || fail "unknown model message: $(cat model-err.txt)"
 "$bin/allot-chart" --db missing.db 2>/dev/null; [[ $? == 3 ]] || fail "missing database: want exit 3"
 "$bin/allot-pdf" --db a.db --period $P --out /nonexistent-dir/x.pdf 2>/dev/null; [[ $? == 3 ]] || fail "unwritable PDF: want exit 3"
 set -e
