@@ -281,7 +281,7 @@ typedef struct load_state {
     int nindex;
     warning *warnings;
     size_t nwarnings;
-    sqlite3_stmt *upsert, *reject;
+    sqlite3_stmt *insert, *upsert, *reject;
     FILE *rejects;
     char rejects_tmp[4200];
     char *raw;
@@ -642,6 +642,23 @@ static void bind_slot(sqlite3_stmt *st, int i, const slot *sl)
     }
 }
 
+static void bind_row(load_state *s, sqlite3_stmt *st, const char *hex, int64_t load_id,
+                     long line)
+{
+    for (int i = 0; i < s->ncols; i++)
+        bind_slot(st, i + 1, &s->slots[i]);
+    int next = s->ncols + 1;
+    if (s->email_hash_slot >= 0) {
+        if (hex[0])
+            sqlite3_bind_text(st, next, hex, 64, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, next);
+        next++;
+    }
+    sqlite3_bind_int64(st, next, load_id);
+    sqlite3_bind_int64(st, next + 1, line);
+}
+
 static allot_status load_record(load_state *s, const allot_csv_record *rec, int64_t load_id,
                                 allot_error *err)
 {
@@ -710,11 +727,7 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
                           "a touch needs a person_id or an anonymous_id", err);
     }
 
-    sqlite3_stmt *st = s->upsert;
-    char hex[65];
-    for (int i = 0; i < s->ncols; i++)
-        bind_slot(st, i + 1, &s->slots[i]);
-    int next = s->ncols + 1;
+    char hex[65] = "";
     if (s->email_hash_slot >= 0) {
         const slot *es = &s->slots[s->email_hash_slot];
         if (es->type == S_TEXT) {
@@ -724,17 +737,27 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
             allot_sha256_update(&h, es->text, (size_t)es->len);
             allot_sha256_final(&h, d);
             allot_sha256_hex(d, hex);
-            sqlite3_bind_text(st, next, hex, 64, SQLITE_STATIC);
-        } else {
-            sqlite3_bind_null(st, next);
         }
-        next++;
     }
-    sqlite3_bind_int64(st, next, load_id);
-    sqlite3_bind_int64(st, next + 1, rec->line);
+    int rc;
+    if (s->insert) {
+        /* Bulk load into a table that was empty: a plain INSERT is cheaper;
+         * a key seen earlier in this file fails it, and the row goes through
+         * the upsert below. */
+        bind_row(s, s->insert, hex, load_id, rec->line);
+        rc = sqlite3_step(s->insert);
+        sqlite3_reset(s->insert);
+        if (rc == SQLITE_DONE) {
+            s->sum->loaded++;
+            return ALLOT_OK;
+        }
+        if ((rc & 0xff) != SQLITE_CONSTRAINT)
+            return allot_store_fail(s->db, rc, "cannot write a row", err);
+    }
+    bind_row(s, s->upsert, hex, load_id, rec->line);
     sqlite3_set_last_insert_rowid(s->db, 0);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    rc = sqlite3_step(s->upsert);
+    sqlite3_reset(s->upsert);
     if (rc == SQLITE_DONE) {
         if (sqlite3_changes(s->db) == 0)
             s->sum->unchanged++;
@@ -787,7 +810,7 @@ static void sql_add(sqlbuf *b, const char *fmt, ...)
 
 /* INSERT ... ON CONFLICT(key) DO UPDATE SET <changed columns> WHERE <any
  * differs>: an identical row is not touched (sqlite3_changes 0). */
-static allot_status prepare_upsert(load_state *s, allot_error *err)
+static allot_status prepare_upsert(load_state *s, int bulk, allot_error *err)
 {
     const char *t = s->table->name;
     sqlbuf b = {0};
@@ -799,7 +822,15 @@ static allot_status prepare_upsert(load_state *s, allot_error *err)
     sql_add(&b, "load_id, source_row) VALUES (");
     for (int i = 0; i < s->nparams; i++)
         sql_add(&b, i ? ", ?" : "?");
-    sql_add(&b, ") ON CONFLICT(");
+    sql_add(&b, ")");
+    if (bulk && !b.failed) {
+        allot_status st = allot_store_prepare(s->db, b.s, &s->insert, err);
+        if (st) {
+            free(b.s);
+            return st;
+        }
+    }
+    sql_add(&b, " ON CONFLICT(");
     int first = 1;
     for (int c = 0; c < s->table->ncolumns; c++)
         if (s->table->columns[c].flags & ALLOT_COL_KEY) {
@@ -1090,6 +1121,7 @@ static void free_state(load_state *s)
     for (int i = 0; i < s->nindex; i++)
         free(s->index_sql[i]);
     free(s->index_sql);
+    sqlite3_finalize(s->insert);
     sqlite3_finalize(s->upsert);
     sqlite3_finalize(s->reject);
     if (s->rejects)
@@ -1262,7 +1294,7 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     if (!st && bulk)
         st = drop_indexes(&s, err);
     if (!st)
-        st = prepare_upsert(&s, err);
+        st = prepare_upsert(&s, bulk, err);
     if (!st)
         st = allot_store_prepare(db,
             "INSERT INTO rejects(load_id, file, line, column_no, column_name, value, reason, raw)"

@@ -92,6 +92,31 @@ printf 'deal_id,name\nd-1,x\n' > noreq.csv
 load noreq.csv 2> err; expect "missing required column exit" "$?" 1
 expect "missing required column message" "$(grep -c "no 'created_at' column, which table deals requires" err)" 1
 
+# Repeated keys in one file, first load into empty tables: the later row
+# wins (counted as updated), an identical repeat is unchanged.
+mkdir -p dup && cp "$cases"/dup/*.csv dup/
+dupdb=$scratch/dup.db
+cp "$cases/fx_rates.csv" dup/
+"$bin/allot-load" --db "$dupdb" dup/fx_rates.csv 2> /dev/null
+indexes() { sqlite3 "$dupdb" "SELECT group_concat(name||':'||coalesce(sql,''), '|') FROM (SELECT * FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('deals','stage_history') ORDER BY name)"; }
+before_indexes=$(indexes)
+"$bin/allot-load" --db "$dupdb" dup/deals.csv dup/stage_history.csv 2> err; expect "dup exit" "$?" 0
+expect "dup deals summary" "$(grep -c '^dup/deals.csv: 4 read, 2 loaded, 1 updated, 1 unchanged, 0 rejected' err)" 1
+expect "dup stage summary" "$(grep -c '^dup/stage_history.csv: 2 read, 1 loaded, 0 updated, 1 unchanged, 0 rejected' err)" 1
+expect "dup deals values" "$(sqlite3 "$dupdb" "SELECT group_concat(deal_id||':'||amount_micros||':'||source_row, ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "d-1:250000000:4 d-2:5000000:3"
+expect "dup indexes rebuilt" "$(indexes)" "$before_indexes"
+expect "dup journal mode back to WAL" "$(sqlite3 "$dupdb" "PRAGMA journal_mode")" "wal"
+
+# Two loads at once into one database wait for each other and lose nothing.
+cdb=$scratch/concurrent.db
+cp "$cases/touches.csv" "$cases/people.csv" .
+"$bin/allot-load" --db "$cdb" touches.csv 2> err1 & p1=$!
+"$bin/allot-load" --db "$cdb" people.csv 2> err2 & p2=$!
+wait $p1; r1=$?; wait $p2; r2=$?
+expect "concurrent exits" "$r1 $r2" "0 0"
+expect "concurrent rows" "$(sqlite3 "$cdb" "SELECT (SELECT count(*) FROM touches)||' '||(SELECT count(*) FROM people)||' '||(SELECT count(*) FROM loads)")" "3 2 2"
+
 # Environment and usage.
 load does-not-exist.csv 2> err; expect "missing file exit" "$?" 3
 expect "missing file message" "$(grep -c 'does-not-exist.csv: cannot open: No such file or directory' err)" 1
