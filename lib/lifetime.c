@@ -348,6 +348,23 @@ static const char *money_text(double units, char *buf, size_t size)
     return buf;
 }
 
+/* " r 0.243 (se 0.0125)", the SE "NA" when there is none. */
+static void put_estimate(FILE *out, const char *name, double v, double se)
+{
+    if (isfinite(se))
+        fprintf(out, " %s %.4g (se %.3g)", name, v, se);
+    else
+        fprintf(out, " %s %.4g (se NA)", name, v);
+}
+
+static const char *fit_note(int at_bound, int converged)
+{
+    if (at_bound)
+        return " (a limiting model: a parameter ran beyond e^20 or below e^-20, no standard "
+               "errors; see README)";
+    return converged ? "" : " (not converged)";
+}
+
 allot_status allot_lifetime_write_text(const allot_retention_data *d, const allot_lifetime *lt,
                                        FILE *out, allot_error *err)
 {
@@ -389,24 +406,20 @@ allot_status allot_lifetime_write_text(const allot_retention_data *d, const allo
           out);
     if (lt->has_bgnbd) {
         const allot_bgnbd *b = &lt->bgnbd;
-        fprintf(out,
-                "BG/NBD (monthly payments, %zu customers): r %.4g (se %.3g), alpha %.4g (%.3g), "
-                "a %.4g (%.3g), b %.4g (%.3g), log-likelihood %.2f%s\n",
-                b->n_customers, b->r, b->se_r, b->alpha, b->se_alpha, b->a, b->se_a, b->b,
-                b->se_b, b->log_likelihood,
-                b->at_bound    ? " (at the search bound: a limiting model, see README)"
-                : b->converged ? ""
-                               : " (not converged)");
+        fprintf(out, "BG/NBD (monthly payments, %zu customers):", b->n_customers);
+        put_estimate(out, "r", b->r, b->se_r);
+        put_estimate(out, "alpha", b->alpha, b->se_alpha);
+        put_estimate(out, "a", b->a, b->se_a);
+        put_estimate(out, "b", b->b, b->se_b);
+        fprintf(out, ", log-likelihood %.2f%s\n", b->log_likelihood, fit_note(b->at_bound, b->converged));
     }
     if (lt->has_gamma_gamma) {
         const allot_gamma_gamma *g = &lt->gamma_gamma;
-        fprintf(out,
-                "Gamma-Gamma (%zu customers with repeat payments): p %.4g (se %.3g), q %.4g "
-                "(%.3g), v %.4g (%.3g), log-likelihood %.2f%s\n",
-                g->n_customers, g->p, g->se_p, g->q, g->se_q, g->v, g->se_v, g->log_likelihood,
-                g->at_bound    ? " (at the search bound: a limiting model, see README)"
-                : g->converged ? ""
-                               : " (not converged)");
+        fprintf(out, "Gamma-Gamma (%zu customers with repeat payments):", g->n_customers);
+        put_estimate(out, "p", g->p, g->se_p);
+        put_estimate(out, "q", g->q, g->se_q);
+        put_estimate(out, "v", g->v, g->se_v);
+        fprintf(out, ", log-likelihood %.2f%s\n", g->log_likelihood, fit_note(g->at_bound, g->converged));
     }
     if (lt->note[0])
         fprintf(out, "Note: %s\n", lt->note);
