@@ -666,7 +666,12 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
     if (rec->error)
         return reject(s, rec, rec->error_column, rec->error, err);
     size_t expected = s->header_count;
-    if (rec->count != expected) {
+    /* Trailing empty fields beyond the named columns (a trailing delimiter,
+     * as spreadsheets write) carry nothing and are ignored. */
+    size_t used = rec->count;
+    while (used > expected && rec->fields[used - 1].len == 0)
+        used--;
+    if (used != expected) {
         char why[96];
         snprintf(why, sizeof why, "has %zu fields but the header has %zu", rec->count, expected);
         return reject(s, rec, 0, why, err);
@@ -895,7 +900,10 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
     s->slots = calloc((size_t)t->ncolumns + 1, sizeof *s->slots);
     if (!s->cols || !s->slots)
         return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
+    /* Trailing unnamed columns (a trailing delimiter) do not count. */
     s->header_count = h->count;
+    while (s->header_count > 1 && h->fields[s->header_count - 1].len == 0)
+        s->header_count--;
     s->currency_col = -1;
     s->email_hash_slot = -1;
     int has_money = 0, money_field = 0;
@@ -941,7 +949,7 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
             known |= s->cols[c].field == (int)i;
         for (int c = 0; c < t->ncolumns && !known; c++)
             known = header_is(&h->fields[i], t->columns[c].name);
-        if (!known)
+        if (!known && h->fields[i].len > 0)
             warnf(s, h->line, (long)i + 1, "column '%s' is not part of table %s; ignored",
                   h->fields[i].text, t->name);
     }

@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "cli.h"
+#include "config.h"
 #include "load.h"
 #include "store.h"
 
@@ -163,6 +164,16 @@ int main(int argc, char **argv)
 
     allot_error err;
     allot_error_clear(&err);
+    if (opt.config_path) {
+        /* Nothing in the configuration changes a canonical load yet; reading
+         * it here still reports a malformed file (exit 2) and unknown keys. */
+        allot_config *cfg = NULL;
+        if (allot_config_load(opt.config_path, &cfg, &err) != ALLOT_OK)
+            return cli_report(&err);
+        for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
+            cli_warning("%s", allot_config_warning(cfg, i));
+        allot_config_free(cfg);
+    }
     sqlite3 *db = NULL;
     allot_status st = allot_store_open(db_path, &db, &err);
     if (st)

@@ -63,6 +63,25 @@ load spend-segments.csv 2> err; expect "segments reload exit" "$?" 0
 expect "segments reload rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||coalesce(impressions,'NULL')||'|'||coalesce(clicks,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system='google_ads' ORDER BY date)")" \
   "2026-01-05|12750000|140|5;2026-01-06|1000000|NULL|NULL"
 
+# Trailing delimiters (spreadsheet exports): unnamed trailing columns and
+# empty trailing fields are ignored; a value in one, or a short row, is a
+# wrong field count.
+tdb=$scratch/t.db
+"$bin/allot-load" --db "$tdb" deals-trailing.csv 2> err; expect "trailing exit" "$?" 1
+expect "trailing rejects" "$(cut -d, -f1-2,5- deals-trailing.csv.rejects.csv | tr -d '\r')" \
+  "line,column,reason,raw
+4,,has 2 fields but the header has 4,\"d-3,2026-01-03\"
+5,,has 5 fields but the header has 4,\"d-4,2026-01-04,5,USD,x\""
+"$bin/allot-load" --db "$tdb" --max-rejects 2 deals-trailing.csv 2> err; expect "trailing budget exit" "$?" 0
+expect "trailing rows" "$(sqlite3 "$tdb" "SELECT group_concat(deal_id||':'||coalesce(amount_micros,'NULL'), ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "d-1:1000000000 d-2:NULL"
+expect "trailing no warnings" "$(grep -c ' 0 warnings (table deals)' err)" 1
+
+# --config: read and checked (malformed: exit 2), nothing loaded then.
+printf '[general]\nno equals sign\n' > bad.ini
+load --config bad.ini deals-utf16.csv 2> err; expect "bad config exit" "$?" 2
+expect "bad config message" "$(grep -c 'bad.ini:2: ' err)" 1
+
 # Overrides: forcing the wrong delimiter finds no header; forcing the right one works.
 load --delimiter , spend-semicolon.csv 2> err; expect "wrong delimiter exit" "$?" 1
 load --delimiter ';' --header-line 2 --encoding utf-8 --decimal-comma --date-order DMY spend-semicolon.csv 2> err
