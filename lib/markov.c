@@ -268,7 +268,7 @@ allot_status allot_markov_new(const allot_paths *paths, const allot_markov_optio
         for (size_t s = 0; s < m->n_states; s++)
             m->state_key[s] = s;
         size_t ns = m->n_states;
-        if (ns * ns <= ((size_t)1 << 24)) {
+        if (ns * ns <= ((size_t)1 << 22)) { /* up to 2048 states: 16 MB */
             dense_edge = malloc(ns * ns * sizeof *dense_edge);
             if (!dense_edge)
                 goto fail;
