@@ -121,10 +121,10 @@ static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
                                        "PRAGMA journal_mode = WAL;"
                                        "PRAGMA synchronous = NORMAL;"
                                        "PRAGMA foreign_keys = ON;"
-                                       /* 64 MiB page cache (bounded, so memory stays flat):
-                                        * with SQLite's 2 MiB default a multi-million-row
-                                        * load spills and re-reads index pages, and cost
-                                        * grows faster than the file (tests/bench/run). */
+                                       /* 64 MiB page cache (bounded, so memory stays flat
+                                        * in the data's size): reloads and queries over
+                                        * multi-million-row tables reach index pages at
+                                        * random; README "Benchmark" has both figures. */
                                        "PRAGMA cache_size = -65536;", err);
     if (!st)
         st = migrate(db, err);
