@@ -273,12 +273,13 @@ static allot_status load_campaign_channels(builder *b, uint32_t **campaign_chann
         const char *id = col_text(s, 0, &n1), *ch = col_text(s, 1, &n2);
         uint32_t c = strtab_intern(&b->campaign_ids, id, n1);
         uint32_t h = strtab_intern(&b->channel_names, ch, n2);
+        size_t old = cap;
         if (c == NONE || h == NONE || grow((void **)&map, &cap, (size_t)c + 1, sizeof *map)) {
             sqlite3_finalize(s);
             free(map);
             return nomem(b);
         }
-        for (size_t i = b->campaign_ids.n - 1; i < c; i++)
+        for (size_t i = old; i < cap; i++)
             map[i] = NONE;
         map[c] = h;
     }

@@ -367,6 +367,34 @@ static void nonconverting_journeys(void **state)
     release(&r);
 }
 
+static void channel_from_taxonomy(void **state)
+{
+    (void)state;
+    /* No channel on the touch: t1's campaign says 'Webinars' (taxonomy step
+     * 3), t2 is google / cpc (built-in: Paid Search), t3 keeps its own. */
+    allot_journey_options o;
+    allot_journey_options_init(&o);
+    run r;
+    build(&r,
+          "INSERT INTO campaigns(campaign_id, name, channel) VALUES ('c9','Webinar','Webinars');"
+          "INSERT INTO touches(touch_id, person_id, occurred_at, touch_type, channel, campaign_id,"
+          " utm_source, utm_medium) VALUES ('t1','p1',1772323200,'event',NULL,'c9',NULL,NULL),"
+          " ('t2','p1',1772409600,'visit',NULL,NULL,'google','cpc'),"
+          " ('t3','p1',1772496000,'visit','Partner',NULL,'google','cpc');"
+          "INSERT INTO deals(deal_id, amount_micros, currency, is_won, is_closed, created_at,"
+          " close_date) VALUES ('d1',1000000,'USD',1,1,1772323200,'2026-03-10');"
+          "INSERT INTO deal_people(deal_id, person_id) VALUES ('d1','p1');",
+          &o);
+    const allot_journey *j = journey_of(&r, "d1");
+    assert_int_equal(j->length, 3);
+    const char *want[] = {"Webinars", "Paid Search", "Partner"};
+    for (uint32_t i = 0; i < 3; i++)
+        assert_string_equal(r.set->channels[allot_journey_touch(r.set, j, i)->channel], want[i]);
+    assert_string_equal(r.set->campaigns[allot_journey_touch(r.set, j, 0)->campaign], "c9");
+    assert_int_equal(allot_journey_touch(r.set, j, 1)->campaign, ALLOT_NO_CAMPAIGN);
+    release(&r);
+}
+
 /* Ledger cents: linear over 3 touches and time-free shapes, in USD, JPY, KWD. */
 static void ledger_cents_in_three_currencies(void **state)
 {
@@ -505,6 +533,7 @@ int main(void)
         cmocka_unit_test(pending_close_in_pipeline_view),
         cmocka_unit_test(window_dedupe_cap_and_account),
         cmocka_unit_test(nonconverting_journeys),
+        cmocka_unit_test(channel_from_taxonomy),
         cmocka_unit_test(ledger_cents_in_three_currencies),
         cmocka_unit_test(fx_lookup_and_missing_rate),
         cmocka_unit_test(shape_parsing),
