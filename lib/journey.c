@@ -91,6 +91,24 @@ static uint32_t strtab_find(const strtab *t, const char *s, size_t n)
     return NONE;
 }
 
+/* strtab_find that first tries *hint and *hint + 1: tables read in the
+ * order their ids were first seen (people after touches, usually both by
+ * person) then cost one comparison instead of a random probe. */
+static uint32_t strtab_find_hint(const strtab *t, const char *s, size_t n, uint32_t *hint)
+{
+    for (uint32_t k = *hint; k <= *hint + 1 && k < t->n; k++) {
+        const char *c = strtab_str(t, k);
+        if (memcmp(c, s, n) == 0 && c[n] == '\0') {
+            *hint = k;
+            return k;
+        }
+    }
+    uint32_t found = strtab_find(t, s, n);
+    if (found != NONE)
+        *hint = found;
+    return found;
+}
+
 /* The index of s, added when new; NONE when out of memory or past 2^32-2. */
 static uint32_t strtab_intern(strtab *t, const char *s, size_t n)
 {
@@ -313,9 +331,12 @@ static allot_status load_touches(builder *b)
         return st;
     }
     int rc;
-    uint32_t last_person = NONE;
-    char last_pid[128];
-    size_t last_len = 0;
+    uint32_t last_person = NONE, last_campaign = NONE;
+    char last_pid[128], last_camp[128];
+    size_t last_len = 0, last_clen = 0;
+    const char *seen_name[64];
+    uint32_t seen_channel[64];
+    size_t n_seen = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         size_t np, ni, nc, nk;
         const char *pid = col_text(s, 0, &np);
@@ -345,7 +366,16 @@ static allot_status load_touches(builder *b)
             else
                 last_person = NONE;
         }
-        uint32_t c = camp ? strtab_intern(&b->campaign_ids, camp, nk) : ALLOT_NO_CAMPAIGN;
+        uint32_t c = ALLOT_NO_CAMPAIGN;
+        if (camp && last_campaign != NONE && nk == last_clen && memcmp(camp, last_camp, nk) == 0) {
+            c = last_campaign;
+        } else if (camp) {
+            c = strtab_intern(&b->campaign_ids, camp, nk);
+            last_campaign = nk < sizeof last_camp ? c : NONE;
+            last_clen = nk;
+            if (last_campaign != NONE)
+                memcpy(last_camp, camp, nk);
+        }
         uint32_t h = NONE;
         if (ch && nc) {
             h = strtab_intern(&b->channel_names, ch, nc);
@@ -366,9 +396,27 @@ static allot_status load_touches(builder *b)
             /* The campaign_channel pointer points into channel_names, which
              * interning may move: resolve the name before interning. */
             const char *name = allot_taxonomy_channel(b->taxonomy, &f);
-            char copy[256];
-            snprintf(copy, sizeof copy, "%s", name);
-            h = strtab_intern(&b->channel_names, copy, strlen(copy));
+            if (f.campaign_channel && name == f.campaign_channel) {
+                h = campaign_channel[c];
+            } else {
+                /* Any other answer is a string the taxonomy owns (it never
+                 * points into the row here: the touch has no channel), so
+                 * the pointer itself identifies the channel. */
+                size_t k = 0;
+                while (k < n_seen && seen_name[k] != name)
+                    k++;
+                if (k < n_seen) {
+                    h = seen_channel[k];
+                } else {
+                    char copy[256];
+                    snprintf(copy, sizeof copy, "%s", name);
+                    h = strtab_intern(&b->channel_names, copy, strlen(copy));
+                    if (n_seen < sizeof seen_name / sizeof seen_name[0]) {
+                        seen_name[n_seen] = name;
+                        seen_channel[n_seen++] = h;
+                    }
+                }
+            }
         }
         if (p == NONE || c == NONE || h == NONE ||
             grow((void **)&set->touches, &b->touch_cap, set->n_touches + 1,
@@ -464,10 +512,11 @@ static allot_status load_people(builder *b)
     if (st)
         return st;
     int rc;
+    uint32_t hint = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         size_t n, na;
         const char *id = col_text(s, 0, &n);
-        uint32_t p = id ? strtab_find(&b->person_ids, id, n) : NONE;
+        uint32_t p = id ? strtab_find_hint(&b->person_ids, id, n, &hint) : NONE;
         if (p == NONE)
             continue;
         if (sqlite3_column_type(s, 1) != SQLITE_NULL)
@@ -503,16 +552,26 @@ static allot_status load_people(builder *b)
         for (size_t i = 0; i < np * ns; i++)
             b->stage_at[i] = NO_TIME;
     }
+    /* Stage history is only needed for stage milestones and for people
+     * without created_at; a large export often needs neither. */
+    size_t unknown = 0;
+    for (size_t p = 0; p < np; p++)
+        unknown += !lead_known[p];
+    if (ns == 0 && unknown == 0) {
+        free(lead_known);
+        goto accounts;
+    }
     st = prepare(b, "SELECT entity_id, stage, entered_at FROM stage_history "
                     "WHERE entity_type = 'person'", &s);
     if (st) {
         free(lead_known);
         return st;
     }
+    hint = 0;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         size_t n, ng;
         const char *id = col_text(s, 0, &n);
-        uint32_t p = id ? strtab_find(&b->person_ids, id, n) : NONE;
+        uint32_t p = id ? strtab_find_hint(&b->person_ids, id, n, &hint) : NONE;
         if (p == NONE)
             continue;
         int64_t at = sqlite3_column_int64(s, 2);
@@ -529,7 +588,7 @@ static allot_status load_people(builder *b)
     free(lead_known);
     if (rc != SQLITE_DONE)
         return db_fail(b, rc, "cannot read stage history");
-
+accounts:
     if (b->o.account_level) {
         size_t na = b->account_ids.n;
         b->acct_first = calloc(na + 1, sizeof *b->acct_first);
