@@ -6,6 +6,9 @@ set -euo pipefail
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# The sqlite3 shell waits for locks too (two readers opening a WAL database
+# at once may briefly see it busy).
+sqlite3() { command sqlite3 -cmd ".timeout 10000" "$@"; }
 : > a.db
 "$bin/allot-credit" --db a.db --model linear >/dev/null 2>&1   # creates the schema
 sqlite3 a.db < "$tests/cases/credit/small.sql"
@@ -47,11 +50,12 @@ got=$(sqlite3 a.db "SELECT credit_minor||':'||currency||':'||reporting_minor||':
 [[ "$got" == "3000:EUR:3300:Z:FT+LC(after)+OC(after)+CW" ]] || fail "full_path d4: $got"
 
 # Every rollup is the ledger grouped; booked = credited + unattributed.
-diff <(sqlite3 a.db "SELECT model, period, channel, sum(reporting_minor) FROM ledger
-                     WHERE run_id=$run GROUP BY 1,2,3 ORDER BY 1,2,3") \
-     <(sqlite3 a.db "SELECT model, period, channel, credited_minor FROM rollup_channel
-                     WHERE run_id=$run AND (credited_minor <> 0 OR deals > 0) ORDER BY 1,2,3") \
-  || fail "rollup_channel is not the ledger grouped"
+sqlite3 a.db "SELECT model, period, channel, sum(reporting_minor) FROM ledger
+              WHERE run_id=$run GROUP BY 1,2,3 ORDER BY 1,2,3" > from_ledger.txt
+sqlite3 a.db "SELECT model, period, channel, credited_minor FROM rollup_channel
+              WHERE run_id=$run AND (credited_minor <> 0 OR deals > 0) ORDER BY 1,2,3" > rollup.txt
+[[ -s rollup.txt ]] || fail "empty rollup"
+diff from_ledger.txt rollup.txt || fail "rollup_channel is not the ledger grouped"
 # Channel groups (taxonomy built-ins): Paid Search -> Paid, Email -> Owned.
 got=$(sqlite3 a.db "SELECT DISTINCT channel || ':' || channel_group FROM rollup_channel
                     WHERE run_id=$run AND channel IN ('Paid Search','Email','(unattributed)')
@@ -75,7 +79,9 @@ cmp one.csv two.csv || fail "CSV differs between runs"
 dump() { sqlite3 a.db "SELECT model, deal_id, touch_id, position, channel, campaign_id, weight,
          credit_minor, currency, rule, period, reporting_minor FROM ledger WHERE run_id=$1
          ORDER BY model, deal_id, position"; }
-diff <(dump "$r1") <(dump "$r2") >/dev/null || fail "ledger differs between runs"
+dump "$r1" > l1.txt; dump "$r2" > l2.txt
+[[ -s l1.txt ]] || fail "empty ledger dump"
+cmp l1.txt l2.txt || fail "ledger differs between runs"
 [[ $(sqlite3 a.db "SELECT parameters FROM runs WHERE run_id=$r1") == \
    $(sqlite3 a.db "SELECT parameters FROM runs WHERE run_id=$r2") ]] || fail "parameters differ"
 

@@ -17,7 +17,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 r1=$(sqlite3 c.db "SELECT max(run_id) FROM runs")
 "$bin/allot-credit" --db c.db --model all --csv > two.csv 2>/dev/null
 r2=$(sqlite3 c.db "SELECT max(run_id) FROM runs")
-q() { sqlite3 c.db "$1"; }
+q() { sqlite3 -cmd ".timeout 10000" c.db "$1"; }
 
 [[ $(q "SELECT count(DISTINCT model) FROM ledger WHERE run_id=$r1") == 15 ]] || fail "models"
 [[ $(q "SELECT count(*) FROM ledger WHERE run_id=$r1") -gt 1000 ]] || fail "too few rows"
