@@ -993,15 +993,15 @@ allot_status allot_csv_rewind(allot_csv_reader *r, allot_error *err)
     if (st)
         return st;
     r->dropped = 0;
-    for (long i = 0; i < r->skip_records; i++) {
+    r->quiet = 1;   /* the header area was reported on the first read */
+    for (long i = 0; i < r->skip_records && !st; i++) {
         int got;
         st = next_record(r, &got, err);
-        if (st)
-            return st;
         if (!got)
             break;
     }
-    return ALLOT_OK;
+    r->quiet = 0;
+    return st;
 }
 
 const allot_csv_record *allot_csv_header(const allot_csv_reader *r)

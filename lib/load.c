@@ -277,6 +277,7 @@ typedef struct load_state {
     char delimiter;
     size_t header_count;
     int person_col, anonymous_col;   /* touches: one of them is needed */
+    int quiet;             /* the date pre-pass: reader warnings come again later */
     char **index_sql;      /* secondary indexes dropped for a bulk load */
     int nindex;
     warning *warnings;
@@ -308,7 +309,9 @@ static void add_warning(load_state *s, long line, long column, const char *messa
 
 static void reader_warning(void *ctx, long line, long column, const char *message)
 {
-    add_warning(ctx, line, column, message);
+    load_state *s = ctx;
+    if (!s->quiet)
+        add_warning(s, line, column, message);
 }
 
 static void warnf(load_state *s, long line, long column, const char *fmt, ...)
@@ -986,11 +989,10 @@ static allot_status infer_date_orders(load_state *s, allot_csv_reader *r, allot_
     long mdy[64] = {0}, dmy[64] = {0}, amb[64] = {0}, amb_line[64] = {0};
     const allot_csv_record *rec;
     allot_status st;
+    s->quiet = 1;
     for (long n = 0; n < DATE_SAMPLE_ROWS; n++) {
         st = allot_csv_next(r, &rec, err);
-        if (st)
-            return st;
-        if (!rec)
+        if (st || !rec)
             break;
         for (int i = 0; i < s->ncols && i < 64; i++) {
             bound *b = &s->cols[i];
@@ -1006,6 +1008,9 @@ static allot_status infer_date_orders(load_state *s, allot_csv_reader *r, allot_
                 amb_line[i] = rec->line;
         }
     }
+    s->quiet = 0;
+    if (st)
+        return st;
     for (int i = 0; i < s->ncols && i < 64; i++) {
         bound *b = &s->cols[i];
         if (mdy[i] && dmy[i]) {

@@ -63,6 +63,13 @@ load spend-segments.csv 2> err; expect "segments reload exit" "$?" 0
 expect "segments reload rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||coalesce(impressions,'NULL')||'|'||coalesce(clicks,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system='google_ads' ORDER BY date)")" \
   "2026-01-05|12750000|140|5;2026-01-06|1000000|NULL|NULL"
 
+# Forced UTF-8 with one Windows-1252 field: that field falls back, with one
+# warning (not repeated by the date-order pre-pass); plus the ambiguous-date one.
+odb=$scratch/o.db
+"$bin/allot-load" --db "$odb" --encoding utf-8 people-one-bad-byte.csv 2> err; expect "one bad byte exit" "$?" 0
+expect "one bad byte warnings" "$(grep -c 'people-one-bad-byte.csv:3:3: field is not valid UTF-8; read as Windows-1252' err) $(grep -c ' 2 warnings (table people)' err)" "1 1"
+expect "one bad byte value" "$(sqlite3 "$odb" "SELECT original_source FROM people ORDER BY person_id")" $'Caf\u00e9\nRen\u00e9'
+
 # Trailing delimiters (spreadsheet exports): unnamed trailing columns and
 # empty trailing fields are ignored; a value in one, or a short row, is a
 # wrong field count.
