@@ -51,10 +51,19 @@ static allot_status set_paths(const allot_journey_set *set, allot_paths **out, a
         if (st == ALLOT_ERR_NOMEM)
             goto nomem;
         if (st != ALLOT_OK || id != c) {
-            allot_paths_free(p);
-            return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                                   "channel %zu ('%s') is empty or repeated in the journey set",
-                                   c, name);
+            /* an empty or repeated name: the ids must stay the set's, so
+             * the chain gets a stand-in name (it only shows in --transitions) */
+            char alt[64];
+            snprintf(alt, sizeof alt, "(channel %zu)", c);
+            st = allot_paths_channel(p, alt, strlen(alt), &id);
+            if (st == ALLOT_ERR_NOMEM)
+                goto nomem;
+            if (st != ALLOT_OK || id != c) {
+                allot_paths_free(p);
+                return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                       "channel %zu ('%s') cannot be told apart in the journey "
+                                       "set", c, name);
+            }
         }
     }
     for (size_t i = 0; i < set->n_journeys; i++) {

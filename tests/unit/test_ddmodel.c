@@ -139,11 +139,36 @@ static void nothing_converts(void **state)
     allot_model_ctx_release(&ctx);
 }
 
+/* An empty or repeated channel name in the set does not stop the fit: the
+ * chain is the same (ids are the set's), so are the removal effects. */
+static void odd_channel_names(void **state)
+{
+    (void)state;
+    allot_journey_set set;
+    allot_journey j[7];
+    make_set(&set, j);
+    char *odd[] = {"A", "", "A", "D"};
+    set.channels = odd;
+    allot_model_params prm;
+    allot_model_params_init(&prm);
+    allot_model_ctx ctx;
+    allot_error err;
+    assert_int_equal(allot_model_ctx_init(&ctx, allot_model_find("markov"), &prm, &set, &err),
+                     ALLOT_OK);
+    allot_ddmodel_view v;
+    assert_int_equal(allot_ddmodel_view_of(&ctx, &v), 1);
+    NEAR(v.score[0], 5.0 / 12);
+    NEAR(v.score[1], 0.5);
+    NEAR(v.score[2], 0.5);
+    allot_model_ctx_release(&ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(markov_weights_by_hand),
         cmocka_unit_test(nothing_converts),
+        cmocka_unit_test(odd_channel_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
