@@ -367,6 +367,34 @@ static void nonconverting_journeys(void **state)
     release(&r);
 }
 
+static void order_by_time_then_touch_id(void **state)
+{
+    (void)state;
+    /* Two people of one deal: p2's 'a7' and p1's 'b1' happen in the same
+     * second, before p1's 'a9' and after p2's 'z0'. Order: (time, touch_id)
+     * = z0, a7, b1, a9; linear over 4 -> 25 % each; first_touch -> z0. */
+    allot_journey_options o;
+    allot_journey_options_init(&o);
+    run r;
+    build(&r,
+          "INSERT INTO touches(touch_id, person_id, occurred_at, touch_type, channel) VALUES"
+          " ('b1','p1',1772409600,'visit','Email'),('a9','p1',1772496000,'visit','Email'),"
+          " ('a7','p2',1772409600,'visit','Display'),('z0','p2',1772323200,'visit','Events');"
+          "INSERT INTO deals(deal_id, amount_micros, currency, is_won, is_closed, created_at,"
+          " close_date) VALUES ('d1',1000000,'USD',1,1,1772323200,'2026-03-10');"
+          "INSERT INTO deal_people(deal_id, person_id) VALUES ('d1','p1'),('d1','p2');",
+          &o);
+    allot_model_params_init(&r.params);
+    const allot_journey *j = journey_of(&r, "d1");
+    const char *want[] = {"z0", "a7", "b1", "a9"};
+    assert_int_equal(j->length, 4);
+    for (uint32_t i = 0; i < 4; i++)
+        assert_string_equal(allot_journey_touch_id(r.set, allot_journey_touch(r.set, j, i)),
+                            want[i]);
+    expect(&r, "first_touch", "d1", 4, (double[]){1, 0, 0, 0}, NULL);
+    release(&r);
+}
+
 static void channel_from_taxonomy(void **state)
 {
     (void)state;
@@ -534,6 +562,7 @@ int main(void)
         cmocka_unit_test(window_dedupe_cap_and_account),
         cmocka_unit_test(nonconverting_journeys),
         cmocka_unit_test(channel_from_taxonomy),
+        cmocka_unit_test(order_by_time_then_touch_id),
         cmocka_unit_test(ledger_cents_in_three_currencies),
         cmocka_unit_test(fx_lookup_and_missing_rate),
         cmocka_unit_test(shape_parsing),
