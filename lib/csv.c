@@ -589,11 +589,9 @@ static allot_status next_record(allot_csv_reader *r, int *got, allot_error *err)
         }
         long line = r->line;
         r->line += o.lines;
-        size_t at = r->start;
         r->start = o.next;
         if (blank_record(r, o.nfields))
             continue;
-        (void)at;
         allot_status st = finalize(r, o.nfields, line, o.bad_col, err);
         if (st)
             return st;
@@ -755,7 +753,6 @@ static allot_status find_header(allot_csv_reader *r, allot_error *err)
     long best_index = -1, index = 0;
     int best_score = 0;
     size_t counts[ALLOT_CSV_HEADER_SCAN];
-    long lines[ALLOT_CSV_HEADER_SCAN];
     allot_status st = ALLOT_OK;
     long limit = r->opt.header_line ? 1000000 : ALLOT_CSV_HEADER_SCAN;
     r->quiet = 1;
@@ -785,7 +782,6 @@ static allot_status find_header(allot_csv_reader *r, allot_error *err)
                 break;
         } else {
             counts[index] = o.nfields;
-            lines[index] = line;
             if (r->opt.score_header) {
                 int s = r->opt.score_header(r->opt.score_ctx, &r->rec);
                 if (s > best_score) {
@@ -815,7 +811,6 @@ static allot_status find_header(allot_csv_reader *r, allot_error *err)
                 break;
             }
     }
-    (void)lines;
     r->quiet = 0;
     memcpy(r->buf + saved_start, saved, sample_len);
     free(saved);
