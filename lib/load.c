@@ -15,6 +15,7 @@
 #include "hash.h"
 #include "money.h"
 #include "store.h"
+#include "dialect.h"
 
 /* ---- the canonical tables ------------------------------------------------ */
 
@@ -223,15 +224,48 @@ static const allot_table *best_table(const allot_csv_record *rec, int *matches)
     return best_m >= 2 ? best : NULL;
 }
 
+/* What the header search looks for: canonical tables (one forced, or any)
+ * and/or dialects (dialect >= 0: that one; -1: any; -2: none). */
+typedef struct header_want {
+    const allot_table *forced;
+    int canonical;
+    int dialect;
+} header_want;
+
 static int score_header(void *ctx, const allot_csv_record *rec)
 {
-    const allot_table *forced = ctx;
-    int m;
-    if (forced)
-        m = table_matches(forced, rec);
-    else
-        best_table(rec, &m);
-    return m >= 2 ? m : 0;
+    const header_want *w = ctx;
+    int m = 0;
+    if (w->canonical) {
+        if (w->forced)
+            m = table_matches(w->forced, rec);
+        else
+            best_table(rec, &m);
+        if (m < 2)
+            m = 0;
+    }
+    if (w->dialect != -2) {
+        int d = allot_dialect_score(w->dialect, rec);
+        if (d > m)
+            m = d;
+    }
+    return m;
+}
+
+/* 1 when the header names every required column of t (without a fallback). */
+static int table_complete(const allot_table *t, const allot_csv_record *h)
+{
+    for (int c = 0; c < t->ncolumns; c++) {
+        const allot_column *col = &t->columns[c];
+        if (!(col->flags & ALLOT_COL_REQUIRED) || col->fallback)
+            continue;
+        int found = 0;
+        for (size_t i = 0; i < h->count && !found; i++)
+            found = header_is(&h->fields[i], col->name);
+        if (!found)
+            return 0;
+    }
+    return 1;
 }
 
 /* ---- the state of one load ------------------------------------------------ */
@@ -287,10 +321,18 @@ typedef struct load_state {
     char rejects_tmp[4200];
     char *raw;
     size_t raw_cap;
+    /* dialect loads: this state writes one canonical table of a file read
+     * in a dialect; rejects and warnings go to main, about the source */
+    struct load_state *main;
+    const allot_csv_record *source;   /* the source record being converted */
+    const long *src_col;              /* per canonical field: source column (1-based) */
+    const allot_csv_record *src_header;
 } load_state;
 
 static void add_warning(load_state *s, long line, long column, const char *message)
 {
+    if (s->main)
+        s = s->main;
     s->sum->warnings++;
     if (s->opt->warn)
         s->opt->warn(s->opt->warn_ctx, s->path, line, column, message);
@@ -404,7 +446,20 @@ static allot_status reject(load_state *s, const allot_csv_record *rec, long colu
     const char *name = "";
     const char *value = "";
     size_t value_len = 0;
-    if (column > 0 && (size_t)column <= rec->count) {
+    if (s->main) {
+        /* a canonical record converted from a dialect's: report the source */
+        long sc = column > 0 && (size_t)column <= rec->count ? s->src_col[column - 1] : 0;
+        load_state *m = s->main;
+        rec = s->source;
+        column = sc > 0 && (size_t)sc <= rec->count ? sc : 0;
+        if (column > 0) {
+            value = rec->fields[column - 1].text;
+            value_len = rec->fields[column - 1].len;
+            if (m->src_header && (size_t)column <= m->src_header->count)
+                name = m->src_header->fields[column - 1].text;
+        }
+        s = m;
+    } else if (column > 0 && (size_t)column <= rec->count) {
         value = rec->fields[column - 1].text;
         value_len = rec->fields[column - 1].len;
         for (int i = 0; i < s->ncols; i++)
@@ -1219,6 +1274,230 @@ static allot_status finish_load(load_state *s, int64_t load_id, const hash_job *
     return write_warnings(s, load_id, err);
 }
 
+/* ---- files in a dialect (dialect.h) ------------------------------------------ */
+
+#define MAX_DIALECT_OUTS 3
+
+typedef struct dialect_load {
+    load_state *ts;
+    const allot_csv_record *src;
+    int64_t load_id;
+    allot_error *err;
+    allot_csv_field fields[40];
+} dialect_load;
+
+static allot_status emit_canonical(void *ctx, int out, const char *const *values,
+                                   const long *src_col)
+{
+    dialect_load *d = ctx;
+    load_state *s = &d->ts[out];
+    allot_csv_record rec = {0};
+    rec.line = d->src->line;
+    rec.count = s->header_count;
+    rec.fields = d->fields;
+    for (size_t i = 0; i < rec.count; i++) {
+        d->fields[i].text = values[i];
+        d->fields[i].len = strlen(values[i]);
+        d->fields[i].quoted = 0;
+    }
+    s->source = d->src;
+    s->src_col = src_col;
+    return load_record(s, &rec, d->load_id, d->err);
+}
+
+static void dialect_warning(void *ctx, long line, long column, const char *message)
+{
+    add_warning(ctx, line, column, message);
+}
+
+/* Loads the rows of a file in a dialect: m is the file's state (path,
+ * options, summary, warnings so far, rejects); *r is replaced by a reader
+ * that drops the dialect's footers. Runs the whole transaction. */
+static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
+                                 allot_error *err)
+{
+    const allot_load_options *opt = m->opt;
+    allot_load_summary *sum = m->sum;
+    allot_csv_sniffed sn = *allot_csv_sniff_result(*r);
+    allot_csv_free(*r);
+    *r = NULL;
+    allot_csv_options copt;
+    allot_csv_options_init(&copt);
+    copt.encoding = sn.encoding;
+    copt.delimiter = sn.delimiter;
+    copt.header_line = sn.header_line;
+    copt.is_footer = allot_dialect_is_footer;
+    allot_status st = allot_csv_open(m->path, &copt, r, err);
+    if (st)
+        return st;
+    const allot_csv_record *h = allot_csv_header(*r);
+    m->src_header = h;
+    m->header_count = h->count;
+    m->delimiter = sn.delimiter;
+    m->decimal_comma = opt->decimal_comma >= 0 ? opt->decimal_comma : sn.delimiter == ';';
+
+    allot_dialect_file *df = NULL;
+    load_state ts[MAX_DIALECT_OUTS];
+    allot_load_summary tsum[MAX_DIALECT_OUTS];
+    memset(ts, 0, sizeof ts);
+    int nouts = 0;
+    hash_job hash = {0};
+    pthread_t hasher;
+    int hashing = 0, began = 0;
+    st = allot_dialect_file_new(m->db, shape, h, dialect_warning, m, &df, err);
+    if (st)
+        goto out;
+    const allot_dialect_out *outs = allot_dialect_file_outputs(df, &nouts);
+    if (nouts > MAX_DIALECT_OUTS)
+        nouts = MAX_DIALECT_OUTS;
+    sum->table[0] = '\0';
+    for (int o = 0; o < nouts; o++) {
+        load_state *t = &ts[o];
+        memset(&tsum[o], 0, sizeof tsum[o]);
+        t->db = m->db;
+        t->path = m->path;
+        t->opt = opt;
+        t->sum = &tsum[o];
+        t->main = m;
+        t->table = allot_load_table(outs[o].table);
+        t->delimiter = m->delimiter;
+        t->decimal_comma = m->decimal_comma;
+        allot_csv_field names[40];
+        allot_csv_record hdr = {0};
+        hdr.line = h->line;
+        hdr.count = (size_t)outs[o].ncols;
+        hdr.fields = names;
+        for (int i = 0; i < outs[o].ncols; i++) {
+            names[i].text = outs[o].names[i];
+            names[i].len = strlen(outs[o].names[i]);
+            names[i].quoted = 0;
+        }
+        st = map_columns(t, &hdr, err);
+        if (st) {
+            nouts = o + 1;
+            /* name the dialect in the message */
+            char msg[sizeof err->message + 128];
+            snprintf(msg, sizeof msg, "%s (dialect %s, %s)", err->message, sum->dialect,
+                     sum->shape);
+            snprintf(err->message, sizeof err->message, "%.*s", (int)sizeof err->message - 1,
+                     msg);
+            goto out;
+        }
+        int order = allot_dialect_date_order(shape);
+        for (int i = 0; i < t->ncols; i++)
+            if (t->cols[i].order == ALLOT_DATE_AUTO)
+                t->cols[i].order = (allot_date_order)order;
+        size_t l = strlen(sum->table);
+        snprintf(sum->table + l, sizeof sum->table - l, "%s%s", o ? "," : "", outs[o].table);
+    }
+    m->table = ts[0].table;
+    hash.path = m->path;
+    hashing = pthread_create(&hasher, NULL, hash_main, &hash) == 0;
+    if (!hashing)
+        hash_main(&hash);
+    const allot_csv_record *rec;
+    if (allot_dialect_file_wants_prepass(df)) {
+        for (;;) {
+            st = allot_csv_next(*r, &rec, err);
+            if (st || !rec)
+                break;
+            if (!rec->error && rec->count == h->count)
+                st = allot_dialect_file_prepass(df, rec, err);
+            if (st)
+                break;
+        }
+        if (!st)
+            st = allot_csv_rewind(*r, err);
+        if (st)
+            goto out;
+    }
+    struct stat sb;
+    int64_t bytes = stat(m->path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    rejects_path(m->path, opt->rejects_dir, sum->rejects_path, sizeof sum->rejects_path);
+    st = allot_store_begin(m->db, err);
+    if (st)
+        goto out;
+    began = 1;
+    int64_t load_id = 0;
+    st = record_load(m, &load_id, err);
+    for (int o = 0; !st && o < nouts; o++)
+        st = prepare_upsert(&ts[o], 0, err);
+    if (!st)
+        st = allot_store_prepare(m->db,
+            "INSERT INTO rejects(load_id, file, line, column_no, column_name, value, reason, raw)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &m->reject, err);
+    if (!st)
+        sqlite3_bind_int64(m->reject, 1, load_id);
+    dialect_load d = {ts, NULL, load_id, err, {{0}}};
+    int64_t read = 0;
+    while (!st) {
+        st = allot_csv_next(*r, &rec, err);
+        if (st || !rec)
+            break;
+        read++;
+        if (rec->error) {
+            st = reject(m, rec, rec->error_column, rec->error, err);
+        } else if (rec->count != h->count) {
+            char why[96];
+            snprintf(why, sizeof why, "has %zu fields but the header has %zu", rec->count,
+                     h->count);
+            st = reject(m, rec, 0, why, err);
+        } else {
+            int ignored = 0;
+            d.src = rec;
+            st = allot_dialect_file_row(df, rec, emit_canonical, &d, &ignored, err);
+            sum->ignored += ignored;
+        }
+        if (opt->progress && (read & 0xFFFF) == 0)
+            opt->progress(opt->progress_ctx, allot_csv_bytes_read(*r), bytes);
+    }
+    sum->dropped = allot_csv_dropped(*r);
+    if (!st)
+        st = allot_dialect_file_finish(df, load_id, &sum->campaigns_created, &sum->linked, err);
+    sum->read = read;
+    for (int o = 0; o < nouts; o++) {
+        sum->loaded += tsum[o].loaded;
+        sum->updated += tsum[o].updated;
+        sum->unchanged += tsum[o].unchanged;
+        sum->rejected += tsum[o].rejected;
+    }
+    if (hashing) {
+        pthread_join(hasher, NULL);
+        hashing = 0;
+    }
+    if (!st && hash.status) {
+        *err = hash.err;
+        st = hash.status;
+    }
+    if (!st)
+        st = finish_load(m, load_id, &hash, err);
+    if (!st && sum->rejected > opt->max_rejects)
+        st = allot_error_set(err, ALLOT_ERR_REJECTED, m->path, 0, 0,
+                             "%lld row(s) rejected (allowed: %lld); nothing loaded from this "
+                             "file, see %s", (long long)sum->rejected,
+                             (long long)opt->max_rejects, sum->rejects_path);
+    if (!st) {
+        st = allot_store_commit(m->db, err);
+        if (!st) {
+            sum->committed = 1;
+            sum->load_id = load_id;
+        }
+    }
+out:
+    if (st && began)
+        allot_store_rollback(m->db);
+    if (hashing)
+        pthread_join(hasher, NULL);
+    if (st && err->file[0] == '\0')
+        snprintf(err->file, sizeof err->file, "%s", m->path);
+    for (int o = 0; o < nouts; o++) {
+        ts[o].rejects = NULL;
+        free_state(&ts[o]);
+    }
+    allot_dialect_file_free(df);
+    return st;
+}
+
 allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_options *opt,
                              allot_load_summary *sum, allot_error *err)
 {
@@ -1236,11 +1515,17 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     s.path = path;
     s.opt = opt;
     s.sum = sum;
-    const char *dialect = opt->dialect ? opt->dialect : "canonical";
-    if (strcmp(dialect, "canonical") != 0)
-        return allot_error_set(err, ALLOT_ERR_USAGE, path, 0, 0,
-                               "unknown dialect '%s' (known: canonical)", dialect);
-    snprintf(sum->dialect, sizeof sum->dialect, "%s", dialect);
+    /* dialect: NULL recognises it from the header; "canonical" or a name forces it */
+    int dmode = -1;
+    if (opt->dialect && strcmp(opt->dialect, "canonical") == 0) {
+        dmode = -2;
+    } else if (opt->dialect) {
+        dmode = allot_dialect_find(opt->dialect);
+        if (dmode < 0)
+            return allot_error_set(err, ALLOT_ERR_USAGE, path, 0, 0,
+                                   "unknown dialect '%s' (known: canonical, %s)", opt->dialect,
+                                   allot_dialect_names());
+    }
     const allot_table *forced = NULL;
     if (opt->table) {
         forced = allot_load_table(opt->table);
@@ -1249,15 +1534,19 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
                                    "unknown table '%s' (known: campaigns, spend, people, "
                                    "touches, deals, deal_people, stage_history, "
                                    "subscriptions, fx_rates, paths)", opt->table);
+        if (dmode == -1)
+            dmode = -2;   /* --table names a canonical table */
     }
+    snprintf(sum->dialect, sizeof sum->dialect, "%s", "canonical");
 
+    header_want want = {forced, dmode < 0, dmode};
     allot_csv_options copt;
     allot_csv_options_init(&copt);
     copt.encoding = opt->encoding;
     copt.delimiter = opt->delimiter;
     copt.header_line = opt->header_line;
     copt.score_header = score_header;
-    copt.score_ctx = (void *)forced;
+    copt.score_ctx = &want;
     copt.warn = reader_warning;
     copt.warn_ctx = &s;
     allot_csv_reader *r = NULL;
@@ -1269,6 +1558,35 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     s.decimal_comma = opt->decimal_comma >= 0 ? opt->decimal_comma : s.delimiter == ';';
     int matches;
     s.table = forced ? forced : best_table(h, &matches);
+    if (dmode != -2) {
+        allot_dialect_match dm;
+        allot_dialect_classify(dmode, h, &dm);
+        int canonical_ok = dmode == -1 && s.table && table_complete(s.table, h);
+        if (dm.shape >= 0 && !canonical_ok) {
+            snprintf(sum->dialect, sizeof sum->dialect, "%s", dm.dialect);
+            snprintf(sum->shape, sizeof sum->shape, "%s", dm.shape_name);
+            s.table = NULL;
+            st = load_dialect(&s, &r, dm.shape, err);
+            goto done;
+        }
+        if (dmode >= 0 || !s.table) {
+            if (dmode >= 0)
+                st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
+                                     "the header does not match dialect %s; closest: %s (%s), "
+                                     "missing headers: %s", opt->dialect,
+                                     dm.dialect ? dm.dialect : opt->dialect,
+                                     dm.shape_name ? dm.shape_name : "-", dm.missing);
+            else
+                st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
+                                     "the header matches no canonical table and no dialect; "
+                                     "closest dialect: %s (%s), missing headers: %s; see the "
+                                     "README or allot-load --list-dialects, or force one with "
+                                     "--dialect or --table",
+                                     dm.dialect ? dm.dialect : "-",
+                                     dm.shape_name ? dm.shape_name : "-", dm.missing);
+            goto done;
+        }
+    }
     if (!s.table) {
         st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
                              "the header matches no canonical table; see the README for the "

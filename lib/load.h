@@ -39,7 +39,9 @@ typedef void (*allot_load_progress_fn)(void *ctx, int64_t done, int64_t total);
 
 typedef struct allot_load_options {
     const char *table;          /* NULL: chosen from the header */
-    const char *dialect;        /* NULL or "canonical" */
+    const char *dialect;        /* NULL: recognised from the header (canonical or
+                                   one of dialect.h's); "canonical" or a dialect
+                                   name forces it */
     const char *config_path;    /* recorded only (configuration comes later) */
     int64_t max_rejects;        /* rejected rows allowed before nothing commits */
     const char *rejects_dir;    /* NULL: FILE.rejects.csv next to FILE */
@@ -62,6 +64,14 @@ typedef struct allot_load_summary {
     int64_t read;               /* data rows read (= loaded+updated+unchanged+rejected) */
     int64_t loaded, updated, unchanged, rejected, dropped, warnings;
     int committed;
+    /* dialect loads (dialect != "canonical"): rows read are source rows;
+     * loaded/updated/unchanged/rejected count the canonical rows they gave
+     * (one source row may give several, e.g. a HubSpot deal with contacts
+     * and stage dates). table lists every table fed, comma-separated. */
+    char shape[48];             /* "Opportunity", "UI download", ... */
+    int64_t ignored;            /* source rows deliberately not loaded (GA4 non-session events) */
+    int64_t campaigns_created;  /* campaigns seen only in spend, created */
+    int64_t linked;             /* earlier anonymous touches linked to a person */
 } allot_load_summary;
 
 /* Defaults: everything sniffed, max_rejects 0, decimal_comma -1. */
@@ -72,7 +82,8 @@ void allot_load_options_init(allot_load_options *opt);
  * rejects within the budget), ALLOT_ERR_REJECTED when rejects exceeded it
  * (nothing committed, rejects file written), or the reader's/database's
  * error (nothing committed; ALLOT_ERR_IO for a missing file, ALLOT_ERR_DATA
- * for a header that matches no table or lacks a required column). */
+ * for a header that matches no table or dialect — the message names the
+ * closest dialect and its missing headers — or lacks a required column). */
 allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_options *opt,
                              allot_load_summary *sum, allot_error *err);
 

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "dialect.h"
 #include "load.h"
 #include "store.h"
 
@@ -15,11 +16,16 @@ static void usage(FILE *out)
     fprintf(out,
         "Usage: allot-load [OPTION]... FILE...\n"
         "Load exported CSV files into the allot database, one transaction per file.\n"
-        "The table is chosen from each file's header (canonical headers: see README).\n"
+        "The table is chosen from each file's header: allot's canonical headers, or\n"
+        "an export recognised by its header vocabulary (see --list-dialects).\n"
         "\n"
         "  --db FILE            database (default allot.db; created when missing)\n"
         "  --table NAME         load every FILE into this canonical table\n"
-        "  --dialect NAME       header dialect (default canonical)\n"
+        "  --dialect NAME       read every FILE in this dialect: canonical, salesforce,\n"
+        "                       salesforce-report, hubspot, google-ads, meta-ads,\n"
+        "                       linkedin-ads, microsoft-ads, web-sessions, paths\n"
+        "                       (default: recognised from each file's header)\n"
+        "  --list-dialects      print the dialects and what each maps to, and exit\n"
         "  --config FILE        allot configuration (INI)\n"
         "  --max-rejects N      rows allowed to be rejected before nothing is loaded\n"
         "                       (default 0)\n"
@@ -74,7 +80,8 @@ int main(int argc, char **argv)
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     enum { O_DB = 256, O_TABLE, O_DIALECT, O_CONFIG, O_MAX_REJECTS, O_REJECTS_DIR, O_ENCODING,
-           O_DELIMITER, O_HEADER_LINE, O_DATE_ORDER, O_DECIMAL_COMMA, O_DECIMAL_POINT, O_HELP };
+           O_DELIMITER, O_HEADER_LINE, O_DATE_ORDER, O_DECIMAL_COMMA, O_DECIMAL_POINT, O_HELP,
+           O_LIST_DIALECTS };
     static const struct option options[] = {
         {"db", required_argument, NULL, O_DB},
         {"table", required_argument, NULL, O_TABLE},
@@ -89,6 +96,7 @@ int main(int argc, char **argv)
         {"decimal-comma", no_argument, NULL, O_DECIMAL_COMMA},
         {"decimal-point", no_argument, NULL, O_DECIMAL_POINT},
         {"help", no_argument, NULL, O_HELP},
+        {"list-dialects", no_argument, NULL, O_LIST_DIALECTS},
         {NULL, 0, NULL, 0},
     };
     const char *db_path = "allot.db";
@@ -107,8 +115,9 @@ int main(int argc, char **argv)
             opt.table = optarg;
             break;
         case O_DIALECT:
-            if (strcmp(optarg, "canonical") != 0)
-                return cli_usage_error("unknown dialect '%s' (known: canonical)", optarg);
+            if (strcmp(optarg, "canonical") != 0 && allot_dialect_find(optarg) < 0)
+                return cli_usage_error("unknown dialect '%s' (known: canonical, %s)", optarg,
+                                       allot_dialect_names());
             opt.dialect = optarg;
             break;
         case O_CONFIG: opt.config_path = optarg; break;
@@ -155,6 +164,16 @@ int main(int argc, char **argv)
         case O_HELP:
             usage(stdout);
             return cli_finish(CLI_EXIT_OK);
+        case O_LIST_DIALECTS:
+            printf("canonical\n  allot's own headers, one CSV per table (README \"Canonical CSV "
+                   "headers\")\n");
+            for (int d = 0; d < allot_dialect_count(); d++) {
+                printf("%s\n", allot_dialect_name(d));
+                const char *m;
+                for (int k = 0; (m = allot_dialect_shape_maps(d, k)) != NULL; k++)
+                    printf("  %s\n", m);
+            }
+            return cli_finish(CLI_EXIT_OK);
         default:
             return cli_usage_error("unknown option");
         }
@@ -187,7 +206,7 @@ int main(int argc, char **argv)
              opt.date_order == ALLOT_DATE_MDY ? "MDY" : opt.date_order == ALLOT_DATE_DMY ? "DMY"
                                                                                       : "auto",
              opt.decimal_comma < 0 ? "auto" : opt.decimal_comma ? "yes" : "no", opt.delimiter,
-             opt.dialect ? opt.dialect : "canonical", allot_csv_encoding_name(opt.encoding),
+             opt.dialect ? opt.dialect : "auto", allot_csv_encoding_name(opt.encoding),
              opt.header_line, (long long)opt.max_rejects, opt.table ? opt.table : "auto");
     char digest[65];
     int64_t run_id = 0;
@@ -214,7 +233,28 @@ int main(int argc, char **argv)
         int code = st ? cli_report(&err) : CLI_EXIT_OK;
         if (code > status)
             status = code;
-        if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
+        if ((st == ALLOT_OK || st == ALLOT_ERR_REJECTED) && strcmp(sum.dialect, "canonical")) {
+            char extra[128] = "";
+            if (sum.ignored)
+                snprintf(extra, sizeof extra, "; %lld ignored", (long long)sum.ignored);
+            if (sum.campaigns_created) {
+                size_t l = strlen(extra);
+                snprintf(extra + l, sizeof extra - l, "; %lld campaigns created",
+                         (long long)sum.campaigns_created);
+            }
+            if (sum.linked) {
+                size_t l = strlen(extra);
+                snprintf(extra + l, sizeof extra - l, "; %lld earlier touches linked",
+                         (long long)sum.linked);
+            }
+            fprintf(stderr,
+                    "%s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
+                    "%lld dropped as totals, %lld warnings (dialect %s: %s -> %s%s%s) in %.2f s\n",
+                    path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
+                    (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
+                    (long long)sum.warnings, sum.dialect, sum.shape, sum.table, extra,
+                    st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
+        } else if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
             fprintf(stderr,
                     "%s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
                     "%lld dropped as totals, %lld warnings (table %s%s) in %.2f s\n",
