@@ -108,6 +108,18 @@ expect "dup deals values" "$(sqlite3 "$dupdb" "SELECT group_concat(deal_id||':'|
 expect "dup indexes rebuilt" "$(indexes)" "$before_indexes"
 expect "dup journal mode back to WAL" "$(sqlite3 "$dupdb" "PRAGMA journal_mode")" "wal"
 
+# A failed first load (rejects beyond the budget) into an empty table rolls
+# back the dropped indexes too and leaves WAL mode.
+fdb=$scratch/failed-first.db
+"$bin/allot-load" --db "$fdb" dup/fx_rates.csv 2> /dev/null
+dupdb_saved=$dupdb; dupdb=$fdb
+before_failed=$(indexes)
+"$bin/allot-load" --db "$fdb" --rejects-dir rj bad/deals.csv 2> err; expect "failed first exit" "$?" 1
+expect "failed first indexes" "$(indexes)" "$before_failed"
+expect "failed first empty" "$(sqlite3 "$fdb" "SELECT count(*) FROM deals")" 0
+expect "failed first journal" "$(sqlite3 "$fdb" "PRAGMA journal_mode")" "wal"
+dupdb=$dupdb_saved
+
 # Two loads at once into one database wait for each other and lose nothing.
 cdb=$scratch/concurrent.db
 cp "$cases/touches.csv" "$cases/people.csv" .
