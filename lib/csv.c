@@ -1069,3 +1069,61 @@ int allot_csv_is_total_row(void *ctx, const allot_csv_record *rec)
         return 1;
     return 0;
 }
+
+/* ---- header names -------------------------------------------------------- */
+
+/* ASCII folding of U+00C0..U+00FF ("" keeps the character). */
+static const char *const latin1_fold[64] = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
+};
+
+char *allot_csv_header_key(const char *name, char *out, size_t size)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    size_t o = 0;
+    int pending_space = 0;
+    if (size == 0)
+        return out;
+    while (*p) {
+        const char *emit = NULL;
+        char one[2] = {0, 0};
+        size_t adv = 1;
+        if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+            pending_space = o > 0;
+            p++;
+            continue;
+        }
+        if (p[0] == 0xC2 && p[1] == 0xA0) {                 /* NBSP */
+            pending_space = o > 0;
+            p += 2;
+            continue;
+        }
+        if (p[0] == 0xE2 && ((p[1] == 0x86 && (p[2] == 0x91 || p[2] == 0x93)) ||
+                             (p[1] == 0x96 && (p[2] == 0xB2 || p[2] == 0xBC)))) {
+            p += 3;                                          /* sort arrows */
+            continue;
+        }
+        if ((p[0] == 0xC3) && p[1] >= 0x80 && p[1] <= 0xBF &&
+            latin1_fold[p[1] - 0x80][0]) {
+            emit = latin1_fold[p[1] - 0x80];
+            adv = 2;
+        } else {
+            one[0] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+            emit = one;
+        }
+        size_t n = strlen(emit);
+        if (o + pending_space + n >= size)
+            break;
+        if (pending_space)
+            out[o++] = ' ';
+        pending_space = 0;
+        memcpy(out + o, emit, n);
+        o += n;
+        p += adv;
+    }
+    out[o] = '\0';
+    return out;
+}

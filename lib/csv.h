@@ -153,6 +153,13 @@ int allot_csv_encoding_parse(const char *name);
  * "Generated ..."/"Confidential ..." note. Canonical CSVs do not use it. */
 int allot_csv_is_total_row(void *ctx, const allot_csv_record *rec);
 
+/* Normalises a header name for comparison with a dialect's names (the
+ * data model's step 7): surrounding blanks trimmed, runs of blanks (NBSP
+ * too) made one space, ASCII letters lower-cased, Latin-1 accents folded
+ * (é -> e, Ü -> u, ß -> ss, Æ -> ae), sort arrows (↑ ↓ ▲ ▼) removed. Other
+ * characters are kept. Writes at most size - 1 bytes and a NUL; returns out. */
+char *allot_csv_header_key(const char *name, char *out, size_t size);
+
 /* Converts Windows-1252 bytes to UTF-8 into out (3 * n + 1 bytes suffice);
  * returns the length written (NUL-terminated). */
 size_t allot_cp1252_to_utf8(const unsigned char *in, size_t n, char *out);

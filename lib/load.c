@@ -182,16 +182,14 @@ void allot_load_options_init(allot_load_options *opt)
 
 /* ---- header matching ----------------------------------------------------- */
 
-/* Case-insensitive comparison of a header field (spaces around ignored). */
+/* A header field names column `name` (allot_csv_header_key: case, blanks,
+ * accents and sort arrows do not matter). */
 static int header_is(const allot_csv_field *f, const char *name)
 {
-    const char *s = f->text, *e = f->text + f->len;
-    while (s < e && isspace((unsigned char)*s))
-        s++;
-    while (e > s && isspace((unsigned char)e[-1]))
-        e--;
-    size_t n = strlen(name);
-    return (size_t)(e - s) == n && strncasecmp(s, name, n) == 0;
+    char key[128];
+    if (f->len >= sizeof key)
+        return 0;
+    return strcmp(allot_csv_header_key(f->text, key, sizeof key), name) == 0;
 }
 
 static int table_matches(const allot_table *t, const allot_csv_record *rec)

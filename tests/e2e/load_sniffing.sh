@@ -70,6 +70,12 @@ odb=$scratch/o.db
 expect "one bad byte warnings" "$(grep -c 'people-one-bad-byte.csv:3:3: field is not valid UTF-8; read as Windows-1252' err) $(grep -c ' 2 warnings (table people)' err)" "1 1"
 expect "one bad byte value" "$(sqlite3 "$odb" "SELECT original_source FROM people ORDER BY person_id")" $'Caf\u00e9\nRen\u00e9'
 
+# Header names: case, blanks and sort arrows do not matter; currency codes
+# are upper-cased.
+hdb=$scratch/h.db
+"$bin/allot-load" --db "$hdb" deals-header-case.csv 2> err; expect "header case exit" "$?" 0
+expect "header case row" "$(sqlite3 "$hdb" "SELECT deal_id||'|'||created_at||'|'||amount_micros||'|'||currency FROM deals")" "d-1|1767225600|5000000|USD"
+
 # Trailing delimiters (spreadsheet exports): unnamed trailing columns and
 # empty trailing fields are ignored; a value in one, or a short row, is a
 # wrong field count.

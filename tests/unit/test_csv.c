@@ -521,6 +521,25 @@ static void footer_rows_dialects_share(void **state)
     assert_int_equal(total_row(data2, 2), 0);   /* a note stands alone */
 }
 
+static void header_names_are_normalised(void **state)
+{
+    (void)state;
+    char k[64];
+    assert_string_equal(allot_csv_header_key("  Deal_ID ", k, sizeof k), "deal_id");
+    assert_string_equal(allot_csv_header_key("Importe gastado (EUR) \xE2\x86\x93", k, sizeof k),
+                        "importe gastado (eur)");
+    assert_string_equal(allot_csv_header_key("Montant d\xC3\xA9pens\xC3\xA9", k, sizeof k),
+                        "montant depense");
+    assert_string_equal(allot_csv_header_key("Stra\xC3\x9F" "e\xC2\xA0\xC2\xA0Nr.", k, sizeof k),
+                        "strasse nr.");
+    assert_string_equal(allot_csv_header_key("\xE2\x96\xB2 Cost \t  (USD)", k, sizeof k),
+                        "cost (usd)");
+    assert_string_equal(allot_csv_header_key("\xC3\x86RO \xC3\x9C", k, sizeof k), "aero u");
+    assert_string_equal(allot_csv_header_key("\xE6\x97\xA5\xE4\xBB\x98", k, sizeof k),
+                        "\xE6\x97\xA5\xE4\xBB\x98");                  /* kept */
+    assert_string_equal(allot_csv_header_key("abcdef", k, 4), "abc");   /* truncated */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +561,7 @@ int main(void)
         cmocka_unit_test(rewind_returns_to_first_data_record),
         cmocka_unit_test(records_across_blocks),
         cmocka_unit_test(footer_rows_dialects_share),
+        cmocka_unit_test(header_names_are_normalised),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
