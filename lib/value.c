@@ -781,3 +781,26 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
     *epoch = days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + se - offset;
     return ALLOT_VALUE_OK;
 }
+
+int allot_value_salesforce_id18(const char *id, char *out)
+{
+    size_t n = strlen(id);
+    if (n != 15 && n != 18)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)id[i]))
+            return 0;
+    memcpy(out, id, n);
+    if (n == 15) {
+        static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+        for (int chunk = 0; chunk < 3; chunk++) {
+            int bits = 0;
+            for (int j = 0; j < 5; j++)
+                if (isupper((unsigned char)id[chunk * 5 + j]))
+                    bits |= 1 << j;
+            out[15 + chunk] = alphabet[bits];
+        }
+    }
+    out[18] = '\0';
+    return 1;
+}

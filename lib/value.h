@@ -94,6 +94,13 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
  * (both <= 12: ambiguous), or -1 when the value is not a slash date. */
 int allot_value_date_evidence(const char *s);
 
+/* Salesforce ids: a 15-character case-sensitive id becomes its 18-character
+ * form (for each 5-character chunk, bit j is set when character j is A-Z;
+ * the 5-bit value indexes "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"): 006q000000Hddoh
+ * -> 006q000000HddohAAB. An 18-character id is copied; anything else
+ * (length, non-alphanumeric) returns 0. out needs 19 bytes. */
+int allot_value_salesforce_id18(const char *id, char *out);
+
 /* Days since 1970-01-01 of a civil date: allot_days_from_civil in period.h. */
 
 /* 1 when y-m-d is a real calendar date (years 1..9999). */

@@ -276,6 +276,25 @@ static void date_order_evidence(void **state)
     assert_int_equal(allot_value_date_evidence(""), -1);
 }
 
+static void salesforce_ids_become_18_characters(void **state)
+{
+    (void)state;
+    char out[19];
+    /* The two examples of the data model (shared/spec/data-model.md). */
+    assert_int_equal(allot_value_salesforce_id18("006q000000Hddoh", out), 1);
+    assert_string_equal(out, "006q000000HddohAAB");
+    assert_int_equal(allot_value_salesforce_id18("a0D30000001n7Pi", out), 1);
+    assert_string_equal(out, "a0D30000001n7PiEAI");
+    /* By hand: chunks "ABCDE" (all upper: 31 -> '5'), "abcde" (0 -> 'A'),
+     * "aBcDe" (bits 1 and 3: 10 -> 'K'). */
+    assert_int_equal(allot_value_salesforce_id18("ABCDEabcdeaBcDe", out), 1);
+    assert_string_equal(out, "ABCDEabcdeaBcDe5AK");
+    assert_int_equal(allot_value_salesforce_id18("006q000000HddohAAB", out), 1);
+    assert_string_equal(out, "006q000000HddohAAB");
+    assert_int_equal(allot_value_salesforce_id18("006q000000Hddo", out), 0);
+    assert_int_equal(allot_value_salesforce_id18("006q000000Hdd-h", out), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +306,7 @@ int main(void)
         cmocka_unit_test(civil_dates),
         cmocka_unit_test(timestamps_to_epoch_seconds),
         cmocka_unit_test(date_order_evidence),
+        cmocka_unit_test(salesforce_ids_become_18_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
