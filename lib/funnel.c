@@ -741,7 +741,8 @@ static void derive(model *m, activities *acts)
         if (p->created_at != NO_TIME && p->created_at <= m->as_of)
             set_min(&p->t[ALLOT_STAGE_LEAD], p->created_at);
     }
-    qsort(acts->a, acts->n, sizeof *acts->a, cmp_activity);
+    if (acts->n > 0) /* qsort(NULL, 0, ...) is undefined */
+        qsort(acts->a, acts->n, sizeof *acts->a, cmp_activity);
     for (size_t i = 0; i < acts->n; i++) {
         person *p = acts->a[i].p;
         int64_t mql = p->t[ALLOT_STAGE_MQL];

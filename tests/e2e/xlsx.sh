@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# allot-xlsx on the sample company with hostile campaign names: independent
+# checks with openpyxl (sheet names, headers, numeric cells and formats,
+# reconciliation to the cent against the database, hostile names stay text),
+# LibreOffice recalculation equals the stored formula values, determinism.
+set -euo pipefail
+bin=$1; tests=$2; scratch=$3
+rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+root=$(cd "$tests/.." && pwd)
+py=/usr/bin/python3
+
+"$bin/allot-load" --db a.db "$root"/sample-data/*.csv 2>/dev/null
+# A newer campaigns export renames four campaigns to formula-looking text.
+{
+  head -1 "$root/sample-data/campaigns.csv"
+  grep -E '^C009[1-4],' "$root/sample-data/campaigns.csv" | $py -c '
+import csv, sys
+names = {"C0091": "=HYPERLINK(\"http://x\",\"y\")", "C0092": "+1-2", "C0093": "@SUM(A1)", "C0094": "-2+3"}
+w = csv.writer(sys.stdout, lineterminator="\n")
+for row in csv.reader(sys.stdin):
+    row[1] = names[row[0]]
+    w.writerow(row)'
+} > campaigns-renamed.csv
+"$bin/allot-load" --db a.db campaigns-renamed.csv 2>load.err || fail "renamed load: $(cat load.err)"
+grep -q "4 updated" load.err || fail "expected 4 updated campaigns: $(cat load.err)"
+"$bin/allot-credit" --db a.db --config "$root/sample-data/allot.ini" --model all >/dev/null 2>&1
+
+"$bin/allot-xlsx" --db a.db --config "$root/sample-data/allot.ini" --period 2026Q2 \
+  --out r1.xlsx 2>x1.err || fail "allot-xlsx: $(cat x1.err)"
+grep -q "wrote r1.xlsx (10 sheets" x1.err || fail "summary line: $(cat x1.err)"
+"$bin/allot-xlsx" --db a.db --config "$root/sample-data/allot.ini" --period 2026Q2 \
+  --out r2.xlsx 2>/dev/null
+[ "$(sha256sum < r1.xlsx)" = "$(sha256sum < r2.xlsx)" ] || fail "two runs differ"
+
+# LibreOffice: a private profile set to recalculate every formula on load.
+profile=$scratch/lo-profile
+mkdir -p "$profile/user"
+cat > "$profile/user/registrymodifications.xcu" <<'XCU'
+<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+XCU
+# A control proves the recalculation happens: openpyxl writes =6*7 with no
+# cached value; after LibreOffice it must read 42.
+$py -c 'import openpyxl; wb = openpyxl.Workbook(); wb.active["A1"] = "=6*7"; wb.save("control.xlsx")'
+mkdir -p lo
+timeout 120 soffice --headless -env:UserInstallation=file://$profile --convert-to xlsx \
+  --outdir lo control.xlsx r1.xlsx >lo.log 2>&1 || fail "LibreOffice conversion: $(cat lo.log)"
+[ -s lo/r1.xlsx ] || fail "LibreOffice wrote no workbook: $(cat lo.log)"
+$py -c 'import openpyxl, sys; v = openpyxl.load_workbook("lo/control.xlsx", data_only=True).active["A1"].value; sys.exit(0 if v == 42 else f"control not recalculated: {v!r}")'
+
+$py "$tests/e2e/xlsx_check.py" r1.xlsx a.db lo/r1.xlsx || fail "workbook checks"
+
+# No credit run: the workbook still opens and says what is missing.
+"$bin/allot-load" --db empty.db "$root"/sample-data/deals.csv "$root"/sample-data/fx_rates.csv 2>/dev/null
+"$bin/allot-xlsx" --db empty.db --out empty.xlsx 2>empty.err || fail "no-credit workbook"
+$py -c '
+import openpyxl, sys
+ws = openpyxl.load_workbook("empty.xlsx")["Summary"]
+texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+sys.exit(0 if any("allot-credit" in t for t in texts) else "summary does not say to run allot-credit")'
+# Usage and environment errors.
+set +e
+"$bin/allot-xlsx" --bogus >/dev/null 2>&1; [ $? -eq 2 ] || fail "unknown option: exit 2"
+"$bin/allot-xlsx" --db missing.db >/dev/null 2>&1; [ $? -eq 3 ] || fail "missing db: exit 3"
+"$bin/allot-xlsx" --db a.db --period 2026Q9 >/dev/null 2>&1; [ $? -eq 2 ] || fail "bad period: exit 2"
+set -e
+echo "xlsx: ok"
