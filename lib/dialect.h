@@ -76,6 +76,10 @@ void allot_dialect_classify(int dialect, const allot_csv_record *h, allot_dialec
  * "Report Total"/"Totals" rows and Salesforce's confidentiality notes. */
 int allot_dialect_is_footer(void *ctx, const allot_csv_record *rec);
 
+/* The decimal separator a shape's numbers default to: 0 point (path files,
+ * though ';'-separated), -1 the loader's rule (',' when ';' separates). */
+int allot_dialect_decimal_comma(int shape);
+
 /* The date order a shape's slash dates default to (LinkedIn: M/D/YYYY),
  * ALLOT_DATE_AUTO (0) for the others. */
 int allot_dialect_date_order(int shape);
@@ -117,12 +121,18 @@ int allot_dialect_file_wants_prepass(const allot_dialect_file *f);
 allot_status allot_dialect_file_prepass(allot_dialect_file *f, const allot_csv_record *rec,
                                         allot_error *err);
 
-/* Converts one data record: calls emit zero or more times. *ignored is set
- * to 1 when the record is deliberately not loaded (e.g. a GA4 page_view
- * event that is not a session start). */
+/* What became of one record besides the rows emitted. */
+typedef struct allot_dialect_row {
+    int ignored;        /* deliberately not loaded (a GA4 page_view event) */
+    char why[160];      /* non-empty: the record is to be rejected for this reason */
+    long column;        /* ... about this source column (1-based, 0: the row) */
+} allot_dialect_row;
+
+/* Converts one data record: calls emit zero or more times (not at all when
+ * res->ignored or res->why is set). */
 allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_record *rec,
-                                    allot_dialect_emit_fn emit, void *emit_ctx, int *ignored,
-                                    allot_error *err);
+                                    allot_dialect_emit_fn emit, void *emit_ctx,
+                                    allot_dialect_row *res, allot_error *err);
 
 /* After every row of the load `load_id` is written: campaigns seen only in
  * spend are created (source_system = the platform), earlier anonymous

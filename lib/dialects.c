@@ -41,6 +41,7 @@ typedef enum kind {
     K_SF_MEMBER,   /* touches from Salesforce campaign members */
     K_SF_ROLE,     /* deal_people from opportunity contact roles */
     K_HS_DEAL,     /* deals + deal_people + stage_history */
+    K_SFR_OPP,     /* deals; closed/won from the stage when the report has no columns */
     K_HS_CONTACT,  /* people + stage_history */
     K_WEB,         /* touches from sessions/events */
     K_GA4,         /* touches from GA4 session_start events */
@@ -331,7 +332,7 @@ static const shape shapes[] = {
           "DatedConversionRate (IsoCode, ConversionRate, StartDate, NextStartDate) -> "
           "fx_rates (rate = 1 / ConversionRate: corporate units per unit)"),
     SHAPE("salesforce-report", "Opportunity report", "deals", sfr_opportunity,
-          "source_system=salesforce", K_GENERIC, 0,
+          "source_system=salesforce", K_SFR_OPP, 0,
           "opportunity report (Opportunity Name, Stage, Close Date, Opportunity ID, Account "
           "ID, Amount, Amount Currency, Closed, Won, Created Date, Lead Source, Type) -> deals"),
     SHAPE("salesforce-report", "Campaign member report", "touches", sfr_member, NULL,
@@ -357,7 +358,8 @@ static const shape shapes[] = {
           "source_system=linkedin_ads", K_SPEND, ALLOT_DATE_MDY,
           "Campaign Manager export (Start Date (in UTC), Campaign Name, Campaign ID, Currency, "
           "Total Spent, Impressions, Clicks, Leads) -> spend"),
-    SHAPE("microsoft-ads", "report", "spend", msads, "source_system=microsoft_ads", K_SPEND, 0,
+    SHAPE("microsoft-ads", "report", "spend", msads, "source_system=microsoft_ads", K_SPEND,
+          ALLOT_DATE_MDY,
           "report (Gregorian date / TimePeriod, Campaign name, Campaign ID, Currency code, "
           "Spend, Impressions, Clicks, Conversions, Revenue) -> spend"),
     SHAPE("web-sessions", "sessions", "touches", web, NULL, K_WEB, 0,
@@ -406,6 +408,12 @@ const char *allot_dialect_shape_maps(int i, int k)
         if (strcmp(shapes[s].dialect, dialect_names[i]) == 0 && k-- == 0)
             return shapes[s].maps;
     return NULL;
+}
+
+int allot_dialect_decimal_comma(int shape)
+{
+    /* path files separate fields with ';' but write decimal points */
+    return shape >= 0 && shape < NSHAPES && shapes[shape].kind == K_PATHS ? 0 : -1;
 }
 
 int allot_dialect_date_order(int shape)
@@ -530,7 +538,9 @@ static int shape_score(const shape *sh, const allot_csv_record *h, char (*norm)[
                 const char *e = strchr(a, '|');
                 size_t n = e ? (size_t)(e - a) : strlen(a);
                 size_t l = strlen(missing);
-                snprintf(missing + l, msize - l, "%s'%.*s'", l ? ", " : "", (int)n, a);
+                int wild = n >= 3 && strncmp(a + n - 3, "(*)", 3) == 0;
+                snprintf(missing + l, msize - l, "%s'%.*s%s'", l ? ", " : "",
+                         (int)(wild ? n - 3 : n), a, wild ? "(XXX)" : "");
             }
         }
     }
@@ -1029,8 +1039,9 @@ allot_status allot_dialect_file_new(sqlite3 *db, int shape_index, const allot_cs
         st = prepare(f, "SELECT campaign_id FROM campaigns WHERE campaign_id = ?", &f->q_camp_id,
                      err);
         if (!st)
-            st = prepare(f, "SELECT campaign_id FROM campaigns WHERE name = ? ORDER BY campaign_id",
-                         &f->q_camp_name, err);
+            st = prepare(f, "SELECT campaign_id FROM campaigns WHERE name = ? AND source_system "
+                         "NOT IN ('google_ads', 'meta_ads', 'linkedin_ads', 'microsoft_ads') "
+                         "ORDER BY campaign_id", &f->q_camp_name, err);
         break;
     case K_SF_LEAD:
     case K_SF_CONTACT:
@@ -1060,6 +1071,10 @@ allot_status allot_dialect_file_new(sqlite3 *db, int shape_index, const allot_cs
         break;
     case K_SF_ROLE:
         out_col(f, o, "person_id");
+        break;
+    case K_SFR_OPP:
+        out_col(f, o, "is_closed");
+        out_col(f, o, "is_won");
         break;
     case K_HS_DEAL: {
         out_col(f, o, "is_closed");
@@ -1468,10 +1483,13 @@ static int row_web(allot_dialect_file *f, const allot_csv_record *rec, int *igno
 }
 
 allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_record *rec,
-                                    allot_dialect_emit_fn emit, void *emit_ctx, int *ignored,
-                                    allot_error *err)
+                                    allot_dialect_emit_fn emit, void *emit_ctx,
+                                    allot_dialect_row *res, allot_error *err)
 {
-    *ignored = 0;
+    res->ignored = 0;
+    res->why[0] = '\0';
+    res->column = 0;
+    int *ignored = &res->ignored;
     fill_generic(f, rec);
     const shape *sh = f->sh;
     int bad = 0;
@@ -1495,13 +1513,21 @@ allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_recor
                   colsrc(f, shape_col(sh, "@contact")));
         break;
     }
-    case K_HS_DEAL: {
+    case K_HS_DEAL:
+    case K_SFR_OPP: {
+        /* "Closed Won"/"closedwon" -> closed and won, "Closed Lost" -> closed */
         char stage[256];
         getv(f, rec, "stage", stage, sizeof stage);
         int closed = strncasecmp(stage, "closed", 6) == 0;
-        int won = strncasecmp(stage, "closed won", 10) == 0;
-        put(f, 0, "is_closed", closed ? "1" : "0", 0);
-        put(f, 0, "is_won", won ? "1" : "0", 0);
+        const char *w = stage + 6;
+        while (*w == ' ')
+            w++;
+        int won = closed && strncasecmp(w, "won", 3) == 0;
+        int ci = shape_col(sh, "is_closed"), wi = shape_col(sh, "is_won");
+        if (ci < 0 || f->field[ci] < 0 || !colval(f, rec, ci)[0])
+            put(f, 0, "is_closed", closed ? "1" : "0", 0);
+        if (wi < 0 || f->field[wi] < 0 || !colval(f, rec, wi)[0])
+            put(f, 0, "is_won", won ? "1" : "0", 0);
         break;
     }
     case K_WEB:
@@ -1517,7 +1543,12 @@ allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_recor
         allot_paths *p = allot_paths_new();
         allot_error perr;
         allot_error_clear(&perr);
-        if (p && text[0] && allot_paths_add_text(p, text, strlen(text), 0, 0, 0, &perr) == ALLOT_OK) {
+        if (!p) {
+            bad = 1;
+        } else if (allot_paths_add_text(p, text, strlen(text), 0, 0, 0, &perr) != ALLOT_OK) {
+            snprintf(res->why, sizeof res->why, "not a path of channel names 'a > b > c'");
+            res->column = colsrc(f, pc);
+        } else {
             char *joined = NULL;
             size_t len = 0;
             FILE *m = open_memstream(&joined, &len);
@@ -1537,6 +1568,8 @@ allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_recor
     }
     if (bad)
         return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (res->why[0])
+        return ALLOT_OK;
     allot_status est = emit_out(f, 0, emit, emit_ctx);
     if (est)
         return est;

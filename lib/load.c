@@ -463,6 +463,8 @@ static allot_status reject(load_state *s, const allot_csv_record *rec, long colu
         for (int i = 0; i < s->ncols; i++)
             if (s->cols[i].field == column - 1)
                 name = s->cols[i].col->name;
+        if (!name[0] && s->src_header && (size_t)column <= s->src_header->count)
+            name = s->src_header->fields[column - 1].text;
     }
     size_t raw_len;
     const char *raw = raw_record(s, rec, &raw_len);
@@ -1333,6 +1335,8 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
     m->header_count = h->count;
     m->delimiter = sn.delimiter;
     m->decimal_comma = opt->decimal_comma >= 0 ? opt->decimal_comma : sn.delimiter == ';';
+    if (opt->decimal_comma < 0 && allot_dialect_decimal_comma(shape) >= 0)
+        m->decimal_comma = allot_dialect_decimal_comma(shape);
 
     allot_dialect_file *df = NULL;
     load_state ts[MAX_DIALECT_OUTS];
@@ -1432,6 +1436,11 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
         st = allot_csv_next(*r, &rec, err);
         if (st || !rec)
             break;
+        int blank = 1;   /* `""` lines between a report's rows and its footer */
+        for (size_t i = 0; i < rec->count && blank; i++)
+            blank = rec->fields[i].len == 0;
+        if (blank && !rec->error)
+            continue;
         read++;
         if (rec->error) {
             st = reject(m, rec, rec->error_column, rec->error, err);
@@ -1441,10 +1450,12 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
                      h->count);
             st = reject(m, rec, 0, why, err);
         } else {
-            int ignored = 0;
+            allot_dialect_row res;
             d.src = rec;
-            st = allot_dialect_file_row(df, rec, emit_canonical, &d, &ignored, err);
-            sum->ignored += ignored;
+            st = allot_dialect_file_row(df, rec, emit_canonical, &d, &res, err);
+            sum->ignored += res.ignored;
+            if (!st && res.why[0])
+                st = reject(m, rec, res.column, res.why, err);
         }
         if (opt->progress && (read & 0xFFFF) == 0)
             opt->progress(opt->progress_ctx, allot_csv_bytes_read(*r), bytes);
@@ -1549,6 +1560,17 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     copt.warn_ctx = &s;
     allot_csv_reader *r = NULL;
     allot_status st = allot_csv_open(path, &copt, &r, err);
+    if (st == ALLOT_ERR_PARSE && dmode != -2 && !opt->header_line && !forced) {
+        /* nothing looks like a known header: read the file's own header (the
+         * first record of the modal width) to say which dialect is closest */
+        allot_error first = *err;
+        copt.score_header = NULL;
+        copt.warn = NULL;
+        allot_error_clear(err);
+        st = allot_csv_open(path, &copt, &r, err);
+        if (st)
+            *err = first;
+    }
     if (st)
         goto done;
     const allot_csv_record *h = allot_csv_header(r);

@@ -98,4 +98,142 @@ n_before=$(q "SELECT (SELECT count(*) FROM people)||(SELECT count(*) FROM touche
 expect "sf reload unchanged" "$(grep -c ' 0 loaded, 0 updated, ' sf2.err)" 4
 expect "sf reload counts" "$(q "SELECT (SELECT count(*) FROM people)||(SELECT count(*) FROM touches)||(SELECT count(*) FROM deals)||(SELECT count(*) FROM deal_people)")" "$n_before"
 
+# ---- meta-ads: currency from the 'Amount spent (XXX)' header; English,
+# Spanish (';' and decimal commas: 1.234,56 -> 1234.56, 12.034 -> 12034),
+# German, French (Début/Fin des rapports), Portuguese. Blank link clicks and
+# results stay NULL; 2.5 results stay fractional.
+db=$scratch/ads.db
+for f in meta-ads-en meta-ads-es meta-ads-de meta-ads-fr meta-ads-pt; do
+  load "$f.csv" 2> err; expect "$f exit" "$?" 0
+  expect "$f detected" "$(grep -c "^$f.csv: .* 0 rejected, 0 dropped as totals, 0 warnings (dialect meta-ads: Ads Manager export -> spend" err)" 1
+done
+expect "meta rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||coalesce(clicks,'NULL')||'|'||coalesce(conversions,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system = 'meta_ads' ORDER BY campaign_id, date)")" \
+  "2026-11-01|120210000000001|Retargeting – Q4|45670000|USD|12034|210|3.0;2026-11-02|120210000000001|Retargeting – Q4|50100000|USD|11870|198|2.5;2026-11-01|120210000000002|Prospecting Lookalike|0|USD|500|NULL|NULL;2026-11-01|120210000000010|Retargeting ES|1234560000|EUR|12034|210|3.0;2026-11-02|120210000000010|Retargeting ES|99900000|EUR|1001|20|0.5;2026-11-01|120210000000020|Retargeting DE|12500000|EUR|800|9|1.0;2026-11-01|120210000000030|Retargeting FR|7250000|EUR|300|4|NULL;2026-11-01|120210000000040|Retargeting BR|150000000|BRL|2500|31|2.0"
+
+# ---- linkedin-ads: six title lines, M/D/YYYY dates (11/1/2026 is read
+# month first without a warning: the dialect's order), "1,250.40".
+# 'Retargeting – Q4' has the name of a Meta campaign: names join only
+# campaigns that are not another ad platform's, so it keeps its own id.
+load linkedin-ads.csv 2> err; expect "linkedin exit" "$?" 0
+expect "linkedin detected" "$(grep -c '^linkedin-ads.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect linkedin-ads: Campaign Manager export -> spend; 2 campaigns created)' err)" 1
+expect "linkedin rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks||'|'||conversions, ';') FROM (SELECT * FROM spend WHERE source_system = 'linkedin_ads' ORDER BY campaign_id, date)")" \
+  "2026-11-01|187654321|ABM – Decision Makers|1250400000|USD|52012|311|4.0;2026-11-02|187654321|ABM – Decision Makers|980000000|USD|40110|250|2.0;2026-11-02|187654322|Retargeting – Q4|12000000|USD|9000|15|0.0"
+
+# ---- microsoft-ads: the 'Report Name:' block, ids in [ ], the Total row and
+# the '©2026 Microsoft Corporation' footer as mojibake (Â©) dropped (2). Two
+# segment rows of Bing Brand on 11/1/2026 summed (33.10+1.90, 1,020+80).
+# Bing Brand joins the CRM campaign of the same name (canonical campaigns.csv
+# loaded first); Bing Generic is created; '--' revenue stays NULL.
+printf 'campaign_id,source_system,name\ncmp-bing-brand,salesforce,Bing Brand\n' > crm-campaigns.csv
+load crm-campaigns.csv 2> err; expect "crm campaigns exit" "$?" 0
+load microsoft-ads.csv 2> err; expect "msads exit" "$?" 0
+expect "msads detected" "$(grep -c '^microsoft-ads.csv: 3 read, 2 loaded, 1 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 0 warnings (dialect microsoft-ads: report -> spend; 1 campaigns created)' err)" 1
+expect "msads rows" "$(q "SELECT group_concat(date||'|'||ad_account||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks||'|'||conversions||'|'||coalesce(conversion_value_micros,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system = 'microsoft_ads' ORDER BY date)")" \
+  "2026-11-01|F1234ABC|cmp-bing-brand|Bing Brand|35000000|USD|1100|54|2.0|120000000;2026-11-02|F1234ABC|410002|Bing Generic|88000000|USD|2200|70|1.5|NULL"
+# Two CRM campaigns with one name: ambiguous, reported, the platform id kept.
+printf 'campaign_id,source_system,name\ncmp-a,salesforce,Dup Name\ncmp-b,salesforce,Dup Name\n' > dup-campaigns.csv
+load dup-campaigns.csv 2> /dev/null
+printf 'Day,Campaign,Campaign ID,Currency code,Cost\n2026-11-03,Dup Name,777,USD,1.00\n' > gads-dup.csv
+load gads-dup.csv 2> err; expect "ambiguous exit" "$?" 0
+expect "ambiguous warning" "$(grep -c "^allot-load: warning: gads-dup.csv:2:2: campaign name 'Dup Name' matches 2 campaigns; the spend keeps its own campaign id '777'" err)" 1
+expect "ambiguous row" "$(q "SELECT campaign_id FROM spend WHERE date = '2026-11-03'")" "777"
+expect "campaigns by source" "$(q "SELECT group_concat(source_system||':'||n, ' ') FROM (SELECT source_system, count(*) n FROM campaigns GROUP BY 1 ORDER BY 1)")" \
+  "google_ads:1 linkedin_ads:2 meta_ads:6 microsoft_ads:1 salesforce:3"
+
+# ---- paths: ';' but decimal points; channels trimmed and joined by ' > ';
+# an empty channel is rejected.
+db=$scratch/paths.db
+load --max-rejects 1 paths.csv 2> err; expect "paths exit" "$?" 0
+expect "paths detected" "$(grep -c '^paths.csv: 3 read, 2 loaded, 0 updated, 0 unchanged, 1 rejected, 0 dropped as totals, 0 warnings (dialect paths: path file -> paths)' err)" 1
+expect "paths rows" "$(q "SELECT group_concat(path||'|'||conversions||'|'||value||'|'||nulls, ';') FROM (SELECT * FROM paths ORDER BY path)")" \
+  "Email|3.5|700.0|20.0;Paid Search > Email > Direct|12.0|3400.5|80.0"
+expect "paths reject" "$(tail -n +2 paths.csv.rejects.csv)" "4,1,path,Display > ,not a path of channel names 'a > b > c',Display > ;1;10;0"
+
+# ---- salesforce-report: display labels, sort arrow in 'Stage ↑', grouped
+# Stage/Account ID/Lead Source filled down, 15-char ids, `""` lines, the
+# Grand Totals / confidentiality / copyright footer (3 dropped), closed/won
+# from the stage. Created 10/20/2026 -> 1792454400, 11/15/2026 ->
+# 1794700800, 11/02/2026 -> 1793577600.
+db=$scratch/report.db
+load sf-opportunity-report.csv 2> err; expect "sfr exit" "$?" 0
+expect "sfr detected" "$(grep -c '^sf-opportunity-report.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 3 dropped as totals, 0 warnings (dialect salesforce-report: Opportunity report -> deals)' err)" 1
+expect "sfr rows" "$(q "SELECT group_concat(deal_id||'|'||account_id||'|'||name||'|'||coalesce(amount_micros,'NULL')||'|'||currency||'|'||stage||'|'||is_closed||'|'||is_won||'|'||created_at||'|'||close_date||'|'||lead_source||'|'||deal_type, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "006q000000HddohAAB|0013000000Acc01AAB|Acme - Platform|48000000000|EUR|Closed Won|1|1|1792454400|2026-11-28|Webinar|New Business;006q000000Hddq2AAB|0013000000Acc01AAB|Acme - Renewal|12000000000|EUR|Closed Won|1|1|1794700800|2026-12-31|Webinar|Existing Business;006q000000Hddr3AAB|0013000000Acc02AAB|Globex - Pilot|NULL|USD|Prospecting|0|0|1793577600|2026-12-01|Web|New Business"
+# Campaign member report: Campaign ID filled down; touch ids from campaign
+# and person; responded -> 10/3/2026 (1790985600), else the member's first
+# association 10/5/2026 (1791158400). 10/3/2026 alone cannot tell day from
+# month: one warning.
+load sf-member-report.csv 2> err; expect "sfm exit" "$?" 0
+expect "sfm detected" "$(grep -c '^sf-member-report.csv: 2 read, 2 loaded, 0 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 1 warnings (dialect salesforce-report: Campaign member report -> touches)' err)" 1
+expect "sfm rows" "$(q "SELECT group_concat(touch_id||'|'||person_id||'|'||occurred_at||'|'||touch_type||'|'||campaign_id, ';') FROM (SELECT * FROM touches ORDER BY touch_id)")" \
+  "sfcm-7013000000AbCdeAAF-00Q3000000AbCd1EAF|00Q3000000AbCd1EAF|1790985600|campaign_member|7013000000AbCdeAAF;sfcm-7013000000AbCdeAAF-00Q3000000AbCd2EAF|00Q3000000AbCd2EAF|1791158400|campaign_member|7013000000AbCdeAAF"
+
+# ---- hubspot + identity across sources (into the Salesforce database):
+# contact 501 has Bo's e-mail (other case) -> Bo's person, which keeps its
+# Salesforce key, gains contact id 501 and the earlier created_at
+# (2026-10-01T08:00:00Z -> 1790841600). 'Became a … Date' -> lead
+# 1790841600, mql (2026-10-03T12:00:00Z) 1791028800, sql
+# (2026-10-08T09:30:00Z) 1791451800; Eve (2026-10-12T15:45:00Z ->
+# 1791819900) is new.
+db=$scratch/sf.db
+load hubspot-contacts.csv 2> err; expect "hs contacts exit" "$?" 0
+expect "hs contacts detected" "$(grep -c '^hubspot-contacts.csv: 2 read, 5 loaded, 1 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect hubspot: Contacts -> people,stage_history)' err)" 1
+expect "hs people" "$(q "SELECT group_concat(person_id||'|'||source_system||'|'||coalesce(lead_id,'')||'|'||coalesce(contact_id,'')||'|'||email||'|'||created_at||'|'||original_source, ';') FROM (SELECT * FROM people WHERE email IN ('bo@example.org','eve@example.net') ORDER BY person_id)")" \
+  "00Q3000000AbCd2EAF|salesforce|00Q3000000AbCd2EAF|501|bo@example.org|1790841600|Paid Search;502|hubspot||502|eve@example.net|1791819900|Organic Search"
+expect "hs person stages" "$(q "SELECT group_concat(entity_id||'|'||stage||'|'||entered_at, ';') FROM (SELECT * FROM stage_history WHERE entity_type = 'person' ORDER BY entity_id, entered_at)")" \
+  "00Q3000000AbCd2EAF|lead|1790841600;00Q3000000AbCd2EAF|mql|1791028800;00Q3000000AbCd2EAF|sql|1791451800;502|lead|1791819900"
+# Deals: "24,000.00"; a blank Amount stays NULL; closed/won from the stage;
+# 'Associated Contact IDs' 501;502 -> Bo's person and Eve; 'Date entered'
+# columns -> deal stages (2026-10-10T14:00:00Z -> 1791640800,
+# 2026-11-20T16:30:00Z -> 1795192200, 2026-11-01T09:00:00Z -> 1793523600).
+load hubspot-deals.csv 2> err; expect "hs deals exit" "$?" 0
+expect "hs deals detected" "$(grep -c '^hubspot-deals.csv: 2 read, 7 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect hubspot: Deals -> deals,deal_people,stage_history)' err)" 1
+expect "hs deals" "$(q "SELECT group_concat(deal_id||'|'||source_system||'|'||name||'|'||coalesce(amount_micros,'NULL')||'|'||currency||'|'||stage||'|'||is_closed||'|'||is_won||'|'||created_at||'|'||coalesce(close_date,'NULL')||'|'||pipeline||'|'||lead_source, ';') FROM (SELECT * FROM deals WHERE source_system = 'hubspot' ORDER BY deal_id)")" \
+  "9001|hubspot|Initech – Platform|24000000000|USD|Closed Won|1|1|1791640800|2026-11-20|Sales Pipeline|PAID_SEARCH;9002|hubspot|Globex – Pilot|NULL|USD|Appointment Scheduled|0|0|1793523600|NULL|Sales Pipeline|ORGANIC_SEARCH"
+expect "hs deal people" "$(q "SELECT group_concat(deal_id||'|'||person_id, ';') FROM (SELECT * FROM deal_people WHERE deal_id = '9001' ORDER BY person_id)")" \
+  "9001|00Q3000000AbCd2EAF;9001|502"
+expect "hs deal stages" "$(q "SELECT group_concat(entity_id||'|'||stage||'|'||entered_at, ';') FROM (SELECT * FROM stage_history WHERE entity_type = 'deal' AND entity_id LIKE '900%' ORDER BY entity_id, entered_at)")" \
+  "9001|Appointment Scheduled|1791640800;9001|Closed Won|1795192200;9002|Appointment Scheduled|1793523600"
+
+# ---- web-sessions (same database): utm_* and click ids parsed from the
+# landing URL (percent-decoded, '+' is a space); visitor v-1 gives an e-mail
+# on its second session, so both sessions belong to Bo's person; s5's time is
+# not one: rejected. Then web-events links v-2 to contact 0033000000XyZ02AAF
+# (Dee): the earlier s2 is linked after that load ("1 earlier touches
+# linked"). 2026-11-01T10:00:00Z and 11:00+01:00 -> 1793527200,
+# 2026-11-02T09:00:00Z -> 1793610000, 12:00Z -> 1793620800,
+# 2026-11-03T08:30:00Z -> 1793694600.
+load --max-rejects 1 web-sessions.csv 2> err; expect "web exit" "$?" 0
+expect "web detected" "$(grep -c '^web-sessions.csv: 5 read, 4 loaded, 0 updated, 0 unchanged, 1 rejected, 0 dropped as totals, 0 warnings (dialect web-sessions: sessions -> touches)' err)" 1
+expect "web reject" "$(tail -n +2 web-sessions.csv.rejects.csv | cut -d, -f1-5)" "6,5,session_start,not a time,not a date"
+load web-events.csv 2> err; expect "events exit" "$?" 0
+expect "events detected" "$(grep -c '^web-events.csv: 1 read, 1 loaded, .*(dialect web-sessions: sessions -> touches; 1 earlier touches linked)' err)" 1
+expect "web rows" "$(q "SELECT group_concat(touch_id||'|'||source_system||'|'||coalesce(person_id,'')||'|'||anonymous_id||'|'||occurred_at||'|'||touch_type||'|'||coalesce(utm_source,'')||'|'||coalesce(utm_medium,'')||'|'||coalesce(utm_campaign,'')||'|'||coalesce(utm_content,'')||'|'||coalesce(click_id,'')||'|'||coalesce(referrer,''), ';') FROM (SELECT * FROM touches WHERE source_system = 'web' ORDER BY touch_id)")" \
+  "e1|web|0033000000XyZ02AAF|v-2|1793694600|visit|newsletter|email|nov-digest|||;s1|web|00Q3000000AbCd2EAF|v-1|1793527200|visit|google|cpc|brand search||Cj0KCQ|https://www.google.com/;s2|web|0033000000XyZ02AAF|v-2|1793527200|visit|linkedin|paid_social|abm q4|carousel||;s3|web|00Q3000000AbCd2EAF|v-1|1793610000|visit|||||abc123|;s4|web||v-3|1793620800|visit|facebook||||IwAR0xyz|"
+# Reloading the sessions: the same rows, unchanged.
+load --max-rejects 1 web-sessions.csv 2> err
+expect "web reload" "$(grep -c '^web-sessions.csv: 5 read, 0 loaded, 0 updated, 4 unchanged, 1 rejected' err)" 1
+
+# ---- GA4 flattened events: event_timestamp in microseconds
+# (1793527200123457 // 10^6 = 1793527200); first_visit and page_view are not
+# sessions: 2 ignored; collected_traffic_source.* -> utm_*, gclid.
+load ga4-events.csv 2> err; expect "ga4 exit" "$?" 0
+expect "ga4 detected" "$(grep -c '^ga4-events.csv: 4 read, 2 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect web-sessions: GA4 events -> touches; 2 ignored)' err)" 1
+expect "ga4 rows" "$(q "SELECT group_concat(touch_id||'|'||coalesce(person_id,'')||'|'||anonymous_id||'|'||occurred_at||'|'||coalesce(utm_source,'')||'|'||coalesce(utm_medium,'')||'|'||coalesce(utm_campaign,'')||'|'||coalesce(click_id,''), ';') FROM (SELECT * FROM touches WHERE source_system = 'ga4' ORDER BY touch_id)")" \
+  "123.456.1793527200||123.456|1793527200|google|cpc|brand|Cj0KQ1;789.012.1793613600|u-42|789.012|1793613600|newsletter|email||"
+
+# ---- forcing, listing, and files that match no dialect
+db=$scratch/misc.db
+load --dialect canonical meta-ads-en.csv 2> err; expect "forced canonical exit" "$?" 1
+load --dialect salesforce meta-ads-en.csv 2> err; expect "forced wrong exit" "$?" 1
+expect "forced wrong message" "$(grep -c "^allot-load: error: meta-ads-en.csv:1: the header does not match dialect salesforce; closest: salesforce (Opportunity), missing headers: 'id', 'name', 'stagename', 'closedate'" err)" 1
+load --dialect meta-ads meta-ads-en.csv 2> err; expect "forced right exit" "$?" 0
+load unknown-export.csv 2> err; expect "no match exit" "$?" 1
+expect "no match message" "$(grep -c "^allot-load: error: unknown-export.csv:1: the header matches no canonical table and no dialect; closest dialect: meta-ads (Ads Manager export), missing headers: 'amount spent (XXX)'" err)" 1
+expect "no match nothing" "$(q 'SELECT count(*) FROM loads WHERE file LIKE "%unknown-export.csv"')" 0
+"$bin/allot-load" --dialect nosuch x.csv 2> err; expect "unknown dialect exit" "$?" 2
+"$bin/allot-load" --list-dialects > list; expect "list exit" "$?" 0
+expect "list names" "$(grep -v '^ ' list | tr '\n' ' ')" "canonical salesforce salesforce-report hubspot google-ads meta-ads linkedin-ads microsoft-ads web-sessions paths "
+expect "list shapes" "$(grep -c '^  .* -> ' list)" 20
+
 exit $fail
