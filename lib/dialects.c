@@ -590,7 +590,7 @@ void allot_dialect_classify(int dialect, const allot_csv_record *h, allot_dialec
         m->score = best_score;
         m->dialect = shapes[best].dialect;
         m->shape_name = shapes[best].name;
-    } else if (close >= 0) {
+    } else if (close >= 0 && close_frac > 0) {
         int ok;
         shape_score(&shapes[close], h, norm, &ok, m->missing, sizeof m->missing);
         m->dialect = shapes[close].dialect;

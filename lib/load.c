@@ -1590,12 +1590,22 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
             goto done;
         }
         if (dmode >= 0 || !s.table) {
-            if (dmode >= 0)
+            if (dmode >= 0 && !dm.dialect)
+                st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
+                                     "the header does not match dialect %s: none of its "
+                                     "shapes' key column names is in it (see allot-load "
+                                     "--list-dialects)", opt->dialect);
+            else if (dmode >= 0)
                 st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
                                      "the header does not match dialect %s; closest: %s (%s), "
                                      "missing headers: %s", opt->dialect,
                                      dm.dialect ? dm.dialect : opt->dialect,
                                      dm.shape_name ? dm.shape_name : "-", dm.missing);
+            else if (!dm.dialect)
+                st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
+                                     "the header matches no canonical table and no dialect (no "
+                                     "known column name in it); see the README or allot-load "
+                                     "--list-dialects, or force one with --dialect or --table");
             else
                 st = allot_error_set(err, ALLOT_ERR_DATA, path, h->line, 0,
                                      "the header matches no canonical table and no dialect; "

@@ -226,7 +226,11 @@ expect "ga4 rows" "$(q "SELECT group_concat(touch_id||'|'||coalesce(person_id,''
 db=$scratch/misc.db
 load --dialect canonical meta-ads-en.csv 2> err; expect "forced canonical exit" "$?" 1
 load --dialect salesforce meta-ads-en.csv 2> err; expect "forced wrong exit" "$?" 1
-expect "forced wrong message" "$(grep -c "^allot-load: error: meta-ads-en.csv:1: the header does not match dialect salesforce; closest: salesforce (Opportunity), missing headers: 'id', 'name', 'stagename', 'closedate'" err)" 1
+expect "forced wrong message" "$(grep -c "^allot-load: error: meta-ads-en.csv:1: the header does not match dialect salesforce: none of its shapes' key column names is in it" err)" 1
+# A Salesforce-like file missing one key column: the closest shape and what it lacks.
+printf 'Id,Name,StageName,Amount\n006q000000Hddoh,X,Prospecting,1\n' > sf-partial.csv
+load --dialect salesforce sf-partial.csv 2> err; expect "partial exit" "$?" 1
+expect "partial message" "$(grep -c "^allot-load: error: sf-partial.csv:1: the header does not match dialect salesforce; closest: salesforce (Opportunity), missing headers: 'closedate'" err)" 1
 load --dialect meta-ads meta-ads-en.csv 2> err; expect "forced right exit" "$?" 0
 load unknown-export.csv 2> err; expect "no match exit" "$?" 1
 expect "no match message" "$(grep -c "^allot-load: error: unknown-export.csv:1: the header matches no canonical table and no dialect; closest dialect: meta-ads (Ads Manager export), missing headers: 'amount spent (XXX)'" err)" 1
