@@ -83,11 +83,12 @@ static void shapes_are_recognised(void **state)
     assert_int_equal(m.shape, -1);
     assert_string_equal(m.dialect, "google-ads");
     assert_string_equal(m.missing, "'cost'");
-    /* forcing a dialect only looks at its shapes */
+    /* forcing a dialect only looks at its shapes: none of Salesforce's key
+     * columns is in a Google Ads header, so there is no closest shape */
     r = make(gads, 6, f);
     allot_dialect_classify(allot_dialect_find("salesforce"), &r, &m);
     assert_int_equal(m.shape, -1);
-    assert_string_equal(m.dialect, "salesforce");
+    assert_null(m.dialect);
 }
 
 int main(void)
