@@ -440,8 +440,9 @@ static allot_status load_spend(sqlite3 *db, work *w, size_t *rows, allot_error *
         return s;
     if (rc != SQLITE_DONE)
         return allot_store_fail(db, rc, "reading spend", err);
-    /* sum equal cells */
-    qsort(w->sp, w->n_sp, sizeof *w->sp, cmp_spend);
+    /* sum equal cells (qsort must not get NULL, even for 0 elements) */
+    if (w->n_sp > 1)
+        qsort(w->sp, w->n_sp, sizeof *w->sp, cmp_spend);
     size_t k = 0;
     for (size_t i = 0; i < w->n_sp; i++) {
         if (k && cmp_spend(&w->sp[k - 1], &w->sp[i]) == 0)
@@ -694,7 +695,8 @@ allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, al
     if (s == ALLOT_OK)
         s = load_spend(db, &w, &roi->spend_rows, err);
     if (s == ALLOT_OK) {
-        qsort(w.c, w.n_c, sizeof *w.c, cmp_contrib);
+        if (w.n_c > 1)
+            qsort(w.c, w.n_c, sizeof *w.c, cmp_contrib);
         size_t cap = 0;
         for (size_t i = 0; i < w.n_c && s == ALLOT_OK;) {
             size_t j = i;

@@ -243,6 +243,27 @@ static void errors(void **state)
     allot_roi_release(&r);
 }
 
+/* No spend and no ledger rows: the result is empty, not undefined
+ * behaviour (lib/roi.c called qsort(NULL, 0, ...), which UBSan reports as a
+ * null pointer passed to a nonnull argument). */
+static void empty_ledger_and_spend(void **state)
+{
+    sqlite3 *db = *state;
+    assert_int_equal(allot_store_exec(db, "BEGIN; DELETE FROM spend; DELETE FROM ledger;", NULL),
+                     ALLOT_OK);
+    allot_roi_options o = {0};
+    o.group_by = ALLOT_GROUP_CHANNEL;
+    o.run_id = 2; /* named: the latest run with ledger rows would be none */
+    allot_roi r;
+    allot_error err;
+    assert_int_equal(allot_roi_compute(db, &o, &r, &err), ALLOT_OK);
+    assert_int_equal(r.n_rows, 0);
+    assert_int_equal(r.ledger_rows, 0);
+    assert_int_equal(r.spend_rows, 0);
+    allot_roi_release(&r);
+    allot_store_rollback(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +271,7 @@ int main(void)
         cmocka_unit_test(roi_by_campaign_one_model_and_revenue_without_spend),
         cmocka_unit_test(bootstrap_bounds_and_determinism),
         cmocka_unit_test(errors),
+        cmocka_unit_test(empty_ledger_and_spend),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
