@@ -1638,20 +1638,20 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     int64_t bytes = stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
     rejects_path(path, opt->rejects_dir, sum->rejects_path, sizeof sum->rejects_path);
 
-    /* Loading into an empty table (a first load) writes every page once with
-     * a rollback journal, twice with WAL (log, then checkpoint): switch for
-     * the load when no other connection is open (SQLite refuses otherwise,
-     * and the load simply stays in WAL mode). Atomicity is the same. */
-    st = table_is_empty(&s, &bulk, err);
-    if (st)
-        goto done;
-    if (bulk)
-        sqlite3_exec(db, "PRAGMA journal_mode = TRUNCATE", NULL, NULL, NULL);
+    /* The database stays in WAL mode during every load. (Switching a first
+     * load to a rollback journal saved the checkpoint's second write, but
+     * another tool opening the database meanwhile then failed at once with
+     * "database is locked": setting WAL back needs an exclusive lock and
+     * does not wait for the busy timeout; tests/e2e/concurrent.sh.) Whether
+     * the table is empty (the bulk path) is decided inside the transaction,
+     * so a concurrent load into the same table cannot change it. */
     st = allot_store_begin(db, err);
     if (st)
         goto done;
+    st = table_is_empty(&s, &bulk, err);
     int64_t load_id = 0;
-    st = record_load(&s, &load_id, err);
+    if (!st)
+        st = record_load(&s, &load_id, err);
     if (!st && bulk)
         st = drop_indexes(&s, err);
     if (!st)
@@ -1702,8 +1702,6 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
 done:
     if (hashing)
         pthread_join(hasher, NULL);
-    if (bulk)
-        sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
     /* The rejects file: kept when there are rejects (even when nothing
      * committed), removed when a reload has none. */
     if (s.rejects) {
