@@ -12,7 +12,7 @@ bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cd "$scratch"
 RANDOM=20261122            # seeded: the same kill moments on every run
-kills=${ALLOT_CRASH_KILLS:-8}
+kills=${ALLOT_CRASH_KILLS:-6}
 fail=0
 
 # The database's content as one hash: every table in a fixed order with the
@@ -66,7 +66,7 @@ scenario() {
   echo "crash_kill: $name: $survived/$kills kills survived (uninterrupted run ${ms} ms; $committed kill(s) came after the commit)"
 }
 
-"$bin/allot-synth" --out co --touches ${ALLOT_CRASH_TOUCHES:-20000} --seed 5 > /dev/null 2>&1
+"$bin/allot-synth" --out co --touches ${ALLOT_CRASH_TOUCHES:-12000} --seed 5 > /dev/null 2>&1
 # base-empty.db: everything but touches. base-full.db: everything.
 "$bin/allot-load" --db base-empty.db co/campaigns.csv co/spend.csv co/people.csv co/deals.csv \
   co/deal_people.csv co/stage_history.csv co/subscriptions.csv co/fx_rates.csv 2> load.err ||
