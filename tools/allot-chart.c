@@ -79,7 +79,7 @@ int main(int argc, char **argv)
                 return cli_usage_error("unknown format '%s': use png, svg or pdf", optarg);
             break;
         case 'h': usage(); return cli_finish(0);
-        default: return cli_usage_error("unknown option");
+        default: return cli_option_error(argv, "");
         }
     }
     int wanted[CHARTSET_COUNT], n_wanted = 0;

@@ -107,7 +107,7 @@ int main(int argc, char **argv)
         case O_TABLE: table = optarg; break;
         case O_CSVDIR: csv_dir = optarg; break;
         case O_HELP: usage(stdout); return cli_finish(0);
-        default: return cli_usage_error("unknown option");
+        default: return cli_option_error(argv, "");
         }
     }
     if (optind < argc)

@@ -403,7 +403,7 @@ int main(int argc, char **argv)
             break;
         }
         case O_HELP: usage(stdout); return cli_finish(0);
-        default: return cli_usage_error("unknown option");
+        default: return cli_option_error(argv, "");
         }
     }
     if (optind < argc)

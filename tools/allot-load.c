@@ -175,7 +175,7 @@ int main(int argc, char **argv)
             }
             return cli_finish(CLI_EXIT_OK);
         default:
-            return cli_usage_error("unknown option");
+            return cli_option_error(argv, "");
         }
     }
     if (optind >= argc)

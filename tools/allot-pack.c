@@ -327,7 +327,7 @@ int main(int argc, char **argv)
         default:
             list_free(&o.attach);
             list_free(&o.to);
-            return cli_usage_error("unknown option");
+            return cli_option_error(argv, "");
         }
     }
     if (optind < argc || (o.send && o.dry_run)) {

@@ -59,7 +59,7 @@ int main(int argc, char **argv)
         case 'n': company = optarg; break;
         case 'o': out = optarg; break;
         case 'h': usage(); return cli_finish(0);
-        default: return cli_usage_error("unknown option");
+        default: return cli_option_error(argv, "");
         }
     }
     if (optind < argc)

@@ -125,7 +125,7 @@ int main(int argc, char **argv)
                 return cli_usage_error("--seed must be a whole number, got '%s'", optarg);
             break;
         case O_HELP: usage(stdout); return cli_finish(0);
-        default: return cli_usage_error("unknown option");
+        default: return cli_option_error(argv, "");
         }
     }
     if (optind < argc)

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
             usage();
             return cli_finish(CLI_EXIT_OK);
         default:
-            return cli_usage_error("unknown option");
+            return cli_option_error(argv, "o:s:n:q:h");
         }
     }
     if (optind < argc)

@@ -71,7 +71,7 @@ int main(int argc, char **argv)
                 return cli_usage_error("--seed '%s': give a whole number", optarg);
             break;
         case 'h': usage(); return cli_finish(0);
-        default: return cli_usage_error("unknown option");
+        default: return cli_option_error(argv, "");
         }
     }
     if (optind < argc)

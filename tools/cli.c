@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -13,6 +14,7 @@ void cli_init(const char *program_name)
 {
     const char *slash = strrchr(program_name, '/');
     program = slash ? slash + 1 : program_name;
+    opterr = 0;
 }
 
 const char *cli_program(void)
@@ -67,6 +69,22 @@ int cli_usage_error(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry '%s --help' for more information.\n", program);
     return CLI_EXIT_USAGE;
+}
+
+int cli_option_error(char *const argv[], const char *shortopts)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "";
+    if (strncmp(arg, "--", 2) == 0) {
+        int len = (int)strcspn(arg, "=");
+        if (optopt == 0)
+            return cli_usage_error("unrecognized option '%.*s'", len, arg);
+        if (arg[len] == '=')
+            return cli_usage_error("option '%.*s' takes no value", len, arg);
+        return cli_usage_error("option '%s' needs a value", arg);
+    }
+    if (optopt && strchr(shortopts, optopt))
+        return cli_usage_error("option '-%c' needs a value", optopt);
+    return cli_usage_error("invalid option '-%c'", optopt ? optopt : '?');
 }
 
 double cli_seconds(void)

@@ -18,7 +18,8 @@
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_DATA = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_ENV = 3 };
 
-/* Sets the program name used as the prefix of every message. */
+/* Sets the program name used as the prefix of every message, and turns
+ * getopt's own messages off (cli_option_error says it in one line). */
 void cli_init(const char *program_name);
 const char *cli_program(void);
 
@@ -32,6 +33,11 @@ void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Misuse: one line and "Try 'PROG --help'." on stderr; returns 2. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* For getopt_long's '?' (cli_init turns getopt's own messages off): the one
+ * misuse line naming the unknown option or the option missing its value, as
+ * cli_usage_error; returns 2. shortopts is the string given to getopt_long. */
+int cli_option_error(char *const argv[], const char *shortopts);
 
 /* A progress line on stderr, rewritten in place, only when stderr is a
  * terminal and at most ~10 times a second. cli_progress_done clears it. */
