@@ -3,10 +3,18 @@
  * database from user_version i-1 to i. Never edit a released migration: add
  * a new one and bump ALLOT_SCHEMA_VERSION in store.h.
  *
+ * A migration is a NULL-terminated list of SQL pieces, run in order in the
+ * migration's transaction; each piece is whole statements, under the 4095
+ * characters a C compiler must accept in one string literal
+ * (-Woverlength-strings). Splitting a released migration into pieces changes
+ * nothing it does; its text stays as it was. To add migration N: a new
+ * allot_migration_N list at the end, then its name in allot_migrations.
+ *
  * Included only by store.c.
  */
-static const char *const allot_migrations[] = {
-    /* 1: canonical tables, provenance, ledger. */
+
+/* 1: canonical tables, provenance, ledger. */
+static const char *const allot_migration_1[] = {
     "CREATE TABLE loads ("
     "  load_id      INTEGER PRIMARY KEY,"
     "  file         TEXT NOT NULL,"          /* path as given by the user */
@@ -129,6 +137,7 @@ static const char *const allot_migrations[] = {
     "  load_id INTEGER REFERENCES loads(load_id), source_row INTEGER"
     ");"
     "CREATE INDEX deals_close ON deals(close_date);"
+    ,
     "CREATE TABLE deal_people ("
     "  deal_id    TEXT NOT NULL,"
     "  person_id  TEXT NOT NULL,"
@@ -199,12 +208,16 @@ static const char *const allot_migrations[] = {
     "  period      TEXT NOT NULL,"           /* e.g. '2026Q3' */
     "  PRIMARY KEY (run_id, model, deal_id, position)"
     ") WITHOUT ROWID;"
-    /* 2: credit ledger extras and rollups (allot-credit). Each ledger row
-     * also carries its credit in the reporting currency (the deal amount
-     * converted at the rate valid on the deal's event date, then split by the
-     * same weights with the same largest-remainder rule), so every rollup is
-     * a GROUP BY over the ledger. */
     ,
+    NULL
+};
+
+/* 2: credit ledger extras and rollups (allot-credit). Each ledger row
+ * also carries its credit in the reporting currency (the deal amount
+ * converted at the rate valid on the deal's event date, then split by the
+ * same weights with the same largest-remainder rule), so every rollup is
+ * a GROUP BY over the ledger. */
+static const char *const allot_migration_2[] = {
     "ALTER TABLE ledger ADD COLUMN reporting_minor INTEGER;"
     "ALTER TABLE ledger ADD COLUMN reporting_currency TEXT;"
     /* Converting deals with a NULL amount: counted, never summed. */
@@ -262,13 +275,17 @@ static const char *const allot_migrations[] = {
     "  currency  TEXT NOT NULL,"
     "  PRIMARY KEY (run_id, model, period)"
     ") WITHOUT ROWID;"
-    /* 3: raw figures of the data-driven models (markov, shapley) beside the
-     * ledger: per run, model and channel the removal effect or Shapley value
-     * (score), the normalised weight the ledger split deals by, the
-     * attributed conversions, the journeys touching the channel (low_support
-     * when below the minimum) and, with a bootstrap, the 95 % interval of the
-     * attributed conversions. */
     ,
+    NULL
+};
+
+/* 3: raw figures of the data-driven models (markov, shapley) beside the
+ * ledger: per run, model and channel the removal effect or Shapley value
+ * (score), the normalised weight the ledger split deals by, the
+ * attributed conversions, the journeys touching the channel (low_support
+ * when below the minimum) and, with a bootstrap, the 95 % interval of the
+ * attributed conversions. */
+static const char *const allot_migration_3[] = {
     "CREATE TABLE model_scores ("
     "  run_id      INTEGER NOT NULL REFERENCES runs(run_id),"
     "  model       TEXT NOT NULL,"
@@ -284,8 +301,21 @@ static const char *const allot_migrations[] = {
     "  PRIMARY KEY (run_id, model, channel)"
     ") WITHOUT ROWID;"
     ,
-    /* 4: the channel group of each channel rollup row (taxonomy.h groups;
-     * '(unattributed)' for the unattributed bucket), so the rollups go
-     * touch -> campaign -> channel -> channel group. */
+    NULL
+};
+
+/* 4: the channel group of each channel rollup row (taxonomy.h groups;
+ * '(unattributed)' for the unattributed bucket), so the rollups go
+ * touch -> campaign -> channel -> channel group. */
+static const char *const allot_migration_4[] = {
     "ALTER TABLE rollup_channel ADD COLUMN channel_group TEXT;"
+    ,
+    NULL
+};
+
+static const char *const *const allot_migrations[] = {
+    allot_migration_1,
+    allot_migration_2,
+    allot_migration_3,
+    allot_migration_4,
 };

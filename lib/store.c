@@ -89,7 +89,8 @@ static allot_status migrate(sqlite3 *db, allot_error *err)
                              "understands (%d); upgrade allot", version,
                              ALLOT_SCHEMA_VERSION);
     for (int v = version; !st && v < ALLOT_SCHEMA_VERSION; v++) {
-        st = allot_store_exec(db, allot_migrations[v], err);
+        for (const char *const *piece = allot_migrations[v]; !st && *piece; piece++)
+            st = allot_store_exec(db, *piece, err);
         if (!st) {
             char pragma[64];
             snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
