@@ -118,21 +118,22 @@ static deal *find_deal(deal *d, size_t n, const char *id)
 static allot_status load_deals(sqlite3 *db, const allot_fx *fx, deal **out, size_t *n_out,
                                allot_error *err)
 {
-    /* A won deal is its account's first when no won deal of the account
-     * closes earlier (ties by deal_id); its account's first subscription
-     * gives the new MRR. */
+    /* A won deal is its account's first when it comes first among the
+     * account's won deals by close date (missing dates last), then deal_id;
+     * a deal without an account is its own customer. Its account's first
+     * subscription (by start date, then id) gives the new MRR. Window
+     * functions keep this linear in the number of deals. */
     static const char sql[] =
-        "SELECT d.deal_id, d.close_date,"
-        " d.is_won AND NOT EXISTS (SELECT 1 FROM deals e WHERE e.account_id = d.account_id"
-        "   AND e.is_won AND e.deal_id <> d.deal_id AND (e.close_date < d.close_date OR"
-        "   (e.close_date = d.close_date AND e.deal_id < d.deal_id))),"
-        " (SELECT s.mrr_micros FROM subscriptions s WHERE s.account_id = d.account_id"
-        "   ORDER BY s.start_date, s.subscription_id LIMIT 1),"
-        " (SELECT s.currency FROM subscriptions s WHERE s.account_id = d.account_id"
-        "   ORDER BY s.start_date, s.subscription_id LIMIT 1),"
-        " (SELECT s.start_date FROM subscriptions s WHERE s.account_id = d.account_id"
-        "   ORDER BY s.start_date, s.subscription_id LIMIT 1)"
-        " FROM deals d ORDER BY d.deal_id";
+        "WITH won AS (SELECT deal_id, ROW_NUMBER() OVER (PARTITION BY account_id IS NULL,"
+        "   COALESCE(account_id, deal_id) ORDER BY close_date IS NULL, close_date, deal_id) AS k"
+        "   FROM deals WHERE is_won),"
+        " first_sub AS (SELECT account_id, mrr_micros, currency, start_date, ROW_NUMBER() OVER"
+        "   (PARTITION BY account_id ORDER BY start_date, subscription_id) AS k FROM subscriptions)"
+        " SELECT d.deal_id, d.close_date, w.deal_id IS NOT NULL, s.mrr_micros, s.currency,"
+        " s.start_date FROM deals d"
+        " LEFT JOIN won w ON w.deal_id = d.deal_id AND w.k = 1"
+        " LEFT JOIN first_sub s ON s.account_id = d.account_id AND s.k = 1"
+        " ORDER BY d.deal_id";
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(db, sql, &st, err);
     if (s != ALLOT_OK)

@@ -18,10 +18,11 @@
  *   ROI       (revenue - spend) / spend; ROAS = revenue / spend; both empty
  *             when spend is 0 (revenue without spend is still shown).
  *   customers new customers credited to the group: a deal is a new customer
- *             when it is its account's first won deal (by close date, then
- *             deal_id; a deal without an account is its own customer); the
+ *             when it is its account's first won deal (by close date, missing
+ *             dates last, then deal_id; a deal without an account is its own
+ *             customer); the
  *             model's weights of that deal's ledger rows split it.
- *   CAC       spend / customers (empty when customers is 0).
+ *   CAC       spend / customers (empty when customers or spend is 0).
  *   new MRR   the MRR of the account's first subscription (reporting
  *             currency at its start date), credited with the same weights.
  *   payback   CAC payback in months = spend / (new MRR × gross margin).
