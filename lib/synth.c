@@ -5,8 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "csv.h"
 #include "period.h"
+#include "value.h"
 #include "taxonomy.h"
 
 /* ------------------------------------------------------------------ */
@@ -1177,6 +1180,224 @@ void allot_synth_options_init(allot_synth_options *opt)
     opt->quarters = 8;
 }
 
+/* ---- the same company as the platforms export it (exports/) -------------
+ * Written from the canonical files just written, so the generator's random
+ * streams are untouched: exports/google-ads.csv holds spend.csv's google_ads
+ * rows as a Google Ads report download (two title lines, the display
+ * headers, platform campaign ids 21000000000 + n, thousands separators,
+ * '--' for no value, a 'Total: Account' row); exports/salesforce-
+ * opportunities.csv holds deals.csv as a Salesforce Opportunity export
+ * (API names, every value quoted, true/false, .000Z timestamps). */
+
+const char *const allot_synth_exports[] = {
+    "exports/google-ads.csv", "exports/salesforce-opportunities.csv", NULL,
+};
+
+static void put_q(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* Digits with ',' between thousands, then tail (e.g. ".16"); quoted when
+ * a ',' was needed. */
+static void put_grouped_tail(FILE *f, const char *digits, const char *tail)
+{
+    size_t n = strlen(digits);
+    if (n <= 3) {
+        fprintf(f, "%s%s", digits, tail);
+        return;
+    }
+    fputc('"', f);
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            fputc(',', f);
+        fputc(digits[i], f);
+    }
+    fprintf(f, "%s\"", tail);
+}
+
+static void put_grouped(FILE *f, const char *digits)
+{
+    put_grouped_tail(f, digits, "");
+}
+
+static void put_money_grouped(FILE *f, int64_t micros)
+{
+    char units[32], tail[8];
+    snprintf(units, sizeof units, "%lld", (long long)(micros / 1000000));
+    snprintf(tail, sizeof tail, ".%02lld", (long long)(micros % 1000000 / 10000));
+    put_grouped_tail(f, units, tail);
+}
+
+static allot_status open_canonical(const char *dir, const char *name, allot_csv_reader **r,
+                                   allot_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    allot_csv_options o;
+    allot_csv_options_init(&o);
+    o.delimiter = ',';
+    o.header_line = 1;
+    o.encoding = ALLOT_CSV_ENC_UTF8;
+    return allot_csv_open(path, &o, r, err);
+}
+
+static void long_date(const char *iso, char *out, size_t size)
+{
+    static const char *const months[] = {"January", "February", "March", "April", "May",
+                                         "June", "July", "August", "September", "October",
+                                         "November", "December"};
+    int y = 0, m = 1, d = 1;
+    sscanf(iso, "%d-%d-%d", &y, &m, &d);
+    snprintf(out, size, "%s %d, %d", months[(m - 1) % 12], d, y);
+}
+
+static allot_status write_google_ads(const char *dir, FILE *f, allot_error *err)
+{
+    allot_csv_reader *r;
+    allot_status st = open_canonical(dir, "spend.csv", &r, err);
+    if (st)
+        return st;
+    /* first pass: the date range for the title */
+    const allot_csv_record *rec;
+    char first[11] = "", last[11] = "";
+    while (!(st = allot_csv_next(r, &rec, err)) && rec) {
+        if (rec->count < 11 || strcmp(rec->fields[1].text, "google_ads") != 0)
+            continue;
+        if (!first[0] || strcmp(rec->fields[0].text, first) < 0)
+            snprintf(first, sizeof first, "%.10s", rec->fields[0].text);
+        if (strcmp(rec->fields[0].text, last) > 0)
+            snprintf(last, sizeof last, "%.10s", rec->fields[0].text);
+    }
+    if (!st)
+        st = allot_csv_rewind(r, err);
+    if (st) {
+        allot_csv_free(r);
+        return st;
+    }
+    char a[40], b[40];
+    long_date(first[0] ? first : "2024-01-01", a, sizeof a);
+    long_date(last[0] ? last : "2024-01-01", b, sizeof b);
+    fprintf(f, "Campaign report\n\"%s - %s\"\n", a, b);
+    fputs("Day,Campaign,Campaign ID,Customer ID,Currency code,Cost,Impr.,Clicks,Conversions,"
+          "Conv. value\n", f);
+    int64_t cost = 0, impr = 0, clicks = 0;
+    double conv = 0;
+    char currency[4] = "USD";
+    while (!(st = allot_csv_next(r, &rec, err)) && rec) {
+        const allot_csv_field *v = rec->fields;
+        if (rec->count < 11 || strcmp(v[1].text, "google_ads") != 0)
+            continue;
+        /* date, source_system, ad_account, campaign_id, campaign_name, cost,
+         * currency, impressions, clicks, conversions, conversion_value */
+        long n = strtol(v[3].text + 1, NULL, 10);
+        fprintf(f, "%s,", v[0].text);
+        if (strpbrk(v[4].text, ",\""))
+            put_q(f, v[4].text);
+        else
+            fputs(v[4].text, f);
+        fprintf(f, ",%lld,%s,%s,", 21000000000LL + n, v[2].text, v[6].text);
+        int64_t micros = 0;
+        allot_value_parse_money(v[5].text, 0, &micros, NULL, NULL);
+        cost += micros;
+        snprintf(currency, sizeof currency, "%.3s", v[6].text);
+        /* cost with a thousands separator, like the UI */
+        put_money_grouped(f, micros);
+        fputc(',', f);
+        if (v[7].len)
+            put_grouped(f, v[7].text);
+        else
+            fputs("--", f);
+        fputc(',', f);
+        fputs(v[8].len ? v[8].text : "--", f);
+        fputc(',', f);
+        fputs(v[9].len ? v[9].text : "--", f);
+        fputc(',', f);
+        fputs(v[10].len ? v[10].text : "--", f);
+        fputc('\n', f);
+        impr += atoll(v[7].text);
+        clicks += atoll(v[8].text);
+        conv += atof(v[9].text);
+    }
+    allot_csv_free(r);
+    if (st)
+        return st;
+    char digits[32];
+    fprintf(f, "Total: Account,--,--,--,%s,", currency);
+    put_money_grouped(f, cost);
+    fputc(',', f);
+    snprintf(digits, sizeof digits, "%lld", (long long)impr);
+    put_grouped(f, digits);
+    fprintf(f, ",%lld,%.2f,--\n", (long long)clicks, conv);
+    return ALLOT_OK;
+}
+
+static allot_status write_salesforce(const char *dir, FILE *f, allot_error *err)
+{
+    allot_csv_reader *r;
+    allot_status st = open_canonical(dir, "deals.csv", &r, err);
+    if (st)
+        return st;
+    fputs("\"Id\",\"AccountId\",\"Name\",\"Amount\",\"CurrencyIsoCode\",\"CloseDate\","
+          "\"StageName\",\"IsClosed\",\"IsWon\",\"CreatedDate\",\"LeadSource\",\"CampaignId\","
+          "\"Type\"\n", f);
+    const allot_csv_record *rec;
+    while (!(st = allot_csv_next(r, &rec, err)) && rec) {
+        const allot_csv_field *v = rec->fields;
+        if (rec->count < 14)
+            continue;
+        /* deal_id, account_id, name, amount, currency, stage, is_closed, is_won,
+         * created_at, close_date, pipeline, lead_source, campaign_id, deal_type */
+        char created[40];
+        snprintf(created, sizeof created, "%s", v[8].text);
+        size_t n = strlen(created);
+        if (n == 20 && created[19] == 'Z')
+            snprintf(created + 19, sizeof created - 19, ".000Z");
+        const char *cols[13] = {v[0].text, v[1].text, v[2].text, v[3].text, v[4].text,
+                                v[9].text, v[5].text,
+                                strcmp(v[6].text, "1") == 0 ? "true" : "false",
+                                strcmp(v[7].text, "1") == 0 ? "true" : "false",
+                                created, v[11].text, v[12].text, v[13].text};
+        for (int i = 0; i < 13; i++) {
+            if (i)
+                fputc(',', f);
+            put_q(f, cols[i]);
+        }
+        fputc('\n', f);
+    }
+    allot_csv_free(r);
+    return st;
+}
+
+static allot_status write_exports(const char *dir, allot_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/exports", dir);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST)
+        return allot_error_set(err, ALLOT_ERR_IO, path, 0, 0, "cannot create: %s",
+                               strerror(errno));
+    for (int i = 0; allot_synth_exports[i]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, allot_synth_exports[i]);
+        FILE *f = fopen(path, "wb");
+        if (!f)
+            return allot_error_set(err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                                   strerror(errno));
+        allot_status st = i == 0 ? write_google_ads(dir, f, err) : write_salesforce(dir, f, err);
+        if (fclose(f) != 0 && !st)
+            st = allot_error_set(err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                                 strerror(errno));
+        if (st)
+            return st;
+    }
+    return ALLOT_OK;
+}
+
 allot_status allot_synth_write(const char *dir, const allot_synth_options *opt,
                                allot_synth_counts *counts, allot_error *err)
 {
@@ -1260,5 +1481,7 @@ done:
     free(c.quarter_start);
     free(c.camps);
     free(c.events);
+    if (st == ALLOT_OK)
+        st = write_exports(dir, err);
     return st;
 }

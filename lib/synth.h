@@ -49,6 +49,15 @@ void allot_synth_options_init(allot_synth_options *opt);
  * deals.csv, deal_people.csv, stage_history.csv, subscriptions.csv. */
 extern const char *const allot_synth_files[];
 
+/* The same company as platforms export it, written into dir/exports/ after
+ * the canonical files (NULL-terminated): "exports/google-ads.csv" (the
+ * google_ads rows of spend.csv as a Google Ads report download: title lines,
+ * display headers, platform campaign ids, a Total row) and
+ * "exports/salesforce-opportunities.csv" (deals.csv as a Salesforce
+ * Opportunity export). Loading google-ads.csv after spend.csv changes no row
+ * (same keys and values: its campaigns join campaigns.csv by name). */
+extern const char *const allot_synth_exports[];
+
 /* Writes the company into dir (which must exist; files are replaced).
  * ALLOT_ERR_USAGE for bad options, ALLOT_ERR_IO when a file cannot be
  * written (the files written so far are left in place). */

@@ -240,4 +240,25 @@ expect "no match nothing" "$(q 'SELECT count(*) FROM loads WHERE file LIKE "%unk
 expect "list names" "$(grep -v '^ ' list | tr '\n' ' ')" "canonical salesforce salesforce-report hubspot google-ads meta-ads linkedin-ads microsoft-ads web-sessions paths "
 expect "list shapes" "$(grep -c '^  .* -> ' list)" 20
 
+# ---- allot-synth's exports/: the Google Ads download holds spend.csv's
+# google_ads rows (campaigns joined by name to campaigns.csv): loaded after
+# spend.csv, every row is unchanged; into a database with only campaigns.csv
+# it gives exactly spend.csv's google_ads rows. The Salesforce Opportunity
+# export loads into the same deals as deals.csv (source_system aside).
+"$bin/allot-synth" --out co --touches 2000 --seed 3 > /dev/null 2>&1 || echo "FAIL synth" >&2
+db=$scratch/co.db
+load co/*.csv 2> /dev/null
+n=$(grep -c ',google_ads,' co/spend.csv)
+load co/exports/google-ads.csv 2> err; expect "synth gads exit" "$?" 0
+expect "synth gads unchanged" "$(grep -c "^co/exports/google-ads.csv: $n read, 0 loaded, 0 updated, $n unchanged, 0 rejected, 1 dropped as totals, 0 warnings (dialect google-ads: UI download -> spend)" err)" 1
+db=$scratch/co2.db
+load co/campaigns.csv co/exports/google-ads.csv 2> err; expect "synth gads fresh exit" "$?" 0
+expect "synth gads fresh rows" "$(q "SELECT group_concat(date||','||source_system||','||ad_account||','||campaign_id||','||campaign_name||','||printf('%.2f', cost_micros / 1e6)||','||currency||','||impressions||','||clicks||','||printf('%.2f', conversions)||',', char(10)) FROM (SELECT * FROM spend ORDER BY campaign_id, date)")" \
+  "$(grep ',google_ads,' co/spend.csv | sort -t, -k4,4 -k1,1)"
+db=$scratch/co3.db
+load co/exports/salesforce-opportunities.csv 2> err; expect "synth sf exit" "$?" 0
+expect "synth sf detected" "$(grep -c '(dialect salesforce: Opportunity -> deals)' err)" 1
+expect "synth sf rows" "$(q "SELECT group_concat(deal_id||','||account_id||','||name||','||coalesce(printf('%.2f', amount_micros / 1e6),'')||','||currency||','||stage||','||is_closed||','||is_won||','||strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch')||','||close_date||',,'||coalesce(lead_source,'')||','||coalesce(campaign_id,'')||','||deal_type, char(10)) FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "$(tail -n +2 co/deals.csv | sed 's/,New Business,\([^,]*\),\([^,]*\),New Business$/,,\1,\2,New Business/' | sort)"
+
 exit $fail

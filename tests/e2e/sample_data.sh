@@ -14,6 +14,15 @@ for f in "$scratch"/co/*.csv; do
     exit 1
   }
 done
+for f in "$scratch"/co/exports/*.csv; do
+  name=exports/$(basename "$f")
+  cmp "$f" "$sample/$name" || {
+    echo "sample-data/$name differs from allot-synth's output; regenerate it (see this script)" >&2
+    exit 1
+  }
+done
+[[ $(ls "$sample"/exports/*.csv | wc -l) == $(ls "$scratch"/co/exports/*.csv | wc -l) ]] || {
+  echo "sample-data/exports/ has CSV files allot-synth does not write" >&2; exit 1; }
 [[ $(ls "$sample"/*.csv | wc -l) == $(ls "$scratch"/co/*.csv | wc -l) ]] || {
   echo "sample-data/ has CSV files allot-synth does not write" >&2; exit 1; }
 echo "sample_data: ok"
