@@ -104,6 +104,26 @@ static allot_status migrate(sqlite3 *db, allot_error *err)
     return allot_store_commit(db, err);
 }
 
+/* Switching a database to WAL needs a moment of exclusive access, and SQLite
+ * answers SQLITE_BUSY at once (without the busy handler) while another
+ * connection is creating or migrating the same file: retry for as long as
+ * the busy timeout, so two tools started together both get in. */
+static allot_status enable_wal(sqlite3 *db, allot_error *err)
+{
+    int waited_ms = 0;
+    for (;;) {
+        int rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+        int primary = rc & 0xff;
+        if (rc == SQLITE_OK)
+            return ALLOT_OK;
+        if ((primary != SQLITE_BUSY && primary != SQLITE_LOCKED) ||
+            waited_ms >= ALLOT_BUSY_TIMEOUT_MS)
+            return allot_store_fail(db, rc, "cannot switch the database to WAL mode", err);
+        sqlite3_sleep(10);
+        waited_ms += 10;
+    }
+}
+
 static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
                                     allot_error *err)
 {
@@ -118,8 +138,9 @@ static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
     }
     sqlite3_busy_timeout(db, ALLOT_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db, 1);
-    allot_status st = allot_store_exec(db,
-                                       "PRAGMA journal_mode = WAL;"
+    allot_status st = enable_wal(db, err);
+    if (!st)
+        st = allot_store_exec(db,
                                        "PRAGMA synchronous = NORMAL;"
                                        "PRAGMA foreign_keys = ON;"
                                        /* 64 MiB page cache (bounded, so memory stays flat
