@@ -118,10 +118,15 @@ static char *format_scaled(int64_t value, int scale_digits, int keep, char *buf,
     uint64_t magnitude = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
     uint64_t scale = (uint64_t)pow10_i64(scale_digits);
     uint64_t whole = magnitude / scale, frac = magnitude % scale;
-    char digits[24] = "";
-    if (scale_digits > 0)
-        snprintf(digits, sizeof digits, "%0*llu", scale_digits, (unsigned long long)frac);
-    int len = scale_digits;
+    /* frac zero-padded to scale_digits digits (at most 18: pow10_i64 stays
+     * in int64_t), without reading past digits for a larger one. */
+    char digits[24];
+    int len = scale_digits < 0 ? 0 : scale_digits;
+    if (len > (int)sizeof digits - 1)
+        len = (int)sizeof digits - 1;
+    digits[len] = '\0';
+    for (int i = len - 1; i >= 0; i--, frac /= 10)
+        digits[i] = (char)('0' + frac % 10);
     while (len > keep && digits[len - 1] == '0')
         len--;
     snprintf(buf, size, "%s%llu%s%.*s", value < 0 ? "-" : "", (unsigned long long)whole,

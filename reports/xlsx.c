@@ -105,7 +105,8 @@ static int say_missing(book *b, int which, lxw_row_t row, const char *why)
 {
     if (!why || !*why)
         return 0;
-    snprintf(b->missing[which], sizeof b->missing[which], "%s", why);
+    snprintf(b->missing[which], sizeof b->missing[which], "%.*s",
+             (int)sizeof b->missing[which] - 1, why);
     text(b->ws[which], row, 0, why, b->note);
     return 1;
 }
@@ -322,7 +323,7 @@ static allot_status campaign_sheet(book *b)
         allot_roi_release(&roi);
         return s;
     }
-    char title[200];
+    char title[320];
     snprintf(title, sizeof title,
              "Campaigns, %s, model %s: credited revenue, spend, ROI, ROAS, CAC (%s)%s",
              r->period.label, r->model, r->currency,
