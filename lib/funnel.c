@@ -99,6 +99,29 @@ allot_status allot_cohort_unit_parse(const char *text, allot_cohort_unit *unit,
                            text ? text : "");
 }
 
+allot_status allot_cohort_period_parse(const char *text, int fiscal_start_month,
+                                       allot_cohort_unit *unit, allot_period *period,
+                                       const allot_period **only, allot_error *err)
+{
+    if (allot_cohort_unit_parse(text, unit, NULL) == ALLOT_OK)
+        return ALLOT_OK;
+    allot_error why;
+    allot_error_clear(&why);
+    if (allot_period_parse(text, fiscal_start_month, period, &why) != ALLOT_OK)
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "use quarter, month, year, all or a period; %s", why.message);
+    *only = period;
+    switch (period->kind) {
+    case ALLOT_PERIOD_MONTH: *unit = ALLOT_COHORT_MONTH; break;
+    case ALLOT_PERIOD_QUARTER:
+    case ALLOT_PERIOD_FISCAL_QUARTER: *unit = ALLOT_COHORT_QUARTER; break;
+    case ALLOT_PERIOD_YEAR:
+    case ALLOT_PERIOD_FISCAL_YEAR: *unit = ALLOT_COHORT_YEAR; break;
+    default: *unit = ALLOT_COHORT_ALL; break;
+    }
+    return ALLOT_OK;
+}
+
 char *allot_scoreboard_period_label(int64_t t, allot_cohort_unit unit, int fiscal_start_month,
                                     char *buf, size_t size)
 {

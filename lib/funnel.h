@@ -121,6 +121,15 @@ typedef enum allot_cohort_unit {
 allot_status allot_cohort_unit_parse(const char *text, allot_cohort_unit *unit,
                                      allot_error *err);
 
+/* A --period that is either a unit ("quarter", "month", "year", "all":
+ * sets *unit, leaves *period and *only alone) or one period ("2026Q3",
+ * "2026-07", "FY2027", ... parsed by allot_period_parse into *period; *only
+ * = period and *unit its length: month, quarter, year, else all).
+ * ALLOT_ERR_USAGE otherwise, saying what to write. */
+allot_status allot_cohort_period_parse(const char *text, int fiscal_start_month,
+                                       allot_cohort_unit *unit, allot_period *period,
+                                       const allot_period **only, allot_error *err);
+
 /* Extra stage names of one source system (config "[funnel] SYSTEM.STAGE"). */
 typedef struct allot_stage_alias {
     const char *source_system;

@@ -221,6 +221,48 @@ allot_status allot_store_run_end(sqlite3 *db, int64_t run_id, const char *status
     return ALLOT_OK;
 }
 
+allot_status allot_store_run_open(sqlite3 *db, const char *tool, const char *parameters,
+                                  int64_t *run_id, allot_error *err)
+{
+    char digest[65];
+    allot_status st = allot_store_input_digest(db, digest, err);
+    if (st == ALLOT_OK)
+        st = allot_store_begin(db, err);
+    if (st == ALLOT_OK) {
+        st = allot_store_run_begin(db, tool, parameters, digest, run_id, err);
+        if (st != ALLOT_OK)
+            allot_store_rollback(db);
+    }
+    return st;
+}
+
+allot_status allot_store_run_close(sqlite3 *db, int64_t run_id, allot_status st,
+                                   allot_error *err)
+{
+    if (st == ALLOT_OK)
+        st = allot_store_run_end(db, run_id, "ok", err);
+    if (st == ALLOT_OK)
+        st = allot_store_commit(db, err);
+    if (st != ALLOT_OK)
+        allot_store_rollback(db);
+    return st;
+}
+
+allot_status allot_store_run_record(sqlite3 *db, const char *tool, const char *parameters,
+                                    const char *status, int64_t *run_id, allot_error *err)
+{
+    char digest[65];
+    int64_t id = 0;
+    allot_status st = allot_store_input_digest(db, digest, err);
+    if (st == ALLOT_OK)
+        st = allot_store_run_begin(db, tool, parameters, digest, &id, err);
+    if (st == ALLOT_OK)
+        st = allot_store_run_end(db, id, status, err);
+    if (run_id)
+        *run_id = id;
+    return st;
+}
+
 allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *err)
 {
     /* The loads that produced the current data identify the inputs; the

@@ -64,6 +64,23 @@ allot_status allot_store_run_begin(sqlite3 *db, const char *tool, const char *pa
 allot_status allot_store_run_end(sqlite3 *db, int64_t run_id, const char *status,
                                  allot_error *err);
 
+/* A computing tool's run in one transaction. run_open takes the input
+ * digest, opens the transaction (BEGIN IMMEDIATE) and records the run; on
+ * failure nothing stays open. run_close ends it with the status of the
+ * work done in between: ALLOT_OK marks the run "ok" and commits; anything
+ * else (or a failed commit) rolls the whole run back, its row too. Returns
+ * st, or the error of ending the run (err filled). */
+allot_status allot_store_run_open(sqlite3 *db, const char *tool, const char *parameters,
+                                  int64_t *run_id, allot_error *err);
+allot_status allot_store_run_close(sqlite3 *db, int64_t run_id, allot_status st,
+                                   allot_error *err);
+
+/* A run recorded in one step after its work is done (renderers, which
+ * change no figure): the input digest and a runs row finished at once with
+ * status ("ok", "failed"). Sets *run_id when run_id is not NULL. */
+allot_status allot_store_run_record(sqlite3 *db, const char *tool, const char *parameters,
+                                    const char *status, int64_t *run_id, allot_error *err);
+
 /* A digest of the current content of the input tables (row counts and the
  * loads' file hashes), for a run's input_hash. Writes 64 hex chars + NUL. */
 allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *err);

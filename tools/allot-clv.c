@@ -161,7 +161,7 @@ int main(int argc, char **argv)
         allot_config_free(cfg);
         return cli_report(&err);
     }
-    char params[512], digest[65];
+    char params[512];
     snprintf(params, sizeof params,
              "as_of=%s;by=%s;currency=%s;discount=%g;fiscal_start=%d;grain=%s;horizon=%ld;"
              "margin=%g",
@@ -175,21 +175,12 @@ int main(int argc, char **argv)
                                   .annual_discount = discount,
                                   .taxonomy = tx,
                                   .fiscal_start_month = lo.fiscal_start_month};
-    st = allot_store_input_digest(db, digest, &err);
-    if (st == ALLOT_OK)
-        st = allot_store_begin(db, &err);
+    st = allot_store_run_open(db, "allot-clv", params, &run_id, &err);
     if (st == ALLOT_OK) {
-        st = allot_store_run_begin(db, "allot-clv", params, digest, &run_id, &err);
-        if (st == ALLOT_OK)
-            st = allot_retention_load(db, &lo, &data, &err);
+        st = allot_retention_load(db, &lo, &data, &err);
         if (st == ALLOT_OK)
             st = allot_lifetime_compute(db, &data, &opt, &lt, &err);
-        if (st == ALLOT_OK)
-            st = allot_store_run_end(db, run_id, "ok", &err);
-        if (st == ALLOT_OK)
-            st = allot_store_commit(db, &err);
-        else
-            allot_store_rollback(db);
+        st = allot_store_run_close(db, run_id, st, &err);
     }
     if (st == ALLOT_OK) {
         if (csv)

@@ -466,21 +466,10 @@ int main(int argc, char **argv)
         rc = cli_usage_error("--currency '%s' is not an ISO 4217 code", opt.currency);
         goto out_config;
     }
-    if (allot_cohort_unit_parse(period, &opt.cohort, NULL) != ALLOT_OK) {
-        if (allot_period_parse(period, opt.fiscal_start_month, &only, &err) != ALLOT_OK) {
-            rc = cli_usage_error("--period: use quarter, month, year, all or a period; %s",
-                                 err.message);
-            goto out_config;
-        }
-        opt.only = &only;
-        switch (only.kind) {
-        case ALLOT_PERIOD_MONTH: opt.cohort = ALLOT_COHORT_MONTH; break;
-        case ALLOT_PERIOD_QUARTER:
-        case ALLOT_PERIOD_FISCAL_QUARTER: opt.cohort = ALLOT_COHORT_QUARTER; break;
-        case ALLOT_PERIOD_YEAR:
-        case ALLOT_PERIOD_FISCAL_YEAR: opt.cohort = ALLOT_COHORT_YEAR; break;
-        default: opt.cohort = ALLOT_COHORT_ALL; break;
-        }
+    if (allot_cohort_period_parse(period, opt.fiscal_start_month, &opt.cohort, &only, &opt.only,
+                                  &err) != ALLOT_OK) {
+        rc = cli_usage_error("--period: %s", err.message);
+        goto out_config;
     }
 
     double t0 = cli_seconds();
@@ -489,7 +478,7 @@ int main(int argc, char **argv)
         rc = cli_report(&err);
         goto out_config;
     }
-    char params[1024], digest[65];
+    char params[1024];
     snprintf(params, sizeof params,
              "alpha=%g;as_of=%s;by=%s;config=%s;currency=%s;fiscal_start=%d;method=%s;period=%s;"
              "sla_hours=%g;table=%s",
@@ -501,22 +490,13 @@ int main(int argc, char **argv)
     allot_scoreboard sb = {0};
     allot_okr_row *okrs = NULL;
     size_t n_okrs = 0;
-    allot_status st = allot_store_input_digest(db, digest, &err);
-    if (st == ALLOT_OK)
-        st = allot_store_begin(db, &err);
+    allot_status st = allot_store_run_open(db, "allot-funnel", params, &run_id, &err);
     if (st == ALLOT_OK) {
-        st = allot_store_run_begin(db, "allot-funnel", params, digest, &run_id, &err);
-        if (st == ALLOT_OK)
-            st = allot_scoreboard_compute(db, &opt, &sb, &err);
+        st = allot_scoreboard_compute(db, &opt, &sb, &err);
         if (st == ALLOT_OK)
             st = allot_scoreboard_okrs(&sb, opt.cohort, sc.okrs, sc.n_okrs, &okrs, &n_okrs,
                                        &err);
-        if (st == ALLOT_OK)
-            st = allot_store_run_end(db, run_id, "ok", &err);
-        if (st == ALLOT_OK)
-            st = allot_store_commit(db, &err);
-        else
-            allot_store_rollback(db);
+        st = allot_store_run_close(db, run_id, st, &err);
     }
     if (st != ALLOT_OK) {
         rc = cli_report(&err);

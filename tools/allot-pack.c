@@ -604,14 +604,12 @@ fail:
 done:
     if (db) {
         /* Record the run when there is a database to record it in. */
-        char params[512], digest[65];
-        int64_t run_id;
-        allot_error rerr;
+        char params[512];
+        allot_error rerr; /* best effort: the outcome is already decided */
         snprintf(params, sizeof params, "dry_run=%d;out=%s;period=%s;send=%d", o.dry_run, o.out,
                  o.period ? o.period : "", o.send);
-        if (allot_store_input_digest(db, digest, &rerr) == ALLOT_OK &&
-            allot_store_run_begin(db, "allot-pack", params, digest, &run_id, &rerr) == ALLOT_OK)
-            allot_store_run_end(db, run_id, status == 0 ? "ok" : "failed", &rerr);
+        allot_store_run_record(db, "allot-pack", params, status == 0 ? "ok" : "failed", NULL,
+                               &rerr);
     }
     allot_deliver_password_free(password);
     for (size_t i = 0; datas && i < found.n; i++)

@@ -99,14 +99,11 @@ int main(int argc, char **argv)
                         r.missing[s]);
         }
     if (st == ALLOT_OK) {
-        char params[512], digest[65];
+        char params[512];
         snprintf(params, sizeof params, "company=%s;model=%s;out=%s;period=%s",
                  company ? company : "", r.model, out, r.period.label);
-        int64_t run_id;
-        allot_error rerr;
-        if (allot_store_input_digest(db, digest, &rerr) == ALLOT_OK &&
-            allot_store_run_begin(db, "allot-pdf", params, digest, &run_id, &rerr) == ALLOT_OK)
-            allot_store_run_end(db, run_id, "ok", &rerr);
+        allot_error rerr; /* best effort: the files are written */
+        allot_store_run_record(db, "allot-pdf", params, "ok", NULL, &rerr);
     }
     int status = 0;
     if (st != ALLOT_OK)

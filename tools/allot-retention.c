@@ -177,7 +177,7 @@ int main(int argc, char **argv)
         allot_config_free(cfg);
         return cli_report(&err);
     }
-    char params[512], digest[65];
+    char params[512];
     snprintf(params, sizeof params,
              "as_of=%s;bootstrap=%ld;by=%s;conf_level=%g;conf_type=%s;currency=%s;"
              "fiscal_start=%d;grain=%s;horizon=%g;period=%s;seed=%lu",
@@ -187,13 +187,9 @@ int main(int argc, char **argv)
     int64_t run_id = 0;
     allot_retention_data data = {0};
     allot_retention_result result = {0};
-    st = allot_store_input_digest(db, digest, &err);
-    if (st == ALLOT_OK)
-        st = allot_store_begin(db, &err);
+    st = allot_store_run_open(db, "allot-retention", params, &run_id, &err);
     if (st == ALLOT_OK) {
-        st = allot_store_run_begin(db, "allot-retention", params, digest, &run_id, &err);
-        if (st == ALLOT_OK)
-            st = allot_retention_load(db, &lo, &data, &err);
+        st = allot_retention_load(db, &lo, &data, &err);
         if (st == ALLOT_OK) {
             ro.km.conf_level = level;
             ro.horizon_months = horizon;
@@ -229,12 +225,7 @@ int main(int argc, char **argv)
         }
         if (st == ALLOT_OK)
             st = allot_retention_analyse(&data, &ro, &result, &err);
-        if (st == ALLOT_OK)
-            st = allot_store_run_end(db, run_id, "ok", &err);
-        if (st == ALLOT_OK)
-            st = allot_store_commit(db, &err);
-        else
-            allot_store_rollback(db);
+        st = allot_store_run_close(db, run_id, st, &err);
     }
     if (st == ALLOT_OK) {
         if (csv)

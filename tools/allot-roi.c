@@ -263,21 +263,10 @@ int main(int argc, char **argv)
         rc = cli_usage_error("--currency '%s' is not an ISO 4217 code", o.currency);
         goto out;
     }
-    if (allot_cohort_unit_parse(period, &o.unit, NULL) != ALLOT_OK) {
-        if (allot_period_parse(period, o.fiscal_start_month, &only, &err) != ALLOT_OK) {
-            rc = cli_usage_error("--period: use quarter, month, year, all or a period; %s",
-                                 err.message);
-            goto out;
-        }
-        o.only = &only;
-        switch (only.kind) {
-        case ALLOT_PERIOD_MONTH: o.unit = ALLOT_COHORT_MONTH; break;
-        case ALLOT_PERIOD_QUARTER:
-        case ALLOT_PERIOD_FISCAL_QUARTER: o.unit = ALLOT_COHORT_QUARTER; break;
-        case ALLOT_PERIOD_YEAR:
-        case ALLOT_PERIOD_FISCAL_YEAR: o.unit = ALLOT_COHORT_YEAR; break;
-        default: o.unit = ALLOT_COHORT_ALL; break;
-        }
+    if (allot_cohort_period_parse(period, o.fiscal_start_month, &o.unit, &only, &o.only,
+                                  &err) != ALLOT_OK) {
+        rc = cli_usage_error("--period: %s", err.message);
+        goto out;
     }
 
     double t0 = cli_seconds();
@@ -285,26 +274,17 @@ int main(int argc, char **argv)
         rc = cli_report(&err);
         goto out;
     }
-    char params[1024], digest[65];
+    char params[1024];
     snprintf(params, sizeof params,
              "alpha=%g;bootstrap=%lu;by=%s;config=%s;currency=%s;fiscal_start=%d;model=%s;"
              "period=%s;run=%lld;seed=%lu",
              alpha, bootstrap, allot_group_by_name(o.group_by), config_path ? config_path : "",
              o.currency, o.fiscal_start_month, model ? model : "", period, run, seed);
     int64_t run_id = 0;
-    allot_status st = allot_store_input_digest(db, digest, &err);
-    if (st == ALLOT_OK)
-        st = allot_store_begin(db, &err);
+    allot_status st = allot_store_run_open(db, "allot-roi", params, &run_id, &err);
     if (st == ALLOT_OK) {
-        st = allot_store_run_begin(db, "allot-roi", params, digest, &run_id, &err);
-        if (st == ALLOT_OK)
-            st = allot_roi_compute(db, &o, &roi, &err);
-        if (st == ALLOT_OK)
-            st = allot_store_run_end(db, run_id, "ok", &err);
-        if (st == ALLOT_OK)
-            st = allot_store_commit(db, &err);
-        else
-            allot_store_rollback(db);
+        st = allot_roi_compute(db, &o, &roi, &err);
+        st = allot_store_run_close(db, run_id, st, &err);
     }
     if (st != ALLOT_OK) {
         rc = cli_report(&err);
