@@ -193,16 +193,12 @@ int main(int argc, char **argv)
         for (size_t i = 0; st == ALLOT_OK && i < sizeof tables / sizeof tables[0]; i++) {
             char path[4096];
             snprintf(path, sizeof path, "%s/clv-%s.csv", csv_dir, tables[i]);
-            FILE *f = fopen(path, "w");
+            FILE *f = cli_create(path, &err);
             if (!f) {
-                st = allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
-                                     strerror(errno));
+                st = err.code;
                 break;
             }
-            st = allot_lifetime_write_csv(&data, &lt, tables[i], f, &err);
-            if (fclose(f) != 0 && st == ALLOT_OK)
-                st = allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
-                                     strerror(errno));
+            st = cli_close(f, path, allot_lifetime_write_csv(&data, &lt, tables[i], f, &err), &err);
         }
     }
     int rc = 0;

@@ -513,10 +513,8 @@ int main(int argc, char **argv)
         for (int i = 0; i < 4 && rc == CLI_EXIT_OK; i++) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", csv_dir, names[i]);
-            FILE *out = fopen(path, "w");
+            FILE *out = cli_create(path, &err);
             if (!out) {
-                allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
-                                strerror(errno));
                 rc = cli_report(&err);
                 break;
             }
@@ -528,10 +526,8 @@ int main(int argc, char **argv)
                 csv_deals(out, &sb);
             else
                 csv_okr(out, okrs, n_okrs);
-            if (ferror(out) | fclose(out)) {
-                allot_error_set(&err, ALLOT_ERR_IO, path, 0, 0, "write failed (disk full?)");
+            if (cli_close(out, path, ALLOT_OK, &err) != ALLOT_OK)
                 rc = cli_report(&err);
-            }
         }
         if (rc != CLI_EXIT_OK)
             goto out;

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <string.h>
@@ -85,6 +86,25 @@ int cli_option_error(char *const argv[], const char *shortopts)
     if (optopt && strchr(shortopts, optopt))
         return cli_usage_error("option '-%c' needs a value", optopt);
     return cli_usage_error("invalid option '-%c'", optopt ? optopt : '?');
+}
+
+FILE *cli_create(const char *path, allot_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        allot_error_set(err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+    return f;
+}
+
+allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *err)
+{
+    errno = 0;
+    int bad = ferror(f);
+    bad |= fclose(f) != 0;
+    if (bad && st == ALLOT_OK)
+        st = allot_error_set(err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
+                             errno ? strerror(errno) : "write error (disk full?)");
+    return st;
 }
 
 double cli_seconds(void)

@@ -48,6 +48,13 @@ void cli_progress_done(void);
  * message and exit code 3; returns status unchanged otherwise. */
 int cli_finish(int status);
 
+/* An output file the tool writes (--csv-dir tables): cli_create opens path
+ * for writing, or fills err (ALLOT_ERR_IO, "cannot write: why") and returns
+ * NULL. cli_close closes f and, when st is ALLOT_OK, turns a failed write or
+ * close into the same error; returns the status to go on with. */
+FILE *cli_create(const char *path, allot_error *err);
+allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *err);
+
 /* Seconds since an arbitrary start, monotonic, for "in 1.2 s" summaries. */
 double cli_seconds(void);
 
