@@ -126,8 +126,10 @@ void cli_progress(const char *what, int64_t done, int64_t total)
     if (total > 0)
         fprintf(stderr, "\r%s: %s %lld/%lld (%d%%)\033[K", program, what, (long long)done,
                 (long long)total, (int)(100.0 * (double)done / (double)total));
-    else
+    else if (done > 0)
         fprintf(stderr, "\r%s: %s %lld\033[K", program, what, (long long)done);
+    else /* a stage with nothing to count yet: its name only */
+        fprintf(stderr, "\r%s: %s ...\033[K", program, what);
 }
 
 void cli_progress_done(void)

@@ -40,7 +40,9 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_option_error(char *const argv[], const char *shortopts);
 
 /* A progress line on stderr, rewritten in place, only when stderr is a
- * terminal and at most ~10 times a second. cli_progress_done clears it. */
+ * terminal and at most ~10 times a second: "what done/total (P%)", "what
+ * done" without a total, "what ..." with neither (a stage starting).
+ * cli_progress_done clears it. */
 void cli_progress(const char *what, int64_t done, int64_t total);
 void cli_progress_done(void);
 
