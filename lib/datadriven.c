@@ -11,6 +11,8 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "csvout.h"
+
 void allot_datadriven_result_release(allot_datadriven_result *res)
 {
     if (!res)
@@ -213,17 +215,7 @@ static void put_name(FILE *out, const char *name, int csv)
         fprintf(out, "%-24s", name);
         return;
     }
-    if (!strpbrk(name, ",\"\r\n")) {
-        fputs(name, out);
-        return;
-    }
-    fputc('"', out);
-    for (const char *q = name; *q; q++) {
-        if (*q == '"')
-            fputc('"', out);
-        fputc(*q, out);
-    }
-    fputc('"', out);
+    allot_csvout_field(out, name);
 }
 
 allot_status allot_datadriven_write(FILE *out, const allot_paths *p,

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "money.h"
 #include "period.h"
 #include "roi.h"
@@ -216,21 +217,6 @@ static size_t rows_shown(const allot_retention_data *d, const allot_lifetime *lt
     return d->by == ALLOT_RETENTION_BY_NONE && lt->n_rows == 2 ? 1 : lt->n_rows;
 }
 
-static void put_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-}
-
 static void put_num(FILE *out, double v)
 {
     fputc(',', out);
@@ -271,7 +257,7 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
               out);
         for (size_t g = 0; g < rows_shown(d, lt); g++) {
             const allot_lifetime_row *r = &lt->rows[g];
-            put_field(out, r->group);
+            allot_csvout_field(out, r->group);
             put_num(out, r->customers);
             put_num(out, r->active);
             put_num(out, r->churned);
@@ -317,9 +303,9 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
               out);
         for (size_t i = 0; i < lt->n_customers; i++) {
             const allot_lifetime_customer *c = &lt->customers[i];
-            put_field(out, c->account_id);
+            allot_csvout_field(out, c->account_id);
             fputc(',', out);
-            put_field(out, d->groups[c->group]);
+            allot_csvout_field(out, d->groups[c->group]);
             put_num(out, c->rfm.x);
             put_num(out, c->rfm.t_x);
             put_num(out, c->rfm.T);

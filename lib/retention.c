@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "fx.h"
 #include "money.h"
 #include "period.h"
@@ -536,21 +537,6 @@ done:
 
 /* ---- writers ---- */
 
-static void put_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-}
-
 static void put_num(FILE *out, double v)
 {
     fputc(',', out);
@@ -592,7 +578,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             const allot_km *km = &r->groups[g].km;
             for (size_t i = 0; i < km->n_steps; i++) {
                 const allot_km_step *s = &km->steps[i];
-                put_field(out, r->groups[g].label);
+                allot_csvout_field(out, r->groups[g].label);
                 put_num(out, s->time);
                 put_num(out, s->at_risk);
                 put_num(out, s->events);
@@ -612,7 +598,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
               out);
         for (size_t g = 0; g <= last_row(d, r); g++) {
             const allot_retention_group *gr = &r->groups[g];
-            put_field(out, gr->label);
+            allot_csvout_field(out, gr->label);
             put_num(out, gr->km.n);
             put_num(out, gr->km.events);
             put_num(out, gr->km.median);
@@ -628,7 +614,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
         char p[32];
         allot_format_p_value(r->logrank.p_value, p, sizeof p);
         for (size_t g = 0; g < r->n_groups && r->logrank.observed; g++) {
-            put_field(out, r->groups[g].label);
+            allot_csvout_field(out, r->groups[g].label);
             put_num(out, r->groups[g].km.n);
             put_num(out, r->logrank.observed[g]);
             put_num(out, r->logrank.expected[g]);
@@ -645,7 +631,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             for (size_t c = 0; c <= m->n_cohorts; c++) {
                 const allot_cohort_cell *cell =
                     c < m->n_cohorts ? allot_cohort_cell_at(m, c, k) : &m->blended[k];
-                put_field(out, c < m->n_cohorts ? m->labels[c] : "(blended)");
+                allot_csvout_field(out, c < m->n_cohorts ? m->labels[c] : "(blended)");
                 fprintf(out, ",%zu,%d", k, cell->eligible);
                 if (!cell->eligible) {
                     fputs(",,,,,,,,,,,,\n", out);
@@ -673,7 +659,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
               out);
         if (r->has_bridge) {
             const allot_revenue_bridge *b = &r->bridge;
-            put_field(out, r->bridge_label);
+            allot_csvout_field(out, r->bridge_label);
             fprintf(out, ",%s", d->currency);
             put_money(out, b->start_arr, d->exponent);
             put_money(out, b->new_arr, d->exponent);

@@ -11,6 +11,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "csvout.h"
 #include "funnel.h"
 #include "money.h"
 #include "store.h"
@@ -85,22 +86,6 @@ static double share(int64_t part, int64_t total)
     return total ? (double)part / (double)total : NAN;
 }
 
-/* CSV fields come from data: quote when needed. */
-static void put_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void csv_funnel(FILE *out, const allot_scoreboard *sb)
 {
     const char *method = allot_interval_method_name(sb->method);
@@ -123,9 +108,9 @@ static void csv_funnel(FILE *out, const allot_scoreboard *sb)
                 from = ALLOT_STAGE_WON;
                 to = -1;
             }
-            put_field(out, c->period);
+            allot_csvout_field(out, c->period);
             fputc(',', out);
-            put_field(out, c->group);
+            allot_csvout_field(out, c->group);
             fprintf(out, ",%s,%.17g,", allot_stage_name(from), c->count[from]);
             if (to < 0) {
                 fprintf(out, ",,,,,,%s,%s,%g\n", sb->currency, method, sb->alpha);
@@ -154,9 +139,9 @@ static void csv_speed(FILE *out, const allot_scoreboard *sb)
           out);
     for (size_t i = 0; i < sb->n_funnel; i++) {
         const allot_funnel_cell *c = &sb->funnel[i];
-        put_field(out, c->period);
+        allot_csvout_field(out, c->period);
         fputc(',', out);
-        put_field(out, c->group);
+        allot_csvout_field(out, c->group);
         fprintf(out, ",%.17g,%.17g,%g,%.17g,%.17g,", c->mqls, c->followed_up, sb->sla_hours,
                 c->sla_eligible, c->sla_met);
         put_num(out, c->sla_share.estimate, "%.6f");
@@ -186,9 +171,9 @@ static void csv_deals(FILE *out, const allot_scoreboard *sb)
           out);
     for (size_t i = 0; i < sb->n_deals; i++) {
         const allot_deal_cell *c = &sb->deals[i];
-        put_field(out, c->period);
+        allot_csvout_field(out, c->period);
         fputc(',', out);
-        put_field(out, c->group);
+        allot_csvout_field(out, c->group);
         fprintf(out, ",%.17g,%.17g,%.17g,%.17g,", c->deals, c->open, c->closed, c->won);
         put_num(out, c->win_rate.estimate, "%.6f");
         fputc(',', out);

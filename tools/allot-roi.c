@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "csvout.h"
 #include "funnel.h"
 #include "money.h"
 #include "roi.h"
@@ -65,21 +66,6 @@ static const char *money(double micros, const char *currency, char *buf, size_t 
     return allot_money_format_minor(allot_money_micros_to_minor(m, exp), exp, buf, size);
 }
 
-static void put_field(FILE *out, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
 static void csv_roi(FILE *out, const allot_roi *r)
 {
     char b1[64], b2[64];
@@ -88,11 +74,11 @@ static void csv_roi(FILE *out, const allot_roi *r)
           out);
     for (size_t i = 0; i < r->n_rows; i++) {
         const allot_roi_row *x = &r->rows[i];
-        put_field(out, x->model);
+        allot_csvout_field(out, x->model);
         fputc(',', out);
-        put_field(out, x->period);
+        allot_csvout_field(out, x->period);
         fputc(',', out);
-        put_field(out, x->group);
+        allot_csvout_field(out, x->group);
         fprintf(out, ",%s,%s,", money((double)x->spend_micros, r->currency, b1, sizeof b1),
                 money((double)x->revenue_micros, r->currency, b2, sizeof b2));
         put_num(out, x->roi, "%.6f");

@@ -1,0 +1,19 @@
+/*
+ * csvout.h — writing CSV text fields the way every allot CSV output quotes
+ * them (RFC 4180): a field holding a comma, a double quote, CR or LF is
+ * enclosed in double quotes with each quote doubled; any other field is
+ * written as it is. Names come from exports, so every text field that can
+ * hold one goes through here.
+ *
+ * Writes to the caller's FILE* (the caller owns it and checks ferror);
+ * never fails on its own, allocates nothing.
+ */
+#ifndef ALLOT_CSVOUT_H
+#define ALLOT_CSVOUT_H
+
+#include <stdio.h>
+
+/* Writes s (not NULL) as one CSV field, without a delimiter. */
+void allot_csvout_field(FILE *out, const char *s);
+
+#endif
