@@ -247,18 +247,7 @@ static allot_status fx_convert(const allot_fx *fx, const char *what, int64_t mic
 {
     char date[11];
     allot_scoreboard_format_date(at, date);
-    if (!currency || !*currency)
-        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                               "%s has an amount but no currency; fix the export", what);
-    double rate;
-    allot_status s = allot_fx_rate(fx, currency, date, &rate, err);
-    if (s != ALLOT_OK) {
-        char why[sizeof err->message];
-        snprintf(why, sizeof why, "%s", err ? err->message : "");
-        return allot_error_set(err, s, NULL, 0, 0, "%s: %s", what, why);
-    }
-    *out = rate == 1 ? micros : allot_money_convert(micros, rate);
-    return ALLOT_OK;
+    return allot_fx_convert(fx, what, micros, currency, date, out, err);
 }
 
 /* ---- the in-memory model ---- */

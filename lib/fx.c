@@ -1,5 +1,6 @@
 #include "fx.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,5 +140,23 @@ allot_status allot_fx_to_reporting_minor(const allot_fx *fx, int64_t micros,
         return st;
     int64_t converted = rate == 1 ? micros : allot_money_convert(micros, rate);
     *minor = allot_money_micros_to_minor(converted, fx->exponent);
+    return ALLOT_OK;
+}
+
+allot_status allot_fx_convert(const allot_fx *fx, const char *what, int64_t micros,
+                              const char *currency, const char *date, int64_t *out,
+                              allot_error *err)
+{
+    if (!currency || !*currency)
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "%s has an amount but no currency; fix the export", what);
+    double rate;
+    allot_status s = allot_fx_rate(fx, currency, date, &rate, err);
+    if (s != ALLOT_OK) {
+        char why[sizeof err->message];
+        snprintf(why, sizeof why, "%s", err ? err->message : "");
+        return allot_error_set(err, s, NULL, 0, 0, "%s: %s", what, why);
+    }
+    *out = rate == 1 ? micros : allot_money_convert(micros, rate);
     return ALLOT_OK;
 }

@@ -34,6 +34,14 @@ int allot_fx_reporting_exponent(const allot_fx *fx);
 allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char *date,
                            double *rate, allot_error *err);
 
+/* micros of currency on date → micros of the reporting currency (unchanged
+ * at rate 1, else allot_money_convert). what names the row for messages
+ * ("deal D-12"): ALLOT_ERR_DATA "WHAT has an amount but no currency" when
+ * currency is NULL or empty, and allot_fx_rate's error prefixed "WHAT: ". */
+allot_status allot_fx_convert(const allot_fx *fx, const char *what, int64_t micros,
+                              const char *currency, const char *date, int64_t *out,
+                              allot_error *err);
+
 /* micros of currency on date → minor units of the reporting currency:
  * converted to reporting micros (rounded half away from zero), then to
  * minor units (half away from zero). */

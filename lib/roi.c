@@ -11,26 +11,6 @@
 #include "fx.h"
 #include "store.h"
 
-/* ---- fx (lib/fx: rates at report time) ---- */
-
-static allot_status fx_convert(const allot_fx *fx, const char *what, int64_t micros,
-                               const char *currency, const char *date, int64_t *out,
-                               allot_error *err)
-{
-    if (!currency || !*currency)
-        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                               "%s has an amount but no currency; fix the export", what);
-    double rate;
-    allot_status s = allot_fx_rate(fx, currency, date, &rate, err);
-    if (s != ALLOT_OK) {
-        char why[sizeof err->message];
-        snprintf(why, sizeof why, "%s", err ? err->message : "");
-        return allot_error_set(err, s, NULL, 0, 0, "%s: %s", what, why);
-    }
-    *out = rate == 1 ? micros : allot_money_convert(micros, rate);
-    return ALLOT_OK;
-}
-
 /* ---- helpers ---- */
 
 static char *dup_text(const char *s)
@@ -160,7 +140,7 @@ static allot_status load_deals(sqlite3 *db, const allot_fx *fx, deal **out, size
         if (x->new_customer && sqlite3_column_type(st, 3) != SQLITE_NULL) {
             char what[160];
             snprintf(what, sizeof what, "the first subscription of deal '%s''s account", x->id);
-            s = fx_convert(fx, what, sqlite3_column_int64(st, 3),
+            s = allot_fx_convert(fx, what, sqlite3_column_int64(st, 3),
                            (const char *)sqlite3_column_text(st, 4),
                            (const char *)sqlite3_column_text(st, 5), &x->new_mrr, err);
             if (s != ALLOT_OK)
@@ -330,7 +310,7 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
             }
             char what[160];
             snprintf(what, sizeof what, "credit of deal '%s'", deal_id);
-            s = fx_convert(w->fx, what, allot_money_minor_to_micros(sqlite3_column_int64(st, 5), exp),
+            s = allot_fx_convert(w->fx, what, allot_money_minor_to_micros(sqlite3_column_int64(st, 5), exp),
                            cur, d->close_date ? d->close_date : "9999-12-31", &rev, err);
             if (s != ALLOT_OK)
                 break;
@@ -416,7 +396,7 @@ static allot_status load_spend(sqlite3 *db, work *w, size_t *rows, allot_error *
         char what[200];
         snprintf(what, sizeof what, "spend of campaign '%s' on %s", campaign ? campaign : "",
                  date);
-        s = fx_convert(w->fx, what, sqlite3_column_int64(st, 2),
+        s = allot_fx_convert(w->fx, what, sqlite3_column_int64(st, 2),
                        (const char *)sqlite3_column_text(st, 3), date, &cost, err);
         if (s != ALLOT_OK)
             break;
