@@ -332,12 +332,8 @@ int main(int argc, char **argv)
     allot_error err;
     allot_error_clear(&err);
     allot_config *cfg = NULL;
-    if (config) {
-        if (allot_config_load(config, &cfg, &err))
-            return cli_report(&err);
-        for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
-            cli_warning("%s", allot_config_warning(cfg, i));
-    }
+    if (cli_config_load(config, &cfg, &err) != ALLOT_OK)
+        return cli_report(&err);
     allot_model_params params;
     allot_general general;
     const char *default_model = NULL;

@@ -419,10 +419,8 @@ int main(int argc, char **argv)
     }
 
     allot_config *cfg = NULL;
-    if (config_path && allot_config_load(config_path, &cfg, &err) != ALLOT_OK)
+    if (cli_config_load(config_path, &cfg, &err) != ALLOT_OK)
         return cli_report(&err);
-    for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
-        cli_warning("%s", allot_config_warning(cfg, i));
     allot_scoreboard_config sc;
     if (allot_scoreboard_config_load(cfg, &sc, &err) != ALLOT_OK) {
         allot_scoreboard_config_release(&sc);

@@ -351,10 +351,8 @@ int main(int argc, char **argv)
     allot_pack_item *items = NULL;
     allot_status st = ALLOT_OK;
 
-    if (o.config && (st = allot_config_load(o.config, &cfg, &err)) != ALLOT_OK)
+    if ((st = cli_config_load(o.config, &cfg, &err)) != ALLOT_OK)
         goto fail;
-    for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
-        cli_warning("%s", allot_config_warning(cfg, i));
     allot_general general;
     const char *from, *template, *smtp_host, *smtp_user, *password_env, *password_file,
         *sendmail, *default_model, *ca_file;

@@ -74,10 +74,7 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     allot_status st = ALLOT_OK;
     long lookback = 90;
-    if (config_path)
-        st = allot_config_load(config_path, &cfg, &err);
-    for (size_t i = 0; st == ALLOT_OK && i < allot_config_warning_count(cfg); i++)
-        cli_warning("%s", allot_config_warning(cfg, i));
+    st = cli_config_load(config_path, &cfg, &err);
     if (st == ALLOT_OK)
         st = allot_config_get_int(cfg, "general", "lookback_days", &lookback, &err);
     if (st == ALLOT_OK)

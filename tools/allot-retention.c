@@ -150,10 +150,8 @@ int main(int argc, char **argv)
         return cli_usage_error("--as-of '%s' is not a date YYYY-MM-DD", as_of_text);
 
     allot_config *cfg = NULL;
-    if (config_path && allot_config_load(config_path, &cfg, &err) != ALLOT_OK)
+    if (cli_config_load(config_path, &cfg, &err) != ALLOT_OK)
         return cli_report(&err);
-    for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
-        cli_warning("%s", allot_config_warning(cfg, i));
     allot_general general;
     allot_taxonomy *tx = NULL;
     const char *activity = NULL;

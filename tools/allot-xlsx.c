@@ -83,10 +83,7 @@ int main(int argc, char **argv)
     allot_config *cfg = NULL;
     sqlite3 *db = NULL;
     allot_status st = ALLOT_OK;
-    if (config_path)
-        st = allot_config_load(config_path, &cfg, &err);
-    for (size_t i = 0; st == ALLOT_OK && i < allot_config_warning_count(cfg); i++)
-        cli_warning("%s", allot_config_warning(cfg, i));
+    st = cli_config_load(config_path, &cfg, &err);
     o.config = cfg;
     if (st == ALLOT_OK)
         st = allot_store_open_existing(db_path, &db, &err);

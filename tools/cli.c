@@ -107,6 +107,16 @@ allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *
     return st;
 }
 
+allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *err)
+{
+    if (!path)
+        return ALLOT_OK;
+    allot_status st = allot_config_load(path, cfg, err);
+    for (size_t i = 0; st == ALLOT_OK && i < allot_config_warning_count(*cfg); i++)
+        cli_warning("%s", allot_config_warning(*cfg, i));
+    return st;
+}
+
 double cli_seconds(void)
 {
     struct timespec ts;

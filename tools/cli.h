@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "error.h"
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_DATA = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_ENV = 3 };
@@ -56,6 +57,11 @@ int cli_finish(int status);
  * close into the same error; returns the status to go on with. */
 FILE *cli_create(const char *path, allot_error *err);
 allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *err);
+
+/* --config FILE: loads path into *cfg and prints the file's warnings (a
+ * NULL path leaves *cfg NULL: every value at its default). Errors as
+ * allot_config_load. */
+allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *err);
 
 /* Seconds since an arbitrary start, monotonic, for "in 1.2 s" summaries. */
 double cli_seconds(void);
