@@ -2,8 +2,7 @@
  * either records or a clean error, never a crash, leak or undefined
  * behaviour. Built with libFuzzer when ALLOT_FUZZ is ON (clang):
  *
- *   CC=clang cmake -S . -B build-fuzz -DALLOT_FUZZ=ON && cmake --build build-fuzz
- *   build-fuzz/tests/fuzz_csv -max_total_time=60 tests/fuzz/corpus/csv
+ *   tests/fuzz/run 60 csv
  *
  * and always as fuzz_csv_replay, which ctest runs over the corpus. */
 #include <stdint.h>
@@ -14,6 +13,7 @@
 
 #include "csv.h"
 #include "value.h"
+#include "fuzz_replay.h"
 
 static int score_any(void *ctx, const allot_csv_record *rec)
 {
@@ -88,23 +88,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unlink(path);
     return 0;
 }
-
-#ifdef ALLOT_FUZZ_REPLAY
-/* Replays every file named on the command line (the corpus). */
-int main(int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-        if (!f) {
-            fprintf(stderr, "cannot open %s\n", argv[i]);
-            return 1;
-        }
-        static uint8_t buf[1 << 20];
-        size_t n = fread(buf, 1, sizeof buf, f);
-        fclose(f);
-        LLVMFuzzerTestOneInput(buf, n);
-    }
-    printf("replayed %d inputs\n", argc - 1);
-    return 0;
-}
-#endif
