@@ -177,7 +177,9 @@ allot_value_result allot_value_parse_number(const char *s, int decimal_comma,
     size_t ns = 0;
     while (p < e) {
         if (isdigit((unsigned char)*p)) {
-            if (nd >= sizeof digits - 1) {
+            /* the normalised text holds a sign, the digits, a point and
+             * the NUL (more digits wrote past allot_number.text) */
+            if (nd >= sizeof out->text - 3) {
                 WHY("too many digits");
                 return ALLOT_VALUE_INVALID;
             }
