@@ -74,7 +74,9 @@ allot_status allot_paths_channel(allot_paths *p, const char *name, size_t len, u
     size_t h = (size_t)name_hash(name, len) & mask;
     while (p->table[h]) {
         const char *have = p->channels[p->table[h] - 1];
-        if (strncmp(have, name, len) == 0 && have[len] == '\0') {
+        /* a name may hold NUL bytes: compare lengths first (strncmp stopped
+         * at the NUL and have[len] was read past a shorter name) */
+        if (strnlen(have, len + 1) == len && memcmp(have, name, len) == 0) {
             *id = p->table[h] - 1;
             return ALLOT_OK;
         }
