@@ -314,6 +314,27 @@ static void periods_and_missing_fx(void **state)
                                                       sizeof buf),
                         "FY2026Q4");
 
+    /* --period: a unit, or one period with the unit of its kind */
+    allot_cohort_unit unit = ALLOT_COHORT_QUARTER;
+    allot_period period;
+    const allot_period *only = NULL;
+    assert_int_equal(allot_cohort_period_parse("month", 1, &unit, &period, &only, NULL),
+                     ALLOT_OK);
+    assert_int_equal(unit, ALLOT_COHORT_MONTH);
+    assert_null(only);
+    assert_int_equal(allot_cohort_period_parse("FY2027Q1", 2, &unit, &period, &only, NULL),
+                     ALLOT_OK);
+    assert_int_equal(unit, ALLOT_COHORT_QUARTER);
+    assert_ptr_equal(only, &period);
+    assert_string_equal(period.label, "FY2027Q1");
+    assert_int_equal(allot_cohort_period_parse("2026-01-01..2026-03-31", 1, &unit, &period,
+                                               &only, NULL),
+                     ALLOT_OK);
+    assert_int_equal(unit, ALLOT_COHORT_ALL);
+    allot_error perr;
+    assert_int_equal(allot_cohort_period_parse("weekly", 1, &unit, &period, &only, &perr),
+                     ALLOT_ERR_USAGE);
+
     allot_scoreboard_options o = base_options();
     o.currency = "GBP"; /* no GBP rates: the USD deals cannot be converted */
     allot_scoreboard sb;
