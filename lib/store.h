@@ -23,13 +23,14 @@
 #define ALLOT_BUSY_TIMEOUT_MS 60000
 
 /* Opens (creating when missing) the database at path, enables WAL, foreign
- * keys, a page cache of at most 64 MiB and the busy timeout, and migrates it forward to ALLOT_SCHEMA_VERSION.
- * A database written by a newer allot is refused (ALLOT_ERR_DB).
+ * keys, a page cache of at most 64 MiB and the busy timeout, and migrates it
+ * forward to ALLOT_SCHEMA_VERSION. A database written by a newer allot is
+ * refused (ALLOT_ERR_DB).
  * On success *db is owned by the caller: release with allot_store_close. */
 allot_status allot_store_open(const char *path, sqlite3 **db, allot_error *err);
 
 /* Opens an existing database read-write without creating it; a missing file
- * is ALLOT_ERR_IO with a message suggesting allot-load. */
+ * is ALLOT_ERR_IO with a message suggesting allot-load. *db as allot_store_open. */
 allot_status allot_store_open_existing(const char *path, sqlite3 **db, allot_error *err);
 
 /* Closes db; NULL is a no-op. */
@@ -45,7 +46,8 @@ allot_status allot_store_begin(sqlite3 *db, allot_error *err);
 allot_status allot_store_commit(sqlite3 *db, allot_error *err);
 void allot_store_rollback(sqlite3 *db);
 
-/* Prepares sql; on failure fills err with the SQLite message. */
+/* Prepares sql; *stmt is the caller's to sqlite3_finalize. On failure fills
+ * err with the SQLite message (*stmt is then NULL). */
 allot_status allot_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt,
                                  allot_error *err);
 
