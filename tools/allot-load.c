@@ -63,7 +63,7 @@ static void on_warning(void *ctx, const char *file, long line, long column, cons
 
 static void on_progress(void *ctx, int64_t done, int64_t total)
 {
-    cli_progress((const char *)ctx, done, total);
+    cli_progress_bytes((const char *)ctx, done, total);
 }
 
 static const char *basename_of(const char *path)

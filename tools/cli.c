@@ -124,15 +124,24 @@ double cli_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void cli_progress(const char *what, int64_t done, int64_t total)
+/* 1 when a progress line is due: stderr is a terminal and the last line is
+ * 0.1 s old (or the work is complete). */
+static int progress_due(int64_t done, int64_t total)
 {
     if (!isatty(STDERR_FILENO))
-        return;
+        return 0;
     double now = cli_seconds();
     if (progress_shown && now - last_progress < 0.1 && done != total)
-        return;
+        return 0;
     last_progress = now;
     progress_shown = 1;
+    return 1;
+}
+
+void cli_progress(const char *what, int64_t done, int64_t total)
+{
+    if (!progress_due(done, total))
+        return;
     if (total > 0)
         fprintf(stderr, "\r%s: %s %lld/%lld (%d%%)\033[K", program, what, (long long)done,
                 (long long)total, (int)(100.0 * (double)done / (double)total));
@@ -140,6 +149,17 @@ void cli_progress(const char *what, int64_t done, int64_t total)
         fprintf(stderr, "\r%s: %s %lld\033[K", program, what, (long long)done);
     else /* a stage with nothing to count yet: its name only */
         fprintf(stderr, "\r%s: %s ...\033[K", program, what);
+}
+
+void cli_progress_bytes(const char *what, int64_t done, int64_t total)
+{
+    if (!progress_due(done, total))
+        return;
+    if (total > 0)
+        fprintf(stderr, "\r%s: %s %.1f/%.1f MB (%d%%)\033[K", program, what, (double)done / 1e6,
+                (double)total / 1e6, (int)(100.0 * (double)done / (double)total));
+    else
+        fprintf(stderr, "\r%s: %s %.1f MB\033[K", program, what, (double)done / 1e6);
 }
 
 void cli_progress_done(void)

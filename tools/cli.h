@@ -46,6 +46,8 @@ int cli_option_error(char *const argv[], const char *shortopts);
  * cli_progress_done clears it. */
 void cli_progress(const char *what, int64_t done, int64_t total);
 void cli_progress_done(void);
+/* The same for bytes of a file: "what 72.3/121.7 MB (59%)". */
+void cli_progress_bytes(const char *what, int64_t done, int64_t total);
 
 /* Flushes stdout and turns a write error (disk full, closed pipe) into a
  * message and exit code 3; returns status unchanged otherwise. */
