@@ -77,11 +77,11 @@ expect "amount reject" "$(cut -d, -f1-5 amounts.csv.rejects.csv | sed -n 2p)" "3
   head -c $((100 * 1024 * 1024)) /dev/zero | tr '\0' x
   printf '",1.00,USD,Won,true,true,2026-01-01,2026-01-02\n'; } > big-field.csv
 rejected big-field.csv 1 "big-field.csv:2:3: record is longer than 8388608 bytes"
-echo "hostile: 100 MB field: peak RSS $rss KiB"
+echo "hostile: 100 MB field: peak RSS $rss KiB${vlimit:+ (under ulimit -v $vlimit KiB)}"
 # A header of 1 M columns (generated).
 python3 -c "import sys; sys.stdout.write(','.join('c%d' % i for i in range(1000000)) + '\n1,2\n')" > wide.csv
 rejected wide.csv 1 "wide.csv:1:1025: record has more than 1024 fields"
-echo "hostile: 1 M columns: peak RSS $rss KiB"
+echo "hostile: 1 M columns: peak RSS $rss KiB${vlimit:+ (under ulimit -v $vlimit KiB)}"
 
 # Loaded with a warning (exit 0): bytes that are not UTF-8 after the first
 # block make the file Windows-1252 from there; an unpaired UTF-16 surrogate
