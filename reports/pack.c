@@ -73,34 +73,88 @@ static allot_status step_done(sqlite3 *db, sqlite3_stmt *st, int rc, allot_error
     return ALLOT_OK;
 }
 
-static allot_status load_won(sqlite3 *db, const char *label, const char *start, const char *end,
-                             allot_pack_section *s, allot_error *err)
+/* The change from prior to current as "+16.5 %" / "-95.0 %". */
+static void change_text(int64_t current, int64_t prior, char *buf, size_t size)
+{
+    char pct[32];
+    double ratio = (double)current / (double)prior - 1.0;
+    fmt_percent(ratio, 1, pct, sizeof pct);
+    snprintf(buf, size, "%s%s", ratio >= 0 ? "+" : "", pct);
+}
+
+/* One line per currency from rows (currency, current sum, current count,
+ * prior sum): "USD 1,250.50 from 2 deals (2026Q2: USD 1,000.00, +25.1 %)".
+ * count_fmt is printf'ed with the count, noun and its plural 's'. */
+static allot_status compared_lines(sqlite3 *db, const char *sql, const allot_pack_period *cur,
+                                   const allot_pack_period *prior, const char *count_fmt,
+                                   const char *noun, allot_pack_section *s, allot_error *err)
 {
     sqlite3_stmt *st;
-    allot_status r = prepare2(db,
-                              "SELECT currency, SUM(amount_micros), COUNT(*) FROM deals"
-                              " WHERE is_won = 1 AND close_date >= ?1 AND close_date < ?2"
-                              " AND amount_micros IS NOT NULL GROUP BY currency ORDER BY currency",
-                              start, end, &st, err);
+    allot_status r = allot_store_prepare(db, sql, &st, err);
     if (r != ALLOT_OK)
         return r;
+    sqlite3_bind_text(st, 1, cur->start, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, cur->end, -1, SQLITE_STATIC);
+    /* no prior period: an empty range */
+    sqlite3_bind_text(st, 3, prior ? prior->start : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, prior ? prior->end : "", -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char money[64], value[120];
-        fmt_money_micros(sqlite3_column_int64(st, 1), col_text(st, 0), money, sizeof money);
+        const char *currency = col_text(st, 0);
+        char now[128], before[64], change[32], value[256];
         long long n = sqlite3_column_int64(st, 2);
-        snprintf(value, sizeof value, "%s from %lld deal%s", money, n, n == 1 ? "" : "s");
-        allot_pack_add_line(s, col_text(st, 0), value);
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+            snprintf(now, sizeof now, "none");
+        } else {
+            char money[64], count[48];
+            fmt_money_micros(sqlite3_column_int64(st, 1), currency, money, sizeof money);
+            snprintf(count, sizeof count, count_fmt, n, noun, n == 1 ? "" : "s");
+            snprintf(now, sizeof now, "%s %s", money, count);
+        }
+        if (!prior) {
+            snprintf(value, sizeof value, "%s", now);
+        } else if (sqlite3_column_type(st, 3) == SQLITE_NULL) {
+            snprintf(value, sizeof value, "%s (%s: none)", now, prior->label);
+        } else {
+            int64_t p = sqlite3_column_int64(st, 3);
+            fmt_money_micros(p, currency, before, sizeof before);
+            if (p > 0 && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+                change_text(sqlite3_column_int64(st, 1), p, change, sizeof change);
+                snprintf(value, sizeof value, "%s (%s: %s, %s)", now, prior->label, before,
+                         change);
+            } else {
+                snprintf(value, sizeof value, "%s (%s: %s)", now, prior->label, before);
+            }
+        }
+        allot_pack_add_line(s, currency, value);
     }
-    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+    return step_done(db, st, rc, err);
+}
+
+static allot_status load_won(sqlite3 *db, const allot_pack_period *cur,
+                             const allot_pack_period *prior, allot_pack_section *s,
+                             allot_error *err)
+{
+    allot_status r = compared_lines(
+        db,
+        "SELECT currency,"
+        " SUM(CASE WHEN close_date >= ?1 AND close_date < ?2 THEN amount_micros END),"
+        " COUNT(CASE WHEN close_date >= ?1 AND close_date < ?2 THEN 1 END),"
+        " SUM(CASE WHEN close_date >= ?3 AND close_date < ?4 THEN amount_micros END)"
+        " FROM deals WHERE is_won = 1 AND amount_micros IS NOT NULL"
+        " AND ((close_date >= ?1 AND close_date < ?2) OR (close_date >= ?3 AND close_date < ?4))"
+        " GROUP BY currency ORDER BY currency",
+        cur, prior, "from %lld %s%s", "deal", s, err);
+    if (r != ALLOT_OK)
         return r;
+    sqlite3_stmt *st;
     r = prepare2(db,
                  "SELECT COUNT(*) FROM deals WHERE is_won = 1 AND close_date >= ?1"
                  " AND close_date < ?2 AND amount_micros IS NULL",
-                 start, end, &st, err);
+                 cur->start, cur->end, &st, err);
     if (r != ALLOT_OK)
         return r;
-    rc = sqlite3_step(st);
+    int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         long long n = sqlite3_column_int64(st, 0);
         if (n > 0) {
@@ -112,34 +166,30 @@ static allot_status load_won(sqlite3 *db, const char *label, const char *start, 
     }
     if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
         return r;
-    set_missing(s, "no deals won in %s", label);
+    set_missing(s, "no deals won in %s", cur->label);
     return ALLOT_OK;
 }
 
-static allot_status load_pipeline(sqlite3 *db, const char *label, const char *start,
-                                  const char *end, allot_pack_section *s, allot_error *err)
+static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
+                                  const allot_pack_period *prior, allot_pack_section *s,
+                                  allot_error *err)
 {
-    sqlite3_stmt *st;
-    allot_status r = prepare2(
+#define IN(a, b) "created_at >= CAST(strftime('%s', " a ") AS INTEGER)" \
+                 " AND created_at < CAST(strftime('%s', " b ") AS INTEGER)"
+    allot_status r = compared_lines(
         db,
-        "SELECT currency, SUM(amount_micros), COUNT(*) FROM deals"
-        " WHERE created_at >= CAST(strftime('%s', ?1) AS INTEGER)"
-        " AND created_at < CAST(strftime('%s', ?2) AS INTEGER)"
-        " AND amount_micros IS NOT NULL GROUP BY currency ORDER BY currency",
-        start, end, &st, err);
+        "SELECT currency,"
+        " SUM(CASE WHEN " IN("?1", "?2") " THEN amount_micros END),"
+        " COUNT(CASE WHEN " IN("?1", "?2") " THEN 1 END),"
+        " SUM(CASE WHEN " IN("?3", "?4") " THEN amount_micros END)"
+        " FROM deals WHERE amount_micros IS NOT NULL"
+        " AND ((" IN("?1", "?2") ") OR (" IN("?3", "?4") "))"
+        " GROUP BY currency ORDER BY currency",
+        cur, prior, "in %lld new %s%s", "deal", s, err);
+#undef IN
     if (r != ALLOT_OK)
         return r;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char money[64], value[120];
-        fmt_money_micros(sqlite3_column_int64(st, 1), col_text(st, 0), money, sizeof money);
-        long long n = sqlite3_column_int64(st, 2);
-        snprintf(value, sizeof value, "%s in %lld new deal%s", money, n, n == 1 ? "" : "s");
-        allot_pack_add_line(s, col_text(st, 0), value);
-    }
-    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
-        return r;
-    set_missing(s, "no deals created in %s", label);
+    set_missing(s, "no deals created in %s", cur->label);
     return ALLOT_OK;
 }
 
@@ -229,33 +279,27 @@ static allot_status load_attribution(sqlite3 *db, const char *label, const char 
     return ALLOT_OK;
 }
 
-static allot_status load_spend(sqlite3 *db, const char *label, const char *start,
-                               const char *end, allot_pack_section *s, allot_error *err)
+static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
+                               const allot_pack_period *prior, allot_pack_section *s,
+                               allot_error *err)
 {
-    sqlite3_stmt *st;
-    allot_status r = prepare2(db,
-                              "SELECT currency, SUM(cost_micros), COUNT(DISTINCT campaign_id)"
-                              " FROM spend WHERE date >= ?1 AND date < ?2"
-                              " GROUP BY currency ORDER BY currency",
-                              start, end, &st, err);
+    allot_status r = compared_lines(
+        db,
+        "SELECT currency,"
+        " SUM(CASE WHEN date >= ?1 AND date < ?2 THEN cost_micros END),"
+        " COUNT(DISTINCT CASE WHEN date >= ?1 AND date < ?2 THEN campaign_id END),"
+        " SUM(CASE WHEN date >= ?3 AND date < ?4 THEN cost_micros END)"
+        " FROM spend WHERE (date >= ?1 AND date < ?2) OR (date >= ?3 AND date < ?4)"
+        " GROUP BY currency ORDER BY currency",
+        cur, prior, "across %lld %s%s", "campaign", s, err);
     if (r != ALLOT_OK)
         return r;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char money[64], value[120];
-        fmt_money_micros(sqlite3_column_int64(st, 1), col_text(st, 0), money, sizeof money);
-        long long n = sqlite3_column_int64(st, 2);
-        snprintf(value, sizeof value, "%s across %lld campaign%s", money, n, n == 1 ? "" : "s");
-        allot_pack_add_line(s, col_text(st, 0), value);
-    }
-    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
-        return r;
-    set_missing(s, "no spend loaded for %s", label);
+    set_missing(s, "no spend loaded for %s", cur->label);
     return ALLOT_OK;
 }
 
-allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const char *start,
-                                       const char *end, const char *model,
+allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *period,
+                                       const allot_pack_period *prior, const char *model,
                                        allot_pack_headlines *h, allot_error *err)
 {
     memset(h, 0, sizeof *h);
@@ -269,10 +313,10 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const cha
         return ALLOT_OK;
     }
     allot_status r;
-    if ((r = load_won(db, label, start, end, won, err)) != ALLOT_OK ||
-        (r = load_pipeline(db, label, start, end, pipe, err)) != ALLOT_OK ||
-        (r = load_attribution(db, label, model, credit, err)) != ALLOT_OK ||
-        (r = load_spend(db, label, start, end, spend, err)) != ALLOT_OK)
+    if ((r = load_won(db, period, prior, won, err)) != ALLOT_OK ||
+        (r = load_pipeline(db, period, prior, pipe, err)) != ALLOT_OK ||
+        (r = load_attribution(db, period->label, model, credit, err)) != ALLOT_OK ||
+        (r = load_spend(db, period, prior, spend, err)) != ALLOT_OK)
         return r;
     return ALLOT_OK;
 }

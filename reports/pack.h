@@ -46,23 +46,35 @@ allot_pack_section *allot_pack_add_section(allot_pack_headlines *h, const char *
  * and control characters become spaces. */
 void allot_pack_add_line(allot_pack_section *s, const char *label, const char *value);
 
+/* A period as the queries need it: label ("2026Q3", the ledger's period
+ * column) and civil days 'YYYY-MM-DD', end exclusive. */
+typedef struct allot_pack_period {
+    const char *label;
+    const char *start;
+    const char *end;
+} allot_pack_period;
+
 /* Reads the headline numbers of one period from db:
- *   Revenue won      — deals with is_won = 1 and close_date in [start, end),
+ *   Revenue won      — deals with is_won = 1 and close_date in the period,
  *                      per currency, with the count of won deals without amount;
- *   Pipeline created — deals created in [start, end), per currency;
+ *   Pipeline created — deals created in the period, per currency;
  *   Attribution      — the latest credit run's rollups (rollup_channel,
- *                      rollup_period) for period `label`, under `model`
+ *                      rollup_period) for the period's label, under `model`
  *                      when that run has it (NULL: "linear"), else its
  *                      first model by name: the top 5 channels by credit
  *                      in the reporting currency with their share of the
  *                      booked amount ('(unattributed)' is not a channel: it
  *                      is in the line booked = credited + unattributed);
- *   Spend            — spend rows dated in [start, end), per currency.
- * start and end are 'YYYY-MM-DD' (end exclusive). db may be NULL: every
- * section then says the database is missing. Only an SQLite failure is an
- * error (ALLOT_ERR_DB); missing data is a section's `missing` note. */
-allot_status allot_pack_headlines_load(sqlite3 *db, const char *label, const char *start,
-                                       const char *end, const char *model,
+ *   Spend            — spend rows dated in the period, per currency.
+ * With prior (may be NULL), won revenue, pipeline and spend lines also show
+ * the prior period's amount and the change: "USD 1,250.50 from 2 deals
+ * (2026Q2: USD 1,000.00, +25.1 %)"; a currency with amounts only in the
+ * prior period shows "none (2026Q2: ...)".
+ * db may be NULL: every section then says the database is missing. Only an
+ * SQLite failure is an error (ALLOT_ERR_DB); missing data is a section's
+ * `missing` note. */
+allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *period,
+                                       const allot_pack_period *prior, const char *model,
                                        allot_pack_headlines *h, allot_error *err);
 
 typedef struct allot_pack_item {

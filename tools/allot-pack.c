@@ -418,18 +418,25 @@ int main(int argc, char **argv)
     }
 
     /* Headline numbers: the database is optional. */
-    char start[11], end[11];
+    /* ... compared with the period just before (same kind and length). */
+    char start[11], end[11], prior_start[11], prior_end[11];
+    allot_period before;
+    allot_period_prior(&period, general.fiscal_year_start_month, &before);
     allot_date_format(period.start, start);
     allot_date_format(period.end, end);
+    allot_date_format(before.start, prior_start);
+    allot_date_format(before.end, prior_end);
+    allot_pack_period current = {period.label, start, end};
+    allot_pack_period prior = {before.label, prior_start, prior_end};
     allot_pack_headlines headlines;
     if (access(o.db, F_OK) == 0) {
         if ((st = allot_store_open_existing(o.db, &db, &err)) ||
-            (st = allot_pack_headlines_load(db, period.label, start, end, default_model,
-                                            &headlines, &err)))
+            (st = allot_pack_headlines_load(db, &current, &prior, default_model, &headlines,
+                                            &err)))
             goto fail;
     } else {
         cli_warning("%s: no database; the message goes without the headline numbers", o.db);
-        allot_pack_headlines_load(NULL, period.label, start, end, NULL, &headlines, &err);
+        allot_pack_headlines_load(NULL, &current, &prior, NULL, &headlines, &err);
     }
 
     /* Attachments. */

@@ -295,7 +295,9 @@ pass "sendmail -t -oi gets the exact .eml; a failing sendmail exits 3 with its m
 #     Credit (linear, from that file's comments and tests/e2e/credit.sh):
 #     Paid Social 33.00 USD (30 EUR x 1.1), share 33/38 = 86.8 %;
 #     (unattributed) 5.00 only in the reconciliation line; booked 38.00.
-#     No spend loaded.
+#     No spend loaded. The prior quarter 2026Q1: won d1 USD 100.00 (d2 has
+#     no amount), 5/100 - 1 = -95.0 %; created 2026-03-20 (1773964800): d1
+#     100.00 + d3 5.00 = USD 105.00, 150/105 - 1 = +42.9 %; no EUR.
 : > co.db
 "$bin/allot-credit" --db co.db --model linear >/dev/null 2>&1 || true
 sqlite3 co.db < "$tests/cases/credit/small.sql"
@@ -304,19 +306,19 @@ run=$(sqlite3 co.db "SELECT max(run_id) FROM rollup_channel")
 rm -rf out-co && mkdir out-co
 "$bin/allot-pack" --db co.db --config sm.ini --out out-co --period 2026Q2 2>co-pack.err \
   || fail "pack on the credit company: $(cat co-pack.err)"
-"$py" - out-co/allot-pack-2026Q2.eml "$run" <<'EOF'
+"$py" - out-co/allot-pack-2026Q2.eml "$run" <<'EOF' || fail "headline numbers differ"
 import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
 body = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
 want = """allot report pack for 2026Q2 (2026-04-01 to 2026-06-30)
 
 Revenue won (closed-won deals by close date)
-  EUR: EUR 30.00 from 1 deal
-  USD: USD 5.00 from 1 deal
+  EUR: EUR 30.00 from 1 deal (2026Q1: none)
+  USD: USD 5.00 from 1 deal (2026Q1: USD 100.00, -95.0 %%)
 
 Pipeline created
-  EUR: EUR 30.00 in 1 new deal
-  USD: USD 150.00 in 2 new deals
+  EUR: EUR 30.00 in 1 new deal (2026Q1: none)
+  USD: USD 150.00 in 2 new deals (2026Q1: USD 105.00, +42.9 %%)
 
 Credited revenue by channel (linear model, run %s)
   Paid Social: USD 33.00 (86.8 %% of booked)

@@ -34,6 +34,9 @@ static void close_db(sqlite3 *db, const char *path)
     unlink(side);
 }
 
+static const allot_pack_period q3 = {"2026Q3", "2026-07-01", "2026-10-01"};
+static const allot_pack_period q2 = {"2026Q2", "2026-04-01", "2026-07-01"};
+
 #define DAY(d) "CAST(strftime('%s','" d "') AS INTEGER)"
 
 /* The fixture, by hand:
@@ -51,7 +54,13 @@ static void close_db(sqlite3 *db, const char *path)
  * line. rollup_period: booked 135051 = credited 125051 +
  * unattributed 10000, 1 converting deal without an amount. Run 1 is older.
  * spend in Q3: A 100.00 + 50.25, B 20.00 (C on 10-01 is outside) ->
- * USD 170.25 across 2 campaigns. */
+ * USD 170.25 across 2 campaigns.
+ * The prior quarter 2026Q2: won d7 USD 1,000.40 (05-05); created d2 250.00,
+ * d3 999.00, d7 1,000.40 = USD 2,249.40 and d5 EUR 10.00; spend A 340.50
+ * (06-30). Changes: won 1250.50 / 1000.40 - 1 = +25.0 %; pipeline
+ * 6000.50 / 2249.40 - 1 = 1.66760 -> +166.8 %; spend 170.25 / 340.50 - 1 =
+ * -50.0 %; EUR won only now ("2026Q2: none"), EUR created only before
+ * ("none (2026Q2: EUR 10.00)"). */
 static void fill(sqlite3 *db)
 {
     allot_error err;
@@ -64,7 +73,8 @@ static void fill(sqlite3 *db)
             " ('d3', 999000000, 'USD', 1, 1, " DAY("2026-06-20") ", '2026-10-01'),"
             " ('d4', NULL, NULL, 1, 1, " DAY("2026-07-20") ", '2026-08-01'),"
             " ('d5', 10000000, 'EUR', 1, 1, " DAY("2026-05-01") ", '2026-08-02'),"
-            " ('d6', 5000000000, 'USD', 0, 0, " DAY("2026-08-10") ", NULL);"
+            " ('d6', 5000000000, 'USD', 0, 0, " DAY("2026-08-10") ", NULL),"
+            " ('d7', 1000400000, 'USD', 1, 1, " DAY("2026-04-01") ", '2026-05-05');"
             "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at) VALUES"
             " (1, 'allot-credit', 't', '', '', 0), (2, 'allot-credit', 't', '', '', 1);"
             "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals,"
@@ -84,7 +94,8 @@ static void fill(sqlite3 *db)
             " (2, 'first_touch', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD');"
             "INSERT INTO spend(date, source_system, campaign_id, cost_micros, currency) VALUES"
             " ('2026-07-03', 'g', 'A', 100000000, 'USD'), ('2026-07-04', 'g', 'A', 50250000, 'USD'),"
-            " ('2026-08-01', 'g', 'B', 20000000, 'USD'), ('2026-10-01', 'g', 'C', 999000000, 'USD');",
+            " ('2026-08-01', 'g', 'B', 20000000, 'USD'), ('2026-10-01', 'g', 'C', 999000000, 'USD'),"
+            " ('2026-06-30', 'g', 'A', 340500000, 'USD');",
             &err),
         ALLOT_OK);
 }
@@ -97,7 +108,7 @@ static void headlines_from_the_database(void **state)
     fill(db);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", "linear", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     const allot_pack_section *won = &h.sections[0];
@@ -127,21 +138,42 @@ static void headlines_from_the_database(void **state)
     assert_string_equal(credit->lines[5].label, "converting deals without an amount");
     assert_string_equal(credit->lines[5].value, "1 (counted, not summed)");
     allot_pack_headlines f;
-    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01",
-                                               "first_touch", &f, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "first_touch", &f, &err),
                      ALLOT_OK);
     assert_string_equal(f.sections[2].title,
                         "Credited revenue by channel (first_touch model, run 2)");
     assert_string_equal(f.sections[2].lines[0].value, "USD 1,250.51 (100.0 % of booked)");
     /* a model the run lacks: the run's first model by name */
-    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01",
-                                               "markov", &f, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "markov", &f, &err),
                      ALLOT_OK);
     assert_string_equal(f.sections[2].title,
                         "Credited revenue by channel (first_touch model, run 2)");
     const allot_pack_section *spend = &h.sections[3];
     assert_int_equal(spend->n_lines, 1);
     assert_string_equal(spend->lines[0].value, "USD 170.25 across 2 campaigns");
+    close_db(db, path);
+}
+
+static void compares_with_the_prior_period(void **state)
+{
+    (void)state;
+    char path[64];
+    sqlite3 *db = open_db(path);
+    fill(db);
+    allot_pack_headlines h;
+    allot_error err;
+    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", &h, &err), ALLOT_OK);
+    assert_string_equal(h.sections[0].lines[0].value, "EUR 10.00 from 1 deal (2026Q2: none)");
+    assert_string_equal(h.sections[0].lines[1].value,
+                        "USD 1,250.50 from 2 deals (2026Q2: USD 1,000.40, +25.0 %)");
+    assert_string_equal(h.sections[0].lines[2].label, "won deals without an amount");
+    assert_int_equal(h.sections[1].n_lines, 2);
+    assert_string_equal(h.sections[1].lines[0].label, "EUR");
+    assert_string_equal(h.sections[1].lines[0].value, "none (2026Q2: EUR 10.00)");
+    assert_string_equal(h.sections[1].lines[1].value,
+                        "USD 6,000.50 in 2 new deals (2026Q2: USD 2,249.40, +166.8 %)");
+    assert_string_equal(h.sections[3].lines[0].value,
+                        "USD 170.25 across 2 campaigns (2026Q2: USD 340.50, -50.0 %)");
     close_db(db, path);
 }
 
@@ -152,7 +184,7 @@ static void sections_degrade_one_by_one(void **state)
     sqlite3 *db = open_db(path);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, "2026Q3", "2026-07-01", "2026-10-01", "linear", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     for (size_t i = 0; i < 4; i++)
@@ -163,7 +195,7 @@ static void sections_degrade_one_by_one(void **state)
     assert_string_equal(h.sections[3].missing, "no spend loaded for 2026Q3");
     close_db(db, path);
     /* no database at all */
-    assert_int_equal(allot_pack_headlines_load(NULL, "2026Q3", "2026-07-01", "2026-10-01", NULL, &h, &err),
+    assert_int_equal(allot_pack_headlines_load(NULL, &q3, NULL, NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[2].missing, "no database: the figures are in the attachments");
 }
@@ -215,6 +247,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(headlines_from_the_database),
+        cmocka_unit_test(compares_with_the_prior_period),
         cmocka_unit_test(sections_degrade_one_by_one),
         cmocka_unit_test(body_text_is_exact),
     };
