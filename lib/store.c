@@ -265,10 +265,15 @@ allot_status allot_store_run_record(sqlite3 *db, const char *tool, const char *p
 
 allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *err)
 {
-    /* The loads that produced the current data identify the inputs; the
-     * row counts catch edits made outside allot-load. */
+    /* The loads that produced the current data identify the inputs (file
+     * hash, table, rows inserted / updated / unchanged / rejected); each
+     * input table's largest rowid catches rows inserted outside allot-load
+     * (and the removal of the newest row). Both are B-tree lookups, so the
+     * digest costs the same on 30 k or 10 M touches: row counts (a full
+     * index scan each, 9 % of allot-credit over 10 M touches) are not read. */
     static const char *const sql =
-        "SELECT 'load', sha256, table_name FROM loads ORDER BY load_id;";
+        "SELECT 'load', sha256, table_name, rows_loaded, rows_updated, rows_unchanged,"
+        " rows_rejected FROM loads ORDER BY load_id;";
     static const char *const tables[] = {
         "campaigns", "spend", "people", "touches", "deals", "deal_people",
         "stage_history", "subscriptions", "fx_rates", "paths"};
@@ -280,7 +285,7 @@ allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *er
         return st;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < 7; c++) {
             const unsigned char *text = sqlite3_column_text(stmt, c);
             if (text)
                 allot_sha256_update(&h, text, strlen((const char *)text));
@@ -292,16 +297,16 @@ allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *er
         return allot_store_fail(db, rc, "cannot read loads", err);
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         char q[96], line[96];
-        snprintf(q, sizeof q, "SELECT count(*) FROM %s", tables[i]);
+        snprintf(q, sizeof q, "SELECT max(rowid) FROM %s", tables[i]);
         st = allot_store_prepare(db, q, &stmt, err);
         if (st)
             return st;
         rc = sqlite3_step(stmt);
-        int n = snprintf(line, sizeof line, "%s=%lld\n", tables[i],
+        int n = snprintf(line, sizeof line, "%s.max_rowid=%lld\n", tables[i],
                          rc == SQLITE_ROW ? (long long)sqlite3_column_int64(stmt, 0) : -1LL);
         sqlite3_finalize(stmt);
         if (rc != SQLITE_ROW)
-            return allot_store_fail(db, rc, "cannot count rows", err);
+            return allot_store_fail(db, rc, "cannot read the input tables", err);
         allot_sha256_update(&h, line, (size_t)n);
     }
     unsigned char digest[32];

@@ -83,8 +83,13 @@ allot_status allot_store_run_close(sqlite3 *db, int64_t run_id, allot_status st,
 allot_status allot_store_run_record(sqlite3 *db, const char *tool, const char *parameters,
                                     const char *status, int64_t *run_id, allot_error *err);
 
-/* A digest of the current content of the input tables (row counts and the
- * loads' file hashes), for a run's input_hash. Writes 64 hex chars + NUL. */
+/* A digest of the inputs, for a run's input_hash: every row of `loads` (file
+ * SHA-256, table, rows inserted / updated / unchanged / rejected, in load
+ * order) and the largest rowid of each input table. It changes with every
+ * load, and with rows inserted outside allot-load;
+ * it does not see rows edited in place or older rows deleted by hand.
+ * Costs a few B-tree lookups whatever the data's size. Writes 64 hex chars
+ * + NUL. */
 allot_status allot_store_input_digest(sqlite3 *db, char out[65], allot_error *err);
 
 #endif
