@@ -9,8 +9,6 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
-#include <gsl/gsl_statistics_double.h>
 
 const char *allot_interval_method_name(allot_interval_method method)
 {
@@ -159,6 +157,53 @@ allot_status allot_interval_proportion(allot_interval_method method, double x, d
     return allot_interval_wilson(x, n, alpha, out, err);
 }
 
+/* The k-th smallest of a[0..n-1] (0-based; k < n), leaving a[0..k-1] <= a[k]
+ * <= a[k+1..n-1] (Wirth's selection: Hoare partitions around a[k]). */
+static double select_kth(double *a, size_t n, size_t k)
+{
+    long l = 0, r = (long)n - 1, kk = (long)k;
+    while (l < r) {
+        double x = a[kk];
+        long i = l, j = r;
+        do {
+            while (a[i] < x)
+                i++;
+            while (x < a[j])
+                j--;
+            if (i <= j) {
+                double t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                j--;
+            }
+        } while (i <= j);
+        if (j < kk)
+            l = i;
+        if (kk < i)
+            r = j;
+    }
+    return a[kk];
+}
+
+/* gsl_stats_quantile_from_sorted_data(sorted a, 1, n, f) (R's type 7) without
+ * sorting: the two order statistics it interpolates, by selection; the same
+ * arithmetic, so the same bits. Reorders a. */
+static double quantile_unsorted(double *a, size_t n, double f)
+{
+    const double index = f * (double)(n - 1);
+    const size_t lhs = (size_t)(int)index;
+    const double delta = index - (double)lhs;
+    double lo = select_kth(a, n, lhs);
+    if (lhs == n - 1)
+        return lo;
+    double hi = a[lhs + 1];
+    for (size_t i = lhs + 2; i < n; i++)
+        if (a[i] < hi)
+            hi = a[i];
+    return (1 - delta) * lo + delta * hi;
+}
+
 allot_status allot_bootstrap_percentile(size_t n_units, size_t n_stats, unsigned B,
                                         unsigned long seed, double alpha,
                                         allot_bootstrap_statistic statistic, void *ctx,
@@ -208,9 +253,10 @@ allot_status allot_bootstrap_percentile(size_t n_units, size_t n_stats, unsigned
             lower[j] = upper[j] = NAN;
             continue;
         }
-        gsl_sort(v, 1, m);
-        lower[j] = gsl_stats_quantile_from_sorted_data(v, 1, m, alpha / 2);
-        upper[j] = gsl_stats_quantile_from_sorted_data(v, 1, m, 1 - alpha / 2);
+        /* Selection instead of gsl_sort (a heapsort: a quarter of allot-roi's
+         * time with its 1000 replicates per group and statistic). */
+        lower[j] = quantile_unsorted(v, m, alpha / 2);
+        upper[j] = quantile_unsorted(v, m, 1 - alpha / 2);
     }
 done:
     gsl_rng_free(rng);
