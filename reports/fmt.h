@@ -2,6 +2,9 @@
  * fmt.h — numbers as people read them in charts, the PDF and the e-mail:
  * thousands separators, currency codes, percentages. Locale-independent
  * (always '.' decimal and ',' thousands) so output is the same everywhere.
+ *
+ * Each writes into the caller's buf of size bytes (truncating, always
+ * NUL-terminated when size > 0) and returns buf; none allocates or fails.
  */
 #ifndef ALLOT_REPORTS_FMT_H
 #define ALLOT_REPORTS_FMT_H
