@@ -265,7 +265,11 @@ static size_t decode_raw(allot_csv_reader *r)
             inleft -= skip;
             if (!r->bad_utf16_warned) {
                 r->bad_utf16_warned = 1;
-                warn(r, 0, 0, "invalid UTF-16 code unit replaced by U+FFFD");
+                /* its physical line: buf[start] is on r->line */
+                long line = r->line;
+                for (const char *c = r->buf + r->start; c < out; c++)
+                    line += *c == '\n';
+                warn(r, line, 0, "invalid UTF-16 code unit replaced by U+FFFD (the first one)");
             }
         }
         used = r->raw_len - inleft;

@@ -92,7 +92,7 @@ expect "utf8 warning" "$(grep -cF 'invalid-utf8.csv:202: the file is not valid U
 expect "utf8 value" "$(sqlite3 "$db" "SELECT hex(name) FROM deals WHERE deal_id = 'd-2'")" "$(printf 'Bad \xe2\x82\xac \xc3\x80\xc2\xaf' | xxd -p -u 2>/dev/null || python3 -c 'print("Bad € À¯".encode().hex().upper())')"
 run utf16-surrogate.csv
 expect "utf16 exit" "$rc" 0
-expect "utf16 warning" "$(grep -cF 'utf16-surrogate.csv: invalid UTF-16 code unit replaced by U+FFFD' <<< "$err")" 1
+expect "utf16 warning" "$(grep -cF 'utf16-surrogate.csv:3: invalid UTF-16 code unit replaced by U+FFFD (the first one)' <<< "$err")" 1
 expect "utf16 value" "$(sqlite3 "$db" "SELECT name FROM deals WHERE deal_id = 'd-2'")" "X�"
 
 # -0 is zero (never a negative zero); 1e400 was rejected above, and with a
