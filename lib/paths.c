@@ -491,6 +491,15 @@ allot_status allot_paths_parse(const char *data, size_t len, const char *name,
         line++;
         if (e > s && e[-1] == '\r')
             e--;
+        /* a NUL byte would cut a channel name short (two channels printing
+         * the same); refuse it like the CSV loader does */
+        const char *nul = memchr(s, '\0', (size_t)(e - s));
+        if (nul) {
+            st = allot_error_set(err, ALLOT_ERR_PARSE, name, line, 0,
+                                 "the line contains a NUL byte (byte %ld of the line); "
+                                 "is this a text file?", (long)(nul - s) + 1);
+            goto fail;
+        }
         const char *t = s;
         while (t < e && is_space(*t))
             t++;

@@ -83,6 +83,14 @@ static void reports_errors_with_position(void **state)
 {
     (void)state;
     allot_error err;
+    /* A NUL byte in a channel name (found by fuzz_paths: it read past a
+     * shorter channel's name) is refused with its line. */
+    static const char nul[] = "path;total_conversions\nA;1\nA\0\0B;1\n";
+    allot_paths *np = NULL;
+    assert_int_equal(allot_paths_parse(nul, sizeof nul - 1, "t.csv", &np, &err), ALLOT_ERR_PARSE);
+    assert_null(np);
+    assert_int_equal(err.line, 3);
+    assert_non_null(strstr(err.message, "NUL byte (byte 2 of the line)"));
     assert_null(parse("path;total_conversions;total_null\na;1;x\n", &err));
     assert_int_equal(err.code, ALLOT_ERR_PARSE);
     assert_int_equal(err.line, 2);
