@@ -1,6 +1,10 @@
 #include "csvout.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "money.h"
 
 void allot_csvout_field(FILE *out, const char *s)
 {
@@ -15,4 +19,24 @@ void allot_csvout_field(FILE *out, const char *s)
         fputc(*s, out);
     }
     fputc('"', out);
+}
+
+void allot_csvout_number(FILE *out, double v, const char *fmt)
+{
+    if (isfinite(v))
+        fprintf(out, fmt, v);
+}
+
+const char *allot_csvout_money(double micros, const char *currency, char *buf, size_t size)
+{
+    if (!isfinite(micros)) {
+        buf[0] = '\0';
+        return buf;
+    }
+    int exponent = allot_currency_exponent(currency);
+    if (exponent < 0)
+        exponent = 2;
+    int64_t m = (int64_t)llround(micros);
+    return allot_money_format_minor(allot_money_micros_to_minor(m, exponent), exponent, buf,
+                                    size);
 }

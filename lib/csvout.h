@@ -11,9 +11,19 @@
 #ifndef ALLOT_CSVOUT_H
 #define ALLOT_CSVOUT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Writes s (not NULL) as one CSV field, without a delimiter. */
 void allot_csvout_field(FILE *out, const char *s);
+
+/* Writes v with the printf format fmt (one double conversion), or nothing
+ * when v is not finite: an unknown figure is an empty field, never 0. */
+void allot_csvout_number(FILE *out, double v, const char *fmt);
+
+/* Formats micros of currency as a plain decimal in major units with the
+ * currency's ISO 4217 decimals (2 when the code is unknown), rounding to the
+ * minor unit; "" when micros is not finite. Returns buf. */
+const char *allot_csvout_money(double micros, const char *currency, char *buf, size_t size);
 
 #endif

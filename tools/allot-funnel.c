@@ -60,27 +60,6 @@ static void usage(FILE *out)
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
 }
 
-/* A number for CSV: empty when NaN. */
-static void put_num(FILE *out, double v, const char *fmt)
-{
-    if (isfinite(v))
-        fprintf(out, fmt, v);
-}
-
-/* Micros as major units with the currency's decimals. */
-static const char *money(double micros, const char *currency, char *buf, size_t size)
-{
-    if (!isfinite(micros)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    int exp = allot_currency_exponent(currency);
-    if (exp < 0)
-        exp = 2;
-    int64_t m = (int64_t)llround(micros);
-    return allot_money_format_minor(allot_money_micros_to_minor(m, exp), exp, buf, size);
-}
-
 static double share(int64_t part, int64_t total)
 {
     return total ? (double)part / (double)total : NAN;
@@ -118,14 +97,14 @@ static void csv_funnel(FILE *out, const allot_scoreboard *sb)
             }
             const allot_interval *ci = &c->conversion[k == ALLOT_STAGE_WON ? ALLOT_STAGE_WON : k];
             fprintf(out, "%s,", allot_stage_name(to));
-            put_num(out, ci->estimate, "%.6f");
+            allot_csvout_number(out, ci->estimate, "%.6f");
             fputc(',', out);
-            put_num(out, ci->lower, "%.6f");
+            allot_csvout_number(out, ci->lower, "%.6f");
             fputc(',', out);
-            put_num(out, ci->upper, "%.6f");
+            allot_csvout_number(out, ci->upper, "%.6f");
             fprintf(out, ",%.17g,", c->count[to]);
             if (to == ALLOT_STAGE_WON)
-                fputs(money((double)c->mql_revenue_micros, sb->currency, buf, sizeof buf), out);
+                fputs(allot_csvout_money((double)c->mql_revenue_micros, sb->currency, buf, sizeof buf), out);
             fprintf(out, ",%s,%s,%g\n", sb->currency, method, sb->alpha);
         }
     }
@@ -144,17 +123,17 @@ static void csv_speed(FILE *out, const allot_scoreboard *sb)
         allot_csvout_field(out, c->group);
         fprintf(out, ",%.17g,%.17g,%g,%.17g,%.17g,", c->mqls, c->followed_up, sb->sla_hours,
                 c->sla_eligible, c->sla_met);
-        put_num(out, c->sla_share.estimate, "%.6f");
+        allot_csvout_number(out, c->sla_share.estimate, "%.6f");
         fputc(',', out);
-        put_num(out, c->sla_share.lower, "%.6f");
+        allot_csvout_number(out, c->sla_share.lower, "%.6f");
         fputc(',', out);
-        put_num(out, c->sla_share.upper, "%.6f");
+        allot_csvout_number(out, c->sla_share.upper, "%.6f");
         fputc(',', out);
-        put_num(out, c->hours_q1, "%.4f");
+        allot_csvout_number(out, c->hours_q1, "%.4f");
         fputc(',', out);
-        put_num(out, c->hours_median, "%.4f");
+        allot_csvout_number(out, c->hours_median, "%.4f");
         fputc(',', out);
-        put_num(out, c->hours_q3, "%.4f");
+        allot_csvout_number(out, c->hours_q3, "%.4f");
         fprintf(out, ",%s,%g\n", method, sb->alpha);
     }
 }
@@ -175,25 +154,25 @@ static void csv_deals(FILE *out, const allot_scoreboard *sb)
         fputc(',', out);
         allot_csvout_field(out, c->group);
         fprintf(out, ",%.17g,%.17g,%.17g,%.17g,", c->deals, c->open, c->closed, c->won);
-        put_num(out, c->win_rate.estimate, "%.6f");
+        allot_csvout_number(out, c->win_rate.estimate, "%.6f");
         fputc(',', out);
-        put_num(out, c->win_rate.lower, "%.6f");
+        allot_csvout_number(out, c->win_rate.lower, "%.6f");
         fputc(',', out);
-        put_num(out, c->win_rate.upper, "%.6f");
-        fprintf(out, ",%s,%s,%s,%.17g,", money((double)c->won_amount_micros, cur, b1, sizeof b1),
-                money(c->mean_won_micros, cur, b2, sizeof b2),
-                money(c->median_won_micros, cur, b3, sizeof b3), c->amount_missing);
-        put_num(out, c->cycle_q1, "%.4f");
+        allot_csvout_number(out, c->win_rate.upper, "%.6f");
+        fprintf(out, ",%s,%s,%s,%.17g,", allot_csvout_money((double)c->won_amount_micros, cur, b1, sizeof b1),
+                allot_csvout_money(c->mean_won_micros, cur, b2, sizeof b2),
+                allot_csvout_money(c->median_won_micros, cur, b3, sizeof b3), c->amount_missing);
+        allot_csvout_number(out, c->cycle_q1, "%.4f");
         fputc(',', out);
-        put_num(out, c->cycle_median, "%.4f");
+        allot_csvout_number(out, c->cycle_median, "%.4f");
         fputc(',', out);
-        put_num(out, c->cycle_q3, "%.4f");
-        fprintf(out, ",%s,%s,", money((double)c->pipeline_micros, cur, b1, sizeof b1),
-                money((double)c->pipeline_marketing_micros, cur, b2, sizeof b2));
-        put_num(out, share(c->pipeline_marketing_micros, c->pipeline_micros), "%.6f");
-        fprintf(out, ",%s,%s,", money((double)c->revenue_micros, cur, b1, sizeof b1),
-                money((double)c->revenue_marketing_micros, cur, b2, sizeof b2));
-        put_num(out, share(c->revenue_marketing_micros, c->revenue_micros), "%.6f");
+        allot_csvout_number(out, c->cycle_q3, "%.4f");
+        fprintf(out, ",%s,%s,", allot_csvout_money((double)c->pipeline_micros, cur, b1, sizeof b1),
+                allot_csvout_money((double)c->pipeline_marketing_micros, cur, b2, sizeof b2));
+        allot_csvout_number(out, share(c->pipeline_marketing_micros, c->pipeline_micros), "%.6f");
+        fprintf(out, ",%s,%s,", allot_csvout_money((double)c->revenue_micros, cur, b1, sizeof b1),
+                allot_csvout_money((double)c->revenue_marketing_micros, cur, b2, sizeof b2));
+        allot_csvout_number(out, share(c->revenue_marketing_micros, c->revenue_micros), "%.6f");
         fprintf(out, ",%.17g,%s,%s,%g\n", c->deals_marketing, cur, method, sb->alpha);
     }
 }
@@ -237,7 +216,7 @@ static void text_funnel(FILE *out, const allot_scoreboard *sb)
                 pct_ci(&c->conversion[2], b[2], sizeof b[2]),
                 pct_ci(&c->conversion[3], b[3], sizeof b[3]),
                 pct_ci(&c->conversion[4], b[4], sizeof b[4]),
-                money((double)c->mql_revenue_micros, sb->currency, r, sizeof r));
+                allot_csvout_money((double)c->mql_revenue_micros, sb->currency, r, sizeof r));
     }
 }
 
@@ -281,12 +260,12 @@ static void text_deals(FILE *out, const allot_scoreboard *sb)
         fprintf(out, "%-8s %-22.22s %5.0f %5.0f %5.0f %5.0f  %-20s %12s %12s %7s %14s %6s %14s %6s\n",
                 c->period, c->group, c->deals, c->open, c->won, c->closed - c->won,
                 pct_ci(&c->win_rate, b[0], sizeof b[0]),
-                money(c->mean_won_micros, sb->currency, b[1], sizeof b[1]),
-                money(c->median_won_micros, sb->currency, b[2], sizeof b[2]),
+                allot_csvout_money(c->mean_won_micros, sb->currency, b[1], sizeof b[1]),
+                allot_csvout_money(c->median_won_micros, sb->currency, b[2], sizeof b[2]),
                 num_or_dash(c->cycle_median, "%.1f", b[3], sizeof b[3]),
-                money((double)c->pipeline_micros, sb->currency, b[4], sizeof b[4]),
+                allot_csvout_money((double)c->pipeline_micros, sb->currency, b[4], sizeof b[4]),
                 num_or_dash(100 * ps, "%.0f%%", b[5], sizeof b[5]),
-                money((double)c->revenue_micros, sb->currency, b[6], sizeof b[6]),
+                allot_csvout_money((double)c->revenue_micros, sb->currency, b[6], sizeof b[6]),
                 num_or_dash(100 * rs, "%.0f%%", b[7], sizeof b[7]));
     }
 }
@@ -297,13 +276,13 @@ static void csv_okr(FILE *out, const allot_okr_row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         const allot_okr_row *r = &rows[i];
         fprintf(out, "%s,%s,%.17g,", r->period, r->name, r->target);
-        put_num(out, r->actual, "%.6f");
+        allot_csvout_number(out, r->actual, "%.6f");
         fputc(',', out);
-        put_num(out, r->lower, "%.6f");
+        allot_csvout_number(out, r->lower, "%.6f");
         fputc(',', out);
-        put_num(out, r->upper, "%.6f");
+        allot_csvout_number(out, r->upper, "%.6f");
         fputc(',', out);
-        put_num(out, r->attainment, "%.6f");
+        allot_csvout_number(out, r->attainment, "%.6f");
         fprintf(out, ",%s\n", r->met ? "yes" : "no");
     }
 }

@@ -49,23 +49,6 @@ static void usage(FILE *out)
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
 }
 
-static void put_num(FILE *out, double v, const char *fmt)
-{
-    if (isfinite(v))
-        fprintf(out, fmt, v);
-}
-
-static const char *money(double micros, const char *currency, char *buf, size_t size)
-{
-    if (!isfinite(micros)) {
-        buf[0] = '\0';
-        return buf;
-    }
-    int exp = allot_currency_exponent(currency);
-    int64_t m = (int64_t)llround(micros);
-    return allot_money_format_minor(allot_money_micros_to_minor(m, exp), exp, buf, size);
-}
-
 static void csv_roi(FILE *out, const allot_roi *r)
 {
     char b1[64], b2[64];
@@ -79,22 +62,22 @@ static void csv_roi(FILE *out, const allot_roi *r)
         allot_csvout_field(out, x->period);
         fputc(',', out);
         allot_csvout_field(out, x->group);
-        fprintf(out, ",%s,%s,", money((double)x->spend_micros, r->currency, b1, sizeof b1),
-                money((double)x->revenue_micros, r->currency, b2, sizeof b2));
-        put_num(out, x->roi, "%.6f");
+        fprintf(out, ",%s,%s,", allot_csvout_money((double)x->spend_micros, r->currency, b1, sizeof b1),
+                allot_csvout_money((double)x->revenue_micros, r->currency, b2, sizeof b2));
+        allot_csvout_number(out, x->roi, "%.6f");
         fputc(',', out);
-        put_num(out, x->roi_lower, "%.6f");
+        allot_csvout_number(out, x->roi_lower, "%.6f");
         fputc(',', out);
-        put_num(out, x->roi_upper, "%.6f");
+        allot_csvout_number(out, x->roi_upper, "%.6f");
         fputc(',', out);
-        put_num(out, x->roas, "%.6f");
-        fprintf(out, ",%s,%s,", money(x->cac_micros, r->currency, b1, sizeof b1), r->currency);
-        put_num(out, x->roas_lower, "%.6f");
+        allot_csvout_number(out, x->roas, "%.6f");
+        fprintf(out, ",%s,%s,", allot_csvout_money(x->cac_micros, r->currency, b1, sizeof b1), r->currency);
+        allot_csvout_number(out, x->roas_lower, "%.6f");
         fputc(',', out);
-        put_num(out, x->roas_upper, "%.6f");
+        allot_csvout_number(out, x->roas_upper, "%.6f");
         fprintf(out, ",%.17g,%.6f,%s,", x->deals, x->customers,
-                money(x->new_mrr_micros, r->currency, b1, sizeof b1));
-        put_num(out, x->payback_months, "%.4f");
+                allot_csvout_money(x->new_mrr_micros, r->currency, b1, sizeof b1));
+        allot_csvout_number(out, x->payback_months, "%.4f");
         fprintf(out, ",%u,%lu,%g\n", r->bootstrap, r->seed, r->alpha);
     }
 }
@@ -126,11 +109,11 @@ static void text_roi(FILE *out, const allot_roi *r)
     for (size_t i = 0; i < r->n_rows; i++) {
         const allot_roi_row *x = &r->rows[i];
         fprintf(out, "%-16.16s %-8s %-22.22s %12s %12s  %-24s %-24s %8.2f %10s %8s\n", x->model,
-                x->period, x->group, money((double)x->spend_micros, r->currency, b[0], sizeof b[0]),
-                money((double)x->revenue_micros, r->currency, b[1], sizeof b[1]),
+                x->period, x->group, allot_csvout_money((double)x->spend_micros, r->currency, b[0], sizeof b[0]),
+                allot_csvout_money((double)x->revenue_micros, r->currency, b[1], sizeof b[1]),
                 ratio_ci(x->roi, x->roi_lower, x->roi_upper, b[2], sizeof b[2]),
                 ratio_ci(x->roas, x->roas_lower, x->roas_upper, b[3], sizeof b[3]), x->customers,
-                isfinite(x->cac_micros) ? money(x->cac_micros, r->currency, b[4], sizeof b[4]) : "-",
+                isfinite(x->cac_micros) ? allot_csvout_money(x->cac_micros, r->currency, b[4], sizeof b[4]) : "-",
                 isfinite(x->payback_months)
                     ? (snprintf(b[5], sizeof b[5], "%.2f mo", x->payback_months), b[5])
                     : "-");

@@ -1,5 +1,6 @@
 /* csvout: RFC 4180 quoting of one field, checked against the exact bytes
  * (a field with a comma, quote, CR or LF is quoted, quotes doubled). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +22,30 @@ static void expect_field(const char *in, const char *want)
     assert_int_equal(fclose(f), 0);
     assert_string_equal(buf, want);
     free(buf);
+}
+
+static void test_numbers_and_money(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    allot_csvout_number(f, 0.25, "%.6f");
+    fputc(',', f);
+    allot_csvout_number(f, NAN, "%.6f"); /* unknown: an empty field */
+    fputc(',', f);
+    allot_csvout_number(f, INFINITY, "%.6f");
+    assert_int_equal(fclose(f), 0);
+    assert_string_equal(buf, "0.250000,,");
+    free(buf);
+    char m[32];
+    /* 1234.565 USD in micros rounds half away from zero to 1234.57. */
+    assert_string_equal(allot_csvout_money(1234565000.0, "USD", m, sizeof m), "1234.57");
+    assert_string_equal(allot_csvout_money(-1500000.0, "JPY", m, sizeof m), "-2");
+    assert_string_equal(allot_csvout_money(1234567.0, "KWD", m, sizeof m), "1.235");
+    assert_string_equal(allot_csvout_money(1000000.0, "XXQ", m, sizeof m), "1.00");
+    assert_string_equal(allot_csvout_money(NAN, "USD", m, sizeof m), "");
 }
 
 static void test_plain_fields_unchanged(void **state)
@@ -46,6 +71,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_fields_unchanged),
         cmocka_unit_test(test_quoted_fields),
+        cmocka_unit_test(test_numbers_and_money),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
