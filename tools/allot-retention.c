@@ -33,7 +33,8 @@ static void usage(FILE *out)
             "                       A..B (default: the last complete quarter)\n"
             "  --grain G            cohorts by month (default) or quarter\n"
             "  --conf-type T        Kaplan-Meier interval: log-log (default), log, plain\n"
-            "  --conf-level L       confidence level (default 0.95)\n"
+            "  --alpha A            1 - confidence level of every interval (default 0.05)\n"
+            "  --conf-level L       the same as --alpha 1-L (kept for existing scripts)\n"
             "  --horizon M          restricted-mean horizon in months (default 12)\n"
             "  --as-of DATE         data end YYYY-MM-DD (default: the data's latest date)\n"
             "  --bootstrap B        replicates for the NRR/GRR intervals (default 1000; 0 = none)\n"
@@ -66,11 +67,14 @@ int main(int argc, char **argv)
     const char *db_path = "allot.db", *config_path = NULL, *by = "channel", *period = NULL;
     const char *grain = "month", *conf_type = "log-log", *as_of_text = NULL, *table = NULL;
     double level = 0.95, horizon = 12;
+    /* --alpha A and its older spelling --conf-level L (= 1 - A); both may be
+     * given only when they agree. */
+    double alpha_opt = -1, level_opt = -1;
     long boot = 1000;
     unsigned long seed = 1;
     int csv = 0;
     const char *csv_dir = NULL;
-    enum { O_DB = 256, O_CONFIG, O_BY, O_PERIOD, O_GRAIN, O_CONF, O_LEVEL, O_HORIZON, O_ASOF,
+    enum { O_DB = 256, O_CONFIG, O_BY, O_PERIOD, O_GRAIN, O_CONF, O_LEVEL, O_ALPHA, O_HORIZON, O_ASOF,
            O_CSV, O_TABLE, O_CSVDIR, O_BOOT, O_SEED, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
@@ -79,6 +83,7 @@ int main(int argc, char **argv)
         {"period", required_argument, NULL, O_PERIOD},
         {"grain", required_argument, NULL, O_GRAIN},
         {"conf-type", required_argument, NULL, O_CONF},
+        {"alpha", required_argument, NULL, O_ALPHA},
         {"conf-level", required_argument, NULL, O_LEVEL},
         {"horizon", required_argument, NULL, O_HORIZON},
         {"as-of", required_argument, NULL, O_ASOF},
@@ -100,9 +105,14 @@ int main(int argc, char **argv)
         case O_GRAIN: grain = optarg; break;
         case O_CONF: conf_type = optarg; break;
         case O_LEVEL:
-            level = strtod(optarg, &end);
-            if (*end || !(level > 0 && level < 1))
+            level_opt = strtod(optarg, &end);
+            if (*end || !(level_opt > 0 && level_opt < 1))
                 return cli_usage_error("--conf-level must be between 0 and 1, got '%s'", optarg);
+            break;
+        case O_ALPHA:
+            alpha_opt = strtod(optarg, &end);
+            if (*end || !(alpha_opt > 0 && alpha_opt < 1))
+                return cli_usage_error("--alpha must be between 0 and 1, got '%s'", optarg);
             break;
         case O_HORIZON:
             horizon = strtod(optarg, &end);
@@ -130,6 +140,14 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (alpha_opt > 0 && level_opt > 0 && fabs(1 - alpha_opt - level_opt) > 1e-9)
+        return cli_usage_error("--alpha %g and --conf-level %g disagree (--conf-level L is "
+                               "--alpha 1-L): give one of them",
+                               alpha_opt, level_opt);
+    if (alpha_opt > 0)
+        level = 1 - alpha_opt;
+    else if (level_opt > 0)
+        level = level_opt;
     if (table && !csv)
         return cli_usage_error("--table needs --csv (the report shows every table)");
     if (!table)

@@ -60,6 +60,26 @@ grep -q '^(all),2.924024641,4,1,0,0.5,0.2041241452,0.1109482604,0.8037092369,' k
 run --csv --conf-type log 2>/dev/null | grep -q '^(all),2.004106776,5,1,0,0.6666666667,0.1924500897,0.3786' \
   || fail "log interval"
 
+# --alpha A (as allot-funnel and allot-roi) sets every interval at 1 - A;
+# --conf-level L is the older spelling of --alpha 1-L. R:
+#   summary(survfit(Surv(t,e)~1, conf.type="log-log", conf.int=0.9))
+#   lower 0.3880478656 0.2704129020 0.1610148836, upper 0.9654940132 0.8818720629 0.7686800070
+run --csv --alpha 0.1 > km90.csv 2>/dev/null
+grep -q '^(all),1.938398357,6,1,0,0.8333333333,0.1521451549,0.3880478656,0.9654940132,.*,log-log,0.9$' km90.csv || fail "--alpha 0.1 t1: $(grep '^(all)' km90.csv | head -1)"
+grep -q '^(all),2.004106776,5,1,0,0.6666666667,0.1924500897,0.270412902,0.8818720629,.*,log-log,0.9$' km90.csv || fail "--alpha 0.1 t2"
+grep -q '^(all),2.924024641,4,1,0,0.5,0.2041241452,0.1610148836,0.768680007,.*,log-log,0.9$' km90.csv || fail "--alpha 0.1 t3"
+run --csv --conf-level 0.9 2>/dev/null | cmp -s - km90.csv || fail "--conf-level 0.9 must equal --alpha 0.1"
+run --csv --alpha 0.1 --conf-level 0.9 2>/dev/null | cmp -s - km90.csv || fail "agreeing --alpha and --conf-level"
+run --csv --alpha 0.05 2>/dev/null | cmp -s - km.csv || fail "--alpha 0.05 must be the default"
+set +e
+run --csv --alpha 0.1 --conf-level 0.95 >/dev/null 2> both.err; rc=$?
+set -e
+[[ $rc == 2 ]] || fail "disagreeing --alpha and --conf-level must exit 2, got $rc"
+grep -q '^allot-retention: --alpha 0.1 and --conf-level 0.95 disagree' both.err || fail "message: $(cat both.err)"
+set +e
+run --csv --alpha 1 >/dev/null 2>&1; [[ $? == 2 ]] || fail "--alpha 1 must exit 2"
+set -e
+
 # Cohorts by month (as of 2026-06-30, June complete): blended "on" k=2 is 5/6
 # (a6 has no revenue in June), k=3 pools Jan, Feb, Mar only (April's k=3 is
 # July): 4/5; revenue k=3 (100 + 188 + 250) / (300 + 155 + 300) = 538/755.
