@@ -30,7 +30,8 @@ static void usage(void)
            "charts/*.png (by name); then every --attach FILE in order.\n"
            "\n"
            "  --db FILE        database for the headline numbers (default allot.db;\n"
-           "                   a missing database leaves the numbers out)\n"
+           "                   missing or unreadable: exit 3)\n"
+           "  --no-db          no database: the message goes without the numbers\n"
            "  --period P       2026Q3, FY2027Q1, 2026-07, 2026, A..B (default: the last\n"
            "                   complete quarter before today, UTC)\n"
            "  --config FILE    allot.ini with the [pack] section\n"
@@ -46,8 +47,8 @@ static void usage(void)
            "The message is the same bytes (and Message-ID) for the same period and\n"
            "inputs, so a --send after a failed one re-sends the same message.\n"
            "Exit status: 0 done, 2 usage or configuration (also a CR/LF or an invalid\n"
-           "address headed for a mail header), 3 environment (missing file, delivery\n"
-           "failed: the .eml stays).\n");
+           "address headed for a mail header), 3 environment (missing or unreadable\n"
+           "database or file, delivery failed: the .eml stays).\n");
 }
 
 typedef struct file_list {
@@ -253,7 +254,7 @@ static char *expand_subject(const char *template, const char *period)
 typedef struct options {
     const char *db, *period, *config, *out;
     file_list attach, to;
-    int send, dry_run;
+    int send, dry_run, no_db, db_given;
 } options;
 
 /* Header values from the configuration or the command line are checked
@@ -297,18 +298,20 @@ int main(int argc, char **argv)
     cli_init(argv[0]);
     double started = cli_seconds();
     options o = {.db = "allot.db", .out = "out"};
-    enum { OPT_ATTACH = 1000, OPT_TO, OPT_SEND, OPT_DRY, OPT_HELP };
+    enum { OPT_ATTACH = 1000, OPT_TO, OPT_SEND, OPT_DRY, OPT_NODB, OPT_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},     {"period", required_argument, NULL, 'p'},
         {"config", required_argument, NULL, 'c'}, {"out", required_argument, NULL, 'o'},
         {"attach", required_argument, NULL, OPT_ATTACH},
         {"to", required_argument, NULL, OPT_TO},  {"send", no_argument, NULL, OPT_SEND},
         {"dry-run", no_argument, NULL, OPT_DRY},  {"help", no_argument, NULL, OPT_HELP},
+        {"no-db", no_argument, NULL, OPT_NODB},
         {NULL, 0, NULL, 0}};
     int c, status = CLI_EXIT_OK;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': o.db = optarg; break;
+        case 'd': o.db = optarg; o.db_given = 1; break;
+        case OPT_NODB: o.no_db = 1; break;
         case 'p': o.period = optarg; break;
         case 'c': o.config = optarg; break;
         case 'o': o.out = optarg; break;
@@ -330,11 +333,12 @@ int main(int argc, char **argv)
             return cli_option_error(argv, "");
         }
     }
-    if (optind < argc || (o.send && o.dry_run)) {
+    if (optind < argc || (o.send && o.dry_run) || (o.no_db && o.db_given)) {
         list_free(&o.attach);
         list_free(&o.to);
-        return cli_usage_error(optind < argc ? "unexpected argument '%s'"
-                                             : "--send and --dry-run exclude each other%s",
+        return cli_usage_error(optind < argc    ? "unexpected argument '%s'"
+                               : o.send && o.dry_run ? "--send and --dry-run exclude each other%s"
+                                                     : "--db and --no-db exclude each other%s",
                                optind < argc ? argv[optind] : "");
     }
 
@@ -389,6 +393,21 @@ int main(int argc, char **argv)
         allot_period_prior(&now, general.fiscal_year_start_month, &period);
     }
 
+    /* The database: a missing or unreadable one is an environment problem
+     * (exit 3), found before the [pack] sender and recipients are checked;
+     * --no-db writes the message without the headline numbers. */
+    if (!o.no_db) {
+        if (access(o.db, F_OK) != 0) {
+            st = allot_error_set(&err, ALLOT_ERR_IO, o.db, 0, 0,
+                                 "no database here (%s); run allot-load and allot-credit "
+                                 "first, or give --no-db to write the pack without the "
+                                 "headline numbers", strerror(errno));
+            goto fail;
+        }
+        if ((st = allot_store_open_existing(o.db, &db, &err)))
+            goto fail;
+    }
+
     /* Recipients: --to replaces to, cc and bcc of the configuration. */
     char **to = o.to.n ? o.to.paths : cfg_to;
     size_t n_to = o.to.n ? o.to.n : n_cfg_to;
@@ -417,7 +436,7 @@ int main(int argc, char **argv)
         goto done;
     }
 
-    /* Headline numbers: the database is optional. */
+    /* Headline numbers (none with --no-db). */
     /* ... compared with the period just before (same kind and length). */
     char start[11], end[11], prior_start[11], prior_end[11];
     allot_period before;
@@ -429,13 +448,12 @@ int main(int argc, char **argv)
     allot_pack_period current = {period.label, start, end};
     allot_pack_period prior = {before.label, prior_start, prior_end};
     allot_pack_headlines headlines;
-    if (access(o.db, F_OK) == 0) {
-        if ((st = allot_store_open_existing(o.db, &db, &err)) ||
-            (st = allot_pack_headlines_load(db, &current, &prior, default_model, &headlines,
+    if (db) {
+        if ((st = allot_pack_headlines_load(db, &current, &prior, default_model, &headlines,
                                             &err)))
             goto fail;
     } else {
-        cli_warning("%s: no database; the message goes without the headline numbers", o.db);
+        cli_warning("--no-db: the message goes without the headline numbers");
         allot_pack_headlines_load(NULL, &current, &prior, NULL, &headlines, &err);
     }
 

@@ -67,7 +67,7 @@ smtp_starttls = no
 EOF
 
 # 1. --send delivers; the server's reply is reported.
-"$bin/allot-pack" --db none.db --config pack.ini --out out --period 2026Q3 --send \
+"$bin/allot-pack" --no-db --config pack.ini --out out --period 2026Q3 --send \
   >send.out 2>send.err || fail "send exited $?: $(cat send.err)"
 grep -q "250 2.0.0 Ok: queued as allot-test-1" send.out || fail "no server reply: $(cat send.out)"
 eml=out/allot-pack-2026Q3.eml
@@ -129,13 +129,13 @@ pass "parsed by Python: subject and file names round-trip, attachments byte-iden
 
 # 3. A second --send of the same period is the same message.
 mid1=$(grep -m1 '^Message-ID:' "$eml")
-"$bin/allot-pack" --db none.db --config pack.ini --out out --period 2026Q3 --send \
+"$bin/allot-pack" --no-db --config pack.ini --out out --period 2026Q3 --send \
   >/dev/null 2>resend.err || fail "re-send exited $?: $(cat resend.err)"
 cmp -s spool/msg-1.eml spool/msg-2.eml || fail "the re-sent message differs"
 pass "re-send: same bytes, same $mid1"
 
 # 4. --dry-run prints what would go and sends nothing.
-"$bin/allot-pack" --db none.db --config pack.ini --out out --period 2026Q3 --dry-run \
+"$bin/allot-pack" --no-db --config pack.ini --out out --period 2026Q3 --dry-run \
   >dry.out 2>dry.err || fail "dry run exited $?"
 grep -qx "to: Ada Lovelace <ada@example.com>" dry.out || fail "dry run: $(cat dry.out)"
 grep -qx "cc: cfo@example.com" dry.out || fail "dry run: no cc"
@@ -150,7 +150,7 @@ down=$("$py" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); prin
 sed "s/^smtp_port = .*/smtp_port = $down/" pack.ini > down.ini
 before=$(sha256sum < "$eml")
 set +e
-"$bin/allot-pack" --db none.db --config down.ini --out out --period 2026Q3 --send >down.out 2>down.err
+"$bin/allot-pack" --no-db --config down.ini --out out --period 2026Q3 --send >down.out 2>down.err
 rc=$?
 set -e
 [[ $rc -eq 3 ]] || fail "server down: exit $rc, want 3: $(cat down.err)"
@@ -164,7 +164,7 @@ pass "server down: exit 3, .eml kept"
 sed -e "s/^smtp_starttls = .*/smtp_starttls = yes/" pack.ini > tls.ini
 printf 'smtp_user = allot-bot\n' >> tls.ini
 set +e
-ALLOT_SMTP_PASSWORD='s3cr3t pass' "$bin/allot-pack" --db none.db --config tls.ini --out out \
+ALLOT_SMTP_PASSWORD='s3cr3t pass' "$bin/allot-pack" --no-db --config tls.ini --out out \
   --period 2026Q3 --send >tls.out 2>tls.err
 rc=$?
 set -e
@@ -177,7 +177,7 @@ pass "STARTTLS required and not offered: exit 3, nothing sent"
 start_server spool-reject --reject-rcpt cfo@example.com
 sed "s/^smtp_port = .*/smtp_port = $port/" pack.ini > reject.ini
 set +e
-"$bin/allot-pack" --db none.db --config reject.ini --out out --period 2026Q3 --send >/dev/null 2>reject.err
+"$bin/allot-pack" --no-db --config reject.ini --out out --period 2026Q3 --send >/dev/null 2>reject.err
 rc=$?
 set -e
 [[ $rc -eq 3 ]] || fail "rejected rcpt: exit $rc: $(cat reject.err)"
@@ -188,13 +188,13 @@ pass "rejected recipient: exit 3 with the 550 reply"
 rm -rf out-inj && mkdir out-inj
 printf '[pack]\nfrom = reports@example.com\nto = ada@example.com\nsubject = Q3\rBcc: eve@evil.example\nsmtp_host = 127.0.0.1\nsmtp_port = %s\nsmtp_starttls = no\n' "$port" > inj.ini
 set +e
-"$bin/allot-pack" --db none.db --config inj.ini --out out-inj --period 2026Q3 --send >/dev/null 2>inj.err
+"$bin/allot-pack" --no-db --config inj.ini --out out-inj --period 2026Q3 --send >/dev/null 2>inj.err
 rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "CR in subject: exit $rc: $(cat inj.err)"
 grep -q "inj.ini:4: \[pack\] subject: contains a line break (CR) at byte 3" inj.err || fail "CR in subject: $(cat inj.err)"
 set +e
-"$bin/allot-pack" --db none.db --config pack.ini --out out-inj --period 2026Q3 --send \
+"$bin/allot-pack" --no-db --config pack.ini --out out-inj --period 2026Q3 --send \
   --to $'ada@example.com\r\nBcc: eve@evil.example' >/dev/null 2>inj2.err
 rc=$?
 set -e
@@ -202,12 +202,12 @@ set -e
 grep -q -- "--to: contains a line break (CR)" inj2.err || fail "CRLF in --to: $(cat inj2.err)"
 printf '[pack]\nfrom = reports@example.com\nto = Eve\r <eve@evil.example>\n' > inj3.ini
 set +e
-"$bin/allot-pack" --db none.db --config inj3.ini --out out-inj --period 2026Q3 >/dev/null 2>inj3.err
+"$bin/allot-pack" --no-db --config inj3.ini --out out-inj --period 2026Q3 >/dev/null 2>inj3.err
 rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "CR in a display name: exit $rc: $(cat inj3.err)"
 set +e
-"$bin/allot-pack" --db none.db --config pack.ini --out out-inj --period 2026Q3 --to 'not an address' >/dev/null 2>inj4.err
+"$bin/allot-pack" --no-db --config pack.ini --out out-inj --period 2026Q3 --to 'not an address' >/dev/null 2>inj4.err
 rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "bad address: exit $rc"
@@ -225,16 +225,16 @@ printf 's3cr3t pass\n' > password
 chmod 600 password
 sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > auth.ini
 printf 'smtp_user = allot-bot\nsmtp_password_env = ALLOT_TEST_UNSET_VAR\nsmtp_password_file = %s/password\n' "$PWD" >> auth.ini
-"$bin/allot-pack" --db none.db --config auth.ini --out out --period 2026Q3 --send >auth.out 2>auth.err \
+"$bin/allot-pack" --no-db --config auth.ini --out out --period 2026Q3 --send >auth.out 2>auth.err \
   || fail "AUTH send exited $?: $(cat auth.err)"
 "$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["auth_login"]=="allot-bot", e' spool-auth/msg-1.json \
   || fail "no AUTH recorded"
 cmp -s "$eml" spool-auth/msg-1.eml || fail "AUTH: bytes differ"
-ALLOT_TEST_UNSET_VAR='s3cr3t pass' "$bin/allot-pack" --db none.db --config auth.ini --out out \
+ALLOT_TEST_UNSET_VAR='s3cr3t pass' "$bin/allot-pack" --no-db --config auth.ini --out out \
   --period 2026Q3 --send >/dev/null 2>auth2.err || fail "AUTH via env exited $?: $(cat auth2.err)"
 [[ -f spool-auth/msg-2.eml ]] || fail "AUTH via env: nothing arrived"
 set +e
-ALLOT_TEST_UNSET_VAR='wrong' "$bin/allot-pack" --db none.db --config auth.ini --out out \
+ALLOT_TEST_UNSET_VAR='wrong' "$bin/allot-pack" --no-db --config auth.ini --out out \
   --period 2026Q3 --send >/dev/null 2>auth3.err
 rc=$?
 set -e
@@ -242,14 +242,14 @@ set -e
 grep -q "535 5.7.8 Authentication credentials invalid" auth3.err || fail "wrong password: $(cat auth3.err)"
 sed -e "/^smtp_user/d" auth.ini > noauth.ini
 set +e
-"$bin/allot-pack" --db none.db --config noauth.ini --out out --period 2026Q3 --send >/dev/null 2>noauth.err
+"$bin/allot-pack" --no-db --config noauth.ini --out out --period 2026Q3 --send >/dev/null 2>noauth.err
 rc=$?
 set -e
 [[ $rc -eq 3 ]] || fail "no AUTH against a server that requires it: exit $rc"
 grep -q "530 5.7.0 Authentication required" noauth.err || fail "no 530: $(cat noauth.err)"
 chmod 644 password
 set +e
-"$bin/allot-pack" --db none.db --config auth.ini --out out --period 2026Q3 --send >/dev/null 2>mode.err
+"$bin/allot-pack" --no-db --config auth.ini --out out --period 2026Q3 --send >/dev/null 2>mode.err
 rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "0644 password file: exit $rc: $(cat mode.err)"
@@ -267,7 +267,7 @@ EOF
 chmod 700 sendmail-stub
 printf '[pack]\nfrom = reports@example.com\nto = ada@example.com\nsubject = {period}\nsendmail = %s/sendmail-stub\n' "$PWD" > sm.ini
 rm -rf out-sm && mkdir -p out-sm && cp out/allot-pack.pdf out-sm/
-"$bin/allot-pack" --db none.db --config sm.ini --out out-sm --period 2026-07 --send >sm.out 2>sm.err \
+"$bin/allot-pack" --no-db --config sm.ini --out out-sm --period 2026-07 --send >sm.out 2>sm.err \
   || fail "sendmail exited $?: $(cat sm.err)"
 [[ "$(cat sendmail.argv)" == $'-t\n-oi' ]] || fail "sendmail argv: $(cat sendmail.argv)"
 cmp -s out-sm/allot-pack-2026-07.eml sendmail.stdin || fail "sendmail stdin differs from the .eml"
@@ -280,7 +280,7 @@ EOF
 chmod 700 sendmail-fail
 sed "s|^sendmail = .*|sendmail = $PWD/sendmail-fail|" sm.ini > smfail.ini
 set +e
-"$bin/allot-pack" --db none.db --config smfail.ini --out out-sm --period 2026-07 --send >/dev/null 2>smfail.err
+"$bin/allot-pack" --no-db --config smfail.ini --out out-sm --period 2026-07 --send >/dev/null 2>smfail.err
 rc=$?
 set -e
 [[ $rc -eq 3 ]] || fail "failing sendmail: exit $rc"
@@ -337,14 +337,14 @@ pass "headline numbers from a real allot-credit run match the hand-computed figu
 start_server spool-bcc
 sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > bcc.ini
 printf 'bcc = hidden@example.org\n' >> bcc.ini
-"$bin/allot-pack" --db none.db --config bcc.ini --out out --period 2026Q3 --send >bcc.out 2>bcc.err \
+"$bin/allot-pack" --no-db --config bcc.ini --out out --period 2026Q3 --send >bcc.out 2>bcc.err \
   || fail "bcc send exited $?: $(cat bcc.err)"
 "$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["rcpt_tos"][-1]=="hidden@example.org", e' \
   spool-bcc/msg-1.json || fail "bcc not in RCPT TO"
 if grep -qi "hidden" spool-bcc/msg-1.eml out/allot-pack-2026Q3.eml; then fail "bcc address in the message"; fi
 printf 'bcc = hidden@example.org\n' >> sm.ini
 set +e
-"$bin/allot-pack" --db none.db --config sm.ini --out out-sm --period 2026-07 --send >/dev/null 2>bccsm.err
+"$bin/allot-pack" --no-db --config sm.ini --out out-sm --period 2026-07 --send >/dev/null 2>bccsm.err
 rc=$?
 set -e
 [[ $rc -eq 2 ]] || fail "bcc with sendmail: exit $rc"
@@ -364,11 +364,30 @@ expect_exit() {
 }
 expect_exit 2 --bogus
 expect_exit 2 --send --dry-run --config pack.ini
-expect_exit 2 --period 2026Q5 --config pack.ini --db none.db --out out
-expect_exit 2 --period 2026Q3 --db none.db --out out   # no config: no sender
-expect_exit 3 --period 2026Q3 --config pack.ini --db none.db --out out --attach missing.pdf
-expect_exit 3 --period 2026Q3 --config pack.ini --db none.db --out no-such-dir
-pass "usage errors exit 2, a missing attachment or output folder exits 3"
+expect_exit 2 --period 2026Q5 --config pack.ini --no-db --out out
+expect_exit 2 --period 2026Q3 --no-db --out out   # no config: no sender
+expect_exit 3 --period 2026Q3 --config pack.ini --no-db --out out --attach missing.pdf
+expect_exit 3 --period 2026Q3 --config pack.ini --no-db --out no-such-dir
+expect_exit 2 --no-db --db co.db --config pack.ini --out out   # exclusive
+grep -q "^allot-pack: --db and --no-db exclude each other$" usage.err || fail "--db with --no-db: $(cat usage.err)"
+# A missing or unreadable database is the environment (3), found before the
+# [pack] sender is checked: the same 3 with no config at all, naming the file.
+expect_exit 3 --period 2026Q3 --config pack.ini --db none.db --out out
+grep -q "^allot-pack: error: none.db: no database here (No such file or directory); .*--no-db" usage.err \
+  || fail "missing --db: $(cat usage.err)"
+expect_exit 3 --period 2026Q3 --db none.db --out out           # no config, no sender either
+grep -q "^allot-pack: error: none.db: no database here" usage.err || fail "missing --db, no config: $(cat usage.err)"
+mkdir -p empty-cwd
+(cd empty-cwd && expect_exit 3 --period 2026Q3 --out out)      # the default allot.db
+grep -q "^allot-pack: error: allot.db: no database here" empty-cwd/usage.err || fail "missing allot.db: $(cat empty-cwd/usage.err)"
+echo "not a database" > junk.db
+expect_exit 3 --period 2026Q3 --db junk.db --out out
+grep -q "^allot-pack: error: .*junk.db: .*file is not a database" usage.err || fail "junk database: $(cat usage.err)"
+mkdir -p dir.db
+expect_exit 3 --period 2026Q3 --db dir.db --out out
+grep -q "^allot-pack: error: dir.db: cannot open database" usage.err || fail "folder as database: $(cat usage.err)"
+[[ "$(cat junk.db)" == "not a database" ]] || fail "junk.db was changed"
+pass "usage errors exit 2; a missing or unreadable database, attachment or output folder exits 3"
 
 # 13. TLS: a throw-away CA-less certificate for 127.0.0.1 (openssl), then
 #     STARTTLS with AUTH required after it, and smtps; the certificate is
@@ -381,14 +400,14 @@ start_server spool-starttls --cert tls.pem --key tls.key --starttls --user allot
 unset ALLOT_TEST_SMTP_PASSWORD
 sed -e "s/^smtp_port = .*/smtp_port = $port/" -e "s/^smtp_starttls = .*/smtp_starttls = yes/" pack.ini > starttls.ini
 printf 'smtp_user = allot-bot\nsmtp_ca_file = %s/tls.pem\n' "$PWD" >> starttls.ini
-ALLOT_SMTP_PASSWORD='tls pass' "$bin/allot-pack" --db none.db --config starttls.ini --out out \
+ALLOT_SMTP_PASSWORD='tls pass' "$bin/allot-pack" --no-db --config starttls.ini --out out \
   --period 2026Q3 --send >starttls.out 2>starttls.err || fail "STARTTLS send exited $?: $(cat starttls.err)"
 "$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["tls"] and e["tls"].startswith("TLS") and e["auth_login"]=="allot-bot", e' \
   spool-starttls/msg-1.json || fail "not a TLS session with AUTH: $(cat spool-starttls/msg-1.json)"
 cmp -s "$eml" spool-starttls/msg-1.eml || fail "STARTTLS: bytes differ"
 grep -v '^smtp_ca_file' starttls.ini > noca.ini
 set +e
-ALLOT_SMTP_PASSWORD='tls pass' "$bin/allot-pack" --db none.db --config noca.ini --out out \
+ALLOT_SMTP_PASSWORD='tls pass' "$bin/allot-pack" --no-db --config noca.ini --out out \
   --period 2026Q3 --send >/dev/null 2>noca.err
 rc=$?
 set -e
@@ -398,7 +417,7 @@ grep -qi "certificate" noca.err || fail "unknown CA: $(cat noca.err)"
 start_server spool-smtps --cert tls.pem --key tls.key --smtps
 sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > smtps.ini
 printf 'smtps = yes\nsmtp_ca_file = %s/tls.pem\n' "$PWD" >> smtps.ini
-"$bin/allot-pack" --db none.db --config smtps.ini --out out --period 2026Q3 --send >/dev/null 2>smtps.err \
+"$bin/allot-pack" --no-db --config smtps.ini --out out --period 2026Q3 --send >/dev/null 2>smtps.err \
   || fail "smtps send exited $?: $(cat smtps.err)"
 "$py" -c 'import json,sys; e=json.load(open(sys.argv[1])); assert e["tls"], e' spool-smtps/msg-1.json \
   || fail "smtps: not TLS"
@@ -411,7 +430,7 @@ sed -e "s/^smtp_port = .*/smtp_port = $port/" pack.ini > hole.ini
 printf 'smtp_timeout = 2\n' >> hole.ini
 t0=$(date +%s)
 set +e
-"$bin/allot-pack" --db none.db --config hole.ini --out out --period 2026Q3 --send >/dev/null 2>hole.err
+"$bin/allot-pack" --no-db --config hole.ini --out out --period 2026Q3 --send >/dev/null 2>hole.err
 rc=$?
 set -e
 t1=$(date +%s)
