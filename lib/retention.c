@@ -53,6 +53,36 @@ static char *dup_text(const unsigned char *text, const char *fallback)
     return d;
 }
 
+allot_status allot_retention_config_load(const allot_config *cfg, allot_retention_config *rc,
+                                         double *gross_margin, allot_error *err)
+{
+    memset(rc, 0, sizeof *rc);
+    rc->load.as_of = ALLOT_RETENTION_AS_OF_DATA;
+    allot_general general;
+    allot_status s = allot_config_general(cfg, &general, err);
+    if (s != ALLOT_OK)
+        return s;
+    memcpy(rc->currency, general.reporting_currency, sizeof rc->currency);
+    rc->load.currency = rc->currency;
+    rc->load.fiscal_start_month = general.fiscal_year_start_month;
+    if ((s = allot_config_get_string(cfg, "funnel", "sales_activity_touch_type",
+                                     &rc->load.sales_activity_touch_type, err)) != ALLOT_OK)
+        return s;
+    if (gross_margin && (s = allot_config_get_double(cfg, "retention", "gross_margin",
+                                                     gross_margin, err)) != ALLOT_OK)
+        return s;
+    if ((s = allot_taxonomy_new(cfg, &rc->taxonomy, err)) != ALLOT_OK)
+        return s;
+    rc->load.taxonomy = rc->taxonomy;
+    return ALLOT_OK;
+}
+
+void allot_retention_config_release(allot_retention_config *rc)
+{
+    allot_taxonomy_free(rc->taxonomy);
+    memset(rc, 0, sizeof *rc);
+}
+
 void allot_retention_data_release(allot_retention_data *data)
 {
     if (!data)

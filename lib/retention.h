@@ -48,6 +48,7 @@
 #include <stdio.h>
 
 #include "cohort.h"
+#include "config.h"
 #include "error.h"
 #include "survival.h"
 #include "taxonomy.h"
@@ -102,6 +103,26 @@ typedef struct allot_retention_load_options {
 } allot_retention_load_options;
 
 #define ALLOT_RETENTION_AS_OF_DATA INT64_MIN
+
+/* The load options allot.ini gives (allot-retention, allot-clv and the
+ * workbook's CLV sheet read it alike): the reporting currency and fiscal
+ * year start of [general], [funnel] sales_activity_touch_type and the
+ * channel taxonomy (allot_taxonomy_new). load has those set, grouping by
+ * ALLOT_RETENTION_BY_NONE, the month grain and the data's end as as_of;
+ * its pointers borrow from rc and cfg (keep both while it is used). */
+typedef struct allot_retention_config {
+    allot_retention_load_options load;
+    char currency[4];
+    allot_taxonomy *taxonomy;         /* owned */
+} allot_retention_config;
+
+/* Reads [general], [funnel] sales_activity_touch_type, then, when
+ * gross_margin is not NULL, [retention] gross_margin (0.8 when unset), then
+ * builds the taxonomy; cfg NULL gives every default. Errors as the config
+ * getters and allot_taxonomy_new; release rc in any case. */
+allot_status allot_retention_config_load(const allot_config *cfg, allot_retention_config *rc,
+                                         double *gross_margin, allot_error *err);
+void allot_retention_config_release(allot_retention_config *rc);
 
 /* Reads the accounts. ALLOT_ERR_DATA for an unparseable date or a missing
  * fx rate (naming the subscription or currency), ALLOT_ERR_DB. An empty

@@ -560,21 +560,17 @@ static void retention_sheet(book *b)
 static allot_status clv_sheet(book *b)
 {
     lxw_worksheet *ws = sheet(b, SHEET_CLV);
-    allot_retention_load_options lo = {.as_of = ALLOT_RETENTION_AS_OF_DATA};
-    lo.by = ALLOT_RETENTION_BY_CHANNEL;
-    lo.currency = b->r.currency;
-    lo.fiscal_start_month = b->general.fiscal_year_start_month;
-    lo.taxonomy = b->sc.taxonomy;
-    lo.sales_activity_touch_type = b->sc.options.sales_activity_touch_type;
+    allot_retention_config rc;
     double margin = 0.8;
-    allot_status s = allot_config_get_double(b->opt->config, "retention", "gross_margin",
-                                             &margin, b->err);
+    allot_status s = allot_retention_config_load(b->opt->config, &rc, &margin, b->err);
+    allot_retention_load_options lo = rc.load;
+    lo.by = ALLOT_RETENTION_BY_CHANNEL;
     allot_retention_data data;
     memset(&data, 0, sizeof data);
     allot_lifetime lt;
     memset(&lt, 0, sizeof lt);
     allot_lifetime_options opt = {.gross_margin = margin, .horizon_months = 36,
-                                  .annual_discount = 0.10, .taxonomy = b->sc.taxonomy,
+                                  .annual_discount = 0.10, .taxonomy = rc.taxonomy,
                                   .fiscal_start_month = lo.fiscal_start_month};
     if (s == ALLOT_OK)
         s = allot_retention_load(b->db, &lo, &data, b->err);
@@ -582,10 +578,12 @@ static allot_status clv_sheet(book *b)
         say_missing(b, SHEET_CLV, 0, "No subscriptions in this database: load "
                                      "subscriptions.csv to see lifetime value");
         allot_retention_data_release(&data);
+        allot_retention_config_release(&rc);
         return ALLOT_OK;
     }
     if (s == ALLOT_OK)
         s = allot_lifetime_compute(b->db, &data, &opt, &lt, b->err);
+    allot_retention_config_release(&rc);
     if (s != ALLOT_OK) {
         allot_lifetime_release(&lt);
         allot_retention_data_release(&data);

@@ -158,38 +158,36 @@ int main(int argc, char **argv)
 
     allot_error err;
     allot_error_clear(&err);
-    allot_retention_load_options lo = {.as_of = ALLOT_RETENTION_AS_OF_DATA};
+    allot_retention_by group_by;
+    allot_cohort_grain cohort_grain;
+    int64_t as_of = ALLOT_RETENTION_AS_OF_DATA;
     allot_retention_options ro = {0};
-    if (allot_retention_by_parse(by, &lo.by, &err) != ALLOT_OK ||
-        allot_cohort_grain_parse(grain, &lo.grain, &err) != ALLOT_OK ||
+    if (allot_retention_by_parse(by, &group_by, &err) != ALLOT_OK ||
+        allot_cohort_grain_parse(grain, &cohort_grain, &err) != ALLOT_OK ||
         allot_conf_type_parse(conf_type, &ro.km.conf_type, &err) != ALLOT_OK)
         return cli_usage_error("%s", err.message);
-    if (as_of_text && allot_date_parse(as_of_text, &lo.as_of) != ALLOT_OK)
+    if (as_of_text && allot_date_parse(as_of_text, &as_of) != ALLOT_OK)
         return cli_usage_error("--as-of '%s' is not a date YYYY-MM-DD", as_of_text);
 
     allot_config *cfg = NULL;
     if (cli_config_load(config_path, &cfg, &err) != ALLOT_OK)
         return cli_report(&err);
-    allot_general general;
-    allot_taxonomy *tx = NULL;
-    const char *activity = NULL;
-    if (allot_config_general(cfg, &general, &err) != ALLOT_OK ||
-        allot_config_get_string(cfg, "funnel", "sales_activity_touch_type", &activity, &err) !=
-            ALLOT_OK ||
-        allot_taxonomy_new(cfg, &tx, &err) != ALLOT_OK) {
+    allot_retention_config settings;
+    if (allot_retention_config_load(cfg, &settings, NULL, &err) != ALLOT_OK) {
+        allot_retention_config_release(&settings);
         allot_config_free(cfg);
         return cli_report(&err);
     }
-    lo.currency = general.reporting_currency;
-    lo.fiscal_start_month = general.fiscal_year_start_month;
-    lo.taxonomy = tx;
-    lo.sales_activity_touch_type = activity;
+    allot_retention_load_options lo = settings.load;
+    lo.by = group_by;
+    lo.grain = cohort_grain;
+    lo.as_of = as_of;
 
     double t0 = cli_seconds();
     sqlite3 *db = NULL;
     allot_status st = allot_store_open_existing(db_path, &db, &err);
     if (st != ALLOT_OK) {
-        allot_taxonomy_free(tx);
+        allot_retention_config_release(&settings);
         allot_config_free(cfg);
         return cli_report(&err);
     }
@@ -280,7 +278,7 @@ int main(int argc, char **argv)
     allot_retention_result_release(&result);
     allot_retention_data_release(&data);
     allot_store_close(db);
-    allot_taxonomy_free(tx);
+    allot_retention_config_release(&settings);
     allot_config_free(cfg);
     return cli_finish(rc);
 }
