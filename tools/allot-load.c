@@ -40,8 +40,9 @@ static void usage(FILE *out)
         "  --help               show this help and exit\n"
         "\n"
         "Each file ends with a summary line on stderr: rows read, loaded, updated,\n"
-        "unchanged, rejected, dropped as totals, warnings. Rejected rows are written\n"
-        "to FILE.rejects.csv (line, column, column_name, value, reason, raw).\n"
+        "unchanged, rejected, dropped as totals, warnings; with several files a last\n"
+        "line gives the totals (files, committed, rows, time). Rejected rows are\n"
+        "written to FILE.rejects.csv (line, column, column_name, value, reason, raw).\n"
         "\n"
         "Exit status: 0 all files loaded; 1 rows rejected beyond --max-rejects or a\n"
         "file unusable (that file loaded nothing); 2 usage; 3 environment (missing or\n"
@@ -221,6 +222,11 @@ int main(int argc, char **argv)
 
     int status = CLI_EXIT_OK;
     opt.warn = on_warning;
+    /* The totals over every file, for the closing line when there are several:
+     * loaded, updated and unchanged only from the files that were committed. */
+    int64_t files = 0, committed = 0, t_read = 0, t_loaded = 0, t_updated = 0, t_unchanged = 0,
+            t_rejected = 0;
+    double t_all = cli_seconds();
     for (int i = optind; i < argc; i++) {
         const char *path = argv[i];
         allot_load_summary sum;
@@ -233,6 +239,17 @@ int main(int argc, char **argv)
         int code = st ? cli_report(&err) : CLI_EXIT_OK;
         if (code > status)
             status = code;
+        files++;
+        if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
+            t_read += sum.read;
+            t_rejected += sum.rejected;
+        }
+        if (st == ALLOT_OK) {
+            committed++;
+            t_loaded += sum.loaded;
+            t_updated += sum.updated;
+            t_unchanged += sum.unchanged;
+        }
         if ((st == ALLOT_OK || st == ALLOT_ERR_REJECTED) && strcmp(sum.dialect, "canonical")) {
             char extra[128] = "";
             if (sum.ignored)
@@ -248,26 +265,38 @@ int main(int argc, char **argv)
                          (long long)sum.linked);
             }
             fprintf(stderr,
-                    "%s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
+                    "%s: %s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
                     "%lld dropped as totals, %lld warnings (dialect %s: %s -> %s%s%s) in %.2f s\n",
-                    path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
+                    cli_program(), path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
                     (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
                     (long long)sum.warnings, sum.dialect, sum.shape, sum.table, extra,
                     st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
         } else if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
             fprintf(stderr,
-                    "%s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
+                    "%s: %s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
                     "%lld dropped as totals, %lld warnings (table %s%s) in %.2f s\n",
-                    path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
+                    cli_program(), path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
                     (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
                     (long long)sum.warnings, sum.table,
                     st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
         } else {
-            fprintf(stderr, "%s: not loaded\n", path);
+            fprintf(stderr, "%s: %s: not loaded\n", cli_program(), path);
         }
         if (code == CLI_EXIT_ENV && (err.code == ALLOT_ERR_LOCKED || err.code == ALLOT_ERR_DB ||
                                      err.code == ALLOT_ERR_NOMEM))
             break;   /* the database itself is failing: stop */
+    }
+    if (argc - optind > 1) {
+        char untried[64] = "";
+        if (files < argc - optind)
+            snprintf(untried, sizeof untried, ", %lld not tried",
+                     (long long)(argc - optind - files));
+        fprintf(stderr,
+                "%s: %lld files (%lld committed%s): %lld read, %lld loaded, %lld updated, "
+                "%lld unchanged, %lld rejected in %.2f s\n",
+                cli_program(), (long long)files, (long long)committed, untried,
+                (long long)t_read, (long long)t_loaded, (long long)t_updated,
+                (long long)t_unchanged, (long long)t_rejected, cli_seconds() - t_all);
     }
     allot_error_clear(&err);
     if (allot_store_run_end(db, run_id, status == 0 ? "ok" : "failed", &err))

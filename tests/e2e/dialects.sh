@@ -31,7 +31,7 @@ load() { "$bin/allot-load" --db "$db" "$@"; }
 load google-ads-ui.csv 2> err; expect "gads exit" "$?" 1
 expect "gads nothing" "$(q 'SELECT count(*) FROM spend')" 0
 load --max-rejects 1 google-ads-ui.csv 2> err; expect "gads exit 2" "$?" 0
-expect "gads summary" "$(grep -c '^google-ads-ui.csv: 5 read, 3 loaded, 1 updated, 0 unchanged, 1 rejected, 2 dropped as totals, 0 warnings (dialect google-ads: UI download -> spend; 2 campaigns created)' err)" 1
+expect "gads summary" "$(grep -c '^allot-load: google-ads-ui.csv: 5 read, 3 loaded, 1 updated, 0 unchanged, 1 rejected, 2 dropped as totals, 0 warnings (dialect google-ads: UI download -> spend; 2 campaigns created)' err)" 1
 # 2026-11-01 Brand Search is two segment rows, summed: 12.50+2.25 cost,
 # 1,000+100 impr., 40+4 clicks, 1.50+0.25 conversions, 300.00 + NULL value.
 expect "gads rows" "$(q "SELECT group_concat(date||'|'||source_system||'|'||ad_account||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks||'|'||conversions||'|'||coalesce(conversion_value_micros,'NULL'), ';') FROM (SELECT * FROM spend ORDER BY campaign_id, date)")" \
@@ -50,7 +50,7 @@ expect "gads campaigns count" "$(q 'SELECT count(*) FROM campaigns')" 2
 # google-ads API rows: cost_micros is micros already; three device rows of
 # 2026-11-01 are summed (1250000+3333333+0 = 4583333 micros).
 load google-ads-api.csv 2> err; expect "gads api exit" "$?" 0
-expect "gads api summary" "$(grep -c '^google-ads-api.csv: 4 read, .* 0 rejected, 0 dropped as totals, 0 warnings (dialect google-ads: API -> spend; 1 campaigns created)' err)" 1
+expect "gads api summary" "$(grep -c '^allot-load: google-ads-api.csv: 4 read, .* 0 rejected, 0 dropped as totals, 0 warnings (dialect google-ads: API -> spend; 1 campaigns created)' err)" 1
 expect "gads api rows" "$(q "SELECT group_concat(date||'|'||ad_account||'|'||campaign_id||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks||'|'||conversions||'|'||conversion_value_micros, ';') FROM (SELECT * FROM spend WHERE campaign_id = '555001' ORDER BY date)")" \
   "2026-11-01|1112223333|555001|4583333|EUR|323|18|1.75|135500000;2026-11-02|1112223333|555001|999999|EUR|80|5|0.0|0"
 
@@ -62,7 +62,7 @@ for f in DatedConversionRate Campaign Lead Contact CampaignMember Opportunity Op
 done
 cd ..
 for s in DatedConversionRate:fx_rates Campaign:campaigns Lead:people Contact:people CampaignMember:touches Opportunity:deals OpportunityHistory:stage_history OpportunityContactRole:deal_people; do
-  expect "sf detected ${s%%:*}" "$(grep -c "^${s%%:*}.csv: .*(dialect salesforce: ${s%%:*} -> ${s##*:})" sf.err)" 1
+  expect "sf detected ${s%%:*}" "$(grep -c "^allot-load: ${s%%:*}.csv: .*(dialect salesforce: ${s%%:*} -> ${s##*:})" sf.err)" 1
 done
 # ConversionRate is units per corporate unit: rate = 1/0.8 = 1.25, 1/0.909090909 (python3: 1.10000000011)
 expect "sf fx" "$(q "SELECT group_concat(currency||'|'||start_date||'|'||end_date||'|'||rate, ';') FROM fx_rates")" \
@@ -105,7 +105,7 @@ expect "sf reload counts" "$(q "SELECT (SELECT count(*) FROM people)||(SELECT co
 db=$scratch/ads.db
 for f in meta-ads-en meta-ads-es meta-ads-de meta-ads-fr meta-ads-pt; do
   load "$f.csv" 2> err; expect "$f exit" "$?" 0
-  expect "$f detected" "$(grep -c "^$f.csv: .* 0 rejected, 0 dropped as totals, 0 warnings (dialect meta-ads: Ads Manager export -> spend" err)" 1
+  expect "$f detected" "$(grep -c "^allot-load: $f.csv: .* 0 rejected, 0 dropped as totals, 0 warnings (dialect meta-ads: Ads Manager export -> spend" err)" 1
 done
 expect "meta rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||coalesce(clicks,'NULL')||'|'||coalesce(conversions,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system = 'meta_ads' ORDER BY campaign_id, date)")" \
   "2026-11-01|120210000000001|Retargeting – Q4|45670000|USD|12034|210|3.0;2026-11-02|120210000000001|Retargeting – Q4|50100000|USD|11870|198|2.5;2026-11-01|120210000000002|Prospecting Lookalike|0|USD|500|NULL|NULL;2026-11-01|120210000000010|Retargeting ES|1234560000|EUR|12034|210|3.0;2026-11-02|120210000000010|Retargeting ES|99900000|EUR|1001|20|0.5;2026-11-01|120210000000020|Retargeting DE|12500000|EUR|800|9|1.0;2026-11-01|120210000000030|Retargeting FR|7250000|EUR|300|4|NULL;2026-11-01|120210000000040|Retargeting BR|150000000|BRL|2500|31|2.0"
@@ -115,7 +115,7 @@ expect "meta rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||campai
 # 'Retargeting – Q4' has the name of a Meta campaign: names join only
 # campaigns that are not another ad platform's, so it keeps its own id.
 load linkedin-ads.csv 2> err; expect "linkedin exit" "$?" 0
-expect "linkedin detected" "$(grep -c '^linkedin-ads.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect linkedin-ads: Campaign Manager export -> spend; 2 campaigns created)' err)" 1
+expect "linkedin detected" "$(grep -c '^allot-load: linkedin-ads.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect linkedin-ads: Campaign Manager export -> spend; 2 campaigns created)' err)" 1
 expect "linkedin rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks||'|'||conversions, ';') FROM (SELECT * FROM spend WHERE source_system = 'linkedin_ads' ORDER BY campaign_id, date)")" \
   "2026-11-01|187654321|ABM – Decision Makers|1250400000|USD|52012|311|4.0;2026-11-02|187654321|ABM – Decision Makers|980000000|USD|40110|250|2.0;2026-11-02|187654322|Retargeting – Q4|12000000|USD|9000|15|0.0"
 
@@ -127,7 +127,7 @@ expect "linkedin rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||ca
 printf 'campaign_id,source_system,name\ncmp-bing-brand,salesforce,Bing Brand\n' > crm-campaigns.csv
 load crm-campaigns.csv 2> err; expect "crm campaigns exit" "$?" 0
 load microsoft-ads.csv 2> err; expect "msads exit" "$?" 0
-expect "msads detected" "$(grep -c '^microsoft-ads.csv: 3 read, 2 loaded, 1 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 0 warnings (dialect microsoft-ads: report -> spend; 1 campaigns created)' err)" 1
+expect "msads detected" "$(grep -c '^allot-load: microsoft-ads.csv: 3 read, 2 loaded, 1 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 0 warnings (dialect microsoft-ads: report -> spend; 1 campaigns created)' err)" 1
 expect "msads rows" "$(q "SELECT group_concat(date||'|'||ad_account||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks||'|'||conversions||'|'||coalesce(conversion_value_micros,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system = 'microsoft_ads' ORDER BY date)")" \
   "2026-11-01|F1234ABC|cmp-bing-brand|Bing Brand|35000000|USD|1100|54|2.0|120000000;2026-11-02|F1234ABC|410002|Bing Generic|88000000|USD|2200|70|1.5|NULL"
 # The same report saved in Windows-1252 with a real '©' (byte A9): read as
@@ -135,7 +135,7 @@ expect "msads rows" "$(q "SELECT group_concat(date||'|'||ad_account||'|'||campai
 sed 's/\xc3\x82\xc2\xa9/\xc2\xa9/' microsoft-ads.csv | iconv -f UTF-8 -t CP1252 > ms-1252.csv
 db=$scratch/ms1252.db
 load ms-1252.csv 2> err; expect "msads 1252 exit" "$?" 0
-expect "msads 1252 summary" "$(grep -c '^ms-1252.csv: 3 read, 2 loaded, 1 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 1 warnings (dialect microsoft-ads: report -> spend; 2 campaigns created)' err)" 1
+expect "msads 1252 summary" "$(grep -c '^allot-load: ms-1252.csv: 3 read, 2 loaded, 1 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 1 warnings (dialect microsoft-ads: report -> spend; 2 campaigns created)' err)" 1
 expect "msads 1252 warning" "$(grep -c '^allot-load: warning: ms-1252.csv:16: the file is not valid UTF-8' err)" 1
 expect "msads 1252 rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||cost_micros, ';') FROM (SELECT * FROM spend ORDER BY date)")" \
   "2026-11-01|410001|35000000;2026-11-02|410002|88000000"
@@ -154,7 +154,7 @@ expect "campaigns by source" "$(q "SELECT group_concat(source_system||':'||n, ' 
 # an empty channel is rejected.
 db=$scratch/paths.db
 load --max-rejects 1 paths.csv 2> err; expect "paths exit" "$?" 0
-expect "paths detected" "$(grep -c '^paths.csv: 3 read, 2 loaded, 0 updated, 0 unchanged, 1 rejected, 0 dropped as totals, 0 warnings (dialect paths: path file -> paths)' err)" 1
+expect "paths detected" "$(grep -c '^allot-load: paths.csv: 3 read, 2 loaded, 0 updated, 0 unchanged, 1 rejected, 0 dropped as totals, 0 warnings (dialect paths: path file -> paths)' err)" 1
 expect "paths rows" "$(q "SELECT group_concat(path||'|'||conversions||'|'||value||'|'||nulls, ';') FROM (SELECT * FROM paths ORDER BY path)")" \
   "Email|3.5|700.0|20.0;Paid Search > Email > Direct|12.0|3400.5|80.0"
 expect "paths reject" "$(tail -n +2 paths.csv.rejects.csv)" "4,1,path,Display > ,not a path of channel names 'a > b > c',Display > ;1;10;0"
@@ -166,7 +166,7 @@ expect "paths reject" "$(tail -n +2 paths.csv.rejects.csv)" "4,1,path,Display > 
 # 1794700800, 11/02/2026 -> 1793577600.
 db=$scratch/report.db
 load sf-opportunity-report.csv 2> err; expect "sfr exit" "$?" 0
-expect "sfr detected" "$(grep -c '^sf-opportunity-report.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 3 dropped as totals, 0 warnings (dialect salesforce-report: Opportunity report -> deals)' err)" 1
+expect "sfr detected" "$(grep -c '^allot-load: sf-opportunity-report.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 3 dropped as totals, 0 warnings (dialect salesforce-report: Opportunity report -> deals)' err)" 1
 expect "sfr rows" "$(q "SELECT group_concat(deal_id||'|'||account_id||'|'||name||'|'||coalesce(amount_micros,'NULL')||'|'||currency||'|'||stage||'|'||is_closed||'|'||is_won||'|'||created_at||'|'||close_date||'|'||lead_source||'|'||deal_type, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
   "006q000000HddohAAB|0013000000Acc01AAB|Acme - Platform|48000000000|EUR|Closed Won|1|1|1792454400|2026-11-28|Webinar|New Business;006q000000Hddq2AAB|0013000000Acc01AAB|Acme - Renewal|12000000000|EUR|Closed Won|1|1|1794700800|2026-12-31|Webinar|Existing Business;006q000000Hddr3AAB|0013000000Acc02AAB|Globex - Pilot|NULL|USD|Prospecting|0|0|1793577600|2026-12-01|Web|New Business"
 # Campaign member report: Campaign ID filled down; touch ids from campaign
@@ -174,7 +174,7 @@ expect "sfr rows" "$(q "SELECT group_concat(deal_id||'|'||account_id||'|'||name|
 # association 10/5/2026 (1791158400). 10/3/2026 alone cannot tell day from
 # month: one warning.
 load sf-member-report.csv 2> err; expect "sfm exit" "$?" 0
-expect "sfm detected" "$(grep -c '^sf-member-report.csv: 2 read, 2 loaded, 0 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 1 warnings (dialect salesforce-report: Campaign member report -> touches)' err)" 1
+expect "sfm detected" "$(grep -c '^allot-load: sf-member-report.csv: 2 read, 2 loaded, 0 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 1 warnings (dialect salesforce-report: Campaign member report -> touches)' err)" 1
 expect "sfm rows" "$(q "SELECT group_concat(touch_id||'|'||person_id||'|'||occurred_at||'|'||touch_type||'|'||campaign_id, ';') FROM (SELECT * FROM touches ORDER BY touch_id)")" \
   "sfcm-7013000000AbCdeAAF-00Q3000000AbCd1EAF|00Q3000000AbCd1EAF|1790985600|campaign_member|7013000000AbCdeAAF;sfcm-7013000000AbCdeAAF-00Q3000000AbCd2EAF|00Q3000000AbCd2EAF|1791158400|campaign_member|7013000000AbCdeAAF"
 
@@ -187,7 +187,7 @@ expect "sfm rows" "$(q "SELECT group_concat(touch_id||'|'||person_id||'|'||occur
 # 1791819900) is new.
 db=$scratch/sf.db
 load hubspot-contacts.csv 2> err; expect "hs contacts exit" "$?" 0
-expect "hs contacts detected" "$(grep -c '^hubspot-contacts.csv: 2 read, 5 loaded, 1 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect hubspot: Contacts -> people,stage_history)' err)" 1
+expect "hs contacts detected" "$(grep -c '^allot-load: hubspot-contacts.csv: 2 read, 5 loaded, 1 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect hubspot: Contacts -> people,stage_history)' err)" 1
 expect "hs people" "$(q "SELECT group_concat(person_id||'|'||source_system||'|'||coalesce(lead_id,'')||'|'||coalesce(contact_id,'')||'|'||email||'|'||created_at||'|'||original_source, ';') FROM (SELECT * FROM people WHERE email IN ('bo@example.org','eve@example.net') ORDER BY person_id)")" \
   "00Q3000000AbCd2EAF|salesforce|00Q3000000AbCd2EAF|501|bo@example.org|1790841600|Paid Search;502|hubspot||502|eve@example.net|1791819900|Organic Search"
 expect "hs person stages" "$(q "SELECT group_concat(entity_id||'|'||stage||'|'||entered_at, ';') FROM (SELECT * FROM stage_history WHERE entity_type = 'person' ORDER BY entity_id, entered_at)")" \
@@ -197,7 +197,7 @@ expect "hs person stages" "$(q "SELECT group_concat(entity_id||'|'||stage||'|'||
 # columns -> deal stages (2026-10-10T14:00:00Z -> 1791640800,
 # 2026-11-20T16:30:00Z -> 1795192200, 2026-11-01T09:00:00Z -> 1793523600).
 load hubspot-deals.csv 2> err; expect "hs deals exit" "$?" 0
-expect "hs deals detected" "$(grep -c '^hubspot-deals.csv: 2 read, 7 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect hubspot: Deals -> deals,deal_people,stage_history)' err)" 1
+expect "hs deals detected" "$(grep -c '^allot-load: hubspot-deals.csv: 2 read, 7 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect hubspot: Deals -> deals,deal_people,stage_history)' err)" 1
 expect "hs deals" "$(q "SELECT group_concat(deal_id||'|'||source_system||'|'||name||'|'||coalesce(amount_micros,'NULL')||'|'||currency||'|'||stage||'|'||is_closed||'|'||is_won||'|'||created_at||'|'||coalesce(close_date,'NULL')||'|'||pipeline||'|'||lead_source, ';') FROM (SELECT * FROM deals WHERE source_system = 'hubspot' ORDER BY deal_id)")" \
   "9001|hubspot|Initech – Platform|24000000000|USD|Closed Won|1|1|1791640800|2026-11-20|Sales Pipeline|PAID_SEARCH;9002|hubspot|Globex – Pilot|NULL|USD|Appointment Scheduled|0|0|1793523600|NULL|Sales Pipeline|ORGANIC_SEARCH"
 expect "hs deal people" "$(q "SELECT group_concat(deal_id||'|'||person_id, ';') FROM (SELECT * FROM deal_people WHERE deal_id = '9001' ORDER BY person_id)")" \
@@ -214,21 +214,21 @@ expect "hs deal stages" "$(q "SELECT group_concat(entity_id||'|'||stage||'|'||en
 # 2026-11-02T09:00:00Z -> 1793610000, 12:00Z -> 1793620800,
 # 2026-11-03T08:30:00Z -> 1793694600.
 load --max-rejects 1 web-sessions.csv 2> err; expect "web exit" "$?" 0
-expect "web detected" "$(grep -c '^web-sessions.csv: 5 read, 4 loaded, 0 updated, 0 unchanged, 1 rejected, 0 dropped as totals, 0 warnings (dialect web-sessions: sessions -> touches)' err)" 1
+expect "web detected" "$(grep -c '^allot-load: web-sessions.csv: 5 read, 4 loaded, 0 updated, 0 unchanged, 1 rejected, 0 dropped as totals, 0 warnings (dialect web-sessions: sessions -> touches)' err)" 1
 expect "web reject" "$(tail -n +2 web-sessions.csv.rejects.csv | cut -d, -f1-5)" "6,5,session_start,not a time,not a date"
 load web-events.csv 2> err; expect "events exit" "$?" 0
-expect "events detected" "$(grep -c '^web-events.csv: 1 read, 1 loaded, .*(dialect web-sessions: sessions -> touches; 1 earlier touches linked)' err)" 1
+expect "events detected" "$(grep -c '^allot-load: web-events.csv: 1 read, 1 loaded, .*(dialect web-sessions: sessions -> touches; 1 earlier touches linked)' err)" 1
 expect "web rows" "$(q "SELECT group_concat(touch_id||'|'||source_system||'|'||coalesce(person_id,'')||'|'||anonymous_id||'|'||occurred_at||'|'||touch_type||'|'||coalesce(utm_source,'')||'|'||coalesce(utm_medium,'')||'|'||coalesce(utm_campaign,'')||'|'||coalesce(utm_content,'')||'|'||coalesce(click_id,'')||'|'||coalesce(referrer,''), ';') FROM (SELECT * FROM touches WHERE source_system = 'web' ORDER BY touch_id)")" \
   "e1|web|0033000000XyZ02AAF|v-2|1793694600|visit|newsletter|email|nov-digest|||;s1|web|00Q3000000AbCd2EAF|v-1|1793527200|visit|google|cpc|brand search||Cj0KCQ|https://www.google.com/;s2|web|0033000000XyZ02AAF|v-2|1793527200|visit|linkedin|paid_social|abm q4|carousel||;s3|web|00Q3000000AbCd2EAF|v-1|1793610000|visit|||||abc123|;s4|web||v-3|1793620800|visit|facebook||||IwAR0xyz|"
 # Reloading the sessions: the same rows, unchanged.
 load --max-rejects 1 web-sessions.csv 2> err
-expect "web reload" "$(grep -c '^web-sessions.csv: 5 read, 0 loaded, 0 updated, 4 unchanged, 1 rejected' err)" 1
+expect "web reload" "$(grep -c '^allot-load: web-sessions.csv: 5 read, 0 loaded, 0 updated, 4 unchanged, 1 rejected' err)" 1
 
 # ---- GA4 flattened events: event_timestamp in microseconds
 # (1793527200123457 // 10^6 = 1793527200); first_visit and page_view are not
 # sessions: 2 ignored; collected_traffic_source.* -> utm_*, gclid.
 load ga4-events.csv 2> err; expect "ga4 exit" "$?" 0
-expect "ga4 detected" "$(grep -c '^ga4-events.csv: 4 read, 2 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect web-sessions: GA4 events -> touches; 2 ignored)' err)" 1
+expect "ga4 detected" "$(grep -c '^allot-load: ga4-events.csv: 4 read, 2 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (dialect web-sessions: GA4 events -> touches; 2 ignored)' err)" 1
 expect "ga4 rows" "$(q "SELECT group_concat(touch_id||'|'||coalesce(person_id,'')||'|'||anonymous_id||'|'||occurred_at||'|'||coalesce(utm_source,'')||'|'||coalesce(utm_medium,'')||'|'||coalesce(utm_campaign,'')||'|'||coalesce(click_id,''), ';') FROM (SELECT * FROM touches WHERE source_system = 'ga4' ORDER BY touch_id)")" \
   "123.456.1793527200||123.456|1793527200|google|cpc|brand|Cj0KQ1;789.012.1793613600|u-42|789.012|1793613600|newsletter|email||"
 
@@ -260,7 +260,7 @@ db=$scratch/co.db
 load co/*.csv 2> /dev/null
 n=$(grep -c ',google_ads,' co/spend.csv)
 load co/exports/google-ads.csv 2> err; expect "synth gads exit" "$?" 0
-expect "synth gads unchanged" "$(grep -c "^co/exports/google-ads.csv: $n read, 0 loaded, 0 updated, $n unchanged, 0 rejected, 1 dropped as totals, 0 warnings (dialect google-ads: UI download -> spend)" err)" 1
+expect "synth gads unchanged" "$(grep -c "^allot-load: co/exports/google-ads.csv: $n read, 0 loaded, 0 updated, $n unchanged, 0 rejected, 1 dropped as totals, 0 warnings (dialect google-ads: UI download -> spend)" err)" 1
 db=$scratch/co2.db
 load co/campaigns.csv co/exports/google-ads.csv 2> err; expect "synth gads fresh exit" "$?" 0
 expect "synth gads fresh rows" "$(q "SELECT group_concat(date||','||source_system||','||ad_account||','||campaign_id||','||campaign_name||','||printf('%.2f', cost_micros / 1e6)||','||currency||','||impressions||','||clicks||','||printf('%.2f', conversions)||',', char(10)) FROM (SELECT * FROM spend ORDER BY campaign_id, date)")" \

@@ -22,8 +22,8 @@ rc=0
 "$bin/allot-load" --db "$db" fx_rates.csv campaigns.csv spend.csv people.csv touches.csv \
   deals.csv deal_people.csv stage_history.csv subscriptions.csv 2> load1.err || rc=$?
 expect "first load exit" "$rc" 0
-expect "summary deals" "$(grep -c '^deals.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (table deals)' load1.err)" 1
-expect "summary touches" "$(grep -c '^touches.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected' load1.err)" 1
+expect "summary deals" "$(grep -c '^allot-load: deals.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (table deals)' load1.err)" 1
+expect "summary touches" "$(grep -c '^allot-load: touches.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected' load1.err)" 1
 
 expect "row counts" "$(q "SELECT (SELECT count(*) FROM fx_rates)||' '||(SELECT count(*) FROM campaigns)||' '||(SELECT count(*) FROM spend)||' '||(SELECT count(*) FROM people)||' '||(SELECT count(*) FROM touches)||' '||(SELECT count(*) FROM deals)||' '||(SELECT count(*) FROM deal_people)||' '||(SELECT count(*) FROM stage_history)||' '||(SELECT count(*) FROM subscriptions)")" "2 2 2 2 3 3 2 3 2"
 expect "loads rows" "$(q "SELECT count(*) FROM loads WHERE rows_read = rows_loaded AND dialect = 'canonical'")" 9

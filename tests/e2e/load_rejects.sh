@@ -35,14 +35,14 @@ dump > before-reload.txt
 
 # Idempotent reload: every row unchanged, data identical, one more load row.
 load first/deals.csv 2> err; expect "reload exit" "$?" 0
-expect "reload summary" "$(grep -c '^first/deals.csv: 3 read, 0 loaded, 0 updated, 3 unchanged, 0 rejected' err)" 1
+expect "reload summary" "$(grep -c '^allot-load: first/deals.csv: 3 read, 0 loaded, 0 updated, 3 unchanged, 0 rejected' err)" 1
 expect "reload data" "$(q "SELECT deal_id||'|'||amount_micros||'|'||load_id FROM deals WHERE deal_id='d-1'")" "d-1|48000000000|1"
 expect "reload loads" "$(q "SELECT group_concat(rows_loaded||'/'||rows_unchanged, ' ') FROM loads")" "3/0 0/3"
 expect "reload same sha" "$(q "SELECT count(DISTINCT sha256) FROM loads")" 1
 
 # A newer export: d-1 unchanged, d-2 now won with an amount, d-3 absent (kept), d-4 new.
 load newer/deals.csv 2> err; expect "newer exit" "$?" 0
-expect "newer summary" "$(grep -c '^newer/deals.csv: 3 read, 1 loaded, 1 updated, 1 unchanged, 0 rejected' err)" 1
+expect "newer summary" "$(grep -c '^allot-load: newer/deals.csv: 3 read, 1 loaded, 1 updated, 1 unchanged, 0 rejected' err)" 1
 expect "newer d-2" "$(q "SELECT amount_micros||'|'||currency||'|'||stage||'|'||is_won||'|'||close_date||'|'||load_id||'|'||source_row FROM deals WHERE deal_id='d-2'")" \
   "25000000000|USD|Closed Won|1|2026-06-30|3|3"
 expect "newer d-4" "$(q "SELECT amount_micros||'|'||currency||'|'||load_id FROM deals WHERE deal_id='d-4'")" "900000000|GBP|3"
@@ -51,7 +51,7 @@ expect "newer keeps d-3" "$(q "SELECT count(*) FROM deals")" 4
 # Bad rows beyond the budget: exit 1, nothing committed, exact rejects.
 dump > before-bad.txt
 load bad/deals.csv 2> err; expect "bad exit" "$?" 1
-expect "bad summary" "$(grep -c '^bad/deals.csv: 10 read, 2 loaded, 0 updated, 0 unchanged, 8 rejected, 0 dropped as totals, 0 warnings (table deals; nothing committed)' err)" 1
+expect "bad summary" "$(grep -c '^allot-load: bad/deals.csv: 10 read, 2 loaded, 0 updated, 0 unchanged, 8 rejected, 0 dropped as totals, 0 warnings (table deals; nothing committed)' err)" 1
 dump > after-bad.txt
 expect "bad leaves database unchanged" "$(cmp -s before-bad.txt after-bad.txt && echo same)" same
 expect "bad rejects file" "$(cat bad/deals.csv.rejects.csv)" "$(cat "$cases/bad/deals.expected-rejects.csv")"
@@ -102,8 +102,8 @@ cp "$cases/fx_rates.csv" dup/
 indexes() { sqlite3 "$dupdb" "SELECT group_concat(name||':'||coalesce(sql,''), '|') FROM (SELECT * FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('deals','stage_history') ORDER BY name)"; }
 before_indexes=$(indexes)
 "$bin/allot-load" --db "$dupdb" dup/deals.csv dup/stage_history.csv 2> err; expect "dup exit" "$?" 0
-expect "dup deals summary" "$(grep -c '^dup/deals.csv: 4 read, 2 loaded, 1 updated, 1 unchanged, 0 rejected' err)" 1
-expect "dup stage summary" "$(grep -c '^dup/stage_history.csv: 2 read, 1 loaded, 0 updated, 1 unchanged, 0 rejected' err)" 1
+expect "dup deals summary" "$(grep -c '^allot-load: dup/deals.csv: 4 read, 2 loaded, 1 updated, 1 unchanged, 0 rejected' err)" 1
+expect "dup stage summary" "$(grep -c '^allot-load: dup/stage_history.csv: 2 read, 1 loaded, 0 updated, 1 unchanged, 0 rejected' err)" 1
 expect "dup deals values" "$(sqlite3 "$dupdb" "SELECT group_concat(deal_id||':'||amount_micros||':'||source_row, ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
   "d-1:250000000:4 d-2:5000000:3"
 expect "dup indexes rebuilt" "$(indexes)" "$before_indexes"
@@ -139,5 +139,19 @@ expect "help text" "$(head -1 help.txt)" "Usage: allot-load [OPTION]... FILE..."
 "$bin/allot-load" --db "$db" 2> err; expect "no file exit" "$?" 2
 "$bin/allot-load" --db "$db" --max-rejects -1 x.csv 2> err; expect "bad budget exit" "$?" 2
 "$bin/allot-load" --db "$db" --table nope x.csv 2> err; expect "bad table exit" "$?" 2
+
+# Several files: one line per file (prefixed like every message), then the
+# totals. first/deals.csv commits 3 new rows; bad/deals.csv reads 10 and
+# rejects 8 beyond the budget (its 2 good rows are not committed, so not
+# counted as loaded); the missing file loads nothing. 3 + 10 read, 3 loaded,
+# 8 rejected; the exit status is the worst of the files (3).
+"$bin/allot-load" --db "$scratch/multi.db" first/deals.csv bad/deals.csv missing.csv 2> multi.err
+expect "multi exit" "$?" 3
+expect "multi lines" "$(grep -c '^allot-load: first/deals.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (table deals) in ' multi.err) $(grep -c '^allot-load: bad/deals.csv: 10 read, 2 loaded, 0 updated, 0 unchanged, 8 rejected, .*nothing committed' multi.err) $(grep -c '^allot-load: missing.csv: not loaded$' multi.err)" "1 1 1"
+expect "multi total" "$(grep -c '^allot-load: 3 files (1 committed): 13 read, 3 loaded, 0 updated, 0 unchanged, 8 rejected in [0-9]*\.[0-9][0-9] s$' multi.err)" 1
+expect "multi total is last" "$(tail -1 multi.err | cut -d: -f2)" " 3 files (1 committed)"
+# One file: its line is the summary, no total line.
+"$bin/allot-load" --db "$scratch/multi.db" first/deals.csv 2> one.err
+expect "one file no total" "$(grep -c ' files (' one.err)" 0
 
 exit $fail

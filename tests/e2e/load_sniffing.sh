@@ -23,7 +23,7 @@ load() { "$bin/allot-load" --db "$db" "$@"; }
 # UTF-16LE + BOM, tabs, two title lines: header found on line 3; "48.000,00" and
 # "1.234,5" have both separators, so the last one is the decimal separator.
 load deals-utf16.csv 2> err; expect "utf16 exit" "$?" 0
-expect "utf16 summary" "$(grep -c '^deals-utf16.csv: 2 read, 2 loaded, .* 0 warnings (table deals)' err)" 1
+expect "utf16 summary" "$(grep -c '^allot-load: deals-utf16.csv: 2 read, 2 loaded, .* 0 warnings (table deals)' err)" 1
 # date -u -d 2026-02-11T09:00:00Z +%s -> 1770800400; date -u -d 2026-03-01 +%s -> 1772323200
 expect "utf16 rows" "$(q "SELECT group_concat(deal_id||'|'||name||'|'||amount_micros||'|'||currency||'|'||created_at||'|'||coalesce(close_date,'NULL')||'|'||source_row, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
   $'d-1|Caf\u00e9 Gro\u00df|48000000000|EUR|1770800400|2026-05-29|4;d-2|Tab\there|1234500000|USD|1772323200|NULL|5'
@@ -55,7 +55,7 @@ expect "cp1252 row" "$(q "SELECT name||'|'||actual_cost_micros||'|'||currency FR
 
 # Spend segment rows of one key in one file add up: 10.50 + 2.25, 100 + 40, 5 + (blank).
 load spend-segments.csv 2> err; expect "segments exit" "$?" 0
-expect "segments summary" "$(grep -c '^spend-segments.csv: 3 read, 2 loaded, 1 updated, 0 unchanged' err)" 1
+expect "segments summary" "$(grep -c '^allot-load: spend-segments.csv: 3 read, 2 loaded, 1 updated, 0 unchanged' err)" 1
 expect "segments rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||coalesce(impressions,'NULL')||'|'||coalesce(clicks,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system='google_ads' ORDER BY date)")" \
   "2026-01-05|12750000|140|5;2026-01-06|1000000|NULL|NULL"
 # Reloading gives the same sums (the first segment row replaces, the second adds).

@@ -8,9 +8,17 @@ rm -rf "$scratch" && mkdir -p "$scratch"
 db=$scratch/allot.db
 "$build/allot-load" --db "$db" "$scratch"/co/*.csv 2> "$scratch/load.err" || {
   cat "$scratch/load.err" >&2; echo "allot-load failed" >&2; exit 1; }
-if grep -v ' 0 rejected, ' "$scratch/load.err" | grep -q 'rejected'; then
+if grep -Ev ' 0 rejected(,| in )' "$scratch/load.err" | grep -q 'rejected'; then
   cat "$scratch/load.err" >&2; echo "rows were rejected" >&2; exit 1
 fi
+# One line per file with the program's prefix, then the totals over the nine
+# files: every row allot-synth wrote (the sum of its FILE<TAB>ROWS lines) read
+# and loaded.
+[[ $(grep -c '^allot-load: .*/co/[a-z_]*\.csv: [0-9]* read, [0-9]* loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (table [a-z_]*) in [0-9.]* s$' "$scratch/load.err") == 9 ]] \
+  || { cat "$scratch/load.err" >&2; echo "per-file summary lines" >&2; exit 1; }
+total=$(awk -F'\t' '{ n += $2 } END { print n }' "$scratch/counts")
+grep -q "^allot-load: 9 files (9 committed): $total read, $total loaded, 0 updated, 0 unchanged, 0 rejected in [0-9.]* s$" "$scratch/load.err" \
+  || { cat "$scratch/load.err" >&2; echo "no total line for $total rows" >&2; exit 1; }
 q() { sqlite3 "$db" "$1"; }
 [[ $(q "SELECT count(*) FROM rejects") == 0 ]]
 while IFS=$'\t' read -r file rows; do
