@@ -145,11 +145,9 @@ int main(int argc, char **argv)
     if (st == ALLOT_OK) {
         /* The run is recorded after the files are written: a renderer
          * changes no figure, so a failed run leaves no row. */
-        char params[512];
-        snprintf(params, sizeof params, "format=%s;model=%s;out=%s;period=%s",
-                 chart_format_extension((chart_format)format), r.model, out, r.period.label);
-        allot_error rerr; /* best effort: the files are written */
-        allot_store_run_record(db, "allot-chart", params, "ok", NULL, &rerr);
+        cli_run_record(db, "allot-chart", "format=%s;model=%s;out=%s;period=%s",
+                       chart_format_extension((chart_format)format), r.model, out,
+                       r.period.label);
     }
     int status = 0;
     if (st != ALLOT_OK) {

@@ -155,12 +155,6 @@ int main(int argc, char **argv)
         allot_config_free(cfg);
         return cli_report(&err);
     }
-    char params[512];
-    snprintf(params, sizeof params,
-             "as_of=%s;by=%s;currency=%s;discount=%g;fiscal_start=%d;grain=%s;horizon=%ld;"
-             "margin=%g",
-             as_of_text ? as_of_text : "", allot_retention_by_name(lo.by), lo.currency, discount,
-             lo.fiscal_start_month, allot_cohort_grain_name(lo.grain), horizon, margin);
     int64_t run_id = 0;
     allot_retention_data data = {0};
     allot_lifetime lt = {0};
@@ -169,7 +163,12 @@ int main(int argc, char **argv)
                                   .annual_discount = discount,
                                   .taxonomy = settings.taxonomy,
                                   .fiscal_start_month = lo.fiscal_start_month};
-    st = allot_store_run_open(db, "allot-clv", params, &run_id, &err);
+    st = cli_run_open(db, "allot-clv", &run_id, &err,
+                      "as_of=%s;by=%s;currency=%s;discount=%g;fiscal_start=%d;grain=%s;"
+                      "horizon=%ld;margin=%g",
+                      as_of_text ? as_of_text : "", allot_retention_by_name(lo.by), lo.currency,
+                      discount, lo.fiscal_start_month, allot_cohort_grain_name(lo.grain), horizon,
+                      margin);
     if (st == ALLOT_OK) {
         st = allot_retention_load(db, &lo, &data, &err);
         if (st == ALLOT_OK)

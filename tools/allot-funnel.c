@@ -428,11 +428,8 @@ int main(int argc, char **argv)
         rc = cli_usage_error("--currency '%s' is not an ISO 4217 code", opt.currency);
         goto out_config;
     }
-    if (allot_cohort_period_parse(period, opt.fiscal_start_month, &opt.cohort, &only, &opt.only,
-                                  &err) != ALLOT_OK) {
-        rc = cli_usage_error("--period: %s", err.message);
+    if ((rc = cli_period_option(period, opt.fiscal_start_month, &opt.cohort, &only, &opt.only)))
         goto out_config;
-    }
 
     double t0 = cli_seconds();
     sqlite3 *db = NULL;
@@ -440,19 +437,17 @@ int main(int argc, char **argv)
         rc = cli_report(&err);
         goto out_config;
     }
-    char params[1024];
-    snprintf(params, sizeof params,
-             "alpha=%g;as_of=%s;by=%s;config=%s;currency=%s;fiscal_start=%d;method=%s;period=%s;"
-             "sla_hours=%g;table=%s",
-             opt.alpha, as_of_text ? as_of_text : "", allot_group_by_name(opt.group_by),
-             config_path ? config_path : "", opt.currency, opt.fiscal_start_month,
-             allot_interval_method_name(opt.method), period, opt.sla_hours,
-             table ? table : "");
     int64_t run_id = 0;
     allot_scoreboard sb = {0};
     allot_okr_row *okrs = NULL;
     size_t n_okrs = 0;
-    allot_status st = allot_store_run_open(db, "allot-funnel", params, &run_id, &err);
+    allot_status st = cli_run_open(
+        db, "allot-funnel", &run_id, &err,
+        "alpha=%g;as_of=%s;by=%s;config=%s;currency=%s;fiscal_start=%d;method=%s;period=%s;"
+        "sla_hours=%g;table=%s",
+        opt.alpha, as_of_text ? as_of_text : "", allot_group_by_name(opt.group_by),
+        config_path ? config_path : "", opt.currency, opt.fiscal_start_month,
+        allot_interval_method_name(opt.method), period, opt.sla_hours, table ? table : "");
     if (st == ALLOT_OK) {
         st = allot_scoreboard_compute(db, &opt, &sb, &err);
         if (st == ALLOT_OK)

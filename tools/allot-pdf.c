@@ -96,11 +96,8 @@ int main(int argc, char **argv)
                         r.missing[s]);
         }
     if (st == ALLOT_OK) {
-        char params[512];
-        snprintf(params, sizeof params, "company=%s;model=%s;out=%s;period=%s",
-                 company ? company : "", r.model, out, r.period.label);
-        allot_error rerr; /* best effort: the files are written */
-        allot_store_run_record(db, "allot-pdf", params, "ok", NULL, &rerr);
+        cli_run_record(db, "allot-pdf", "company=%s;model=%s;out=%s;period=%s",
+                       company ? company : "", r.model, out, r.period.label);
     }
     int status = 0;
     if (st != ALLOT_OK)

@@ -191,17 +191,15 @@ int main(int argc, char **argv)
         allot_config_free(cfg);
         return cli_report(&err);
     }
-    char params[512];
-    snprintf(params, sizeof params,
-             "as_of=%s;bootstrap=%ld;by=%s;conf_level=%g;conf_type=%s;currency=%s;"
-             "fiscal_start=%d;grain=%s;horizon=%g;period=%s;seed=%lu",
-             as_of_text ? as_of_text : "", boot, allot_retention_by_name(lo.by), level,
-             allot_conf_type_name(ro.km.conf_type), lo.currency, lo.fiscal_start_month,
-             allot_cohort_grain_name(lo.grain), horizon, period ? period : "", seed);
     int64_t run_id = 0;
     allot_retention_data data = {0};
     allot_retention_result result = {0};
-    st = allot_store_run_open(db, "allot-retention", params, &run_id, &err);
+    st = cli_run_open(db, "allot-retention", &run_id, &err,
+                      "as_of=%s;bootstrap=%ld;by=%s;conf_level=%g;conf_type=%s;currency=%s;"
+                      "fiscal_start=%d;grain=%s;horizon=%g;period=%s;seed=%lu",
+                      as_of_text ? as_of_text : "", boot, allot_retention_by_name(lo.by), level,
+                      allot_conf_type_name(ro.km.conf_type), lo.currency, lo.fiscal_start_month,
+                      allot_cohort_grain_name(lo.grain), horizon, period ? period : "", seed);
     if (st == ALLOT_OK) {
         st = allot_retention_load(db, &lo, &data, &err);
         if (st == ALLOT_OK) {

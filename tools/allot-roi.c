@@ -230,25 +230,21 @@ int main(int argc, char **argv)
         rc = cli_usage_error("--currency '%s' is not an ISO 4217 code", o.currency);
         goto out;
     }
-    if (allot_cohort_period_parse(period, o.fiscal_start_month, &o.unit, &only, &o.only,
-                                  &err) != ALLOT_OK) {
-        rc = cli_usage_error("--period: %s", err.message);
+    if ((rc = cli_period_option(period, o.fiscal_start_month, &o.unit, &only, &o.only)))
         goto out;
-    }
 
     double t0 = cli_seconds();
     if (allot_store_open_existing(db_path, &db, &err) != ALLOT_OK) {
         rc = cli_report(&err);
         goto out;
     }
-    char params[1024];
-    snprintf(params, sizeof params,
-             "alpha=%g;bootstrap=%lu;by=%s;config=%s;currency=%s;fiscal_start=%d;model=%s;"
-             "period=%s;run=%lld;seed=%lu",
-             alpha, bootstrap, allot_group_by_name(o.group_by), config_path ? config_path : "",
-             o.currency, o.fiscal_start_month, model ? model : "", period, run, seed);
     int64_t run_id = 0;
-    allot_status st = allot_store_run_open(db, "allot-roi", params, &run_id, &err);
+    allot_status st = cli_run_open(
+        db, "allot-roi", &run_id, &err,
+        "alpha=%g;bootstrap=%lu;by=%s;config=%s;currency=%s;fiscal_start=%d;model=%s;"
+        "period=%s;run=%lld;seed=%lu",
+        alpha, bootstrap, allot_group_by_name(o.group_by), config_path ? config_path : "",
+        o.currency, o.fiscal_start_month, model ? model : "", period, run, seed);
     if (st == ALLOT_OK) {
         st = allot_roi_compute(db, &o, &roi, &err);
         st = allot_store_run_close(db, run_id, st, &err);

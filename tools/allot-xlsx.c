@@ -94,11 +94,8 @@ int main(int argc, char **argv)
     if (st == ALLOT_OK) {
         for (size_t i = 0; i < sum.missing_sections; i++)
             cli_warning("%s", sum.missing[i]);
-        char params[512];
-        snprintf(params, sizeof params, "bootstrap=%u;model=%s;out=%s;period=%s;seed=%lu",
-                 o.bootstrap, sum.model, out, sum.period, o.seed);
-        allot_error rerr; /* best effort: the files are written */
-        allot_store_run_record(db, "allot-xlsx", params, "ok", NULL, &rerr);
+        cli_run_record(db, "allot-xlsx", "bootstrap=%u;model=%s;out=%s;period=%s;seed=%lu",
+                       o.bootstrap, sum.model, out, sum.period, o.seed);
     }
     int status = 0;
     if (st != ALLOT_OK)

@@ -3,9 +3,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "store.h"
 
 static const char *program = "allot";
 static double last_progress;
@@ -115,6 +118,56 @@ allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *
     for (size_t i = 0; st == ALLOT_OK && i < allot_config_warning_count(*cfg); i++)
         cli_warning("%s", allot_config_warning(*cfg, i));
     return st;
+}
+
+int cli_period_option(const char *text, int fiscal_start_month, allot_cohort_unit *unit,
+                      allot_period *period, const allot_period **only)
+{
+    allot_error err;
+    allot_error_clear(&err);
+    if (allot_cohort_period_parse(text, fiscal_start_month, unit, period, only, &err) != ALLOT_OK)
+        return cli_usage_error("--period: %s", err.message);
+    return CLI_EXIT_OK;
+}
+
+/* The parameters text of a run: fmt formatted into a malloc'd string the
+ * caller frees; NULL when out of memory. */
+static char *format_parameters(const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (text)
+        vsnprintf(text, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return text;
+}
+
+allot_status cli_run_open(sqlite3 *db, const char *tool, int64_t *run_id, allot_error *err,
+                          const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *params = format_parameters(fmt, ap);
+    va_end(ap);
+    if (!params)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    allot_status st = allot_store_run_open(db, tool, params, run_id, err);
+    free(params);
+    return st;
+}
+
+void cli_run_record(sqlite3 *db, const char *tool, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *params = format_parameters(fmt, ap);
+    va_end(ap);
+    allot_error ignored;
+    if (params)
+        allot_store_run_record(db, tool, params, "ok", NULL, &ignored);
+    free(params);
 }
 
 double cli_seconds(void)

@@ -14,8 +14,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <sqlite3.h>
+
 #include "config.h"
 #include "error.h"
+#include "funnel.h"
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_DATA = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_ENV = 3 };
 
@@ -64,6 +67,24 @@ allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *
  * NULL path leaves *cfg NULL: every value at its default). Errors as
  * allot_config_load. */
 allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *err);
+
+/* --period P of allot-funnel and allot-roi: a unit or one period, as
+ * allot_cohort_period_parse. Returns 0, or says "--period: why" as a usage
+ * error and returns 2. */
+int cli_period_option(const char *text, int fiscal_start_month, allot_cohort_unit *unit,
+                      allot_period *period, const allot_period **only);
+
+/* A computing tool's run (allot_store_run_open) with its parameters, the
+ * sorted "key=value;..." text, formatted from fmt. Errors as run_open. */
+allot_status cli_run_open(sqlite3 *db, const char *tool, int64_t *run_id, allot_error *err,
+                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* A renderer's run (allot-chart, allot-pdf, allot-xlsx), recorded "ok"
+ * after its files are written (allot_store_run_record): best effort, a
+ * renderer changes no figure and its files are there, so a failure to
+ * record is not reported. */
+void cli_run_record(sqlite3 *db, const char *tool, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Seconds since an arbitrary start, monotonic, for "in 1.2 s" summaries. */
 double cli_seconds(void);
