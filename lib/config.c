@@ -77,6 +77,14 @@ static const allot_config_key registry[] = {
      "touch type that is a sales activity (speed-to-lead); such touches are not marketing touches"},
     {"funnel", "sla_hours", "24", ALLOT_CFG_DOUBLE, 0, 8760, 0,
      "speed-to-lead service level: first sales activity within this many hours of MQL"},
+    /* The defaults of these two are lib/funnel.c's built-in lists. */
+    {"funnel", "marketing_lead_sources",
+     "web, website, paid search, organic search, paid social, organic social, social, email, "
+     "event, events, webinar, content, advertisement, display, referral, marketing",
+     ALLOT_CFG_LIST, 0, 0, 0,
+     "deals.lead_source values that make a deal marketing-sourced (empty: none does)"},
+    {"funnel", "non_marketing_channels", "Partner, Direct", ALLOT_CFG_LIST, 0, 0, 0,
+     "channels whose first touch does not make a deal marketing-sourced (empty: every channel does)"},
 
     {"okr", "*", "", ALLOT_CFG_DOUBLE, -1e18, 1e18, 0,
      "free-form targets, NAME = number (e.g. mql_per_quarter = 500, mql_to_won_rate = 0.30)"},

@@ -1267,6 +1267,16 @@ allot_status allot_scoreboard_config_load(const allot_config *cfg, allot_scorebo
     o->sales_activity_touch_type = sc->activity_touch_type;
     if ((s = allot_config_get_double(cfg, "funnel", "sla_hours", &o->sla_hours, err)))
         return s;
+    if ((s = allot_config_get_list(cfg, "funnel", "marketing_lead_sources", &sc->marketing_sources,
+                                   &sc->n_marketing_sources, err)) ||
+        (s = allot_config_get_list(cfg, "funnel", "non_marketing_channels",
+                                   &sc->non_marketing_channels, &sc->n_non_marketing_channels,
+                                   err)))
+        return s;
+    o->marketing_sources = (const char *const *)sc->marketing_sources;
+    o->n_marketing_sources = sc->n_marketing_sources;
+    o->non_marketing_channels = (const char *const *)sc->non_marketing_channels;
+    o->n_non_marketing_channels = sc->n_non_marketing_channels;
     if ((s = allot_taxonomy_new(cfg, &sc->taxonomy, err)))
         return s;
     o->taxonomy = sc->taxonomy;
@@ -1358,6 +1368,8 @@ void allot_scoreboard_config_release(allot_scoreboard_config *sc)
     free(sc->aliases);
     free(sc->activity_stage);
     free(sc->activity_touch_type);
+    allot_config_list_free(sc->marketing_sources, sc->n_marketing_sources);
+    allot_config_list_free(sc->non_marketing_channels, sc->n_non_marketing_channels);
     allot_taxonomy_free(sc->taxonomy);
     free(sc->okrs);
     memset(sc, 0, sizeof *sc);

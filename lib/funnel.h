@@ -222,8 +222,10 @@ char *allot_scoreboard_period_label(int64_t t, allot_cohort_unit unit, int fisca
  * Reads what the scoreboard needs from allot.ini (cfg may be NULL: all
  * defaults): [general] reporting_currency and fiscal_year_start_month,
  * [funnel] SYSTEM.lead/.mql/.sql/.opportunity/.won stage names,
- * sales_activity_stage, sales_activity_touch_type, sla_hours, the
- * [taxonomy] rules, and the [okr] targets. sc->options is ready to use (the
+ * sales_activity_stage, sales_activity_touch_type, sla_hours,
+ * marketing_lead_sources and non_marketing_channels (the marketing-sourced
+ * lists; an empty value is an empty list), the [taxonomy] rules, and the
+ * [okr] targets. sc->options is ready to use (the
  * tool may then override fields from its flags); everything it points to
  * is owned by sc: release with allot_scoreboard_config_release. Bad values
  * are ALLOT_ERR_CONFIG with file:line. */
@@ -239,6 +241,8 @@ typedef struct allot_scoreboard_config {
     char **alias_names;
     size_t n_aliases;
     char *activity_stage, *activity_touch_type;
+    char **marketing_sources, **non_marketing_channels;
+    size_t n_marketing_sources, n_non_marketing_channels;
     allot_taxonomy *taxonomy;
     char currency[4];
     allot_okr_target *okrs;

@@ -409,6 +409,78 @@ static void config_and_okrs(void **state)
     allot_config_free(cfg);
 }
 
+/* [funnel] marketing_lead_sources and non_marketing_channels replace the
+ * built-in lists. 2026Q1 deals (created in Q1; see the top comment):
+ *   d1 1000 USD won,  first marketing touch Paid Search (01-05), source Web
+ *   d2 3000 USD lost, no touch before creation (t2 is after),  source Outbound
+ *   d3  550 USD won,  first marketing touch Paid Social (01-28), no source
+ *   d4 2000 USD open, no people,                               source Webinar
+ *   d5 no amount won, no people,                               source Outbound
+ * Pipeline 6550, revenue (won) 1000 + 550 = 1550 in every case.
+ * (a) non_marketing_channels = Partner, Direct, paid-social (names compare
+ *     without case, blanks, '_' and '-'), marketing_lead_sources = OUTBOUND:
+ *     d1 (Paid Search is marketing), d2 (Outbound), d5 (Outbound, no
+ *     amount); not d3 (Paid Social is not, no source), not d4 (Webinar is no
+ *     longer listed). Pipeline 1000 + 3000 = 4000, revenue 1000, 3 deals.
+ * (b) both empty: every channel is marketing, no source is: d1, d3.
+ *     Pipeline 1000 + 550 = 1550, revenue 1550, 2 deals.
+ * (c) no config: the defaults (d1, d3, d4): 3550, 1550, 3 deals, as with
+ *     the library's NULL lists (funnel_by_quarter). */
+static void marketing_lists_from_config(void **state)
+{
+    static const char *const inis[3] = {
+        "[funnel]\nnon_marketing_channels = Partner, Direct, paid-social\n"
+        "marketing_lead_sources = OUTBOUND\n",
+        "[funnel]\nnon_marketing_channels =\nmarketing_lead_sources =\n",
+        NULL};
+    static const int64_t pipeline[3] = {INT64_C(4000000000), INT64_C(1550000000),
+                                        INT64_C(3550000000)};
+    static const int64_t revenue[3] = {INT64_C(1000000000), INT64_C(1550000000),
+                                       INT64_C(1550000000)};
+    static const double deals[3] = {3, 2, 3};
+    for (int i = 0; i < 3; i++) {
+        allot_config *cfg = NULL;
+        allot_error err;
+        if (inis[i])
+            assert_int_equal(allot_config_parse(inis[i], strlen(inis[i]), "t.ini", &cfg, &err),
+                             ALLOT_OK);
+        allot_scoreboard_config sc;
+        assert_int_equal(allot_scoreboard_config_load(cfg, &sc, &err), ALLOT_OK);
+        if (i == 0) {
+            assert_int_equal(sc.options.n_non_marketing_channels, 3);
+            assert_string_equal(sc.options.non_marketing_channels[2], "paid-social");
+            assert_int_equal(sc.options.n_marketing_sources, 1);
+        } else if (i == 1) {
+            assert_non_null(sc.options.marketing_sources); /* empty, not the default */
+            assert_int_equal(sc.options.n_marketing_sources, 0);
+            assert_int_equal(sc.options.n_non_marketing_channels, 0);
+        } else {
+            assert_int_equal(sc.options.n_marketing_sources, 16);
+            assert_string_equal(sc.options.marketing_sources[0], "web");
+            assert_string_equal(sc.options.marketing_sources[15], "marketing");
+            assert_int_equal(sc.options.n_non_marketing_channels, 2);
+            assert_string_equal(sc.options.non_marketing_channels[0], "Partner");
+            assert_string_equal(sc.options.non_marketing_channels[1], "Direct");
+        }
+        allot_scoreboard_options o = sc.options;
+        o.as_of = AS_OF;
+        o.aliases = aliases;
+        o.n_aliases = 1;
+        allot_scoreboard sb;
+        assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, &err), ALLOT_OK);
+        const allot_deal_cell *d = &sb.deals[0];
+        assert_string_equal(d->period, "2026Q1");
+        assert_int_equal(d->pipeline_micros, INT64_C(6550000000));
+        assert_int_equal(d->pipeline_marketing_micros, pipeline[i]);
+        assert_int_equal(d->revenue_micros, INT64_C(1550000000));
+        assert_int_equal(d->revenue_marketing_micros, revenue[i]);
+        near(d->deals_marketing, deals[i], 0);
+        allot_scoreboard_release(&sb);
+        allot_scoreboard_config_release(&sc);
+        allot_config_free(cfg);
+    }
+}
+
 /* Runs last: adds two deals. d6 (100 USD, open, created 01-10, no lead
  * source) of p6, whose only touch is Direct (01-03): not marketing-sourced.
  * d7 (200 USD, open, created 01-08) of p5, first touch Email 01-06:
@@ -446,6 +518,7 @@ int main(void)
         cmocka_unit_test(clopper_pearson_and_filters),
         cmocka_unit_test(periods_and_missing_fx),
         cmocka_unit_test(config_and_okrs),
+        cmocka_unit_test(marketing_lists_from_config),
         cmocka_unit_test(direct_first_touch_is_not_marketing), /* last: adds rows */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
