@@ -100,14 +100,11 @@ int main(int argc, char **argv)
     double t0 = cli_seconds();
     allot_error err;
     allot_error_clear(&err);
-    allot_config *cfg = NULL;
-    sqlite3 *db = NULL;
+    allot_config *cfg;
+    sqlite3 *db;
     allot_report r;
     memset(&r, 0, sizeof r);
-    allot_status st = ALLOT_OK;
-    st = cli_config_load(config_path, &cfg, &err);
-    if (st == ALLOT_OK)
-        st = allot_store_open_existing(db_path, &db, &err);
+    allot_status st = cli_render_open(config_path, db_path, NULL, &cfg, &db, &err);
     if (st == ALLOT_OK) {
         unsigned sections = 0;
         for (int k = 0; k < n_wanted; k++)

@@ -80,13 +80,10 @@ int main(int argc, char **argv)
     double t0 = cli_seconds();
     allot_error err;
     allot_error_clear(&err);
-    allot_config *cfg = NULL;
-    sqlite3 *db = NULL;
-    allot_status st = ALLOT_OK;
-    st = cli_config_load(config_path, &cfg, &err);
+    allot_config *cfg;
+    sqlite3 *db;
+    allot_status st = cli_render_open(config_path, db_path, NULL, &cfg, &db, &err);
     o.config = cfg;
-    if (st == ALLOT_OK)
-        st = allot_store_open_existing(db_path, &db, &err);
     allot_xlsx_summary sum;
     memset(&sum, 0, sizeof sum);
     if (st == ALLOT_OK)

@@ -158,6 +158,19 @@ allot_status cli_run_open(sqlite3 *db, const char *tool, int64_t *run_id, allot_
     return st;
 }
 
+allot_status cli_render_open(const char *config_path, const char *db_path, long *lookback_days,
+                             allot_config **cfg, sqlite3 **db, allot_error *err)
+{
+    *cfg = NULL;
+    *db = NULL;
+    allot_status st = cli_config_load(config_path, cfg, err);
+    if (st == ALLOT_OK && lookback_days)
+        st = allot_config_get_int(*cfg, "general", "lookback_days", lookback_days, err);
+    if (st == ALLOT_OK)
+        st = allot_store_open_existing(db_path, db, err);
+    return st;
+}
+
 void cli_run_record(sqlite3 *db, const char *tool, const char *fmt, ...)
 {
     va_list ap;

@@ -79,6 +79,14 @@ int cli_period_option(const char *text, int fiscal_start_month, allot_cohort_uni
 allot_status cli_run_open(sqlite3 *db, const char *tool, int64_t *run_id, allot_error *err,
                           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The inputs of a renderer (allot-chart, allot-pdf, allot-xlsx): the
+ * --config file (cli_config_load), then, when lookback_days is not NULL,
+ * its [general] lookback_days, then the database, which must exist
+ * (allot_store_open_existing). Stops at the first error; close *db and free
+ * *cfg in any case (both start NULL). */
+allot_status cli_render_open(const char *config_path, const char *db_path, long *lookback_days,
+                             allot_config **cfg, sqlite3 **db, allot_error *err);
+
 /* A renderer's run (allot-chart, allot-pdf, allot-xlsx), recorded "ok"
  * after its files are written (allot_store_run_record): best effort, a
  * renderer changes no figure and its files are there, so a failure to
