@@ -389,6 +389,22 @@ static void model_free(model *m)
         }                                                                                    \
     } while (0)
 
+/* Ends a read: finalizes st; a last step other than SQLITE_DONE is the
+ * database's error while `what` ("reading people"). */
+static allot_status end_read(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what,
+                             allot_error *err)
+{
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? ALLOT_OK : allot_store_fail(db, rc, what, err);
+}
+
+/* Ends a read that ran out of memory. */
+static allot_status read_nomem(sqlite3_stmt *st, const char *message, allot_error *err)
+{
+    sqlite3_finalize(st);
+    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "%s", message);
+}
+
 static allot_status load_people(sqlite3 *db, model *m, allot_error *err)
 {
     sqlite3_stmt *st;
@@ -419,13 +435,9 @@ static allot_status load_people(sqlite3 *db, model *m, allot_error *err)
         if (!p->id || !p->system)
             goto nomem;
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading people", err);
-    return ALLOT_OK;
+    return end_read(db, st, rc, "reading people", err);
 nomem:
-    sqlite3_finalize(st);
-    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading people");
+    return read_nomem(st, "out of memory reading people", err);
 }
 
 static allot_status load_deals(sqlite3 *db, model *m, const allot_fx *fx, allot_error *err)
@@ -475,13 +487,9 @@ static allot_status load_deals(sqlite3 *db, model *m, const allot_fx *fx, allot_
             d->has_amount = 1;
         }
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading deals", err);
-    return ALLOT_OK;
+    return end_read(db, st, rc, "reading deals", err);
 nomem:
-    sqlite3_finalize(st);
-    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading deals");
+    return read_nomem(st, "out of memory reading deals", err);
 }
 
 /* Stage history of deals: won entries date deals with no close_date. */
@@ -503,9 +511,8 @@ static allot_status load_deal_stages(sqlite3 *db, model *m, allot_error *err)
                            (const char *)sqlite3_column_text(st, 1), &act) == ALLOT_STAGE_WON)
             set_min(&d->won_stage_at, sqlite3_column_int64(st, 2));
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading stage_history", err);
+    if ((s = end_read(db, st, rc, "reading stage_history", err)) != ALLOT_OK)
+        return s;
     for (size_t i = 0; i < m->n_deals; i++) {
         deal *d = &m->deals[i];
         if (d->is_closed && d->closed_at == NO_TIME)
@@ -558,15 +565,10 @@ static allot_status load_person_stages(sqlite3 *db, model *m, activities *acts,
         int64_t t = sqlite3_column_int64(st, 2);
         if (stage >= 0)
             set_min(&p->t[stage], t);
-        if ((act || stage >= ALLOT_STAGE_SQL) && add_activity(acts, p, t) != 0) {
-            sqlite3_finalize(st);
-            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
+        if ((act || stage >= ALLOT_STAGE_SQL) && add_activity(acts, p, t) != 0)
+            return read_nomem(st, "out of memory", err);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading stage_history", err);
-    return ALLOT_OK;
+    return end_read(db, st, rc, "reading stage_history", err);
 }
 
 static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, allot_error *err)
@@ -583,10 +585,8 @@ static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, al
         if (!d || !p)
             continue;
         set_min(&p->deal_opp, d->created_at);
-        if (add_activity(acts, p, d->created_at) != 0) {
-            sqlite3_finalize(st);
-            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
+        if (add_activity(acts, p, d->created_at) != 0)
+            return read_nomem(st, "out of memory", err);
         if (d->is_won)
             set_min(&p->deal_won, d->closed_at);
         const person *e = d->earliest_person;
@@ -594,10 +594,7 @@ static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, al
                    (e->created_at == NO_TIME || p->created_at < e->created_at)))
             d->earliest_person = p;
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading deal_people", err);
-    return ALLOT_OK;
+    return end_read(db, st, rc, "reading deal_people", err);
 }
 
 /* The columns lib/taxonomy decides a touch's channel from, in this order. */
@@ -647,13 +644,9 @@ static allot_status load_touches(sqlite3 *db, model *m, activities *acts, allot_
                 goto nomem;
         }
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading touches", err);
-    return ALLOT_OK;
+    return end_read(db, st, rc, "reading touches", err);
 nomem:
-    sqlite3_finalize(st);
-    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading touches");
+    return read_nomem(st, "out of memory reading touches", err);
 }
 
 /* A deal's first marketing touch at or before its creation: the earliest
@@ -684,15 +677,10 @@ static allot_status load_deal_touches(sqlite3 *db, model *m, allot_error *err)
         d->touch_at = sqlite3_column_int64(st, 1);
         d->touch_channel = dup_or((const unsigned char *)touch_channel(m, st, 4), "(none)");
         d->touch_campaign = dup_or(sqlite3_column_text(st, 3), "(none)");
-        if (!d->touch_channel || !d->touch_campaign) {
-            sqlite3_finalize(st);
-            return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
+        if (!d->touch_channel || !d->touch_campaign)
+            return read_nomem(st, "out of memory", err);
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading touches of deals", err);
-    return ALLOT_OK;
+    return end_read(db, st, rc, "reading touches of deals", err);
 }
 
 static allot_status data_end(sqlite3 *db, int64_t *end, allot_error *err)
@@ -1116,9 +1104,8 @@ static allot_status assign_mql_revenue(sqlite3 *db, model *m, allot_error *err)
         if (!d->mql_person || p->t[ALLOT_STAGE_MQL] < d->mql_person->t[ALLOT_STAGE_MQL])
             d->mql_person = p;
     }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading deal_people", err);
+    if ((s = end_read(db, st, rc, "reading deal_people", err)) != ALLOT_OK)
+        return s;
     for (size_t i = 0; i < m->n_deals; i++) {
         deal *d = &m->deals[i];
         if (d->is_won && d->has_amount && d->mql_person && d->closed_at != NO_TIME &&
