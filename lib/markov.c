@@ -175,6 +175,25 @@ typedef struct pos_key {
     uint32_t state;
 } pos_key;
 
+/* The distinct channels of state key k (each channel + 1, 16 bits per
+ * position for order > 1, 0 ends the key) into out, in key order; their
+ * count. */
+static int distinct_channels(uint64_t k, int order, uint32_t out[ALLOT_MARKOV_MAX_ORDER])
+{
+    int n = 0;
+    for (int j = 0; j < order; j++) {
+        uint32_t c = order == 1 ? (uint32_t)k : (uint32_t)((k >> (16 * j)) & 0xffff);
+        if (c == 0)
+            break;
+        int dup = 0;
+        for (int q = 0; q < n; q++)
+            dup |= out[q] == c;
+        if (!dup)
+            out[n++] = c;
+    }
+    return n;
+}
+
 static int cmp_pos_key(const void *a, const void *b)
 {
     const pos_key *x = a, *y = b;
@@ -358,22 +377,11 @@ allot_status allot_markov_new(const allot_paths *paths, const allot_markov_optio
         goto fail;
     size_t total_members = 0;
     for (size_t s = 1; s < m->n_states; s++) {
-        uint64_t k = m->state_key[s];
-        uint32_t seen[ALLOT_MARKOV_MAX_ORDER];
-        int n_seen = 0;
-        for (int j = 0; j < order; j++) {
-            uint32_t c = order == 1 ? (uint32_t)k : (uint32_t)((k >> (16 * j)) & 0xffff);
-            if (c == 0)
-                break;
-            int dup = 0;
-            for (int q = 0; q < n_seen; q++)
-                dup |= seen[q] == c;
-            if (!dup) {
-                seen[n_seen++] = c;
-                m->chan_start[c]++; /* c is channel + 1: counts land one ahead */
-                total_members++;
-            }
-        }
+        uint32_t cs[ALLOT_MARKOV_MAX_ORDER];
+        int n = distinct_channels(m->state_key[s], order, cs);
+        for (int i = 0; i < n; i++)
+            m->chan_start[cs[i]]++; /* cs[i] is channel + 1: counts land one ahead */
+        total_members += (size_t)n;
     }
     for (size_t c = 1; c <= m->n_channels + 1; c++)
         m->chan_start[c] += m->chan_start[c - 1];
@@ -385,21 +393,10 @@ allot_status allot_markov_new(const allot_paths *paths, const allot_markov_optio
     }
     memcpy(fill, m->chan_start, (m->n_channels + 1) * sizeof *fill);
     for (size_t s = 1; s < m->n_states; s++) {
-        uint64_t k = m->state_key[s];
-        uint32_t seen[ALLOT_MARKOV_MAX_ORDER];
-        int n_seen = 0;
-        for (int j = 0; j < order; j++) {
-            uint32_t c = order == 1 ? (uint32_t)k : (uint32_t)((k >> (16 * j)) & 0xffff);
-            if (c == 0)
-                break;
-            int dup = 0;
-            for (int q = 0; q < n_seen; q++)
-                dup |= seen[q] == c;
-            if (!dup) {
-                seen[n_seen++] = c;
-                m->chan_states[fill[c - 1]++] = (uint32_t)s;
-            }
-        }
+        uint32_t cs[ALLOT_MARKOV_MAX_ORDER];
+        int n = distinct_channels(m->state_key[s], order, cs);
+        for (int i = 0; i < n; i++)
+            m->chan_states[fill[cs[i] - 1]++] = (uint32_t)s;
     }
     free(fill);
 
