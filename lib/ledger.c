@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvout.h"
 #include "money.h"
 #include "period.h"
 #include "store.h"
@@ -553,17 +554,7 @@ allot_status allot_ledger_channel_csv(sqlite3 *db, int64_t run_id, const char *m
         /* Channel names come from exports: quote them when they need it. */
         const char *ch = (const char *)sqlite3_column_text(s, 2);
         fprintf(out, "%s,%s,", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1));
-        if (strpbrk(ch, ",\"\r\n")) {
-            fputc('"', out);
-            for (const char *p = ch; *p; p++) {
-                if (*p == '"')
-                    fputc('"', out);
-                fputc(*p, out);
-            }
-            fputc('"', out);
-        } else {
-            fputs(ch, out);
-        }
+        allot_csvout_field(out, ch);
         fprintf(out, ",%" PRId64 ",%s,%s,%.6f,%" PRId64 "\n", (int64_t)sqlite3_column_int64(s, 3),
                 amount, cur, sqlite3_column_double(s, 6), (int64_t)sqlite3_column_int64(s, 7));
     }

@@ -15,6 +15,8 @@
 #include <gsl/gsl_spmatrix.h>
 #include <gsl/gsl_vector.h>
 
+#include "csvout.h"
+
 struct allot_markov {
     const allot_paths *paths;
     int order;
@@ -1086,21 +1088,6 @@ static int cmp_trow(const void *a, const void *b)
     return c ? c : strcmp(x->to, y->to);
 }
 
-static void csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 allot_status allot_markov_write_transitions(const allot_markov *m, const char *file,
                                             allot_error *err)
 {
@@ -1140,9 +1127,9 @@ allot_status allot_markov_write_transitions(const allot_markov *m, const char *f
     }
     fputs("from,to,count,probability\n", f);
     for (size_t i = 0; i < n; i++) {
-        csv_field(f, rows[i].from);
+        allot_csvout_field(f, rows[i].from);
         fputc(',', f);
-        csv_field(f, rows[i].to);
+        allot_csvout_field(f, rows[i].to);
         fprintf(f, ",%.15g,%.15g\n", rows[i].count, rows[i].prob);
     }
     if (fclose(f) != 0)
