@@ -138,7 +138,12 @@ static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
     }
     sqlite3_busy_timeout(db, ALLOT_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db, 1);
-    allot_status st = enable_wal(db, err);
+    /* 16 KiB pages for a new database (a no-op on an existing one): a bulk
+     * load of 2 M touches writes its pages through the WAL in 45 % less
+     * system time than with the 4 KiB default (README "Benchmark"). */
+    allot_status st = allot_store_exec(db, "PRAGMA page_size = 16384", err);
+    if (!st)
+        st = enable_wal(db, err);
     if (!st)
         st = allot_store_exec(db,
                                        "PRAGMA synchronous = NORMAL;"

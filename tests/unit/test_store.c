@@ -69,6 +69,44 @@ static void sha256_known_vectors(void **state)
     assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+/* allot_sha256_file (libcrypto): the empty file, "abc", and 3,000,000 'a'
+ * bytes, which cross the 1 MiB read chunk. References from coreutils:
+ *   head -c 3000000 /dev/zero | tr '\\0' a | sha256sum
+ *   -> 2a152c894398719c0570f83fac34ac03a0f6e8e474b995c2403aa5434f7b9dd4 */
+static void sha256_of_files(void **state)
+{
+    (void)state;
+    char path[256], hex[65];
+    int64_t bytes = -1;
+    allot_error err;
+    snprintf(path, sizeof path, "/tmp/allot-test-hash-%ld", (long)getpid());
+    struct { size_t n; char c; const char *want; } cases[] = {
+        {0, 'a', "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+        {3000000, 'a', "2a152c894398719c0570f83fac34ac03a0f6e8e474b995c2403aa5434f7b9dd4"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        FILE *f = fopen(path, "wb");
+        assert_non_null(f);
+        for (size_t i = 0; i < cases[k].n; i++)
+            fputc(cases[k].c, f);
+        fclose(f);
+        allot_error_clear(&err);
+        assert_int_equal(allot_sha256_file(path, hex, &bytes, &err), ALLOT_OK);
+        assert_string_equal(hex, cases[k].want);
+        assert_int_equal(bytes, (int64_t)cases[k].n);
+    }
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("abc", f);
+    fclose(f);
+    assert_int_equal(allot_sha256_file(path, hex, &bytes, &err), ALLOT_OK);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_int_equal(bytes, 3);
+    unlink(path);
+    assert_int_equal(allot_sha256_file(path, hex, &bytes, &err), ALLOT_ERR_IO);
+    assert_non_null(strstr(err.message, "cannot open"));
+}
+
 static void creates_schema_in_wal_mode(void **state)
 {
     (void)state;
@@ -157,6 +195,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sha256_known_vectors),
+        cmocka_unit_test(sha256_of_files),
         cmocka_unit_test_setup_teardown(creates_schema_in_wal_mode, make_path, remove_db),
         cmocka_unit_test_setup_teardown(refuses_newer_schema, make_path, remove_db),
         cmocka_unit_test(missing_database_is_an_environment_error),
