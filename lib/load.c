@@ -279,6 +279,25 @@ typedef struct slot {
     size_t own_cap;
 } slot;
 
+/* Rows a bulk load writes with one INSERT statement: a statement's fixed
+ * cost (opening cursors, ending the statement) then falls on 32 rows; 18
+ * columns stay far below SQLite's 32766 parameters. */
+enum { ROWS_PER_INSERT = 32 };
+
+/* A typed value as it is bound to a statement (a slot without its buffers). */
+typedef struct value {
+    int type;              /* S_NULL, S_INT, S_REAL or S_TEXT */
+    int len;
+    int64_t i;
+    double d;
+    const char *text;
+} value;
+
+static value value_of(const slot *sl)
+{
+    return (value){sl->type, sl->len, sl->i, sl->d, sl->text};
+}
+
 typedef struct bound {
     const allot_column *col;
     int field;             /* index in the record, -1 when absent from the file */
@@ -303,18 +322,20 @@ typedef struct load_state {
     int ncols;
     int email_hash_slot;   /* index of email_sha256 in the statement, -1 none */
     int nparams;
-    slot *slots;
+    slot *slots;           /* the row being typed */
+    value *values;         /* its values as bound (one thread) */
     int currency_col;      /* index in cols of the currency column, -1 none */
     int decimal_comma;
     char delimiter;
     size_t header_count;
     int person_col, anonymous_col;   /* touches: one of them is needed */
     int quiet;             /* the date pre-pass: reader warnings come again later */
+    char why[160];         /* a reject reason made for one row */
     char **index_sql;      /* secondary indexes dropped for a bulk load */
     int nindex;
     warning *warnings;
     size_t nwarnings;
-    sqlite3_stmt *insert, *upsert, *reject;
+    sqlite3_stmt *insert, *insert_many, *upsert, *reject;
     FILE *rejects;
     char rejects_tmp[4200];
     char *raw;
@@ -690,7 +711,7 @@ static void fallback_value(const allot_column *c, slot *sl)
     }
 }
 
-static void bind_slot(sqlite3_stmt *st, int i, const slot *sl)
+static void bind_value(sqlite3_stmt *st, int i, const value *sl)
 {
     switch (sl->type) {
     case S_NULL: sqlite3_bind_null(st, i); break;
@@ -700,12 +721,14 @@ static void bind_slot(sqlite3_stmt *st, int i, const slot *sl)
     }
 }
 
-static void bind_row(load_state *s, sqlite3_stmt *st, const char *hex, int64_t load_id,
-                     long line)
+/* Binds one row's parameters from number `first` on (1 for a one-row
+ * statement; rows of a many-row INSERT follow each other). */
+static void bind_row(load_state *s, sqlite3_stmt *st, int first, const value *values,
+                     const char *hex, int64_t load_id, long line)
 {
     for (int i = 0; i < s->ncols; i++)
-        bind_slot(st, i + 1, &s->slots[i]);
-    int next = s->ncols + 1;
+        bind_value(st, first + i, &values[i]);
+    int next = first + s->ncols;
     if (s->email_hash_slot >= 0) {
         if (hex[0])
             sqlite3_bind_text(st, next, hex, 64, SQLITE_STATIC);
@@ -717,12 +740,19 @@ static void bind_row(load_state *s, sqlite3_stmt *st, const char *hex, int64_t l
     sqlite3_bind_int64(st, next + 1, line);
 }
 
-static allot_status load_record(load_state *s, const allot_csv_record *rec, int64_t load_id,
-                                allot_error *err)
+/* Types and checks rec into s->slots, and the e-mail column's SHA-256 into
+ * hex ("" without one). Returns NULL for a good row, else why it is
+ * rejected (a constant or s->why) with the 1-based column it is about in
+ * *column (0: the whole row). */
+static const char *check_record(load_state *s, const allot_csv_record *rec, char hex[65],
+                                long *column)
 {
-    s->sum->read++;
-    if (rec->error)
-        return reject(s, rec, rec->error_column, rec->error, err);
+    hex[0] = '\0';
+    *column = 0;
+    if (rec->error) {
+        *column = rec->error_column;
+        return rec->error;
+    }
     size_t expected = s->header_count;
     /* Trailing empty fields beyond the named columns (a trailing delimiter,
      * as spreadsheets write) carry nothing and are ignored. */
@@ -730,9 +760,9 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
     while (used > expected && rec->fields[used - 1].len == 0)
         used--;
     if (used != expected) {
-        char why[96];
-        snprintf(why, sizeof why, "has %zu fields but the header has %zu", rec->count, expected);
-        return reject(s, rec, 0, why, err);
+        snprintf(s->why, sizeof s->why, "has %zu fields but the header has %zu", rec->count,
+                 expected);
+        return s->why;
     }
     char row_currency[4] = "";
     for (int i = 0; i < s->ncols; i++) {
@@ -744,23 +774,26 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
             char evidence[4] = "";
             const char *why = type_value(s, b, sl, f->text, f->len, rec->line, b->field + 1,
                                          evidence);
+            *column = b->field + 1;
             if (why)
-                return reject(s, rec, b->field + 1, why, err);
+                return why;
             if (evidence[0]) {
                 if (row_currency[0] && strcmp(row_currency, evidence) != 0) {
-                    char msg[96];
-                    snprintf(msg, sizeof msg, "amount is in %s but another amount is in %s",
-                             evidence, row_currency);
-                    return reject(s, rec, b->field + 1, msg, err);
+                    snprintf(s->why, sizeof s->why,
+                             "amount is in %s but another amount is in %s", evidence,
+                             row_currency);
+                    return s->why;
                 }
                 memcpy(row_currency, evidence, 4);
             }
         }
         if (sl->type == S_NULL)
             fallback_value(b->col, sl);
+        *column = b->field + 1;
         if (sl->type == S_NULL && (b->col->flags & ALLOT_COL_REQUIRED))
-            return reject(s, rec, b->field + 1, "required value is missing", err);
+            return "required value is missing";
     }
+    *column = 0;
     /* Currencies: an amount needs one; a symbol or code in the amount must
      * agree with the currency column and fills it when empty. */
     int has_money = 0;
@@ -770,27 +803,27 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
     if (s->currency_col >= 0) {
         slot *cs = &s->slots[s->currency_col];
         bound *cb = &s->cols[s->currency_col];
+        *column = cb->field + 1;
         if (cs->type == S_TEXT && row_currency[0] && strcmp(cs->text, row_currency) != 0) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the amount says %s but the currency is %s", row_currency,
-                     cs->text);
-            return reject(s, rec, cb->field + 1, msg, err);
+            snprintf(s->why, sizeof s->why, "the amount says %s but the currency is %s",
+                     row_currency, cs->text);
+            return s->why;
         }
         if (cs->type == S_NULL && row_currency[0]) {
             memcpy(cs->small, row_currency, 4);
             set_text(cs, cs->small, 3);
         }
         if (cs->type == S_NULL && has_money)
-            return reject(s, rec, cb->field + 1, "an amount needs a currency", err);
+            return "an amount needs a currency";
+        *column = 0;
     }
     if (s->person_col >= 0 || s->anonymous_col >= 0) {
         int p = s->person_col, a = s->anonymous_col;
-        if ((p < 0 || s->slots[p].type == S_NULL) && (a < 0 || s->slots[a].type == S_NULL))
-            return reject(s, rec, p >= 0 ? s->cols[p].field + 1 : 0,
-                          "a touch needs a person_id or an anonymous_id", err);
+        if ((p < 0 || s->slots[p].type == S_NULL) && (a < 0 || s->slots[a].type == S_NULL)) {
+            *column = p >= 0 ? s->cols[p].field + 1 : 0;
+            return "a touch needs a person_id or an anonymous_id";
+        }
     }
-
-    char hex[65] = "";
     if (s->email_hash_slot >= 0) {
         const slot *es = &s->slots[s->email_hash_slot];
         if (es->type == S_TEXT) {
@@ -802,12 +835,20 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
             allot_sha256_hex(d, hex);
         }
     }
+    return NULL;
+}
+
+/* Writes a checked row (its values in slots): a plain INSERT on the bulk
+ * path, else the upsert, which counts it as loaded, updated or unchanged. */
+static allot_status write_row(load_state *s, const allot_csv_record *rec, const value *values,
+                              const char *hex, int64_t load_id, allot_error *err)
+{
     int rc;
     if (s->insert) {
         /* Bulk load into a table that was empty: a plain INSERT is cheaper;
          * a key seen earlier in this file fails it, and the row goes through
          * the upsert below. */
-        bind_row(s, s->insert, hex, load_id, rec->line);
+        bind_row(s, s->insert, 1, values, hex, load_id, rec->line);
         rc = sqlite3_step(s->insert);
         sqlite3_reset(s->insert);
         if (rc == SQLITE_DONE) {
@@ -817,7 +858,7 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
         if ((rc & 0xff) != SQLITE_CONSTRAINT)
             return allot_store_fail(s->db, rc, "cannot write a row", err);
     }
-    bind_row(s, s->upsert, hex, load_id, rec->line);
+    bind_row(s, s->upsert, 1, values, hex, load_id, rec->line);
     sqlite3_set_last_insert_rowid(s->db, 0);
     rc = sqlite3_step(s->upsert);
     sqlite3_reset(s->upsert);
@@ -833,6 +874,20 @@ static allot_status load_record(load_state *s, const allot_csv_record *rec, int6
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return reject(s, rec, 0, sqlite3_errmsg(s->db), err);
     return allot_store_fail(s->db, rc, "cannot write a row", err);
+}
+
+static allot_status load_record(load_state *s, const allot_csv_record *rec, int64_t load_id,
+                                allot_error *err)
+{
+    s->sum->read++;
+    char hex[65];
+    long column;
+    const char *why = check_record(s, rec, hex, &column);
+    if (why)
+        return reject(s, rec, column, why, err);
+    for (int i = 0; i < s->ncols; i++)
+        s->values[i] = value_of(&s->slots[i]);
+    return write_row(s, rec, s->values, hex, load_id, err);
 }
 
 /* ---- statements ---------------------------------------------------------------- */
@@ -887,7 +942,21 @@ static allot_status prepare_upsert(load_state *s, int bulk, allot_error *err)
         sql_add(&b, i ? ", ?" : "?");
     sql_add(&b, ")");
     if (bulk && !b.failed) {
-        allot_status st = allot_store_prepare(s->db, b.s, &s->insert, err);
+        /* the bulk path's statements: one row, and ROWS_PER_INSERT rows */
+        sqlbuf many = {0};
+        sql_add(&many, "%s", b.s);
+        for (int r = 1; r < ROWS_PER_INSERT; r++) {
+            sql_add(&many, ", (");
+            for (int i = 0; i < s->nparams; i++)
+                sql_add(&many, i ? ", ?" : "?");
+            sql_add(&many, ")");
+        }
+        allot_status st = many.failed ? allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0,
+                                                        "out of memory")
+                                      : allot_store_prepare(s->db, b.s, &s->insert, err);
+        if (!st)
+            st = allot_store_prepare(s->db, many.s, &s->insert_many, err);
+        free(many.s);
         if (st) {
             free(b.s);
             return st;
@@ -956,7 +1025,8 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
     const allot_table *t = s->table;
     s->cols = calloc((size_t)t->ncolumns, sizeof *s->cols);
     s->slots = calloc((size_t)t->ncolumns + 1, sizeof *s->slots);
-    if (!s->cols || !s->slots)
+    s->values = calloc((size_t)t->ncolumns + 1, sizeof *s->values);
+    if (!s->cols || !s->slots || !s->values)
         return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
     /* Trailing unnamed columns (a trailing delimiter) do not count. */
     s->header_count = h->count;
@@ -1184,12 +1254,14 @@ static void free_state(load_state *s)
         for (int i = 0; i <= s->table->ncolumns; i++)
             free(s->slots[i].own);
     free(s->slots);
+    free(s->values);
     free(s->cols);
     free(s->raw);
     for (int i = 0; i < s->nindex; i++)
         free(s->index_sql[i]);
     free(s->index_sql);
     sqlite3_finalize(s->insert);
+    sqlite3_finalize(s->insert_many);
     sqlite3_finalize(s->upsert);
     sqlite3_finalize(s->reject);
     if (s->rejects)
@@ -1507,6 +1579,328 @@ out:
     return st;
 }
 
+/* ---- two threads: checking rows and writing them ----------------------------- */
+
+/* A canonical file loads on two threads: a reader thread reads, types and
+ * checks the rows (CSV reader, value parsers, e-mail digests) while the
+ * caller's thread, which owns the connection, writes them to SQLite; on
+ * two cores the database then no longer waits for parsing. Rows cross in
+ * batches holding copies of their fields (for a rejects file) and their
+ * typed values; at most ROW_QUEUE batches exist, so memory stays flat in
+ * the file's size. Rows are written in file order, rejects included. */
+
+enum { ROW_QUEUE = 4, BATCH_ROWS = 4096, BATCH_BYTES = 1 << 20 };
+
+typedef struct queued_row {
+    allot_csv_record rec;      /* its fields point into the batch's arena */
+    const char *why;           /* NULL: a good row; else why it is rejected */
+    long column;               /* the column `why` is about (0: the row) */
+    value *values;             /* good rows: the typed values (ncols) */
+    const char *hex;           /* the e-mail digest, "" without */
+} queued_row;
+
+typedef struct row_batch {
+    queued_row *rows;
+    size_t nrows;
+    char *arena;
+    size_t used, cap;
+} row_batch;
+
+typedef struct row_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    row_batch batches[ROW_QUEUE];
+    int head, count;           /* full batches: head .. head + count - 1 (mod ROW_QUEUE) */
+    int finished;              /* the reader thread has published its last batch */
+    int cancelled;             /* the writer stopped: the reader thread stops too */
+    allot_status status;       /* the reader thread's outcome, with err */
+    allot_error err;
+    load_state *s;
+    allot_csv_reader *reader;
+    int64_t bytes;             /* the file's size, for progress */
+} row_queue;
+
+/* Room for n bytes (aligned to 8) in the batch's arena; NULL when it is full. */
+static void *arena_take(row_batch *b, size_t n)
+{
+    size_t at = (b->used + 7) & ~(size_t)7;
+    if (at + n > b->cap)
+        return NULL;
+    b->used = at + n;
+    return b->arena + at;
+}
+
+static const char *arena_text(row_batch *b, const char *text, size_t len)
+{
+    char *t = arena_take(b, len + 1);
+    if (t) {
+        memcpy(t, text, len);
+        t[len] = '\0';
+    }
+    return t;
+}
+
+/* Copies the current row (rec, its verdict, s->slots) into batch b. Returns
+ * 0 when the arena has no room left. */
+static int queue_row(row_batch *b, const load_state *s, const allot_csv_record *rec,
+                     const char *why, long column, const char *hex)
+{
+    queued_row *q = &b->rows[b->nrows];
+    allot_csv_field *fields = arena_take(b, rec->count * sizeof *fields);
+    if (!fields)
+        return 0;
+    for (size_t i = 0; i < rec->count; i++) {
+        fields[i] = rec->fields[i];
+        if (!(fields[i].text = arena_text(b, rec->fields[i].text, rec->fields[i].len)))
+            return 0;
+    }
+    q->rec = *rec;
+    q->rec.fields = fields;
+    q->rec.error = NULL;
+    q->column = column;
+    q->values = NULL;
+    q->hex = "";
+    if (why)
+        return (q->why = arena_text(b, why, strlen(why))) != NULL && ++b->nrows;
+    q->why = NULL;
+    if (!(q->values = arena_take(b, (size_t)s->ncols * sizeof *q->values)))
+        return 0;
+    for (int i = 0; i < s->ncols; i++) {
+        value *v = &q->values[i];
+        *v = value_of(&s->slots[i]);
+        if (v->type == S_TEXT && !(v->text = arena_text(b, v->text, (size_t)v->len)))
+            return 0;
+    }
+    if (hex[0] && !(q->hex = arena_text(b, hex, 64)))
+        return 0;
+    b->nrows++;
+    return 1;
+}
+
+/* The next empty batch for the reader thread; NULL when the writer cancelled. */
+static row_batch *acquire_batch(row_queue *q)
+{
+    row_batch *b = NULL;
+    pthread_mutex_lock(&q->lock);
+    while (q->count == ROW_QUEUE && !q->cancelled)
+        pthread_cond_wait(&q->changed, &q->lock);
+    if (!q->cancelled)
+        b = &q->batches[(q->head + q->count) % ROW_QUEUE];
+    pthread_mutex_unlock(&q->lock);
+    if (b) {
+        b->nrows = 0;
+        b->used = 0;
+    }
+    return b;
+}
+
+static void publish_batch(row_queue *q)
+{
+    pthread_mutex_lock(&q->lock);
+    q->count++;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* The reader thread: fills batches until the file ends, an error, or the
+ * writer cancels. */
+static void *read_rows(void *arg)
+{
+    row_queue *q = arg;
+    load_state *s = q->s;
+    const allot_load_options *opt = s->opt;
+    row_batch *b = NULL;
+    allot_status st = ALLOT_OK;
+    for (;;) {
+        const allot_csv_record *rec;
+        st = allot_csv_next(q->reader, &rec, &q->err);
+        if (st || !rec)
+            break;
+        s->sum->read++;
+        char hex[65];
+        long column;
+        const char *why = check_record(s, rec, hex, &column);
+        for (;;) {
+            if (!b && !(b = acquire_batch(q)))
+                goto out;
+            size_t mark = b->used;
+            if (queue_row(b, s, rec, why, column, hex))
+                break;
+            b->used = mark;
+            if (b->nrows > 0) {   /* full: the row goes into the next batch */
+                publish_batch(q);
+                b = NULL;
+                continue;
+            }
+            char *grown = realloc(b->arena, b->cap * 2);   /* one very long row */
+            if (!grown) {
+                st = allot_error_set(&q->err, ALLOT_ERR_NOMEM, s->path, rec->line, 0,
+                                     "out of memory");
+                goto out;
+            }
+            b->arena = grown;
+            b->cap *= 2;
+        }
+        if (b->nrows == BATCH_ROWS) {
+            publish_batch(q);
+            b = NULL;
+        }
+        if (opt->progress && (s->sum->read & 0xFFFF) == 0)
+            opt->progress(opt->progress_ctx, allot_csv_bytes_read(q->reader), q->bytes);
+    }
+out:
+    pthread_mutex_lock(&q->lock);
+    if (b && b->nrows > 0 && !q->cancelled)
+        q->count++;
+    q->status = st;
+    q->finished = 1;
+    pthread_cond_broadcast(&q->changed);
+    pthread_mutex_unlock(&q->lock);
+    return NULL;
+}
+
+/* Writes rows[0..n) of a batch, all good rows, with one many-row INSERT;
+ * if a key repeats (the statement fails as a whole and changes nothing),
+ * row by row through the upsert. */
+static allot_status write_many(load_state *s, const queued_row *const *rows, int n,
+                               int64_t load_id, allot_error *err)
+{
+    if (n == ROWS_PER_INSERT) {
+        sqlite3_stmt *st = s->insert_many;
+        for (int k = 0; k < n; k++)
+            bind_row(s, st, 1 + k * s->nparams, rows[k]->values, rows[k]->hex, load_id,
+                     rows[k]->rec.line);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_DONE) {
+            s->sum->loaded += n;
+            return ALLOT_OK;
+        }
+        if ((rc & 0xff) != SQLITE_CONSTRAINT)
+            return allot_store_fail(s->db, rc, "cannot write rows", err);
+    }
+    for (int k = 0; k < n; k++) {
+        allot_status st = write_row(s, &rows[k]->rec, rows[k]->values, rows[k]->hex, load_id,
+                                    err);
+        if (st)
+            return st;
+    }
+    return ALLOT_OK;
+}
+
+/* Writes one batch: rejects as they come, good rows ROWS_PER_INSERT at a
+ * time on the bulk path. */
+static allot_status write_batch(load_state *s, const row_batch *b, int64_t load_id,
+                                allot_error *err)
+{
+    const queued_row *pending[ROWS_PER_INSERT];
+    int npending = 0;
+    allot_status st = ALLOT_OK;
+    for (size_t i = 0; i < b->nrows && !st; i++) {
+        const queued_row *r = &b->rows[i];
+        if (r->why) {
+            st = reject(s, &r->rec, r->column, r->why, err);
+        } else if (!s->insert_many) {
+            st = write_row(s, &r->rec, r->values, r->hex, load_id, err);
+        } else {
+            pending[npending++] = r;
+            if (npending == ROWS_PER_INSERT) {
+                st = write_many(s, pending, npending, load_id, err);
+                npending = 0;
+            }
+        }
+    }
+    if (!st && npending)
+        st = write_many(s, pending, npending, load_id, err);
+    return st;
+}
+
+/* The writer: the caller's thread writes the batches in order. */
+static allot_status write_rows(row_queue *q, int64_t load_id, allot_error *err)
+{
+    load_state *s = q->s;
+    allot_status st = ALLOT_OK;
+    for (;;) {
+        pthread_mutex_lock(&q->lock);
+        while (q->count == 0 && !q->finished)
+            pthread_cond_wait(&q->changed, &q->lock);
+        row_batch *b = q->count > 0 ? &q->batches[q->head] : NULL;
+        pthread_mutex_unlock(&q->lock);
+        if (!b)
+            break;
+        st = write_batch(s, b, load_id, err);
+        pthread_mutex_lock(&q->lock);
+        q->head = (q->head + 1) % ROW_QUEUE;
+        q->count--;
+        if (st)
+            q->cancelled = 1;
+        pthread_cond_broadcast(&q->changed);
+        pthread_mutex_unlock(&q->lock);
+        if (st)
+            break;
+    }
+    return st;
+}
+
+static void free_queue(row_queue *q)
+{
+    for (int i = 0; i < ROW_QUEUE; i++) {
+        free(q->batches[i].rows);
+        free(q->batches[i].arena);
+    }
+    pthread_mutex_destroy(&q->lock);
+    pthread_cond_destroy(&q->changed);
+}
+
+/* Loads the rows of a canonical file on two threads (see above); falls back
+ * to one thread when a second cannot be started. */
+static allot_status load_rows(load_state *s, allot_csv_reader *r, int64_t load_id,
+                              int64_t bytes, allot_error *err)
+{
+    row_queue q;
+    memset(&q, 0, sizeof q);
+    q.s = s;
+    q.reader = r;
+    q.bytes = bytes;
+    int ready = pthread_mutex_init(&q.lock, NULL) == 0;
+    if (ready && pthread_cond_init(&q.changed, NULL) != 0) {
+        pthread_mutex_destroy(&q.lock);
+        ready = 0;
+    }
+    if (!ready)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0,
+                               "cannot start the reader thread");
+    for (int i = 0; i < ROW_QUEUE; i++) {
+        row_batch *b = &q.batches[i];
+        b->rows = malloc(BATCH_ROWS * sizeof *b->rows);
+        b->arena = malloc(BATCH_BYTES);
+        b->cap = BATCH_BYTES;
+        if (!b->rows || !b->arena) {
+            free_queue(&q);
+            return allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
+        }
+    }
+    pthread_t reader;
+    allot_status st;
+    if (pthread_create(&reader, NULL, read_rows, &q) != 0) {
+        free_queue(&q);
+        const allot_csv_record *rec;
+        while (!(st = allot_csv_next(r, &rec, err)) && rec &&
+               !(st = load_record(s, rec, load_id, err)))
+            if (s->opt->progress && (s->sum->read & 0xFFFF) == 0)
+                s->opt->progress(s->opt->progress_ctx, allot_csv_bytes_read(r), bytes);
+        return st;
+    }
+    st = write_rows(&q, load_id, err);
+    pthread_join(reader, NULL);
+    if (!st && q.status) {
+        *err = q.err;
+        st = q.status;
+    }
+    free_queue(&q);
+    return st;
+}
+
 allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_options *opt,
                              allot_load_summary *sum, allot_error *err)
 {
@@ -1662,15 +2056,8 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &s.reject, err);
     if (!st)
         sqlite3_bind_int64(s.reject, 1, load_id);
-    const allot_csv_record *rec;
-    while (!st) {
-        st = allot_csv_next(r, &rec, err);
-        if (st || !rec)
-            break;
-        st = load_record(&s, rec, load_id, err);
-        if (opt->progress && (sum->read & 0xFFFF) == 0)
-            opt->progress(opt->progress_ctx, allot_csv_bytes_read(r), bytes);
-    }
+    if (!st)
+        st = load_rows(&s, r, load_id, bytes, err);
     sum->dropped = allot_csv_dropped(r);
     if (!st)
         st = rebuild_indexes(&s, err);

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# allot-load's two-thread load (lib/load.c: a reader thread checks rows, the
+# caller's thread writes them in batches of 4096 rows, 32 rows an INSERT) on
+# a 20,000-row touch file that crosses many batches: rejects at batch edges
+# keep their lines and order, a key repeated across batches updates the
+# first row, a 700,000-byte field (stored twice in a batch, as field and as
+# value: more than its 1 MiB arena) arrives whole, and every stored value
+# equals sqlite3's own .import of the same file (an independent reader),
+# with unixepoch() for the timestamps.
+set -uo pipefail
+bin=$(cd "$1" && pwd) scratch=$3
+rm -rf "$scratch" && mkdir -p "$scratch"
+cd "$scratch" || exit 1
+db=$scratch/allot.db
+fail=0
+expect() { # expect NAME ACTUAL EXPECTED
+  if [[ "$2" != "$3" ]]; then
+    echo "FAIL $1: expected [$3], got [$2]" >&2
+    fail=1
+  fi
+}
+q() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# Data row i is on physical line i + 1. Planted:
+#   i=3      occurred_at 'not-a-date'          -> reject, line 4, column 3
+#   i=4097   touch_type empty (required)       -> reject, line 4098, column 4
+#   i=4098   one field short                   -> reject, line 4099
+#   i=10000  landing_page of 700,000 bytes     -> stored whole
+#   i=12000  occurred_at '2026-13-01T00:00:00Z' -> reject, line 12001, column 3
+#   i=15000  touch_id of row 14990, another landing page -> updates that row
+#   i=20000  occurred_at empty (required)      -> reject, line 20001, column 3
+awk 'BEGIN {
+  print "touch_id,person_id,occurred_at,touch_type,landing_page"
+  for (i = 1; i <= 20000; i++) {
+    s = 1767225600 + i * 61                      # 2026-01-01T00:00:00Z + i minutes and seconds
+    ts = strftime("%Y-%m-%dT%H:%M:%SZ", s, 1)
+    id = sprintf("T%06d", i); type = (i % 3 ? "visit" : "form"); page = "/p/" i
+    if (i == 3) ts = "not-a-date"
+    if (i == 4097) type = ""
+    if (i == 12000) ts = "2026-13-01T00:00:00Z"
+    if (i == 15000) { id = "T014990"; page = "/again" }
+    if (i == 20000) ts = ""
+    if (i == 10000) { page = "x"; while (length(page) < 699999) page = page page
+                      page = "/" substr(page, 1, 699999) }
+    if (i == 4098) { print id ",P" (i % 997) "," ts "," type; continue }
+    print id ",P" (i % 997) "," ts "," type "," page
+  }
+}' > touches.csv
+expect "fixture rows" "$(wc -l < touches.csv)" 20001
+
+"$bin/allot-load" --db "$db" --max-rejects 10 touches.csv 2> err
+expect "exit" "$?" 0
+expect "counts" "$(q "$db" "SELECT rows_read||' '||rows_loaded||' '||rows_updated||' '||rows_rejected FROM loads")" \
+  "20000 19994 1 5"
+expect "rows" "$(q "$db" "SELECT count(*) FROM touches")" 19994
+expect "reject lines" "$(q "$db" "SELECT group_concat(line||':'||ifnull(column_no,'-'), ' ') FROM (SELECT * FROM rejects ORDER BY rowid)")" \
+  "4:3 4098:4 4099:- 12001:3 20001:3"
+expect "rejects file lines" "$(tail -n +2 touches.csv.rejects.csv | cut -d, -f1 | tr '\n' ' ')" \
+  "4 4098 4099 12001 20001 "
+expect "short row reason" "$(q "$db" "SELECT reason FROM rejects WHERE line = 4099")" \
+  "has 4 fields but the header has 5"
+expect "required reason" "$(q "$db" "SELECT reason FROM rejects WHERE line = 4098")" \
+  "required value is missing"
+expect "long field" "$(q "$db" "SELECT length(landing_page), source_row FROM touches WHERE touch_id = 'T010000'")" \
+  "700000|10001"
+expect "repeated key" "$(q "$db" "SELECT landing_page, source_row FROM touches WHERE touch_id = 'T014990'")" \
+  "/again|15001"
+
+# Every stored row against sqlite3's .import of the same file: the last row
+# of each touch_id that is not rejected (rejected lines: the data rows above).
+sqlite3 ref.db ".import --csv touches.csv raw" 2> /dev/null
+q ref.db "ALTER TABLE raw ADD COLUMN line INTEGER; UPDATE raw SET line = rowid + 1;
+          DELETE FROM raw WHERE line IN (4, 4098, 4099, 12001, 20001) OR line = 14991;"
+expect "reference rows" "$(q ref.db "SELECT count(*) FROM raw")" 19994
+mismatches=$(q "$db" "ATTACH 'ref.db' AS ref;
+  SELECT count(*) FROM ref.raw r LEFT JOIN touches t ON t.touch_id = r.touch_id
+  WHERE t.touch_id IS NULL OR t.person_id IS NOT r.person_id OR t.occurred_at IS NOT unixepoch(r.occurred_at)
+     OR t.touch_type IS NOT r.touch_type OR t.landing_page IS NOT r.landing_page OR t.source_row IS NOT r.line")
+expect "rows equal to sqlite3 .import" "$mismatches" 0
+
+# A reload changes nothing but the repeated key, which flips twice (its two
+# rows differ): 19,993 rows unchanged, 2 updates.
+"$bin/allot-load" --db "$db" --max-rejects 10 touches.csv 2> err
+expect "reload exit" "$?" 0
+expect "reload counts" "$(q "$db" "SELECT rows_loaded||' '||rows_updated||' '||rows_unchanged||' '||rows_rejected FROM loads WHERE load_id = 2")" \
+  "0 2 19993 5"
+
+exit $fail
