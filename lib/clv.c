@@ -224,6 +224,25 @@ done:
     return st;
 }
 
+/* The k parameters fitted on the log scale (theta, covariance cov k x k
+ * row-major) as estimates exp(theta[i]) with delta-method standard errors
+ * exp(theta[i]) sqrt(cov[i][i]). A parameter beyond e^20 or below e^-20 is
+ * at a bound (a limiting model): every standard error is NaN then, and the
+ * return is 1. */
+static int from_log_scale(const double *theta, const double *cov, size_t k, double *est,
+                          double *se)
+{
+    int at_bound = 0;
+    for (size_t i = 0; i < k; i++) {
+        est[i] = exp(theta[i]);
+        se[i] = est[i] * sqrt(cov[i * k + i]);
+        at_bound |= fabs(theta[i]) > 20;
+    }
+    for (size_t i = 0; at_bound && i < k; i++)
+        se[i] = NAN;
+    return at_bound;
+}
+
 static double lbeta(double a, double b)
 {
     return lgamma(a) + lgamma(b) - lgamma(a + b);
@@ -326,18 +345,16 @@ allot_status allot_bgnbd_fit(const allot_rfm *data, size_t n, allot_bgnbd *fit,
                                &fit->converged, err);
     if (st != ALLOT_OK)
         return st;
-    fit->r = exp(theta[0]);
-    fit->alpha = exp(theta[1]);
-    fit->a = exp(theta[2]);
-    fit->b = exp(theta[3]);
-    fit->se_r = fit->r * sqrt(cov[0]);
-    fit->se_alpha = fit->alpha * sqrt(cov[5]);
-    fit->se_a = fit->a * sqrt(cov[10]);
-    fit->se_b = fit->b * sqrt(cov[15]);
-    for (int i = 0; i < 4; i++)
-        fit->at_bound |= fabs(theta[i]) > 20;
-    if (fit->at_bound)
-        fit->se_r = fit->se_alpha = fit->se_a = fit->se_b = NAN;
+    double est[4], se[4];
+    fit->at_bound = from_log_scale(theta, cov, 4, est, se);
+    fit->r = est[0];
+    fit->alpha = est[1];
+    fit->a = est[2];
+    fit->b = est[3];
+    fit->se_r = se[0];
+    fit->se_alpha = se[1];
+    fit->se_a = se[2];
+    fit->se_b = se[3];
     fit->log_likelihood = allot_bgnbd_log_likelihood(data, n, fit->r, fit->alpha, fit->a, fit->b);
     fit->n_customers = n;
     return ALLOT_OK;
@@ -483,16 +500,14 @@ allot_status allot_gamma_gamma_fit(const double *x, const double *m, size_t n,
                                err);
     if (st != ALLOT_OK)
         return st;
-    fit->p = exp(theta[0]);
-    fit->q = exp(theta[1]);
-    fit->v = exp(theta[2]);
-    fit->se_p = fit->p * sqrt(cov[0]);
-    fit->se_q = fit->q * sqrt(cov[4]);
-    fit->se_v = fit->v * sqrt(cov[8]);
-    for (int i = 0; i < 3; i++)
-        fit->at_bound |= fabs(theta[i]) > 20;
-    if (fit->at_bound)
-        fit->se_p = fit->se_q = fit->se_v = NAN;
+    double est[3], se[3];
+    fit->at_bound = from_log_scale(theta, cov, 3, est, se);
+    fit->p = est[0];
+    fit->q = est[1];
+    fit->v = est[2];
+    fit->se_p = se[0];
+    fit->se_q = se[1];
+    fit->se_v = se[2];
     fit->log_likelihood = allot_gamma_gamma_log_likelihood(x, m, n, fit->p, fit->q, fit->v);
     fit->n_customers = used;
     return ALLOT_OK;
