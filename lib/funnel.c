@@ -881,6 +881,26 @@ static int build_entries(entries *es, size_t n_items, const int64_t *times,
     return 0;
 }
 
+/* The end of the run of entries from i that share entry i's period and
+ * group (entries are sorted by them): one scoreboard cell. */
+static size_t cell_end(const entries *es, size_t i)
+{
+    size_t j = i;
+    while (j < es->n && strcmp(es->e[j].period, es->e[i].period) == 0 &&
+           strcmp(es->e[j].group, es->e[i].group) == 0)
+        j++;
+    return j;
+}
+
+/* A cell's own copies of its period and group labels; -1 when out of
+ * memory (whatever was copied is set, for the cell's release). */
+static int cell_labels(const entry *e, char **period, char **group)
+{
+    *period = dup_or((const unsigned char *)e->period, "");
+    *group = dup_or((const unsigned char *)e->group, "");
+    return *period && *group ? 0 : -1;
+}
+
 static allot_status funnel_cells(model *m, allot_scoreboard *sb, allot_error *err)
 {
     const allot_scoreboard_options *opt = m->opt;
@@ -902,14 +922,9 @@ static allot_status funnel_cells(model *m, allot_scoreboard *sb, allot_error *er
         goto nomem;
     double sla_s = sb->sla_hours * 3600.0;
     for (size_t i = 0; i < es.n;) {
-        size_t j = i;
-        while (j < es.n && strcmp(es.e[j].period, es.e[i].period) == 0 &&
-               strcmp(es.e[j].group, es.e[i].group) == 0)
-            j++;
+        size_t j = cell_end(&es, i);
         allot_funnel_cell *c = &sb->funnel[sb->n_funnel++];
-        c->period = dup_or((const unsigned char *)es.e[i].period, "");
-        c->group = dup_or((const unsigned char *)es.e[i].group, "");
-        if (!c->period || !c->group)
+        if (cell_labels(&es.e[i], &c->period, &c->group) != 0)
             goto nomem;
         size_t n_obs = 0;
         for (size_t k = i; k < j; k++) {
@@ -1008,14 +1023,9 @@ static allot_status deal_cells(model *m, allot_scoreboard *sb, allot_error *err)
     if (!sb->deals)
         goto nomem;
     for (size_t i = 0; i < es.n;) {
-        size_t j = i;
-        while (j < es.n && strcmp(es.e[j].period, es.e[i].period) == 0 &&
-               strcmp(es.e[j].group, es.e[i].group) == 0)
-            j++;
+        size_t j = cell_end(&es, i);
         allot_deal_cell *c = &sb->deals[sb->n_deals++];
-        c->period = dup_or((const unsigned char *)es.e[i].period, "");
-        c->group = dup_or((const unsigned char *)es.e[i].group, "");
-        if (!c->period || !c->group)
+        if (cell_labels(&es.e[i], &c->period, &c->group) != 0)
             goto nomem;
         size_t n_obs = 0, n_amounts = 0;
         for (size_t k = i; k < j; k++) {
