@@ -519,77 +519,68 @@ allot_status allot_ledger_write(sqlite3 *db, int64_t run_id, const allot_journey
     return st;
 }
 
-static allot_status channel_rows(sqlite3 *db, int64_t run_id, const char *model,
-                                 int by_period, sqlite3_stmt **s, allot_error *err)
+/* The channel rollup of run_id (one model, or every model when NULL) as
+ * CSV (by model, then credited amount) or as the aligned table (by model,
+ * then period). */
+static allot_status write_channels(sqlite3 *db, int64_t run_id, const char *model, int csv,
+                                   FILE *out, allot_error *err)
 {
-    allot_status st = allot_store_prepare(db, by_period
+    sqlite3_stmt *s;
+    allot_status st = allot_store_prepare(db, csv
         ? "SELECT model, period, channel, deals, credited_minor, currency, share, "
           "null_amount_deals FROM rollup_channel WHERE run_id = ?1 AND (?2 IS NULL OR model = ?2) "
-          "ORDER BY model, period, credited_minor DESC, channel"
+          "ORDER BY model, credited_minor DESC, channel, period"
         : "SELECT model, period, channel, deals, credited_minor, currency, share, "
           "null_amount_deals FROM rollup_channel WHERE run_id = ?1 AND (?2 IS NULL OR model = ?2) "
-          "ORDER BY model, credited_minor DESC, channel, period", s, err);
+          "ORDER BY model, period, credited_minor DESC, channel", &s, err);
     if (st)
         return st;
-    sqlite3_bind_int64(*s, 1, run_id);
+    sqlite3_bind_int64(s, 1, run_id);
     if (model)
-        sqlite3_bind_text(*s, 2, model, -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 2, model, -1, SQLITE_STATIC);
+    if (csv)
+        fputs("model,period,channel,deals,credited_amount,currency,share,null_amount_deals\n",
+              out);
+    else
+        fprintf(out, "%-16s %-9s %-24s %8s %18s %-4s %7s\n", "model", "period", "channel",
+                "deals", "credited", "cur", "share");
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *cur = (const char *)sqlite3_column_text(s, 5);
+        char amount[48];
+        allot_money_format_minor(sqlite3_column_int64(s, 4), allot_currency_exponent(cur),
+                                 amount, sizeof amount);
+        if (csv) {
+            /* Channel names come from exports: quote them when they need it. */
+            fprintf(out, "%s,%s,", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1));
+            allot_csvout_field(out, (const char *)sqlite3_column_text(s, 2));
+            fprintf(out, ",%" PRId64 ",%s,%s,%.6f,%" PRId64 "\n",
+                    (int64_t)sqlite3_column_int64(s, 3), amount, cur,
+                    sqlite3_column_double(s, 6), (int64_t)sqlite3_column_int64(s, 7));
+        } else {
+            fprintf(out, "%-16s %-9s %-24s %8" PRId64 " %18s %-4s %6.2f%%\n",
+                    sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+                    sqlite3_column_text(s, 2), (int64_t)sqlite3_column_int64(s, 3), amount, cur,
+                    100 * sqlite3_column_double(s, 6));
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "cannot read rollup_channel", err);
+    if (ferror(out))
+        return allot_error_set(err, ALLOT_ERR_IO, NULL, 0, 0, "cannot write the %s",
+                               csv ? "CSV" : "table");
     return ALLOT_OK;
 }
 
 allot_status allot_ledger_channel_csv(sqlite3 *db, int64_t run_id, const char *model,
                                       FILE *out, allot_error *err)
 {
-    sqlite3_stmt *s;
-    allot_status st = channel_rows(db, run_id, model, 0, &s, err);
-    if (st)
-        return st;
-    fputs("model,period,channel,deals,credited_amount,currency,share,null_amount_deals\n", out);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *cur = (const char *)sqlite3_column_text(s, 5);
-        char amount[48];
-        allot_money_format_minor(sqlite3_column_int64(s, 4), allot_currency_exponent(cur),
-                                 amount, sizeof amount);
-        /* Channel names come from exports: quote them when they need it. */
-        const char *ch = (const char *)sqlite3_column_text(s, 2);
-        fprintf(out, "%s,%s,", sqlite3_column_text(s, 0), sqlite3_column_text(s, 1));
-        allot_csvout_field(out, ch);
-        fprintf(out, ",%" PRId64 ",%s,%s,%.6f,%" PRId64 "\n", (int64_t)sqlite3_column_int64(s, 3),
-                amount, cur, sqlite3_column_double(s, 6), (int64_t)sqlite3_column_int64(s, 7));
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "cannot read rollup_channel", err);
-    if (ferror(out))
-        return allot_error_set(err, ALLOT_ERR_IO, NULL, 0, 0, "cannot write the CSV");
-    return ALLOT_OK;
+    return write_channels(db, run_id, model, 1, out, err);
 }
 
 allot_status allot_ledger_channel_table(sqlite3 *db, int64_t run_id, const char *model,
                                         FILE *out, allot_error *err)
 {
-    sqlite3_stmt *s;
-    allot_status st = channel_rows(db, run_id, model, 1, &s, err);
-    if (st)
-        return st;
-    fprintf(out, "%-16s %-9s %-24s %8s %18s %-4s %7s\n", "model", "period", "channel", "deals",
-            "credited", "cur", "share");
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *cur = (const char *)sqlite3_column_text(s, 5);
-        char amount[48];
-        allot_money_format_minor(sqlite3_column_int64(s, 4), allot_currency_exponent(cur),
-                                 amount, sizeof amount);
-        fprintf(out, "%-16s %-9s %-24s %8" PRId64 " %18s %-4s %6.2f%%\n",
-                sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
-                sqlite3_column_text(s, 2), (int64_t)sqlite3_column_int64(s, 3), amount, cur,
-                100 * sqlite3_column_double(s, 6));
-    }
-    sqlite3_finalize(s);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "cannot read rollup_channel", err);
-    if (ferror(out))
-        return allot_error_set(err, ALLOT_ERR_IO, NULL, 0, 0, "cannot write the table");
-    return ALLOT_OK;
+    return write_channels(db, run_id, model, 0, out, err);
 }
