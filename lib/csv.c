@@ -27,6 +27,16 @@ typedef struct span {
     unsigned flags;
 } span;
 
+/* A decoding warning found before the delimiter is known (while the
+ * encoding is sniffed or the first block decoded): its place under each
+ * delimiter it may turn out to be, emitted once the delimiter is chosen. */
+#define PLACE_CANDIDATES 5
+typedef struct pending_warning {
+    char delim[PLACE_CANDIDATES];   /* ',', TAB, ';', '|', a `sep=` line's */
+    long line[PLACE_CANDIDATES], field[PLACE_CANDIDATES];
+    char message[160];
+} pending_warning;
+
 typedef struct scan_out {
     size_t nfields;
     size_t next;    /* offset just after the record's line break */
@@ -48,6 +58,8 @@ struct allot_csv_reader {
     int raw_eof;
     int bad_utf16_warned;
     int quiet;                 /* no warnings while sniffing */
+    pending_warning pending[2];
+    int n_pending;
 
     char *buf;                 /* decoded UTF-8; one spare byte past cap */
     size_t cap, start, end;
@@ -208,6 +220,88 @@ static void warn(allot_csv_reader *r, long line, long column, const char *fmt, .
     r->opt.warn(r->opt.warn_ctx, line, column, msg);
 }
 
+/* Where byte n of text that starts a record falls: *lines physical line
+ * breaks after the record's first line (CRLF, LF or a lone CR, as the
+ * scanner counts them) and the 1-based *field, with the scanner's quoting
+ * (a quote opens a field only at its start; "" inside is a quote). */
+static void place_of(const char *text, size_t n, char delim, long *lines, long *field)
+{
+    int quoted = 0, at_start = 1;
+    *lines = 0;
+    *field = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < n && text[i + 1] == '"')
+                    i++;
+                else
+                    quoted = 0;
+            } else if (c == '\n' || (c == '\r' && !(i + 1 < n && text[i + 1] == '\n'))) {
+                ++*lines;
+            }
+        } else if (c == '"' && at_start) {
+            quoted = 1;
+            at_start = 0;
+        } else if (delim && c == delim) {
+            ++*field;
+            at_start = 1;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < n && text[i + 1] == '\n')
+                i++;
+            ++*lines;
+            *field = 1;
+            at_start = 1;
+        } else {
+            at_start = 0;
+        }
+    }
+}
+
+/* A decoding warning about byte n of text, which starts a record on
+ * physical line `line`: reported at its line and field, at once when the
+ * delimiter is known, else kept until it is (emit_pending). */
+static void warn_at(allot_csv_reader *r, const char *text, size_t n, long line, const char *msg)
+{
+    long lines, field;
+    if (r->sniffed.delimiter) {
+        place_of(text, n, r->sniffed.delimiter, &lines, &field);
+        warn(r, line + lines, field, "%s", msg);
+        return;
+    }
+    if (r->n_pending == (int)(sizeof r->pending / sizeof r->pending[0]))
+        return;
+    pending_warning *w = &r->pending[r->n_pending++];
+    static const char candidates[] = {',', '\t', ';', '|'};
+    memcpy(w->delim, candidates, sizeof candidates);
+    /* a `sep=X` first line names the delimiter (start_stream reads it later) */
+    w->delim[4] = n > 4 && line == 1 && strncasecmp(text, "sep=", 4) == 0 && text[4] != '\r' &&
+                          text[4] != '\n'
+                      ? text[4]
+                      : 0;
+    for (int k = 0; k < PLACE_CANDIDATES; k++) {
+        place_of(text, n, w->delim[k], &lines, &w->field[k]);
+        w->line[k] = line + lines;
+    }
+    snprintf(w->message, sizeof w->message, "%s", msg);
+}
+
+/* The kept warnings, placed under the delimiter now chosen. */
+static void emit_pending(allot_csv_reader *r)
+{
+    for (int i = 0; i < r->n_pending; i++) {
+        const pending_warning *w = &r->pending[i];
+        int k = 0;
+        while (k < PLACE_CANDIDATES && w->delim[k] != r->sniffed.delimiter)
+            k++;
+        if (k < PLACE_CANDIDATES)
+            warn(r, w->line[k], w->field[k], "%s", w->message);
+        else   /* cannot happen: the delimiter is one of the candidates */
+            warn(r, w->line[0], 0, "%s", w->message);
+    }
+    r->n_pending = 0;
+}
+
 /* ---- input -------------------------------------------------------------- */
 
 static ssize_t read_some(allot_csv_reader *r, void *dst, size_t n)
@@ -265,11 +359,9 @@ static size_t decode_raw(allot_csv_reader *r)
             inleft -= skip;
             if (!r->bad_utf16_warned) {
                 r->bad_utf16_warned = 1;
-                /* its physical line: buf[start] is on r->line */
-                long line = r->line;
-                for (const char *c = r->buf + r->start; c < out; c++)
-                    line += *c == '\n';
-                warn(r, line, 0, "invalid UTF-16 code unit replaced by U+FFFD (the first one)");
+                /* buf[start] starts a record on physical line r->line */
+                warn_at(r, r->buf + r->start, (size_t)(out - 3 - (r->buf + r->start)), r->line,
+                        "invalid UTF-16 code unit replaced by U+FFFD (the first one)");
             }
         }
         used = r->raw_len - inleft;
@@ -324,9 +416,12 @@ static allot_status fill(allot_csv_reader *r, allot_error *err)
         size_t produced = decode_raw(r);
         r->end += produced;
         if (r->raw_eof && (r->raw_len == 0 || produced == 0)) {
-            if (r->raw_len > 0)
-                warn(r, r->line, 0, "%zu undecodable byte(s) at the end of the file ignored",
-                     r->raw_len);
+            if (r->raw_len > 0) {
+                char msg[96];
+                snprintf(msg, sizeof msg, "%zu undecodable byte(s) at the end of the file ignored",
+                         r->raw_len);
+                warn_at(r, r->buf + r->start, r->end - r->start, r->line, msg);
+            }
             r->raw_len = 0;
             r->eof = 1;
             return ALLOT_OK;
@@ -911,11 +1006,9 @@ allot_status allot_csv_open(const char *path, const allot_csv_options *opt,
             bom = 0;
         enc = forced;
     } else if (enc == ALLOT_CSV_ENC_CP1252) {
-        long line = 1;
-        for (size_t i = 0; i < bad_at; i++)
-            line += r->buf[i] == '\n';
-        warn(r, line, 0, "the file is not valid UTF-8 (first bad byte on this line); "
-                         "read as Windows-1252 (force with --encoding)");
+        warn_at(r, r->buf, bad_at, 1,
+                "the file is not valid UTF-8 (first bad byte in this field); "
+                "read as Windows-1252 (force with --encoding)");
     }
     r->sniffed.encoding = enc;
     r->sniffed.bom = bom != 0;
@@ -957,6 +1050,7 @@ allot_status allot_csv_open(const char *path, const allot_csv_options *opt,
         }
     }
     set_classes(r->cls, r->sniffed.delimiter);
+    emit_pending(r);
 
     st = find_header(r, err);
     if (st)

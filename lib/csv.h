@@ -8,6 +8,10 @@
  *      file whose first block is not valid UTF-8 is read as Windows-1252
  *      (warning). A later invalid UTF-8 field in a UTF-8 file is read as
  *      Windows-1252 too, with a warning naming its line and column.
+ *      Every decoding warning (not UTF-8, an invalid UTF-16 code unit,
+ *      undecodable bytes at the end) gives the physical line and the field
+ *      (column) of the bad bytes under the delimiter finally used; one found
+ *      before the delimiter is known is passed to warn once it is.
  *   2. a first line `sep=X` (Excel) sets the delimiter and is skipped;
  *   3. delimiter among `,` TAB `;` `|`: the candidate under which most of
  *      the first records share one field count (>= 2) wins;

@@ -131,12 +131,13 @@ expect "msads detected" "$(grep -c '^allot-load: microsoft-ads.csv: 3 read, 2 lo
 expect "msads rows" "$(q "SELECT group_concat(date||'|'||ad_account||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks||'|'||conversions||'|'||coalesce(conversion_value_micros,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system = 'microsoft_ads' ORDER BY date)")" \
   "2026-11-01|F1234ABC|cmp-bing-brand|Bing Brand|35000000|USD|1100|54|2.0|120000000;2026-11-02|F1234ABC|410002|Bing Generic|88000000|USD|2200|70|1.5|NULL"
 # The same report saved in Windows-1252 with a real '©' (byte A9): read as
-# cp1252 with one warning, the footer still dropped, the same rows.
+# cp1252 with one warning (line 16 is the footer '"<A9>...': field 1), the
+# footer still dropped, the same rows.
 sed 's/\xc3\x82\xc2\xa9/\xc2\xa9/' microsoft-ads.csv | iconv -f UTF-8 -t CP1252 > ms-1252.csv
 db=$scratch/ms1252.db
 load ms-1252.csv 2> err; expect "msads 1252 exit" "$?" 0
 expect "msads 1252 summary" "$(grep -c '^allot-load: ms-1252.csv: 3 read, 2 loaded, 1 updated, 0 unchanged, 0 rejected, 2 dropped as totals, 1 warnings (dialect microsoft-ads: report -> spend; 2 campaigns created)' err)" 1
-expect "msads 1252 warning" "$(grep -c '^allot-load: warning: ms-1252.csv:16: the file is not valid UTF-8' err)" 1
+expect "msads 1252 warning" "$(grep -c '^allot-load: warning: ms-1252.csv:16:1: the file is not valid UTF-8 (first bad byte in this field)' err)" 1
 expect "msads 1252 rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||cost_micros, ';') FROM (SELECT * FROM spend ORDER BY date)")" \
   "2026-11-01|410001|35000000;2026-11-02|410002|88000000"
 db=$scratch/ads.db

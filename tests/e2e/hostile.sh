@@ -85,14 +85,16 @@ echo "hostile: 1 M columns: peak RSS $rss KiB${vlimit:+ (under ulimit -v $vlimit
 
 # Loaded with a warning (exit 0): bytes that are not UTF-8 after the first
 # block make the file Windows-1252 from there; an unpaired UTF-16 surrogate
-# becomes U+FFFD.
+# becomes U+FFFD. Each warning names the line and field of the bad bytes:
+# line 202 is 'd-2,acc-2,Bad <80> ...' and line 3 of the UTF-16 file
+# 'd-2,acc-2,X<D800>': both in field 3.
 run invalid-utf8.csv
 expect "utf8 exit" "$rc" 0
-expect "utf8 warning" "$(grep -cF 'invalid-utf8.csv:202: the file is not valid UTF-8 (first bad byte on this line); read as Windows-1252' <<< "$err")" 1
+expect "utf8 warning" "$(grep -cF 'invalid-utf8.csv:202:3: the file is not valid UTF-8 (first bad byte in this field); read as Windows-1252' <<< "$err")" 1
 expect "utf8 value" "$(sqlite3 "$db" "SELECT hex(name) FROM deals WHERE deal_id = 'd-2'")" "$(printf 'Bad \xe2\x82\xac \xc3\x80\xc2\xaf' | xxd -p -u 2>/dev/null || python3 -c 'print("Bad € À¯".encode().hex().upper())')"
 run utf16-surrogate.csv
 expect "utf16 exit" "$rc" 0
-expect "utf16 warning" "$(grep -cF 'utf16-surrogate.csv:3: invalid UTF-16 code unit replaced by U+FFFD (the first one)' <<< "$err")" 1
+expect "utf16 warning" "$(grep -cF 'utf16-surrogate.csv:3:3: invalid UTF-16 code unit replaced by U+FFFD (the first one)' <<< "$err")" 1
 expect "utf16 value" "$(sqlite3 "$db" "SELECT name FROM deals WHERE deal_id = 'd-2'")" "X�"
 
 # -0 is zero (never a negative zero); 1e400 was rejected above, and with a

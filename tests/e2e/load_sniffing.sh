@@ -49,8 +49,9 @@ expect "DMY summary" "$(grep -c '2 read, 0 loaded, 2 updated, 0 unchanged, 0 rej
 expect "DMY values" "$(q "SELECT group_concat(created_at, ' ') FROM (SELECT created_at FROM people ORDER BY person_id)")" "1775210400 1780659000"
 
 # Windows-1252: 0xE9 -> é, 0x80 -> €; "€ 1.500" in a comma file is 1.5 EUR.
+# line 2 is 'cmp-1,Caf<E9>...': the bad byte is in field 2.
 load campaigns-cp1252.csv 2> err; expect "cp1252 exit" "$?" 0
-expect "cp1252 warning" "$(grep -c 'campaigns-cp1252.csv:2: the file is not valid UTF-8 (first bad byte on this line); read as Windows-1252' err)" 1
+expect "cp1252 warning" "$(grep -c 'campaigns-cp1252.csv:2:2: the file is not valid UTF-8 (first bad byte in this field); read as Windows-1252' err)" 1
 expect "cp1252 row" "$(q "SELECT name||'|'||actual_cost_micros||'|'||currency FROM campaigns")" $'Caf\u00e9 \u20ac Launch|1500000|EUR'
 
 # Spend segment rows of one key in one file add up: 10.50 + 2.25, 100 + 40, 5 + (blank).

@@ -322,7 +322,9 @@ static void cp1252_fallback_with_warning(void **state)
     assert_int_equal(allot_csv_sniff_result(r)->encoding, ALLOT_CSV_ENC_CP1252);
     assert_int_equal(w.count, 1);
     assert_int_equal(w.line[0], 2);
-    assert_non_null(strstr(w.message[0], "Windows-1252"));
+    assert_int_equal(w.column[0], 2); /* 0xE9 in "caf\xe9", the second field */
+    assert_string_equal(w.message[0], "the file is not valid UTF-8 (first bad byte in this "
+                                      "field); read as Windows-1252 (force with --encoding)");
     const allot_csv_record *rec = next(r);
     expect_record(rec, 2, "1", "caf\xC3\xA9", "\xE2\x82\xAC 5", NULL);
     int64_t micros;
@@ -358,6 +360,119 @@ static void one_bad_utf8_field_falls_back(void **state)
     assert_int_equal(w.line[0], 3);
     assert_int_equal(w.column[0], 2);
     allot_csv_free(r);
+}
+
+/* The decoding warnings name the line and the field (column) of the first
+ * bad bytes, counted as the reader counts records: quoted fields may hold the
+ * delimiter, "" and line breaks.
+ * cp1252-quoted.csv (printf 'id;note;city\n1;"a;b\nc";ok\n2;"x""y;z";M\xfcnchen\n'):
+ *   line 4 is `2;"x""y;z";M<FC>nchen`: the ';' inside the quotes is data, so
+ *   0xFC is in field 3 of the record that starts on line 4.
+ * sep-colon-cp1252.csv (printf 'sep=:\nid:name:city\n1:Paris:caf\xe9\n'): the
+ *   delimiter ':' comes from the sep= line; 0xE9 is on line 3, field 3.
+ * utf16le-surrogate-field.csv: FF FE, then UTF-16LE of
+ *   'id\tname\tcity\n1\t"a\tb"\tBerlin\n2\t"p\tq"\tX', an unpaired D800, 'Y\n':
+ *   line 3, field 3 (the tab inside "p\tq" is data). */
+static void decoding_warnings_name_line_and_field(void **state)
+{
+    (void)state;
+    warnings w = {0};
+    allot_csv_options opt;
+    allot_csv_options_init(&opt);
+    opt.warn = collect;
+    opt.warn_ctx = &w;
+    allot_csv_reader *r = open_with("cp1252-quoted.csv", &opt);
+    assert_int_equal(allot_csv_sniff_result(r)->encoding, ALLOT_CSV_ENC_CP1252);
+    assert_int_equal(allot_csv_sniff_result(r)->delimiter, ';');
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.line[0], 4);
+    assert_int_equal(w.column[0], 3);
+    assert_non_null(strstr(w.message[0], "first bad byte in this field"));
+    expect_record(next(r), 2, "1", "a;b\nc", "ok", NULL);
+    expect_record(next(r), 4, "2", "x\"y;z", "M\xC3\xBCnchen", NULL);
+    expect_end(r);
+    allot_csv_free(r);
+
+    memset(&w, 0, sizeof w);
+    r = open_with("sep-colon-cp1252.csv", &opt);
+    assert_int_equal(allot_csv_sniff_result(r)->delimiter, ':');
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.line[0], 3);
+    assert_int_equal(w.column[0], 3);
+    expect_record(next(r), 3, "1", "Paris", "caf\xC3\xA9", NULL);
+    allot_csv_free(r);
+
+    memset(&w, 0, sizeof w);
+    r = open_with("utf16le-surrogate-field.csv", &opt);
+    assert_int_equal(allot_csv_sniff_result(r)->encoding, ALLOT_CSV_ENC_UTF16LE);
+    assert_int_equal(allot_csv_sniff_result(r)->delimiter, '\t');
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.line[0], 3);
+    assert_int_equal(w.column[0], 3);
+    assert_string_equal(w.message[0], "invalid UTF-16 code unit replaced by U+FFFD (the first one)");
+    expect_record(next(r), 2, "1", "a\tb", "Berlin", NULL);
+    expect_record(next(r), 3, "2", "p\tq", "X\xEF\xBF\xBDY", NULL);
+    expect_end(r);
+    allot_csv_free(r);
+}
+
+/* The same warning when the bad code unit comes after the first block the
+ * reader decodes (the delimiter is known by then): a generated UTF-16LE file,
+ * header 'id,name,city' on line 1, 130000 rows 'n,v,w' on lines 2..130001
+ * (1.56 MB), then the record '9,"a,b\nc",X<D800>Y' on lines 130002-130003:
+ * line 130003, field 3. */
+static void late_utf16_warning_names_line_and_field(void **state)
+{
+    (void)state;
+    char path[64];
+    snprintf(path, sizeof path, "test_csv_late_%ld.csv", (long)getpid());
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    static const char head[] = "id,name,city\n", row[] = "n,v,w\n", tail1[] = "9,\"a,b\nc\",X",
+                      tail2[] = "Y\n";
+    fputc(0xFF, f);
+    fputc(0xFE, f);
+#define PUT16(text)                                   \
+    for (const char *c = (text); *c; c++) {           \
+        fputc(*c, f);                                 \
+        fputc(0, f);                                  \
+    }
+    PUT16(head);
+    for (int i = 0; i < 130000; i++) {
+        PUT16(row);
+    }
+    PUT16(tail1);
+    fputc(0x00, f);
+    fputc(0xD8, f);
+    PUT16(tail2);
+#undef PUT16
+    assert_int_equal(fclose(f), 0);
+
+    warnings w = {0};
+    allot_csv_options opt;
+    allot_csv_options_init(&opt);
+    opt.warn = collect;
+    opt.warn_ctx = &w;
+    allot_csv_reader *r = NULL;
+    allot_error err;
+    assert_int_equal(allot_csv_open(path, &opt, &r, &err), ALLOT_OK);
+    assert_int_equal(w.count, 0);   /* not decoded yet */
+    const allot_csv_record *rec, *last = NULL;
+    long rows = 0;
+    while ((rec = next(r)) != NULL) {
+        rows++;
+        last = rec;
+        if (rec->line == 130002)
+            break;
+    }
+    assert_int_equal(rows, 130001);
+    expect_record(last, 130002, "9", "a,b\nc", "X\xEF\xBF\xBDY", NULL);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.line[0], 130003);
+    assert_int_equal(w.column[0], 3);
+    expect_end(r);
+    allot_csv_free(r);
+    remove(path);
 }
 
 /* dates-dmy.csv: "01/02/2026" is ambiguous, "13/02/2026" says day first. */
@@ -555,6 +670,8 @@ int main(void)
         cmocka_unit_test(last_record_without_line_break),
         cmocka_unit_test(cp1252_fallback_with_warning),
         cmocka_unit_test(one_bad_utf8_field_falls_back),
+        cmocka_unit_test(decoding_warnings_name_line_and_field),
+        cmocka_unit_test(late_utf16_warning_names_line_and_field),
         cmocka_unit_test(ambiguous_and_decisive_slash_dates),
         cmocka_unit_test(text_after_closing_quote_flags_the_record),
         cmocka_unit_test(limits_give_clear_errors),
