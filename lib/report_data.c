@@ -438,6 +438,40 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
 
 /* ---- deals and spend sums (trend, headline numbers) ------------------- */
 
+/* Adds up the rows of st (amount micros, currency, date YYYY-MM-DD) in the
+ * reporting currency at the rate of their date into *sum; the UTC day of
+ * the epoch in created_column stands in for a NULL date (-1: none). *rows,
+ * when not NULL, counts every row, a NULL amount too (counted, never
+ * summed). Finalizes st; `what` names the read in a database error. */
+static allot_status sum_amounts(sqlite3 *db, const money_ctx *m, sqlite3_stmt *st,
+                                int created_column, const char *what, double *sum, double *rows,
+                                allot_error *err)
+{
+    allot_status s = ALLOT_OK;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (rows)
+            (*rows)++;
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+            continue;
+        char created[11];
+        const char *date = (const char *)sqlite3_column_text(st, 2);
+        if (!date && created_column >= 0)
+            date = allot_date_format(
+                allot_day_of_epoch(sqlite3_column_int64(st, created_column)), created);
+        double v;
+        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
+                     date, &v, err);
+        if (s != ALLOT_OK)
+            break;
+        *sum += v;
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, what, err);
+    sqlite3_finalize(st);
+    return s;
+}
+
 /* Won revenue and count, and pipeline created, in [start, end) days. */
 static allot_status deal_sums(sqlite3 *db, const money_ctx *m, int64_t start, int64_t end,
                               double *won, double *won_count, double *pipeline, allot_error *err)
@@ -456,21 +490,7 @@ static allot_status deal_sums(sqlite3 *db, const money_ctx *m, int64_t start, in
         return s;
     sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        (*won_count)++;
-        if (sqlite3_column_type(st, 0) == SQLITE_NULL)
-            continue; /* counted, never summed */
-        double v;
-        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-                     (const char *)sqlite3_column_text(st, 2), &v, err);
-        if (s != ALLOT_OK)
-            break;
-        *won += v;
-    }
-    if (s == ALLOT_OK && rc != SQLITE_DONE)
-        s = allot_store_fail(db, rc, "reading deals", err);
-    sqlite3_finalize(st);
+    s = sum_amounts(db, m, st, -1, "reading deals", won, won_count, err);
     if (s != ALLOT_OK)
         return s;
     /* Pipeline: deals created in the range, converted at the close date
@@ -484,22 +504,7 @@ static allot_status deal_sums(sqlite3 *db, const money_ctx *m, int64_t start, in
         return s;
     sqlite3_bind_int64(st, 1, allot_epoch_of_day(start));
     sqlite3_bind_int64(st, 2, allot_epoch_of_day(end));
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        char created[11];
-        const char *date = (const char *)sqlite3_column_text(st, 2);
-        if (!date)
-            date = allot_date_format(allot_day_of_epoch(sqlite3_column_int64(st, 3)), created);
-        double v;
-        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-                     date, &v, err);
-        if (s != ALLOT_OK)
-            break;
-        *pipeline += v;
-    }
-    if (s == ALLOT_OK && rc != SQLITE_DONE)
-        s = allot_store_fail(db, rc, "reading deals", err);
-    sqlite3_finalize(st);
-    return s;
+    return sum_amounts(db, m, st, 3, "reading deals", pipeline, NULL, err);
 }
 
 static allot_status spend_sum(sqlite3 *db, const money_ctx *m, int64_t start, int64_t end,
@@ -517,19 +522,7 @@ static allot_status spend_sum(sqlite3 *db, const money_ctx *m, int64_t start, in
         return s;
     sqlite3_bind_text(st, 1, allot_date_format(start, from), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, allot_date_format(end, to), -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        double v;
-        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-                     (const char *)sqlite3_column_text(st, 2), &v, err);
-        if (s != ALLOT_OK)
-            break;
-        *spend += v;
-    }
-    if (s == ALLOT_OK && rc != SQLITE_DONE)
-        s = allot_store_fail(db, rc, "reading spend", err);
-    sqlite3_finalize(st);
-    return s;
+    return sum_amounts(db, m, st, -1, "reading spend", spend, NULL, err);
 }
 
 static allot_status load_trend(sqlite3 *db, allot_report *r, const money_ctx *m,
