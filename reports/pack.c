@@ -73,6 +73,20 @@ static allot_status step_done(sqlite3 *db, sqlite3_stmt *st, int rc, allot_error
     return ALLOT_OK;
 }
 
+/* A query of the credit rollups with ?1 the run, ?2 the model and ?3 the
+ * period label bound (borrowed: model and label outlive st). */
+static allot_status prepare_rollup(sqlite3 *db, const char *sql, long long run, const char *model,
+                                   const char *label, sqlite3_stmt **st, allot_error *err)
+{
+    allot_status r = allot_store_prepare(db, sql, st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(*st, 1, run);
+    sqlite3_bind_text(*st, 2, model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(*st, 3, label, -1, SQLITE_STATIC);
+    return ALLOT_OK;
+}
+
 /* The change from prior to current as "+16.5 %" / "-95.0 %". */
 static void change_text(int64_t current, int64_t prior, char *buf, size_t size)
 {
@@ -226,17 +240,14 @@ static allot_status load_attribution(sqlite3 *db, const char *label, const char 
     snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld)", model, run);
     copy_clean(s->title, sizeof s->title, title);
 
-    r = allot_store_prepare(db,
-                            "SELECT channel, credited_minor, currency, share FROM rollup_channel"
-                            " WHERE run_id = ?1 AND model = ?2 AND period = ?3"
-                            " AND channel <> '(unattributed)'"
-                            " ORDER BY credited_minor DESC, channel LIMIT 5",
-                            &st, err);
+    r = prepare_rollup(db,
+                       "SELECT channel, credited_minor, currency, share FROM rollup_channel"
+                       " WHERE run_id = ?1 AND model = ?2 AND period = ?3"
+                       " AND channel <> '(unattributed)'"
+                       " ORDER BY credited_minor DESC, channel LIMIT 5",
+                       run, model, label, &st, err);
     if (r != ALLOT_OK)
         return r;
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char money[64], share[32], value[120];
         money_minor(sqlite3_column_int64(st, 1), col_text(st, 2), money, sizeof money);
@@ -248,16 +259,13 @@ static allot_status load_attribution(sqlite3 *db, const char *label, const char 
         return r;
 
     /* booked = credited + unattributed, exactly (rollup_period) */
-    r = allot_store_prepare(db,
-                            "SELECT booked_minor, credited_minor, unattributed_minor, currency,"
-                            " null_amount_deals FROM rollup_period"
-                            " WHERE run_id = ?1 AND model = ?2 AND period = ?3",
-                            &st, err);
+    r = prepare_rollup(db,
+                       "SELECT booked_minor, credited_minor, unattributed_minor, currency,"
+                       " null_amount_deals FROM rollup_period"
+                       " WHERE run_id = ?1 AND model = ?2 AND period = ?3",
+                       run, model, label, &st, err);
     if (r != ALLOT_OK)
         return r;
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *cur = col_text(st, 3);
         char booked[64], credited[64], unattributed[64], value[256];
