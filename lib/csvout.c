@@ -27,6 +27,12 @@ void allot_csvout_number(FILE *out, double v, const char *fmt)
         fprintf(out, fmt, v);
 }
 
+void allot_csvout_next_number(FILE *out, double v)
+{
+    fputc(',', out);
+    allot_csvout_number(out, v, "%.10g");
+}
+
 const char *allot_csvout_money(double micros, const char *currency, char *buf, size_t size)
 {
     if (!isfinite(micros)) {

@@ -21,6 +21,11 @@ void allot_csvout_field(FILE *out, const char *s);
  * when v is not finite: an unknown figure is an empty field, never 0. */
 void allot_csvout_number(FILE *out, double v, const char *fmt);
 
+/* The next number of a row in the analyses' CSVs (allot-retention,
+ * allot-clv): a comma, then v with %.10g, or the comma alone when v is not
+ * finite. */
+void allot_csvout_next_number(FILE *out, double v);
+
 /* Formats micros of currency as a plain decimal in major units with the
  * currency's ISO 4217 decimals (2 when the code is unknown), rounding to the
  * minor unit; "" when micros is not finite. Returns buf. */

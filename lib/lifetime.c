@@ -217,13 +217,6 @@ static size_t rows_shown(const allot_retention_data *d, const allot_lifetime *lt
     return d->by == ALLOT_RETENTION_BY_NONE && lt->n_rows == 2 ? 1 : lt->n_rows;
 }
 
-static void put_num(FILE *out, double v)
-{
-    fputc(',', out);
-    if (isfinite(v))
-        fprintf(out, "%.10g", v);
-}
-
 static void put_money(FILE *out, double units, int exponent)
 {
     fputc(',', out);
@@ -240,9 +233,9 @@ static void put_param(FILE *out, const char *model, const char *name, double v, 
                       double ll, size_t n, int converged, int at_bound)
 {
     fprintf(out, "%s,%s", model, name);
-    put_num(out, v);
-    put_num(out, se);
-    put_num(out, ll);
+    allot_csvout_next_number(out, v);
+    allot_csvout_next_number(out, se);
+    allot_csvout_next_number(out, ll);
     fprintf(out, ",%zu,%d,%d\n", n, converged, at_bound);
 }
 
@@ -258,21 +251,21 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
         for (size_t g = 0; g < rows_shown(d, lt); g++) {
             const allot_lifetime_row *r = &lt->rows[g];
             allot_csvout_field(out, r->group);
-            put_num(out, r->customers);
-            put_num(out, r->active);
-            put_num(out, r->churned);
-            put_num(out, r->exposure_months);
-            put_num(out, r->churn_rate);
+            allot_csvout_next_number(out, r->customers);
+            allot_csvout_next_number(out, r->active);
+            allot_csvout_next_number(out, r->churned);
+            allot_csvout_next_number(out, r->exposure_months);
+            allot_csvout_next_number(out, r->churn_rate);
             put_money(out, r->arpa, e);
-            put_num(out, lt->gross_margin);
+            allot_csvout_next_number(out, lt->gross_margin);
             put_money(out, r->simple_clv, e);
-            put_num(out, r->p_alive);
-            put_num(out, r->expected_payments);
+            allot_csvout_next_number(out, r->p_alive);
+            allot_csvout_next_number(out, r->expected_payments);
             put_money(out, r->expected_value, e);
             put_money(out, r->clv, e);
             put_money(out, r->clv_total, e);
             put_money(out, r->cac, e);
-            put_num(out, r->ltv_cac);
+            allot_csvout_next_number(out, r->ltv_cac);
             fprintf(out, ",%s,%d,%g\n", d->currency, lt->horizon_months, lt->annual_discount);
         }
     } else if (!strcmp(table, "params")) {
@@ -306,12 +299,12 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
             allot_csvout_field(out, c->account_id);
             fputc(',', out);
             allot_csvout_field(out, d->groups[c->group]);
-            put_num(out, c->rfm.x);
-            put_num(out, c->rfm.t_x);
-            put_num(out, c->rfm.T);
+            allot_csvout_next_number(out, c->rfm.x);
+            allot_csvout_next_number(out, c->rfm.t_x);
+            allot_csvout_next_number(out, c->rfm.T);
             put_money(out, c->mean_value, e);
-            put_num(out, c->p_alive);
-            put_num(out, c->expected_payments);
+            allot_csvout_next_number(out, c->p_alive);
+            allot_csvout_next_number(out, c->expected_payments);
             put_money(out, c->expected_value, e);
             put_money(out, c->clv, e);
             fprintf(out, ",%s\n", d->currency);

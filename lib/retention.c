@@ -567,13 +567,6 @@ done:
 
 /* ---- writers ---- */
 
-static void put_num(FILE *out, double v)
-{
-    fputc(',', out);
-    if (isfinite(v))
-        fprintf(out, "%.10g", v);
-}
-
 static void put_money(FILE *out, int64_t micros, int exponent)
 {
     char buf[64];
@@ -609,16 +602,16 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             for (size_t i = 0; i < km->n_steps; i++) {
                 const allot_km_step *s = &km->steps[i];
                 allot_csvout_field(out, r->groups[g].label);
-                put_num(out, s->time);
-                put_num(out, s->at_risk);
-                put_num(out, s->events);
-                put_num(out, s->censored);
-                put_num(out, s->survival);
-                put_num(out, s->std_err);
-                put_num(out, s->lower);
-                put_num(out, s->upper);
-                put_num(out, s->cumhaz);
-                put_num(out, s->cumhaz_se);
+                allot_csvout_next_number(out, s->time);
+                allot_csvout_next_number(out, s->at_risk);
+                allot_csvout_next_number(out, s->events);
+                allot_csvout_next_number(out, s->censored);
+                allot_csvout_next_number(out, s->survival);
+                allot_csvout_next_number(out, s->std_err);
+                allot_csvout_next_number(out, s->lower);
+                allot_csvout_next_number(out, s->upper);
+                allot_csvout_next_number(out, s->cumhaz);
+                allot_csvout_next_number(out, s->cumhaz_se);
                 fprintf(out, ",%s,%g\n", allot_conf_type_name(km->conf_type), km->conf_level);
             }
         }
@@ -629,14 +622,14 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
         for (size_t g = 0; g <= last_row(d, r); g++) {
             const allot_retention_group *gr = &r->groups[g];
             allot_csvout_field(out, gr->label);
-            put_num(out, gr->km.n);
-            put_num(out, gr->km.events);
-            put_num(out, gr->km.median);
-            put_num(out, gr->km.median_lower);
-            put_num(out, gr->km.median_upper);
-            put_num(out, gr->rmst);
-            put_num(out, gr->rmst_se);
-            put_num(out, r->horizon_months);
+            allot_csvout_next_number(out, gr->km.n);
+            allot_csvout_next_number(out, gr->km.events);
+            allot_csvout_next_number(out, gr->km.median);
+            allot_csvout_next_number(out, gr->km.median_lower);
+            allot_csvout_next_number(out, gr->km.median_upper);
+            allot_csvout_next_number(out, gr->rmst);
+            allot_csvout_next_number(out, gr->rmst_se);
+            allot_csvout_next_number(out, r->horizon_months);
             fprintf(out, ",%s\n", allot_conf_type_name(gr->km.conf_type));
         }
     } else if (!strcmp(table, "logrank")) {
@@ -645,10 +638,10 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
         allot_format_p_value(r->logrank.p_value, p, sizeof p);
         for (size_t g = 0; g < r->n_groups && r->logrank.observed; g++) {
             allot_csvout_field(out, r->groups[g].label);
-            put_num(out, r->groups[g].km.n);
-            put_num(out, r->logrank.observed[g]);
-            put_num(out, r->logrank.expected[g]);
-            put_num(out, r->logrank.chisq);
+            allot_csvout_next_number(out, r->groups[g].km.n);
+            allot_csvout_next_number(out, r->logrank.observed[g]);
+            allot_csvout_next_number(out, r->logrank.expected[g]);
+            allot_csvout_next_number(out, r->logrank.chisq);
             fprintf(out, ",%d,%s\n", r->logrank.df, p);
         }
     } else if (!strcmp(table, "cohort")) {
@@ -667,18 +660,18 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
                     fputs(",,,,,,,,,,,,\n", out);
                     continue;
                 }
-                put_num(out, cell->size);
-                put_num(out, cell->active);
-                put_num(out, cell->on.estimate);
-                put_num(out, cell->on.lower);
-                put_num(out, cell->on.upper);
-                put_num(out, cell->active_after);
-                put_num(out, cell->on_or_after.estimate);
-                put_num(out, cell->on_or_after.lower);
-                put_num(out, cell->on_or_after.upper);
+                allot_csvout_next_number(out, cell->size);
+                allot_csvout_next_number(out, cell->active);
+                allot_csvout_next_number(out, cell->on.estimate);
+                allot_csvout_next_number(out, cell->on.lower);
+                allot_csvout_next_number(out, cell->on.upper);
+                allot_csvout_next_number(out, cell->active_after);
+                allot_csvout_next_number(out, cell->on_or_after.estimate);
+                allot_csvout_next_number(out, cell->on_or_after.lower);
+                allot_csvout_next_number(out, cell->on_or_after.upper);
                 put_money(out, (int64_t)llround(cell->revenue * 1e6), d->exponent);
                 put_money(out, (int64_t)llround(cell->revenue_base * 1e6), d->exponent);
-                put_num(out, cell->revenue_retention);
+                allot_csvout_next_number(out, cell->revenue_retention);
                 fputc('\n', out);
             }
         }
@@ -697,18 +690,18 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             put_money(out, b->contraction, d->exponent);
             put_money(out, b->churn, d->exponent);
             put_money(out, b->end_arr, d->exponent);
-            put_num(out, b->nrr);
-            put_num(out, b->grr);
-            put_num(out, b->present);
-            put_num(out, b->lost);
-            put_num(out, b->added);
-            put_num(out, b->logo_churn.estimate);
-            put_num(out, b->logo_churn.lower);
-            put_num(out, b->logo_churn.upper);
-            put_num(out, b->nrr_lower);
-            put_num(out, b->nrr_upper);
-            put_num(out, b->grr_lower);
-            put_num(out, b->grr_upper);
+            allot_csvout_next_number(out, b->nrr);
+            allot_csvout_next_number(out, b->grr);
+            allot_csvout_next_number(out, b->present);
+            allot_csvout_next_number(out, b->lost);
+            allot_csvout_next_number(out, b->added);
+            allot_csvout_next_number(out, b->logo_churn.estimate);
+            allot_csvout_next_number(out, b->logo_churn.lower);
+            allot_csvout_next_number(out, b->logo_churn.upper);
+            allot_csvout_next_number(out, b->nrr_lower);
+            allot_csvout_next_number(out, b->nrr_upper);
+            allot_csvout_next_number(out, b->grr_lower);
+            allot_csvout_next_number(out, b->grr_upper);
             fprintf(out, ",%u,%lu\n", b->bootstrap, b->seed);
         }
     } else {

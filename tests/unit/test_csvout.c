@@ -48,6 +48,27 @@ static void test_numbers_and_money(void **state)
     assert_string_equal(allot_csvout_money(NAN, "USD", m, sizeof m), "");
 }
 
+/* ",v" with %.10g (ten significant digits), "," alone for NaN and inf.
+ * Reference: python3 -c "print('%.10g' % (2/3), '%.10g' % 1234567890123.0)"
+ *   -> 0.6666666667 1.23456789e+12 */
+static void test_next_number(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    fputs("a", f);
+    allot_csvout_next_number(f, 2.0 / 3.0); /* 0.6666666667 */
+    allot_csvout_next_number(f, NAN);
+    allot_csvout_next_number(f, 1234567890123.0); /* 1.23456789e+12: %.10g drops the trailing 0 */
+    allot_csvout_next_number(f, -INFINITY);
+    allot_csvout_next_number(f, 42);
+    assert_int_equal(fclose(f), 0);
+    assert_string_equal(buf, "a,0.6666666667,,1.23456789e+12,,42");
+    free(buf);
+}
+
 static void test_plain_fields_unchanged(void **state)
 {
     (void)state;
@@ -72,6 +93,7 @@ int main(void)
         cmocka_unit_test(test_plain_fields_unchanged),
         cmocka_unit_test(test_quoted_fields),
         cmocka_unit_test(test_numbers_and_money),
+        cmocka_unit_test(test_next_number),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
