@@ -720,6 +720,16 @@ static int add_out(allot_dialect_file *f, const char *table)
     return f->nouts++;
 }
 
+/* The stage_history rows a HubSpot export's stage dates become. */
+static void add_stage_history_out(allot_dialect_file *f)
+{
+    int o = add_out(f, "stage_history");
+    out_col(f, o, "entity_type");
+    out_col(f, o, "entity_id");
+    out_col(f, o, "stage");
+    out_col(f, o, "entered_at");
+}
+
 static int set_val(allot_dialect_file *f, int out, int col, const char *v, size_t n, long src)
 {
     if (col < 0)
@@ -1054,13 +1064,8 @@ allot_status allot_dialect_file_new(sqlite3 *db, int shape_index, const allot_cs
             for (size_t k = 0; k < sizeof pc / sizeof pc[0]; k++)
                 out_col(f, o, pc[k]);
         }
-        if (sh->kind == K_HS_CONTACT && f->nstages) {
-            int s2 = add_out(f, "stage_history");
-            out_col(f, s2, "entity_type");
-            out_col(f, s2, "entity_id");
-            out_col(f, s2, "stage");
-            out_col(f, s2, "entered_at");
-        }
+        if (sh->kind == K_HS_CONTACT && f->nstages)
+            add_stage_history_out(f);
         break;
     case K_SF_MEMBER:
         out_col(f, o, "touch_id");
@@ -1084,13 +1089,8 @@ allot_status allot_dialect_file_new(sqlite3 *db, int shape_index, const allot_cs
             out_col(f, d, "deal_id");
             out_col(f, d, "person_id");
         }
-        if (f->nstages) {
-            int s2 = add_out(f, "stage_history");
-            out_col(f, s2, "entity_type");
-            out_col(f, s2, "entity_id");
-            out_col(f, s2, "stage");
-            out_col(f, s2, "entered_at");
-        }
+        if (f->nstages)
+            add_stage_history_out(f);
         break;
     }
     case K_WEB:
@@ -1626,51 +1626,49 @@ allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_recor
     return ALLOT_OK;
 }
 
+/* Runs sql (one statement, ?1 the load id) and sets *changed to the rows it
+ * changed; ALLOT_ERR_DB "cannot WHAT: why" when it fails. */
+static allot_status run_for_load(allot_dialect_file *f, const char *sql, int64_t load_id,
+                                 const char *what, int64_t *changed, allot_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(f->db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, load_id);
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+    }
+    if (rc != SQLITE_DONE)
+        return allot_error_set(err, ALLOT_ERR_DB, NULL, 0, 0, "cannot %s: %s", what,
+                               sqlite3_errmsg(f->db));
+    *changed = sqlite3_changes(f->db);
+    return ALLOT_OK;
+}
+
 allot_status allot_dialect_file_finish(allot_dialect_file *f, int64_t load_id,
                                        int64_t *created, int64_t *linked, allot_error *err)
 {
     *created = *linked = 0;
     const shape *sh = f->sh;
-    sqlite3_stmt *st = NULL;
-    int rc;
-    if (sh->kind == K_SPEND) {
+    allot_status st = ALLOT_OK;
+    if (sh->kind == K_SPEND)
         /* campaigns seen only in spend: created with the platform as source */
-        if (sqlite3_prepare_v2(f->db,
+        st = run_for_load(f,
                 "INSERT INTO campaigns(campaign_id, source_system, name, currency, load_id, "
                 "source_row) SELECT s.campaign_id, s.source_system, "
                 "coalesce(max(s.campaign_name), s.campaign_id), min(s.currency), s.load_id, "
                 "min(s.source_row) FROM spend s WHERE s.load_id = ? AND NOT EXISTS (SELECT 1 "
                 "FROM campaigns c WHERE c.campaign_id = s.campaign_id) GROUP BY s.campaign_id "
-                "ORDER BY s.campaign_id", -1, &st, NULL) != SQLITE_OK)
-            return allot_error_set(err, ALLOT_ERR_DB, NULL, 0, 0, "cannot create campaigns: %s",
-                                   sqlite3_errmsg(f->db));
-        sqlite3_bind_int64(st, 1, load_id);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return allot_error_set(err, ALLOT_ERR_DB, NULL, 0, 0, "cannot create campaigns: %s",
-                                   sqlite3_errmsg(f->db));
-        *created = sqlite3_changes(f->db);
-    }
-    if (sh->kind == K_WEB || sh->kind == K_GA4) {
+                "ORDER BY s.campaign_id", load_id, "create campaigns", created, err);
+    if (st == ALLOT_OK && (sh->kind == K_WEB || sh->kind == K_GA4))
         /* earlier anonymous touches of an anonymous id now tied to one person */
-        if (sqlite3_prepare_v2(f->db,
+        st = run_for_load(f,
                 "UPDATE touches SET person_id = (SELECT min(t2.person_id) FROM touches t2 WHERE "
                 "t2.anonymous_id = touches.anonymous_id AND t2.person_id IS NOT NULL) WHERE "
                 "person_id IS NULL AND anonymous_id IN (SELECT anonymous_id FROM touches WHERE "
                 "load_id = ? AND person_id IS NOT NULL AND anonymous_id IS NOT NULL)",
-                -1, &st, NULL) != SQLITE_OK)
-            return allot_error_set(err, ALLOT_ERR_DB, NULL, 0, 0, "cannot link visitors: %s",
-                                   sqlite3_errmsg(f->db));
-        sqlite3_bind_int64(st, 1, load_id);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return allot_error_set(err, ALLOT_ERR_DB, NULL, 0, 0, "cannot link visitors: %s",
-                                   sqlite3_errmsg(f->db));
-        *linked = sqlite3_changes(f->db);
-    }
-    return ALLOT_OK;
+                load_id, "link visitors", linked, err);
+    return st;
 }
 
 void allot_dialect_file_free(allot_dialect_file *f)
