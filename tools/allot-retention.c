@@ -121,9 +121,8 @@ int main(int argc, char **argv)
                 return cli_usage_error("--conf-level must be between 0 and 1, got '%s'", optarg);
             break;
         case O_ALPHA:
-            alpha_opt = strtod(optarg, &end);
-            if (*end || !(alpha_opt > 0 && alpha_opt < 1))
-                return cli_usage_error("--alpha must be between 0 and 1, got '%s'", optarg);
+            if (cli_alpha_option(optarg, &alpha_opt))
+                return CLI_EXIT_USAGE;
             break;
         case O_HORIZON:
             horizon = strtod(optarg, &end);

@@ -173,18 +173,14 @@ int main(int argc, char **argv)
                 return cli_usage_error("--seed must be a non-negative integer, got '%s'", optarg);
             break;
         case O_ALPHA:
-            alpha = strtod(optarg, &end);
-            if (*end || !(alpha > 0 && alpha < 1))
-                return cli_usage_error("--alpha must be between 0 and 1, got '%s'", optarg);
+            if (cli_alpha_option(optarg, &alpha))
+                return CLI_EXIT_USAGE;
             break;
         case O_CUR: currency = optarg; break;
-        case O_FISCAL: {
-            long v = strtol(optarg, &end, 10);
-            if (*end || v < 1 || v > 12)
-                return cli_usage_error("--fiscal-start must be a month 1-12, got '%s'", optarg);
-            fiscal = (int)v;
+        case O_FISCAL:
+            if (cli_fiscal_start_option(optarg, &fiscal))
+                return CLI_EXIT_USAGE;
             break;
-        }
         case O_CSV: csv = 1; break;
         case O_HELP: usage(stdout); return cli_finish(0);
         default: return cli_option_error(argv, "");

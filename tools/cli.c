@@ -136,6 +136,26 @@ allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *
     return st;
 }
 
+int cli_alpha_option(const char *text, double *out)
+{
+    char *end;
+    double v = strtod(text, &end);
+    if (*end || !(v > 0 && v < 1))
+        return cli_usage_error("--alpha must be between 0 and 1, got '%s'", text);
+    *out = v;
+    return CLI_EXIT_OK;
+}
+
+int cli_fiscal_start_option(const char *text, int *out)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (*end || v < 1 || v > 12)
+        return cli_usage_error("--fiscal-start must be a month 1-12, got '%s'", text);
+    *out = (int)v;
+    return CLI_EXIT_OK;
+}
+
 int cli_period_option(const char *text, int fiscal_start_month, allot_cohort_unit *unit,
                       allot_period *period, const allot_period **only)
 {

@@ -77,6 +77,13 @@ allot_status cli_write_tables(const char *dir, const char *prefix, const char *c
  * allot_config_load. */
 allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *err);
 
+/* Option values shared by the analysis tools, each with one wording: 0 with
+ * *out set, or the usage error said and 2 returned.
+ * --alpha A: a number strictly between 0 and 1.
+ * --fiscal-start M: a month 1-12. */
+int cli_alpha_option(const char *text, double *out);
+int cli_fiscal_start_option(const char *text, int *out);
+
 /* --period P of allot-funnel and allot-roi: a unit or one period, as
  * allot_cohort_period_parse. Returns 0, or says "--period: why" as a usage
  * error and returns 2. */
