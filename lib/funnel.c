@@ -211,9 +211,12 @@ static double km_quantile(const allot_km *km, double p)
     return NAN;
 }
 
-static allot_status km_quartiles(const struct obs *o, size_t n, double q[3], allot_error *err)
+/* The Kaplan-Meier quartiles of o (NaN where the curve does not reach
+ * them, all NaN without observations). */
+static allot_status km_quartiles(const struct obs *o, size_t n, double *q1, double *median,
+                                 double *q3, allot_error *err)
 {
-    q[0] = q[1] = q[2] = NAN;
+    *q1 = *median = *q3 = NAN;
     if (n == 0)
         return ALLOT_OK;
     double *time = malloc(n * sizeof *time);
@@ -230,9 +233,9 @@ static allot_status km_quartiles(const struct obs *o, size_t n, double q[3], all
     allot_km km;
     allot_status s = allot_km_fit(time, event, NULL, n, NULL, &km, err);
     if (s == ALLOT_OK) {
-        q[0] = km_quantile(&km, 0.25);
-        q[1] = km_quantile(&km, 0.5);
-        q[2] = km_quantile(&km, 0.75);
+        *q1 = km_quantile(&km, 0.25);
+        *median = km_quantile(&km, 0.5);
+        *q3 = km_quantile(&km, 0.75);
     }
     allot_km_release(&km);
     free(time);
@@ -982,13 +985,9 @@ static allot_status funnel_cells(model *m, allot_scoreboard *sb, allot_error *er
                                       &c->sla_share, err);
         if (s != ALLOT_OK)
             goto done;
-        double q[3];
-        s = km_quartiles(obs, n_obs, q, err);
+        s = km_quartiles(obs, n_obs, &c->hours_q1, &c->hours_median, &c->hours_q3, err);
         if (s != ALLOT_OK)
             goto done;
-        c->hours_q1 = q[0];
-        c->hours_median = q[1];
-        c->hours_q3 = q[2];
         i = j;
     }
     goto done;
@@ -1076,13 +1075,9 @@ static allot_status deal_cells(model *m, allot_scoreboard *sb, allot_error *err)
         } else {
             c->mean_won_micros = c->median_won_micros = NAN;
         }
-        double q[3];
-        s = km_quartiles(obs, n_obs, q, err);
+        s = km_quartiles(obs, n_obs, &c->cycle_q1, &c->cycle_median, &c->cycle_q3, err);
         if (s != ALLOT_OK)
             goto done;
-        c->cycle_q1 = q[0];
-        c->cycle_median = q[1];
-        c->cycle_q3 = q[2];
         i = j;
     }
     goto done;
