@@ -51,17 +51,6 @@ static void usage(FILE *out)
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
 }
 
-typedef struct clv_tables {
-    const allot_retention_data *data;
-    const allot_lifetime *lt;
-} clv_tables;
-
-static allot_status write_table(const char *table, FILE *out, const void *ctx, allot_error *err)
-{
-    const clv_tables *c = ctx;
-    return allot_lifetime_write_csv(c->data, c->lt, table, out, err);
-}
-
 int main(int argc, char **argv)
 {
     cli_init("allot-clv");
@@ -194,8 +183,16 @@ int main(int argc, char **argv)
     }
     if (st == ALLOT_OK && csv_dir) {
         static const char *const tables[] = {"groups", "params", "customers"};
-        const clv_tables ctx = {&data, &lt};
-        st = cli_write_tables(csv_dir, "clv-", tables, 3, write_table, &ctx, &err);
+        for (size_t i = 0; st == ALLOT_OK && i < sizeof tables / sizeof tables[0]; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/clv-%s.csv", csv_dir, tables[i]);
+            FILE *f = cli_create(path, &err);
+            if (!f) {
+                st = err.code;
+                break;
+            }
+            st = cli_close(f, path, allot_lifetime_write_csv(&data, &lt, tables[i], f, &err), &err);
+        }
     }
     int rc = 0;
     if (st != ALLOT_OK) {

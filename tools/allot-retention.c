@@ -60,17 +60,6 @@ static void usage(FILE *out)
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
 }
 
-typedef struct retention_tables {
-    const allot_retention_data *data;
-    const allot_retention_result *result;
-} retention_tables;
-
-static allot_status write_table(const char *table, FILE *out, const void *ctx, allot_error *err)
-{
-    const retention_tables *r = ctx;
-    return allot_retention_write_csv(r->data, r->result, table, out, err);
-}
-
 int main(int argc, char **argv)
 {
     cli_init("allot-retention");
@@ -257,8 +246,16 @@ int main(int argc, char **argv)
     }
     if (st == ALLOT_OK && csv_dir) {
         static const char *const tables[] = {"km", "summary", "logrank", "cohort", "bridge"};
-        const retention_tables ctx = {&data, &result};
-        st = cli_write_tables(csv_dir, "retention-", tables, 5, write_table, &ctx, &err);
+        for (size_t i = 0; st == ALLOT_OK && i < sizeof tables / sizeof tables[0]; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/retention-%s.csv", csv_dir, tables[i]);
+            FILE *f = cli_create(path, &err);
+            if (!f) {
+                st = err.code;
+                break;
+            }
+            st = cli_close(f, path, allot_retention_write_csv(&data, &result, tables[i], f, &err), &err);
+        }
     }
     int rc = 0;
     if (st != ALLOT_OK) {

@@ -110,22 +110,6 @@ allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *
     return st;
 }
 
-allot_status cli_write_tables(const char *dir, const char *prefix, const char *const *tables,
-                              size_t n, cli_table_writer write, const void *ctx,
-                              allot_error *err)
-{
-    allot_status st = ALLOT_OK;
-    for (size_t i = 0; st == ALLOT_OK && i < n; i++) {
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s%s.csv", dir, prefix, tables[i]);
-        FILE *f = cli_create(path, err);
-        if (!f)
-            return err->code;
-        st = cli_close(f, path, write(tables[i], f, ctx, err), err);
-    }
-    return st;
-}
-
 allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *err)
 {
     if (!path)

@@ -63,15 +63,6 @@ int cli_finish(int status);
 FILE *cli_create(const char *path, allot_error *err);
 allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *err);
 
-/* --csv-dir DIR: writes each of tables[0..n) to DIR/PREFIXTABLE.csv
- * (cli_create, write, cli_close), write being the tool's CSV writer of one
- * table (ctx is passed on). Stops at the first failure; err says why. */
-typedef allot_status (*cli_table_writer)(const char *table, FILE *out, const void *ctx,
-                                         allot_error *err);
-allot_status cli_write_tables(const char *dir, const char *prefix, const char *const *tables,
-                              size_t n, cli_table_writer write, const void *ctx,
-                              allot_error *err);
-
 /* --config FILE: loads path into *cfg and prints the file's warnings (a
  * NULL path leaves *cfg NULL: every value at its default). Errors as
  * allot_config_load. */
