@@ -1660,9 +1660,13 @@ static int queue_row(row_batch *b, const load_state *s, const allot_csv_record *
     q->column = column;
     q->values = NULL;
     q->hex = "";
-    if (why)
-        return (q->why = arena_text(b, why, strlen(why))) != NULL && ++b->nrows;
     q->why = NULL;
+    if (why) {
+        if (!(q->why = arena_text(b, why, strlen(why))))
+            return 0;
+        b->nrows++;
+        return 1;
+    }
     if (!(q->values = arena_take(b, (size_t)s->ncols * sizeof *q->values)))
         return 0;
     for (int i = 0; i < s->ncols; i++) {
