@@ -1,9 +1,15 @@
 #include "store.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hash.h"
 #include "schema.sql.h"
@@ -124,8 +130,12 @@ static allot_status enable_wal(sqlite3 *db, allot_error *err)
     }
 }
 
-static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
-                                    allot_error *err)
+/* How a connection journals: WAL for every shared database; a private
+ * draft (allot_store_open_draft) journals in memory without syncs. */
+enum journal { SHARED_WAL, PRIVATE_DRAFT };
+
+static allot_status open_with_flags(const char *path, int flags, enum journal journal,
+                                    sqlite3 **out, allot_error *err)
 {
     sqlite3 *db = NULL;
     *out = NULL;
@@ -139,20 +149,24 @@ static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
     sqlite3_busy_timeout(db, ALLOT_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(db, 1);
     /* 16 KiB pages for a new database (a no-op on an existing one): a bulk
-     * load of 2 M touches writes its pages through the WAL in 45 % less
-     * system time than with the 4 KiB default (README "Benchmark"). */
+     * load of 2 M touches writes its pages in 45 % less system time than
+     * with the 4 KiB default (README "Benchmark"). */
     allot_status st = allot_store_exec(db, "PRAGMA page_size = 16384", err);
-    if (!st)
+    if (!st && journal == SHARED_WAL)
         st = enable_wal(db, err);
     if (!st)
+        st = allot_store_exec(db, journal == SHARED_WAL
+                                      ? "PRAGMA synchronous = NORMAL;"
+                                      : "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;",
+                              err);
+    if (!st)
         st = allot_store_exec(db,
-                                       "PRAGMA synchronous = NORMAL;"
-                                       "PRAGMA foreign_keys = ON;"
-                                       /* 64 MiB page cache (bounded, so memory stays flat
-                                        * in the data's size): reloads and queries over
-                                        * multi-million-row tables reach index pages at
-                                        * random; README "Benchmark" has both figures. */
-                                       "PRAGMA cache_size = -65536;", err);
+                              "PRAGMA foreign_keys = ON;"
+                              /* 64 MiB page cache (bounded, so memory stays flat in
+                               * the data's size): reloads and queries over
+                               * multi-million-row tables reach index pages at
+                               * random; README "Benchmark" has both figures. */
+                              "PRAGMA cache_size = -65536;", err);
     if (!st)
         st = migrate(db, err);
     if (st) {
@@ -165,7 +179,118 @@ static allot_status open_with_flags(const char *path, int flags, sqlite3 **out,
 
 allot_status allot_store_open(const char *path, sqlite3 **db, allot_error *err)
 {
-    return open_with_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, db, err);
+    return open_with_flags(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, SHARED_WAL, db,
+                           err);
+}
+
+/* The folder of path ("." for a bare name) into dir. */
+static void folder_of(const char *path, char *dir, size_t size)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, size, ".");
+    else if (slash == path)
+        snprintf(dir, size, "/");
+    else
+        snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+/* Removes drafts of path left by processes that no longer run (a killed
+ * first load): PATH.draft-PID in path's folder. */
+static void remove_stale_drafts(const char *path)
+{
+    char dir[4096];
+    folder_of(path, dir, sizeof dir);
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    size_t blen = strlen(base);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, base, blen) != 0 || strncmp(e->d_name + blen, ".draft-", 7) != 0)
+            continue;
+        char *end;
+        long pid = strtol(e->d_name + blen + 7, &end, 10);
+        if (pid <= 0 || *end || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue;
+        char stale[8400];
+        snprintf(stale, sizeof stale, "%s/%s", dir, e->d_name);
+        unlink(stale);
+    }
+    closedir(d);
+}
+
+allot_status allot_store_open_draft(const char *path, sqlite3 **db, allot_store_draft *d,
+                                    allot_error *err)
+{
+    struct stat sb;
+    memset(d, 0, sizeof *d);
+    snprintf(d->path, sizeof d->path, "%s", path);
+    if (stat(path, &sb) == 0 || errno != ENOENT)
+        return allot_store_open(path, db, err);
+    remove_stale_drafts(path);
+    snprintf(d->file, sizeof d->file, "%s.draft-%ld", path, (long)getpid());
+    unlink(d->file);
+    allot_status st = open_with_flags(d->file, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                      PRIVATE_DRAFT, db, err);
+    if (st) {
+        unlink(d->file);
+        d->file[0] = '\0';
+        if (err)   /* name the database the user gave, not the private file */
+            snprintf(err->file, sizeof err->file, "%s", path);
+    }
+    return st;
+}
+
+static int sync_path(const char *path, int flags)
+{
+    int fd = open(path, flags);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+allot_status allot_store_draft_publish(sqlite3 *db, allot_store_draft *d, allot_error *err)
+{
+    if (!d->file[0]) {
+        allot_store_close(db);
+        return ALLOT_OK;
+    }
+    /* WAL from now on, as every shared database; the file is complete on
+     * disk before it gets its name. */
+    allot_status st = allot_store_exec(db, "PRAGMA journal_mode = WAL", err);
+    if (sqlite3_close(db) != SQLITE_OK && !st)
+        st = allot_error_set(err, ALLOT_ERR_IO, d->path, 0, 0, "cannot close the new database");
+    if (!st && sync_path(d->file, O_RDONLY) != 0)
+        st = allot_error_set(err, ALLOT_ERR_IO, d->path, 0, 0,
+                             "cannot write the new database to disk: %s", strerror(errno));
+    if (!st && link(d->file, d->path) != 0) {
+        if (errno == EEXIST)
+            d->raced = 1;
+        else
+            st = allot_error_set(err, ALLOT_ERR_IO, d->path, 0, 0,
+                                 "cannot create the database: %s", strerror(errno));
+    }
+    unlink(d->file);
+    d->file[0] = '\0';
+    if (!st && !d->raced) {
+        char dir[4096];
+        folder_of(d->path, dir, sizeof dir);
+        sync_path(dir, O_RDONLY | O_DIRECTORY);
+    }
+    return st;
+}
+
+void allot_store_draft_discard(sqlite3 *db, allot_store_draft *d)
+{
+    allot_store_close(db);
+    if (d->file[0])
+        unlink(d->file);
+    d->file[0] = '\0';
 }
 
 allot_status allot_store_open_existing(const char *path, sqlite3 **db, allot_error *err)
@@ -177,7 +302,7 @@ allot_status allot_store_open_existing(const char *path, sqlite3 **db, allot_err
                                "no database here; load your exports first with "
                                "'allot-load --db %s FILE...'", path);
     }
-    return open_with_flags(path, SQLITE_OPEN_READWRITE, db, err);
+    return open_with_flags(path, SQLITE_OPEN_READWRITE, SHARED_WAL, db, err);
 }
 
 void allot_store_close(sqlite3 *db)

@@ -33,6 +33,33 @@ allot_status allot_store_open(const char *path, sqlite3 **db, allot_error *err);
  * is ALLOT_ERR_IO with a message suggesting allot-load. *db as allot_store_open. */
 allot_status allot_store_open_existing(const char *path, sqlite3 **db, allot_error *err);
 
+/* A database that a first load builds in a private file (allot_store_open_draft). */
+typedef struct allot_store_draft {
+    char path[4096];       /* where the database goes */
+    char file[4200];       /* the private file it is built in; "" when path existed */
+    int raced;             /* set by publish: another process created path meanwhile */
+} allot_store_draft;
+
+/* Opens path for loading. When no file is there yet, the new database is
+ * built in a private file beside it (PATH.draft-PID) that no other process
+ * opens, with its rollback journal in memory and no syncs: WAL would write
+ * every page twice (a fifth to a third of a first load's time), and a crash
+ * only leaves the private file behind (removed by the next first load; path
+ * never holds a half-built database). Otherwise this is allot_store_open
+ * and d->file is "". Finish with allot_store_draft_publish or _discard. */
+allot_status allot_store_open_draft(const char *path, sqlite3 **db, allot_store_draft *d,
+                                    allot_error *err);
+
+/* Closes db. A private file is switched to WAL, synced and linked to its
+ * path; if another process created the database meanwhile, d->raced is set,
+ * the private file is removed and nothing is published: load into the
+ * existing database again (allot_store_open). ALLOT_ERR_IO when the file
+ * cannot be synced or linked (it is then removed too). */
+allot_status allot_store_draft_publish(sqlite3 *db, allot_store_draft *d, allot_error *err);
+
+/* Closes db and removes a private file (nothing is published). */
+void allot_store_draft_discard(sqlite3 *db, allot_store_draft *d);
+
 /* Closes db; NULL is a no-op. */
 void allot_store_close(sqlite3 *db);
 

@@ -73,6 +73,117 @@ static const char *basename_of(const char *path)
     return slash ? slash + 1 : path;
 }
 
+/* Loads every file into db (one transaction each), recording the run and
+ * printing a line per file and, for several, one with the totals. Returns
+ * the exit code. */
+static int load_files(sqlite3 *db, const allot_load_options *opt_in, char *const files_given[],
+                      int nfiles)
+{
+    allot_load_options opt = *opt_in;
+    allot_error err;
+    allot_status st;
+    /* The run's parameters, sorted by key. */
+    char params[1024];
+    snprintf(params, sizeof params,
+             "date_order=%s;decimal_comma=%s;delimiter=%d;dialect=%s;encoding=%s;"
+             "header_line=%ld;max_rejects=%lld;table=%s",
+             opt.date_order == ALLOT_DATE_MDY ? "MDY" : opt.date_order == ALLOT_DATE_DMY ? "DMY"
+                                                                                      : "auto",
+             opt.decimal_comma < 0 ? "auto" : opt.decimal_comma ? "yes" : "no", opt.delimiter,
+             opt.dialect ? opt.dialect : "auto", allot_csv_encoding_name(opt.encoding),
+             opt.header_line, (long long)opt.max_rejects, opt.table ? opt.table : "auto");
+    char digest[65];
+    int64_t run_id = 0;
+    st = allot_store_input_digest(db, digest, &err);
+    if (!st)
+        st = allot_store_run_begin(db, "allot-load", params, digest, &run_id, &err);
+    if (st)
+        return cli_report(&err);
+
+    int status = CLI_EXIT_OK;
+    opt.warn = on_warning;
+    /* The totals over every file, for the closing line when there are several:
+     * loaded, updated and unchanged only from the files that were committed. */
+    int64_t files = 0, committed = 0, t_read = 0, t_loaded = 0, t_updated = 0, t_unchanged = 0,
+            t_rejected = 0;
+    double t_all = cli_seconds();
+    for (int i = 0; i < nfiles; i++) {
+        const char *path = files_given[i];
+        allot_load_summary sum;
+        double t0 = cli_seconds();
+        opt.progress = on_progress;
+        opt.progress_ctx = (void *)basename_of(path);
+        allot_error_clear(&err);
+        st = allot_load_file(db, path, &opt, &sum, &err);
+        cli_progress_done();
+        int code = st ? cli_report(&err) : CLI_EXIT_OK;
+        if (code > status)
+            status = code;
+        files++;
+        if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
+            t_read += sum.read;
+            t_rejected += sum.rejected;
+        }
+        if (st == ALLOT_OK) {
+            committed++;
+            t_loaded += sum.loaded;
+            t_updated += sum.updated;
+            t_unchanged += sum.unchanged;
+        }
+        if ((st == ALLOT_OK || st == ALLOT_ERR_REJECTED) && strcmp(sum.dialect, "canonical")) {
+            char extra[128] = "";
+            if (sum.ignored)
+                snprintf(extra, sizeof extra, "; %lld ignored", (long long)sum.ignored);
+            if (sum.campaigns_created) {
+                size_t l = strlen(extra);
+                snprintf(extra + l, sizeof extra - l, "; %lld campaigns created",
+                         (long long)sum.campaigns_created);
+            }
+            if (sum.linked) {
+                size_t l = strlen(extra);
+                snprintf(extra + l, sizeof extra - l, "; %lld earlier touches linked",
+                         (long long)sum.linked);
+            }
+            fprintf(stderr,
+                    "%s: %s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
+                    "%lld dropped as totals, %lld warnings (dialect %s: %s -> %s%s%s) in %.2f s\n",
+                    cli_program(), path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
+                    (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
+                    (long long)sum.warnings, sum.dialect, sum.shape, sum.table, extra,
+                    st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
+        } else if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
+            fprintf(stderr,
+                    "%s: %s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
+                    "%lld dropped as totals, %lld warnings (table %s%s) in %.2f s\n",
+                    cli_program(), path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
+                    (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
+                    (long long)sum.warnings, sum.table,
+                    st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
+        } else {
+            fprintf(stderr, "%s: %s: not loaded\n", cli_program(), path);
+        }
+        if (code == CLI_EXIT_ENV && (err.code == ALLOT_ERR_LOCKED || err.code == ALLOT_ERR_DB ||
+                                     err.code == ALLOT_ERR_NOMEM))
+            break;   /* the database itself is failing: stop */
+    }
+    if (nfiles > 1) {
+        char untried[64] = "";
+        if (files < nfiles)
+            snprintf(untried, sizeof untried, ", %lld not tried",
+                     (long long)(nfiles - files));
+        fprintf(stderr,
+                "%s: %lld files (%lld committed%s): %lld read, %lld loaded, %lld updated, "
+                "%lld unchanged, %lld rejected in %.2f s\n",
+                cli_program(), (long long)files, (long long)committed, untried,
+                (long long)t_read, (long long)t_loaded, (long long)t_updated,
+                (long long)t_unchanged, (long long)t_rejected, cli_seconds() - t_all);
+    }
+    allot_error_clear(&err);
+    if (allot_store_run_end(db, run_id, status == 0 ? "ok" : "failed", &err))
+        cli_report(&err);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     cli_init(argv[0]);
@@ -194,113 +305,25 @@ int main(int argc, char **argv)
             cli_warning("%s", allot_config_warning(cfg, i));
         allot_config_free(cfg);
     }
+    /* A new database is built in a private file and published at the end
+     * (lib/store.h, allot_store_open_draft). */
     sqlite3 *db = NULL;
-    allot_status st = allot_store_open(db_path, &db, &err);
-    if (st)
+    allot_store_draft draft;
+    if (allot_store_open_draft(db_path, &db, &draft, &err))
         return cli_report(&err);
-
-    /* The run's parameters, sorted by key. */
-    char params[1024];
-    snprintf(params, sizeof params,
-             "date_order=%s;decimal_comma=%s;delimiter=%d;dialect=%s;encoding=%s;"
-             "header_line=%ld;max_rejects=%lld;table=%s",
-             opt.date_order == ALLOT_DATE_MDY ? "MDY" : opt.date_order == ALLOT_DATE_DMY ? "DMY"
-                                                                                      : "auto",
-             opt.decimal_comma < 0 ? "auto" : opt.decimal_comma ? "yes" : "no", opt.delimiter,
-             opt.dialect ? opt.dialect : "auto", allot_csv_encoding_name(opt.encoding),
-             opt.header_line, (long long)opt.max_rejects, opt.table ? opt.table : "auto");
-    char digest[65];
-    int64_t run_id = 0;
-    st = allot_store_input_digest(db, digest, &err);
-    if (!st)
-        st = allot_store_run_begin(db, "allot-load", params, digest, &run_id, &err);
-    if (st) {
-        int code = cli_report(&err);
-        allot_store_close(db);
-        return code;
-    }
-
-    int status = CLI_EXIT_OK;
-    opt.warn = on_warning;
-    /* The totals over every file, for the closing line when there are several:
-     * loaded, updated and unchanged only from the files that were committed. */
-    int64_t files = 0, committed = 0, t_read = 0, t_loaded = 0, t_updated = 0, t_unchanged = 0,
-            t_rejected = 0;
-    double t_all = cli_seconds();
-    for (int i = optind; i < argc; i++) {
-        const char *path = argv[i];
-        allot_load_summary sum;
-        double t0 = cli_seconds();
-        opt.progress = on_progress;
-        opt.progress_ctx = (void *)basename_of(path);
-        allot_error_clear(&err);
-        st = allot_load_file(db, path, &opt, &sum, &err);
-        cli_progress_done();
-        int code = st ? cli_report(&err) : CLI_EXIT_OK;
-        if (code > status)
-            status = code;
-        files++;
-        if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
-            t_read += sum.read;
-            t_rejected += sum.rejected;
-        }
-        if (st == ALLOT_OK) {
-            committed++;
-            t_loaded += sum.loaded;
-            t_updated += sum.updated;
-            t_unchanged += sum.unchanged;
-        }
-        if ((st == ALLOT_OK || st == ALLOT_ERR_REJECTED) && strcmp(sum.dialect, "canonical")) {
-            char extra[128] = "";
-            if (sum.ignored)
-                snprintf(extra, sizeof extra, "; %lld ignored", (long long)sum.ignored);
-            if (sum.campaigns_created) {
-                size_t l = strlen(extra);
-                snprintf(extra + l, sizeof extra - l, "; %lld campaigns created",
-                         (long long)sum.campaigns_created);
-            }
-            if (sum.linked) {
-                size_t l = strlen(extra);
-                snprintf(extra + l, sizeof extra - l, "; %lld earlier touches linked",
-                         (long long)sum.linked);
-            }
-            fprintf(stderr,
-                    "%s: %s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
-                    "%lld dropped as totals, %lld warnings (dialect %s: %s -> %s%s%s) in %.2f s\n",
-                    cli_program(), path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
-                    (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
-                    (long long)sum.warnings, sum.dialect, sum.shape, sum.table, extra,
-                    st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
-        } else if (st == ALLOT_OK || st == ALLOT_ERR_REJECTED) {
-            fprintf(stderr,
-                    "%s: %s: %lld read, %lld loaded, %lld updated, %lld unchanged, %lld rejected, "
-                    "%lld dropped as totals, %lld warnings (table %s%s) in %.2f s\n",
-                    cli_program(), path, (long long)sum.read, (long long)sum.loaded, (long long)sum.updated,
-                    (long long)sum.unchanged, (long long)sum.rejected, (long long)sum.dropped,
-                    (long long)sum.warnings, sum.table,
-                    st == ALLOT_OK ? "" : "; nothing committed", cli_seconds() - t0);
-        } else {
-            fprintf(stderr, "%s: %s: not loaded\n", cli_program(), path);
-        }
-        if (code == CLI_EXIT_ENV && (err.code == ALLOT_ERR_LOCKED || err.code == ALLOT_ERR_DB ||
-                                     err.code == ALLOT_ERR_NOMEM))
-            break;   /* the database itself is failing: stop */
-    }
-    if (argc - optind > 1) {
-        char untried[64] = "";
-        if (files < argc - optind)
-            snprintf(untried, sizeof untried, ", %lld not tried",
-                     (long long)(argc - optind - files));
-        fprintf(stderr,
-                "%s: %lld files (%lld committed%s): %lld read, %lld loaded, %lld updated, "
-                "%lld unchanged, %lld rejected in %.2f s\n",
-                cli_program(), (long long)files, (long long)committed, untried,
-                (long long)t_read, (long long)t_loaded, (long long)t_updated,
-                (long long)t_unchanged, (long long)t_rejected, cli_seconds() - t_all);
-    }
+    int status = load_files(db, &opt, argv + optind, argc - optind);
     allot_error_clear(&err);
-    if (allot_store_run_end(db, run_id, status == 0 ? "ok" : "failed", &err))
+    if (allot_store_draft_publish(db, &draft, &err)) {
         cli_report(&err);
-    allot_store_close(db);
+        return cli_finish(CLI_EXIT_ENV);
+    }
+    if (draft.raced) {
+        cli_warning("%s was created by another tool while this one loaded; loading the files "
+                    "again, into it", db_path);
+        if (allot_store_open(db_path, &db, &err))
+            return cli_report(&err);
+        status = load_files(db, &opt, argv + optind, argc - optind);
+        allot_store_close(db);
+    }
     return cli_finish(status);
 }

@@ -85,4 +85,39 @@ expect "reload exit" "$?" 0
 expect "reload counts" "$(q "$db" "SELECT rows_loaded||' '||rows_updated||' '||rows_unchanged||' '||rows_rejected FROM loads WHERE load_id = 2")" \
   "0 2 19993 5"
 
+# A new database is built in a private draft (PATH.draft-PID) and appears
+# whole. Two loads creating the same new database at once: one publishes,
+# the other finds the database there and loads its file again into it (a
+# warning says so). Either way both files are in, and no draft is left.
+awk 'BEGIN { print "person_id,email"; for (i = 1; i <= 2000; i++) print "P" i ",p" i "@example.com" }' > people.csv
+"$bin/allot-load" --db new.db --max-rejects 10 touches.csv 2> race-a.err & pa=$!
+"$bin/allot-load" --db new.db people.csv 2> race-b.err & pb=$!
+wait $pa; ra=$?
+wait $pb; rb=$?
+expect "race exits" "$ra $rb" "0 0"
+expect "race touches" "$(q new.db "SELECT count(*) FROM touches")" 19994
+expect "race people" "$(q new.db "SELECT count(*) FROM people")" 2000
+expect "race loads" "$(q new.db "SELECT count(*) FROM loads WHERE rows_loaded > 0")" 2
+expect "race journal" "$(q new.db "PRAGMA journal_mode")" wal
+expect "race integrity" "$(q new.db "PRAGMA integrity_check")" ok
+expect "no draft left" "$(ls | grep -c 'draft-')" 0
+
+# A first load killed midway: the database is either absent (killed before
+# it was published) or whole, never half-built; the next load removes the
+# dead process's draft and gives the full result.
+awk 'BEGIN { print "touch_id,person_id,occurred_at,touch_type"
+  for (i = 1; i <= 400000; i++) printf "T%07d,P%d,2026-03-%02dT10:00:00Z,visit\n", i, i % 5000, 1 + i % 28 }' > many.csv
+"$bin/allot-load" --db killed.db many.csv 2> /dev/null & pk=$!
+sleep 0.3
+kill -KILL $pk 2> /dev/null
+wait $pk 2> /dev/null
+if [[ -e killed.db ]]; then
+  expect "killed: whole" "$(q killed.db "SELECT count(*) FROM touches")" 400000
+fi
+"$bin/allot-load" --db killed.db many.csv 2> /dev/null
+expect "after kill: exit" "$?" 0
+expect "after kill: rows" "$(q killed.db "SELECT count(*) FROM touches")" 400000
+expect "after kill: integrity" "$(q killed.db "PRAGMA integrity_check")" ok
+expect "after kill: no draft left" "$(ls | grep -c 'killed.db.draft-')" 0
+
 exit $fail

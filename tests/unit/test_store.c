@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -191,6 +192,102 @@ static void records_runs(void **state)
     allot_store_close(db);
 }
 
+static int exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+static char *text_of(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+    sqlite3_stmt *stmt;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    return out;
+}
+
+/* A first load builds a new database in PATH.draft-PID, journaled in memory;
+ * publishing makes it a WAL database at PATH and removes the draft. */
+static void draft_is_published_in_wal_mode(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    allot_store_draft d;
+    allot_error err;
+    char text[64], draft[400];
+    assert_int_equal(allot_store_open_draft(db_path, &db, &d, &err), ALLOT_OK);
+    snprintf(draft, sizeof draft, "%s.draft-%ld", db_path, (long)getpid());
+    assert_string_equal(d.file, draft);
+    assert_true(exists(draft));
+    assert_false(exists(db_path));   /* nobody sees a half-built database */
+    assert_string_equal(text_of(db, "PRAGMA journal_mode", text, sizeof text), "memory");
+    assert_int_equal(query_int(db, "PRAGMA page_size"), 16384);
+    assert_int_equal(allot_store_exec(db, "INSERT INTO fx_rates(currency, start_date, rate) "
+                                          "VALUES ('EUR', '2026-01-02', 0.9)", &err), ALLOT_OK);
+    assert_int_equal(allot_store_draft_publish(db, &d, &err), ALLOT_OK);
+    assert_false(d.raced);
+    assert_false(exists(draft));
+    assert_true(exists(db_path));
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_string_equal(text_of(db, "PRAGMA journal_mode", text, sizeof text), "wal");
+    assert_int_equal(query_int(db, "SELECT count(*) FROM fx_rates"), 1);
+    allot_store_close(db);
+
+    /* An existing database is opened as it is: no draft. */
+    assert_int_equal(allot_store_open_draft(db_path, &db, &d, &err), ALLOT_OK);
+    assert_string_equal(d.file, "");
+    assert_int_equal(query_int(db, "SELECT count(*) FROM fx_rates"), 1);
+    assert_int_equal(allot_store_draft_publish(db, &d, &err), ALLOT_OK);
+}
+
+/* Another process creates the database while the draft is built: publishing
+ * leaves that database alone, removes the draft and says so (raced). */
+static void draft_loses_a_race_cleanly(void **state)
+{
+    (void)state;
+    sqlite3 *db, *other;
+    allot_store_draft d;
+    allot_error err;
+    assert_int_equal(allot_store_open_draft(db_path, &db, &d, &err), ALLOT_OK);
+    assert_int_equal(allot_store_exec(db, "INSERT INTO fx_rates(currency, start_date, rate) "
+                                          "VALUES ('EUR', '2026-01-02', 0.9)", &err), ALLOT_OK);
+    assert_int_equal(allot_store_open(db_path, &other, &err), ALLOT_OK);
+    char draft[sizeof d.file];
+    snprintf(draft, sizeof draft, "%s", d.file);
+    assert_int_equal(allot_store_draft_publish(db, &d, &err), ALLOT_OK);
+    assert_true(d.raced);
+    assert_false(exists(draft));
+    assert_int_equal(query_int(other, "SELECT count(*) FROM fx_rates"), 0);
+    allot_store_close(other);
+}
+
+/* Drafts of processes that are gone (a killed load) are removed by the next
+ * first load; a running process's draft is left alone. */
+static void stale_drafts_are_removed(void **state)
+{
+    (void)state;
+    char dead[400], alive[400];
+    snprintf(dead, sizeof dead, "%s.draft-2147483647", db_path);
+    snprintf(alive, sizeof alive, "%s.draft-%ld", db_path, (long)getppid());
+    FILE *f = fopen(dead, "w");
+    assert_non_null(f);
+    fclose(f);
+    f = fopen(alive, "w");
+    assert_non_null(f);
+    fclose(f);
+    sqlite3 *db;
+    allot_store_draft d;
+    allot_error err;
+    assert_int_equal(allot_store_open_draft(db_path, &db, &d, &err), ALLOT_OK);
+    assert_false(exists(dead));
+    assert_true(exists(alive));
+    allot_store_draft_discard(db, &d);
+    assert_false(exists(db_path));
+    unlink(alive);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +297,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(refuses_newer_schema, make_path, remove_db),
         cmocka_unit_test(missing_database_is_an_environment_error),
         cmocka_unit_test_setup_teardown(records_runs, make_path, remove_db),
+        cmocka_unit_test_setup_teardown(draft_is_published_in_wal_mode, make_path, remove_db),
+        cmocka_unit_test_setup_teardown(draft_loses_a_race_cleanly, make_path, remove_db),
+        cmocka_unit_test_setup_teardown(stale_drafts_are_removed, make_path, remove_db),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
