@@ -225,21 +225,21 @@ done:
 }
 
 /* The k parameters fitted on the log scale (theta, covariance cov k x k
- * row-major) as estimates exp(theta[i]) with delta-method standard errors
- * exp(theta[i]) sqrt(cov[i][i]). A parameter beyond e^20 or below e^-20 is
- * at a bound (a limiting model): every standard error is NaN then, and the
- * return is 1. */
-static int from_log_scale(const double *theta, const double *cov, size_t k, double *est,
-                          double *se)
+ * row-major) into *est[i] = exp(theta[i]) with delta-method standard errors
+ * *se[i] = exp(theta[i]) sqrt(cov[i][i]). A parameter beyond e^20 or below
+ * e^-20 is at a bound (a limiting model): every standard error is NaN then,
+ * and the return is 1. */
+static int from_log_scale(const double *theta, const double *cov, size_t k,
+                          double *const *est, double *const *se)
 {
     int at_bound = 0;
     for (size_t i = 0; i < k; i++) {
-        est[i] = exp(theta[i]);
-        se[i] = est[i] * sqrt(cov[i * k + i]);
+        *est[i] = exp(theta[i]);
+        *se[i] = *est[i] * sqrt(cov[i * k + i]);
         at_bound |= fabs(theta[i]) > 20;
     }
     for (size_t i = 0; at_bound && i < k; i++)
-        se[i] = NAN;
+        *se[i] = NAN;
     return at_bound;
 }
 
@@ -345,16 +345,9 @@ allot_status allot_bgnbd_fit(const allot_rfm *data, size_t n, allot_bgnbd *fit,
                                &fit->converged, err);
     if (st != ALLOT_OK)
         return st;
-    double est[4], se[4];
+    double *const est[4] = {&fit->r, &fit->alpha, &fit->a, &fit->b};
+    double *const se[4] = {&fit->se_r, &fit->se_alpha, &fit->se_a, &fit->se_b};
     fit->at_bound = from_log_scale(theta, cov, 4, est, se);
-    fit->r = est[0];
-    fit->alpha = est[1];
-    fit->a = est[2];
-    fit->b = est[3];
-    fit->se_r = se[0];
-    fit->se_alpha = se[1];
-    fit->se_a = se[2];
-    fit->se_b = se[3];
     fit->log_likelihood = allot_bgnbd_log_likelihood(data, n, fit->r, fit->alpha, fit->a, fit->b);
     fit->n_customers = n;
     return ALLOT_OK;
@@ -500,14 +493,9 @@ allot_status allot_gamma_gamma_fit(const double *x, const double *m, size_t n,
                                err);
     if (st != ALLOT_OK)
         return st;
-    double est[3], se[3];
+    double *const est[3] = {&fit->p, &fit->q, &fit->v};
+    double *const se[3] = {&fit->se_p, &fit->se_q, &fit->se_v};
     fit->at_bound = from_log_scale(theta, cov, 3, est, se);
-    fit->p = est[0];
-    fit->q = est[1];
-    fit->v = est[2];
-    fit->se_p = se[0];
-    fit->se_q = se[1];
-    fit->se_v = se[2];
     fit->log_likelihood = allot_gamma_gamma_log_likelihood(x, m, n, fit->p, fit->q, fit->v);
     fit->n_customers = used;
     return ALLOT_OK;
