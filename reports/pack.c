@@ -115,7 +115,7 @@ static allot_status compared_lines(sqlite3 *db, const char *sql, const allot_pac
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *currency = col_text(st, 0);
-        char now[128], before[64], change[32], value[256];
+        char now[128], before[64], change[40], value[256];
         long long n = sqlite3_column_int64(st, 2);
         if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
             snprintf(now, sizeof now, "none");
