@@ -522,7 +522,7 @@ allot_status allot_clv_discounted(const allot_bgnbd *m, const allot_rfm *c, doub
                                discount);
     double total = 0, prev = 0;
     for (int k = 1; k <= horizon; k++) {
-        double e;
+        double e = 0;
         allot_status st = allot_bgnbd_expected(m, c, (double)k, &e, err);
         if (st != ALLOT_OK)
             return st;

@@ -765,7 +765,7 @@ allot_status allot_config_get_currency(const allot_config *cfg, const char *sect
 
 allot_status allot_config_general(const allot_config *cfg, allot_general *out, allot_error *err)
 {
-    const char *cur;
+    const char *cur = NULL;
     long month, lookback, cap;
     allot_status st;
     if ((st = allot_config_get_currency(cfg, "general", "reporting_currency", &cur, err)) ||

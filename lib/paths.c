@@ -493,7 +493,7 @@ allot_status allot_paths_parse(const char *data, size_t len, const char *name,
             e--;
         /* a NUL byte would cut a channel name short (two channels printing
          * the same); refuse it like the CSV loader does */
-        const char *nul = memchr(s, '\0', (size_t)(e - s));
+        const char *nul = e > s ? memchr(s, '\0', (size_t)(e - s)) : NULL;
         if (nul) {
             st = allot_error_set(err, ALLOT_ERR_PARSE, name, line, 0,
                                  "the line contains a NUL byte (byte %ld of the line); "

@@ -203,7 +203,7 @@ static long ink_pixels(const char *path, int *w, int *h)
 
 static int same_bytes(const char *a, const char *b)
 {
-    size_t na, nb;
+    size_t na = 0, nb = 0;
     char *x = slurp(a, &na), *y = slurp(b, &nb);
     int same = x && y && na == nb && memcmp(x, y, na) == 0;
     free(x);
@@ -367,7 +367,7 @@ static void output_is_byte_stable(void **state)
             if (!same_bytes(a, b))
                 fail_msg("%s and %s differ", a, b);
         }
-    size_t n;
+    size_t n = 0;
     char *pdf = slurp(SCRATCH "/stable-a-bars.pdf", &n);
     /* cairo 1.16 writes the date without the "D:" prefix; poppler reads it */
     const char *want = "/CreationDate (20000101000000Z)";
