@@ -279,10 +279,11 @@ typedef struct slot {
     size_t own_cap;
 } slot;
 
-/* Rows a bulk load writes with one INSERT statement: a statement's fixed
- * cost (opening cursors, ending the statement) then falls on 32 rows; 18
- * columns stay far below SQLite's 32766 parameters. */
-enum { ROWS_PER_INSERT = 32 };
+/* The bulk path writes each batch with one INSERT ... SELECT from the
+ * virtual table allot_batch (see "a batch as a table"), whose columns hold
+ * at most BATCH_TABLE_COLUMNS parameters. */
+enum { BATCH_TABLE_COLUMNS = 32 };
+static const sqlite3_module batch_module;
 
 /* A typed value as it is bound to a statement (a slot without its buffers). */
 typedef struct value {
@@ -335,7 +336,7 @@ typedef struct load_state {
     int nindex;
     warning *warnings;
     size_t nwarnings;
-    sqlite3_stmt *insert, *insert_many, *upsert, *reject;
+    sqlite3_stmt *insert, *insert_batch, *upsert, *reject;
     FILE *rejects;
     char rejects_tmp[4200];
     char *raw;
@@ -942,21 +943,29 @@ static allot_status prepare_upsert(load_state *s, int bulk, allot_error *err)
         sql_add(&b, i ? ", ?" : "?");
     sql_add(&b, ")");
     if (bulk && !b.failed) {
-        /* the bulk path's statements: one row, and ROWS_PER_INSERT rows */
-        sqlbuf many = {0};
-        sql_add(&many, "%s", b.s);
-        for (int r = 1; r < ROWS_PER_INSERT; r++) {
-            sql_add(&many, ", (");
+        /* the bulk path's statements: one row, and a whole batch
+         * (allot_batch, above) */
+        allot_status st = allot_store_prepare(s->db, b.s, &s->insert, err);
+        if (!st && s->nparams <= BATCH_TABLE_COLUMNS && !s->main) {
+            sqlbuf many = {0};
+            sql_add(&many, "INSERT INTO %s(", t);
+            for (int i = 0; i < s->ncols; i++)
+                sql_add(&many, "%s, ", s->cols[i].col->db_name);
+            if (s->email_hash_slot >= 0)
+                sql_add(&many, "email_sha256, ");
+            sql_add(&many, "load_id, source_row) SELECT ");
             for (int i = 0; i < s->nparams; i++)
-                sql_add(&many, i ? ", ?" : "?");
-            sql_add(&many, ")");
+                sql_add(&many, i ? ", c%d" : "c%d", i);
+            sql_add(&many, " FROM allot_batch WHERE feed = ?1");
+            if (many.failed)
+                st = allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0, "out of memory");
+            else if (sqlite3_create_module_v2(s->db, "allot_batch", &batch_module, NULL,
+                                              NULL) != SQLITE_OK)
+                st = allot_store_fail(s->db, SQLITE_ERROR, "cannot register allot_batch", err);
+            else
+                st = allot_store_prepare(s->db, many.s, &s->insert_batch, err);
+            free(many.s);
         }
-        allot_status st = many.failed ? allot_error_set(err, ALLOT_ERR_NOMEM, s->path, 0, 0,
-                                                        "out of memory")
-                                      : allot_store_prepare(s->db, b.s, &s->insert, err);
-        if (!st)
-            st = allot_store_prepare(s->db, many.s, &s->insert_many, err);
-        free(many.s);
         if (st) {
             free(b.s);
             return st;
@@ -1261,7 +1270,7 @@ static void free_state(load_state *s)
         free(s->index_sql[i]);
     free(s->index_sql);
     sqlite3_finalize(s->insert);
-    sqlite3_finalize(s->insert_many);
+    sqlite3_finalize(s->insert_batch);
     sqlite3_finalize(s->upsert);
     sqlite3_finalize(s->reject);
     if (s->rejects)
@@ -1763,59 +1772,199 @@ out:
     return NULL;
 }
 
-/* Writes rows[0..n) of a batch, all good rows, with one many-row INSERT;
- * if a key repeats (the statement fails as a whole and changes nothing),
- * row by row through the upsert. */
-static allot_status write_many(load_state *s, const queued_row *const *rows, int n,
-                               int64_t load_id, allot_error *err)
+/* ---- a batch as a table ------------------------------------------------------- */
+
+/* The bulk path hands SQLite a whole batch at once: the eponymous virtual
+ * table allot_batch(feed) yields the batch's good rows, and one
+ * INSERT ... SELECT writes them (no statement per row, no binding). */
+
+typedef struct batch_feed {
+    const row_batch *batch;
+    const load_state *s;
+    int64_t load_id;
+} batch_feed;
+
+typedef struct batch_cursor {
+    sqlite3_vtab_cursor base;
+    const batch_feed *feed;
+    size_t row;
+} batch_cursor;
+
+static int batch_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                         sqlite3_vtab **vtab, char **err)
 {
-    if (n == ROWS_PER_INSERT) {
-        sqlite3_stmt *st = s->insert_many;
-        for (int k = 0; k < n; k++)
-            bind_row(s, st, 1 + k * s->nparams, rows[k]->values, rows[k]->hex, load_id,
-                     rows[k]->rec.line);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
+    (void)aux, (void)argc, (void)argv, (void)err;
+    char sql[600];
+    size_t n = (size_t)snprintf(sql, sizeof sql, "CREATE TABLE x(");
+    for (int c = 0; c < BATCH_TABLE_COLUMNS; c++)
+        n += (size_t)snprintf(sql + n, sizeof sql - n, "c%d, ", c);
+    snprintf(sql + n, sizeof sql - n, "feed HIDDEN)");
+    int rc = sqlite3_declare_vtab(db, sql);
+    if (rc != SQLITE_OK)
+        return rc;
+    *vtab = sqlite3_malloc(sizeof **vtab);
+    if (!*vtab)
+        return SQLITE_NOMEM;
+    memset(*vtab, 0, sizeof **vtab);
+    return SQLITE_OK;
+}
+
+static int batch_disconnect(sqlite3_vtab *vtab)
+{
+    sqlite3_free(vtab);
+    return SQLITE_OK;
+}
+
+static int batch_best_index(sqlite3_vtab *vtab, sqlite3_index_info *info)
+{
+    (void)vtab;
+    for (int i = 0; i < info->nConstraint; i++)
+        if (info->aConstraint[i].iColumn == BATCH_TABLE_COLUMNS &&
+            info->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ &&
+            info->aConstraint[i].usable) {
+            info->aConstraintUsage[i].argvIndex = 1;
+            info->aConstraintUsage[i].omit = 1;
+            info->estimatedCost = 1;
+            return SQLITE_OK;
+        }
+    return SQLITE_CONSTRAINT;   /* only ever read with its feed */
+}
+
+static int batch_open(sqlite3_vtab *vtab, sqlite3_vtab_cursor **cursor)
+{
+    (void)vtab;
+    batch_cursor *c = sqlite3_malloc(sizeof *c);
+    if (!c)
+        return SQLITE_NOMEM;
+    memset(c, 0, sizeof *c);
+    *cursor = &c->base;
+    return SQLITE_OK;
+}
+
+static int batch_close(sqlite3_vtab_cursor *cursor)
+{
+    sqlite3_free(cursor);
+    return SQLITE_OK;
+}
+
+static void skip_rejects(batch_cursor *c)
+{
+    while (c->feed && c->row < c->feed->batch->nrows && c->feed->batch->rows[c->row].why)
+        c->row++;
+}
+
+static int batch_filter(sqlite3_vtab_cursor *cursor, int idx, const char *idx_str, int argc,
+                        sqlite3_value **argv)
+{
+    (void)idx, (void)idx_str;
+    batch_cursor *c = (batch_cursor *)cursor;
+    c->feed = argc == 1 ? sqlite3_value_pointer(argv[0], "allot_batch_feed") : NULL;
+    c->row = 0;
+    skip_rejects(c);
+    return SQLITE_OK;
+}
+
+static int batch_next(sqlite3_vtab_cursor *cursor)
+{
+    batch_cursor *c = (batch_cursor *)cursor;
+    c->row++;
+    skip_rejects(c);
+    return SQLITE_OK;
+}
+
+static int batch_eof(sqlite3_vtab_cursor *cursor)
+{
+    const batch_cursor *c = (const batch_cursor *)cursor;
+    return !c->feed || c->row >= c->feed->batch->nrows;
+}
+
+/* Column k: the row's parameters in the order of the one-row INSERT. */
+static int batch_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int k)
+{
+    const batch_cursor *c = (const batch_cursor *)cursor;
+    const load_state *s = c->feed->s;
+    const queued_row *r = &c->feed->batch->rows[c->row];
+    if (k < s->ncols) {
+        const value *v = &r->values[k];
+        switch (v->type) {
+        case S_NULL: sqlite3_result_null(ctx); break;
+        case S_INT: sqlite3_result_int64(ctx, v->i); break;
+        case S_REAL: sqlite3_result_double(ctx, v->d); break;
+        case S_TEXT: sqlite3_result_text(ctx, v->text, v->len, SQLITE_STATIC); break;
+        }
+        return SQLITE_OK;
+    }
+    k -= s->ncols;
+    if (s->email_hash_slot >= 0 && k-- == 0) {
+        if (r->hex[0])
+            sqlite3_result_text(ctx, r->hex, 64, SQLITE_STATIC);
+        else
+            sqlite3_result_null(ctx);
+    } else if (k == 0) {
+        sqlite3_result_int64(ctx, c->feed->load_id);
+    } else if (k == 1) {
+        sqlite3_result_int64(ctx, r->rec.line);
+    } else {
+        sqlite3_result_null(ctx);
+    }
+    return SQLITE_OK;
+}
+
+static int batch_rowid(sqlite3_vtab_cursor *cursor, sqlite3_int64 *rowid)
+{
+    *rowid = (sqlite3_int64)((const batch_cursor *)cursor)->row;
+    return SQLITE_OK;
+}
+
+static const sqlite3_module batch_module = {
+    .iVersion = 0,
+    .xCreate = NULL,   /* eponymous only */
+    .xConnect = batch_connect,
+    .xBestIndex = batch_best_index,
+    .xDisconnect = batch_disconnect,
+    .xOpen = batch_open,
+    .xClose = batch_close,
+    .xFilter = batch_filter,
+    .xNext = batch_next,
+    .xEof = batch_eof,
+    .xColumn = batch_column,
+    .xRowid = batch_rowid,
+};
+
+/* Writes one batch: its rejects, then its good rows, on the bulk path with
+ * one INSERT ... SELECT from the batch (if a key repeats, the statement
+ * fails as a whole and changes nothing: then row by row, the upsert taking
+ * the repeated keys); else row by row. */
+static allot_status write_batch(load_state *s, const row_batch *b, int64_t load_id,
+                                allot_error *err)
+{
+    allot_status st = ALLOT_OK;
+    int64_t good = 0;
+    for (size_t i = 0; i < b->nrows && !st; i++) {
+        if (b->rows[i].why)
+            st = reject(s, &b->rows[i].rec, b->rows[i].column, b->rows[i].why, err);
+        else
+            good++;
+    }
+    if (st || !good)
+        return st;
+    if (s->insert_batch) {
+        batch_feed feed = {b, s, load_id};
+        sqlite3_bind_pointer(s->insert_batch, 1, &feed, "allot_batch_feed", NULL);
+        int rc = sqlite3_step(s->insert_batch);
+        sqlite3_reset(s->insert_batch);
+        sqlite3_bind_null(s->insert_batch, 1);
         if (rc == SQLITE_DONE) {
-            s->sum->loaded += n;
+            s->sum->loaded += good;
             return ALLOT_OK;
         }
         if ((rc & 0xff) != SQLITE_CONSTRAINT)
             return allot_store_fail(s->db, rc, "cannot write rows", err);
     }
-    for (int k = 0; k < n; k++) {
-        allot_status st = write_row(s, &rows[k]->rec, rows[k]->values, rows[k]->hex, load_id,
-                                    err);
-        if (st)
-            return st;
-    }
-    return ALLOT_OK;
-}
-
-/* Writes one batch: rejects as they come, good rows ROWS_PER_INSERT at a
- * time on the bulk path. */
-static allot_status write_batch(load_state *s, const row_batch *b, int64_t load_id,
-                                allot_error *err)
-{
-    const queued_row *pending[ROWS_PER_INSERT];
-    int npending = 0;
-    allot_status st = ALLOT_OK;
-    for (size_t i = 0; i < b->nrows && !st; i++) {
-        const queued_row *r = &b->rows[i];
-        if (r->why) {
-            st = reject(s, &r->rec, r->column, r->why, err);
-        } else if (!s->insert_many) {
-            st = write_row(s, &r->rec, r->values, r->hex, load_id, err);
-        } else {
-            pending[npending++] = r;
-            if (npending == ROWS_PER_INSERT) {
-                st = write_many(s, pending, npending, load_id, err);
-                npending = 0;
-            }
-        }
-    }
-    if (!st && npending)
-        st = write_many(s, pending, npending, load_id, err);
+    for (size_t i = 0; i < b->nrows && !st; i++)
+        if (!b->rows[i].why)
+            st = write_row(s, &b->rows[i].rec, b->rows[i].values, b->rows[i].hex, load_id,
+                           err);
     return st;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # allot-load's two-thread load (lib/load.c: a reader thread checks rows, the
-# caller's thread writes them in batches of 4096 rows, 32 rows an INSERT) on
+# caller's thread writes them in batches of 4096 rows, one INSERT ... SELECT a
+# batch through the allot_batch virtual table) on
 # a 20,000-row touch file that crosses many batches: rejects at batch edges
 # keep their lines and order, a key repeated across batches updates the
 # first row, a 700,000-byte field (stored twice in a batch, as field and as
@@ -27,7 +28,8 @@ q() { sqlite3 -batch -noheader "$1" "$2"; }
 #   i=4098   one field short                   -> reject, line 4099
 #   i=10000  landing_page of 700,000 bytes     -> stored whole
 #   i=12000  occurred_at '2026-13-01T00:00:00Z' -> reject, line 12001, column 3
-#   i=15000  touch_id of row 14990, another landing page -> updates that row
+#   i=15000  touch_id of row 5000 (an earlier batch), another landing page
+#            -> updates that row
 #   i=20000  occurred_at empty (required)      -> reject, line 20001, column 3
 awk 'BEGIN {
   print "touch_id,person_id,occurred_at,touch_type,landing_page"
@@ -38,7 +40,7 @@ awk 'BEGIN {
     if (i == 3) ts = "not-a-date"
     if (i == 4097) type = ""
     if (i == 12000) ts = "2026-13-01T00:00:00Z"
-    if (i == 15000) { id = "T014990"; page = "/again" }
+    if (i == 15000) { id = "T005000"; page = "/again" }
     if (i == 20000) ts = ""
     if (i == 10000) { page = "x"; while (length(page) < 699999) page = page page
                       page = "/" substr(page, 1, 699999) }
@@ -63,14 +65,14 @@ expect "required reason" "$(q "$db" "SELECT reason FROM rejects WHERE line = 409
   "required value is missing"
 expect "long field" "$(q "$db" "SELECT length(landing_page), source_row FROM touches WHERE touch_id = 'T010000'")" \
   "700000|10001"
-expect "repeated key" "$(q "$db" "SELECT landing_page, source_row FROM touches WHERE touch_id = 'T014990'")" \
+expect "repeated key" "$(q "$db" "SELECT landing_page, source_row FROM touches WHERE touch_id = 'T005000'")" \
   "/again|15001"
 
 # Every stored row against sqlite3's .import of the same file: the last row
 # of each touch_id that is not rejected (rejected lines: the data rows above).
 sqlite3 ref.db ".import --csv touches.csv raw" 2> /dev/null
 q ref.db "ALTER TABLE raw ADD COLUMN line INTEGER; UPDATE raw SET line = rowid + 1;
-          DELETE FROM raw WHERE line IN (4, 4098, 4099, 12001, 20001) OR line = 14991;"
+          DELETE FROM raw WHERE line IN (4, 4098, 4099, 12001, 20001) OR line = 5001;"
 expect "reference rows" "$(q ref.db "SELECT count(*) FROM raw")" 19994
 mismatches=$(q "$db" "ATTACH 'ref.db' AS ref;
   SELECT count(*) FROM ref.raw r LEFT JOIN touches t ON t.touch_id = r.touch_id
