@@ -929,16 +929,23 @@ static void sql_add(sqlbuf *b, const char *fmt, ...)
 
 /* INSERT ... ON CONFLICT(key) DO UPDATE SET <changed columns> WHERE <any
  * differs>: an identical row is not touched (sqlite3_changes 0). */
+/* "INSERT INTO table(<the file's columns>, load_id, source_row) " */
+static void sql_insert_into(sqlbuf *b, const load_state *s)
+{
+    sql_add(b, "INSERT INTO %s(", s->table->name);
+    for (int i = 0; i < s->ncols; i++)
+        sql_add(b, "%s, ", s->cols[i].col->db_name);
+    if (s->email_hash_slot >= 0)
+        sql_add(b, "email_sha256, ");
+    sql_add(b, "load_id, source_row) ");
+}
+
 static allot_status prepare_upsert(load_state *s, int bulk, allot_error *err)
 {
     const char *t = s->table->name;
     sqlbuf b = {0};
-    sql_add(&b, "INSERT INTO %s(", t);
-    for (int i = 0; i < s->ncols; i++)
-        sql_add(&b, "%s, ", s->cols[i].col->db_name);
-    if (s->email_hash_slot >= 0)
-        sql_add(&b, "email_sha256, ");
-    sql_add(&b, "load_id, source_row) VALUES (");
+    sql_insert_into(&b, s);
+    sql_add(&b, "VALUES (");
     for (int i = 0; i < s->nparams; i++)
         sql_add(&b, i ? ", ?" : "?");
     sql_add(&b, ")");
@@ -948,12 +955,8 @@ static allot_status prepare_upsert(load_state *s, int bulk, allot_error *err)
         allot_status st = allot_store_prepare(s->db, b.s, &s->insert, err);
         if (!st && s->nparams <= BATCH_TABLE_COLUMNS && !s->main) {
             sqlbuf many = {0};
-            sql_add(&many, "INSERT INTO %s(", t);
-            for (int i = 0; i < s->ncols; i++)
-                sql_add(&many, "%s, ", s->cols[i].col->db_name);
-            if (s->email_hash_slot >= 0)
-                sql_add(&many, "email_sha256, ");
-            sql_add(&many, "load_id, source_row) SELECT ");
+            sql_insert_into(&many, s);
+            sql_add(&many, "SELECT ");
             for (int i = 0; i < s->nparams; i++)
                 sql_add(&many, i ? ", c%d" : "c%d", i);
             sql_add(&many, " FROM allot_batch WHERE feed = ?1");
