@@ -55,6 +55,9 @@ expect "exit" "$?" 0
 expect "counts" "$(q "$db" "SELECT rows_read||' '||rows_loaded||' '||rows_updated||' '||rows_rejected FROM loads")" \
   "20000 19994 1 5"
 expect "rows" "$(q "$db" "SELECT count(*) FROM touches")" 19994
+# the load's provenance: the file's size and SHA-256 as coreutils see them
+expect "file bytes" "$(q "$db" "SELECT bytes FROM loads")" "$(stat -c %s touches.csv)"
+expect "file sha256" "$(q "$db" "SELECT sha256 FROM loads")" "$(sha256sum < touches.csv | cut -c1-64)"
 expect "reject lines" "$(q "$db" "SELECT group_concat(line||':'||ifnull(column_no,'-'), ' ') FROM (SELECT * FROM rejects ORDER BY rowid)")" \
   "4:3 4098:4 4099:- 12001:3 20001:3"
 expect "rejects file lines" "$(tail -n +2 touches.csv.rejects.csv | cut -d, -f1 | tr '\n' ' ')" \
