@@ -722,23 +722,27 @@ static void bind_value(sqlite3_stmt *st, int i, const value *sl)
     }
 }
 
-/* Binds one row's parameters from number `first` on (1 for a one-row
- * statement; rows of a many-row INSERT follow each other). */
-static void bind_row(load_state *s, sqlite3_stmt *st, int first, const value *values,
-                     const char *hex, int64_t load_id, long line)
+/* Parameter k (0-based) of a row's INSERT, in the order of sql_insert_into:
+ * the file's columns, the e-mail digest when there is one, load_id, the
+ * source line. */
+static value row_param(const load_state *s, const value *values, const char *hex,
+                       int64_t load_id, long line, int k)
 {
-    for (int i = 0; i < s->ncols; i++)
-        bind_value(st, first + i, &values[i]);
-    int next = first + s->ncols;
-    if (s->email_hash_slot >= 0) {
-        if (hex[0])
-            sqlite3_bind_text(st, next, hex, 64, SQLITE_STATIC);
-        else
-            sqlite3_bind_null(st, next);
-        next++;
+    if (k < s->ncols)
+        return values[k];
+    k -= s->ncols;
+    if (s->email_hash_slot >= 0 && k-- == 0)
+        return hex[0] ? (value){S_TEXT, 64, 0, 0, hex} : (value){S_NULL, 0, 0, 0, NULL};
+    return (value){S_INT, 0, k == 0 ? load_id : (int64_t)line, 0, NULL};
+}
+
+static void bind_row(load_state *s, sqlite3_stmt *st, const value *values, const char *hex,
+                     int64_t load_id, long line)
+{
+    for (int k = 0; k < s->nparams; k++) {
+        value v = row_param(s, values, hex, load_id, line, k);
+        bind_value(st, k + 1, &v);
     }
-    sqlite3_bind_int64(st, next, load_id);
-    sqlite3_bind_int64(st, next + 1, line);
 }
 
 /* Types and checks rec into s->slots, and the e-mail column's SHA-256 into
@@ -849,7 +853,7 @@ static allot_status write_row(load_state *s, const allot_csv_record *rec, const 
         /* Bulk load into a table that was empty: a plain INSERT is cheaper;
          * a key seen earlier in this file fails it, and the row goes through
          * the upsert below. */
-        bind_row(s, s->insert, 1, values, hex, load_id, rec->line);
+        bind_row(s, s->insert, values, hex, load_id, rec->line);
         rc = sqlite3_step(s->insert);
         sqlite3_reset(s->insert);
         if (rc == SQLITE_DONE) {
@@ -859,7 +863,7 @@ static allot_status write_row(load_state *s, const allot_csv_record *rec, const 
         if ((rc & 0xff) != SQLITE_CONSTRAINT)
             return allot_store_fail(s->db, rc, "cannot write a row", err);
     }
-    bind_row(s, s->upsert, 1, values, hex, load_id, rec->line);
+    bind_row(s, s->upsert, values, hex, load_id, rec->line);
     sqlite3_set_last_insert_rowid(s->db, 0);
     rc = sqlite3_step(s->upsert);
     sqlite3_reset(s->upsert);
@@ -1881,34 +1885,20 @@ static int batch_eof(sqlite3_vtab_cursor *cursor)
     return !c->feed || c->row >= c->feed->batch->nrows;
 }
 
-/* Column k: the row's parameters in the order of the one-row INSERT. */
+/* Column k: parameter k of the row's INSERT (row_param). */
 static int batch_column(sqlite3_vtab_cursor *cursor, sqlite3_context *ctx, int k)
 {
     const batch_cursor *c = (const batch_cursor *)cursor;
     const load_state *s = c->feed->s;
     const queued_row *r = &c->feed->batch->rows[c->row];
-    if (k < s->ncols) {
-        const value *v = &r->values[k];
-        switch (v->type) {
-        case S_NULL: sqlite3_result_null(ctx); break;
-        case S_INT: sqlite3_result_int64(ctx, v->i); break;
-        case S_REAL: sqlite3_result_double(ctx, v->d); break;
-        case S_TEXT: sqlite3_result_text(ctx, v->text, v->len, SQLITE_STATIC); break;
-        }
-        return SQLITE_OK;
-    }
-    k -= s->ncols;
-    if (s->email_hash_slot >= 0 && k-- == 0) {
-        if (r->hex[0])
-            sqlite3_result_text(ctx, r->hex, 64, SQLITE_STATIC);
-        else
-            sqlite3_result_null(ctx);
-    } else if (k == 0) {
-        sqlite3_result_int64(ctx, c->feed->load_id);
-    } else if (k == 1) {
-        sqlite3_result_int64(ctx, r->rec.line);
-    } else {
-        sqlite3_result_null(ctx);
+    value v = {S_NULL, 0, 0, 0, NULL};
+    if (k < s->nparams)
+        v = row_param(s, r->values, r->hex, c->feed->load_id, r->rec.line, k);
+    switch (v.type) {
+    case S_NULL: sqlite3_result_null(ctx); break;
+    case S_INT: sqlite3_result_int64(ctx, v.i); break;
+    case S_REAL: sqlite3_result_double(ctx, v.d); break;
+    case S_TEXT: sqlite3_result_text(ctx, v.text, v.len, SQLITE_STATIC); break;
     }
     return SQLITE_OK;
 }
