@@ -285,14 +285,6 @@ allot_status allot_store_draft_publish(sqlite3 *db, allot_store_draft *d, allot_
     return st;
 }
 
-void allot_store_draft_discard(sqlite3 *db, allot_store_draft *d)
-{
-    allot_store_close(db);
-    if (d->file[0])
-        unlink(d->file);
-    d->file[0] = '\0';
-}
-
 allot_status allot_store_open_existing(const char *path, sqlite3 **db, allot_error *err)
 {
     struct stat sb;

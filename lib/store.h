@@ -46,7 +46,7 @@ typedef struct allot_store_draft {
  * every page twice (a fifth to a third of a first load's time), and a crash
  * only leaves the private file behind (removed by the next first load; path
  * never holds a half-built database). Otherwise this is allot_store_open
- * and d->file is "". Finish with allot_store_draft_publish or _discard. */
+ * and d->file is "". Finish with allot_store_draft_publish. */
 allot_status allot_store_open_draft(const char *path, sqlite3 **db, allot_store_draft *d,
                                     allot_error *err);
 
@@ -56,9 +56,6 @@ allot_status allot_store_open_draft(const char *path, sqlite3 **db, allot_store_
  * existing database again (allot_store_open). ALLOT_ERR_IO when the file
  * cannot be synced or linked (it is then removed too). */
 allot_status allot_store_draft_publish(sqlite3 *db, allot_store_draft *d, allot_error *err);
-
-/* Closes db and removes a private file (nothing is published). */
-void allot_store_draft_discard(sqlite3 *db, allot_store_draft *d);
 
 /* Closes db; NULL is a no-op. */
 void allot_store_close(sqlite3 *db);
