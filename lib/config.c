@@ -77,7 +77,8 @@ static const allot_config_key registry[] = {
      "touch type that is a sales activity (speed-to-lead); such touches are not marketing touches"},
     {"funnel", "sla_hours", "24", ALLOT_CFG_DOUBLE, 0, 8760, 0,
      "speed-to-lead service level: first sales activity within this many hours of MQL"},
-    /* The defaults of these two are lib/funnel.c's built-in lists. */
+    /* The only place the default marketing-sourced lists are written:
+     * lib/funnel.c reads these defaults when the options leave a list NULL. */
     {"funnel", "marketing_lead_sources",
      "web, website, paid search, organic search, paid social, organic social, social, email, "
      "event, events, webinar, content, advertisement, display, referral, marketing",

@@ -18,14 +18,6 @@
 static const char *const stage_names[ALLOT_STAGE_COUNT] = {"lead", "mql", "sql", "opportunity",
                                                           "won"};
 
-static const char *const default_marketing_sources[] = {
-    "web",           "website", "paid search", "organic search", "paid social", "organic social",
-    "social",        "email",   "event",       "events",         "webinar",     "content",
-    "advertisement", "display", "referral",    "marketing",
-};
-
-static const char *const default_non_marketing_channels[] = {"Partner", "Direct"};
-
 const char *allot_stage_name(allot_stage stage)
 {
     return stage < ALLOT_STAGE_COUNT ? stage_names[stage] : "?";
@@ -307,6 +299,15 @@ typedef struct model {
     int64_t as_of;
     const allot_taxonomy *taxonomy;
     allot_taxonomy *own_taxonomy;
+    /* the marketing-sourced lists: the options', or (NULL there) the
+     * defaults of [funnel] marketing_lead_sources / non_marketing_channels
+     * in the config registry, parsed into own_* */
+    const char *const *marketing_sources;
+    size_t n_marketing_sources;
+    const char *const *non_marketing_channels;
+    size_t n_non_marketing_channels;
+    char **own_marketing_sources, **own_non_marketing_channels;
+    size_t n_own_marketing_sources, n_own_non_marketing_channels;
 } model;
 
 static int cmp_person_id(const void *a, const void *b)
@@ -378,6 +379,8 @@ static void model_free(model *m)
     free(m->deals);
     free(m->aliases);
     allot_taxonomy_free(m->own_taxonomy);
+    allot_config_list_free(m->own_marketing_sources, m->n_own_marketing_sources);
+    allot_config_list_free(m->own_non_marketing_channels, m->n_own_non_marketing_channels);
 }
 
 #define GROW(arr, n, cap)                                                                    \
@@ -824,24 +827,11 @@ static int in_list(const char *value, const char *const *list, size_t n)
 
 static int is_marketing_deal(const model *m, const deal *d)
 {
-    const allot_scoreboard_options *o = m->opt;
-    if (d->touch_at != NO_TIME) {
-        const char *const *list = o->non_marketing_channels ? o->non_marketing_channels
-                                                            : default_non_marketing_channels;
-        size_t n = o->non_marketing_channels ? o->n_non_marketing_channels
-                                             : sizeof default_non_marketing_channels /
-                                                   sizeof default_non_marketing_channels[0];
-        if (!in_list(d->touch_channel, list, n))
-            return 1;
-    }
-    if (!d->lead_source)
-        return 0;
-    const char *const *list = o->marketing_sources ? o->marketing_sources
-                                                   : default_marketing_sources;
-    size_t n = o->marketing_sources ? o->n_marketing_sources
-                                    : sizeof default_marketing_sources /
-                                          sizeof default_marketing_sources[0];
-    return in_list(d->lead_source, list, n);
+    if (d->touch_at != NO_TIME &&
+        !in_list(d->touch_channel, m->non_marketing_channels, m->n_non_marketing_channels))
+        return 1;
+    return d->lead_source &&
+           in_list(d->lead_source, m->marketing_sources, m->n_marketing_sources);
 }
 
 /* Builds period/group entries; labels are stored in one owned block. */
@@ -1145,6 +1135,38 @@ static allot_status prepare_aliases(model *m, allot_error *err)
     return ALLOT_OK;
 }
 
+/* The marketing-sourced lists of the options; one left NULL there is the
+ * default of its [funnel] key in the config registry (config.c), the one
+ * place the built-in lists are written. */
+static allot_status prepare_marketing_lists(model *m, allot_error *err)
+{
+    const allot_scoreboard_options *opt = m->opt;
+    allot_status s;
+    if (opt->marketing_sources) {
+        m->marketing_sources = opt->marketing_sources;
+        m->n_marketing_sources = opt->n_marketing_sources;
+    } else {
+        if ((s = allot_config_get_list(NULL, "funnel", "marketing_lead_sources",
+                                       &m->own_marketing_sources, &m->n_own_marketing_sources,
+                                       err)))
+            return s;
+        m->marketing_sources = (const char *const *)m->own_marketing_sources;
+        m->n_marketing_sources = m->n_own_marketing_sources;
+    }
+    if (opt->non_marketing_channels) {
+        m->non_marketing_channels = opt->non_marketing_channels;
+        m->n_non_marketing_channels = opt->n_non_marketing_channels;
+    } else {
+        if ((s = allot_config_get_list(NULL, "funnel", "non_marketing_channels",
+                                       &m->own_non_marketing_channels,
+                                       &m->n_own_non_marketing_channels, err)))
+            return s;
+        m->non_marketing_channels = (const char *const *)m->own_non_marketing_channels;
+        m->n_non_marketing_channels = m->n_own_non_marketing_channels;
+    }
+    return ALLOT_OK;
+}
+
 allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_options *options,
                                       allot_scoreboard *sb, allot_error *err)
 {
@@ -1172,6 +1194,8 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
         s = allot_taxonomy_new(NULL, &m.own_taxonomy, err);
         m.taxonomy = m.own_taxonomy;
     }
+    if (s == ALLOT_OK)
+        s = prepare_marketing_lists(&m, err);
     if (s == ALLOT_OK)
         s = allot_fx_load(db, sb->currency, &fx, err);
     if (s == ALLOT_OK && opt->as_of)

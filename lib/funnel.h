@@ -55,11 +55,11 @@
  * lead_source, else the earliest person's original_source.
  *
  * Marketing-sourced deal: one whose first marketing touch (as above, at or
- * before creation) is on a channel outside the non-marketing list (default
- * Partner and Direct: partner-sourced and unknown-origin traffic), or whose
- * lead_source is in the marketing list (default: web, website, paid search,
- * organic search, paid social, organic social, social, email, event(s),
- * webinar, content, advertisement, display, referral, marketing); names
+ * before creation) is on a channel outside the non-marketing list ([funnel]
+ * non_marketing_channels, default Partner and Direct: partner-sourced and
+ * unknown-origin traffic), or whose lead_source is in the marketing list
+ * ([funnel] marketing_lead_sources, default web, website, paid search and
+ * the rest of its default in the config registry, config.c); names
  * compare case-insensitively with blanks, '_' and '-' ignored. Pipeline =
  * amounts of deals created in the period; revenue = amounts of those won.
  *
@@ -153,9 +153,11 @@ typedef struct allot_scoreboard_options {
     double sla_hours;                /* 0 means 24 */
     int64_t as_of;                   /* epoch seconds; 0 = the data's end */
     const char *currency;            /* reporting currency; NULL means "USD" */
-    const char *const *marketing_sources; /* NULL = the default list */
+    /* NULL = the default of [funnel] marketing_lead_sources /
+     * non_marketing_channels in the config registry (config.c) */
+    const char *const *marketing_sources;
     size_t n_marketing_sources;
-    const char *const *non_marketing_channels; /* NULL = the default list */
+    const char *const *non_marketing_channels;
     size_t n_non_marketing_channels;
 } allot_scoreboard_options;
 

@@ -53,6 +53,22 @@ static void defaults_without_a_file(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(items[0], "Direct");
     allot_config_list_free(items, n);
+    /* the marketing-sourced lists (lib/funnel.c uses these defaults when
+     * the scoreboard options leave a list NULL), written out by hand */
+    static const char *const marketing[] = {
+        "web",     "website", "paid search", "organic search", "paid social", "organic social",
+        "social",  "email",   "event",       "events",         "webinar",     "content",
+        "advertisement", "display", "referral", "marketing"};
+    assert_int_equal(allot_config_get_list(NULL, "funnel", "marketing_lead_sources", &items, &n, NULL), ALLOT_OK);
+    assert_int_equal(n, 16);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(items[i], marketing[i]);
+    allot_config_list_free(items, n);
+    assert_int_equal(allot_config_get_list(NULL, "funnel", "non_marketing_channels", &items, &n, NULL), ALLOT_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(items[0], "Partner");
+    assert_string_equal(items[1], "Direct");
+    allot_config_list_free(items, n);
     allot_named_weight nw[8];
     assert_int_equal(allot_config_get_named(NULL, "models", "custom", nw, 8, &n, NULL), ALLOT_OK);
     assert_int_equal(n, 4);
