@@ -5,10 +5,10 @@
 # against sqlite3 queries written here independently, missing data drawn
 # honestly, and usage errors.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
 py=/usr/bin/python3
-fail() { echo "FAIL: $*" >&2; exit 1; }
 charts="credit models roi funnel bridge cohorts survival trend"
 
 "$bin/allot-synth" --out data --seed 3 --touches 8000 --quarters 4 >/dev/null 2>&1

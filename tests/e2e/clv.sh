@@ -3,9 +3,9 @@
 # from the subscriptions, the simple CLV by hand, the BG/NBD/Gamma-Gamma
 # columns present, determinism and exit codes.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 : > a.db
 "$bin/allot-clv" --db a.db --csv >/dev/null 2>&1 || true   # creates the schema
 sqlite3 a.db < "$tests/cases/retention/small.sql"

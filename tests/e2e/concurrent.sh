@@ -7,16 +7,10 @@
 # a credit run alone on the database either before or after the touches
 # arrived (a consistent snapshot, nothing half-seen).
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cd "$scratch"
-fail=0
-expect() { # expect NAME ACTUAL EXPECTED
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1: expected [$3], got [$2]" >&2
-    fail=1
-  fi
-}
 "$bin/allot-synth" --out co --touches 8000 --seed 9 > counts 2> /dev/null
 rows() { awk -F'\t' -v f="$1" '$1 == f { print $2 }' counts; }
 "$bin/allot-load" --db base.db co/campaigns.csv co/people.csv co/deals.csv co/deal_people.csv \

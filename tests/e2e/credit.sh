@@ -3,9 +3,9 @@
 # computed in the fixture's comments), determinism, reconciliation of the
 # rollups with the ledger, exit codes.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 # The sqlite3 shell waits for locks too (two readers opening a WAL database
 # at once may briefly see it busy).
 sqlite3() { command sqlite3 -cmd ".timeout 10000" "$@"; }

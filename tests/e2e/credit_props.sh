@@ -8,9 +8,9 @@
 #   - no credit to a touch after the close date or outside the 90-day window;
 #   - two runs give identical CSV and ledger rows (run_id aside).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 "$bin/allot-synth" --out syn --touches 20000 --seed 7 >/dev/null 2>&1
 "$bin/allot-load" --db c.db syn/*.csv >/dev/null 2>&1
 "$bin/allot-credit" --db c.db --model all --csv > one.csv 2>/dev/null

@@ -18,9 +18,9 @@
 #   phi_D = 1/6 (1/2 - 1) + 1/3 (1/2 - 2/3) = -5/36; sum 1/2 = v(EPD).
 #   Only Paid Search weighs (negative values count 0): d1 all to t2.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 : > a.db
 "$bin/allot-credit" --db a.db --model linear >/dev/null 2>&1   # creates the schema
 sqlite3 a.db < "$tests/cases/datadriven/company.sql"

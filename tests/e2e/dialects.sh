@@ -7,21 +7,13 @@
 # data-model.md (reference: tests/unit/test_dialect.c, python in the comment
 # there).
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cases=$tests/cases/dialects
-fail=0
-expect() {
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1: expected [$3], got [$2]" >&2
-    fail=1
-  fi
-}
 cd "$scratch"
 cp -r "$cases"/* .
 db=$scratch/a.db
-q() { sqlite3 -batch -noheader "$db" "$1"; }
-load() { "$bin/allot-load" --db "$db" "$@"; }
 
 # ---- google-ads: the UI download as Google writes it: UTF-16LE with a BOM,
 # tab-separated, two title lines, 'Total: …' rows, '--' for no value.

@@ -18,9 +18,9 @@
 # e.ini: both lists empty (every channel is marketing, no source is):
 #   d1, d3 -> pipeline 1550 (0.236641), revenue 1550 (1), 2 deals.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 : > f.db
 "$bin/allot-funnel" --db f.db --csv >/dev/null 2>&1   # creates the schema
 sqlite3 f.db < "$tests/cases/funnel/basic.sql"

@@ -7,26 +7,14 @@
 # rejected file changes nothing in the database. The README's Reliability
 # table lists the same cases.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cases=$tests/cases/hostile
 cd "$scratch"
 cp "$cases"/*.csv .
-fail=0
-expect() { # expect NAME ACTUAL EXPECTED
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1: expected [$3], got [$2]" >&2
-    fail=1
-  fi
-}
 db=$scratch/allot.db
 "$bin/allot-load" --db "$db" "$tests/cases/load/deals.csv" 2> /dev/null
-dump() {
-  for t in loads rejects load_warnings campaigns spend people touches deals deal_people \
-           stage_history subscriptions fx_rates paths; do
-    echo "== $t"; sqlite3 -batch "$db" "SELECT * FROM $t ORDER BY rowid"
-  done
-}
 vlimit=
 # (the probe must not leave an ASan report in tools/run-tests' report folder)
 if [[ -n "$(ulimit -v 1000000 2> /dev/null; ASAN_OPTIONS=detect_leaks=0 "$bin/allot-load" --help 2> /dev/null | head -c 5)" ]]; then

@@ -3,18 +3,11 @@
 # exact stored values, read back with the sqlite3 shell. Expected epoch
 # seconds come from GNU date, e.g. `date -u -d 2026-01-07T13:58:12Z +%s`.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cases=$tests/cases/load
 db=$scratch/allot.db
-fail=0
-expect() { # expect NAME ACTUAL EXPECTED
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1: expected [$3], got [$2]" >&2
-    fail=1
-  fi
-}
-q() { sqlite3 -batch -noheader "$db" "$1"; }
 
 cp "$cases"/{fx_rates,campaigns,spend,people,touches,deals,deal_people,stage_history,subscriptions}.csv "$scratch/"
 cd "$scratch"

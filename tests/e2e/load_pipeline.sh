@@ -9,17 +9,11 @@
 # equals sqlite3's own .import of the same file (an independent reader),
 # with unixepoch() for the timestamps.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cd "$scratch" || exit 1
 db=$scratch/allot.db
-fail=0
-expect() { # expect NAME ACTUAL EXPECTED
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1: expected [$3], got [$2]" >&2
-    fail=1
-  fi
-}
 q() { sqlite3 -batch -noheader "$1" "$2"; }
 
 # Data row i is on physical line i + 1. Planted:

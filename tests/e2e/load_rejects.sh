@@ -3,26 +3,11 @@
 # rejects file, database unchanged), rejection budget, hostile and missing
 # files, usage errors.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cases=$tests/cases/load
 db=$scratch/allot.db
-fail=0
-expect() { # expect NAME ACTUAL EXPECTED
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1: expected [$3], got [$2]" >&2
-    fail=1
-  fi
-}
-q() { sqlite3 -batch -noheader "$db" "$1"; }
-# Everything but the runs table (every run is recorded, even a failed one).
-dump() {
-  for t in loads rejects load_warnings campaigns spend people touches deals deal_people \
-           stage_history subscriptions fx_rates paths; do
-    echo "== $t"; sqlite3 -batch "$db" "SELECT * FROM $t ORDER BY rowid"
-  done
-}
-load() { "$bin/allot-load" --db "$db" "$@"; }
 
 cd "$scratch"
 mkdir -p first newer bad

@@ -4,21 +4,13 @@
 # dates, ambiguous dates (warning, or --date-order), Windows-1252, spend
 # segment rows summed. Exact values read back with sqlite3.
 set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cases=$tests/cases/load/messy
-fail=0
-expect() {
-  if [[ "$2" != "$3" ]]; then
-    echo "FAIL $1: expected [$3], got [$2]" >&2
-    fail=1
-  fi
-}
 cd "$scratch"
 cp "$cases"/*.csv .
 db=$scratch/a.db
-q() { sqlite3 -batch -noheader "$db" "$1"; }
-load() { "$bin/allot-load" --db "$db" "$@"; }
 
 # UTF-16LE + BOM, tabs, two title lines: header found on line 3; "48.000,00" and
 # "1.234,5" have both separators, so the last one is the decimal separator.

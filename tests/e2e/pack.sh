@@ -7,6 +7,7 @@
 # by itself after 60 s anyway.
 # Usage: pack.sh BUILD_DIR TESTS_DIR SCRATCH_DIR
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1
 tests=$2
 scratch=$3
@@ -22,7 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
 pass() { echo "ok: $*"; }
 
 # start_server SPOOL [smtpd.py options]: sets $port

@@ -3,11 +3,11 @@
 # tests/unit/test_markov.c three_channels_with_a_cycle), Shapley, bootstrap
 # determinism, the transition matrix and exit codes.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1 tests=$2 scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cases=$tests/cases/datadriven
 tool=$bin/allot-credit
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Order 1: RE_A = 1, RE_B = 1/4, RE_C = 4/7; 2 conversions shared 56:14:32 (/51).
 # Value: only A converts, so r_v = 75 r (value 150 over 2 conversions at A), x_v = 75 x,

@@ -3,9 +3,9 @@
 # derivations are in the fixture's comments and below), against R's
 # survival package for the Kaplan-Meier and log-rank figures.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 : > a.db
 "$bin/allot-retention" --db a.db --csv >/dev/null 2>&1   # creates the schema (no accounts)
 sqlite3 a.db < "$tests/cases/retention/small.sql"

@@ -6,9 +6,9 @@
 # out to the credit ledger's booked revenue and the spend to the spend table
 # converted with fx_rates; byte-identical reruns; the planted channel effects.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 data=$tests/../sample-data
 
 "$bin/allot-load" --db s.db --config "$data/allot.ini" "$data"/*.csv >/dev/null 2>&1 \

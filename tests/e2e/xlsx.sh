@@ -4,9 +4,9 @@
 # reconciliation to the cent against the database, hostile names stay text),
 # LibreOffice recalculation equals the stored formula values, determinism.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
 rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
-fail() { echo "FAIL: $*" >&2; exit 1; }
 root=$(cd "$tests/.." && pwd)
 py=/usr/bin/python3
 
