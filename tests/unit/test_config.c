@@ -303,7 +303,8 @@ static void sample_shows_every_key(void **state)
 }
 
 /* README "Configuration" has a table row for every registered key (pattern
- * keys written SYSTEM.stage and NAME), so documentation cannot drift. */
+ * keys written SYSTEM.stage and NAME) that shows the registry's default, so
+ * documentation cannot drift. */
 static void readme_lists_every_key(void **state)
 {
     (void)state;
@@ -327,6 +328,15 @@ static void readme_lists_every_key(void **state)
         if (!strstr(text, needle))
             print_error("README.md has no row %s for [%s] %s\n", needle, k->section, k->key);
         assert_non_null(strstr(text, needle));
+        /* and the row's default is the registry's, as written in a file */
+        if (k->key[0] != '*' && k->def[0]) {
+            char row[1024];
+            snprintf(row, sizeof row, "| `%s` | `%s` |", k->key, k->def);
+            if (!strstr(text, row))
+                print_error("README.md row for [%s] %s does not start %s\n", k->section, k->key,
+                            row);
+            assert_non_null(strstr(text, row));
+        }
     }
 }
 
