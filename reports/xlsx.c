@@ -973,17 +973,16 @@ static allot_status summary_sheet(book *b)
         number(ws, row, 1, (double)r->credit_run, NULL);
         sqlite3_stmt *st;
         allot_status s = allot_store_prepare(
-            b->db, "SELECT parameters, input_hash, started_at FROM runs WHERE run_id = ?", &st,
-            b->err);
+            b->db, "SELECT parameters, input_hash FROM runs WHERE run_id = ?", &st, b->err);
         if (s != ALLOT_OK)
             return s;
         sqlite3_bind_int64(st, 1, r->credit_run);
         if (sqlite3_step(st) == SQLITE_ROW) {
             text(ws, ++row, 0, "Input hash", b->bold);
             text(ws, row, 1, (const char *)sqlite3_column_text(st, 1), NULL);
-            text(ws, ++row, 0, "Run started (UTC)", b->bold);
-            lxw_datetime dt = datetime_of_epoch(sqlite3_column_int64(st, 2));
-            worksheet_write_datetime(ws, row, 1, &dt, b->datetime);
+            /* Not the run's start time (it stays in the runs table): the
+             * same inputs and parameters give the same workbook, whenever
+             * the pipeline ran (attribution.md). */
             /* One parameter a row: "key=value;key=value" is unreadable. */
             text(ws, ++row, 0, "Run parameters", b->bold);
             const char *p = (const char *)sqlite3_column_text(st, 0);
