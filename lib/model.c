@@ -200,10 +200,13 @@ allot_status allot_model_parse_shape(const char *text, allot_model_params *p, in
     snprintf(buf, sizeof buf, "%s", text);
     for (char *save = NULL, *item = strtok_r(buf, ",", &save); item;
          item = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(item, '=');
-        if (!eq)
+        /* NAME=WEIGHT (the --custom flag's spelling) or NAME:WEIGHT (the
+         * configuration's [models] custom), so either can be copied to the other. */
+        char *eq = item + strcspn(item, "=:");
+        if (!*eq)
             return allot_error_set(err, ALLOT_ERR_CONFIG, NULL, 0, 0,
-                                   "model weight '%s' needs NAME=WEIGHT, e.g. FT=30", item);
+                                   "model weight '%s' needs NAME=WEIGHT or NAME:WEIGHT, e.g. "
+                                   "FT=30", item);
         *eq = '\0';
         char *name = item;
         while (isspace((unsigned char)*name))

@@ -124,7 +124,8 @@ allot_status allot_model_params_from_config(const struct allot_config *cfg,
                                             allot_model_params *p, const char **default_model,
                                             allot_error *err);
 
-/* Parses shape weights "FT=30,LC=30,OC=30,middle=10" into out (anchor
+/* Parses shape weights "FT=30,LC=30,OC=30,middle=10" (or "FT:30, LC:30, OC:30,
+ * rest:10", the configuration's spelling: ':' works like '=') into out (anchor
  * names: first, last, FT, LC, OC, CW, middle/rest, or a stage name, which
  * becomes a stage anchor of p). Weights are percentages summing to 100 or
  * fractions summing to 1. ALLOT_ERR_CONFIG says what is wrong. */

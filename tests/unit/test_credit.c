@@ -541,6 +541,19 @@ static void shape_parsing(void **state)
     assert_int_equal(allot_model_parse_shape("FT=0.5,SQL=0.5", &p, ALLOT_SHAPE_CUSTOM, &err),
                      ALLOT_OK);
     assert_string_equal(p.stages[0], "SQL");
+    /* The configuration's spelling (README: [models] custom default
+     * "FT:30, LC:30, OC:30, rest:10") gives the same shape as the flag's:
+     * FT, LC and OC 0.3 each, rest 0.1. */
+    assert_int_equal(allot_model_parse_shape("FT:30, LC:30, OC:30, rest:10", &p,
+                                             ALLOT_SHAPE_CUSTOM, &err),
+                     ALLOT_OK);
+    const allot_shape *cs = &p.shapes[ALLOT_SHAPE_CUSTOM];
+    assert_true(fabs(cs->anchor[ALLOT_ANCHOR_FT] - 0.3) < 1e-15);
+    assert_true(fabs(cs->anchor[ALLOT_ANCHOR_LC] - 0.3) < 1e-15);
+    assert_true(fabs(cs->anchor[ALLOT_ANCHOR_OC] - 0.3) < 1e-15);
+    assert_true(fabs(cs->rest - 0.1) < 1e-15);
+    assert_int_equal(allot_model_parse_shape("FT 30", &p, ALLOT_SHAPE_CUSTOM, &err),
+                     ALLOT_ERR_CONFIG);
     const allot_model_def *defs[32];
     size_t n;
     assert_int_equal(allot_model_parse_list("w_shaped,linear,w_shaped", defs, 32, &n, &err),
