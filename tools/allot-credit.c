@@ -44,6 +44,7 @@ static void usage(FILE *out)
         "  --half-life DAYS      time_decay half-life (default 7)\n"
         "  --position W          position_based first/middle/last (default 40/20/40)\n"
         "  --custom WEIGHTS      custom model, e.g. FT=20,LC=20,MQL=10,OC=30,middle=20\n"
+        "                        (or as in the config: FT:30, LC:30, OC:30, rest:10)\n"
         "  --currency CODE       reporting currency (default USD)\n"
         "  --fiscal-start MONTH  first month of the fiscal year (default 1)\n"
         "  --config FILE         configuration (flags override it)\n"
@@ -51,15 +52,18 @@ static void usage(FILE *out)
         "\nData-driven models (markov, shapley):\n"
         "  --order K             Markov chain order 1..4 (default 1)\n"
         "  --keep-repeats        keep consecutive repeats of a channel (a > a)\n"
-        "  --shapley KIND        auto (exact up to 20 channels, default), exact,\n"
-        "                        simplified; with --paths also ordered (by position)\n"
+        "  --shapley KIND        auto (default: exact up to 20 channels, else\n"
+        "                        simplified), exact, simplified; with --paths also\n"
+        "                        ordered (by position)\n"
         "  --bootstrap B         B journey-level bootstrap replicates: 95 %% interval of\n"
-        "                        each channel's attributed conversions\n"
+        "                        each channel's attributed conversions (default 0: none)\n"
         "  --seed S              bootstrap seed (default 1)\n"
         "  --paths FILE          no database: run --model markov or shapley over a path\n"
         "                        file (path;total_conversions;total_conversion_value;\n"
         "                        total_null) and print channel,removal_effect,conversions,\n"
-        "                        value (markov) or channel,shapley,conversions [,lower,upper]\n"
+        "                        value (markov) or channel,shapley,conversions (shapley),\n"
+        "                        with --bootstrap also lower,upper; the configuration\n"
+        "                        is not read\n"
         "  --paths-table         the same over the database's paths table (allot-load of\n"
         "                        a path file); nothing is written\n"
         "  --min-journeys N      with --paths: flag channels on fewer journeys (default 30)\n"
@@ -105,7 +109,8 @@ static void replicate_progress(void *ctx, size_t done, size_t total)
 /* --paths: a data-driven model over a path file, no database; with
  * --paths-table, over the database's paths table (file = the database). */
 static int paths_mode(const char *file, int from_table, const char *model,
-                      allot_datadriven_options *o, const char *transitions, int csv)
+                      allot_datadriven_options *o, int shapley_auto, const char *transitions,
+                      int csv)
 {
     double started = cli_seconds();
     if (strcmp(model, "markov") == 0)
@@ -136,6 +141,10 @@ static int paths_mode(const char *file, int from_table, const char *model,
     } else {
         st = allot_paths_read(file, &paths, &err);
     }
+    /* --shapley auto (the default): exact up to 20 channels, simplified beyond,
+     * as in the ledger (lib/ddmodel.c). */
+    if (!st && shapley_auto && paths->n_channels > ALLOT_SHAPLEY_MAX_CHANNELS)
+        o->shapley = ALLOT_SHAPLEY_SIMPLIFIED;
     if (!st) {
         st = allot_datadriven_run_paths(paths, o, &res, &err);
         cli_progress_done();
@@ -324,7 +333,7 @@ int main(int argc, char **argv)
         o.seed = seed >= 0 ? (unsigned long)seed : 1;
         o.min_journeys = min_journeys;
         return paths_mode(paths_table ? db_path : paths_file, paths_table, model_list, &o,
-                          transitions, csv);
+                          !shapley || !strcmp(shapley, "auto"), transitions, csv);
     }
     if (shapley && !strcmp(shapley, "ordered"))
         return cli_usage_error("--shapley ordered needs --paths (the ledger splits by channel)");

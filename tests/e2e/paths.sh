@@ -63,6 +63,27 @@ diff -u "$scratch/t.want" "$scratch/t.csv" || fail "transition matrix"
 printf 'channel,shapley,conversions\nA,1,1.000000\nB,0.5,0.500000\nC,0.5,0.500000\n' >"$scratch/s.want"
 diff -u "$scratch/s.want" "$scratch/s.csv" || fail "simplified shapley"
 
+# 21 channels, one beyond exact Shapley's limit: the default --shapley auto
+# takes the simplified value (as the ledger does), an explicit exact is exit 1.
+# Paths: c01 .. c21 alone, 1 conversion each, and c01 > c02 with 2:
+# phi(c01) = phi(c02) = 1 + 2/2 = 2, every other channel 1 (Σ = 23).
+{ echo 'path;total_conversions;total_null'
+  for i in $(seq -w 1 21); do echo "c$i;1;1"; done
+  echo 'c01 > c02;2;0'; } >"$scratch/wide.csv"
+"$tool" --paths "$scratch/wide.csv" --model shapley --csv >"$scratch/w.csv" 2>"$scratch/w.err" \
+  || fail "auto Shapley over 21 channels: $(cat "$scratch/w.err")"
+{ echo 'channel,shapley,conversions'; echo 'c01,2,2.000000'; echo 'c02,2,2.000000'
+  for i in $(seq -w 3 21); do echo "c$i,1,1.000000"; done; } >"$scratch/w.want"
+diff -u "$scratch/w.want" "$scratch/w.csv" || fail "auto Shapley over 21 channels"
+grep -q "shapley (simplified) over 22 paths, 21 channels" "$scratch/w.err" || fail "auto summary: $(cat "$scratch/w.err")"
+"$tool" --paths "$scratch/wide.csv" --model shapley --shapley auto --csv 2>/dev/null | cmp -s - "$scratch/w.want" \
+  || fail "--shapley auto over 21 channels"
+set +e
+"$tool" --paths "$scratch/wide.csv" --model shapley --shapley exact --csv >/dev/null 2>"$scratch/w2.err"; rc=$?
+set -e
+[[ $rc == 1 ]] || fail "--shapley exact over 21 channels: exit $rc"
+grep -q "limited to 20 channels" "$scratch/w2.err" || fail "exact limit message: $(cat "$scratch/w2.err")"
+
 # Bootstrap: same seed, same bytes; another seed, other bytes.
 "$tool" --paths "$cases/cycle.csv" --model markov --bootstrap 50 --seed 7 --csv >"$scratch/b1.csv" 2>/dev/null
 "$tool" --paths "$cases/cycle.csv" --model markov --bootstrap 50 --seed 7 --csv >"$scratch/b2.csv" 2>/dev/null
