@@ -230,6 +230,29 @@ static allot_status resolve_run(sqlite3 *db, int64_t *run_id, allot_error *err)
                            "allot-credit first");
 }
 
+/* A run named by the caller must be an allot-credit run of this database: a
+ * mistyped number would otherwise give an empty table and exit 0. */
+static allot_status check_run(sqlite3 *db, int64_t run_id, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT 1 FROM runs WHERE run_id = ?1 AND tool = 'allot-credit'", &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, run_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return ALLOT_OK;
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "finding the credit run", err);
+    return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                           "there is no allot-credit run %lld in this database; leave out "
+                           "--run for the latest one, or pick one of: SELECT run_id FROM runs "
+                           "WHERE tool = 'allot-credit'",
+                           (long long)run_id);
+}
+
 static int ledger_has_reporting(sqlite3 *db)
 {
     sqlite3_stmt *st;
@@ -669,6 +692,8 @@ allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, al
         s = load_deals(db, w.fx, &w.deals, &w.n_deals, err);
     if (s == ALLOT_OK)
         s = load_ledger(db, &w, roi->run_id, &roi->ledger_rows, err);
+    if (s == ALLOT_OK && o.run_id)
+        s = check_run(db, o.run_id, err);
     if (s == ALLOT_OK && o.model && w.n_c == 0 && roi->ledger_rows == 0)
         s = allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
                             "credit run %lld has no ledger rows for model '%s'",

@@ -90,7 +90,8 @@ typedef struct allot_roi {
 
 /* Computes the ROI table. ALLOT_ERR_DATA when there is no credit run (run
  * allot-credit first) or a needed fx rate is missing; ALLOT_ERR_USAGE for
- * group_by source (spend has no lead source). On success roi owns its rows:
+ * group_by source (spend has no lead source), for a run_id that is no
+ * allot-credit run of db, and for a model the run has no ledger rows of. On success roi owns its rows:
  * release with allot_roi_release (also safe after a failure). */
 allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, allot_roi *roi,
                                allot_error *err);

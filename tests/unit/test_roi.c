@@ -237,6 +237,13 @@ static void errors(void **state)
     assert_non_null(strstr(err.message, "markov"));
     allot_roi_release(&r);
     o.model = NULL;
+    /* A run number that is no allot-credit run (ledger.sql has runs 1 and 2):
+     * a usage error naming it, not an empty table. */
+    o.run_id = 99;
+    assert_int_equal(allot_roi_compute(*state, &o, &r, &err), ALLOT_ERR_USAGE);
+    assert_non_null(strstr(err.message, "no allot-credit run 99"));
+    allot_roi_release(&r);
+    o.run_id = 0;
     o.currency = "GBP";
     assert_int_equal(allot_roi_compute(*state, &o, &r, &err), ALLOT_ERR_DATA);
     assert_non_null(strstr(err.message, "no fx rate for"));
