@@ -276,7 +276,9 @@ static void csv_okr(FILE *out, const allot_okr_row *rows, size_t n)
     fputs("period,okr,target,actual,lower,upper,attainment,met\n", out);
     for (size_t i = 0; i < n; i++) {
         const allot_okr_row *r = &rows[i];
-        fprintf(out, "%s,%s,%.17g,", r->period, r->name, r->target);
+        /* 15 significant digits give back the decimal written in [okr]
+         * (0.30 is 0.3, not 0.29999999999999999). */
+        fprintf(out, "%s,%s,%.15g,", r->period, r->name, r->target);
         allot_csvout_number(out, r->actual, "%.6f");
         fputc(',', out);
         allot_csvout_number(out, r->lower, "%.6f");

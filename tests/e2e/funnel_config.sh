@@ -53,4 +53,13 @@ allrow = rows[h + 1]
 assert allrow[0] == "(all)", allrow
 assert allrow[col] == 4000 and allrow[col + 1] == 6550, allrow
 EOF
+
+# An [okr] target is written back as the decimal the file gives (0.30, not
+# 0.29999999999999999: the CSV printed %.17g of the double until 2026-11-22),
+# in the order of the file.
+printf '[okr]\nmql_to_won_rate = 0.30\nleads_per_quarter = 12.5\n' > okr.ini
+okr=$("$bin/allot-funnel" --db f.db --as-of 2026-04-10 --config okr.ini --period 2026Q1 \
+        --csv --table okr 2>/dev/null | tail -n +2 | cut -d, -f1-3)
+[[ "$okr" == $'2026Q1,mql_to_won_rate,0.3\n2026Q1,leads_per_quarter,12.5' ]] \
+  || fail "okr targets: $okr"
 echo ok
