@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -112,7 +111,7 @@ int main(int argc, char **argv)
         allot_report_options ro = {period, model, cfg, sections};
         st = allot_report_load(db, &ro, &r, &err);
     }
-    if (st == ALLOT_OK && mkdir(out, 0777) != 0 && errno != EEXIST)
+    if (st == ALLOT_OK && cli_mkdirs(out) != 0)
         st = allot_error_set(&err, ALLOT_ERR_IO, out, 0, 0, "cannot create the folder: %s",
                              strerror(errno));
     int written = 0, missing = 0;

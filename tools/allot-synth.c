@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "period.h"
@@ -100,7 +99,7 @@ int main(int argc, char **argv)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!dir)
         return cli_usage_error("--out DIR is required");
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+    if (cli_mkdirs(dir) != 0) {
         cli_error("cannot create folder '%s': %s", dir, strerror(errno));
         return CLI_EXIT_ENV;
     }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store.h"
@@ -108,6 +109,35 @@ allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *
         st = allot_error_set(err, ALLOT_ERR_IO, path, 0, 0, "cannot write: %s",
                              errno ? strerror(errno) : "write error (disk full?)");
     return st;
+}
+
+int cli_mkdirs(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf) {
+        errno = n ? ENAMETOOLONG : ENOENT;
+        return -1;
+    }
+    memcpy(buf, path, n + 1);
+    /* Each parent in turn, then the folder itself (as mkdir -p). */
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        if (buf[i - 1] == '/')
+            continue;
+        char keep = buf[i];
+        buf[i] = '\0';
+        struct stat sb;
+        int rc = mkdir(buf, 0777);
+        if (rc != 0 && !(errno == EEXIST && stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+            if (errno == EEXIST)
+                errno = ENOTDIR;
+            return -1;
+        }
+        buf[i] = keep;
+    }
+    return 0;
 }
 
 allot_status cli_config_load(const char *path, allot_config **cfg, allot_error *err)

@@ -63,6 +63,11 @@ int cli_finish(int status);
 FILE *cli_create(const char *path, allot_error *err);
 allot_status cli_close(FILE *f, const char *path, allot_status st, allot_error *err);
 
+/* An output folder the tool creates (--out DIR): path and every missing
+ * parent, as mkdir -p. 0 when path is (now) a folder; -1 with errno set
+ * (ENOTDIR when a part of it is a file). */
+int cli_mkdirs(const char *path);
+
 /* --config FILE: loads path into *cfg and prints the file's warnings (a
  * NULL path leaves *cfg NULL: every value at its default). Errors as
  * allot_config_load. */

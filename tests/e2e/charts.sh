@@ -96,6 +96,12 @@ for f in png svg pdf; do
   cmp -s one-$f/survival.$f out-$f/survival.$f || fail "survival.$f alone differs from the one in the set"
 done
 
+# --out creates the folder with its missing parents (mkdir -p), so the
+# README's `--out out/charts` works where out/ does not exist yet.
+"$bin/allot-chart" --db a.db --period $P --out deep/er/png credit 2>/dev/null \
+  || fail "--out with missing parent folders"
+cmp -s deep/er/png/credit.png out-png/credit.png || fail "credit.png under deep/er/png differs"
+
 # --- the leadership PDF -------------------------------------------------
 "$bin/allot-pdf" --db a.db --period $P --out pack.pdf 2>pdf-err.txt || fail "allot-pdf: $(cat pdf-err.txt)"
 "$bin/allot-pdf" --db a.db --period $P --out pack2.pdf 2>/dev/null
@@ -146,6 +152,8 @@ set +e
 "$bin/allot-chart" --db a.db --period $P --model no_such_model credit 2>model-err.txt; [[ $? == 2 ]] || fail "unknown model: want exit 2"
 grep -q "model 'no_such_model' is not in credit run" model-err.txt || fail "unknown model message: $(cat model-err.txt)"
 "$bin/allot-chart" --db missing.db 2>/dev/null; [[ $? == 3 ]] || fail "missing database: want exit 3"
+: > plain-file
+"$bin/allot-chart" --db a.db --period $P --out plain-file/charts credit 2>/dev/null; [[ $? == 3 ]] || fail "--out below a file: want exit 3"
 "$bin/allot-pdf" --db a.db --period $P --out /nonexistent-dir/x.pdf 2>/dev/null; [[ $? == 3 ]] || fail "unwritable PDF: want exit 3"
 set -e
 "$bin/allot-chart" --help | grep -q "survival" || fail "--help lists the charts"

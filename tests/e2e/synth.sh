@@ -23,8 +23,12 @@ set +e
 "$synth" > /dev/null 2>&1; [[ $? == 2 ]] || { echo "no --out should exit 2" >&2; exit 1; }
 "$synth" --out "$scratch/x" --touches 0 > /dev/null 2>&1; [[ $? == 2 ]] || { echo "--touches 0 should exit 2" >&2; exit 1; }
 "$synth" --out "$scratch/x" --start 2025-02-30 > /dev/null 2>&1; [[ $? == 2 ]] || { echo "bad --start should exit 2" >&2; exit 1; }
+"$synth" --out "$scratch/a.err/x" --touches 100 > /dev/null 2>&1; [[ $? == 3 ]] || { echo "--out below a file should exit 3" >&2; exit 1; }
 set -e
 "$synth" --help | grep -q -- '--touches'
+# --out creates missing parent folders too (mkdir -p)
+"$synth" --out "$scratch/p/q" --touches 100 > /dev/null 2>&1 || { echo "--out with missing parents failed" >&2; exit 1; }
+[[ -s "$scratch/p/q/touches.csv" ]] || { echo "no touches.csv under p/q" >&2; exit 1; }
 
 python3 - "$scratch/a" "$scratch/a.counts" <<'PY'
 import csv, sys, collections, os
