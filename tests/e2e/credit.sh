@@ -96,7 +96,10 @@ got=$(sqlite3 a.db "SELECT rule FROM ledger WHERE run_id=$run AND deal_id='d1' O
 [[ "$got" == "Z:FT Z:LC Z:OC+CW " ]] || fail "pipeline d1: $got"
 
 # Exit codes.
-"$bin/allot-credit" --help | grep -q -- "--ledger-model" || fail "--help"
+# (into a file: grep -q leaving a pipe early would SIGPIPE a help longer than
+# one stdio buffer and fail the pipeline under pipefail)
+"$bin/allot-credit" --help > help.txt || fail "--help exit"
+grep -q -- "--ledger-model" help.txt || fail "--help"
 set +e
 "$bin/allot-credit" --db a.db --model nosuch 2>/dev/null; [[ $? == 2 ]] || fail "unknown model exit"
 "$bin/allot-credit" --db missing.db 2>/dev/null; [[ $? == 3 ]] || fail "missing db exit"
