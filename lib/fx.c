@@ -19,6 +19,7 @@ struct allot_fx {
     int exponent;
     fx_row *rows; /* by currency, then start date */
     size_t n;
+    int reporting_has_rows; /* the table is in another base: convert through it */
 };
 
 static int by_currency_start(const void *x, const void *y)
@@ -78,6 +79,8 @@ allot_status allot_fx_load(sqlite3 *db, const char *reporting, allot_fx **out,
     }
     if (fx->n)
         qsort(fx->rows, fx->n, sizeof *fx->rows, by_currency_start);
+    for (size_t i = 0; i < fx->n; i++)
+        fx->reporting_has_rows |= strcmp(fx->rows[i].currency, fx->reporting) == 0;
     *out = fx;
     return ALLOT_OK;
 }
@@ -100,13 +103,10 @@ int allot_fx_reporting_exponent(const allot_fx *fx)
     return fx->exponent;
 }
 
-allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char *date,
-                           double *rate, allot_error *err)
+/* The rate of currency's row covering date, in the table's own base; 0 when
+ * no row covers it. */
+static double table_rate(const allot_fx *fx, const char *currency, const char *date)
 {
-    if (strcmp(currency, fx->reporting) == 0) {
-        *rate = 1;
-        return ALLOT_OK;
-    }
     /* The last row of the currency starting on or before date. */
     size_t lo = 0, hi = fx->n;
     while (lo < hi) {
@@ -119,10 +119,38 @@ allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char 
     }
     if (lo > 0) {
         const fx_row *r = &fx->rows[lo - 1];
-        if (strcmp(r->currency, currency) == 0 && (!r->end[0] || strcmp(date, r->end) < 0)) {
-            *rate = r->rate;
+        if (strcmp(r->currency, currency) == 0 && (!r->end[0] || strcmp(date, r->end) < 0))
+            return r->rate;
+    }
+    return 0;
+}
+
+allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char *date,
+                           double *rate, allot_error *err)
+{
+    if (strcmp(currency, fx->reporting) == 0) {
+        *rate = 1;
+        return ALLOT_OK;
+    }
+    double r = table_rate(fx, currency, date);
+    if (r > 0 && fx->reporting_has_rows) {
+        /* The table gives the reporting currency a rate of its own, so its
+         * rates are in another (corporate) currency: cross through it. */
+        double base = table_rate(fx, fx->reporting, date);
+        if (base > 0) {
+            *rate = base == 1 ? r : r / base;
             return ALLOT_OK;
         }
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "no fx rate for the reporting currency %s on %s (fx_rates has "
+                               "%s rows, so %s converts through them); load an fx_rates row "
+                               "(currency %s, start_date <= %s < end_date)",
+                               fx->reporting, date, fx->reporting, currency, fx->reporting,
+                               date);
+    }
+    if (r > 0) {
+        *rate = r;
+        return ALLOT_OK;
     }
     return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                            "no fx rate for %s on %s; load an fx_rates row (currency %s, "

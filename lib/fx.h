@@ -1,11 +1,14 @@
 /*
  * fx.h — currency conversion at report time from the dated fx_rates table.
  *
- * fx_rates holds, per currency, the rate in units of the reporting
- * (corporate) currency per unit of that currency, valid from start_date
- * (inclusive) to end_date (exclusive; NULL = open). A rate is looked up for
- * a civil date (a deal's close date); the reporting currency itself always
- * converts at 1. A missing rate is an error naming the currency and date —
+ * fx_rates holds, per currency, the rate in units of the corporate currency
+ * per unit of that currency, valid from start_date (inclusive) to end_date
+ * (exclusive; NULL = open). A rate is looked up for a civil date (a deal's
+ * close date); the reporting currency itself always converts at 1. When the
+ * reporting currency has no rows, the table is taken to be in it (the
+ * corporate currency); when it has rows (reporting EUR over a USD-based
+ * table), a currency converts at its rate / the reporting currency's rate
+ * on that date. A missing rate is an error naming the currency and date —
  * allot never guesses a rate.
  */
 #ifndef ALLOT_FX_H

@@ -32,6 +32,19 @@ diff -u expected.csv linear.csv || fail "linear CSV differs"
 grep -q "run 2: 4 deals (138.00 USD booked; 1 unattributed, 1 with no amount)" linear.err \
   || fail "summary line: $(cat linear.err)"
 
+# Reporting in EUR over a table in USD (USD 1, EUR 1.1): amounts convert at
+# rate / EUR's rate. d1 100 USD -> 100/1.1 = 90.909090.. -> 90.91 EUR;
+# d3 5 USD -> 4.545454.. -> 4.55 (half away from zero); d4 30.00 EUR stays
+# 30.00. Booked 125.46; 2026Q2 shares 30/34.55 = 0.868307, 4.55/34.55 =
+# 0.131693. (Before, EUR and USD amounts were added at face value.)
+cp a.db eur.db
+sqlite3 eur.db "INSERT INTO fx_rates(currency, start_date, end_date, rate) VALUES ('USD', '2000-01-01', NULL, 1)"
+"$bin/allot-credit" --db eur.db --model linear --currency EUR --csv > eur.csv 2> eur.err \
+  || fail "reporting EUR: $(cat eur.err)"
+grep -q "4 deals (125.46 EUR booked; 1 unattributed, 1 with no amount)" eur.err || fail "EUR summary: $(cat eur.err)"
+grep -qx "linear,2026Q2,Paid Social,1,30.00,EUR,0.868307,0" eur.csv || fail "EUR d4: $(cat eur.csv)"
+grep -qx "linear,2026Q2,(unattributed),1,4.55,EUR,0.131693,0" eur.csv || fail "EUR d3: $(cat eur.csv)"
+
 # W-shaped ledger rows of d1: FT t1, LC t2 (p1 created 03-10, t2 03-09),
 # OC t3 (created 03-20), middle t4: 30/30/30/10 of 100.00.
 "$bin/allot-credit" --db a.db --model w_shaped,full_path >/dev/null 2>&1

@@ -521,6 +521,26 @@ static void fx_lookup_and_missing_rate(void **state)
     assert_non_null(strstr(err.message, "no fx rate for EUR on 2025-12-31"));
     assert_int_equal(allot_fx_rate(fx, "GBP", "2026-01-10", &rate, &err), ALLOT_ERR_DATA);
     allot_fx_free(fx);
+    /* Reporting in EUR, which has rows of its own (the table is in USD, say):
+     * CHF (1.25 USD per CHF from 2025-12-01) converts at 1.25 / 1.1 EUR per
+     * CHF in January and 1.25 / 1.2 from February; before EUR's first row
+     * there is no EUR rate to cross through, an error naming EUR. EUR itself
+     * is 1; a currency without rows is still an error naming it. */
+    assert_int_equal(allot_store_exec(db, "INSERT INTO fx_rates(currency, start_date, end_date, "
+                                          "rate) VALUES ('CHF','2025-12-01',NULL,1.25);", &err),
+                     ALLOT_OK);
+    assert_int_equal(allot_fx_load(db, "EUR", &fx, &err), ALLOT_OK);
+    assert_int_equal(allot_fx_rate(fx, "CHF", "2026-01-31", &rate, &err), ALLOT_OK);
+    assert_true(fabs(rate - 1.25 / 1.1) < 1e-15); /* 1.13636363... */
+    assert_int_equal(allot_fx_rate(fx, "CHF", "2026-02-01", &rate, &err), ALLOT_OK);
+    assert_true(fabs(rate - 1.25 / 1.2) < 1e-15); /* 1.0416666... */
+    assert_int_equal(allot_fx_rate(fx, "EUR", "2025-01-01", &rate, &err), ALLOT_OK);
+    assert_true(rate == 1);
+    assert_int_equal(allot_fx_rate(fx, "CHF", "2025-12-15", &rate, &err), ALLOT_ERR_DATA);
+    assert_non_null(strstr(err.message, "no fx rate for the reporting currency EUR on 2025-12-15"));
+    assert_int_equal(allot_fx_rate(fx, "USD", "2026-01-10", &rate, &err), ALLOT_ERR_DATA);
+    assert_non_null(strstr(err.message, "no fx rate for USD on 2026-01-10"));
+    allot_fx_free(fx);
     assert_int_equal(allot_fx_load(db, "XXQ", &fx, &err), ALLOT_ERR_USAGE);
     close_db(db);
 }
