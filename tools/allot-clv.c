@@ -202,9 +202,11 @@ int main(int argc, char **argv)
             cli_warning("%s", lt.note);
         char date[11];
         fprintf(stderr,
-                "allot-clv: %zu customers in %zu %s groups, as of %s; BG/NBD %s, Gamma-Gamma %s, "
+                "allot-clv: %zu customers in %zu %s%s, as of %s; BG/NBD %s, Gamma-Gamma %s, "
                 "CAC %s in %.2f s\n",
-                data.n_accounts, data.n_groups, allot_retention_by_name(lo.by),
+                data.n_accounts, data.n_groups,
+                lo.by == ALLOT_RETENTION_BY_NONE ? "" : allot_retention_by_name(lo.by),
+                lo.by == ALLOT_RETENTION_BY_NONE ? "group (--by none)" : " groups",
                 allot_date_format(data.as_of, date), lt.has_bgnbd ? "fitted" : "not fitted",
                 lt.has_gamma_gamma ? "fitted" : "not fitted", lt.has_cac ? "from the ledger" : "none",
                 cli_seconds() - t0);

@@ -266,9 +266,11 @@ int main(int argc, char **argv)
             churned += (size_t)data.accounts[i].churned;
         char date[11];
         fprintf(stderr,
-                "allot-retention: %zu accounts (%zu churned) in %zu %s groups, as of %s, "
+                "allot-retention: %zu accounts (%zu churned) in %zu %s%s, as of %s, "
                 "%zu cohorts x %zu periods in %.2f s\n",
-                data.n_accounts, churned, data.n_groups, allot_retention_by_name(lo.by),
+                data.n_accounts, churned, data.n_groups,
+                lo.by == ALLOT_RETENTION_BY_NONE ? "" : allot_retention_by_name(lo.by),
+                lo.by == ALLOT_RETENTION_BY_NONE ? "group (--by none)" : " groups",
                 allot_date_format(data.as_of, date), result.cohort.n_cohorts,
                 result.cohort.n_periods, cli_seconds() - t0);
     }

@@ -17,7 +17,7 @@ static void usage(void)
     printf("Usage: allot-xlsx [OPTION]...\n"
            "Write the finance workbook for one reporting period: Summary, Attribution by\n"
            "channel, Attribution by campaign, Model comparison, Funnel, Retention, CLV,\n"
-           "Reconciliation, Ledger and Definitions (README \"The workbook\").\n"
+           "Reconciliation, Ledger and Definitions (README \"The finance workbook\").\n"
            "\n"
            "  --db FILE         database (default allot.db)\n"
            "  --config FILE     allot.ini (reporting currency, fiscal year, default model)\n"
