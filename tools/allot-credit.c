@@ -58,7 +58,7 @@ static void usage(FILE *out)
         "  --bootstrap B         B journey-level bootstrap replicates: 95 %% interval of\n"
         "                        each channel's attributed conversions (default 0: none)\n"
         "  --seed S              bootstrap seed (default 1)\n"
-        "  --paths FILE          no database, no config: run --model markov or shapley\n"
+        "  --paths FILE          no database: run --model markov or shapley\n"
         "                        over a path file (path;total_conversions;\n"
         "                        total_conversion_value;total_null), print CSV (README)\n"
         "  --paths-table         the same over the database's paths table (allot-load of\n"
@@ -318,19 +318,35 @@ int main(int argc, char **argv)
     if (paths_file && paths_table)
         return cli_usage_error("give --paths FILE or --paths-table, not both");
     if (paths_file || paths_table) {
+        /* [models] markov_order, markov_keep_repeats, shapley, bootstrap and
+         * bootstrap_seed apply here as in the database run; flags override. */
+        allot_error cerr;
+        allot_error_clear(&cerr);
+        allot_config *pcfg = NULL;
+        allot_model_params mp;
+        const char *unused = NULL;
+        if (cli_config_load(config, &pcfg, &cerr) != ALLOT_OK)
+            return cli_report(&cerr);
+        if (allot_model_params_from_config(pcfg, &mp, &unused, &cerr) != ALLOT_OK)
+            return bail(pcfg, &cerr);
+        allot_config_free(pcfg);
         allot_datadriven_options o;
         memset(&o, 0, sizeof o);
-        o.markov.order = order ? order : 1;
-        o.markov.keep_repeats = keep_repeats;
-        o.shapley = !shapley || !strcmp(shapley, "auto") || !strcmp(shapley, "exact")
+        o.markov.order = order ? order : mp.markov_order > 0 ? mp.markov_order : 1;
+        o.markov.keep_repeats = keep_repeats || mp.markov_keep_repeats;
+        int shapley_auto = shapley ? !strcmp(shapley, "auto") : mp.shapley_kind < 0;
+        o.shapley = shapley_auto || (shapley && !strcmp(shapley, "exact"))
                         ? ALLOT_SHAPLEY_EXACT
-                    : !strcmp(shapley, "simplified") ? ALLOT_SHAPLEY_SIMPLIFIED
-                                                     : ALLOT_SHAPLEY_ORDERED;
-        o.bootstrap = bootstrap > 0 ? (size_t)bootstrap : 0;
-        o.seed = seed >= 0 ? (unsigned long)seed : 1;
+                    : !shapley                          ? (allot_shapley_kind)mp.shapley_kind
+                    : !strcmp(shapley, "simplified")    ? ALLOT_SHAPLEY_SIMPLIFIED
+                                                        : ALLOT_SHAPLEY_ORDERED;
+        o.bootstrap = bootstrap >= 0                         ? (size_t)bootstrap
+                      : o.shapley == ALLOT_SHAPLEY_ORDERED ? 0 /* no interval there */
+                                                           : mp.bootstrap;
+        o.seed = seed >= 0 ? (unsigned long)seed : mp.bootstrap_seed;
         o.min_journeys = min_journeys;
         return paths_mode(paths_table ? db_path : paths_file, paths_table, model_list, &o,
-                          !shapley || !strcmp(shapley, "auto"), transitions, csv);
+                          shapley_auto, transitions, csv);
     }
     if (shapley && !strcmp(shapley, "ordered"))
         return cli_usage_error("--shapley ordered needs --paths (the ledger splits by channel)");

@@ -63,6 +63,16 @@ diff -u "$scratch/t.want" "$scratch/t.csv" || fail "transition matrix"
 printf 'channel,shapley,conversions\nA,1,1.000000\nB,0.5,0.500000\nC,0.5,0.500000\n' >"$scratch/s.want"
 diff -u "$scratch/s.want" "$scratch/s.csv" || fail "simplified shapley"
 
+# [models] markov_order applies to --paths as to the database run; --order
+# overrides it.
+printf '[models]\nmarkov_order = 2\n' >"$scratch/o2.ini"
+"$tool" --paths "$cases/cycle.csv" --model markov --config "$scratch/o2.ini" --csv --min-journeys 1 \
+  >"$scratch/m2c.csv" 2>/dev/null || fail "--config with --paths"
+diff -u "$scratch/m2.want" "$scratch/m2c.csv" || fail "[models] markov_order with --paths"
+"$tool" --paths "$cases/cycle.csv" --model markov --config "$scratch/o2.ini" --order 1 --csv \
+  >"$scratch/m1c.csv" 2>/dev/null
+diff -u "$scratch/m1.want" "$scratch/m1c.csv" || fail "--order over [models] markov_order"
+
 # 21 channels, one beyond exact Shapley's limit: the default --shapley auto
 # takes the simplified value (as the ledger does), an explicit exact is exit 1.
 # Paths: c01 .. c21 alone, 1 conversion each, and c01 > c02 with 2:
