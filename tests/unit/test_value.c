@@ -58,6 +58,19 @@ static void numbers_with_separators(void **state)
     /* Ambiguous or malformed grouping is refused, not guessed. */
     assert_string_equal(number("1,5", 0), "INVALID");
     assert_string_equal(number("1,2345", 0), "INVALID");
+    /* The reason names the flag that reads it the other way: a decimal point
+     * in a ';' file (decimal comma by default) wants --decimal-point. */
+    {
+        allot_number n;
+        const char *why = NULL;
+        assert_int_equal(allot_value_parse_number("1.0842", 1, &n, &why), ALLOT_VALUE_INVALID);
+        assert_non_null(why);
+        assert_non_null(strstr(why, "use --decimal-point"));
+        why = NULL;
+        assert_int_equal(allot_value_parse_number("1,0842", 0, &n, &why), ALLOT_VALUE_INVALID);
+        assert_non_null(why);
+        assert_non_null(strstr(why, "use --decimal-comma"));
+    }
     assert_string_equal(number("12,34,567.5", 1), "1234567.5");  /* Indian grouping */
     assert_string_equal(number("12,3,567.5", 1), "INVALID");
     assert_string_equal(number("1,234,56,789", 0), "INVALID");
