@@ -20,6 +20,8 @@ struct allot_fx {
     fx_row *rows; /* by currency, then start date */
     size_t n;
     int reporting_has_rows; /* the table is in another base: convert through it */
+    char base[4];           /* a currency other than reporting whose rows are all 1: the
+                             * table's own base, shown by the table; "" if none */
 };
 
 static int by_currency_start(const void *x, const void *y)
@@ -81,6 +83,14 @@ allot_status allot_fx_load(sqlite3 *db, const char *reporting, allot_fx **out,
         qsort(fx->rows, fx->n, sizeof *fx->rows, by_currency_start);
     for (size_t i = 0; i < fx->n; i++)
         fx->reporting_has_rows |= strcmp(fx->rows[i].currency, fx->reporting) == 0;
+    /* The rows are sorted by currency: the first all-1 currency. */
+    for (size_t i = 0, j; i < fx->n && !fx->base[0]; i = j) {
+        int all_one = 1;
+        for (j = i; j < fx->n && strcmp(fx->rows[j].currency, fx->rows[i].currency) == 0; j++)
+            all_one &= fx->rows[j].rate == 1;
+        if (all_one && strcmp(fx->rows[i].currency, fx->reporting) != 0)
+            memcpy(fx->base, fx->rows[i].currency, 4);
+    }
     *out = fx;
     return ALLOT_OK;
 }
@@ -132,6 +142,18 @@ allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char 
         *rate = 1;
         return ALLOT_OK;
     }
+    if (!fx->reporting_has_rows && fx->base[0])
+        /* Without rows of its own the reporting currency would be taken as
+         * the table's base, and the table suggests another one (or a
+         * currency pegged 1:1: either way a row of the reporting currency
+         * settles it). */
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "cannot convert %s into %s: fx_rates has no %s rows, and its %s "
+                               "rows (all 1) say its rates may be in %s, not %s; load fx_rates "
+                               "rows for %s (rate 1 if the table is in %s, else %s per %s)",
+                               currency, fx->reporting, fx->reporting, fx->base, fx->base,
+                               fx->reporting, fx->reporting, fx->reporting, fx->base,
+                               fx->reporting);
     double r = table_rate(fx, currency, date);
     if (r > 0 && fx->reporting_has_rows) {
         /* The table gives the reporting currency a rate of its own, so its

@@ -8,7 +8,11 @@
  * reporting currency has no rows, the table is taken to be in it (the
  * corporate currency); when it has rows (reporting EUR over a USD-based
  * table), a currency converts at its rate / the reporting currency's rate
- * on that date. A missing rate is an error naming the currency and date —
+ * on that date. When the reporting currency has no rows but another
+ * currency's rows are all 1 (the table's own base, USD in the sample), the
+ * table may not be in the reporting currency (or that currency is pegged
+ * 1:1): converting is an error asking for the reporting currency's rows.
+ * A missing rate is an error naming the currency and date —
  * allot never guesses a rate.
  */
 #ifndef ALLOT_FX_H

@@ -44,6 +44,14 @@ sqlite3 eur.db "INSERT INTO fx_rates(currency, start_date, end_date, rate) VALUE
 grep -q "4 deals (125.46 EUR booked; 1 unattributed, 1 with no amount)" eur.err || fail "EUR summary: $(cat eur.err)"
 grep -qx "linear,2026Q2,Paid Social,1,30.00,EUR,0.868307,0" eur.csv || fail "EUR d4: $(cat eur.csv)"
 grep -qx "linear,2026Q2,(unattributed),1,4.55,EUR,0.131693,0" eur.csv || fail "EUR d3: $(cat eur.csv)"
+# GBP has no rows in that table and USD's row (1) shows the rates may be in
+# USD: exit 1 asking for GBP rows, not USD amounts labelled GBP.
+set +e
+"$bin/allot-credit" --db eur.db --model linear --currency GBP > gbp.csv 2> gbp.err; rc=$?
+set -e
+[[ $rc == 1 ]] || fail "GBP over a USD table: exit $rc, $(cat gbp.err)"
+grep -q "cannot convert USD into GBP: fx_rates has no GBP rows, and its USD rows (all 1)" gbp.err \
+  || fail "GBP message: $(cat gbp.err)"
 
 # W-shaped ledger rows of d1: FT t1, LC t2 (p1 created 03-10, t2 03-09),
 # OC t3 (created 03-20), middle t4: 30/30/30/10 of 100.00.

@@ -541,6 +541,32 @@ static void fx_lookup_and_missing_rate(void **state)
     assert_int_equal(allot_fx_rate(fx, "USD", "2026-01-10", &rate, &err), ALLOT_ERR_DATA);
     assert_non_null(strstr(err.message, "no fx rate for USD on 2026-01-10"));
     allot_fx_free(fx);
+    /* With a USD row of rate 1 the table shows its base: reporting in GBP,
+     * which has no rows, cannot take the USD rates as GBP rates (an error
+     * naming both); GBP itself still converts at 1; reporting in USD is
+     * unchanged (EUR 1.2 from February); EUR (rows of its own) crosses USD
+     * through its own rate: 1 / 1.2 EUR per USD in February. */
+    assert_int_equal(allot_store_exec(db, "INSERT INTO fx_rates(currency, start_date, end_date, "
+                                          "rate) VALUES ('USD','2000-01-01',NULL,1);", &err),
+                     ALLOT_OK);
+    assert_int_equal(allot_fx_load(db, "GBP", &fx, &err), ALLOT_OK);
+    assert_int_equal(allot_fx_rate(fx, "EUR", "2026-02-01", &rate, &err), ALLOT_ERR_DATA);
+    assert_non_null(strstr(err.message, "cannot convert EUR into GBP: fx_rates has no GBP rows, "
+                                        "and its USD rows (all 1) say its rates may be in USD"));
+    assert_non_null(strstr(err.message, "load fx_rates rows for GBP (rate 1 if the table is in "
+                                        "GBP, else USD per GBP)"));
+    assert_int_equal(allot_fx_rate(fx, "USD", "2026-02-01", &rate, &err), ALLOT_ERR_DATA);
+    assert_int_equal(allot_fx_rate(fx, "GBP", "2026-02-01", &rate, &err), ALLOT_OK);
+    assert_true(rate == 1);
+    allot_fx_free(fx);
+    assert_int_equal(allot_fx_load(db, "USD", &fx, &err), ALLOT_OK);
+    assert_int_equal(allot_fx_rate(fx, "EUR", "2026-02-01", &rate, &err), ALLOT_OK);
+    assert_true(rate == 1.2);
+    allot_fx_free(fx);
+    assert_int_equal(allot_fx_load(db, "EUR", &fx, &err), ALLOT_OK);
+    assert_int_equal(allot_fx_rate(fx, "USD", "2026-02-01", &rate, &err), ALLOT_OK);
+    assert_true(fabs(rate - 1 / 1.2) < 1e-15); /* 0.8333... */
+    allot_fx_free(fx);
     assert_int_equal(allot_fx_load(db, "XXQ", &fx, &err), ALLOT_ERR_USAGE);
     close_db(db);
 }
