@@ -1114,33 +1114,88 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
     return ALLOT_OK;
 }
 
-/* Reads the first rows to settle the day/month order of slash dates in
- * each date column, then goes back to the first row. */
-#define DATE_SAMPLE_ROWS 20000
+/* Reads the first rows to settle what the data itself shows, then goes
+ * back to the first row: the day/month order of slash dates in each date
+ * column, and, unless --decimal-comma or --decimal-point forced it, the
+ * decimal separator of the numbers (by default ',' in a ';' file, else '.';
+ * a file whose numbers all say otherwise is read as they say). */
+#define SAMPLE_ROWS 20000
 
-static allot_status infer_date_orders(load_state *s, allot_csv_reader *r, allot_error *err)
+static int is_date_column(const bound *b)
 {
-    int any = 0;
-    for (int i = 0; i < s->ncols; i++)
-        any |= s->cols[i].field >= 0 && s->cols[i].order == ALLOT_DATE_AUTO &&
-               (s->cols[i].col->kind == ALLOT_COL_DATE ||
-                s->cols[i].col->kind == ALLOT_COL_TIMESTAMP);
-    if (!any)
+    return b->field >= 0 && b->order == ALLOT_DATE_AUTO &&
+           (b->col->kind == ALLOT_COL_DATE || b->col->kind == ALLOT_COL_TIMESTAMP);
+}
+
+static int is_number_column(const bound *b)
+{
+    int k = b->col->kind;
+    return b->field >= 0 && (k == ALLOT_COL_MONEY || k == ALLOT_COL_INT || k == ALLOT_COL_REAL ||
+                             k == ALLOT_COL_POSITIVE);
+}
+
+/* Where the sample first showed a decimal separator. */
+typedef struct decimal_seen {
+    long rows, line, column;   /* rows: values showing it */
+    char value[40];
+} decimal_seen;
+
+static void settle_decimal(load_state *s, const decimal_seen *point, const decimal_seen *comma)
+{
+    int comma_now = s->decimal_comma;
+    if (point->rows && !comma->rows)
+        s->decimal_comma = 0;
+    else if (comma->rows && !point->rows)
+        s->decimal_comma = 1;
+    if (s->decimal_comma == comma_now)
+        return;
+    const decimal_seen *d = s->decimal_comma ? comma : point;
+    char delimiter[8];
+    snprintf(delimiter, sizeof delimiter, s->delimiter == '\t' ? "tab" : "'%c'", s->delimiter);
+    warnf(s, d->line, d->column,
+          "numbers use a decimal %s (%ld value%s, none the other way; the first: '%s') in "
+          "this %s-separated file; read so (use --decimal-%s if not)",
+          s->decimal_comma ? "comma" : "point", d->rows, d->rows == 1 ? "" : "s", d->value,
+          delimiter,
+          s->decimal_comma ? "point" : "comma");
+}
+
+static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_error *err)
+{
+    int dates = 0, numbers = 0;
+    for (int i = 0; i < s->ncols; i++) {
+        dates |= is_date_column(&s->cols[i]);
+        numbers |= s->opt->decimal_comma < 0 && is_number_column(&s->cols[i]);
+    }
+    if (!dates && !numbers)
         return ALLOT_OK;
     long mdy[64] = {0}, dmy[64] = {0}, amb[64] = {0}, amb_line[64] = {0};
+    decimal_seen point = {0}, comma = {0};
     const allot_csv_record *rec;
     allot_status st;
     s->quiet = 1;
-    for (long n = 0; n < DATE_SAMPLE_ROWS; n++) {
+    for (long n = 0; n < SAMPLE_ROWS; n++) {
         st = allot_csv_next(r, &rec, err);
         if (st || !rec)
             break;
         for (int i = 0; i < s->ncols && i < 64; i++) {
             bound *b = &s->cols[i];
-            if (b->field < 0 || (size_t)b->field >= rec->count || b->order != ALLOT_DATE_AUTO ||
-                (b->col->kind != ALLOT_COL_DATE && b->col->kind != ALLOT_COL_TIMESTAMP))
+            if (b->field < 0 || (size_t)b->field >= rec->count)
                 continue;
-            int ev = allot_value_date_evidence(rec->fields[b->field].text);
+            const char *text = rec->fields[b->field].text;
+            if (numbers && is_number_column(b)) {
+                int ev = allot_value_decimal_evidence(text);
+                decimal_seen *d = ev == ALLOT_DECIMAL_POINT ? &point
+                                  : ev == ALLOT_DECIMAL_COMMA ? &comma : NULL;
+                if (d && !d->rows++) {
+                    d->line = rec->line;
+                    d->column = b->field + 1;
+                    snprintf(d->value, sizeof d->value, "%s", text);
+                }
+            }
+            if (!is_date_column(b))
+                continue;
+            int ev = allot_value_date_evidence(text);
             if (ev == ALLOT_DATE_MDY)
                 mdy[i]++;
             else if (ev == ALLOT_DATE_DMY)
@@ -1152,6 +1207,8 @@ static allot_status infer_date_orders(load_state *s, allot_csv_reader *r, allot_
     s->quiet = 0;
     if (st)
         return st;
+    if (numbers)
+        settle_decimal(s, &point, &comma);
     for (int i = 0; i < s->ncols && i < 64; i++) {
         bound *b = &s->cols[i];
         if (mdy[i] && dmy[i]) {
@@ -2171,7 +2228,7 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     hashing = pthread_create(&hasher, NULL, hash_main, &hash) == 0;
     if (!hashing)
         hash_main(&hash);
-    st = infer_date_orders(&s, r, err);
+    st = infer_from_sample(&s, r, err);
     if (st)
         goto done;
     struct stat sb;

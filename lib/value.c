@@ -632,6 +632,35 @@ int allot_value_date_evidence(const char *s)
     return ALLOT_DATE_AUTO;
 }
 
+int allot_value_decimal_evidence(const char *s)
+{
+    const char *e;
+    const char *p = trim(s, &e);
+    int dots = 0, commas = 0, digits = 0, after_last = 0, zero_lead = 1;
+    char last = 0;
+    for (; p < e; p++) {
+        if (*p >= '0' && *p <= '9') {
+            digits++;
+            after_last++;
+            if (!last && *p != '0')
+                zero_lead = 0;   /* "0.084", ".5": no thousands group before */
+        } else if (*p == '.' || *p == ',') {
+            dots += *p == '.';
+            commas += *p == ',';
+            last = *p;
+            after_last = 0;
+        }
+    }
+    if (!digits || !last)
+        return 0;
+    int decimal = 0;
+    if (dots && commas)          /* "1,234.56", "1.234,56": the last one */
+        decimal = last;
+    else if (dots + commas == 1 && (after_last != 3 || zero_lead))   /* groups have 3 digits */
+        decimal = last;
+    return decimal == '.' ? ALLOT_DECIMAL_POINT : decimal == ',' ? ALLOT_DECIMAL_COMMA : 0;
+}
+
 allot_value_result allot_value_parse_date(const char *s, allot_date_order order, char *out,
                                           const char **why)
 {

@@ -94,6 +94,13 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
  * (both <= 12: ambiguous), or -1 when the value is not a slash date. */
 int allot_value_date_evidence(const char *s);
 
+/* What one number says about its decimal separator: ALLOT_DECIMAL_POINT
+ * when its '.' can only be the decimal one ("12.5", "1.0842", "1,234.56"),
+ * ALLOT_DECIMAL_COMMA for ',' likewise ("12,5", "1.234,56"), 0 when either
+ * reading fits ("1.084", "1,000", "42") or it is not a number. */
+enum { ALLOT_DECIMAL_POINT = 1, ALLOT_DECIMAL_COMMA = 2 };
+int allot_value_decimal_evidence(const char *s);
+
 /* Salesforce ids: a 15-character case-sensitive id becomes its 18-character
  * form (for each 5-character chunk, bit j is set when character j is A-Z;
  * the 5-bit value indexes "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"): 006q000000Hddoh

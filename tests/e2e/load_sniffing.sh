@@ -13,9 +13,12 @@ cp "$cases"/*.csv .
 db=$scratch/a.db
 
 # UTF-16LE + BOM, tabs, two title lines: header found on line 3; "48.000,00" and
-# "1.234,5" have both separators, so the last one is the decimal separator.
+# "1.234,5" have both separators, so the last one is the decimal separator,
+# and the file is read with decimal commas (a tab file's default is the
+# point), which the one warning says.
 load deals-utf16.csv 2> err; expect "utf16 exit" "$?" 0
-expect "utf16 summary" "$(grep -c '^allot-load: deals-utf16.csv: 2 read, 2 loaded, .* 0 warnings (table deals)' err)" 1
+expect "utf16 summary" "$(grep -c '^allot-load: deals-utf16.csv: 2 read, 2 loaded, .* 1 warnings (table deals)' err)" 1
+expect "utf16 warning" "$(grep -c "^allot-load: warning: deals-utf16.csv:4:3: numbers use a decimal comma (2 values, none the other way; the first: '48.000,00') in this tab-separated file; read so (use --decimal-point if not)" err)" 1
 # date -u -d 2026-02-11T09:00:00Z +%s -> 1770800400; date -u -d 2026-03-01 +%s -> 1772323200
 expect "utf16 rows" "$(q "SELECT group_concat(deal_id||'|'||name||'|'||amount_micros||'|'||currency||'|'||created_at||'|'||coalesce(close_date,'NULL')||'|'||source_row, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
   $'d-1|Caf\u00e9 Gro\u00df|48000000000|EUR|1770800400|2026-05-29|4;d-2|Tab\there|1234500000|USD|1772323200|NULL|5'
@@ -31,7 +34,7 @@ expect "semicolon rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||c
 load people-ambiguous.csv 2> err; expect "ambiguous exit" "$?" 0
 expect "ambiguous warning" "$(grep -c "^allot-load: warning: people-ambiguous.csv:2:2: column 'created_at': no date has a day above 12" err)" 1
 expect "ambiguous summary" "$(grep -c ' 1 warnings (table people)' err)" 1
-expect "ambiguous recorded" "$(q "SELECT line||'|'||column_no||'|'||substr(message,1,24) FROM load_warnings")" "2|2|column 'created_at': no "
+expect "ambiguous recorded" "$(q "SELECT line||'|'||column_no||'|'||substr(message,1,24) FROM load_warnings WHERE load_id = (SELECT max(load_id) FROM loads)")" "2|2|column 'created_at': no "
 # date -u -d 2026-03-04T10:00:00Z +%s -> 1772618400; date -u -d 2026-05-06T11:30:00Z +%s -> 1778067000
 expect "ambiguous as MDY" "$(q "SELECT group_concat(created_at, ' ') FROM (SELECT created_at FROM people ORDER BY person_id)")" "1772618400 1778067000"
 # ...or day-first when told; a newer reading updates both rows.
@@ -93,5 +96,26 @@ load --delimiter , spend-semicolon.csv 2> err; expect "wrong delimiter exit" "$?
 load --delimiter ';' --header-line 2 --encoding utf-8 --decimal-comma --date-order DMY spend-semicolon.csv 2> err
 expect "forced settings exit" "$?" 0
 expect "forced settings summary" "$(grep -c '2 read, 0 loaded, 0 updated, 2 unchanged' err)" 1
+
+# A ';' file whose numbers use decimal points: "12.50" can only be 12.5 (a
+# thousands group has 3 digits), no value shows a decimal comma, so the file
+# is read with decimal points, with a warning naming the first such value;
+# "1.084" is then 1.084, not 1084 (as it would be with decimal commas).
+db=$scratch/points.db
+printf 'campaign_id;date;cost;currency;impressions;clicks\nC1;2026-07-01;1.084;EUR;100;5\nC1;2026-07-02;12.50;EUR;200;7\n' > points.csv
+load points.csv 2> err; expect "points exit" "$?" 0
+expect "points warning" "$(grep -c "^allot-load: warning: points.csv:3:3: numbers use a decimal point (1 value, none the other way; the first: '12.50') in this ';'-separated file; read so (use --decimal-comma if not)" err)" 1
+expect "points rows" "$(q "SELECT group_concat(date||'|'||cost_micros, ';') FROM (SELECT * FROM spend ORDER BY date)")" \
+  "2026-07-01|1084000;2026-07-02|12500000"
+# Told otherwise, the flag wins: decimal commas, and "12.50" is rejected.
+db=$scratch/points-forced.db
+load --decimal-comma points.csv 2> err; expect "points forced exit" "$?" 1
+expect "points forced reject" "$(cut -d, -f1-3 points.csv.rejects.csv | sed -n 2p)" "3,3,cost"
+# Both ways in one file: the ';' default stands (decimal commas), no warning.
+db=$scratch/mixed.db
+printf 'campaign_id;date;cost;currency;impressions;clicks\nC1;2026-07-01;12,5;EUR;100;5\nC1;2026-07-02;12.50;EUR;200;7\n' > mixed.csv
+load --max-rejects 1 mixed.csv 2> err; expect "mixed exit" "$?" 0
+expect "mixed no warning" "$(grep -c 'numbers use a decimal' err)" 0
+expect "mixed rows" "$(q "SELECT group_concat(date||'|'||cost_micros, ';') FROM spend")" "2026-07-01|12500000"
 
 exit $fail

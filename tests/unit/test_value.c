@@ -289,6 +289,27 @@ static void date_order_evidence(void **state)
     assert_int_equal(allot_value_date_evidence(""), -1);
 }
 
+/* A '.' or ',' followed by other than 3 digits, or after a lone 0, cannot
+ * separate thousands; with both, the last one is the decimal separator. */
+static void decimal_separator_evidence(void **state)
+{
+    (void)state;
+    assert_int_equal(allot_value_decimal_evidence("12.5"), ALLOT_DECIMAL_POINT);
+    assert_int_equal(allot_value_decimal_evidence("1.0842"), ALLOT_DECIMAL_POINT);
+    assert_int_equal(allot_value_decimal_evidence("0.084"), ALLOT_DECIMAL_POINT);
+    assert_int_equal(allot_value_decimal_evidence(" $1,234.56 "), ALLOT_DECIMAL_POINT);
+    assert_int_equal(allot_value_decimal_evidence("-3.00"), ALLOT_DECIMAL_POINT);
+    assert_int_equal(allot_value_decimal_evidence("12,5"), ALLOT_DECIMAL_COMMA);
+    assert_int_equal(allot_value_decimal_evidence("1.234,56 \u20ac"), ALLOT_DECIMAL_COMMA);
+    assert_int_equal(allot_value_decimal_evidence("0,5"), ALLOT_DECIMAL_COMMA);
+    assert_int_equal(allot_value_decimal_evidence("1.084"), 0);     /* 1084 or 1.084 */
+    assert_int_equal(allot_value_decimal_evidence("1,000"), 0);
+    assert_int_equal(allot_value_decimal_evidence("1.000.000"), 0);  /* groups only */
+    assert_int_equal(allot_value_decimal_evidence("42"), 0);
+    assert_int_equal(allot_value_decimal_evidence(""), 0);
+    assert_int_equal(allot_value_decimal_evidence("n/a"), 0);
+}
+
 static void salesforce_ids_become_18_characters(void **state)
 {
     (void)state;
@@ -319,6 +340,7 @@ int main(void)
         cmocka_unit_test(civil_dates),
         cmocka_unit_test(timestamps_to_epoch_seconds),
         cmocka_unit_test(date_order_evidence),
+        cmocka_unit_test(decimal_separator_evidence),
         cmocka_unit_test(salesforce_ids_become_18_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
