@@ -1191,6 +1191,9 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
                     d->line = rec->line;
                     d->column = b->field + 1;
                     snprintf(d->value, sizeof d->value, "%s", text);
+                    for (char *c = d->value; *c; c++)   /* one line in the message */
+                        if ((unsigned char)*c < 0x20)
+                            *c = ' ';
                 }
             }
             if (!is_date_column(b))
