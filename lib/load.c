@@ -795,7 +795,8 @@ static const char *check_record(load_state *s, const allot_csv_record *rec, char
         if (sl->type == S_NULL)
             fallback_value(b->col, sl);
         *column = b->field + 1;
-        if (sl->type == S_NULL && (b->col->flags & ALLOT_COL_REQUIRED))
+        /* (an empty currency may still come from the amounts: below) */
+        if (sl->type == S_NULL && (b->col->flags & ALLOT_COL_REQUIRED) && i != s->currency_col)
             return "required value is missing";
     }
     *column = 0;
@@ -818,6 +819,8 @@ static const char *check_record(load_state *s, const allot_csv_record *rec, char
             memcpy(cs->small, row_currency, 4);
             set_text(cs, cs->small, 3);
         }
+        if (cs->type == S_NULL && (cb->col->flags & ALLOT_COL_REQUIRED))
+            return "required value is missing";
         if (cs->type == S_NULL && has_money)
             return "an amount needs a currency";
         *column = 0;

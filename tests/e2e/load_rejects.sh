@@ -54,6 +54,15 @@ mkdir -p rj
 load --max-rejects 8 --rejects-dir rj bad/deals.csv 2> err; expect "rejects-dir exit" "$?" 0
 expect "rejects-dir file" "$(cmp -s rj/deals.csv.rejects.csv "$cases/bad/deals.expected-rejects.csv" && echo same)" same
 
+# spend requires a currency; a symbol in the cost gives it, as in deals:
+# '£5' with an empty currency loads as 5 GBP; a bare 5 has none (rejected at
+# the currency column); '€5' with USD contradicts it.
+printf 'campaign_id,date,cost,currency\nC1,2026-07-01,\xc2\xa35,\nC1,2026-07-02,5,\nC1,2026-07-03,\xe2\x82\xac5,USD\n' > spend-symbols.csv
+load --max-rejects 2 spend-symbols.csv 2> err; expect "spend symbols exit" "$?" 0
+expect "spend symbols rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||currency, ';') FROM spend")" "2026-07-01|5000000|GBP"
+expect "spend symbols rejects" "$(q "SELECT group_concat(line||':'||column_no||':'||reason, '|') FROM (SELECT * FROM rejects WHERE file = 'spend-symbols.csv' ORDER BY line)")" \
+  "3:4:required value is missing|4:4:the amount says EUR but the currency is USD"
+
 # Hostile input: 64 KiB of seeded random bytes -> a clean error, exit 1, nothing changed.
 python3 -c 'import random,sys; r=random.Random(20261122); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(65536)))' > random.csv
 dump > before-random.txt
