@@ -819,10 +819,14 @@ static const char *check_record(load_state *s, const allot_csv_record *rec, char
             memcpy(cs->small, row_currency, 4);
             set_text(cs, cs->small, 3);
         }
+        if (cs->type == S_NULL && s->opt->default_currency) {
+            memcpy(cs->small, s->opt->default_currency, 4);
+            set_text(cs, cs->small, 3);
+        }
         if (cs->type == S_NULL && (cb->col->flags & ALLOT_COL_REQUIRED))
             return "required value is missing";
         if (cs->type == S_NULL && has_money)
-            return "an amount needs a currency";
+            return "an amount needs a currency (or give --default-currency)";
         *column = 0;
     }
     if (s->person_col >= 0 || s->anonymous_col >= 0) {
@@ -1087,9 +1091,21 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
             s->email_hash_slot = s->ncols;
         s->ncols++;
     }
+    if (has_money && s->currency_col < 0 && s->opt->default_currency) {
+        /* No currency column: every row takes --default-currency (or its
+         * amount's symbol), through the table's currency column. */
+        for (int c = 0; c < t->ncolumns && s->currency_col < 0; c++) {
+            const allot_column *col = &t->columns[c];
+            if (col->kind == ALLOT_COL_CURRENCY && !(col->flags & ALLOT_COL_KEY)) {
+                s->cols[s->ncols] = (bound){.col = col, .field = -1, .order = ALLOT_DATE_AUTO};
+                s->currency_col = s->ncols++;
+            }
+        }
+    }
     if (has_money && s->currency_col < 0)
         return allot_error_set(err, ALLOT_ERR_DATA, s->path, h->line, money_field + 1,
-                               "the header has amounts but no 'currency' column");
+                               "the header has amounts but no 'currency' column; add one, or "
+                               "give --default-currency CODE if every amount is in CODE");
     for (size_t i = 0; i < h->count; i++) {
         int known = 0;
         for (int c = 0; c < s->ncols; c++)

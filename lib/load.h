@@ -50,6 +50,9 @@ typedef struct allot_load_options {
     long header_line;           /* 0: sniff */
     allot_date_order date_order;  /* AUTO: inferred per column */
     int decimal_comma;          /* -1: auto (`;` files use a decimal comma), 0, 1 */
+    const char *default_currency;   /* NULL: every amount needs a currency of its own;
+                                       else the ISO 4217 code of amounts that have none
+                                       (an empty or absent currency column, no symbol) */
     allot_load_warn_fn warn;
     void *warn_ctx;
     allot_load_progress_fn progress;

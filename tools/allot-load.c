@@ -1,4 +1,5 @@
 /* allot-load — load exported CSV files into the allot database. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "config.h"
 #include "dialect.h"
 #include "load.h"
+#include "money.h"
 #include "store.h"
 
 static void usage(FILE *out)
@@ -37,6 +39,9 @@ static void usage(FILE *out)
         "  --decimal-comma      numbers use ',' as decimal separator (default: when ';'\n"
         "                       separates fields, unless the first rows show otherwise)\n"
         "  --decimal-point      numbers use '.' as decimal separator (default: otherwise)\n"
+        "  --default-currency CODE\n"
+        "                       amounts with no currency (an empty or absent currency\n"
+        "                       column, no symbol) are in CODE (default: rejected)\n"
         "  --help               show this help and exit\n"
         "\n"
         "Each file ends with a summary line on stderr: rows read, loaded, updated,\n"
@@ -85,11 +90,12 @@ static int load_files(sqlite3 *db, const allot_load_options *opt_in, char *const
     /* The run's parameters, sorted by key. */
     char params[1024];
     snprintf(params, sizeof params,
-             "date_order=%s;decimal_comma=%s;delimiter=%d;dialect=%s;encoding=%s;"
-             "header_line=%ld;max_rejects=%lld;table=%s",
+             "date_order=%s;decimal_comma=%s;default_currency=%s;delimiter=%d;dialect=%s;"
+             "encoding=%s;header_line=%ld;max_rejects=%lld;table=%s",
              opt.date_order == ALLOT_DATE_MDY ? "MDY" : opt.date_order == ALLOT_DATE_DMY ? "DMY"
                                                                                       : "auto",
-             opt.decimal_comma < 0 ? "auto" : opt.decimal_comma ? "yes" : "no", opt.delimiter,
+             opt.decimal_comma < 0 ? "auto" : opt.decimal_comma ? "yes" : "no",
+             opt.default_currency ? opt.default_currency : "none", opt.delimiter,
              opt.dialect ? opt.dialect : "auto", allot_csv_encoding_name(opt.encoding),
              opt.header_line, (long long)opt.max_rejects, opt.table ? opt.table : "auto");
     char digest[65];
@@ -192,8 +198,8 @@ int main(int argc, char **argv)
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     enum { O_DB = 256, O_TABLE, O_DIALECT, O_CONFIG, O_MAX_REJECTS, O_REJECTS_DIR, O_ENCODING,
-           O_DELIMITER, O_HEADER_LINE, O_DATE_ORDER, O_DECIMAL_COMMA, O_DECIMAL_POINT, O_HELP,
-           O_LIST_DIALECTS };
+           O_DELIMITER, O_HEADER_LINE, O_DATE_ORDER, O_DECIMAL_COMMA, O_DECIMAL_POINT,
+           O_DEFAULT_CURRENCY, O_HELP, O_LIST_DIALECTS };
     static const struct option options[] = {
         {"db", required_argument, NULL, O_DB},
         {"table", required_argument, NULL, O_TABLE},
@@ -207,11 +213,13 @@ int main(int argc, char **argv)
         {"date-order", required_argument, NULL, O_DATE_ORDER},
         {"decimal-comma", no_argument, NULL, O_DECIMAL_COMMA},
         {"decimal-point", no_argument, NULL, O_DECIMAL_POINT},
+        {"default-currency", required_argument, NULL, O_DEFAULT_CURRENCY},
         {"help", no_argument, NULL, O_HELP},
         {"list-dialects", no_argument, NULL, O_LIST_DIALECTS},
         {NULL, 0, NULL, 0},
     };
     const char *db_path = "allot.db";
+    char default_currency[4] = "";
     allot_load_options opt;
     allot_load_options_init(&opt);
     int c;
@@ -273,6 +281,14 @@ int main(int argc, char **argv)
             break;
         case O_DECIMAL_COMMA: opt.decimal_comma = 1; break;
         case O_DECIMAL_POINT: opt.decimal_comma = 0; break;
+        case O_DEFAULT_CURRENCY:
+            for (size_t k = 0; k < sizeof default_currency - 1 && optarg[k]; k++)
+                default_currency[k] = (char)toupper((unsigned char)optarg[k]);
+            if (strlen(optarg) != 3 || !allot_currency_valid(default_currency))
+                return cli_usage_error("--default-currency needs an ISO 4217 code such as "
+                                       "USD, not '%s'", optarg);
+            opt.default_currency = default_currency;
+            break;
         case O_HELP:
             usage(stdout);
             return cli_finish(CLI_EXIT_OK);

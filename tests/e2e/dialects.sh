@@ -84,6 +84,20 @@ expect "sf history" "$(q "SELECT group_concat(entity_type||'|'||entity_id||'|'||
 # Contact roles: contact XyZ01 is Ana's person (keyed by her lead id).
 expect "sf roles" "$(q "SELECT group_concat(deal_id||'|'||person_id||'|'||role||'|'||is_primary, ';') FROM (SELECT * FROM deal_people ORDER BY person_id)")" \
   "006q000000HddohAAB|0033000000XyZ02AAF|Evaluator|0;006q000000HddohAAB|00Q3000000AbCd1EAF|Decision Maker|1"
+# A single-currency org exports no CurrencyIsoCode: refused (exit 1, saying
+# what to do), then loaded with --default-currency USD into its own database.
+python3 -c '
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1])))
+i = rows[0].index("CurrencyIsoCode")
+w = csv.writer(open("Opportunity-1ccy.csv", "w", newline=""), quoting=csv.QUOTE_ALL, lineterminator="\n")
+for row in rows:
+    w.writerow(row[:i] + row[i + 1:])' salesforce/Opportunity.csv
+"$bin/allot-load" --db one-ccy.db Opportunity-1ccy.csv 2> 1ccy.err; expect "sf no currency exit" "$?" 1
+expect "sf no currency message" "$(grep -c "the header has amounts but no 'currency' column; add one, or give --default-currency CODE" 1ccy.err)" 1
+"$bin/allot-load" --db one-ccy.db --default-currency USD Opportunity-1ccy.csv 2> 1ccy.err; expect "sf default currency exit" "$?" 0
+expect "sf default currency rows" "$(sqlite3 one-ccy.db "SELECT group_concat(deal_id||'|'||coalesce(amount_micros,'NULL')||'|'||currency, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "006q000000HddohAAB|48000000000|USD;006q000000Hddp1AAB|NULL|USD"
 # Reloading every file: nothing new.
 n_before=$(q "SELECT (SELECT count(*) FROM people)||(SELECT count(*) FROM touches)||(SELECT count(*) FROM deals)||(SELECT count(*) FROM deal_people)")
 (cd salesforce && for f in Lead Contact CampaignMember OpportunityContactRole; do load --max-rejects 1 "$f.csv" 2>> ../sf2.err; done)

@@ -63,6 +63,16 @@ expect "spend symbols rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|
 expect "spend symbols rejects" "$(q "SELECT group_concat(line||':'||column_no||':'||reason, '|') FROM (SELECT * FROM rejects WHERE file = 'spend-symbols.csv' ORDER BY line)")" \
   "3:4:required value is missing|4:4:the amount says EUR but the currency is USD"
 
+# --default-currency: amounts without a currency of their own (empty column,
+# no symbol) take it; a symbol still wins ('£50' is GBP); a code that is not
+# ISO 4217 is a usage error (exit 2).
+printf 'campaign_id,date,cost,currency\nC2,2026-07-04,7,\nC2,2026-07-05,\xc2\xa350,\n' > spend-default.csv
+load --default-currency eur spend-default.csv 2> err; expect "default currency exit" "$?" 0
+expect "default currency rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||currency, ';') FROM (SELECT * FROM spend WHERE campaign_id = 'C2' ORDER BY date)")" \
+  "2026-07-04|7000000|EUR;2026-07-05|50000000|GBP"
+expect "default currency recorded" "$(q "SELECT parameters LIKE '%default_currency=EUR;%' FROM runs WHERE tool = 'allot-load' ORDER BY run_id DESC LIMIT 1")" 1
+load --default-currency EURO spend-default.csv 2> err; expect "bad default currency exit" "$?" 2
+
 # Hostile input: 64 KiB of seeded random bytes -> a clean error, exit 1, nothing changed.
 python3 -c 'import random,sys; r=random.Random(20261122); sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(65536)))' > random.csv
 dump > before-random.txt
