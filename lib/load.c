@@ -1103,7 +1103,9 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
         }
     }
     if (has_money && s->currency_col < 0)
-        return allot_error_set(err, ALLOT_ERR_DATA, s->path, h->line, money_field + 1,
+        /* (a dialect's output columns are not the file's: no column then) */
+        return allot_error_set(err, ALLOT_ERR_DATA, s->path, h->line,
+                               s->main ? 0 : money_field + 1,
                                "the header has amounts but no 'currency' column; add one, or "
                                "give --default-currency CODE if every amount is in CODE");
     for (size_t i = 0; i < h->count; i++) {

@@ -94,7 +94,7 @@ w = csv.writer(open("Opportunity-1ccy.csv", "w", newline=""), quoting=csv.QUOTE_
 for row in rows:
     w.writerow(row[:i] + row[i + 1:])' salesforce/Opportunity.csv
 "$bin/allot-load" --db one-ccy.db Opportunity-1ccy.csv 2> 1ccy.err; expect "sf no currency exit" "$?" 1
-expect "sf no currency message" "$(grep -c "the header has amounts but no 'currency' column; add one, or give --default-currency CODE" 1ccy.err)" 1
+expect "sf no currency message" "$(grep -c "^allot-load: error: Opportunity-1ccy.csv:1: the header has amounts but no 'currency' column; add one, or give --default-currency CODE" 1ccy.err)" 1
 "$bin/allot-load" --db one-ccy.db --default-currency USD Opportunity-1ccy.csv 2> 1ccy.err; expect "sf default currency exit" "$?" 0
 expect "sf default currency rows" "$(sqlite3 one-ccy.db "SELECT group_concat(deal_id||'|'||coalesce(amount_micros,'NULL')||'|'||currency, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
   "006q000000HddohAAB|48000000000|USD;006q000000Hddp1AAB|NULL|USD"
