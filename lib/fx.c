@@ -81,15 +81,16 @@ allot_status allot_fx_load(sqlite3 *db, const char *reporting, allot_fx **out,
     }
     if (fx->n)
         qsort(fx->rows, fx->n, sizeof *fx->rows, by_currency_start);
-    for (size_t i = 0; i < fx->n; i++)
-        fx->reporting_has_rows |= strcmp(fx->rows[i].currency, fx->reporting) == 0;
-    /* The rows are sorted by currency: the first all-1 currency. */
-    for (size_t i = 0, j; i < fx->n && !fx->base[0]; i = j) {
+    /* One currency's rows at a time (they are sorted by currency). */
+    for (size_t i = 0, j; i < fx->n; i = j) {
+        const char *currency = fx->rows[i].currency;
         int all_one = 1;
-        for (j = i; j < fx->n && strcmp(fx->rows[j].currency, fx->rows[i].currency) == 0; j++)
+        for (j = i; j < fx->n && strcmp(fx->rows[j].currency, currency) == 0; j++)
             all_one &= fx->rows[j].rate == 1;
-        if (all_one && strcmp(fx->rows[i].currency, fx->reporting) != 0)
-            memcpy(fx->base, fx->rows[i].currency, 4);
+        if (strcmp(currency, fx->reporting) == 0)
+            fx->reporting_has_rows = 1;
+        else if (all_one && !fx->base[0])
+            memcpy(fx->base, currency, 4);
     }
     *out = fx;
     return ALLOT_OK;
@@ -160,7 +161,7 @@ allot_status allot_fx_rate(const allot_fx *fx, const char *currency, const char 
          * rates are in another (corporate) currency: cross through it. */
         double base = table_rate(fx, fx->reporting, date);
         if (base > 0) {
-            *rate = base == 1 ? r : r / base;
+            *rate = r / base;
             return ALLOT_OK;
         }
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
