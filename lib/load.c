@@ -815,12 +815,10 @@ static const char *check_record(load_state *s, const allot_csv_record *rec, char
                      row_currency, cs->text);
             return s->why;
         }
-        if (cs->type == S_NULL && row_currency[0]) {
-            memcpy(cs->small, row_currency, 4);
-            set_text(cs, cs->small, 3);
-        }
-        if (cs->type == S_NULL && s->opt->default_currency) {
-            memcpy(cs->small, s->opt->default_currency, 4);
+        /* empty: the amounts' currency, else --default-currency */
+        const char *fill = row_currency[0] ? row_currency : s->opt->default_currency;
+        if (cs->type == S_NULL && fill) {
+            memcpy(cs->small, fill, 4);
             set_text(cs, cs->small, 3);
         }
         if (cs->type == S_NULL && (cb->col->flags & ALLOT_COL_REQUIRED))
@@ -1157,16 +1155,17 @@ static int is_number_column(const bound *b)
 
 /* Where the sample first showed a decimal separator. */
 typedef struct decimal_seen {
-    long rows, line, column;   /* rows: values showing it */
+    long values;               /* how many values showed it */
+    long line, column;         /* where the first one stands */
     char value[40];
 } decimal_seen;
 
 static void settle_decimal(load_state *s, const decimal_seen *point, const decimal_seen *comma)
 {
     int comma_now = s->decimal_comma;
-    if (point->rows && !comma->rows)
+    if (point->values && !comma->values)
         s->decimal_comma = 0;
-    else if (comma->rows && !point->rows)
+    else if (comma->values && !point->values)
         s->decimal_comma = 1;
     if (s->decimal_comma == comma_now)
         return;
@@ -1176,7 +1175,7 @@ static void settle_decimal(load_state *s, const decimal_seen *point, const decim
     warnf(s, d->line, d->column,
           "numbers use a decimal %s (%ld value%s, none the other way; the first: '%s') in "
           "this %s-separated file; read so (use --decimal-%s if not)",
-          s->decimal_comma ? "comma" : "point", d->rows, d->rows == 1 ? "" : "s", d->value,
+          s->decimal_comma ? "comma" : "point", d->values, d->values == 1 ? "" : "s", d->value,
           delimiter,
           s->decimal_comma ? "point" : "comma");
 }
@@ -1208,7 +1207,7 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
                 int ev = allot_value_decimal_evidence(text);
                 decimal_seen *d = ev == ALLOT_DECIMAL_POINT ? &point
                                   : ev == ALLOT_DECIMAL_COMMA ? &comma : NULL;
-                if (d && !d->rows++) {
+                if (d && !d->values++) {
                     d->line = rec->line;
                     d->column = b->field + 1;
                     snprintf(d->value, sizeof d->value, "%s", text);

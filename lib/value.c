@@ -281,11 +281,10 @@ allot_value_result allot_value_parse_number(const char *s, int decimal_comma,
     }
     /* The hint names the flag that would read the value as the user meant:
      * in a ';' file (decimal comma by default) '1.0842' wants --decimal-point. */
-#define GROUPS_WHY                                                                      \
-    (decimal_comma ? "thousands groups must have 3 digits (use --decimal-point for "   \
-                     "decimal points)"                                                  \
-                   : "thousands groups must have 3 digits (use --decimal-comma for "   \
-                     "decimal commas)")
+    const char *groups_why = decimal_comma ? "thousands groups must have 3 digits (use "
+                                             "--decimal-point for decimal points)"
+                                           : "thousands groups must have 3 digits (use "
+                                             "--decimal-comma for decimal commas)";
     if (group_seps) {
         char gk = seps[0].kind;
         size_t prev = 0;
@@ -298,21 +297,21 @@ allot_value_result allot_value_parse_number(const char *s, int decimal_comma,
             size_t g = seps[i].at - prev;
             if (i == 0) {
                 if (g < 1 || g > 3) {
-                    WHY(GROUPS_WHY);
+                    WHY(groups_why);
                     return ALLOT_VALUE_INVALID;
                 }
             } else {
                 if (!middle)
                     middle = g;
                 if (g != middle || (g != 2 && g != 3)) {
-                    WHY(GROUPS_WHY);
+                    WHY(groups_why);
                     return ALLOT_VALUE_INVALID;
                 }
             }
             prev = seps[i].at;
         }
         if (int_digits - prev != 3) {
-            WHY(GROUPS_WHY);
+            WHY(groups_why);
             return ALLOT_VALUE_INVALID;
         }
     }
