@@ -1135,36 +1135,38 @@ static allot_status prepare_aliases(model *m, allot_error *err)
     return ALLOT_OK;
 }
 
-/* The marketing-sourced lists of the options; one left NULL there is the
- * default of its [funnel] key in the config registry (config.c), the one
- * place the built-in lists are written. */
+/* One marketing-sourced list: the options' (given), or, given NULL, the
+ * default of its [funnel] key in the config registry (config.c, the one
+ * place the built-in lists are written), parsed into *own. */
+static allot_status list_or_default(const char *const *given, size_t n_given, const char *key,
+                                    char ***own, size_t *n_own, const char *const **list,
+                                    size_t *n, allot_error *err)
+{
+    if (!given) {
+        allot_status s = allot_config_get_list(NULL, "funnel", key, own, n_own, err);
+        if (s)
+            return s;
+        given = (const char *const *)*own;
+        n_given = *n_own;
+    }
+    *list = given;
+    *n = n_given;
+    return ALLOT_OK;
+}
+
 static allot_status prepare_marketing_lists(model *m, allot_error *err)
 {
     const allot_scoreboard_options *opt = m->opt;
-    allot_status s;
-    if (opt->marketing_sources) {
-        m->marketing_sources = opt->marketing_sources;
-        m->n_marketing_sources = opt->n_marketing_sources;
-    } else {
-        if ((s = allot_config_get_list(NULL, "funnel", "marketing_lead_sources",
-                                       &m->own_marketing_sources, &m->n_own_marketing_sources,
-                                       err)))
-            return s;
-        m->marketing_sources = (const char *const *)m->own_marketing_sources;
-        m->n_marketing_sources = m->n_own_marketing_sources;
-    }
-    if (opt->non_marketing_channels) {
-        m->non_marketing_channels = opt->non_marketing_channels;
-        m->n_non_marketing_channels = opt->n_non_marketing_channels;
-    } else {
-        if ((s = allot_config_get_list(NULL, "funnel", "non_marketing_channels",
-                                       &m->own_non_marketing_channels,
-                                       &m->n_own_non_marketing_channels, err)))
-            return s;
-        m->non_marketing_channels = (const char *const *)m->own_non_marketing_channels;
-        m->n_non_marketing_channels = m->n_own_non_marketing_channels;
-    }
-    return ALLOT_OK;
+    allot_status s = list_or_default(opt->marketing_sources, opt->n_marketing_sources,
+                                     "marketing_lead_sources", &m->own_marketing_sources,
+                                     &m->n_own_marketing_sources, &m->marketing_sources,
+                                     &m->n_marketing_sources, err);
+    if (s)
+        return s;
+    return list_or_default(opt->non_marketing_channels, opt->n_non_marketing_channels,
+                           "non_marketing_channels", &m->own_non_marketing_channels,
+                           &m->n_own_non_marketing_channels, &m->non_marketing_channels,
+                           &m->n_non_marketing_channels, err);
 }
 
 allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_options *options,
