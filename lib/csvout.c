@@ -33,6 +33,15 @@ void allot_csvout_next_number(FILE *out, double v)
     allot_csvout_number(out, v, "%.10g");
 }
 
+void allot_csvout_next_money(FILE *out, int64_t micros, int exponent)
+{
+    char buf[64];
+    fputc(',', out);
+    fputs(allot_money_format_minor(allot_money_micros_to_minor(micros, exponent), exponent, buf,
+                                   sizeof buf),
+          out);
+}
+
 const char *allot_csvout_money(double micros, const char *currency, char *buf, size_t size)
 {
     if (!isfinite(micros)) {

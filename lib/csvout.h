@@ -12,6 +12,7 @@
 #define ALLOT_CSVOUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Writes s (not NULL) as one CSV field, without a delimiter. */
@@ -25,6 +26,11 @@ void allot_csvout_number(FILE *out, double v, const char *fmt);
  * allot-clv): a comma, then v with %.10g, or the comma alone when v is not
  * finite. */
 void allot_csvout_next_number(FILE *out, double v);
+
+/* The next money field of a row in the analyses' CSVs: a comma, then
+ * micros in major units with exponent decimals, rounded to the minor unit
+ * (allot_money_format_minor). */
+void allot_csvout_next_money(FILE *out, int64_t micros, int exponent);
 
 /* Formats micros of currency as a plain decimal in major units with the
  * currency's ISO 4217 decimals (2 when the code is unknown), rounding to the

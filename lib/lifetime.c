@@ -217,16 +217,13 @@ static size_t rows_shown(const allot_retention_data *d, const allot_lifetime *lt
     return d->by == ALLOT_RETENTION_BY_NONE && lt->n_rows == 2 ? 1 : lt->n_rows;
 }
 
+/* An unknown figure (not finite) is an empty field, never 0. */
 static void put_money(FILE *out, double units, int exponent)
 {
-    fputc(',', out);
-    if (!isfinite(units))
-        return;
-    char buf[64];
-    int64_t micros = (int64_t)llround(units * 1e6);
-    fputs(allot_money_format_minor(allot_money_micros_to_minor(micros, exponent), exponent, buf,
-                                   sizeof buf),
-          out);
+    if (isfinite(units))
+        allot_csvout_next_money(out, (int64_t)llround(units * 1e6), exponent);
+    else
+        fputc(',', out);
 }
 
 static void put_param(FILE *out, const char *model, const char *name, double v, double se,

@@ -567,14 +567,6 @@ done:
 
 /* ---- writers ---- */
 
-static void put_money(FILE *out, int64_t micros, int exponent)
-{
-    char buf[64];
-    allot_money_format_minor(allot_money_micros_to_minor(micros, exponent), exponent, buf,
-                             sizeof buf);
-    fprintf(out, ",%s", buf);
-}
-
 /* The last group row to write: "(all)" repeats the only group when the
  * accounts are not grouped, so it is left out then. */
 static size_t last_row(const allot_retention_data *d, const allot_retention_result *r)
@@ -669,8 +661,8 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
                 allot_csvout_next_number(out, cell->on_or_after.estimate);
                 allot_csvout_next_number(out, cell->on_or_after.lower);
                 allot_csvout_next_number(out, cell->on_or_after.upper);
-                put_money(out, (int64_t)llround(cell->revenue * 1e6), d->exponent);
-                put_money(out, (int64_t)llround(cell->revenue_base * 1e6), d->exponent);
+                allot_csvout_next_money(out, (int64_t)llround(cell->revenue * 1e6), d->exponent);
+                allot_csvout_next_money(out, (int64_t)llround(cell->revenue_base * 1e6), d->exponent);
                 allot_csvout_next_number(out, cell->revenue_retention);
                 fputc('\n', out);
             }
@@ -684,12 +676,12 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             const allot_revenue_bridge *b = &r->bridge;
             allot_csvout_field(out, r->bridge_label);
             fprintf(out, ",%s", d->currency);
-            put_money(out, b->start_arr, d->exponent);
-            put_money(out, b->new_arr, d->exponent);
-            put_money(out, b->expansion, d->exponent);
-            put_money(out, b->contraction, d->exponent);
-            put_money(out, b->churn, d->exponent);
-            put_money(out, b->end_arr, d->exponent);
+            allot_csvout_next_money(out, b->start_arr, d->exponent);
+            allot_csvout_next_money(out, b->new_arr, d->exponent);
+            allot_csvout_next_money(out, b->expansion, d->exponent);
+            allot_csvout_next_money(out, b->contraction, d->exponent);
+            allot_csvout_next_money(out, b->churn, d->exponent);
+            allot_csvout_next_money(out, b->end_arr, d->exponent);
             allot_csvout_next_number(out, b->nrr);
             allot_csvout_next_number(out, b->grr);
             allot_csvout_next_number(out, b->present);
