@@ -114,6 +114,14 @@ allot_status allot_dialect_file_new(sqlite3 *db, int shape, const allot_csv_reco
 /* The tables this file feeds (*n of them). */
 const allot_dialect_out *allot_dialect_file_outputs(const allot_dialect_file *f, int *n);
 
+/* How the file writes decimals (0 point, the default; 1 comma). The values
+ * a transform computes (micros to units, inverted rates) are read and
+ * written the same way, so the loader reads them as it reads the file's
+ * own numbers; a value a transform cannot read rejects its row. -1: not
+ * known yet (a pass that only looks at the rows): such a value passes
+ * unchanged. */
+void allot_dialect_file_set_decimal_comma(allot_dialect_file *f, int decimal_comma);
+
 /* 1 when the file wants every record once before the rows (anonymous ids
  * linked to people later in the file): call allot_dialect_file_prepass on
  * each, then rewind. */

@@ -699,6 +699,9 @@ struct allot_dialect_file {
     int sorted;
     int64_t ambiguous_warned;
     int frozen;                 /* outputs fixed: out_col adds no column */
+    int decimal_comma;          /* how the file writes decimals (set_decimal_comma) */
+    char why[160];              /* a transform refused the row's value ... */
+    long why_col;               /* ... of this source column (1-based) */
 };
 
 static int out_col(allot_dialect_file *f, int out, const char *name)
@@ -776,6 +779,27 @@ static void trim_span(const char **s, size_t *n)
         (*n)--;
 }
 
+/* The decimal separator of the numbers a transform writes: the file's own,
+ * so that the loader reads them back as it reads the file's. */
+static char decimal_mark(const allot_dialect_file *f)
+{
+    return f->decimal_comma > 0 ? ',' : '.';
+}
+
+/* Marks the row rejected because of shape column c's value; returns "" as
+ * the value. While the separator is not known (a sample pass), the value
+ * passes unchanged instead. */
+static const char *refuse(allot_dialect_file *f, int c, const char *why)
+{
+    if (f->decimal_comma < 0)
+        return f->tmp;
+    if (!f->why[0]) {
+        snprintf(f->why, sizeof f->why, "%s", why);
+        f->why_col = f->field[c] + 1;
+    }
+    return "";
+}
+
 /* The transformed value of shape column c in rec into f->tmp ("" when
  * absent or empty). */
 static const char *colval(allot_dialect_file *f, const allot_csv_record *rec, int c)
@@ -820,18 +844,25 @@ static const char *colval(allot_dialect_file *f, const allot_csv_record *rec, in
         allot_sfid18(f->tmp, id);
         strcpy(f->tmp, id);
     } else if (dc->flags & MICROS) {
-        /* integer micros -> "units.micros" (exact) */
-        char *end;
-        long long v = strtoll(f->tmp, &end, 10);
-        if (*end == '\0' && end != f->tmp) {
-            unsigned long long a = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-            snprintf(f->tmp, f->tmp_cap, "%s%llu.%06llu", v < 0 ? "-" : "", a / 1000000ULL,
-                     a % 1000000ULL);
+        /* whole micros -> "units.micros" (exact) */
+        int64_t v;
+        if (allot_value_parse_int(f->tmp, f->decimal_comma > 0, &v, NULL) == ALLOT_VALUE_OK) {
+            uint64_t a = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
+            snprintf(f->tmp, f->tmp_cap, "%s%llu%c%06llu", v < 0 ? "-" : "",
+                     (unsigned long long)(a / 1000000U), decimal_mark(f),
+                     (unsigned long long)(a % 1000000U));
+        } else {
+            return refuse(f, c, "not a whole number of micros");
         }
     } else if (dc->flags & INVERT) {
         double d;
-        if (allot_value_parse_real(f->tmp, 0, &d, NULL) == ALLOT_VALUE_OK && d > 0)
-            snprintf(f->tmp, f->tmp_cap, "%.12g", 1.0 / d);
+        if (allot_value_parse_real(f->tmp, f->decimal_comma > 0, &d, NULL) != ALLOT_VALUE_OK ||
+            !(d > 0))
+            return refuse(f, c, "not a positive conversion rate");
+        snprintf(f->tmp, f->tmp_cap, "%.12g", 1.0 / d);
+        char *point = strchr(f->tmp, '.');
+        if (point)
+            *point = decimal_mark(f);
     }
     return f->tmp;
 }
@@ -1137,6 +1168,11 @@ const allot_dialect_out *allot_dialect_file_outputs(const allot_dialect_file *f,
 {
     *n = f->nouts;
     return f->outs;
+}
+
+void allot_dialect_file_set_decimal_comma(allot_dialect_file *f, int decimal_comma)
+{
+    f->decimal_comma = decimal_comma < 0 ? -1 : decimal_comma != 0;
 }
 
 int allot_dialect_file_wants_prepass(const allot_dialect_file *f)
@@ -1489,6 +1525,7 @@ allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_recor
     res->ignored = 0;
     res->why[0] = '\0';
     res->column = 0;
+    f->why[0] = '\0';
     int *ignored = &res->ignored;
     fill_generic(f, rec);
     const shape *sh = f->sh;
@@ -1568,6 +1605,10 @@ allot_status allot_dialect_file_row(allot_dialect_file *f, const allot_csv_recor
     }
     if (bad)
         return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (f->why[0] && !res->why[0]) {
+        snprintf(res->why, sizeof res->why, "%s", f->why);
+        res->column = f->why_col;
+    }
     if (res->why[0])
         return ALLOT_OK;
     allot_status est = emit_out(f, 0, emit, emit_ctx);

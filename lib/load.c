@@ -1160,6 +1160,23 @@ typedef struct decimal_seen {
     char value[40];
 } decimal_seen;
 
+/* Counts what text (a number of the file, at line and column) says about
+ * the decimal separator. */
+static void note_decimal(decimal_seen *point, decimal_seen *comma, const char *text, long line,
+                         long column)
+{
+    int ev = allot_value_decimal_evidence(text);
+    decimal_seen *d = ev == ALLOT_DECIMAL_POINT ? point : ev == ALLOT_DECIMAL_COMMA ? comma : NULL;
+    if (d && !d->values++) {
+        d->line = line;
+        d->column = column;
+        snprintf(d->value, sizeof d->value, "%s", text);
+        for (char *c = d->value; *c; c++)   /* one line in the message */
+            if ((unsigned char)*c < 0x20)
+                *c = ' ';
+    }
+}
+
 static void settle_decimal(load_state *s, const decimal_seen *point, const decimal_seen *comma)
 {
     int comma_now = s->decimal_comma;
@@ -1203,19 +1220,8 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
             if (b->field < 0 || (size_t)b->field >= rec->count)
                 continue;
             const char *text = rec->fields[b->field].text;
-            if (numbers && is_number_column(b)) {
-                int ev = allot_value_decimal_evidence(text);
-                decimal_seen *d = ev == ALLOT_DECIMAL_POINT ? &point
-                                  : ev == ALLOT_DECIMAL_COMMA ? &comma : NULL;
-                if (d && !d->values++) {
-                    d->line = rec->line;
-                    d->column = b->field + 1;
-                    snprintf(d->value, sizeof d->value, "%s", text);
-                    for (char *c = d->value; *c; c++)   /* one line in the message */
-                        if ((unsigned char)*c < 0x20)
-                            *c = ' ';
-                }
-            }
+            if (numbers && is_number_column(b))
+                note_decimal(&point, &comma, text, rec->line, b->field + 1);
             if (!is_date_column(b))
                 continue;
             int ev = allot_value_date_evidence(text);
@@ -1478,6 +1484,68 @@ static void dialect_warning(void *ctx, long line, long column, const char *messa
     add_warning(ctx, line, column, message);
 }
 
+/* The decimal-separator sample of a dialect file: the source text of every
+ * value emitted into a number column. */
+typedef struct dialect_sample {
+    const load_state *ts;
+    const allot_csv_record *src;
+    decimal_seen point, comma;
+} dialect_sample;
+
+static allot_status sample_canonical(void *ctx, int out, const char *const *values,
+                                     const long *src_col)
+{
+    (void)values;
+    dialect_sample *d = ctx;
+    const load_state *t = &d->ts[out];
+    for (int i = 0; i < t->ncols; i++) {
+        const bound *b = &t->cols[i];
+        long col = is_number_column(b) ? src_col[b->field] : 0;
+        if (col > 0 && (size_t)col <= d->src->count)
+            note_decimal(&d->point, &d->comma, d->src->fields[col - 1].text, d->src->line, col);
+    }
+    return ALLOT_OK;
+}
+
+static void ignore_warning(void *ctx, long line, long column, const char *message)
+{
+    (void)ctx, (void)line, (void)column, (void)message;
+}
+
+/* Settles m->decimal_comma from the numbers of the file's first SAMPLE_ROWS
+ * rows (as infer_from_sample does for canonical files), converted by a
+ * second, scratch converter so that the load's own sees each row once; then
+ * rewinds r. */
+static allot_status infer_dialect_decimal(load_state *m, const load_state *ts, int shape,
+                                          allot_csv_reader *r, allot_error *err)
+{
+    allot_dialect_file *df = NULL;
+    allot_status st = allot_dialect_file_new(m->db, shape, m->src_header, ignore_warning, NULL,
+                                             &df, err);
+    if (st)
+        return st;
+    allot_dialect_file_set_decimal_comma(df, -1);
+    dialect_sample d = {ts, NULL, {0}, {0}};
+    const allot_csv_record *rec;
+    for (long n = 0; n < SAMPLE_ROWS; n++) {
+        st = allot_csv_next(r, &rec, err);
+        if (st || !rec)
+            break;
+        if (rec->error || rec->count != m->header_count)
+            continue;
+        allot_dialect_row res;
+        d.src = rec;
+        st = allot_dialect_file_row(df, rec, sample_canonical, &d, &res, err);
+        if (st)
+            break;
+    }
+    allot_dialect_file_free(df);
+    if (st)
+        return st;
+    settle_decimal(m, &d.point, &d.comma);
+    return allot_csv_rewind(r, err);
+}
+
 /* Loads the rows of a file in a dialect: m is the file's state (path,
  * options, summary, warnings so far, rejects); *r is replaced by a reader
  * that drops the dialect's footers. Runs the whole transaction. */
@@ -1560,6 +1628,14 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
         size_t l = strlen(sum->table);
         snprintf(sum->table + l, sizeof sum->table - l, "%s%s", o ? "," : "", outs[o].table);
     }
+    if (opt->decimal_comma < 0 && allot_dialect_decimal_comma(shape) < 0) {
+        st = infer_dialect_decimal(m, ts, shape, *r, err);
+        if (st)
+            goto out;
+        for (int o = 0; o < nouts; o++)
+            ts[o].decimal_comma = m->decimal_comma;
+    }
+    allot_dialect_file_set_decimal_comma(df, m->decimal_comma);
     m->table = ts[0].table;
     hash.path = m->path;
     hashing = pthread_create(&hasher, NULL, hash_main, &hash) == 0;

@@ -239,6 +239,44 @@ expect "ga4 detected" "$(grep -c '^allot-load: ga4-events.csv: 4 read, 2 loaded,
 expect "ga4 rows" "$(q "SELECT group_concat(touch_id||'|'||coalesce(person_id,'')||'|'||anonymous_id||'|'||occurred_at||'|'||coalesce(utm_source,'')||'|'||coalesce(utm_medium,'')||'|'||coalesce(utm_campaign,'')||'|'||coalesce(click_id,''), ';') FROM (SELECT * FROM touches WHERE source_system = 'ga4' ORDER BY touch_id)")" \
   "123.456.1793527200||123.456|1793527200|google|cpc|brand|Cj0KQ1;789.012.1793613600|u-42|789.012|1793613600|newsletter|email||"
 
+# ---- decimal separators of dialect files: read from the numbers of the
+# first 20,000 rows (as for canonical files), and the values a dialect
+# computes (micros -> units, 1 / ConversionRate) follow the file's.
+db=$scratch/decimal.db
+# A ';' Salesforce export from a European org writes decimal commas:
+# 1 / 0.8 = 1.25. (The rate was stored uninverted, 0.8, before.)
+printf '"Id";"IsoCode";"ConversionRate";"StartDate";"NextStartDate"\n"04w3000000Fx001";"EUR";"0,8";"2026-01-01";"2026-07-01"\n' > rate-comma.csv
+load rate-comma.csv 2> err; expect "rate comma exit" "$?" 0
+expect "rate comma no warning" "$(grep -c "^allot-load: warning" err)" 0
+expect "rate comma" "$(q "SELECT rate FROM fx_rates WHERE start_date = '2026-01-01'")" "1.25"
+# The same ';' export with decimal points: inferred, one warning naming the
+# first value; 1 / 0.5 = 2.
+printf '"Id";"IsoCode";"ConversionRate";"StartDate";"NextStartDate"\n"04w3000000Fx002";"GBP";"0.5";"2026-01-01";"2026-07-01"\n' > rate-point.csv
+load rate-point.csv 2> err; expect "rate point exit" "$?" 0
+expect "rate point warning" "$(grep -c "^allot-load: warning: rate-point.csv:2:3: numbers use a decimal point (1 value, none the other way; the first: '0.5') in this ';'-separated file; read so (use --decimal-comma if not)" err)" 1
+expect "rate point" "$(q "SELECT rate FROM fx_rates WHERE currency = 'GBP'")" "2.0"
+# A ','-separated export whose quoted rates have decimal commas: inferred
+# too (1 / 0.25 = 4), the rates read as the load will read them.
+printf 'Id,IsoCode,ConversionRate,StartDate,NextStartDate\n04w3000000Fx004,JPY,"0,25",2026-01-01,2026-07-01\n' > rate-comma2.csv
+load rate-comma2.csv 2> err; expect "rate comma2 exit" "$?" 0
+expect "rate comma2 warning" "$(grep -c "^allot-load: warning: rate-comma2.csv:2:3: numbers use a decimal comma (1 value, none the other way; the first: '0,25') in this ','-separated file; read so (use --decimal-point if not)" err)" 1
+expect "rate comma2" "$(q "SELECT rate FROM fx_rates WHERE currency = 'JPY'")" "4.0"
+# A rate of 0 cannot be inverted: the row is rejected, not stored as 0.
+printf 'Id,IsoCode,ConversionRate,StartDate,NextStartDate\n04w3000000Fx003,CHF,0,2026-01-01,2026-07-01\n' > rate-zero.csv
+load rate-zero.csv 2> err; expect "rate zero exit" "$?" 1
+expect "rate zero reject" "$(sed -n 2p rate-zero.csv.rejects.csv)" '2,3,ConversionRate,0,not a positive conversion rate,"04w3000000Fx003,CHF,0,2026-01-01,2026-07-01"'
+# Google Ads API rows re-saved with ';' and decimal commas (conversions
+# '0,5'): cost_micros stays micros, 1250000 + 3333333 = 4583333 on
+# 2026-11-01; conversions 0.5 + 1.25 = 1.75; value 40 + 95.5 = 135.5.
+sed 's/,/;/g; s/\([0-9]\)\.\([0-9]\)/\1,\2/g' google-ads-api.csv > gads-comma.csv
+load gads-comma.csv 2> err; expect "gads comma exit" "$?" 0
+expect "gads comma rows" "$(q "SELECT group_concat(date||'|'||cost_micros||'|'||conversions||'|'||conversion_value_micros, ';') FROM (SELECT * FROM spend ORDER BY date)")" \
+  "2026-11-01|4583333|1.75|135500000;2026-11-02|999999|0.0|0"
+# Micros that are not a whole number are rejected (not read as units).
+sed '2s/,1250000,/,1250000.5,/' google-ads-api.csv > gads-frac.csv
+load gads-frac.csv 2> err; expect "gads frac exit" "$?" 1
+expect "gads frac reject" "$(sed -n 2p gads-frac.csv.rejects.csv | cut -d, -f1-5)" "2,7,metrics.cost_micros,1250000.5,not a whole number of micros"
+
 # ---- forcing, listing, and files that match no dialect
 db=$scratch/misc.db
 load --dialect canonical meta-ads-en.csv 2> err; expect "forced canonical exit" "$?" 1
