@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Finance's promise on the sample company, end to end: attributed revenue
+# ties out to booked revenue to the cent in every output (credit CSV, ledger,
+# workbook, PDF, e-mail and its attachments, ROI CSV), in USD and in EUR, and
+# the same inputs give the same bytes. The expected figures come from
+# tests/e2e/tieout_check.py, which reads only sample-data/*.csv (Python csv +
+# decimal; openpyxl for the workbook, pdftotext for the PDF), never allot's
+# results. Its reference (`tieout_check.py sample-data booked USD|EUR`):
+#   quarter  USD cents   EUR cents   won deals
+#   2024Q4    22028940    19679239    7
+#   2025Q1    65298668    58239280   21
+#   2025Q2   106058351    95894616   31
+#   2025Q3    78301753    72936193   27
+#   2025Q4   115977061   110594247   38
+#   2026Q1   102412384    98585196   41
+#   2026Q2   129142318   122910549   42
+#   2026Q3   155526247   143874964   49
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
+bin=$1; tests=$2; scratch=$3
+rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
+root=$(cd "$tests/.." && pwd)
+data=$root/sample-data
+py=/usr/bin/python3
+check() { "$py" "$tests/e2e/tieout_check.py" "$data" "$@" || fail "tie-out check $1"; }
+
+# The reference itself, against the figures above (a change to sample-data
+# must show up here first).
+"$py" "$tests/e2e/tieout_check.py" "$data" booked USD > ref-usd.txt
+"$py" "$tests/e2e/tieout_check.py" "$data" booked EUR > ref-eur.txt
+expect "USD 2026Q3" "$(grep 2026Q3 ref-usd.txt)" "2026Q3 155526247 49"
+expect "EUR 2026Q3" "$(grep 2026Q3 ref-eur.txt)" "2026Q3 143874964 49"
+expect "USD 2024Q4" "$(grep 2024Q4 ref-usd.txt)" "2024Q4 22028940 7"
+
+# pipeline OUTDIR DB: the demo's stages that feed the finance outputs.
+pipeline() {
+  local out=$1 db=$2
+  mkdir -p "$out"
+  "$bin/allot-load" --db "$db" --config "$data/allot.ini" "$data"/*.csv 2>/dev/null
+  "$bin/allot-load" --db "$db" --config "$data/allot.ini" "$data/exports/google-ads.csv" 2>/dev/null
+  "$bin/allot-credit" --db "$db" --config "$data/allot.ini" --model all --csv > "$out/credit.csv" 2>/dev/null
+  "$bin/allot-roi" --db "$db" --config "$data/allot.ini" --csv --bootstrap 0 > "$out/roi.csv" 2>/dev/null
+  "$bin/allot-chart" --db "$db" --config "$data/allot.ini" --period 2026Q3 --out "$out/charts" 2>/dev/null
+  "$bin/allot-pdf" --db "$db" --config "$data/allot.ini" --period 2026Q3 --out "$out/allot-pack.pdf" 2>/dev/null
+  "$bin/allot-xlsx" --db "$db" --config "$data/allot.ini" --period 2026Q3 --out "$out/allot-report.xlsx" 2>/dev/null
+  "$bin/allot-pack" --db "$db" --config "$data/allot.ini" --out "$out" --period 2026Q3 2>/dev/null
+}
+pipeline one one.db || fail "pipeline"
+
+check credit-csv one/credit.csv USD
+check ledger one.db USD
+check roi one/roi.csv USD
+check workbook one/allot-report.xlsx USD 2026Q3
+check pdf one/allot-pack.pdf USD 2026Q3 one/credit.csv
+check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv
+
+# Reporting currency EUR (cross rate EUR per USD = 1 / rate(EUR) of the close
+# date): a credit run in EUR ties out to the EUR reference.
+cp one.db eur.db
+"$bin/allot-credit" --db eur.db --config "$data/allot.ini" --model all --currency EUR --csv \
+  > eur-credit.csv 2>/dev/null || fail "credit --currency EUR"
+check credit-csv eur-credit.csv EUR
+check ledger eur.db EUR
+
+# Same inputs, same bytes: the whole pipeline again into a new database, in
+# a later second.
+sleep 1.1
+pipeline two two.db || fail "second pipeline"
+for f in credit.csv roi.csv allot-pack.pdf allot-report.xlsx allot-pack-2026Q3.eml; do
+  cmp -s "one/$f" "two/$f" || fail "$f differs between two runs of the same inputs"
+done
+for f in one/charts/*.png; do
+  cmp -s "$f" "two/charts/${f##*/}" || fail "${f##*/} differs between two runs"
+done
+[[ $(ls one/charts/*.png | wc -l) -ge 8 ]] || fail "charts missing"
+exit $fail

@@ -1,0 +1,390 @@
+"""Finance's promise, checked against a reference that never runs allot's code:
+attributed revenue ties out to booked revenue to the cent in every output
+allot writes from sample-data/ (credit CSV, ledger, workbook, PDF, e-mail).
+
+The reference reads only the raw CSV files of sample-data/ with Python's csv
+and decimal modules and the rules of the spec (shared/spec/attribution.md,
+README "The ledger"): a won deal books its amount in the period (calendar
+quarter) of its close date; in the reporting currency the whole amount is
+converted at the fx_rates row valid on the close date (start inclusive, end
+exclusive; the rate is to the corporate currency, so the cross rate into
+reporting currency R is rate(deal) / rate(R)), rounded half away from zero to
+the micro and then to the cent; credits of a deal sum to its amount in cents.
+
+usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
+  credit-csv CSV CUR            Σ credited_amount per model and period = booked
+  ledger DB CUR                 per model and deal: Σ credit_minor = amount,
+                                Σ reporting_minor = converted amount
+  workbook XLSX CUR PERIOD      Summary, Attribution by channel, Ledger,
+                                Reconciliation sheets
+  pdf PDF CUR PERIOD CREDIT_CSV cover headline numbers; credit page = CSV
+  eml EML OUTDIR PERIOD CREDIT_CSV  text part figures; attachments = files
+  roi CSV CUR                   Σ revenue per model and period = booked
+"""
+import csv
+import email
+import email.policy
+import hashlib
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+from decimal import ROUND_HALF_UP, Decimal
+
+D = Decimal
+sample, check = sys.argv[1], sys.argv[2]
+args = sys.argv[3:]
+failures = []
+
+
+def expect(cond, message):
+    if not cond:
+        failures.append(message)
+
+
+def rows(name):
+    with open(os.path.join(sample, name), newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+FX = rows("fx_rates.csv")
+DEALS = rows("deals.csv")
+SPEND = rows("spend.csv")
+EXPONENT = {"USD": 2, "EUR": 2}
+
+
+def base_rate(cur, day):
+    hits = [r for r in FX if r["currency"] == cur and r["start_date"] <= day
+            and (r["end_date"] == "" or day < r["end_date"])]
+    assert len(hits) == 1, (cur, day, hits)
+    return D(hits[0]["rate"])
+
+
+def rate(cur, rep, day):
+    return D(1) if cur == rep else base_rate(cur, day) / base_rate(rep, day)
+
+
+def half_up(x, quantum):  # ROUND_HALF_UP in decimal is half away from zero
+    return x.quantize(D(quantum), rounding=ROUND_HALF_UP)
+
+
+def to_cents(amount, cur, rep, day):
+    """The deal amount (major units, exact) in cents of rep."""
+    micros = half_up(amount * rate(cur, rep, day), "0.000001")
+    return int(half_up(micros, "0.01") * 100)
+
+
+def quarter(day):
+    return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3 + 1}"
+
+
+def prior(period):
+    y, q = int(period[:4]), int(period[5])
+    return f"{y - 1}Q4" if q == 1 else f"{y}Q{q - 1}"
+
+
+WON = [d for d in DEALS if d["is_won"] == "1"]
+
+
+def booked(rep):
+    """{quarter: cents of rep} over won deals with an amount."""
+    out = {}
+    for d in WON:
+        if d["amount"]:
+            q = quarter(d["close_date"])
+            out[q] = out.get(q, 0) + to_cents(D(d["amount"]), d["currency"], rep,
+                                              d["close_date"])
+    return out
+
+
+def won_count():
+    out = {}
+    for d in WON:
+        q = quarter(d["close_date"])
+        out[q] = out.get(q, 0) + 1
+    return out
+
+
+def by_currency(records, day_of, amount_of, key_of=None):
+    """{(quarter, currency): (sum of amounts, count or set of keys)}."""
+    out = {}
+    for r in records:
+        if not amount_of(r):
+            continue
+        k = (quarter(day_of(r)), r["currency"])
+        total, seen = out.get(k, (D(0), set()))
+        seen.add(key_of(r) if key_of else len(seen))
+        out[k] = (total + D(amount_of(r)), seen)
+    return out
+
+
+def cents_text(cents):
+    return f"{D(cents) / 100:,.2f}"
+
+
+def whole_text(cents):  # the PDF cover rounds to whole units
+    return f"{half_up(D(cents) / 100, '1'):,}"
+
+
+def check_credit_csv(path, rep):
+    want = booked(rep)
+    got = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            expect(r["currency"] == rep, f"credit CSV row in {r['currency']}, not {rep}")
+            k = (r["model"], r["period"])
+            got[k] = got.get(k, 0) + int(D(r["credited_amount"]) * 100)
+    models = sorted({m for m, _ in got})
+    expect(len(models) == 15, f"credit CSV models: {models}")
+    for m in models:
+        for p in sorted(want):
+            expect(got.get((m, p)) == want[p],
+                   f"credit CSV {m} {p}: credited {got.get((m, p))} cents, booked {want[p]} ({rep})")
+    expect({p for _, p in got} == set(want), "credit CSV periods differ from booked periods")
+    return f"{len(models)} models x {len(want)} periods tie out in {rep}"
+
+
+def check_ledger(db_path, rep):
+    db = sqlite3.connect(db_path)
+    run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
+    got = {}
+    for model, deal, cur, minor, rcur, rminor in db.execute(
+            "SELECT model, deal_id, currency, credit_minor, reporting_currency, "
+            "reporting_minor FROM ledger WHERE run_id = ?", (run,)):
+        expect(rcur == rep, f"ledger {model} {deal}: reporting currency {rcur}")
+        s = got.setdefault((model, deal), [cur, 0, 0])
+        s[1] += minor
+        s[2] += rminor
+    models = {m for m, _ in got}
+    n = 0
+    for d in WON:
+        if not d["amount"]:
+            continue
+        own = int(D(d["amount"]) * 100)
+        conv = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
+        for m in models:
+            n += 1
+            g = got.get((m, d["deal_id"]))
+            if g is None:
+                failures.append(f"ledger {m}: won deal {d['deal_id']} missing")
+                continue
+            expect(g[0] == d["currency"] and g[1] == own,
+                   f"ledger {m} {d['deal_id']}: {g[1]} {g[0]} != {own} {d['currency']}")
+            expect(g[2] == conv, f"ledger {m} {d['deal_id']}: {g[2]} {rep} cents != {conv}")
+    expect(len(got) == n, f"ledger has {len(got)} model x deal groups, want {n}")
+    return f"{n} model x deal sums exact in deal currency and {rep}"
+
+
+def check_workbook(path, rep, period):
+    import openpyxl
+    wb = openpyxl.load_workbook(path, data_only=True)
+    want = booked(rep)
+    count = won_count()
+
+    def cents(v):
+        return int(half_up(D(repr(v)) * 100, "1"))
+
+    # Summary: reporting currency and headline numbers of the period and prior.
+    sm = wb["Summary"]
+    labels = {r[0]: r for r in sm.iter_rows(values_only=True) if r and r[0]}
+    expect(labels["Reporting currency"][1] == rep, f"Summary currency {labels['Reporting currency']}")
+    won = labels["Won revenue"]
+    expect(cents(won[1]) == want[period] and cents(won[2]) == want[prior(period)],
+           f"Summary won revenue {won[1:3]} != {want[period]}, {want[prior(period)]} cents")
+    dw = labels["Deals won"]
+    expect((dw[1], dw[2]) == (count[period], count[prior(period)]), f"Summary deals won {dw[1:3]}")
+
+    # Attribution by channel: every model's channels add up to the booked
+    # revenue, and so does its Total row.
+    ch = wb["Attribution by channel"]
+    expect(f"({rep})" in ch["A1"].value, f"channel sheet title {ch['A1'].value!r}")
+    header = [c.value for c in ch[3]]
+    body = []
+    total = None
+    for r in ch.iter_rows(min_row=4, values_only=True):
+        if r[0] == "Total":
+            total = r
+            break
+        body.append(r)
+    expect(total is not None, "channel sheet has no Total row")
+    models = [h for h in header[1:] if h and h != "Spend"]
+    expect(len(models) == 15, f"channel sheet models {models}")
+    for j, m in enumerate(header):
+        if m not in models:
+            continue
+        s = sum(cents(r[j]) for r in body if r[j] is not None)
+        expect(s == want[period], f"channel sheet {m}: channels add to {s}, booked {want[period]}")
+        expect(total and cents(total[j]) == want[period], f"channel sheet {m} Total {total and total[j]}")
+
+    # Ledger sheet (default model, every period): per deal, Credit adds to the
+    # amount and Credit (reporting) to the converted amount; per period, the
+    # reporting credits add to the booked revenue.
+    led = wb["Ledger"]
+    deal_sum, period_sum = {}, {}
+    for r in led.iter_rows(min_row=4, values_only=True):
+        if not r[1] or not r[0]:
+            continue
+        a = deal_sum.setdefault(r[1], [0, 0])
+        a[0] += cents(r[9])
+        a[1] += cents(r[11])
+        period_sum[r[0]] = period_sum.get(r[0], 0) + cents(r[11])
+    for d in WON:
+        if d["amount"]:
+            got = deal_sum.get(d["deal_id"])
+            want_d = [int(D(d["amount"]) * 100),
+                      to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])]
+            expect(got == want_d, f"Ledger sheet {d['deal_id']}: {got} != {want_d}")
+    expect(period_sum == want, f"Ledger sheet per period {period_sum} != booked {want}")
+
+    # Reconciliation: booked per period and deal currency, straight from deals.csv.
+    rec = wb["Reconciliation"]
+    native = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"])
+    n = 0
+    for r in rec.iter_rows(min_row=4, values_only=True):
+        if not r[0] or r[2] not in EXPONENT:
+            continue
+        n += 1
+        total_c, seen = native.get((r[1], r[2]), (D(0), set()))
+        expect(cents(r[3]) == int(total_c * 100) and r[7] == len(seen),
+               f"Reconciliation {r[:3]}: booked {r[3]} from {r[7]} deals, want {total_c} from {len(seen)}")
+        expect(cents(r[3]) == cents(r[4]) + cents(r[5]) and cents(r[6]) == 0,
+               f"Reconciliation {r[:3]}: {r[3]} != {r[4]} + {r[5]} (difference {r[6]})")
+    expect(n == 15 * len(native), f"Reconciliation has {n} rows, want {15 * len(native)}")
+    return f"Summary, {len(models)} channel columns, {len(deal_sum)} ledger deals, {n} reconciliation rows"
+
+
+def credit_csv_channels(path, model, period):
+    out = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["model"] == model and r["period"] == period:
+                out[r["channel"]] = int(D(r["credited_amount"]) * 100)
+    return out
+
+
+def check_pdf(path, rep, period, credit_csv):
+    text = subprocess.run(["pdftotext", path, "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = text.split("\f")
+    cover, credit = pages[0], pages[1]
+    want = booked(rep)
+    count = won_count()
+    expect(f"amounts in {rep}" in cover, "cover does not name the currency")
+    won = f"{rep} {whole_text(want[period])}"
+    expect(re.search(rf"^{re.escape(won)}$", cover, re.M) is not None, f"cover lacks {won!r}")
+    before = f"vs {prior(period)} ({rep} {whole_text(want[prior(period)])})"
+    expect(before in cover, f"cover lacks {before!r}")
+    expect(re.search(rf"^{count[period]}$", cover, re.M) is not None, "cover deals won")
+    expect(f"vs {prior(period)} ({count[prior(period)]})" in cover, "cover prior deals won")
+    # The credit page draws the default model's channels of the credit CSV
+    # (whose totals check_credit_csv ties to booked revenue), whole units.
+    model = re.search(r"default model (\w+)", cover).group(1)
+    channels = credit_csv_channels(credit_csv, model, period)
+    lines = [l for l in credit.splitlines() if l.strip()]
+    drawn = {}
+    for name, value in zip(lines, lines[1:]):
+        m = re.fullmatch(r"([\d,]+) \(\d+ %\)", value)
+        if m and name in channels:
+            drawn[name] = int(m.group(1).replace(",", ""))
+    expect(set(drawn) == set(channels), f"credit page channels {sorted(drawn)} != {sorted(channels)}")
+    for name, v in drawn.items():
+        expect(v == int(half_up(D(channels[name]) / 100, "1")),
+               f"credit page {name}: {v} != {channels[name]} cents")
+    return f"cover {won}, {count[period]} deals; {len(drawn)} channels on the credit page"
+
+
+def check_eml(path, outdir, period, credit_csv):
+    raw = open(path, "rb").read()
+    m = email.message_from_bytes(raw, policy=email.policy.default)
+    expect(not m.defects, f"message defects {m.defects}")
+    body = m.get_body(("plain",)).get_content()
+    p0 = prior(period)
+
+    def change(now, before):
+        return f"{(now - before) / before * 100:+.1f} %"
+
+    # Revenue won per deal currency, with the prior period.
+    won = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"])
+    for cur in EXPONENT:
+        if (period, cur) not in won:
+            continue
+        now, seen = won[(period, cur)]
+        before = won.get((p0, cur), (D(0), set()))[0]
+        line = (f"  {cur}: {cur} {now:,.2f} from {len(seen)} deals "
+                f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
+        expect(line in body, f"e-mail lacks {line!r}")
+    # Pipeline created: deals by their UTC creation day, per currency.
+    pipe = by_currency(DEALS, lambda d: d["created_at"][:10], lambda d: d["amount"])
+    for cur in EXPONENT:
+        now, seen = pipe[(period, cur)]
+        before = pipe[(p0, cur)][0]
+        line = (f"  {cur}: {cur} {now:,.2f} in {len(seen)} new deals "
+                f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
+        expect(line in body, f"e-mail lacks {line!r}")
+    # Marketing spend per currency and campaigns.
+    spend = by_currency(SPEND, lambda s: s["date"], lambda s: s["cost"], lambda s: s["campaign_id"])
+    for cur in EXPONENT:
+        now, camps = spend[(period, cur)]
+        before = spend[(p0, cur)][0]
+        n = len(camps)
+        line = (f"  {cur}: {cur} {now:,.2f} across {n} campaign{'s' if n != 1 else ''} "
+                f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
+        expect(line in body, f"e-mail lacks {line!r}")
+    # Credited revenue: booked = credited + unattributed, booked independent.
+    mt = re.search(r"Credited revenue by channel \((\w+) model, run \d+\)", body)
+    expect(mt is not None, "e-mail has no credit section")
+    rec = re.search(r"reconciliation: (\w+) ([\d,.]+) booked = \1 ([\d,.]+) credited \+ \1 "
+                    r"([\d,.]+) unattributed", body)
+    expect(rec is not None, "e-mail has no reconciliation line")
+    if mt and rec:
+        rep = rec.group(1)
+        b, c, u = (int(D(rec.group(i).replace(",", "")) * 100) for i in (2, 3, 4))
+        expect(b == booked(rep)[period], f"e-mail booked {b} != {booked(rep)[period]} ({rep})")
+        channels = credit_csv_channels(credit_csv, mt.group(1), period)
+        expect(c + u == b and u == channels.get("(unattributed)", 0),
+               f"e-mail credited {c} + unattributed {u} != booked {b}")
+        for name, amount in re.findall(rf"^  ([^:\n]+): {rep} ([\d,.]+) \(", body, re.M):
+            got = int(D(amount.replace(",", "")) * 100)
+            expect(channels.get(name) == got, f"e-mail {name}: {got} != credit CSV {channels.get(name)}")
+    # Every attachment is the file on disk, byte for byte.
+    files = {"allot-pack.pdf": "allot-pack.pdf", "allot-report.xlsx": "allot-report.xlsx"}
+    for png in sorted(os.listdir(os.path.join(outdir, "charts"))):
+        files[png] = os.path.join("charts", png)
+    seen = []
+    for part in m.iter_attachments():
+        name = part.get_filename()
+        seen.append(name)
+        disk = open(os.path.join(outdir, files.get(name, name)), "rb").read()
+        expect(hashlib.sha256(part.get_content()).digest() == hashlib.sha256(disk).digest(),
+               f"attachment {name} differs from the file on disk")
+    expect(sorted(seen) == sorted(files), f"attachments {seen}")
+    return f"revenue, pipeline, spend lines and {len(seen)} attachments"
+
+
+def check_roi(path, rep):
+    want = booked(rep)
+    got = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            expect(r["currency"] == rep, f"roi row in {r['currency']}")
+            k = (r["model"], r["period"])
+            got[k] = got.get(k, 0) + int(D(r["revenue"]) * 100)
+    for (m, p), v in sorted(got.items()):
+        expect(v == want.get(p), f"roi {m} {p}: revenue {v} cents, booked {want.get(p)} ({rep})")
+    expect(len({m for m, _ in got}) == 15, f"roi has {len(got)} model x period groups")
+    return f"{len(got)} model x period revenue sums tie out in {rep}"
+
+
+CHECKS = {"credit-csv": check_credit_csv, "ledger": check_ledger, "workbook": check_workbook,
+          "pdf": check_pdf, "eml": check_eml, "roi": check_roi}
+if check == "booked":  # print the reference: quarter, cents, won deals
+    for p, v in sorted(booked(args[0]).items()):
+        print(p, v, won_count()[p])
+    sys.exit(0)
+summary = CHECKS[check](*args)
+if failures:
+    print(f"{check}: {len(failures)} failures", file=sys.stderr)
+    print("\n".join(failures[:40]), file=sys.stderr)
+    sys.exit(1)
+print(f"{check}: ok: {summary}")
