@@ -279,6 +279,64 @@ typedef struct work {
     allot_fx *fx;
 } work;
 
+/* A deal of the ledger whose credits are in another reporting currency
+ * than the one asked for: rows w->c[first..] hold its contributions, minor
+ * the sum of their credits in the deal currency. */
+typedef struct pending_deal {
+    size_t first;
+    int64_t minor;
+    int exponent;
+    char currency[8];
+    const char *date;
+    const char *deal_id;
+} pending_deal;
+
+/* Converts a pending deal as allot-credit converts a deal for the ledger:
+ * its whole amount at the rate of the close date (half away from zero to
+ * the micro, then to the minor unit), split over its rows by their ledger
+ * weights with largest-remainder rounding. So the revenue of a model still
+ * sums, per deal and period, exactly to the booked revenue in the reporting
+ * currency; converting each credit on its own (as before) lost or gained a
+ * cent per row and the period total missed booked revenue by a few cents. */
+static allot_status flush_pending(work *w, pending_deal *p, allot_error *err)
+{
+    size_t n = w->n_c - p->first;
+    if (n == 0)
+        return ALLOT_OK;
+    char what[160];
+    snprintf(what, sizeof what, "credit of deal '%s'", p->deal_id);
+    int64_t micros;
+    allot_status s = allot_fx_convert(w->fx, what,
+                                      allot_money_minor_to_micros(p->minor, p->exponent),
+                                      p->currency, p->date, &micros, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rep_exp = allot_fx_reporting_exponent(w->fx);
+    int64_t total = allot_money_micros_to_minor(micros, rep_exp);
+    double *weights = malloc(n * sizeof *weights);
+    int64_t *shares = malloc(n * sizeof *shares);
+    if (!weights || !shares) {
+        free(weights);
+        free(shares);
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0,
+                               "out of memory reading the ledger");
+    }
+    for (size_t i = 0; i < n; i++)
+        weights[i] = w->c[p->first + i].weight;
+    if (allot_money_allocate(total, weights, n, shares) != ALLOT_OK) {
+        /* weights that cannot split (none positive): all on the first row */
+        for (size_t i = 0; i < n; i++)
+            shares[i] = i == 0 ? total : 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        w->c[p->first + i].revenue = allot_money_minor_to_micros(shares[i], rep_exp);
+    free(weights);
+    free(shares);
+    p->first = w->n_c;
+    p->minor = 0;
+    return ALLOT_OK;
+}
+
 static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *rows,
                                 allot_error *err)
 {
@@ -298,6 +356,12 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
         sqlite3_bind_text(st, 2, w->o->model, -1, SQLITE_TRANSIENT);
     int rc;
     char label[40];
+    /* The deal being converted (rows come by model, deal, position): its
+     * interned model and its deal identify it; pend.first == w->n_c when
+     * none. */
+    pending_deal pend = {.first = w->n_c};
+    const char *pend_model = NULL;
+    const deal *pend_deal = NULL;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         (*rows)++;
         const char *deal_id = (const char *)sqlite3_column_text(st, 1);
@@ -316,12 +380,19 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
                       : (const char *)sqlite3_column_text(st, 3);
         else
             grp = (const char *)sqlite3_column_text(st, 2);
-        int64_t rev;
+        int64_t rev = 0;
         const char *rep_cur = (const char *)sqlite3_column_text(st, 9);
+        const char *model_name = intern(&w->strings, (const char *)sqlite3_column_text(st, 0));
+        if (!model_name)
+            goto nomem;
+        int same_deal = pend_model == model_name && pend_deal == d;
+        if (!same_deal && (s = flush_pending(w, &pend, err)) != ALLOT_OK)
+            break;
         if (sqlite3_column_type(st, 8) != SQLITE_NULL && rep_cur &&
             strcmp(rep_cur, allot_fx_reporting(w->fx)) == 0) {
             rev = allot_money_minor_to_micros(sqlite3_column_int64(st, 8),
                                               allot_currency_exponent(rep_cur));
+            pend_model = NULL;
         } else {
             const char *cur = (const char *)sqlite3_column_text(st, 6);
             int exp = allot_currency_exponent(cur ? cur : "");
@@ -331,12 +402,15 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
                                     deal_id, cur ? cur : "");
                 break;
             }
-            char what[160];
-            snprintf(what, sizeof what, "credit of deal '%s'", deal_id);
-            s = allot_fx_convert(w->fx, what, allot_money_minor_to_micros(sqlite3_column_int64(st, 5), exp),
-                           cur, d->close_date ? d->close_date : "9999-12-31", &rev, err);
-            if (s != ALLOT_OK)
-                break;
+            if (!same_deal) {
+                pend_model = model_name;
+                pend_deal = d;
+                pend.exponent = exp;
+                snprintf(pend.currency, sizeof pend.currency, "%s", cur);
+                pend.date = d->close_date ? d->close_date : "9999-12-31";
+                pend.deal_id = d->id;
+            }
+            pend.minor += sqlite3_column_int64(st, 5);
         }
         if (w->n_c == w->cap_c) {
             size_t nc = w->cap_c ? w->cap_c * 2 : 1024;
@@ -347,7 +421,7 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
             w->cap_c = nc;
         }
         contrib *c = &w->c[w->n_c];
-        c->model = intern(&w->strings, (const char *)sqlite3_column_text(st, 0));
+        c->model = model_name;
         c->period = intern(&w->strings, label);
         c->group = intern(&w->strings, grp ? grp : "(none)");
         if (!c->model || !c->period || !c->group)
@@ -356,8 +430,12 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
         c->revenue = rev;
         c->weight = sqlite3_column_double(st, 4);
         w->n_c++;
+        if (pend_model == NULL)
+            pend.first = w->n_c;
     }
     sqlite3_finalize(st);
+    if (s == ALLOT_OK)
+        s = flush_pending(w, &pend, err);
     if (s != ALLOT_OK)
         return s;
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)

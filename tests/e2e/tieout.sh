@@ -61,6 +61,16 @@ cp one.db eur.db
   > eur-credit.csv 2>/dev/null || fail "credit --currency EUR"
 check credit-csv eur-credit.csv EUR
 check ledger eur.db EUR
+# allot-roi --currency EUR over the USD credit run converts each deal's whole
+# credited amount and splits it by the ledger weights, as allot-credit does:
+# its revenue ties out in EUR (converting credit by credit missed by 1-3
+# cents per model in 2026Q3) and equals, byte for byte, ROI over the EUR run.
+"$bin/allot-roi" --db one.db --config "$data/allot.ini" --currency EUR --csv --bootstrap 50 \
+  > roi-eur-from-usd.csv 2>/dev/null || fail "roi --currency EUR over the USD run"
+check roi roi-eur-from-usd.csv EUR
+"$bin/allot-roi" --db eur.db --config "$data/allot.ini" --currency EUR --csv --bootstrap 50 \
+  > roi-eur.csv 2>/dev/null || fail "roi --currency EUR over the EUR run"
+cmp -s roi-eur-from-usd.csv roi-eur.csv || fail "ROI in EUR differs between the USD and the EUR credit run"
 
 # Same inputs, same bytes: the whole pipeline again into a new database, in
 # a later second.
