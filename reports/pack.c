@@ -218,10 +218,17 @@ static allot_status load_attribution(sqlite3 *db, const char *label, const char 
                                      allot_pack_section *s, allot_error *err)
 {
     sqlite3_stmt *st;
+    /* The latest successful revenue run with rows for the period: a run of
+     * `allot-credit --event pipeline` credits deals created in the period
+     * (its "booked" is pipeline), which is not revenue. */
     allot_status r = prepare2(db,
-                              "SELECT run_id, model FROM rollup_channel WHERE period = ?1"
-                              " GROUP BY run_id, model"
-                              " ORDER BY run_id DESC, model = ?2 DESC, model LIMIT 1",
+                              "SELECT c.run_id, c.model FROM rollup_channel c"
+                              " JOIN runs u ON u.run_id = c.run_id"
+                              " WHERE c.period = ?1 AND u.tool = 'allot-credit'"
+                              " AND u.status = 'ok'"
+                              " AND u.parameters NOT LIKE '%event=pipeline%'"
+                              " GROUP BY c.run_id, c.model"
+                              " ORDER BY c.run_id DESC, c.model = ?2 DESC, c.model LIMIT 1",
                               label, model_wanted ? model_wanted : "linear", &st, err);
     if (r != ALLOT_OK)
         return r;

@@ -72,6 +72,17 @@ check roi roi-eur-from-usd.csv EUR
   > roi-eur.csv 2>/dev/null || fail "roi --currency EUR over the EUR run"
 cmp -s roi-eur-from-usd.csv roi-eur.csv || fail "ROI in EUR differs between the USD and the EUR credit run"
 
+# A later `allot-credit --event pipeline` run (its "booked" is the pipeline
+# created, USD 4,036,103.18 in 2026Q3) is not revenue: the pack still reports
+# the revenue run, the very same message as before.
+cp one.db pipe.db; cp -r one pipe
+"$bin/allot-credit" --db pipe.db --config "$data/allot.ini" --event pipeline --model linear \
+  >/dev/null 2>&1 || fail "credit --event pipeline"
+"$bin/allot-pack" --db pipe.db --config "$data/allot.ini" --out pipe --period 2026Q3 2>/dev/null
+check eml pipe/allot-pack-2026Q3.eml pipe 2026Q3 one/credit.csv
+cmp -s one/allot-pack-2026Q3.eml pipe/allot-pack-2026Q3.eml \
+  || fail "a pipeline credit run changed the pack's revenue figures"
+
 # Same inputs, same bytes: the whole pipeline again into a new database, in
 # a later second.
 sleep 1.1

@@ -53,6 +53,9 @@ static const allot_pack_period q2 = {"2026Q2", "2026-04-01", "2026-07-01"};
  * nothing else exists; "(unattributed)" 10000 is left to the reconciliation
  * line. rollup_period: booked 135051 = credited 125051 +
  * unattributed 10000, 1 converting deal without an amount. Run 1 is older.
+ * Run 3 is later but credits pipeline (`allot-credit --event pipeline`, its
+ * "booked" is the amount of deals created), run 4 later still but failed:
+ * neither is the revenue the section reports.
  * spend in Q3: A 100.00 + 50.25, B 20.00 (C on 10-01 is outside) ->
  * USD 170.25 across 2 campaigns.
  * The prior quarter 2026Q2: won d7 USD 1,000.40 (05-05); created d2 250.00,
@@ -75,8 +78,11 @@ static void fill(sqlite3 *db)
             " ('d5', 10000000, 'EUR', 1, 1, " DAY("2026-05-01") ", '2026-08-02'),"
             " ('d6', 5000000000, 'USD', 0, 0, " DAY("2026-08-10") ", NULL),"
             " ('d7', 1000400000, 'USD', 1, 1, " DAY("2026-04-01") ", '2026-05-05');"
-            "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at) VALUES"
-            " (1, 'allot-credit', 't', '', '', 0), (2, 'allot-credit', 't', '', '', 1);"
+            "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at, status)"
+            " VALUES (1, 'allot-credit', 't', 'event=revenue', '', 0, 'ok'),"
+            " (2, 'allot-credit', 't', 'event=revenue;models=linear', '', 1, 'ok'),"
+            " (3, 'allot-credit', 't', 'event=pipeline;models=linear', '', 2, 'ok'),"
+            " (4, 'allot-credit', 't', 'event=revenue;models=linear', '', 3, 'failed');"
             "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals,"
             " credited_minor, currency, share) VALUES"
             " (1, 'linear', '2026Q3', 'Old', 1, 0, 999999, 'USD', 1),"
@@ -86,12 +92,15 @@ static void fill(sqlite3 *db)
             " (2, 'linear', '2026Q3', 'Zeta', 1, 0, 0, 'USD', 0),"
             " (2, 'linear', '2026Q3', '(unattributed)', 1, 0, 10000, 'USD', 0.074),"
             " (2, 'linear', '2026Q2', 'Paid Search', 1, 0, 777, 'USD', 1),"
-            " (2, 'first_touch', '2026Q3', 'Paid Search', 2, 0, 125051, 'USD', 1);"
+            " (2, 'first_touch', '2026Q3', 'Paid Search', 2, 0, 125051, 'USD', 1),"
+            " (3, 'linear', '2026Q3', 'Pipeline', 2, 0, 600050, 'USD', 1),"
+            " (4, 'linear', '2026Q3', 'Failed', 2, 0, 1, 'USD', 1);"
             "INSERT INTO rollup_period(run_id, model, period, deals, attributed_deals,"
             " unattributed_deals, null_amount_deals, booked_minor, credited_minor,"
             " unattributed_minor, currency) VALUES"
             " (2, 'linear', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD'),"
-            " (2, 'first_touch', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD');"
+            " (2, 'first_touch', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD'),"
+            " (3, 'linear', '2026Q3', 2, 2, 0, 0, 600050, 600050, 0, 'USD');"
             "INSERT INTO spend(date, source_system, campaign_id, cost_micros, currency) VALUES"
             " ('2026-07-03', 'g', 'A', 100000000, 'USD'), ('2026-07-04', 'g', 'A', 50250000, 'USD'),"
             " ('2026-08-01', 'g', 'B', 20000000, 'USD'), ('2026-10-01', 'g', 'C', 999000000, 'USD'),"
