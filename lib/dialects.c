@@ -698,6 +698,7 @@ struct allot_dialect_file {
     size_t nlinks, links_cap;
     int sorted;
     int64_t ambiguous_warned;
+    int span_warned;            /* a spend row covering several days was seen */
     int frozen;                 /* outputs fixed: out_col adds no column */
     int decimal_comma;          /* how the file writes decimals (set_decimal_comma) */
     char why[160];              /* a transform refused the row's value ... */
@@ -1310,8 +1311,30 @@ static void warnf(allot_dialect_file *f, long line, long col, const char *fmt, .
     f->warn(f->warn_ctx, line, col, msg);
 }
 
+/* Warns once per file about a spend row covering several days (Meta's
+ * Reporting starts/ends without the Day breakdown): it is booked on its
+ * first day. */
+static void warn_span(allot_dialect_file *f, const allot_csv_record *rec)
+{
+    int ends = shape_col(f->sh, "@ends");
+    if (f->span_warned || ends < 0 || f->field[ends] < 0)
+        return;
+    char first[64], last[64], a[11], b[11];
+    getv(f, rec, "date", first, sizeof first);
+    getv(f, rec, "@ends", last, sizeof last);
+    allot_date_order order = (allot_date_order)f->sh->date_order;
+    if (allot_value_parse_date(first, order, a, NULL) != ALLOT_VALUE_OK ||
+        allot_value_parse_date(last, order, b, NULL) != ALLOT_VALUE_OK || strcmp(a, b) == 0)
+        return;
+    f->span_warned = 1;
+    warnf(f, rec->line, colsrc(f, ends), "this row's spend covers %s to %s, not one day: it is "
+          "booked on %s, as every such row of this file is on its first day; export with "
+          "the Day breakdown to book spend on the days it was spent", a, b, a);
+}
+
 static int row_spend(allot_dialect_file *f, const allot_csv_record *rec)
 {
+    warn_span(f, rec);
     char id[256], name[512];
     getv(f, rec, "campaign_id", id, sizeof id);
     getv(f, rec, "campaign_name", name, sizeof name);

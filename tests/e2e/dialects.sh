@@ -116,6 +116,18 @@ done
 expect "meta rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||campaign_name||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||coalesce(clicks,'NULL')||'|'||coalesce(conversions,'NULL'), ';') FROM (SELECT * FROM spend WHERE source_system = 'meta_ads' ORDER BY campaign_id, date)")" \
   "2026-11-01|120210000000001|Retargeting – Q4|45670000|USD|12034|210|3.0;2026-11-02|120210000000001|Retargeting – Q4|50100000|USD|11870|198|2.5;2026-11-01|120210000000002|Prospecting Lookalike|0|USD|500|NULL|NULL;2026-11-01|120210000000010|Retargeting ES|1234560000|EUR|12034|210|3.0;2026-11-02|120210000000010|Retargeting ES|99900000|EUR|1001|20|0.5;2026-11-01|120210000000020|Retargeting DE|12500000|EUR|800|9|1.0;2026-11-01|120210000000030|Retargeting FR|7250000|EUR|300|4|NULL;2026-11-01|120210000000040|Retargeting BR|150000000|BRL|2500|31|2.0"
 
+# A Meta export without the Day breakdown: a row covering 2026-11-01 to
+# 2026-11-30 is booked on its first day, with one warning for the file
+# (the second such row adds none). Its own database.
+db=$scratch/meta-month.db
+printf 'Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (USD)\n2026-11-01,2026-11-30,Month A,120210000000050,300.00\n2026-11-01,2026-11-30,Month B,120210000000051,30.00\n' > meta-month.csv
+load meta-month.csv 2> err; expect "meta month exit" "$?" 0
+expect "meta month warning" "$(grep -c "^allot-load: warning: meta-month.csv:2:2: this row's spend covers 2026-11-01 to 2026-11-30, not one day: it is booked on 2026-11-01, as every such row of this file is on its first day; export with the Day breakdown to book spend on the days it was spent" err)" 1
+expect "meta month summary" "$(grep -c "^allot-load: meta-month.csv: 2 read, 2 loaded, .* 1 warnings" err)" 1
+expect "meta month rows" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||cost_micros, ';') FROM (SELECT * FROM spend WHERE campaign_id LIKE '12021000000005_' ORDER BY campaign_id)")" \
+  "2026-11-01|120210000000050|300000000;2026-11-01|120210000000051|30000000"
+db=$scratch/ads.db
+
 # ---- linkedin-ads: six title lines, M/D/YYYY dates (11/1/2026 is read
 # month first without a warning: the dialect's order), "1,250.40".
 # 'Retargeting – Q4' has the name of a Meta campaign: names join only
