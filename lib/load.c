@@ -16,6 +16,7 @@
 #include "money.h"
 #include "store.h"
 #include "dialect.h"
+#include "zone.h"
 
 /* ---- the canonical tables ------------------------------------------------ */
 
@@ -331,6 +332,9 @@ typedef struct load_state {
     size_t header_count;
     int person_col, anonymous_col;   /* touches: one of them is needed */
     int quiet;             /* the date pre-pass: reader warnings come again later */
+    allot_zone *zone;      /* opt->timezone (NULL: UTC); dialect states use main's */
+    int local_warned;      /* a timestamp without an offset was read as UTC */
+    int repeated_warned;   /* ... fell in an hour the zone repeats */
     char why[160];         /* a reject reason made for one row */
     char **index_sql;      /* secondary indexes dropped for a bulk load */
     int nindex;
@@ -351,8 +355,12 @@ typedef struct load_state {
 
 static void add_warning(load_state *s, long line, long column, const char *message)
 {
-    if (s->main)
+    if (s->main) {
+        /* a canonical record converted from a dialect's: name the source column */
+        column = column > 0 && (size_t)column <= s->header_count && s->src_col
+                     ? s->src_col[column - 1] : 0;
         s = s->main;
+    }
     s->sum->warnings++;
     if (s->opt->warn)
         s->opt->warn(s->opt->warn_ctx, s->path, line, column, message);
@@ -556,6 +564,15 @@ static void set_text(slot *sl, const char *text, int len)
     sl->len = len;
 }
 
+/* Bound column b's name as the file has it: the canonical name, or for a
+ * record converted from a dialect's the source column's header. */
+static const char *column_label(const load_state *s, const bound *b)
+{
+    const allot_csv_record *h = s->main ? s->main->src_header : NULL;
+    long c = s->main && s->src_col && b->field >= 0 ? s->src_col[b->field] : 0;
+    return c > 0 && h && (size_t)c <= h->count ? h->fields[c - 1].text : b->col->name;
+}
+
 /* The column's date order for this value, settled on the first slash date
  * when the pre-pass saw none. */
 static allot_date_order column_order(load_state *s, bound *b, const char *text, long line,
@@ -571,12 +588,44 @@ static allot_date_order column_order(load_state *s, bound *b, const char *text, 
         if (!b->order_warned) {
             b->order_warned = 1;
             warnf(s, line, column, "column '%s': '%s' could be month/day or day/month; read "
-                  "as month/day/year (use --date-order DMY if not)", b->col->name, text);
+                  "as month/day/year (use --date-order DMY if not)", column_label(s, b), text);
         }
     } else {
         b->order = (allot_date_order)ev;
     }
     return b->order;
+}
+
+/* A timestamp without a UTC offset (*t: its civil time counted as UTC)
+ * into the instant it denotes: a local time of --timezone, else UTC, said
+ * once per file. Returns NULL, or why the row is rejected. */
+static const char *local_time(load_state *s, const bound *b, int64_t *t, const char *text,
+                              long line, long column)
+{
+    load_state *m = s->main ? s->main : s;
+    if (!m->zone) {
+        if (!m->local_warned) {
+            m->local_warned = 1;
+            warnf(s, line, column, "'%s' (column '%s') has no UTC offset: it and every such "
+                  "time in this file are read as UTC (give --timezone with the export's time "
+                  "zone, e.g. --timezone Europe/Berlin, or --timezone UTC to confirm)", text,
+                  column_label(s, b));
+        }
+        return NULL;
+    }
+    allot_zone_result zr = allot_zone_to_utc(m->zone, *t, t);
+    if (zr == ALLOT_ZONE_SKIPPED) {
+        snprintf(s->why, sizeof s->why, "no such local time in %s (its clocks skipped it): "
+                 "check --timezone", allot_zone_name(m->zone));
+        return s->why;
+    }
+    if (zr == ALLOT_ZONE_REPEATED && !m->repeated_warned) {
+        m->repeated_warned = 1;
+        warnf(s, line, column, "'%s' (column '%s') happened twice in %s (its clocks went "
+              "back): it and every such time in this file are read as the earlier instant",
+              text, column_label(s, b), allot_zone_name(m->zone));
+    }
+    return NULL;
 }
 
 /* Types field text of bound column b into sl. Returns NULL or the reason. */
@@ -601,12 +650,16 @@ static const char *type_value(load_state *s, bound *b, slot *sl, const char *tex
         if (r == ALLOT_VALUE_OK)
             set_text(sl, sl->small, 10);
         break;
-    case ALLOT_COL_TIMESTAMP:
-        r = allot_value_parse_timestamp(text, column_order(s, b, text, line, column), &sl->i,
-                                        &why);
+    case ALLOT_COL_TIMESTAMP: {
+        int fixed;
+        r = allot_value_parse_instant(text, column_order(s, b, text, line, column), &sl->i,
+                                      &fixed, &why);
+        if (r == ALLOT_VALUE_OK && !fixed && (why = local_time(s, b, &sl->i, text, line, column)))
+            return why;
         if (r == ALLOT_VALUE_OK)
             sl->type = S_INT;
         break;
+    }
     case ALLOT_COL_MONEY:
         r = allot_value_parse_money(text, s->decimal_comma, &sl->i, evidence_currency, &why);
         if (r == ALLOT_VALUE_OK)
@@ -1368,6 +1421,7 @@ static void free_state(load_state *s)
     sqlite3_finalize(s->reject);
     if (s->rejects)
         fclose(s->rejects);
+    allot_zone_free(s->zone);
 }
 
 static allot_status write_warnings(load_state *s, int64_t load_id, allot_error *err)
@@ -1405,8 +1459,8 @@ static allot_status record_load(load_state *s, int64_t *load_id, allot_error *er
 {
     sqlite3_stmt *st;
     allot_status rc = allot_store_prepare(s->db,
-        "INSERT INTO loads(file, sha256, bytes, dialect, table_name, loaded_at, tool_version) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)", &st, err);
+        "INSERT INTO loads(file, sha256, bytes, dialect, table_name, loaded_at, tool_version, "
+        "time_zone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, s->path, -1, SQLITE_STATIC);
@@ -1416,6 +1470,7 @@ static allot_status record_load(load_state *s, int64_t *load_id, allot_error *er
     sqlite3_bind_text(st, 5, s->table->name, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
     sqlite3_bind_text(st, 7, ALLOT_VERSION, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, s->zone ? allot_zone_name(s->zone) : "UTC", -1, SQLITE_STATIC);
     int r = sqlite3_step(st);
     sqlite3_finalize(st);
     if (r != SQLITE_DONE)
@@ -2241,6 +2296,13 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
                                    "subscriptions, fx_rates, paths)", opt->table);
         if (dmode == -1)
             dmode = -2;   /* --table names a canonical table */
+    }
+    if (opt->timezone) {
+        allot_status zst = allot_zone_new(opt->timezone, &s.zone, err);
+        if (zst) {
+            snprintf(err->file, sizeof err->file, "%s", path);
+            return zst;
+        }
     }
     snprintf(sum->dialect, sizeof sum->dialect, "%s", "canonical");
 

@@ -53,6 +53,9 @@ typedef struct allot_load_options {
     const char *default_currency;   /* NULL: every amount needs a currency of its own;
                                        else the ISO 4217 code of amounts that have none
                                        (an empty or absent currency column, no symbol) */
+    const char *timezone;       /* the zone of timestamps without a UTC offset (a tz
+                                   name, zone.h); NULL: UTC, with one warning per
+                                   column that has such timestamps */
     allot_load_warn_fn warn;
     void *warn_ctx;
     allot_load_progress_fn progress;

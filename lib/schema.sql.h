@@ -313,9 +313,18 @@ static const char *const allot_migration_4[] = {
     NULL
 };
 
+/* 5: the time zone a load read its timestamps without a UTC offset in
+ * (allot-load --timezone; 'UTC' by default; NULL for loads made before). */
+static const char *const allot_migration_5[] = {
+    "ALTER TABLE loads ADD COLUMN time_zone TEXT;"
+    ,
+    NULL
+};
+
 static const char *const *const allot_migrations[] = {
     allot_migration_1,
     allot_migration_2,
     allot_migration_3,
     allot_migration_4,
+    allot_migration_5,
 };

@@ -726,6 +726,14 @@ static int parse_time_part(const char **pp, const char *e, int *h, int *mi, int 
 allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order order,
                                                int64_t *epoch, const char **why)
 {
+    int fixed;
+    return allot_value_parse_instant(s, order, epoch, &fixed, why);
+}
+
+allot_value_result allot_value_parse_instant(const char *s, allot_date_order order,
+                                             int64_t *epoch, int *fixed, const char **why)
+{
+    *fixed = 1;
     if (allot_value_is_null(s))
         return ALLOT_VALUE_NULL;
     const char *e;
@@ -773,6 +781,7 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
             p = *p == 'T' ? p + 1 : skip_spaces(p, e);
             if (!parse_time_part(&p, e, &h, &mi, &se, why))
                 return ALLOT_VALUE_INVALID;
+            *fixed = 0;   /* a local time, unless an offset follows */
             const char *z = skip_spaces(p, e);
             if (slash && e - z >= 2 && (strncasecmp(z, "AM", 2) == 0 ||
                                         strncasecmp(z, "PM", 2) == 0)) {
@@ -787,6 +796,7 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
             }
             p = z;
             if (p < e) {
+                *fixed = 1;
                 if (*p == 'Z' && p + 1 == e) {
                     p++;
                 } else if (token_is(p, e, "UTC") || token_is(p, e, "GMT")) {

@@ -89,6 +89,14 @@ allot_value_result allot_value_parse_date(const char *s, allot_date_order order,
 allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order order,
                                                int64_t *epoch, const char **why);
 
+/* allot_value_parse_timestamp, telling also whether the text fixes the
+ * instant: *fixed is 0 for a time of day without an offset (a local time:
+ * *epoch is that civil time read as UTC; lib/zone.h converts it from a
+ * zone), else 1: an offset, Z, UTC or GMT, an epoch number, or a date alone
+ * (midnight UTC: a civil date is never shifted by a time zone). */
+allot_value_result allot_value_parse_instant(const char *s, allot_date_order order,
+                                             int64_t *epoch, int *fixed, const char **why);
+
 /* What one slash-date value says about the column's order: ALLOT_DATE_DMY
  * (first part > 12), ALLOT_DATE_MDY (second part > 12), ALLOT_DATE_AUTO
  * (both <= 12: ambiguous), or -1 when the value is not a slash date. */

@@ -12,6 +12,7 @@
 #include "load.h"
 #include "money.h"
 #include "store.h"
+#include "zone.h"
 
 static void usage(FILE *out)
 {
@@ -42,6 +43,9 @@ static void usage(FILE *out)
         "  --default-currency CODE\n"
         "                       amounts with no currency (an empty or absent currency\n"
         "                       column, no symbol) are in CODE (default: rejected)\n"
+        "  --timezone ZONE      timestamps without a UTC offset are local times of ZONE,\n"
+        "                       a tz database name such as Europe/Berlin, or UTC\n"
+        "                       (default: read as UTC, with a warning per column)\n"
         "  --help               show this help and exit\n"
         "\n"
         "Each file ends with a summary line on stderr: rows read, loaded, updated,\n"
@@ -91,13 +95,14 @@ static int load_files(sqlite3 *db, const allot_load_options *opt_in, char *const
     char params[1024];
     snprintf(params, sizeof params,
              "date_order=%s;decimal_comma=%s;default_currency=%s;delimiter=%d;dialect=%s;"
-             "encoding=%s;header_line=%ld;max_rejects=%lld;table=%s",
+             "encoding=%s;header_line=%ld;max_rejects=%lld;table=%s;timezone=%s",
              opt.date_order == ALLOT_DATE_MDY ? "MDY" : opt.date_order == ALLOT_DATE_DMY ? "DMY"
                                                                                       : "auto",
              opt.decimal_comma < 0 ? "auto" : opt.decimal_comma ? "yes" : "no",
              opt.default_currency ? opt.default_currency : "none", opt.delimiter,
              opt.dialect ? opt.dialect : "auto", allot_csv_encoding_name(opt.encoding),
-             opt.header_line, (long long)opt.max_rejects, opt.table ? opt.table : "auto");
+             opt.header_line, (long long)opt.max_rejects, opt.table ? opt.table : "auto",
+             opt.timezone ? opt.timezone : "none");
     char digest[65];
     int64_t run_id = 0;
     st = allot_store_input_digest(db, digest, &err);
@@ -199,7 +204,7 @@ int main(int argc, char **argv)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     enum { O_DB = 256, O_TABLE, O_DIALECT, O_CONFIG, O_MAX_REJECTS, O_REJECTS_DIR, O_ENCODING,
            O_DELIMITER, O_HEADER_LINE, O_DATE_ORDER, O_DECIMAL_COMMA, O_DECIMAL_POINT,
-           O_DEFAULT_CURRENCY, O_HELP, O_LIST_DIALECTS };
+           O_DEFAULT_CURRENCY, O_TIMEZONE, O_HELP, O_LIST_DIALECTS };
     static const struct option options[] = {
         {"db", required_argument, NULL, O_DB},
         {"table", required_argument, NULL, O_TABLE},
@@ -214,6 +219,7 @@ int main(int argc, char **argv)
         {"decimal-comma", no_argument, NULL, O_DECIMAL_COMMA},
         {"decimal-point", no_argument, NULL, O_DECIMAL_POINT},
         {"default-currency", required_argument, NULL, O_DEFAULT_CURRENCY},
+        {"timezone", required_argument, NULL, O_TIMEZONE},
         {"help", no_argument, NULL, O_HELP},
         {"list-dialects", no_argument, NULL, O_LIST_DIALECTS},
         {NULL, 0, NULL, 0},
@@ -289,6 +295,16 @@ int main(int argc, char **argv)
                                        "USD, not '%s'", optarg);
             opt.default_currency = default_currency;
             break;
+        case O_TIMEZONE: {
+            allot_zone *zone;
+            allot_error zerr;
+            allot_error_clear(&zerr);
+            if (allot_zone_new(optarg, &zone, &zerr))
+                return cli_usage_error("--timezone: %s", zerr.message);
+            allot_zone_free(zone);
+            opt.timezone = optarg;
+            break;
+        }
         case O_HELP:
             usage(stdout);
             return cli_finish(CLI_EXIT_OK);
