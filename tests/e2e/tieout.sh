@@ -58,7 +58,12 @@ check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv
 # date): a credit run in EUR ties out to the EUR reference.
 cp one.db eur.db
 "$bin/allot-credit" --db eur.db --config "$data/allot.ini" --model all --currency EUR --csv \
-  > eur-credit.csv 2>/dev/null || fail "credit --currency EUR"
+  > eur-credit.csv 2>eur-credit.err || fail "credit --currency EUR"
+# its summary line: the booked total of every period (reference: the EUR
+# column above adds up to 722714284 cents, from 256 won deals, none without
+# an amount)
+grep -Eq "256 deals \(7227142.84 EUR booked; [0-9]+ unattributed, 0 with no amount\)" eur-credit.err \
+  || fail "credit summary: $(cat eur-credit.err)"
 check credit-csv eur-credit.csv EUR
 check ledger eur.db EUR
 # allot-roi --currency EUR over the USD credit run converts each deal's whole

@@ -12,12 +12,14 @@ reporting currency R is rate(deal) / rate(R)), rounded half away from zero to
 the micro and then to the cent; credits of a deal sum to its amount in cents.
 
 usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
+  booked CUR                    print the reference: quarter, cents, won deals
   credit-csv CSV CUR            Σ credited_amount per model and period = booked
   ledger DB CUR                 per model and deal: Σ credit_minor = amount,
                                 Σ reporting_minor = converted amount
-  workbook XLSX CUR PERIOD      Summary, Attribution by channel, Ledger,
-                                Reconciliation sheets
-  pdf PDF CUR PERIOD CREDIT_CSV cover headline numbers; credit page = CSV
+  workbook XLSX CUR PERIOD      Summary, Attribution by channel and by
+                                campaign, Ledger, Reconciliation sheets
+  pdf PDF CUR PERIOD CREDIT_CSV cover headline numbers; credit page = CSV;
+                                the trend page's won revenue
   eml EML OUTDIR PERIOD CREDIT_CSV  text part figures; attachments = files
   roi CSV CUR                   Σ revenue per model and period = booked
 """
@@ -217,6 +219,16 @@ def check_workbook(path, rep, period):
         expect(s == want[period], f"channel sheet {m}: channels add to {s}, booked {want[period]}")
         expect(total and cents(total[j]) == want[period], f"channel sheet {m} Total {total and total[j]}")
 
+    # Attribution by campaign (default model): every campaign row, "(none)"
+    # included (no campaign, and the unattributed deals), adds up to booked.
+    camp = wb["Attribution by campaign"]
+    expect(camp.cell(3, 5).value == "Credited revenue", "campaign sheet header")
+    credited = [r[4] for r in camp.iter_rows(min_row=4, values_only=True)
+                if r[0] is not None and isinstance(r[4], (int, float))]
+    s = sum(cents(v) for v in credited)
+    expect(len(credited) > 10 and s == want[period],
+           f"campaign sheet: {len(credited)} campaigns add to {s}, booked {want[period]}")
+
     # Ledger sheet (default model, every period): per deal, Credit adds to the
     # amount and Credit (reporting) to the converted amount; per period, the
     # reporting credits add to the booked revenue.
@@ -291,6 +303,9 @@ def check_pdf(path, rep, period, credit_csv):
     for name, v in drawn.items():
         expect(v == int(half_up(D(channels[name]) / 100, "1")),
                f"credit page {name}: {v} != {channels[name]} cents")
+    # The trend page's takeaway: won revenue of the period's three months.
+    trend = f"Won revenue in the last three months: {rep} {whole_text(want[period])},"
+    expect(trend in text.replace("\n", " "), f"PDF lacks {trend!r}")
     return f"cover {won}, {count[period]} deals; {len(drawn)} channels on the credit page"
 
 
