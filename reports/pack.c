@@ -7,6 +7,7 @@
 
 #include "fmt.h"
 #include "money.h"
+#include "period.h"
 #include "store.h"
 
 /* Copies src into dst (size bytes), control characters as spaces. */
@@ -214,83 +215,188 @@ static void money_minor(int64_t minor, const char *currency, char *buf, size_t s
                      buf, size);
 }
 
-static allot_status load_attribution(sqlite3 *db, const char *label, const char *model_wanted,
-                                     allot_pack_section *s, allot_error *err)
+/* The rollup periods (quarters) of credit run `run` that lie inside
+ * [p->start, p->end), as ",L1,L2," in labels (for an instr() filter), with
+ * their count and the first and last label. A label parses with the run's
+ * fiscal start month (its parameters' fiscal_start=N, else 1). */
+static allot_status run_labels(sqlite3 *db, long long run, const char *parameters,
+                               const allot_pack_period *p, char *labels, size_t size, int *n,
+                               char first[32], char last[32], allot_error *err)
 {
+    int fiscal = 1;
+    const char *f = parameters ? strstr(parameters, "fiscal_start=") : NULL;
+    if (f)
+        fiscal = atoi(f + strlen("fiscal_start="));
+    if (fiscal < 1 || fiscal > 12)
+        fiscal = 1;
+    *n = 0;
+    snprintf(labels, size, ",");
+    first[0] = last[0] = '\0';
     sqlite3_stmt *st;
-    /* The latest successful revenue run with rows for the period: a run of
-     * `allot-credit --event pipeline` credits deals created in the period
-     * (its "booked" is pipeline), which is not revenue. */
-    allot_status r = prepare2(db,
-                              "SELECT c.run_id, c.model FROM rollup_channel c"
-                              " JOIN runs u ON u.run_id = c.run_id"
-                              " WHERE c.period = ?1 AND u.tool = 'allot-credit'"
-                              " AND u.status = 'ok'"
-                              " AND u.parameters NOT LIKE '%event=pipeline%'"
-                              " GROUP BY c.run_id, c.model"
-                              " ORDER BY c.run_id DESC, c.model = ?2 DESC, c.model LIMIT 1",
-                              label, model_wanted ? model_wanted : "linear", &st, err);
+    allot_status r = allot_store_prepare(
+        db, "SELECT DISTINCT period FROM rollup_period WHERE run_id = ?1 ORDER BY period", &st,
+        err);
     if (r != ALLOT_OK)
         return r;
-    int rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
+    sqlite3_bind_int64(st, 1, run);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *label = col_text(st, 0);
+        allot_period q;
+        char qs[11], qe[11];
+        if (allot_period_parse(label, fiscal, &q, NULL) != ALLOT_OK)
+            continue;
+        allot_date_format(q.start, qs);
+        allot_date_format(q.end, qe);
+        size_t used = strlen(labels), len = strlen(label);
+        if (strcmp(qs, p->start) < 0 || strcmp(qe, p->end) > 0 || used + len + 2 > size)
+            continue;
+        memcpy(labels + used, label, len);
+        memcpy(labels + used + len, ",", 2);
+        if (!first[0])
+            snprintf(first, 32, "%s", label);
+        snprintf(last, 32, "%s", label);
+        (*n)++;
+    }
+    return step_done(db, st, rc, err);
+}
+
+static allot_status load_attribution(sqlite3 *db, const allot_pack_period *period,
+                                     const char *model_wanted, allot_pack_section *s,
+                                     allot_error *err)
+{
+    /* The latest successful revenue credit run with a rollup period (a
+     * quarter) inside the pack's period: a run of `allot-credit --event
+     * pipeline` credits the deals created (its "booked" is pipeline), which
+     * is not revenue. A year or a fiscal year adds up its quarters. */
+    sqlite3_stmt *st;
+    allot_status r = allot_store_prepare(
+        db,
+        "SELECT u.run_id, u.parameters FROM runs u WHERE u.tool = 'allot-credit'"
+        " AND u.status = 'ok' AND u.parameters NOT LIKE '%event=pipeline%'"
+        " AND EXISTS (SELECT 1 FROM rollup_period p WHERE p.run_id = u.run_id)"
+        " ORDER BY u.run_id DESC",
+        &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    long long run = 0;
+    char labels[512], first[32], last[32];
+    int n_labels = 0, rc, any_run = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        any_run = 1;
+        long long candidate = sqlite3_column_int64(st, 0);
+        r = run_labels(db, candidate, col_text(st, 1), period, labels, sizeof labels, &n_labels,
+                       first, last, err);
+        if (r != ALLOT_OK) {
+            sqlite3_finalize(st);
+            return r;
+        }
+        if (n_labels > 0) {
+            run = candidate;
+            break;
+        }
+    }
+    if (!run) {
         if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
             return r;
-        set_missing(s, "no credit run for %s yet (run allot-credit)", label);
+        if (any_run)
+            set_missing(s, "credit is rolled up by quarter and no quarter of a credit run "
+                           "lies within %s (the workbook's ledger has every deal)",
+                        period->label);
+        else
+            set_missing(s, "no credit run for %s yet (run allot-credit)", period->label);
         return ALLOT_OK;
     }
-    long long run = sqlite3_column_int64(st, 0);
-    char model[64];
-    copy_clean(model, sizeof model, col_text(st, 1));
     sqlite3_finalize(st);
-    char title[160];
-    snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld)", model, run);
+
+    char model[64];
+    r = allot_store_prepare(db,
+                            "SELECT model FROM rollup_period WHERE run_id = ?1"
+                            " AND instr(?3, ',' || period || ',') > 0 GROUP BY model"
+                            " ORDER BY model = ?2 DESC, model LIMIT 1",
+                            &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, model_wanted ? model_wanted : "linear", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, labels, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    copy_clean(model, sizeof model, rc == SQLITE_ROW ? col_text(st, 0) : "");
+    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
+        return r;
+    char title[256];
+    if (n_labels == 1)
+        snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld)", model,
+                 run);
+    else
+        snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld, %s-%s)",
+                 model, run, first, last);
     copy_clean(s->title, sizeof s->title, title);
 
+    /* booked = credited + unattributed, exactly (rollup_period), summed
+     * over the quarters. */
     r = prepare_rollup(db,
-                       "SELECT channel, credited_minor, currency, share FROM rollup_channel"
-                       " WHERE run_id = ?1 AND model = ?2 AND period = ?3"
+                       "SELECT SUM(booked_minor), SUM(credited_minor), SUM(unattributed_minor),"
+                       " currency, SUM(null_amount_deals) FROM rollup_period"
+                       " WHERE run_id = ?1 AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
+                       " GROUP BY currency ORDER BY currency",
+                       run, model, labels, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int64_t booked_minor = 0, credited_minor = 0, unattributed_minor = 0;
+    long long nulls = 0;
+    char currency[8] = "";
+    int n_currencies = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        booked_minor = sqlite3_column_int64(st, 0);
+        credited_minor = sqlite3_column_int64(st, 1);
+        unattributed_minor = sqlite3_column_int64(st, 2);
+        copy_clean(currency, sizeof currency, col_text(st, 3));
+        nulls = sqlite3_column_int64(st, 4);
+        n_currencies++;
+    }
+    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
+        return r;
+
+    /* The top 5 channels; one quarter keeps its stored share, several
+     * divide their credit by the booked amount of all of them. */
+    r = prepare_rollup(db,
+                       "SELECT channel, SUM(credited_minor), currency, SUM(share) FROM rollup_channel"
+                       " WHERE run_id = ?1 AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
                        " AND channel <> '(unattributed)'"
-                       " ORDER BY credited_minor DESC, channel LIMIT 5",
-                       run, model, label, &st, err);
+                       " GROUP BY channel, currency"
+                       " ORDER BY SUM(credited_minor) DESC, channel LIMIT 5",
+                       run, model, labels, &st, err);
     if (r != ALLOT_OK)
         return r;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char money[64], share[32], value[120];
-        money_minor(sqlite3_column_int64(st, 1), col_text(st, 2), money, sizeof money);
-        fmt_percent(sqlite3_column_double(st, 3), 1, share, sizeof share);
+        int64_t credit = sqlite3_column_int64(st, 1);
+        money_minor(credit, col_text(st, 2), money, sizeof money);
+        double ratio = n_labels == 1 ? sqlite3_column_double(st, 3)
+                       : booked_minor ? (double)credit / (double)booked_minor
+                                      : 0.0;
+        fmt_percent(ratio, 1, share, sizeof share);
         snprintf(value, sizeof value, "%s (%s of booked)", money, share);
         allot_pack_add_line(s, col_text(st, 0), value);
     }
     if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
         return r;
 
-    /* booked = credited + unattributed, exactly (rollup_period) */
-    r = prepare_rollup(db,
-                       "SELECT booked_minor, credited_minor, unattributed_minor, currency,"
-                       " null_amount_deals FROM rollup_period"
-                       " WHERE run_id = ?1 AND model = ?2 AND period = ?3",
-                       run, model, label, &st, err);
-    if (r != ALLOT_OK)
-        return r;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *cur = col_text(st, 3);
+    if (n_currencies == 1) {
         char booked[64], credited[64], unattributed[64], value[256];
-        money_minor(sqlite3_column_int64(st, 0), cur, booked, sizeof booked);
-        money_minor(sqlite3_column_int64(st, 1), cur, credited, sizeof credited);
-        money_minor(sqlite3_column_int64(st, 2), cur, unattributed, sizeof unattributed);
+        money_minor(booked_minor, currency, booked, sizeof booked);
+        money_minor(credited_minor, currency, credited, sizeof credited);
+        money_minor(unattributed_minor, currency, unattributed, sizeof unattributed);
         snprintf(value, sizeof value, "%s booked = %s credited + %s unattributed", booked,
                  credited, unattributed);
         allot_pack_add_line(s, "reconciliation", value);
-        long long nulls = sqlite3_column_int64(st, 4);
         if (nulls > 0) {
             snprintf(value, sizeof value, "%lld (counted, not summed)", nulls);
             allot_pack_add_line(s, "converting deals without an amount", value);
         }
     }
-    if ((r = step_done(db, st, rc, err)) != ALLOT_OK)
-        return r;
-    set_missing(s, "the credit run for %s has no rows", label);
+    set_missing(s, "the credit run for %s has no rows", period->label);
     return ALLOT_OK;
 }
 
@@ -330,7 +436,7 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *per
     allot_status r;
     if ((r = load_won(db, period, prior, won, err)) != ALLOT_OK ||
         (r = load_pipeline(db, period, prior, pipe, err)) != ALLOT_OK ||
-        (r = load_attribution(db, period->label, model, credit, err)) != ALLOT_OK ||
+        (r = load_attribution(db, period, model, credit, err)) != ALLOT_OK ||
         (r = load_spend(db, period, prior, spend, err)) != ALLOT_OK)
         return r;
     return ALLOT_OK;

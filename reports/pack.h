@@ -58,8 +58,11 @@ typedef struct allot_pack_period {
  *   Revenue won      — deals with is_won = 1 and close_date in the period,
  *                      per currency, with the count of won deals without amount;
  *   Pipeline created — deals created in the period, per currency;
- *   Attribution      — the latest credit run's rollups (rollup_channel,
- *                      rollup_period) for the period's label, under `model`
+ *   Attribution      — the rollups (rollup_channel, rollup_period) of the
+ *                      latest successful revenue credit run with a quarter
+ *                      inside the period, summed over its quarters inside
+ *                      it (a year adds up its quarters; a month holds none
+ *                      and says so), under `model`
  *                      when that run has it (NULL: "linear"), else its
  *                      first model by name: the top 5 channels by credit
  *                      in the reporting currency with their share of the

@@ -88,6 +88,23 @@ check eml pipe/allot-pack-2026Q3.eml pipe 2026Q3 one/credit.csv
 cmp -s one/allot-pack-2026Q3.eml pipe/allot-pack-2026Q3.eml \
   || fail "a pipeline credit run changed the pack's revenue figures"
 
+# A year's pack adds up the credit run's quarters inside it: booked revenue
+# of 2026 = the reference's 2026Q1..2026Q3 (the pack said "no credit run for
+# 2026 yet" while its workbook had the year's credit).
+mkdir -p year
+"$bin/allot-pack" --db one.db --config "$data/allot.ini" --out year --period 2026 2>/dev/null \
+  || fail "pack --period 2026"
+"$py" - ref-usd.txt year/allot-pack-2026.eml <<'EOF2' || fail "the 2026 pack's credit section"
+import email, email.policy, re, sys
+from decimal import Decimal
+cents = sum(int(l.split()[1]) for l in open(sys.argv[1]) if l.startswith("2026Q"))
+booked = f"USD {Decimal(cents) / 100:,.2f} booked"
+m = email.message_from_bytes(open(sys.argv[2], "rb").read(), policy=email.policy.default)
+body = m.get_body(("plain",)).get_content()
+sys.exit(0 if f"reconciliation: {booked} = " in body
+         and re.search(r"\(linear model, run \d+, 2026Q1-2026Q3\)", body) else f"want {booked!r} in:\n{body}")
+EOF2
+
 # Same inputs, same bytes: the whole pipeline again into a new database, in
 # a later second.
 sleep 1.1

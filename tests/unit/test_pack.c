@@ -100,6 +100,7 @@ static void fill(sqlite3 *db)
             " unattributed_minor, currency) VALUES"
             " (2, 'linear', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD'),"
             " (2, 'first_touch', '2026Q3', 3, 2, 1, 1, 135051, 125051, 10000, 'USD'),"
+            " (2, 'linear', '2026Q2', 1, 1, 0, 0, 777, 777, 0, 'USD'),"
             " (3, 'linear', '2026Q3', 2, 2, 0, 0, 600050, 600050, 0, 'USD');"
             "INSERT INTO spend(date, source_system, campaign_id, cost_micros, currency) VALUES"
             " ('2026-07-03', 'g', 'A', 100000000, 'USD'), ('2026-07-04', 'g', 'A', 50250000, 'USD'),"
@@ -186,6 +187,44 @@ static void compares_with_the_prior_period(void **state)
     close_db(db, path);
 }
 
+/* A year adds up the quarters of the credit run that lie inside it (run 2,
+ * linear: 2026Q2 and 2026Q3; run 3 is pipeline, run 4 failed):
+ * booked 135051 + 777 = 135828 = credited 125051 + 777 = 125828 +
+ * unattributed 10000; Paid Search 85050 + 777 = 85827, share 85827 / 135828
+ * = 0.63188 -> 63.2 %; Email 40000 / 135828 = 0.29449 -> 29.4 %. A month
+ * holds no quarter: the section says credit is by quarter (it said "no
+ * credit run", and a year's pack had no credit section at all). */
+static void credit_of_a_year_adds_its_quarters(void **state)
+{
+    (void)state;
+    char path[64];
+    sqlite3 *db = open_db(path);
+    fill(db);
+    allot_pack_headlines h;
+    allot_error err;
+    static const allot_pack_period year = {"2026", "2026-01-01", "2027-01-01"};
+    assert_int_equal(allot_pack_headlines_load(db, &year, NULL, "linear", &h, &err), ALLOT_OK);
+    const allot_pack_section *credit = &h.sections[2];
+    assert_string_equal(credit->title,
+                        "Credited revenue by channel (linear model, run 2, 2026Q2-2026Q3)");
+    assert_int_equal(credit->n_lines, 6);
+    assert_string_equal(credit->lines[0].label, "Paid Search");
+    assert_string_equal(credit->lines[0].value, "USD 858.27 (63.2 % of booked)");
+    assert_string_equal(credit->lines[1].label, "Email");
+    assert_string_equal(credit->lines[1].value, "USD 400.00 (29.4 % of booked)");
+    assert_string_equal(credit->lines[4].label, "reconciliation");
+    assert_string_equal(credit->lines[4].value,
+                        "USD 1,358.28 booked = USD 1,258.28 credited + USD 100.00 unattributed");
+    assert_string_equal(credit->lines[5].value, "1 (counted, not summed)");
+    static const allot_pack_period july = {"2026-07", "2026-07-01", "2026-08-01"};
+    assert_int_equal(allot_pack_headlines_load(db, &july, NULL, "linear", &h, &err), ALLOT_OK);
+    assert_int_equal(h.sections[2].n_lines, 0);
+    assert_string_equal(h.sections[2].missing,
+                        "credit is rolled up by quarter and no quarter of a credit run lies "
+                        "within 2026-07 (the workbook's ledger has every deal)");
+    close_db(db, path);
+}
+
 static void sections_degrade_one_by_one(void **state)
 {
     (void)state;
@@ -257,6 +296,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(headlines_from_the_database),
         cmocka_unit_test(compares_with_the_prior_period),
+        cmocka_unit_test(credit_of_a_year_adds_its_quarters),
         cmocka_unit_test(sections_degrade_one_by_one),
         cmocka_unit_test(body_text_is_exact),
     };
