@@ -66,6 +66,35 @@ grep -Eq "256 deals \(7227142.84 EUR booked; [0-9]+ unattributed, 0 with no amou
   || fail "credit summary: $(cat eur-credit.err)"
 check credit-csv eur-credit.csv EUR
 check ledger eur.db EUR
+# The workbook and the PDF in EUR ([general] reporting_currency = EUR) read
+# the latest revenue credit run in EUR, even when a USD run came after it
+# (they showed that run's USD credit under EUR headings, a channel total of
+# 1,555,262.47 against 1,438,749.64 EUR booked); the USD workbook reads the
+# USD run.
+sed 's/^reporting_currency = USD/reporting_currency = EUR/' "$data/allot.ini" > eur.ini
+grep -q '^reporting_currency = EUR' eur.ini || fail "eur.ini"
+cp eur.db mixed.db
+"$bin/allot-credit" --db mixed.db --config "$data/allot.ini" --model all >/dev/null 2>&1 \
+  || fail "credit USD after EUR"
+mkdir -p mixed
+"$bin/allot-xlsx" --db mixed.db --config eur.ini --period 2026Q3 --out mixed/eur.xlsx 2>/dev/null
+"$bin/allot-pdf" --db mixed.db --config eur.ini --period 2026Q3 --out mixed/eur.pdf 2>/dev/null
+"$bin/allot-xlsx" --db mixed.db --config "$data/allot.ini" --period 2026Q3 --out mixed/usd.xlsx 2>/dev/null
+check workbook mixed/eur.xlsx EUR 2026Q3
+check pdf mixed/eur.pdf EUR 2026Q3 eur-credit.csv
+check workbook mixed/usd.xlsx USD 2026Q3
+# No credit run in EUR at all: the credit sheets say so, with no figures.
+"$bin/allot-xlsx" --db one.db --config eur.ini --period 2026Q3 --out none-eur.xlsx 2>none-eur.err
+grep -q "No credit run in EUR (credit run [0-9]* is in USD): run allot-credit --currency EUR" \
+  none-eur.err || fail "no EUR credit run: $(cat none-eur.err)"
+"$py" - none-eur.xlsx <<'EOF2' || fail "a USD credit run shown in an EUR workbook"
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], data_only=True)["Attribution by channel"]
+cells = [c for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+sys.exit(0 if cells and all(isinstance(c, str) for c in cells) and "--currency EUR" in cells[0]
+         else f"channel sheet: {cells[:5]}")
+EOF2
+
 # allot-roi --currency EUR over the USD credit run converts each deal's whole
 # credited amount and splits it by the ledger weights, as allot-credit does:
 # its revenue ties out in EUR (converting credit by credit missed by 1-3
