@@ -128,16 +128,6 @@ typedef struct money_ctx {
     int exponent;
 } money_ctx;
 
-static allot_status to_major(const money_ctx *m, int64_t micros, const char *currency,
-                             const char *date, double *out, allot_error *err)
-{
-    int64_t minor;
-    allot_status st = allot_fx_to_reporting_minor(m->fx, micros, currency, date, &minor, err);
-    if (st == ALLOT_OK)
-        *out = (double)minor / pow(10, m->exponent);
-    return st;
-}
-
 /* ---- credit (rollup tables of the latest allot-credit run) ------------ */
 
 /* The rollup period labels of run inside the report period. */
@@ -363,7 +353,7 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
             for (size_t k = 0; k < r->n_models; k++)
                 if (strcmp(r->models[k], model) == 0)
                     credit[(size_t)c * r->n_models + k] +=
-                        (double)sqlite3_column_int64(st, 2) / unit;
+                        (double)sqlite3_column_int64(st, 2); /* minor units */
         }
         if (s == ALLOT_OK && rc != SQLITE_DONE)
             s = allot_store_fail(db, rc, "reading rollup_channel", err);
@@ -383,13 +373,20 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
         sqlite3_bind_text(st, 2, r->model, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 3, periods.v[pi], -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_ROW) {
-            r->booked += (double)sqlite3_column_int64(st, 0) / unit;
-            r->unattributed += (double)sqlite3_column_int64(st, 1) / unit;
+            r->booked += (double)sqlite3_column_int64(st, 0); /* minor units */
+            r->unattributed += (double)sqlite3_column_int64(st, 1);
         }
     }
     sqlite3_finalize(st);
     st = NULL;
     free_strings(periods.v, periods.n);
+    /* Sums of minor units (whole numbers, exact in a double below 2^53)
+     * become major units once: adding each quarter's 1234.57 as a double
+     * gave a year's total of 3870809.489999999 beside 3870809.490000001. */
+    for (size_t i = 0; credit && i < channels.n * r->n_models; i++)
+        credit[i] /= unit;
+    r->booked /= unit;
+    r->unattributed /= unit;
 
     /* Spend by channel (lib/roi): a channel with spend and no credit gets a
      * row of zero credit, so the spend shares add up. */
@@ -475,6 +472,9 @@ static allot_status sum_amounts(sqlite3 *db, const money_ctx *m, sqlite3_stmt *s
 {
     allot_status s = ALLOT_OK;
     int rc;
+    /* minor units, a whole number (exact in a double below 2^53): divided
+     * once at the end, so the sum is the double nearest its exact cents */
+    double minor_total = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (rows)
             (*rows)++;
@@ -485,13 +485,16 @@ static allot_status sum_amounts(sqlite3 *db, const money_ctx *m, sqlite3_stmt *s
         if (!date && created_column >= 0)
             date = allot_date_format(
                 allot_day_of_epoch(sqlite3_column_int64(st, created_column)), created);
-        double v;
-        s = to_major(m, sqlite3_column_int64(st, 0), (const char *)sqlite3_column_text(st, 1),
-                     date, &v, err);
+        int64_t minor;
+        s = allot_fx_to_reporting_minor(m->fx, sqlite3_column_int64(st, 0),
+                                        (const char *)sqlite3_column_text(st, 1), date, &minor,
+                                        err);
         if (s != ALLOT_OK)
             break;
-        *sum += v;
+        minor_total += (double)minor;
     }
+    if (s == ALLOT_OK)
+        *sum += minor_total / pow(10, m->exponent);
     if (s == ALLOT_OK && rc != SQLITE_DONE)
         s = allot_store_fail(db, rc, what, err);
     sqlite3_finalize(st);

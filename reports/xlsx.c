@@ -223,6 +223,12 @@ static void channel_sheets(book *b)
     for (size_t c = 0; c < nc; c++)
         for (size_t m = 0; m < nm; m++)
             total[m] += r->credit[c * nm + m];
+    /* The cells are whole minor units, so is their sum: store the double
+     * nearest to it, the same for every model (adding doubles may miss it
+     * by an ulp, and a Total of x.489999999 beside x.490000001 fails an
+     * equality test in the sheet). */
+    for (size_t m = 0; m < nm; m++)
+        total[m] = round(total[m] * b->unit) / b->unit;
     for (size_t c = 0; c < nc; c++) {
         lxw_row_t row = (lxw_row_t)(3 + c);
         text(ws, row, 0, r->channels[c], NULL);

@@ -51,6 +51,12 @@ check credit-csv one/credit.csv USD
 check ledger one.db USD
 check roi one/roi.csv USD
 check workbook one/allot-report.xlsx USD 2026Q3
+# A year adds up quarters: every money cell and total is the double nearest
+# its exact cents (sums of doubles gave 3870809.489999999 for 2026's won
+# revenue and channel totals, 3870809.490000001 under another model).
+"$bin/allot-xlsx" --db one.db --config "$data/allot.ini" --period 2026 --out year-2026.xlsx \
+  2>/dev/null || fail "xlsx --period 2026"
+check workbook year-2026.xlsx USD 2026
 check pdf one/allot-pack.pdf USD 2026Q3 one/credit.csv
 check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv
 
