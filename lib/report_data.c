@@ -523,9 +523,11 @@ static allot_status deal_sums(sqlite3 *db, const money_ctx *m, int64_t start, in
     if (s != ALLOT_OK)
         return s;
     /* Pipeline: deals created in the range, converted at the close date
-     * (the creation date while open), as the funnel does. */
+     * (the creation date while open: an open deal's close_date is only
+     * expected), as the funnel does. */
     s = allot_store_prepare(db,
-                            "SELECT amount_micros, currency, close_date, created_at FROM deals "
+                            "SELECT amount_micros, currency, CASE WHEN is_closed OR is_won THEN "
+                            "close_date END, created_at FROM deals "
                             "WHERE created_at >= ? AND created_at < ? AND amount_micros IS NOT "
                             "NULL ORDER BY deal_id",
                             &st, err);

@@ -40,6 +40,8 @@ pipeline() {
   "$bin/allot-load" --db "$db" --config "$data/allot.ini" "$data/exports/google-ads.csv" 2>/dev/null
   "$bin/allot-credit" --db "$db" --config "$data/allot.ini" --model all --csv > "$out/credit.csv" 2>/dev/null
   "$bin/allot-roi" --db "$db" --config "$data/allot.ini" --csv --bootstrap 0 > "$out/roi.csv" 2>/dev/null
+  "$bin/allot-funnel" --db "$db" --config "$data/allot.ini" --table deals --csv \
+    > "$out/funnel-deals.csv" 2>/dev/null
   "$bin/allot-chart" --db "$db" --config "$data/allot.ini" --period 2026Q3 --out "$out/charts" 2>/dev/null
   "$bin/allot-pdf" --db "$db" --config "$data/allot.ini" --period 2026Q3 --out "$out/allot-pack.pdf" 2>/dev/null
   "$bin/allot-xlsx" --db "$db" --config "$data/allot.ini" --period 2026Q3 --out "$out/allot-report.xlsx" 2>/dev/null
@@ -50,6 +52,10 @@ pipeline one one.db || fail "pipeline"
 check credit-csv one/credit.csv USD
 check ledger one.db USD
 check roi one/roi.csv USD
+# Pipeline created: the workbook and the PDF cover agree with allot-funnel
+# and the reference (an open deal converts at its creation day; the cover
+# used its expected close date: USD 4,049,544 for 2026Q3, not 4,043,934).
+check funnel one/funnel-deals.csv USD
 check workbook one/allot-report.xlsx USD 2026Q3
 # A year adds up quarters: every money cell and total is the double nearest
 # its exact cents (sums of doubles gave 3870809.489999999 for 2026's won
@@ -144,7 +150,7 @@ EOF2
 # a later second.
 sleep 1.1
 pipeline two two.db || fail "second pipeline"
-for f in credit.csv roi.csv allot-pack.pdf allot-report.xlsx allot-pack-2026Q3.eml; do
+for f in credit.csv roi.csv funnel-deals.csv allot-pack.pdf allot-report.xlsx allot-pack-2026Q3.eml; do
   cmp -s "one/$f" "two/$f" || fail "$f differs between two runs of the same inputs"
 done
 for f in one/charts/*.png; do

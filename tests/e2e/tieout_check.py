@@ -16,12 +16,15 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
   credit-csv CSV CUR            Σ credited_amount per model and period = booked
   ledger DB CUR                 per model and deal: Σ credit_minor = amount,
                                 Σ reporting_minor = converted amount
-  workbook XLSX CUR PERIOD      Summary, Attribution by channel and by
+  workbook XLSX CUR PERIOD      Summary (won revenue, pipeline created,
+                                deals won), Attribution by channel and by
                                 campaign, Ledger, Reconciliation sheets
   pdf PDF CUR PERIOD CREDIT_CSV cover headline numbers; credit page = CSV;
                                 the trend page's won revenue
   eml EML OUTDIR PERIOD CREDIT_CSV  text part figures; attachments = files
   roi CSV CUR                   Σ revenue per model and period = booked
+  funnel CSV CUR                allot-funnel deals table: pipeline created and
+                                won amount per creation quarter
 """
 import csv
 import email
@@ -111,6 +114,23 @@ def booked(rep):
             q = quarter(d["close_date"])
             out[q] = out.get(q, 0) + to_cents(D(d["amount"]), d["currency"], rep,
                                               d["close_date"])
+    return out
+
+
+def pipeline(rep):
+    """{quarter of creation (UTC day): (pipeline cents, won cents)} over deals
+    with an amount; the funnel's convention: a closed deal converts at its
+    close date, an open one (whose close date is only expected) at its
+    creation day."""
+    out = {}
+    for d in DEALS:
+        if not d["amount"]:
+            continue
+        created = d["created_at"][:10]
+        closed = (d["is_closed"] == "1" or d["is_won"] == "1") and d["close_date"]
+        c = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"] if closed else created)
+        p, w = out.get(quarter(created), (0, 0))
+        out[quarter(created)] = (p + c, w + (c if d["is_won"] == "1" else 0))
     return out
 
 
@@ -209,6 +229,10 @@ def check_workbook(path, rep, period):
     booked_now, booked_before = of(want, period), of(want, prior(period))
     expect(exact(won[1], booked_now) and exact(won[2], booked_before),
            f"Summary won revenue {won[1:3]} != {booked_now}, {booked_before} cents")
+    pipe = {q: v[0] for q, v in pipeline(rep).items()}
+    pc = labels["Pipeline created"]
+    expect(exact(pc[1], of(pipe, period)) and exact(pc[2], of(pipe, prior(period))),
+           f"Summary pipeline {pc[1:3]} != {of(pipe, period)}, {of(pipe, prior(period))} cents")
     dw = labels["Deals won"]
     expect((dw[1], dw[2]) == (of(count, period), of(count, prior(period))),
            f"Summary deals won {dw[1:3]}")
@@ -305,6 +329,11 @@ def check_pdf(path, rep, period, credit_csv):
     expect(re.search(rf"^{re.escape(won)}$", cover, re.M) is not None, f"cover lacks {won!r}")
     before = f"vs {prior(period)} ({rep} {whole_text(want[prior(period)])})"
     expect(before in cover, f"cover lacks {before!r}")
+    pipe = pipeline(rep)
+    created = f"{rep} {whole_text(pipe[period][0])}"
+    expect(re.search(rf"^{re.escape(created)}$", cover, re.M) is not None,
+           f"cover lacks pipeline {created!r}")
+    expect(f"({rep} {whole_text(pipe[prior(period)][0])})" in cover, "cover prior pipeline")
     expect(re.search(rf"^{count[period]}$", cover, re.M) is not None, "cover deals won")
     expect(f"vs {prior(period)} ({count[prior(period)]})" in cover, "cover prior deals won")
     # The credit page draws the default model's channels of the credit CSV
@@ -409,8 +438,26 @@ def check_roi(path, rep):
     return f"{len(got)} model x period revenue sums tie out in {rep}"
 
 
+def check_funnel(path, rep):
+    """allot-funnel --table deals: per creation quarter, (all) row."""
+    want = pipeline(rep)
+    n = 0
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["group"] != "(all)":
+                continue
+            n += 1
+            p, w = want.get(r["period"], (0, 0))
+            got = (int(D(r["pipeline"]) * 100), int(D(r["won_amount"]) * 100))
+            expect(r["currency"] == rep and got == (p, w),
+                   f"funnel {r['period']}: pipeline, won {got} != {(p, w)} ({rep})")
+    expect(n == len(want), f"funnel has {n} periods, want {len(want)}")
+    return f"{n} periods of pipeline and won amount in {rep}"
+
+
 CHECKS = {"credit-csv": check_credit_csv, "ledger": check_ledger, "workbook": check_workbook,
-          "pdf": check_pdf, "eml": check_eml, "roi": check_roi}
+          "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
+          "funnel": check_funnel}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])
