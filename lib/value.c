@@ -442,9 +442,15 @@ allot_value_result allot_value_parse_bool(const char *s, int *out, const char **
         return ALLOT_VALUE_NULL;
     const char *e;
     const char *p = trim(s, &e);
-    static const char *const yes[] = {"true", "t", "yes", "y", "1"};
-    static const char *const no[] = {"false", "f", "no", "n", "0"};
-    for (size_t i = 0; i < 5; i++) {
+    /* After the English words, the TRUE/FALSE a spreadsheet writes in its
+     * own language when it saves a CSV (Excel, LibreOffice): German, French,
+     * Spanish, Italian, Dutch, Portuguese. A Salesforce export re-saved by a
+     * German Excel has WAHR/FALSCH in IsWon. */
+    static const char *const yes[] = {"true", "t", "yes", "y", "1",
+                                      "wahr", "vrai", "verdadero", "vero", "waar", "verdadeiro"};
+    static const char *const no[] = {"false", "f", "no", "n", "0",
+                                     "falsch", "faux", "falso", "onwaar", "falso", "falso"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
         if (token_is(p, e, yes[i])) {
             *out = 1;
             return ALLOT_VALUE_OK;

@@ -70,7 +70,9 @@ allot_value_result allot_value_parse_int(const char *s, int decimal_comma, int64
 allot_value_result allot_value_parse_real(const char *s, int decimal_comma, double *out,
                                           const char **why);
 
-/* true/false, t/f, yes/no, y/n, 1/0 (any case). */
+/* true/false, t/f, yes/no, y/n, 1/0 (any case), and the TRUE/FALSE words a
+ * spreadsheet writes in its language when it saves a CSV: WAHR/FALSCH,
+ * VRAI/FAUX, VERDADERO/FALSO, VERO/FALSO, WAAR/ONWAAR, VERDADEIRO/FALSO. */
 allot_value_result allot_value_parse_bool(const char *s, int *out, const char **why);
 
 /* A civil date into out (11 bytes, "YYYY-MM-DD"). Accepts YYYY-MM-DD (also

@@ -167,8 +167,15 @@ static void integers_reals_booleans(void **state)
     assert_true(d == 2500.0);
     assert_int_equal(allot_value_parse_real("1e999", 0, &d, NULL), ALLOT_VALUE_INVALID);
     int b;
-    static const char *const yes[] = {"true", "TRUE", "t", "Yes", "y", "1", " true "};
-    static const char *const no[] = {"false", "False", "f", "NO", "n", "0"};
+    /* The localised words are what LibreOffice 7 writes for TRUE/FALSE when
+     * it saves a CSV in de-DE, fr-FR, es-ES, it-IT, nl-NL (checked with
+     * soffice --convert-to csv under each LANG), and Excel's names of the
+     * TRUE()/FALSE() functions in those languages and Portuguese. */
+    static const char *const yes[] = {"true", "TRUE", "t", "Yes", "y", "1", " true ",
+                                      "WAHR", "VRAI", "VERDADERO", "VERO", "WAAR",
+                                      "VERDADEIRO", "wahr"};
+    static const char *const no[] = {"false", "False", "f", "NO", "n", "0",
+                                     "FALSCH", "FAUX", "FALSO", "ONWAAR", "falsch"};
     for (size_t k = 0; k < sizeof yes / sizeof yes[0]; k++) {
         assert_int_equal(allot_value_parse_bool(yes[k], &b, NULL), ALLOT_VALUE_OK);
         assert_int_equal(b, 1);
@@ -178,6 +185,7 @@ static void integers_reals_booleans(void **state)
         assert_int_equal(b, 0);
     }
     assert_int_equal(allot_value_parse_bool("maybe", &b, NULL), ALLOT_VALUE_INVALID);
+    assert_int_equal(allot_value_parse_bool("WAHRE", &b, NULL), ALLOT_VALUE_INVALID);
     assert_int_equal(allot_value_parse_bool("", &b, NULL), ALLOT_VALUE_NULL);
 }
 
