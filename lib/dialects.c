@@ -1355,10 +1355,22 @@ static int row_spend(allot_dialect_file *f, const allot_csv_record *rec)
     return put(f, 0, "campaign_id", id[0] ? id : name, id[0] ? idsrc : namesrc);
 }
 
-static int truthy(const char *v)
+/* The boolean of shape column `field` in rec: 0 when empty or a NULL token;
+ * a value that is no boolean rejects the row at that column (it was read as
+ * false, so a CampaignMember's 'Ja' in HasResponded silently put the touch
+ * at CreatedDate instead of FirstRespondedDate). */
+static int flag(allot_dialect_file *f, const allot_csv_record *rec, const char *field)
 {
+    int c = shape_col(f->sh, field);
+    const char *v = colval(f, rec, c);
     int b = 0;
-    return allot_value_parse_bool(v, &b, NULL) == ALLOT_VALUE_OK && b;
+    const char *why = NULL;
+    allot_value_result r = allot_value_parse_bool(v, &b, &why);
+    if (r == ALLOT_VALUE_INVALID) {
+        refuse(f, c, why ? why : "not a boolean");
+        return 0;
+    }
+    return r == ALLOT_VALUE_OK && b;
 }
 
 /* An existing person matched by id or e-mail: what it already knows is
@@ -1405,9 +1417,7 @@ static int row_person(allot_dialect_file *f, const allot_csv_record *rec)
     const shape *sh = f->sh;
     if (sh->kind == K_SF_LEAD) {
         getv(f, rec, "lead_id", lead, sizeof lead);
-        char conv[16];
-        getv(f, rec, "@converted", conv, sizeof conv);
-        if (truthy(conv))
+        if (flag(f, rec, "@converted"))
             getv(f, rec, "contact_id", contact, sizeof contact);
         put(f, 0, "contact_id", contact, colsrc(f, shape_col(sh, "contact_id")));
         put(f, 0, "source_system", "salesforce", 0);
@@ -1426,14 +1436,14 @@ static int row_person(allot_dialect_file *f, const allot_csv_record *rec)
 
 static int row_member(allot_dialect_file *f, const allot_csv_record *rec)
 {
-    char id[64], camp[64], lead[64], contact[64], resp[16], person[256];
+    char id[64], camp[64], lead[64], contact[64], person[256];
     char when[64];
     const shape *sh = f->sh;
     getv(f, rec, "@id", id, sizeof id);
     getv(f, rec, "campaign_id", camp, sizeof camp);
     getv(f, rec, "@lead", lead, sizeof lead);
     getv(f, rec, "@contact", contact, sizeof contact);
-    getv(f, rec, "@responded", resp, sizeof resp);
+    int responded = flag(f, rec, "@responded");
     find_person(f, lead, contact, "", person, sizeof person);
     if (!person[0])
         snprintf(person, sizeof person, "%s", contact[0] ? contact : lead);
@@ -1447,7 +1457,7 @@ static int row_member(allot_dialect_file *f, const allot_csv_record *rec)
     put(f, 0, "source_system", "salesforce", 0);
     put(f, 0, "touch_type", "campaign_member", 0);
     int rc = shape_col(sh, "@responded_date");
-    if (truthy(resp) && colval(f, rec, rc)[0]) {
+    if (responded && colval(f, rec, rc)[0]) {
         snprintf(when, sizeof when, "%s", colval(f, rec, rc));
         return put(f, 0, "occurred_at", when, colsrc(f, rc));
     }

@@ -36,4 +36,22 @@ load OpportunityContactRole-fr-libreoffice.csv 2> err; expect "fr bool exit" "$?
 expect "fr bool roles" "$(q "SELECT group_concat(deal_id||'|'||person_id||'|'||role||'|'||is_primary, ';') FROM (SELECT * FROM deal_people ORDER BY person_id)")" \
   "006q000000HddohAAB|0033000000XyZ01AAF|Decision Maker|1;006q000000HddohAAB|0033000000XyZ02AAF|Evaluator|0"
 
+# CampaignMember.csv saved by a German LibreOffice: HasResponded WAHR. The
+# touch is at FirstRespondedDate when responded: 2026-10-03 -> 1790985600,
+# 2026-10-22 -> 1792627200; Mem02 (FALSCH) at CreatedDate
+# 2026-10-05T17:00:00Z -> 1791219600. An unread WAHR was taken as false and
+# put the touches at CreatedDate, with no warning.
+db=$scratch/member-de.db
+load CampaignMember-de-libreoffice.csv 2> err; expect "de member exit" "$?" 0
+expect "de member touches" "$(q "SELECT group_concat(touch_id||'|'||occurred_at, ';') FROM (SELECT * FROM touches ORDER BY touch_id)")" \
+  "00v3000000Mem01AAB|1790985600;00v3000000Mem02AAB|1791219600;00v3000000Mem03AAB|1792627200"
+# The same file saved by a Swedish LibreOffice (SANT/FALSKT, words allot does
+# not know): each row is rejected at HasResponded (column 6), not loaded at
+# a guessed time.
+db=$scratch/member-sv.db
+load CampaignMember-sv-libreoffice.csv 2> err; expect "sv member exit" "$?" 1
+expect "sv member nothing" "$(q 'SELECT count(*) FROM touches')" 0
+expect "sv member rejects" "$(cut -d, -f1-5 CampaignMember-sv-libreoffice.csv.rejects.csv | tr '\n' ';')" \
+  'line,column,column_name,value,reason;2,6,HasResponded,SANT,"not a boolean (true/false;3,6,HasResponded,FALSKT,"not a boolean (true/false;4,6,HasResponded,SANT,"not a boolean (true/false;'
+
 exit $fail
