@@ -262,24 +262,29 @@ static allot_status run_labels(sqlite3 *db, long long run, const char *parameter
 }
 
 static allot_status load_attribution(sqlite3 *db, const allot_pack_period *period,
-                                     const char *model_wanted, allot_pack_section *s,
-                                     allot_error *err)
+                                     const char *model_wanted, const char *currency,
+                                     allot_pack_section *s, allot_error *err)
 {
-    /* The latest successful revenue credit run with a rollup period (a
+    /* The latest successful revenue credit run in the reporting currency
+     * (the workbook and the PDF read the same one) with a rollup period (a
      * quarter) inside the pack's period: a run of `allot-credit --event
      * pipeline` credits the deals created (its "booked" is pipeline), which
      * is not revenue. A year or a fiscal year adds up its quarters. */
     sqlite3_stmt *st;
     allot_status r = allot_store_prepare(
         db,
-        "SELECT u.run_id, u.parameters FROM runs u WHERE u.tool = 'allot-credit'"
-        " AND u.status = 'ok' AND u.parameters NOT LIKE '%event=pipeline%'"
-        " AND EXISTS (SELECT 1 FROM rollup_period p WHERE p.run_id = u.run_id)"
-        " ORDER BY u.run_id DESC",
+        "SELECT u.run_id, u.parameters, (SELECT p.currency FROM rollup_period p"
+        " WHERE p.run_id = u.run_id LIMIT 1) AS cur FROM runs u"
+        " WHERE u.tool = 'allot-credit' AND u.status = 'ok'"
+        " AND u.parameters NOT LIKE '%event=pipeline%' AND cur IS NOT NULL"
+        " ORDER BY (?1 IS NULL OR cur = ?1) DESC, u.run_id DESC",
         &st, err);
     if (r != ALLOT_OK)
         return r;
+    if (currency)
+        sqlite3_bind_text(st, 1, currency, -1, SQLITE_STATIC);
     long long run = 0;
+    char run_currency[8] = "";
     char labels[512], first[32], last[32];
     int n_labels = 0, rc, any_run = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -293,6 +298,7 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
         }
         if (n_labels > 0) {
             run = candidate;
+            copy_clean(run_currency, sizeof run_currency, col_text(st, 2));
             break;
         }
     }
@@ -308,6 +314,14 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
         return ALLOT_OK;
     }
     sqlite3_finalize(st);
+    if (currency && strcmp(run_currency, currency) != 0) {
+        /* never another currency's credit beside this currency's reports */
+        snprintf(s->missing, sizeof s->missing,
+                 "no credit run in %s for %s (credit run %lld is in %s): run allot-credit "
+                 "--currency %s",
+                 currency, period->label, run, run_currency, currency);
+        return ALLOT_OK;
+    }
 
     char model[64];
     r = allot_store_prepare(db,
@@ -345,13 +359,13 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
         return r;
     int64_t booked_minor = 0, credited_minor = 0, unattributed_minor = 0;
     long long nulls = 0;
-    char currency[8] = "";
+    char sum_currency[8] = "";
     int n_currencies = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         booked_minor = sqlite3_column_int64(st, 0);
         credited_minor = sqlite3_column_int64(st, 1);
         unattributed_minor = sqlite3_column_int64(st, 2);
-        copy_clean(currency, sizeof currency, col_text(st, 3));
+        copy_clean(sum_currency, sizeof sum_currency, col_text(st, 3));
         nulls = sqlite3_column_int64(st, 4);
         n_currencies++;
     }
@@ -361,7 +375,8 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
     /* The top 5 channels; one quarter keeps its stored share, several
      * divide their credit by the booked amount of all of them. */
     r = prepare_rollup(db,
-                       "SELECT channel, SUM(credited_minor), currency, SUM(share) FROM rollup_channel"
+                       "SELECT channel, SUM(credited_minor), currency, SUM(share)"
+                       " FROM rollup_channel"
                        " WHERE run_id = ?1 AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
                        " AND channel <> '(unattributed)'"
                        " GROUP BY channel, currency"
@@ -385,9 +400,9 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
 
     if (n_currencies == 1) {
         char booked[64], credited[64], unattributed[64], value[256];
-        money_minor(booked_minor, currency, booked, sizeof booked);
-        money_minor(credited_minor, currency, credited, sizeof credited);
-        money_minor(unattributed_minor, currency, unattributed, sizeof unattributed);
+        money_minor(booked_minor, sum_currency, booked, sizeof booked);
+        money_minor(credited_minor, sum_currency, credited, sizeof credited);
+        money_minor(unattributed_minor, sum_currency, unattributed, sizeof unattributed);
         snprintf(value, sizeof value, "%s booked = %s credited + %s unattributed", booked,
                  credited, unattributed);
         allot_pack_add_line(s, "reconciliation", value);
@@ -421,7 +436,8 @@ static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
 
 allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *period,
                                        const allot_pack_period *prior, const char *model,
-                                       allot_pack_headlines *h, allot_error *err)
+                                       const char *currency, allot_pack_headlines *h,
+                                       allot_error *err)
 {
     memset(h, 0, sizeof *h);
     allot_pack_section *won = allot_pack_add_section(h, "Revenue won (closed-won deals by close date)");
@@ -436,7 +452,7 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *per
     allot_status r;
     if ((r = load_won(db, period, prior, won, err)) != ALLOT_OK ||
         (r = load_pipeline(db, period, prior, pipe, err)) != ALLOT_OK ||
-        (r = load_attribution(db, period, model, credit, err)) != ALLOT_OK ||
+        (r = load_attribution(db, period, model, currency, credit, err)) != ALLOT_OK ||
         (r = load_spend(db, period, prior, spend, err)) != ALLOT_OK)
         return r;
     return ALLOT_OK;

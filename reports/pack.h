@@ -59,8 +59,10 @@ typedef struct allot_pack_period {
  *                      per currency, with the count of won deals without amount;
  *   Pipeline created — deals created in the period, per currency;
  *   Attribution      — the rollups (rollup_channel, rollup_period) of the
- *                      latest successful revenue credit run with a quarter
- *                      inside the period, summed over its quarters inside
+ *                      latest successful revenue credit run in `currency`
+ *                      (the reporting currency; NULL: any) with a quarter
+ *                      inside the period (a run in another currency is not
+ *                      shown: the section says which to run), summed over its quarters inside
  *                      it (a year adds up its quarters; a month holds none
  *                      and says so), under `model`
  *                      when that run has it (NULL: "linear"), else its
@@ -78,7 +80,8 @@ typedef struct allot_pack_period {
  * `missing` note. */
 allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *period,
                                        const allot_pack_period *prior, const char *model,
-                                       allot_pack_headlines *h, allot_error *err);
+                                       const char *currency, allot_pack_headlines *h,
+                                       allot_error *err);
 
 typedef struct allot_pack_item {
     const char *name;   /* as attached, e.g. "allot-pack.pdf", "charts/funnel.png" */

@@ -449,12 +449,13 @@ int main(int argc, char **argv)
     allot_pack_period prior = {before.label, prior_start, prior_end};
     allot_pack_headlines headlines;
     if (db) {
-        if ((st = allot_pack_headlines_load(db, &current, &prior, default_model, &headlines,
+        if ((st = allot_pack_headlines_load(db, &current, &prior, default_model,
+                                            general.reporting_currency, &headlines,
                                             &err)))
             goto fail;
     } else {
         cli_warning("--no-db: the message goes without the headline numbers");
-        allot_pack_headlines_load(NULL, &current, &prior, NULL, &headlines, &err);
+        allot_pack_headlines_load(NULL, &current, &prior, NULL, NULL, &headlines, &err);
     }
 
     /* Attachments. */

@@ -64,7 +64,7 @@ check workbook one/allot-report.xlsx USD 2026Q3
   2>/dev/null || fail "xlsx --period 2026"
 check workbook year-2026.xlsx USD 2026
 check pdf one/allot-pack.pdf USD 2026Q3 one/credit.csv
-check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv
+check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv USD
 
 # Reporting currency EUR (cross rate EUR per USD = 1 / rate(EUR) of the close
 # date): a credit run in EUR ties out to the EUR reference.
@@ -89,12 +89,17 @@ cp eur.db mixed.db
 "$bin/allot-credit" --db mixed.db --config "$data/allot.ini" --model all >/dev/null 2>&1 \
   || fail "credit USD after EUR"
 mkdir -p mixed
-"$bin/allot-xlsx" --db mixed.db --config eur.ini --period 2026Q3 --out mixed/eur.xlsx 2>/dev/null
-"$bin/allot-pdf" --db mixed.db --config eur.ini --period 2026Q3 --out mixed/eur.pdf 2>/dev/null
-"$bin/allot-xlsx" --db mixed.db --config "$data/allot.ini" --period 2026Q3 --out mixed/usd.xlsx 2>/dev/null
-check workbook mixed/eur.xlsx EUR 2026Q3
-check pdf mixed/eur.pdf EUR 2026Q3 eur-credit.csv
-check workbook mixed/usd.xlsx USD 2026Q3
+"$bin/allot-xlsx" --db mixed.db --config eur.ini --period 2026Q3 --out mixed/allot-report.xlsx 2>/dev/null
+"$bin/allot-pdf" --db mixed.db --config eur.ini --period 2026Q3 --out mixed/allot-pack.pdf 2>/dev/null
+"$bin/allot-chart" --db mixed.db --config eur.ini --period 2026Q3 --out mixed/charts 2>/dev/null
+"$bin/allot-xlsx" --db mixed.db --config "$data/allot.ini" --period 2026Q3 --out usd.xlsx 2>/dev/null
+check workbook mixed/allot-report.xlsx EUR 2026Q3
+check pdf mixed/allot-pack.pdf EUR 2026Q3 eur-credit.csv
+check workbook usd.xlsx USD 2026Q3
+# The pack's text goes with them: its credit section is the EUR run's (it
+# showed the later USD run's beside the EUR workbook and PDF).
+"$bin/allot-pack" --db mixed.db --config eur.ini --out mixed --period 2026Q3 2>/dev/null
+check eml mixed/allot-pack-2026Q3.eml mixed 2026Q3 eur-credit.csv EUR
 # No credit run in EUR at all: the credit sheets say so, with no figures.
 "$bin/allot-xlsx" --db one.db --config eur.ini --period 2026Q3 --out none-eur.xlsx 2>none-eur.err
 grep -q "No credit run in EUR (credit run [0-9]* is in USD): run allot-credit --currency EUR" \

@@ -21,7 +21,8 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 campaign, Ledger, Reconciliation sheets
   pdf PDF CUR PERIOD CREDIT_CSV cover headline numbers; credit page = CSV;
                                 the trend page's won revenue
-  eml EML OUTDIR PERIOD CREDIT_CSV  text part figures; attachments = files
+  eml EML OUTDIR PERIOD CREDIT_CSV [CUR]  text part figures (credit in CUR);
+                                attachments = files
   roi CSV CUR                   Σ revenue per model and period = booked
   funnel CSV CUR                allot-funnel deals table: pipeline created and
                                 won amount per creation quarter
@@ -356,7 +357,7 @@ def check_pdf(path, rep, period, credit_csv):
     return f"cover {won}, {count[period]} deals; {len(drawn)} channels on the credit page"
 
 
-def check_eml(path, outdir, period, credit_csv):
+def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     raw = open(path, "rb").read()
     m = email.message_from_bytes(raw, policy=email.policy.default)
     expect(not m.defects, f"message defects {m.defects}")
@@ -401,6 +402,7 @@ def check_eml(path, outdir, period, credit_csv):
     expect(rec is not None, "e-mail has no reconciliation line")
     if mt and rec:
         rep = rec.group(1)
+        expect(credit_currency in (None, rep), f"e-mail credit in {rep}, not {credit_currency}")
         b, c, u = (int(D(rec.group(i).replace(",", "")) * 100) for i in (2, 3, 4))
         expect(b == booked(rep)[period], f"e-mail booked {b} != {booked(rep)[period]} ({rep})")
         channels = credit_csv_channels(credit_csv, mt.group(1), period)

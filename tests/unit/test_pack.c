@@ -118,7 +118,7 @@ static void headlines_from_the_database(void **state)
     fill(db);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     const allot_pack_section *won = &h.sections[0];
@@ -148,13 +148,14 @@ static void headlines_from_the_database(void **state)
     assert_string_equal(credit->lines[5].label, "converting deals without an amount");
     assert_string_equal(credit->lines[5].value, "1 (counted, not summed)");
     allot_pack_headlines f;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "first_touch", &f, &err),
+    assert_int_equal(
+        allot_pack_headlines_load(db, &q3, NULL, "first_touch", "USD", &f, &err),
                      ALLOT_OK);
     assert_string_equal(f.sections[2].title,
                         "Credited revenue by channel (first_touch model, run 2)");
     assert_string_equal(f.sections[2].lines[0].value, "USD 1,250.51 (100.0 % of booked)");
     /* a model the run lacks: the run's first model by name */
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "markov", &f, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "markov", "USD", &f, &err),
                      ALLOT_OK);
     assert_string_equal(f.sections[2].title,
                         "Credited revenue by channel (first_touch model, run 2)");
@@ -172,7 +173,8 @@ static void compares_with_the_prior_period(void **state)
     fill(db);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", &h, &err), ALLOT_OK);
+    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", &h, &err),
+                     ALLOT_OK);
     assert_string_equal(h.sections[0].lines[0].value, "EUR 10.00 from 1 deal (2026Q2: none)");
     assert_string_equal(h.sections[0].lines[1].value,
                         "USD 1,250.50 from 2 deals (2026Q2: USD 1,000.40, +25.0 %)");
@@ -203,7 +205,8 @@ static void credit_of_a_year_adds_its_quarters(void **state)
     allot_pack_headlines h;
     allot_error err;
     static const allot_pack_period year = {"2026", "2026-01-01", "2027-01-01"};
-    assert_int_equal(allot_pack_headlines_load(db, &year, NULL, "linear", &h, &err), ALLOT_OK);
+    assert_int_equal(allot_pack_headlines_load(db, &year, NULL, "linear", "USD", &h, &err),
+                     ALLOT_OK);
     const allot_pack_section *credit = &h.sections[2];
     assert_string_equal(credit->title,
                         "Credited revenue by channel (linear model, run 2, 2026Q2-2026Q3)");
@@ -217,11 +220,56 @@ static void credit_of_a_year_adds_its_quarters(void **state)
                         "USD 1,358.28 booked = USD 1,258.28 credited + USD 100.00 unattributed");
     assert_string_equal(credit->lines[5].value, "1 (counted, not summed)");
     static const allot_pack_period july = {"2026-07", "2026-07-01", "2026-08-01"};
-    assert_int_equal(allot_pack_headlines_load(db, &july, NULL, "linear", &h, &err), ALLOT_OK);
+    assert_int_equal(allot_pack_headlines_load(db, &july, NULL, "linear", "USD", &h, &err),
+                     ALLOT_OK);
     assert_int_equal(h.sections[2].n_lines, 0);
     assert_string_equal(h.sections[2].missing,
                         "credit is rolled up by quarter and no quarter of a credit run lies "
                         "within 2026-07 (the workbook's ledger has every deal)");
+    close_db(db, path);
+}
+
+/* The credit section reads the run in the reporting currency, as the
+ * workbook and the PDF it travels with: run 5 (EUR, later than run 2) for
+ * EUR, still run 2 for USD; with no run in the currency it says which run
+ * exists instead of showing another currency's credit. */
+static void credit_in_the_reporting_currency(void **state)
+{
+    (void)state;
+    char path[64];
+    sqlite3 *db = open_db(path);
+    fill(db);
+    allot_pack_headlines h;
+    allot_error err;
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "EUR", &h, &err),
+                     ALLOT_OK);
+    assert_int_equal(h.sections[2].n_lines, 0);
+    assert_string_equal(h.sections[2].missing,
+                        "no credit run in EUR for 2026Q3 (credit run 2 is in USD): run "
+                        "allot-credit --currency EUR");
+    assert_int_equal(
+        allot_store_exec(
+            db,
+            "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at, status)"
+            " VALUES (5, 'allot-credit', 't', 'currency=EUR;event=revenue', '', 4, 'ok');"
+            "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals,"
+            " credited_minor, currency, share) VALUES"
+            " (5, 'linear', '2026Q3', 'Paid Search', 2, 0, 90000, 'EUR', 0.9);"
+            "INSERT INTO rollup_period(run_id, model, period, deals, attributed_deals,"
+            " unattributed_deals, null_amount_deals, booked_minor, credited_minor,"
+            " unattributed_minor, currency) VALUES"
+            " (5, 'linear', '2026Q3', 2, 2, 0, 0, 100000, 90000, 10000, 'EUR');",
+            &err),
+        ALLOT_OK);
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "EUR", &h, &err),
+                     ALLOT_OK);
+    assert_string_equal(h.sections[2].title, "Credited revenue by channel (linear model, run 5)");
+    assert_string_equal(h.sections[2].lines[0].value, "EUR 900.00 (90.0 % of booked)");
+    assert_string_equal(h.sections[2].lines[1].value,
+                        "EUR 1,000.00 booked = EUR 900.00 credited + EUR 100.00 unattributed");
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
+                     ALLOT_OK);
+    assert_string_equal(h.sections[2].title, "Credited revenue by channel (linear model, run 2)");
     close_db(db, path);
 }
 
@@ -232,7 +280,7 @@ static void sections_degrade_one_by_one(void **state)
     sqlite3 *db = open_db(path);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     for (size_t i = 0; i < 4; i++)
@@ -243,7 +291,7 @@ static void sections_degrade_one_by_one(void **state)
     assert_string_equal(h.sections[3].missing, "no spend loaded for 2026Q3");
     close_db(db, path);
     /* no database at all */
-    assert_int_equal(allot_pack_headlines_load(NULL, &q3, NULL, NULL, &h, &err),
+    assert_int_equal(allot_pack_headlines_load(NULL, &q3, NULL, NULL, NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[2].missing, "no database: the figures are in the attachments");
 }
@@ -297,6 +345,7 @@ int main(void)
         cmocka_unit_test(headlines_from_the_database),
         cmocka_unit_test(compares_with_the_prior_period),
         cmocka_unit_test(credit_of_a_year_adds_its_quarters),
+        cmocka_unit_test(credit_in_the_reporting_currency),
         cmocka_unit_test(sections_degrade_one_by_one),
         cmocka_unit_test(body_text_is_exact),
     };
