@@ -669,6 +669,7 @@ int allot_sfid18(const char *in, char *out)
 
 typedef struct anon_link {
     char *anon, *person;
+    size_t seen;                /* order in the file: the first link of an id wins */
 } anon_link;
 
 struct allot_dialect_file {
@@ -924,22 +925,45 @@ static void find_person(allot_dialect_file *f, const char *lead, const char *con
     out[0] = '\0';
 }
 
-static int cmp_link(const void *a, const void *b)
+static int cmp_link_anon(const void *a, const void *b)
 {
     return strcmp(((const anon_link *)a)->anon, ((const anon_link *)b)->anon);
+}
+
+static int cmp_link(const void *a, const void *b)
+{
+    const anon_link *x = a, *y = b;
+    int c = cmp_link_anon(a, b);
+    return c ? c : (x->seen > y->seen) - (x->seen < y->seen);
+}
+
+/* Sorts the links by anonymous id and keeps the first seen of each. */
+static void settle_links(allot_dialect_file *f)
+{
+    if (f->nlinks)
+        qsort(f->links, f->nlinks, sizeof *f->links, cmp_link);
+    size_t kept = 0;
+    for (size_t i = 0; i < f->nlinks; i++) {
+        if (kept && strcmp(f->links[kept - 1].anon, f->links[i].anon) == 0) {
+            free(f->links[i].anon);
+            free(f->links[i].person);
+            continue;
+        }
+        f->links[kept++] = f->links[i];
+    }
+    f->nlinks = kept;
+    f->sorted = 1;
 }
 
 static const char *linked_person(allot_dialect_file *f, const char *anon)
 {
     if (!anon[0])
         return NULL;
-    if (!f->sorted) {
-        if (f->nlinks)
-            qsort(f->links, f->nlinks, sizeof *f->links, cmp_link);
-        f->sorted = 1;
-    }
-    anon_link key = {(char *)anon, NULL};
-    anon_link *l = f->nlinks ? bsearch(&key, f->links, f->nlinks, sizeof *f->links, cmp_link)
+    if (!f->sorted)
+        settle_links(f);
+    anon_link key = {(char *)anon, NULL, 0};
+    anon_link *l = f->nlinks ? bsearch(&key, f->links, f->nlinks, sizeof *f->links,
+                                       cmp_link_anon)
                              : NULL;
     return l ? l->person : NULL;
 }
@@ -1197,9 +1221,7 @@ allot_status allot_dialect_file_prepass(allot_dialect_file *f, const allot_csv_r
     }
     if (!person[0])
         return ALLOT_OK;
-    for (size_t i = 0; i < f->nlinks; i++)
-        if (strcmp(f->links[i].anon, anon) == 0)
-            return ALLOT_OK;   /* the first person seen with it wins */
+    /* every link is kept for now; settle_links keeps the first of each id */
     if (f->nlinks == f->links_cap) {
         size_t nc = f->links_cap ? f->links_cap * 2 : 64;
         anon_link *nl = realloc(f->links, nc * sizeof *nl);
@@ -1210,6 +1232,7 @@ allot_status allot_dialect_file_prepass(allot_dialect_file *f, const allot_csv_r
     }
     f->links[f->nlinks].anon = strdup(anon);
     f->links[f->nlinks].person = strdup(person);
+    f->links[f->nlinks].seen = f->nlinks;
     if (!f->links[f->nlinks].anon || !f->links[f->nlinks].person) {
         free(f->links[f->nlinks].anon);
         free(f->links[f->nlinks].person);

@@ -247,6 +247,16 @@ expect "web rows" "$(q "SELECT group_concat(touch_id||'|'||source_system||'|'||c
 load --max-rejects 1 web-sessions.csv 2> err
 expect "web reload" "$(grep -c '^allot-load: web-sessions.csv: 5 read, 0 loaded, 0 updated, 4 unchanged, 1 rejected' err)" 1
 
+# A visitor seen with two people: the first person seen with it (in file
+# order, whatever the ids' order) takes its anonymous sessions. v-b is seen
+# first with u-2 (line 3), then with u-1 (line 4): w1 and w2 -> u-2; v-a
+# (line 5, u-9) after two other ids sorts first but links the same way.
+db=$scratch/links.db
+printf 'session_id,anonymous_id,user_id,email,session_start,landing_page,referrer\nw1,v-b,,,2026-11-01T10:00:00Z,https://example.com/,\nw2,v-b,u-2,,2026-11-01T11:00:00Z,https://example.com/,\nw3,v-b,u-1,,2026-11-01T12:00:00Z,https://example.com/,\nw4,v-a,u-9,,2026-11-01T13:00:00Z,https://example.com/,\nw5,v-a,,,2026-11-01T14:00:00Z,https://example.com/,\n' > links.csv
+load links.csv 2> err; expect "links exit" "$?" 0
+expect "links rows" "$(q "SELECT group_concat(touch_id||'|'||coalesce(person_id,''), ';') FROM (SELECT * FROM touches ORDER BY touch_id)")" \
+  "w1|u-2;w2|u-2;w3|u-1;w4|u-9;w5|u-9"
+
 # ---- GA4 flattened events: event_timestamp in microseconds
 # (1793527200123457 // 10^6 = 1793527200); first_visit and page_view are not
 # sessions: 2 ignored; collected_traffic_source.* -> utm_*, gclid.
