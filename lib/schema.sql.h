@@ -321,10 +321,23 @@ static const char *const allot_migration_5[] = {
     NULL
 };
 
+/* 6: visitors' touches by (anonymous_id, person_id): finding the person
+ * an anonymous id is known to belong to seeks past its anonymous touches
+ * (a visitor id shared by thousands of sessions made web-sessions loads
+ * quadratic), and the index holds the answer. */
+static const char *const allot_migration_6[] = {
+    "DROP INDEX touches_anonymous;"
+    "CREATE INDEX touches_anonymous ON touches(anonymous_id, person_id) "
+    "WHERE anonymous_id IS NOT NULL;"
+    ,
+    NULL
+};
+
 static const char *const *const allot_migrations[] = {
     allot_migration_1,
     allot_migration_2,
     allot_migration_3,
     allot_migration_4,
     allot_migration_5,
+    allot_migration_6,
 };
