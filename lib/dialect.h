@@ -80,8 +80,11 @@ int allot_dialect_is_footer(void *ctx, const allot_csv_record *rec);
  * though ';'-separated), -1 the loader's rule (',' when ';' separates). */
 int allot_dialect_decimal_comma(int shape);
 
-/* The date order a shape's slash dates default to (LinkedIn: M/D/YYYY),
- * ALLOT_DATE_AUTO (0) for the others. */
+/* The date order a shape writes its slash dates in (LinkedIn: M/D/YYYY),
+ * ALLOT_DATE_AUTO (0) for the others. The loader reads a column in it when
+ * its values do not tell (no part above 12, no dots) and the file is as the
+ * platform wrote it (not ';'-separated, decimal points): a file saved
+ * again by a European spreadsheet is read as its values say. */
 int allot_dialect_date_order(int shape);
 
 /* ---- converting one file -------------------------------------------------- */

@@ -329,6 +329,7 @@ typedef struct load_state {
     int currency_col;      /* index in cols of the currency column, -1 none */
     int decimal_comma;
     char delimiter;
+    int dialect_order;     /* a dialect's order for ambiguous slash dates, 0 none */
     size_t header_count;
     int person_col, anonymous_col;   /* touches: one of them is needed */
     int quiet;             /* the date pre-pass: reader warnings come again later */
@@ -573,6 +574,32 @@ static const char *column_label(const load_state *s, const bound *b)
     return c > 0 && h && (size_t)c <= h->count ? h->fields[c - 1].text : b->col->name;
 }
 
+static const char *order_name(allot_date_order o)
+{
+    return o == ALLOT_DATE_DMY ? "day/month/year" : "month/day/year";
+}
+
+/* The order of a date column whose values never tell (no part above 12),
+ * when no other date column of the file tells either. A dialect's own
+ * order (LinkedIn and Microsoft write M/D/YYYY) holds, silently, while the
+ * file is as the platform wrote it (not ';'-separated, decimal points); a
+ * file whose numbers use decimal commas went through a European program
+ * (a spreadsheet saving it again writes its own date format), where dates
+ * are day first; else month first. *why gets the reason to put in the
+ * warning, NULL when none is due. */
+static allot_date_order ambiguous_order(const load_state *s, const char **why)
+{
+    *why = NULL;
+    if (s->dialect_order && s->decimal_comma <= 0 && s->delimiter != ';')
+        return (allot_date_order)s->dialect_order;
+    if (s->decimal_comma > 0) {
+        *why = ", the order where numbers have decimal commas, as this file's do";
+        return ALLOT_DATE_DMY;
+    }
+    *why = "";
+    return ALLOT_DATE_MDY;
+}
+
 /* The column's date order for this value, settled on the first slash date
  * when the pre-pass saw none. */
 static allot_date_order column_order(load_state *s, bound *b, const char *text, long line,
@@ -584,11 +611,13 @@ static allot_date_order column_order(load_state *s, bound *b, const char *text, 
     if (ev < 0)
         return ALLOT_DATE_AUTO;
     if (ev == ALLOT_DATE_AUTO) {
-        b->order = ALLOT_DATE_MDY;
-        if (!b->order_warned) {
+        const char *why;
+        b->order = ambiguous_order(s, &why);
+        if (why && !b->order_warned) {
             b->order_warned = 1;
             warnf(s, line, column, "column '%s': '%s' could be month/day or day/month; read "
-                  "as month/day/year (use --date-order DMY if not)", column_label(s, b), text);
+                  "as %s%s (use --date-order %s if not)", column_label(s, b), text,
+                  order_name(b->order), why, b->order == ALLOT_DATE_MDY ? "DMY" : "MDY");
         }
     } else {
         b->order = (allot_date_order)ev;
@@ -1250,6 +1279,56 @@ static void settle_decimal(load_state *s, const decimal_seen *point, const decim
           s->decimal_comma ? "point" : "comma");
 }
 
+/* Settles the order of each date column of s (at most 64) from what the
+ * sample's values said: mdy, dmy, amb count the values of each column that
+ * showed month first, day first, or neither (amb_line: where the first of
+ * those stands). A column whose values never tell takes the order the
+ * file's other date columns show when they all agree (one export writes
+ * every date alike: a Salesforce report's Close Date 01.12.26 is day first
+ * when its Created Date has 28.11.26), else ambiguous_order's; with a
+ * warning either way. */
+static void settle_dates(load_state *s, const long *mdy, const long *dmy, const long *amb,
+                         const long *amb_line)
+{
+    int says_mdy = -1, says_dmy = -1;   /* a column that tells, in each order */
+    for (int i = 0; i < s->ncols && i < 64; i++) {
+        if (mdy[i] > dmy[i] && says_mdy < 0)
+            says_mdy = i;
+        if (dmy[i] > mdy[i] && says_dmy < 0)
+            says_dmy = i;
+    }
+    for (int i = 0; i < s->ncols && i < 64; i++) {
+        bound *b = &s->cols[i];
+        if (mdy[i] && dmy[i]) {
+            b->order = mdy[i] >= dmy[i] ? ALLOT_DATE_MDY : ALLOT_DATE_DMY;
+            warnf(s, 0, b->field + 1, "column '%s' mixes month/day (%ld rows) and day/month "
+                  "(%ld rows) dates; read as %s, rows that contradict are rejected",
+                  column_label(s, b), mdy[i], dmy[i], order_name(b->order));
+        } else if (mdy[i]) {
+            b->order = ALLOT_DATE_MDY;
+        } else if (dmy[i]) {
+            b->order = ALLOT_DATE_DMY;
+        } else if (amb[i] && (says_mdy >= 0) != (says_dmy >= 0)) {
+            const bound *o = &s->cols[says_mdy >= 0 ? says_mdy : says_dmy];
+            b->order = says_mdy >= 0 ? ALLOT_DATE_MDY : ALLOT_DATE_DMY;
+            b->order_warned = 1;
+            warnf(s, amb_line[i], b->field + 1, "column '%s': no date has a day above 12; "
+                  "read as %s, as column '%s' of this file shows (use --date-order %s if "
+                  "not)", column_label(s, b), order_name(b->order), column_label(s, o),
+                  b->order == ALLOT_DATE_MDY ? "DMY" : "MDY");
+        } else if (amb[i]) {
+            const char *why;
+            b->order = ambiguous_order(s, &why);
+            b->order_warned = 1;
+            if (why)
+                warnf(s, amb_line[i], b->field + 1, "column '%s': no date has a day above "
+                      "12, so day and month cannot be told apart; read as %s%s (use "
+                      "--date-order %s if not)", column_label(s, b), order_name(b->order), why,
+                      b->order == ALLOT_DATE_MDY ? "DMY" : "MDY");
+        }
+    }
+}
+
 static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_error *err)
 {
     int dates = 0, numbers = 0;
@@ -1291,26 +1370,7 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
         return st;
     if (numbers)
         settle_decimal(s, &point, &comma);
-    for (int i = 0; i < s->ncols && i < 64; i++) {
-        bound *b = &s->cols[i];
-        if (mdy[i] && dmy[i]) {
-            b->order = mdy[i] >= dmy[i] ? ALLOT_DATE_MDY : ALLOT_DATE_DMY;
-            warnf(s, 0, b->field + 1, "column '%s' mixes month/day (%ld rows) and day/month "
-                  "(%ld rows) dates; read as %s, rows that contradict are rejected",
-                  b->col->name, mdy[i], dmy[i],
-                  b->order == ALLOT_DATE_MDY ? "month/day/year" : "day/month/year");
-        } else if (mdy[i]) {
-            b->order = ALLOT_DATE_MDY;
-        } else if (dmy[i]) {
-            b->order = ALLOT_DATE_DMY;
-        } else if (amb[i]) {
-            b->order = ALLOT_DATE_MDY;
-            b->order_warned = 1;
-            warnf(s, amb_line[i], b->field + 1, "column '%s': no date has a day above 12, so "
-                  "day and month cannot be told apart; read as month/day/year (use "
-                  "--date-order DMY if not)", b->col->name);
-        }
-    }
+    settle_dates(s, mdy, dmy, amb, amb_line);
     return allot_csv_rewind(r, err);
 }
 
@@ -1545,19 +1605,34 @@ typedef struct dialect_sample {
     const load_state *ts;
     const allot_csv_record *src;
     decimal_seen point, comma;
+    int numbers;                       /* the decimal separator is to be settled */
+    /* what each output's date columns showed (as infer_from_sample) */
+    long mdy[MAX_DIALECT_OUTS][64], dmy[MAX_DIALECT_OUTS][64];
+    long amb[MAX_DIALECT_OUTS][64], amb_line[MAX_DIALECT_OUTS][64];
+    long src_col[MAX_DIALECT_OUTS][64];   /* source column of each output field */
 } dialect_sample;
 
 static allot_status sample_canonical(void *ctx, int out, const char *const *values,
                                      const long *src_col)
 {
-    (void)values;
     dialect_sample *d = ctx;
     const load_state *t = &d->ts[out];
     for (int i = 0; i < t->ncols; i++) {
         const bound *b = &t->cols[i];
-        long col = is_number_column(b) ? src_col[b->field] : 0;
+        long col = d->numbers && is_number_column(b) ? src_col[b->field] : 0;
         if (col > 0 && (size_t)col <= d->src->count)
             note_decimal(&d->point, &d->comma, d->src->fields[col - 1].text, d->src->line, col);
+        if (out < MAX_DIALECT_OUTS && b->field >= 0 && b->field < 64)
+            d->src_col[out][b->field] = src_col[b->field];
+        if (i < 64 && out < MAX_DIALECT_OUTS && is_date_column(b) && values[b->field]) {
+            int ev = allot_value_date_evidence(values[b->field]);
+            if (ev == ALLOT_DATE_MDY)
+                d->mdy[out][i]++;
+            else if (ev == ALLOT_DATE_DMY)
+                d->dmy[out][i]++;
+            else if (ev == ALLOT_DATE_AUTO && !d->amb[out][i]++)
+                d->amb_line[out][i] = d->src->line;
+        }
     }
     return ALLOT_OK;
 }
@@ -1567,20 +1642,27 @@ static void ignore_warning(void *ctx, long line, long column, const char *messag
     (void)ctx, (void)line, (void)column, (void)message;
 }
 
-/* Settles m->decimal_comma from the numbers of the file's first SAMPLE_ROWS
- * rows (as infer_from_sample does for canonical files), converted by a
- * second, scratch converter so that the load's own sees each row once; then
- * rewinds r. */
-static allot_status infer_dialect_decimal(load_state *m, const load_state *ts, int shape,
-                                          allot_csv_reader *r, allot_error *err)
+/* Settles m->decimal_comma (when numbers) from the numbers of the file's
+ * first SAMPLE_ROWS rows and the order of the outputs' date columns from
+ * their dates (as infer_from_sample does for canonical files), converted by
+ * a second, scratch converter so that the load's own sees each row once;
+ * then rewinds r. */
+static allot_status infer_dialect_sample(load_state *m, load_state *ts, int nouts, int shape,
+                                         int numbers, allot_csv_reader *r, allot_error *err)
 {
+    dialect_sample *d = calloc(1, sizeof *d);
+    if (!d)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
     allot_dialect_file *df = NULL;
     allot_status st = allot_dialect_file_new(m->db, shape, m->src_header, ignore_warning, NULL,
                                              &df, err);
-    if (st)
+    if (st) {
+        free(d);
         return st;
-    allot_dialect_file_set_decimal_comma(df, -1);
-    dialect_sample d = {ts, NULL, {0}, {0}};
+    }
+    allot_dialect_file_set_decimal_comma(df, numbers ? -1 : m->decimal_comma);
+    d->ts = ts;
+    d->numbers = numbers;
     const allot_csv_record *rec;
     for (long n = 0; n < SAMPLE_ROWS; n++) {
         st = allot_csv_next(r, &rec, err);
@@ -1589,16 +1671,27 @@ static allot_status infer_dialect_decimal(load_state *m, const load_state *ts, i
         if (rec->error || rec->count != m->header_count)
             continue;
         allot_dialect_row res;
-        d.src = rec;
-        st = allot_dialect_file_row(df, rec, sample_canonical, &d, &res, err);
+        d->src = rec;
+        st = allot_dialect_file_row(df, rec, sample_canonical, d, &res, err);
         if (st)
             break;
     }
     allot_dialect_file_free(df);
-    if (st)
-        return st;
-    settle_decimal(m, &d.point, &d.comma);
-    return allot_csv_rewind(r, err);
+    if (!st) {
+        if (numbers) {
+            settle_decimal(m, &d->point, &d->comma);
+            for (int o = 0; o < nouts; o++)
+                ts[o].decimal_comma = m->decimal_comma;
+        }
+        for (int o = 0; o < nouts && o < MAX_DIALECT_OUTS; o++) {
+            ts[o].src_col = d->src_col[o];   /* the warnings name source columns */
+            settle_dates(&ts[o], d->mdy[o], d->dmy[o], d->amb[o], d->amb_line[o]);
+            ts[o].src_col = NULL;
+        }
+        st = allot_csv_rewind(r, err);
+    }
+    free(d);
+    return st;
 }
 
 /* Loads the rows of a file in a dialect: m is the file's state (path,
@@ -1676,19 +1769,19 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
                      msg);
             goto out;
         }
-        int order = allot_dialect_date_order(shape);
-        for (int i = 0; i < t->ncols; i++)
-            if (t->cols[i].order == ALLOT_DATE_AUTO)
-                t->cols[i].order = (allot_date_order)order;
+        t->dialect_order = allot_dialect_date_order(shape);
         size_t l = strlen(sum->table);
         snprintf(sum->table + l, sizeof sum->table - l, "%s%s", o ? "," : "", outs[o].table);
     }
-    if (opt->decimal_comma < 0 && allot_dialect_decimal_comma(shape) < 0) {
-        st = infer_dialect_decimal(m, ts, shape, *r, err);
+    int numbers = opt->decimal_comma < 0 && allot_dialect_decimal_comma(shape) < 0;
+    int dates = 0;
+    for (int o = 0; o < nouts; o++)
+        for (int i = 0; i < ts[o].ncols; i++)
+            dates |= is_date_column(&ts[o].cols[i]);
+    if (numbers || dates) {
+        st = infer_dialect_sample(m, ts, nouts, shape, numbers, *r, err);
         if (st)
             goto out;
-        for (int o = 0; o < nouts; o++)
-            ts[o].decimal_comma = m->decimal_comma;
     }
     allot_dialect_file_set_decimal_comma(df, m->decimal_comma);
     m->table = ts[0].table;

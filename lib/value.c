@@ -634,6 +634,12 @@ int allot_value_date_evidence(const char *s)
         return ALLOT_DATE_DMY;
     if (b > 12)
         return ALLOT_DATE_MDY;
+    /* Dates with dots are day first wherever they are written (German,
+     * Swiss, Austrian, Nordic, Polish, Czech, Russian, Turkish: 01.11.2026),
+     * month first nowhere: a LinkedIn export saved again by a German Excel
+     * has 01.11.26 for 11/1/2026. */
+    if (sep == '.')
+        return ALLOT_DATE_DMY;
     return ALLOT_DATE_AUTO;
 }
 

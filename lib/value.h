@@ -100,8 +100,10 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
                                              int64_t *epoch, int *fixed, const char **why);
 
 /* What one slash-date value says about the column's order: ALLOT_DATE_DMY
- * (first part > 12), ALLOT_DATE_MDY (second part > 12), ALLOT_DATE_AUTO
- * (both <= 12: ambiguous), or -1 when the value is not a slash date. */
+ * (first part > 12, or parts separated by dots: 01.11.2026 is day first in
+ * every country that writes dots), ALLOT_DATE_MDY (second part > 12),
+ * ALLOT_DATE_AUTO (both <= 12 with `/` or `-`: ambiguous), or -1 when the
+ * value is not a slash date. */
 int allot_value_date_evidence(const char *s);
 
 /* What one number says about its decimal separator: ALLOT_DECIMAL_POINT

@@ -54,4 +54,60 @@ expect "sv member nothing" "$(q 'SELECT count(*) FROM touches')" 0
 expect "sv member rejects" "$(cut -d, -f1-5 CampaignMember-sv-libreoffice.csv.rejects.csv | tr '\n' ';')" \
   'line,column,column_name,value,reason;2,6,HasResponded,SANT,"not a boolean (true/false;3,6,HasResponded,FALSKT,"not a boolean (true/false;4,6,HasResponded,SANT,"not a boolean (true/false;'
 
+# ---- numbers and dates as European spreadsheets write them (by hand, as
+# Excel saves "CSV (Trennzeichen-getrennt)" / "CSV (séparateur: point-virgule)"):
+#   deals-de-excel.csv   ';', '.' thousands, decimal comma, 01.11.2026,
+#                        20.10.2026 10:05, WAHR/FALSCH, CRLF
+#   deals-fr-excel.csv   ';', NBSP (U+00A0) and narrow NBSP (U+202F)
+#                        thousands, 01/11/2026, VRAI/FAUX
+#   deals-de-cp1252.csv  Windows-1252, '48.000,00 €' (0x80), '99,50 $'
+#   deals-de-bom-sep.csv UTF-8 BOM, a 'sep=;' line, quoted numbers
+# Every file holds the same three deals:
+#   D1 48.000,00 EUR = 48000000000 micros; D2 1.250 EUR: '.' groups thousands
+#   in a decimal-comma file, 1250 = 1250000000; D3 99,5 USD = 99500000.
+#   created 20.10.2026 10:05 (no offset: UTC, with a warning) = 1792490700,
+#   02.11.2026 09:00 = 1793610000, 05.11.2026 17:00 = 1793898000
+#   (date -u -d 2026-11-05T17:00:00Z +%s).
+#   close_date 01.11.2026 and 03.12.2026 are day first: 2026-11-01 and
+#   2026-12-03. No close date has a day above 12: they were read month first
+#   (2026-01-11, 2026-03-12) with a warning. Dots are day first everywhere;
+#   in the French file created_at's 20/10/2026 shows day first, and
+#   close_date follows it (with a warning).
+want="D1|48000000000|EUR|1|1|1792490700|2026-11-01;D2|1250000000|EUR|1|1|1793610000|2026-12-03;D3|99500000|USD|0|0|1793898000|NULL"
+for f in deals-de-excel deals-fr-excel deals-de-cp1252 deals-de-bom-sep; do
+  db=$scratch/$f.db
+  load "$f.csv" 2> err; expect "$f exit" "$?" 0
+  expect "$f deals" "$(q "SELECT group_concat(deal_id||'|'||amount_micros||'|'||currency||'|'||is_closed||'|'||is_won||'|'||created_at||'|'||coalesce(close_date,'NULL'), ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" "$want"
+done
+db=$scratch/fr-warn.db
+load deals-fr-excel.csv 2> err
+expect "fr close_date warning" "$(grep -c "^allot-load: warning: deals-fr-excel.csv:2:10: column 'close_date': no date has a day above 12; read as day/month/year, as column 'created_at' of this file shows (use --date-order MDY if not)" err)" 1
+db=$scratch/de-warn.db
+load deals-de-excel.csv 2> err
+expect "de no date warning" "$(grep -c "close_date" err)" 0
+
+# ---- LinkedIn writes M/D/YYYY (11/1/2026 is November 1). Saved again by a
+# German LibreOffice the dates are 01.11.26 and were read month first
+# (2026-01-11): dots are day first. Saved by a French one they are
+# 01/11/26: ';' and decimal commas (1250,4) say a European program wrote
+# it, so day first, with a warning. The spend is the original's
+# (tests/e2e/dialects.sh): 1,250.40 = 1250400000 micros, 980.00, 12.00.
+for l in de fr; do
+  db=$scratch/li-$l.db
+  load linkedin-ads-$l-libreoffice.csv 2> err; expect "li $l exit" "$?" 0
+  expect "li $l spend" "$(q "SELECT group_concat(date||'|'||campaign_id||'|'||cost_micros||'|'||currency||'|'||impressions||'|'||clicks, ';') FROM (SELECT * FROM spend ORDER BY date, campaign_id)")" \
+    "2026-11-01|187654321|1250400000|USD|52012|311;2026-11-02|187654321|980000000|USD|40110|250;2026-11-02|187654322|12000000|USD|9000|15"
+done
+expect "li fr warning" "$(grep -c "^allot-load: warning: linkedin-ads-fr-libreoffice.csv:8:1: column 'Start Date (in UTC)': no date has a day above 12, so day and month cannot be told apart; read as day/month/year, the order where numbers have decimal commas, as this file's do (use --date-order MDY if not)" err)" 1
+
+# ---- A Salesforce report saved by a French Excel: Close Date 28/11/2026
+# is day first, so Created Date's 01/10/2026 and 02/11/2026 are too:
+# 2026-10-01 = 1790812800, 2026-11-02 = 1793577600 (they were read as
+# January 10 and February 11, with a warning). 48.000,00 EUR, 1.250 USD.
+db=$scratch/sfr.db
+load sf-report-fr-excel.csv 2> err; expect "sfr exit" "$?" 0
+expect "sfr deals" "$(q "SELECT group_concat(deal_id||'|'||amount_micros||'|'||currency||'|'||created_at||'|'||close_date, ';') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "006q000000HddohAAB|48000000000|EUR|1790812800|2026-11-28;006q000000Hddr3AAB|1250000000|USD|1793577600|2026-12-01"
+expect "sfr warning" "$(grep -c "^allot-load: warning: sf-report-fr-excel.csv:2:9: column 'Created Date': no date has a day above 12; read as day/month/year, as column 'Close Date' of this file shows (use --date-order MDY if not)" err)" 1
+
 exit $fail

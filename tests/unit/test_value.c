@@ -292,6 +292,12 @@ static void date_order_evidence(void **state)
     assert_int_equal(allot_value_date_evidence("02/13/2026"), ALLOT_DATE_MDY);
     assert_int_equal(allot_value_date_evidence("02/03/2026"), ALLOT_DATE_AUTO);
     assert_int_equal(allot_value_date_evidence("2/3/26 10:00"), ALLOT_DATE_AUTO);
+    /* Dots are day first: 01.11.2026 is 1 November wherever it is written
+     * (a German Excel's date; no country writes month.day.year). */
+    assert_int_equal(allot_value_date_evidence("01.11.2026"), ALLOT_DATE_DMY);
+    assert_int_equal(allot_value_date_evidence("1.11.26"), ALLOT_DATE_DMY);
+    assert_int_equal(allot_value_date_evidence("01-11-26"), ALLOT_DATE_AUTO);
+    assert_int_equal(allot_value_date_evidence("11.28.2026"), ALLOT_DATE_MDY);
     assert_int_equal(allot_value_date_evidence("2026-02-03"), -1);
     assert_int_equal(allot_value_date_evidence("13/13/2026"), -1);
     assert_int_equal(allot_value_date_evidence(""), -1);
