@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Finance's promise on the sample company, end to end: attributed revenue
 # ties out to booked revenue to the cent in every output (credit CSV, ledger,
-# workbook, PDF, e-mail and its attachments, ROI CSV), in USD and in EUR, and
-# the same inputs give the same bytes. The expected figures come from
+# workbook, PDF, e-mail and its attachments, ROI and funnel CSV), in USD and
+# in EUR, for a quarter and a year, and the same inputs give the same bytes
+# (about 12 s under ASan on a quiet 2-core machine). The expected figures come from
 # tests/e2e/tieout_check.py, which reads only sample-data/*.csv (Python csv +
 # decimal; openpyxl for the workbook, pdftotext for the PDF), never allot's
 # results. Its reference (`tieout_check.py sample-data booked USD|EUR`):
