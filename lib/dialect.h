@@ -77,7 +77,9 @@ void allot_dialect_classify(int dialect, const allot_csv_record *h, allot_dialec
 int allot_dialect_is_footer(void *ctx, const allot_csv_record *rec);
 
 /* The decimal separator a shape's numbers default to: 0 point (path files,
- * though ';'-separated), -1 the loader's rule (',' when ';' separates). */
+ * though ';'-separated), -1 the loader's rule (',' when ';' separates). As
+ * for any file, the numbers of the first rows overrule the default when
+ * they all show the other separator. */
 int allot_dialect_decimal_comma(int shape);
 
 /* The date order a shape writes its slash dates in (LinkedIn: M/D/YYYY),

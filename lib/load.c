@@ -305,6 +305,7 @@ typedef struct bound {
     int field;             /* index in the record, -1 when absent from the file */
     allot_date_order order;   /* date columns: AUTO until known */
     int order_warned;
+    int id;                /* a text column of ids (*_id, ad_account) */
 } bound;
 
 typedef struct warning {
@@ -657,6 +658,29 @@ static const char *local_time(load_state *s, const bound *b, int64_t *t, const c
     return NULL;
 }
 
+/* 1 when t (tl bytes) is a number in scientific notation as a spreadsheet
+ * shows a long one in a General cell, and writes it so when it saves a CSV:
+ * 1,2021E+14 or 1.2021E+14 for the Meta campaign id 120210000000020. */
+static int spreadsheet_exponent(const char *t, int tl)
+{
+    int i = 0;
+    if (tl < 4 || tl > 24 || !isdigit((unsigned char)t[i++]))
+        return 0;
+    if (t[i] == '.' || t[i] == ',') {
+        i++;
+        if (i >= tl || !isdigit((unsigned char)t[i]))
+            return 0;
+        while (i < tl && isdigit((unsigned char)t[i]))
+            i++;
+    }
+    if (i + 2 >= tl || (t[i] != 'E' && t[i] != 'e') || t[i + 1] != '+')
+        return 0;
+    for (i += 2; i < tl; i++)
+        if (!isdigit((unsigned char)t[i]))
+            return 0;
+    return 1;
+}
+
 /* Types field text of bound column b into sl. Returns NULL or the reason. */
 static const char *type_value(load_state *s, bound *b, slot *sl, const char *text, size_t len,
                               long line, long column, char *evidence_currency)
@@ -668,6 +692,11 @@ static const char *type_value(load_state *s, bound *b, slot *sl, const char *tex
         const char *t;
         int tl;
         trimmed(text, len, &t, &tl);
+        if (b->id && tl >= 4 && tl <= 24 && memchr(t, '+', (size_t)tl) &&
+            spreadsheet_exponent(t, tl))
+            return "an id a spreadsheet turned into a rounded number (its digits are lost, "
+                   "ids that differ become one): export again and open the file with the "
+                   "column as Text";
         if (tl > 0)
             set_text(sl, t, tl);
         return NULL;
@@ -1159,6 +1188,10 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
         b->col = col;
         b->field = field;
         b->order = s->opt->date_order;
+        size_t nl = strlen(col->name);
+        b->id = col->kind == ALLOT_COL_TEXT &&
+                ((nl > 3 && strcmp(col->name + nl - 3, "_id") == 0) ||
+                 strcmp(col->name, "ad_account") == 0);
         if (col->kind == ALLOT_COL_CURRENCY && !(col->flags & ALLOT_COL_KEY))
             s->currency_col = s->ncols;
         if (col->kind == ALLOT_COL_CURRENCY && (col->flags & ALLOT_COL_KEY))
@@ -1242,35 +1275,82 @@ typedef struct decimal_seen {
     char value[40];
 } decimal_seen;
 
+/* 1 when either separator reading fits text: one '.' or ',' with exactly
+ * 3 digits after it and a digit other than 0 before it ("1.084", "1,000":
+ * 1084 or 1.084), which allot_value_decimal_evidence counts as no
+ * evidence. */
+static int decimal_ambiguous(const char *text)
+{
+    int seps = 0, after = 0, lead = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            after++;
+            lead |= !seps && *p != '0';
+        } else if (*p == '.' || *p == ',') {
+            seps++;
+            after = 0;
+        }
+    }
+    return seps == 1 && after == 3 && lead;
+}
+
+static void remember(decimal_seen *d, const char *text, long line, long column)
+{
+    if (d->values++)
+        return;
+    d->line = line;
+    d->column = column;
+    snprintf(d->value, sizeof d->value, "%s", text);
+    for (char *c = d->value; *c; c++)   /* one line in the message */
+        if ((unsigned char)*c < 0x20)
+            *c = ' ';
+}
+
 /* Counts what text (a number of the file, at line and column) says about
- * the decimal separator. */
-static void note_decimal(decimal_seen *point, decimal_seen *comma, const char *text, long line,
-                         long column)
+ * the decimal separator: point, comma, or either (amb; not for whole
+ * numbers, whole: 1,000 clicks cannot be 1.000). */
+static void note_decimal(decimal_seen *point, decimal_seen *comma, decimal_seen *amb, int whole,
+                         const char *text, long line, long column)
 {
     int ev = allot_value_decimal_evidence(text);
     decimal_seen *d = ev == ALLOT_DECIMAL_POINT ? point : ev == ALLOT_DECIMAL_COMMA ? comma : NULL;
-    if (d && !d->values++) {
-        d->line = line;
-        d->column = column;
-        snprintf(d->value, sizeof d->value, "%s", text);
-        for (char *c = d->value; *c; c++)   /* one line in the message */
-            if ((unsigned char)*c < 0x20)
-                *c = ' ';
-    }
+    if (d)
+        remember(d, text, line, column);
+    else if (!whole && !amb->values && decimal_ambiguous(text))
+        remember(amb, text, line, column);
 }
 
-static void settle_decimal(load_state *s, const decimal_seen *point, const decimal_seen *comma)
+static void settle_decimal(load_state *s, const decimal_seen *point, const decimal_seen *comma,
+                           const decimal_seen *amb)
 {
     int comma_now = s->decimal_comma;
     if (point->values && !comma->values)
         s->decimal_comma = 0;
     else if (comma->values && !point->values)
         s->decimal_comma = 1;
+    char delimiter[8];
+    snprintf(delimiter, sizeof delimiter, s->delimiter == '\t' ? "tab" : "'%c'", s->delimiter);
+    if (!point->values && !comma->values && amb->values) {
+        /* nothing tells: say how the first value that reads both ways was
+         * read, and how to get the other reading (1.084 as a rate is not
+         * 1084) */
+        allot_number as_read, other;
+        if (allot_value_parse_number(amb->value, s->decimal_comma, &as_read, NULL) ==
+                ALLOT_VALUE_OK &&
+            allot_value_parse_number(amb->value, !s->decimal_comma, &other, NULL) ==
+                ALLOT_VALUE_OK)
+            warnf(s, amb->line, amb->column,
+                  "'%s' is read as %s with a decimal %s, the default for a %s-separated "
+                  "file: no number in it shows which separator is the decimal one; give "
+                  "--decimal-%s if it is %s (or --decimal-%s to confirm)",
+                  amb->value, as_read.text, s->decimal_comma ? "comma" : "point", delimiter,
+                  s->decimal_comma ? "point" : "comma", other.text,
+                  s->decimal_comma ? "comma" : "point");
+        return;
+    }
     if (s->decimal_comma == comma_now)
         return;
     const decimal_seen *d = s->decimal_comma ? comma : point;
-    char delimiter[8];
-    snprintf(delimiter, sizeof delimiter, s->delimiter == '\t' ? "tab" : "'%c'", s->delimiter);
     warnf(s, d->line, d->column,
           "numbers use a decimal %s (%ld value%s, none the other way; the first: '%s') in "
           "this %s-separated file; read so (use --decimal-%s if not)",
@@ -1339,7 +1419,7 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
     if (!dates && !numbers)
         return ALLOT_OK;
     long mdy[64] = {0}, dmy[64] = {0}, amb[64] = {0}, amb_line[64] = {0};
-    decimal_seen point = {0}, comma = {0};
+    decimal_seen point = {0}, comma = {0}, either = {0};
     const allot_csv_record *rec;
     allot_status st;
     s->quiet = 1;
@@ -1353,7 +1433,7 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
                 continue;
             const char *text = rec->fields[b->field].text;
             if (numbers && is_number_column(b))
-                note_decimal(&point, &comma, text, rec->line, b->field + 1);
+                note_decimal(&point, &comma, &either, b->col->kind == ALLOT_COL_INT, text, rec->line, b->field + 1);
             if (!is_date_column(b))
                 continue;
             int ev = allot_value_date_evidence(text);
@@ -1369,7 +1449,7 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
     if (st)
         return st;
     if (numbers)
-        settle_decimal(s, &point, &comma);
+        settle_decimal(s, &point, &comma, &either);
     settle_dates(s, mdy, dmy, amb, amb_line);
     return allot_csv_rewind(r, err);
 }
@@ -1604,7 +1684,7 @@ static void dialect_warning(void *ctx, long line, long column, const char *messa
 typedef struct dialect_sample {
     const load_state *ts;
     const allot_csv_record *src;
-    decimal_seen point, comma;
+    decimal_seen point, comma, either;
     int numbers;                       /* the decimal separator is to be settled */
     /* what each output's date columns showed (as infer_from_sample) */
     long mdy[MAX_DIALECT_OUTS][64], dmy[MAX_DIALECT_OUTS][64];
@@ -1621,7 +1701,9 @@ static allot_status sample_canonical(void *ctx, int out, const char *const *valu
         const bound *b = &t->cols[i];
         long col = d->numbers && is_number_column(b) ? src_col[b->field] : 0;
         if (col > 0 && (size_t)col <= d->src->count)
-            note_decimal(&d->point, &d->comma, d->src->fields[col - 1].text, d->src->line, col);
+            note_decimal(&d->point, &d->comma, &d->either, b->col->kind == ALLOT_COL_INT,
+                         d->src->fields[col - 1].text,
+                         d->src->line, col);
         if (out < MAX_DIALECT_OUTS && b->field >= 0 && b->field < 64)
             d->src_col[out][b->field] = src_col[b->field];
         if (i < 64 && out < MAX_DIALECT_OUTS && is_date_column(b) && values[b->field]) {
@@ -1679,7 +1761,7 @@ static allot_status infer_dialect_sample(load_state *m, load_state *ts, int nout
     allot_dialect_file_free(df);
     if (!st) {
         if (numbers) {
-            settle_decimal(m, &d->point, &d->comma);
+            settle_decimal(m, &d->point, &d->comma, &d->either);
             for (int o = 0; o < nouts; o++)
                 ts[o].decimal_comma = m->decimal_comma;
         }
@@ -1773,7 +1855,9 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
         size_t l = strlen(sum->table);
         snprintf(sum->table + l, sizeof sum->table - l, "%s%s", o ? "," : "", outs[o].table);
     }
-    int numbers = opt->decimal_comma < 0 && allot_dialect_decimal_comma(shape) < 0;
+    /* the numbers can overrule the default, the dialect's too (a path file
+     * saved again by a European spreadsheet has 3400,5) */
+    int numbers = opt->decimal_comma < 0;
     int dates = 0;
     for (int o = 0; o < nouts; o++)
         for (int i = 0; i < ts[o].ncols; i++)

@@ -110,4 +110,40 @@ expect "sfr deals" "$(q "SELECT group_concat(deal_id||'|'||amount_micros||'|'||c
   "006q000000HddohAAB|48000000000|EUR|1790812800|2026-11-28;006q000000Hddr3AAB|1250000000|USD|1793577600|2026-12-01"
 expect "sfr warning" "$(grep -c "^allot-load: warning: sf-report-fr-excel.csv:2:9: column 'Created Date': no date has a day above 12; read as day/month/year, as column 'Close Date' of this file shows (use --date-order MDY if not)" err)" 1
 
+# ---- path file saved by a German LibreOffice: 3400.5 -> 3400,5, 3.5 -> 3,5.
+# Path files default to decimal points; these numbers all show a decimal
+# comma, so they are read so (with a warning), as the original: 12
+# conversions worth 3400.5, 3.5 worth 700 (tests/e2e/dialects.sh). They were
+# rejected ("thousands groups must have 3 digits").
+db=$scratch/paths.db
+load --max-rejects 1 paths-de-libreoffice.csv 2> err; expect "paths exit" "$?" 0
+expect "paths rows" "$(q "SELECT group_concat(path||'|'||conversions||'|'||value||'|'||nulls, ';') FROM (SELECT * FROM paths ORDER BY path)")" \
+  "Email|3.5|700.0|20.0;Paid Search > Email > Direct|12.0|3400.5|80.0"
+expect "paths warning" "$(grep -c "^allot-load: warning: paths-de-libreoffice.csv:2:3: numbers use a decimal comma (2 values, none the other way; the first: '3400,5')" err)" 1
+
+# ---- the ambiguous case the README documents: a ';' file whose rates are
+# written with decimal points and 3 decimals (1.084, 1.270) shows no
+# separator; ';' means decimal commas, so they are 1084 and 1270. That stays
+# (it is the documented default), but it is no longer silent: a warning
+# names the first such value, how it was read and the flag for the other
+# reading. With --decimal-point they are 1.084 and 1.27.
+db=$scratch/fx.db
+load fx-rates-semicolon-points.csv 2> err; expect "fx exit" "$?" 0
+expect "fx default" "$(q "SELECT group_concat(currency||'|'||rate, ';') FROM (SELECT * FROM fx_rates ORDER BY currency)")" "EUR|1084.0;GBP|1270.0;USD|1.0"
+expect "fx warning" "$(grep -c "^allot-load: warning: fx-rates-semicolon-points.csv:2:4: '1.084' is read as 1084 with a decimal comma, the default for a ';'-separated file: no number in it shows which separator is the decimal one; give --decimal-point if it is 1.084 (or --decimal-comma to confirm)" err)" 1
+db=$scratch/fx-point.db
+load --decimal-point fx-rates-semicolon-points.csv 2> err; expect "fx point exit" "$?" 0
+expect "fx point" "$(q "SELECT group_concat(currency||'|'||rate, ';') FROM (SELECT * FROM fx_rates ORDER BY currency)")" "EUR|1.084;GBP|1.27;USD|1.0"
+expect "fx point no warning" "$(grep -c "warning:" err)" 0
+
+# ---- Excel shows a long number in a General cell in scientific notation
+# and saves it so: the Meta campaign ids 120210000000010 and ...020 both
+# became 1,2021E+14, so two campaigns' spend was added up under one id
+# '1,2021E+14' (7.25 + 12.50). Each row is now rejected at the id.
+db=$scratch/sci.db
+load meta-ads-de-excel-exponent.csv 2> err; expect "sci exit" "$?" 1
+expect "sci nothing" "$(q 'SELECT count(*) FROM spend')" 0
+expect "sci rejects" "$(cut -d, -f1-3 meta-ads-de-excel-exponent.csv.rejects.csv | tr '\n' ';')" "line,column,column_name;2,3,Kampagnen-ID;3,3,Kampagnen-ID;"
+expect "sci reason" "$(grep -c 'an id a spreadsheet turned into a rounded number (its digits are lost, ids that differ become one): export again and open the file with the column as Text' meta-ads-de-excel-exponent.csv.rejects.csv)" 2
+
 exit $fail
