@@ -331,6 +331,7 @@ typedef struct load_state {
     int decimal_comma;
     char delimiter;
     int dialect_order;     /* a dialect's order for ambiguous slash dates, 0 none */
+    int comma_shown;       /* decimal commas: the numbers showed them or --decimal-comma */
     size_t header_count;
     int person_col, anonymous_col;   /* touches: one of them is needed */
     int quiet;             /* the date pre-pass: reader warnings come again later */
@@ -584,16 +585,18 @@ static const char *order_name(allot_date_order o)
  * when no other date column of the file tells either. A dialect's own
  * order (LinkedIn and Microsoft write M/D/YYYY) holds, silently, while the
  * file is as the platform wrote it (not ';'-separated, decimal points); a
- * file whose numbers use decimal commas went through a European program
- * (a spreadsheet saving it again writes its own date format), where dates
- * are day first; else month first. *why gets the reason to put in the
- * warning, NULL when none is due. */
+ * file whose numbers show decimal commas (or read with --decimal-comma)
+ * went through a European program (a spreadsheet saving it again writes
+ * its own date format), where dates are day first; else month first: a ';'
+ * alone is not enough (a US Salesforce report opened and saved by a German
+ * LibreOffice keeps its 10/3/2026 text and gains ';'). *why gets the reason
+ * to put in the warning, NULL when none is due. */
 static allot_date_order ambiguous_order(const load_state *s, const char **why)
 {
     *why = NULL;
     if (s->dialect_order && s->decimal_comma <= 0 && s->delimiter != ';')
         return (allot_date_order)s->dialect_order;
-    if (s->decimal_comma > 0) {
+    if (s->comma_shown) {
         *why = ", the order where numbers have decimal commas, as this file's do";
         return ALLOT_DATE_DMY;
     }
@@ -1328,6 +1331,7 @@ static void settle_decimal(load_state *s, const decimal_seen *point, const decim
         s->decimal_comma = 0;
     else if (comma->values && !point->values)
         s->decimal_comma = 1;
+    s->comma_shown = comma->values && !point->values;
     char delimiter[8];
     snprintf(delimiter, sizeof delimiter, s->delimiter == '\t' ? "tab" : "'%c'", s->delimiter);
     if (!point->values && !comma->values && amb->values) {
@@ -1762,8 +1766,10 @@ static allot_status infer_dialect_sample(load_state *m, load_state *ts, int nout
     if (!st) {
         if (numbers) {
             settle_decimal(m, &d->point, &d->comma, &d->either);
-            for (int o = 0; o < nouts; o++)
+            for (int o = 0; o < nouts; o++) {
                 ts[o].decimal_comma = m->decimal_comma;
+                ts[o].comma_shown = m->comma_shown;
+            }
         }
         for (int o = 0; o < nouts && o < MAX_DIALECT_OUTS; o++) {
             ts[o].src_col = d->src_col[o];   /* the warnings name source columns */
@@ -1801,6 +1807,7 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
     m->header_count = h->count;
     m->delimiter = sn.delimiter;
     m->decimal_comma = opt->decimal_comma >= 0 ? opt->decimal_comma : sn.delimiter == ';';
+    m->comma_shown = opt->decimal_comma == 1;
     if (opt->decimal_comma < 0 && allot_dialect_decimal_comma(shape) >= 0)
         m->decimal_comma = allot_dialect_decimal_comma(shape);
 
@@ -1830,6 +1837,7 @@ static allot_status load_dialect(load_state *m, allot_csv_reader **r, int shape,
         t->table = allot_load_table(outs[o].table);
         t->delimiter = m->delimiter;
         t->decimal_comma = m->decimal_comma;
+        t->comma_shown = m->comma_shown;
         allot_csv_field names[40];
         allot_csv_record hdr = {0};
         hdr.line = h->line;
@@ -2511,6 +2519,7 @@ allot_status allot_load_file(sqlite3 *db, const char *path, const allot_load_opt
     const allot_csv_record *h = allot_csv_header(r);
     s.delimiter = allot_csv_sniff_result(r)->delimiter;
     s.decimal_comma = opt->decimal_comma >= 0 ? opt->decimal_comma : s.delimiter == ';';
+    s.comma_shown = opt->decimal_comma == 1;
     int matches;
     s.table = forced ? forced : best_table(h, &matches);
     if (dmode != -2) {

@@ -146,4 +146,23 @@ expect "sci nothing" "$(q 'SELECT count(*) FROM spend')" 0
 expect "sci rejects" "$(cut -d, -f1-3 meta-ads-de-excel-exponent.csv.rejects.csv | tr '\n' ';')" "line,column,column_name;2,3,Kampagnen-ID;3,3,Kampagnen-ID;"
 expect "sci reason" "$(grep -c 'an id a spreadsheet turned into a rounded number (its digits are lost, ids that differ become one): export again and open the file with the column as Text' meta-ads-de-excel-exponent.csv.rejects.csv)" 2
 
+# ---- "opened" files: LibreOffice read the US export with German rules
+# (--infilter='CSV:44,34,76,1,,1031,false,true') before saving it with ';'.
+# A Salesforce member report keeps its M/D/YYYY text (10/3/2026) and its
+# numbers show no decimal separator (1, 0): a ';' alone does not make its
+# dates day first, so they stay month first, with the warning: 2026-10-03
+# -> 1790985600 (responded), 2026-10-05 -> 1791158400 (created).
+db=$scratch/member-opened.db
+load sf-member-report-de-libreoffice-opened.csv 2> err; expect "opened member exit" "$?" 0
+expect "opened member touches" "$(q "SELECT group_concat(occurred_at, ';') FROM (SELECT * FROM touches ORDER BY touch_id)")" "1790985600;1791158400"
+expect "opened member warning" "$(grep -c "column 'Member First Associated': no date has a day above 12, so day and month cannot be told apart; read as month/day/year (use --date-order DMY if not)" err)" 1
+# A Meta export opened so: its quoted impressions 12,034 and 11,870 became
+# the decimals 12,034 and 11,87 while its amounts 45.67 stayed text. The
+# file mixes both separators: the rows are rejected (nothing of 11,87 loads
+# as 11870 or 11.87 impressions), each at its amount.
+db=$scratch/meta-opened.db
+load meta-ads-en-de-libreoffice-opened.csv 2> err; expect "opened meta exit" "$?" 1
+expect "opened meta nothing" "$(q 'SELECT count(*) FROM spend')" 0
+expect "opened meta rejects" "$(cut -d, -f1-2 meta-ads-en-de-libreoffice-opened.csv.rejects.csv | tr '\n' ';')" "line,column;2,5;3,5;4,5;"
+
 exit $fail
