@@ -1511,6 +1511,20 @@ static int row_web(allot_dialect_file *f, const allot_csv_record *rec, int *igno
             *ignored = 1;   /* every first visit also starts a session */
             return 0;
         }
+        /* a web user_pseudo_id is two whole numbers joined by '.'
+         * (123.456); joined by ',' a spreadsheet read it as a number and
+         * wrote it in its own format, rounded (1234567890.1700000000
+         * becomes 1234567890,17): the visitor would not match its other
+         * visits. (App ids are hex; an exponent is refused for every
+         * *_id column by the loader.) */
+        size_t dig = strspn(anon, "0123456789");
+        if (dig > 0 && anon[dig] == ',' && anon[dig + 1] &&
+            strspn(anon + dig + 1, "0123456789") == strlen(anon + dig + 1)) {
+            refuse(f, shape_col(sh, "@anon"), "a user_pseudo_id a spreadsheet turned into a "
+                   "number (it is two whole numbers joined by '.'): export again and open the "
+                   "file with the column as Text");
+            return 0;
+        }
     }
     if (!person[0] && shape_col(sh, "@email") >= 0) {
         getv(f, rec, "@email", email, sizeof email);

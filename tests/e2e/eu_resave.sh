@@ -165,4 +165,14 @@ load meta-ads-en-de-libreoffice-opened.csv 2> err; expect "opened meta exit" "$?
 expect "opened meta nothing" "$(q 'SELECT count(*) FROM spend')" 0
 expect "opened meta rejects" "$(cut -d, -f1-2 meta-ads-en-de-libreoffice-opened.csv.rejects.csv | tr '\n' ';')" "line,column;2,5;3,5;4,5;"
 
+# ---- GA4 events saved by a German LibreOffice: user_pseudo_id 123.456 was
+# read as a number and written 123,456 (a real id, 1234567890.1700000000,
+# would lose digits: 1234567890,17). The touches were loaded with ids
+# '123,456.1793527200' that match none of the visitor's other visits; the
+# two session_start rows are now rejected at user_pseudo_id (column 4).
+db=$scratch/ga4.db
+load ga4-events-de-libreoffice.csv 2> err; expect "ga4 exit" "$?" 1
+expect "ga4 rejects" "$(cut -d, -f1-3 ga4-events-de-libreoffice.csv.rejects.csv | tr '\n' ';')" "line,column,column_name;3,4,user_pseudo_id;5,4,user_pseudo_id;"
+expect "ga4 reason" "$(grep -c "a user_pseudo_id a spreadsheet turned into a number (it is two whole numbers joined by '.'): export again and open the file with the column as Text" ga4-events-de-libreoffice.csv.rejects.csv)" 2
+
 exit $fail
