@@ -954,6 +954,15 @@ static void definitions_sheet(book *b)
 
 /* ---- Summary (written last: it reports what the other sheets found) ------ */
 
+/* A loaded file's name without its folder: the SHA-256 beside it names the
+ * input, and the same files loaded from another folder give the same
+ * workbook. */
+static const char *base_name(const char *path)
+{
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    return slash ? slash + 1 : path;
+}
+
 static allot_status summary_sheet(book *b)
 {
     lxw_worksheet *ws = sheet(b, SHEET_SUMMARY);
@@ -1056,10 +1065,11 @@ static allot_status summary_sheet(book *b)
         return s;
     while (sqlite3_step(st) == SQLITE_ROW) {
         for (int c = 0; c < 7; c++) {
+            const char *v = (const char *)sqlite3_column_text(st, c);
             if (c >= 2 && c <= 4)
                 number(ws, row, (lxw_col_t)c, (double)sqlite3_column_int64(st, c), b->count);
             else
-                text(ws, row, (lxw_col_t)c, (const char *)sqlite3_column_text(st, c), NULL);
+                text(ws, row, (lxw_col_t)c, c == 0 ? base_name(v) : v, NULL);
         }
         row++;
     }

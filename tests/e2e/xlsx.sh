@@ -44,6 +44,15 @@ sleep 1.1
 "$bin/allot-xlsx" --db b.db --config "$root/sample-data/allot.ini" --period 2026Q2 \
   --out r3.xlsx 2>/dev/null
 cmp -s r1.xlsx r3.xlsx || fail "the same inputs in a new database gave another workbook"
+# ... and loaded from a copy of the files in another folder: the Summary
+# names each file without its folder (its SHA-256 beside it).
+mkdir -p elsewhere/data && cp "$root"/sample-data/*.csv elsewhere/data/
+"$bin/allot-load" --db c.db elsewhere/data/*.csv 2>/dev/null
+"$bin/allot-load" --db c.db campaigns-renamed.csv 2>/dev/null
+"$bin/allot-credit" --db c.db --config "$root/sample-data/allot.ini" --model all >/dev/null 2>&1
+"$bin/allot-xlsx" --db c.db --config "$root/sample-data/allot.ini" --period 2026Q2 \
+  --out r4.xlsx 2>/dev/null
+cmp -s r1.xlsx r4.xlsx || fail "the same files loaded from another folder gave another workbook"
 
 # LibreOffice: a private profile set to recalculate every formula on load.
 profile=$scratch/lo-profile
