@@ -248,7 +248,17 @@ allot_value_result allot_value_parse_number(const char *s, int decimal_comma,
         p++;
     }
     if (p != e) {
-        WHY("not a number");
+        /* French Excel groups thousands with U+202F; saved as "CSV" in
+         * Windows-1252, which has no such character, it writes '?' (other
+         * converters U+FFFD): 48?000,00 */
+        int lost = p > s && isdigit((unsigned char)p[-1]) &&
+                   ((*p == '?' && p + 1 < e && isdigit((unsigned char)p[1])) ||
+                    (e - p > 3 && memcmp(p, "\xEF\xBF\xBD", 3) == 0 &&
+                     isdigit((unsigned char)p[3])));
+        WHY(lost ? "not a number: a '?' or U+FFFD stands between digits, where a thousands "
+                   "separator was lost when the file was saved in an encoding without it "
+                   "(save it again as CSV UTF-8)"
+                 : "not a number");
         return ALLOT_VALUE_INVALID;
     }
 

@@ -189,6 +189,27 @@ static void integers_reals_booleans(void **state)
     assert_int_equal(allot_value_parse_bool("", &b, NULL), ALLOT_VALUE_NULL);
 }
 
+/* A French Excel's thousands separator (U+202F) saved as Windows-1252
+ * becomes '?': the reason says so instead of only "not a number". */
+static void lost_thousands_separator(void **state)
+{
+    (void)state;
+    allot_number n;
+    const char *why = NULL;
+    static const char lost[] = "not a number: a '?' or U+FFFD stands between digits, where a "
+                               "thousands separator was lost when the file was saved in an "
+                               "encoding without it (save it again as CSV UTF-8)";
+    assert_int_equal(allot_value_parse_number("48?000,00", 1, &n, &why), ALLOT_VALUE_INVALID);
+    assert_string_equal(why, lost);
+    why = NULL;
+    assert_int_equal(allot_value_parse_number("1\xEF\xBF\xBD" "250", 1, &n, &why),
+                     ALLOT_VALUE_INVALID);
+    assert_string_equal(why, lost);
+    why = NULL;
+    assert_int_equal(allot_value_parse_number("12?", 1, &n, &why), ALLOT_VALUE_INVALID);
+    assert_string_equal(why, "not a number");
+}
+
 static const char *date(const char *s, allot_date_order order)
 {
     static char out[11];
@@ -351,6 +372,7 @@ int main(void)
         cmocka_unit_test(signs_symbols_and_codes),
         cmocka_unit_test(money_is_exact_micros),
         cmocka_unit_test(integers_reals_booleans),
+        cmocka_unit_test(lost_thousands_separator),
         cmocka_unit_test(civil_dates),
         cmocka_unit_test(timestamps_to_epoch_seconds),
         cmocka_unit_test(date_order_evidence),
