@@ -538,22 +538,64 @@ static allot_status deal_sums(sqlite3 *db, const money_ctx *m, int64_t start, in
     return sum_amounts(db, m, st, 3, "reading deals", pipeline, NULL, err);
 }
 
-static allot_status spend_sum(sqlite3 *db, const money_ctx *m, int64_t start, int64_t end,
-                              double *spend, allot_error *err)
+allot_status allot_report_spend_minor(sqlite3 *db, const allot_fx *fx, int64_t start,
+                                      int64_t end, int64_t *minor, int64_t *rows,
+                                      allot_error *err)
 {
     char from[11], to[11];
     sqlite3_stmt *st;
-    *spend = 0;
+    *minor = 0;
+    if (rows)
+        *rows = 0;
     allot_status s = allot_store_prepare(db,
-                                         "SELECT cost_micros, currency, date FROM spend WHERE "
-                                         "date >= ? AND date < ? ORDER BY campaign_id, date, "
-                                         "source_system, ad_account",
+                                         "SELECT cost_micros, currency, date, campaign_id FROM "
+                                         "spend WHERE date >= ? AND date < ? ORDER BY "
+                                         "campaign_id, date, source_system, ad_account",
                                          &st, err);
     if (s != ALLOT_OK)
         return s;
     sqlite3_bind_text(st, 1, allot_date_format(start, from), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, allot_date_format(end, to), -1, SQLITE_STATIC);
-    return sum_amounts(db, m, st, -1, "reading spend", spend, NULL, err);
+    /* Reporting micros of every row (each at its day's rate, half away
+     * from zero to the micro), added; the sum is rounded once. Rounding
+     * each row to the cent first drifted: the sample company's 2026Q3
+     * rows add up to USD 233,884.960138 (233,884.96) but their cents to
+     * 233,884.95. */
+    int64_t micros = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (rows)
+            (*rows)++;
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+            continue;
+        const char *date = (const char *)sqlite3_column_text(st, 2);
+        const char *campaign = (const char *)sqlite3_column_text(st, 3);
+        char what[160];
+        snprintf(what, sizeof what, "spend of campaign '%s' on %s", campaign ? campaign : "",
+                 date ? date : "");
+        int64_t converted;
+        s = allot_fx_convert(fx, what, sqlite3_column_int64(st, 0),
+                             (const char *)sqlite3_column_text(st, 1), date ? date : "",
+                             &converted, err);
+        if (s != ALLOT_OK)
+            break;
+        micros += converted;
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading spend", err);
+    sqlite3_finalize(st);
+    if (s == ALLOT_OK)
+        *minor = allot_money_micros_to_minor(micros, allot_fx_reporting_exponent(fx));
+    return s;
+}
+
+static allot_status spend_sum(sqlite3 *db, const money_ctx *m, int64_t start, int64_t end,
+                              double *spend, allot_error *err)
+{
+    int64_t minor;
+    allot_status s = allot_report_spend_minor(db, m->fx, start, end, &minor, NULL, err);
+    *spend = s == ALLOT_OK ? (double)minor / pow(10, m->exponent) : 0;
+    return s;
 }
 
 static allot_status load_trend(sqlite3 *db, allot_report *r, const money_ctx *m,

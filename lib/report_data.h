@@ -28,6 +28,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "fx.h"
 #include "period.h"
 #include "taxonomy.h"
 
@@ -142,6 +143,19 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *options,
 void allot_report_release(allot_report *r);
 
 const char *allot_report_section_name(allot_report_section s);
+
+/* Marketing spend of the spend rows dated in [start, end) (civil days, end
+ * exclusive) in minor units of fx's reporting currency, by the one rule of
+ * every output (the Summary sheet, the PDF cover, the pack e-mail; allot-roi
+ * and the channel and campaign sheets add the same micros): each row
+ * converted at the rate of its date to reporting micros (half away from
+ * zero, allot_fx_convert), the micros added, and the sum rounded once to
+ * the minor unit, half away from zero. *rows (may be NULL) gets the number
+ * of rows. ALLOT_ERR_DATA for a missing rate (naming the campaign and
+ * day), ALLOT_ERR_DB when spend cannot be read. */
+allot_status allot_report_spend_minor(sqlite3 *db, const allot_fx *fx, int64_t start,
+                                      int64_t end, int64_t *minor, int64_t *rows,
+                                      allot_error *err);
 
 /* Part of allot_report_load, callable alone: fills the bridge, cohorts and
  * survival sections of r (whose period, prior and currency are set) through

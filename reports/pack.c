@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "fx.h"
 #include "money.h"
 #include "period.h"
+#include "report_data.h"
 #include "store.h"
 
 /* Copies src into dst (size bytes), control characters as spaces. */
@@ -415,9 +417,89 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
     return ALLOT_OK;
 }
 
+/* The reporting currency, for the line that adds a section's currencies up:
+ * fx is NULL when the rates could not be loaded (why says so) or when no
+ * reporting currency was given (currency NULL). */
+typedef struct reporting {
+    const char *currency;
+    const allot_fx *fx;
+    char why[160];
+} reporting;
+
+/* A sum over [start, end) days in minor units of fx's reporting currency
+ * (lib/report_data: the rule every output uses). */
+typedef allot_status (*reporting_sum)(sqlite3 *db, const allot_fx *fx, int64_t start,
+                                      int64_t end, int64_t *minor, int64_t *rows,
+                                      allot_error *err);
+
+/* When a line of s is in another currency than the reporting one, adds the
+ * line `label` with the section's amounts in the reporting currency, from
+ * sum: "USD 233,884.96 (2026Q2: USD 217,639.11, +7.5 %)", the figure the
+ * workbook's Summary and the PDF cover show. A missing rate makes the line
+ * say so ("not available: ..."); only a database failure is an error. */
+static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_sum sum,
+                                   const char *label, const allot_pack_period *cur,
+                                   const allot_pack_period *prior, allot_pack_section *s,
+                                   allot_error *err)
+{
+    if (!rep->currency)
+        return ALLOT_OK;
+    int foreign = 0;
+    for (size_t i = 0; i < s->n_lines; i++)
+        foreign |= strcmp(s->lines[i].label, rep->currency) != 0;
+    if (!foreign)
+        return ALLOT_OK;
+    char value[160];
+    if (!rep->fx) {
+        snprintf(value, sizeof value, "not available: %.140s", rep->why);
+        allot_pack_add_line(s, label, value);
+        return ALLOT_OK;
+    }
+    const allot_pack_period *ps[2] = {cur, prior};
+    int64_t minor[2] = {0, 0};
+    for (int i = 0; i < 2 && ps[i]; i++) {
+        int64_t start, end;
+        allot_status r = allot_date_parse(ps[i]->start, &start);
+        if (r == ALLOT_OK)
+            r = allot_date_parse(ps[i]->end, &end);
+        if (r != ALLOT_OK)
+            return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                                   "period %s: '%s'..'%s' are no dates YYYY-MM-DD", ps[i]->label,
+                                   ps[i]->start, ps[i]->end);
+        allot_error why;
+        r = sum(db, rep->fx, start, end, &minor[i], NULL, &why);
+        if (r == ALLOT_ERR_DATA) {
+            snprintf(value, sizeof value, "not available: %.140s", why.message);
+            allot_pack_add_line(s, label, value);
+            return ALLOT_OK;
+        }
+        if (r != ALLOT_OK) {
+            if (err)
+                *err = why;
+            return r;
+        }
+    }
+    char now[64], before[64], change[40];
+    money_minor(minor[0], rep->currency, now, sizeof now);
+    if (!prior) {
+        snprintf(value, sizeof value, "%s", now);
+    } else {
+        money_minor(minor[1], rep->currency, before, sizeof before);
+        if (minor[1] > 0) {
+            change_text(minor[0], minor[1], change, sizeof change);
+            snprintf(value, sizeof value, "%.40s (%.20s: %.40s, %.20s)", now, prior->label, before,
+                     change);
+        } else {
+            snprintf(value, sizeof value, "%.40s (%.20s: %.40s)", now, prior->label, before);
+        }
+    }
+    allot_pack_add_line(s, label, value);
+    return ALLOT_OK;
+}
+
 static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
-                               const allot_pack_period *prior, allot_pack_section *s,
-                               allot_error *err)
+                               const allot_pack_period *prior, const reporting *rep,
+                               allot_pack_section *s, allot_error *err)
 {
     allot_status r = compared_lines(
         db,
@@ -428,6 +510,12 @@ static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
         " FROM spend WHERE (date >= ?1 AND date < ?2) OR (date >= ?3 AND date < ?4)"
         " GROUP BY currency ORDER BY currency",
         cur, prior, "across %lld %s%s", "campaign", s, err);
+    if (r != ALLOT_OK)
+        return r;
+    char label[80];
+    snprintf(label, sizeof label, "all in %s, each row at its day's rate",
+             rep->currency ? rep->currency : "");
+    r = reporting_line(db, rep, allot_report_spend_minor, label, cur, prior, s, err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no spend loaded for %s", cur->label);
@@ -449,12 +537,30 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *per
             set_missing(&h->sections[i], "%s", "no database: the figures are in the attachments");
         return ALLOT_OK;
     }
+    /* The reporting currency's rates, for the lines that add currencies up. */
+    reporting rep = {currency, NULL, ""};
+    allot_fx *fx = NULL;
+    if (currency) {
+        allot_error why;
+        allot_status r = allot_fx_load(db, currency, &fx, &why);
+        if (r != ALLOT_OK && r != ALLOT_ERR_DATA && r != ALLOT_ERR_USAGE) {
+            if (err)
+                *err = why;
+            return r;
+        }
+        if (r != ALLOT_OK)
+            snprintf(rep.why, sizeof rep.why, "%.150s", why.message);
+        rep.fx = fx;
+    }
     allot_status r;
     if ((r = load_won(db, period, prior, won, err)) != ALLOT_OK ||
         (r = load_pipeline(db, period, prior, pipe, err)) != ALLOT_OK ||
         (r = load_attribution(db, period, model, currency, credit, err)) != ALLOT_OK ||
-        (r = load_spend(db, period, prior, spend, err)) != ALLOT_OK)
+        (r = load_spend(db, period, prior, &rep, spend, err)) != ALLOT_OK) {
+        allot_fx_free(fx);
         return r;
+    }
+    allot_fx_free(fx);
     return ALLOT_OK;
 }
 

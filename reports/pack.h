@@ -70,7 +70,13 @@ typedef struct allot_pack_period {
  *                      in the reporting currency with their share of the
  *                      booked amount ('(unattributed)' is not a channel: it
  *                      is in the line booked = credited + unattributed);
- *   Spend            — spend rows dated in the period, per currency.
+ *   Spend            — spend rows dated in the period, per currency; when
+ *                      some are in another currency than `currency`, one
+ *                      more line adds them all up in it
+ *                      (allot_report_spend_minor: each row at its day's
+ *                      rate, the micros added and rounded once), the
+ *                      figure of the workbook's Summary and the PDF cover;
+ *                      a missing rate makes that line say so.
  * With prior (may be NULL), won revenue, pipeline and spend lines also show
  * the prior period's amount and the change: "USD 1,250.50 from 2 deals
  * (2026Q2: USD 1,000.00, +25.1 %)"; a currency with amounts only in the

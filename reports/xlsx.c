@@ -220,6 +220,7 @@ static void channel_sheets(book *b)
     }
     text(ws, 2, (lxw_col_t)(1 + nm), "Spend", b->head);
     double *total = calloc(nm + 1, sizeof *total);
+    int64_t spend_micros = 0;
     for (size_t c = 0; c < nc; c++)
         for (size_t m = 0; m < nm; m++)
             total[m] += r->credit[c * nm + m];
@@ -240,14 +241,24 @@ static void channel_sheets(book *b)
         }
         number(ws, row, (lxw_col_t)(1 + nm), r->channel_spend ? r->channel_spend[c] : 0,
                b->money);
-        total[nm] += r->channel_spend ? r->channel_spend[c] : 0;
+        /* each cell holds whole micros: add them exactly */
+        spend_micros += r->channel_spend ? llround(r->channel_spend[c] * 1e6) : 0;
     }
+    /* Spend cells keep their micros (a channel's sub-cent spend); their
+     * Total is rounded once to the minor unit, half away from zero, the
+     * Summary's marketing spend (allot_report_spend_minor), not the sum
+     * of the micros (233,884.960138 beside the Summary's 233,884.96). */
+    total[nm] = (double)allot_money_micros_to_minor(spend_micros, b->exponent) / b->unit;
     lxw_row_t last = (lxw_row_t)(2 + nc), trow = (lxw_row_t)(3 + nc);
     text(ws, trow, 0, "Total", b->bold);
     text(cmp, trow, 0, "Total", b->bold);
     for (size_t m = 0; m <= nm; m++) {
         lxw_col_t col = (lxw_col_t)(1 + m);
-        snprintf(f, sizeof f, "=SUM(%s:%s)", cell(3, col, a), cell(last, col, z));
+        if (m < nm)
+            snprintf(f, sizeof f, "=SUM(%s:%s)", cell(3, col, a), cell(last, col, z));
+        else
+            snprintf(f, sizeof f, "=ROUND(SUM(%s:%s),%d)", cell(3, col, a), cell(last, col, z),
+                     b->exponent);
         worksheet_write_formula_num(ws, trow, col, f, b->money_total, total[m]);
         if (m < nm)
             worksheet_write_formula_num(cmp, trow, col, f, b->pct, total[m] != 0 ? 1.0 : 0.0);

@@ -16,6 +16,14 @@
 #   2026Q1   102412384    98585196   41
 #   2026Q2   129142318   122910549   42
 #   2026Q3   155526247   143874964   49
+# Marketing spend (`tieout_check.py sample-data spend USD`): each spend row
+# converted at its day's rate to micros (half away from zero), the micros
+# added and rounded ONCE to the cent, the rule of every output (the
+# Summary sheet and the PDF cover added each row's cents: 233,884.95 and
+# 217,639.12, a cent off the channel sheet and allot-roi):
+#   quarter  USD micros           cents
+#   2026Q2   217639.105550    21763911
+#   2026Q3   233884.960138    23388496
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
@@ -32,6 +40,9 @@ check() { "$py" "$tests/e2e/tieout_check.py" "$data" "$@" || fail "tie-out check
 expect "USD 2026Q3" "$(grep 2026Q3 ref-usd.txt)" "2026Q3 155526247 49"
 expect "EUR 2026Q3" "$(grep 2026Q3 ref-eur.txt)" "2026Q3 143874964 49"
 expect "USD 2024Q4" "$(grep 2024Q4 ref-usd.txt)" "2024Q4 22028940 7"
+"$py" "$tests/e2e/tieout_check.py" "$data" spend USD > ref-spend.txt
+expect "spend 2026Q3" "$(grep 2026Q3 ref-spend.txt)" "2026Q3 233884.960138 23388496"
+expect "spend 2026Q2" "$(grep 2026Q2 ref-spend.txt)" "2026Q2 217639.105550 21763911"
 
 # pipeline OUTDIR DB: the demo's stages that feed the finance outputs.
 pipeline() {
@@ -64,6 +75,11 @@ check workbook one/allot-report.xlsx USD 2026Q3
 "$bin/allot-xlsx" --db one.db --config "$data/allot.ini" --period 2026 --out year-2026.xlsx \
   2>/dev/null || fail "xlsx --period 2026"
 check workbook year-2026.xlsx USD 2026
+# 2026Q2 on its own: its channel sheet's spend Total too (the 2026Q3
+# workbook shows 2026Q2 only as the Summary's prior period).
+"$bin/allot-xlsx" --db one.db --config "$data/allot.ini" --period 2026Q2 --out q2.xlsx \
+  2>/dev/null || fail "xlsx --period 2026Q2"
+check workbook q2.xlsx USD 2026Q2
 check pdf one/allot-pack.pdf USD 2026Q3 one/credit.csv
 check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv USD
 

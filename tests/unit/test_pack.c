@@ -273,6 +273,60 @@ static void credit_in_the_reporting_currency(void **state)
     close_db(db, path);
 }
 
+/* Spend in two currencies adds up in the reporting currency by the rule of
+ * the workbook and the PDF: each row converted at its day's rate to micros,
+ * the micros added, rounded once. Two EUR 0.05 rows in 2026Q3 at 1.1 USD
+ * per EUR are USD 0.055 each (55 000 micros); with the fixture's USD
+ * 170.25 the quarter is 170.360000 -> USD 170.36 (each row's cents, 0.06 +
+ * 0.06 + 170.25, would give 170.37). 2026Q2 is USD 340.50 alone; change
+ * 170.36 / 340.50 - 1 = -0.49967 -> -50.0 %. A day without a rate (EUR on
+ * 2026-08-15, past the table's rows) makes the line say so. */
+static void spend_adds_up_in_the_reporting_currency(void **state)
+{
+    (void)state;
+    char path[64];
+    sqlite3 *db = open_db(path);
+    fill(db);
+    allot_error err;
+    assert_int_equal(
+        allot_store_exec(
+            db,
+            "INSERT INTO fx_rates(currency, start_date, end_date, rate) VALUES"
+            " ('EUR', '2026-04-01', '2026-08-01', 1.1);"
+            "INSERT INTO spend(date, source_system, campaign_id, cost_micros, currency) VALUES"
+            " ('2026-07-05', 'm', 'E', 50000, 'EUR'), ('2026-07-06', 'm', 'E', 50000, 'EUR');",
+            &err),
+        ALLOT_OK);
+    allot_pack_headlines h;
+    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", &h, &err),
+                     ALLOT_OK);
+    const allot_pack_section *spend = &h.sections[3];
+    assert_int_equal(spend->n_lines, 3);
+    assert_string_equal(spend->lines[0].value, "EUR 0.10 across 1 campaign (2026Q2: none)");
+    assert_string_equal(spend->lines[1].value,
+                        "USD 170.25 across 2 campaigns (2026Q2: USD 340.50, -50.0 %)");
+    assert_string_equal(spend->lines[2].label, "all in USD, each row at its day's rate");
+    assert_string_equal(spend->lines[2].value, "USD 170.36 (2026Q2: USD 340.50, -50.0 %)");
+    /* without a prior period, the figure alone */
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
+                     ALLOT_OK);
+    assert_string_equal(h.sections[3].lines[2].value, "USD 170.36");
+    /* a missing rate: said on the line, the rest of the pack as usual */
+    assert_int_equal(allot_store_exec(db,
+                                      "INSERT INTO spend(date, source_system, campaign_id,"
+                                      " cost_micros, currency) VALUES"
+                                      " ('2026-08-15', 'm', 'E', 1000000, 'EUR')",
+                                      &err),
+                     ALLOT_OK);
+    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", &h, &err),
+                     ALLOT_OK);
+    assert_int_equal(h.sections[3].n_lines, 3);
+    assert_non_null(strstr(h.sections[3].lines[2].value, "not available: "));
+    assert_non_null(strstr(h.sections[3].lines[2].value, "2026-08-15"));
+    assert_int_equal(h.sections[2].n_lines, 6); /* credit as before */
+    close_db(db, path);
+}
+
 static void sections_degrade_one_by_one(void **state)
 {
     (void)state;
@@ -346,6 +400,7 @@ int main(void)
         cmocka_unit_test(compares_with_the_prior_period),
         cmocka_unit_test(credit_of_a_year_adds_its_quarters),
         cmocka_unit_test(credit_in_the_reporting_currency),
+        cmocka_unit_test(spend_adds_up_in_the_reporting_currency),
         cmocka_unit_test(sections_degrade_one_by_one),
         cmocka_unit_test(body_text_is_exact),
     };
