@@ -1386,7 +1386,7 @@ static void settle_dates(load_state *s, const long *mdy, const long *dmy, const 
         if (mdy[i] && dmy[i]) {
             b->order = mdy[i] >= dmy[i] ? ALLOT_DATE_MDY : ALLOT_DATE_DMY;
             warnf(s, 0, b->field + 1, "column '%s' mixes month/day (%ld rows) and day/month "
-                  "(%ld rows) dates; read as %s, rows that contradict are rejected",
+                  "(%ld rows) dates; read as %s: rows that cannot be read so are rejected",
                   column_label(s, b), mdy[i], dmy[i], order_name(b->order));
         } else if (mdy[i]) {
             b->order = ALLOT_DATE_MDY;

@@ -175,4 +175,29 @@ load ga4-events-de-libreoffice.csv 2> err; expect "ga4 exit" "$?" 1
 expect "ga4 rejects" "$(cut -d, -f1-3 ga4-events-de-libreoffice.csv.rejects.csv | tr '\n' ';')" "line,column,column_name;3,4,user_pseudo_id;5,4,user_pseudo_id;"
 expect "ga4 reason" "$(grep -c "a user_pseudo_id a spreadsheet turned into a number (it is two whole numbers joined by '.'): export again and open the file with the column as Text" ga4-events-de-libreoffice.csv.rejects.csv)" 2
 
+# ---- the sample company's fx_rates, deals and spend (sample-data/) saved
+# as a German, French and Dutch spreadsheet writes them
+# (tests/e2e/lib/excelize.py: ';', BOM, decimal commas, '.' or U+202F
+# thousands, 01.07.2024 / 01/07/2024 / 1-7-2024) load exactly the values
+# of the originals. fx_rates' windows all start on the 1st (no day above
+# 12): they were read month first, EUR's July 2024 rate from 2024-01-07.
+for t in fx_rates deals spend; do
+  db=$scratch/orig-$t.db
+  load "$tests/../sample-data/$t.csv" 2> err || fail "sample $t does not load"
+  for l in de fr nl; do
+    python3 "$tests/e2e/lib/excelize.py" $l "$tests/../sample-data/$t.csv" "$t-$l.csv" || fail "excelize"
+    db=$scratch/$l-$t.db
+    load "$t-$l.csv" 2> err; expect "sample $t $l exit" "$?" 0
+  done
+done
+for t in fx_rates deals spend; do
+  cols=$(sqlite3 "$scratch/orig-$t.db" "SELECT group_concat(name, ',') FROM pragma_table_info('$t') WHERE name NOT IN ('load_id', 'source_row')")
+  want=$(sqlite3 -batch "$scratch/orig-$t.db" "SELECT $cols FROM $t ORDER BY $cols")
+  [[ -n "$want" ]] || fail "sample $t empty"
+  for l in de fr nl; do
+    expect "sample $t $l same values" "$(sqlite3 -batch "$scratch/$l-$t.db" "SELECT $cols FROM $t ORDER BY $cols")" "$want"
+  done
+done
+expect "sample fx EUR July 2024" "$(sqlite3 "$scratch/fr-fx_rates.db" "SELECT start_date||'|'||end_date||'|'||rate FROM fx_rates WHERE currency = 'EUR' ORDER BY start_date LIMIT 1")" "2024-07-01|2024-08-01|1.0802"
+
 exit $fail
