@@ -1334,6 +1334,19 @@ static void settle_decimal(load_state *s, const decimal_seen *point, const decim
     s->comma_shown = comma->values && !point->values;
     char delimiter[8];
     snprintf(delimiter, sizeof delimiter, s->delimiter == '\t' ? "tab" : "'%c'", s->delimiter);
+    if (point->values && comma->values) {
+        /* both: a spreadsheet opened the file with the other country's
+         * rules and turned some numbers (12,034 impressions into 12,034
+         * the decimal) while it left others as text (240.08) */
+        warnf(s, comma->line, comma->column,
+              "numbers show both a decimal point ('%s', line %ld) and a decimal comma ('%s'): "
+              "a spreadsheet may have read some of them with another country's rules; read "
+              "with a decimal %s, the default for a %s-separated file (check the values, or "
+              "export again; --decimal-point or --decimal-comma forces one)",
+              point->value, point->line, comma->value, s->decimal_comma ? "comma" : "point",
+              delimiter);
+        return;
+    }
     if (!point->values && !comma->values && amb->values) {
         /* nothing tells: say how the first value that reads both ways was
          * read, and how to get the other reading (1.084 as a rate is not

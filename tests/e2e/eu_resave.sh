@@ -164,6 +164,9 @@ db=$scratch/meta-opened.db
 load meta-ads-en-de-libreoffice-opened.csv 2> err; expect "opened meta exit" "$?" 1
 expect "opened meta nothing" "$(q 'SELECT count(*) FROM spend')" 0
 expect "opened meta rejects" "$(cut -d, -f1-2 meta-ads-en-de-libreoffice-opened.csv.rejects.csv | tr '\n' ';')" "line,column;2,5;3,5;4,5;"
+# and a warning says why: 45.67 (line 2) shows a decimal point, 11,87 (line
+# 4, column 6) a decimal comma.
+expect "opened meta warning" "$(grep -c "^allot-load: warning: meta-ads-en-de-libreoffice-opened.csv:4:6: numbers show both a decimal point ('45.67', line 2) and a decimal comma ('11,87'): a spreadsheet may have read some of them with another country's rules; read with a decimal comma, the default for a ';'-separated file" err)" 1
 
 # ---- GA4 events saved by a German LibreOffice: user_pseudo_id 123.456 was
 # read as a number and written 123,456 (a real id, 1234567890.1700000000,
