@@ -266,7 +266,8 @@ typedef struct deal {
     char *id;
     char *lead_source;
     char *campaign;
-    int64_t amount; /* reporting currency */
+    int64_t amount;         /* reporting micros (whole minor units), close date */
+    int64_t created_amount; /* the same at the creation day: pipeline */
     int has_amount;
     int is_closed, is_won;
     int64_t created_at;
@@ -481,15 +482,33 @@ static allot_status load_deals(sqlite3 *db, model *m, const allot_fx *fx, allot_
         if (d->is_closed && close && parse_date(close, &ct) == 0)
             d->closed_at = ct;
         if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            /* Pipeline is the value of a deal when it was created: its
+             * amount at the rate of its creation day (UTC), open or
+             * closed; won amounts and revenue at the close date. Each is
+             * the deal's amount rounded to the reporting currency's minor
+             * unit, as allot-credit books a deal (and the workbook's and
+             * the PDF's sums, allot_report_pipeline_minor). A closed deal
+             * converted at its close date made pipeline differ from
+             * allot-credit --event pipeline's (sample, 2026Q3: USD
+             * 4,043,934.35 against 4,036,103.18). */
             char what[160];
             snprintf(what, sizeof what, "deal '%s'", d->id);
+            int64_t micros = sqlite3_column_int64(st, 1);
+            const char *currency = (const char *)sqlite3_column_text(st, 2);
             int64_t at = d->closed_at != NO_TIME ? d->closed_at : d->created_at;
-            s = fx_convert(fx, what, sqlite3_column_int64(st, 1),
-                           (const char *)sqlite3_column_text(st, 2), at, &d->amount, err);
+            s = fx_convert(fx, what, micros, currency, d->created_at, &d->created_amount, err);
+            if (s == ALLOT_OK)
+                s = at == d->created_at ? (d->amount = d->created_amount, ALLOT_OK)
+                                        : fx_convert(fx, what, micros, currency, at,
+                                                     &d->amount, err);
             if (s != ALLOT_OK) {
                 sqlite3_finalize(st);
                 return s;
             }
+            int e = allot_fx_reporting_exponent(fx);
+            d->created_amount =
+                allot_money_minor_to_micros(allot_money_micros_to_minor(d->created_amount, e), e);
+            d->amount = allot_money_minor_to_micros(allot_money_micros_to_minor(d->amount, e), e);
             d->has_amount = 1;
         }
     }
@@ -1024,9 +1043,9 @@ static allot_status deal_cells(model *m, allot_scoreboard *sb, allot_error *err)
             c->deals += 1;
             c->deals_marketing += mkt;
             if (d->has_amount) {
-                c->pipeline_micros += d->amount;
+                c->pipeline_micros += d->created_amount;
                 if (mkt)
-                    c->pipeline_marketing_micros += d->amount;
+                    c->pipeline_marketing_micros += d->created_amount;
             }
             if (!closed) {
                 c->open += 1;

@@ -61,15 +61,20 @@
  * ([funnel] marketing_lead_sources, default web, website, paid search and
  * the rest of its default in the config registry, config.c); names
  * compare case-insensitively with blanks, '_' and '-' ignored. Pipeline =
- * amounts of deals created in the period; revenue = amounts of those won.
+ * amounts of deals created in the period, each at the rate of its creation
+ * day (its value when created); revenue = amounts of those won, at the
+ * rate of their close date.
  *
  * The data's end ("as of") is the latest timestamp in stage_history,
  * touches, people and deals (created_at, close_date of closed deals: an open
  * deal's close_date is an expected date) unless given.
  *
- * Money is converted to the reporting currency with fx_rates at the deal's
- * close date (created date for open deals); a missing rate is ALLOT_ERR_DATA
- * naming the currency and date.
+ * Money is converted to the reporting currency with fx_rates, each deal's
+ * amount rounded to the reporting currency's minor unit (half away from
+ * zero, as allot-credit books it): pipeline at the deal's creation day (UTC),
+ * won amounts, revenue and MQL revenue at its close date (creation day for
+ * a won deal without one); a missing rate is ALLOT_ERR_DATA naming the
+ * currency and date.
  */
 #ifndef ALLOT_FUNNEL_H
 #define ALLOT_FUNNEL_H

@@ -157,6 +157,19 @@ allot_status allot_report_spend_minor(sqlite3 *db, const allot_fx *fx, int64_t s
                                       int64_t end, int64_t *minor, int64_t *rows,
                                       allot_error *err);
 
+/* Pipeline created: the deals created in [start, end) (the UTC day of
+ * created_at) with an amount, each converted at the rate of its creation
+ * day, open or closed (the value of the deal when it was created; won
+ * revenue stays at the close date), rounded to the reporting currency's
+ * minor unit half away from zero as allot-credit books a deal, and added:
+ * the figure of the workbook's Summary, the PDF cover, the trend chart,
+ * the pack e-mail, allot-funnel's pipeline and allot-credit --event
+ * pipeline's booked amount. *deals (may be NULL) counts them. Errors as for
+ * allot_report_spend_minor. */
+allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx, int64_t start,
+                                         int64_t end, int64_t *minor, int64_t *deals,
+                                         allot_error *err);
+
 /* Part of allot_report_load, callable alone: fills the bridge, cohorts and
  * survival sections of r (whose period, prior and currency are set) through
  * lib/retention, observed up to the period's end; *nrr_prior gets the prior

@@ -560,8 +560,8 @@ static allot_status build_trend(const allot_report *r, chartset_item *it, allot_
     t->series_labels = TREND_SERIES;
     t->values = v;
     snprintf(it->note, sizeof it->note,
-             "Pipeline: amounts of deals created in the month; won: amounts of deals closed "
-             "won in the month (%s).",
+             "Pipeline: amounts of deals created in the month, at their creation day's rate; "
+             "won: amounts of deals closed won in the month, at their close date's (%s).",
              r->currency);
     if (n >= 6) {
         double last3 = 0, prev3 = 0;

@@ -187,9 +187,30 @@ static allot_status load_won(sqlite3 *db, const allot_pack_period *cur,
     return ALLOT_OK;
 }
 
+/* The reporting currency, for the line that adds a section's currencies up:
+ * fx is NULL when the rates could not be loaded (why says so) or when no
+ * reporting currency was given (currency NULL). */
+struct reporting {
+    const char *currency;
+    const allot_fx *fx;
+    char why[160];
+};
+typedef struct reporting reporting;
+
+/* A sum over [start, end) days in minor units of fx's reporting currency
+ * (lib/report_data: the rule every output uses). */
+typedef allot_status (*reporting_sum)(sqlite3 *db, const allot_fx *fx, int64_t start,
+                                      int64_t end, int64_t *minor, int64_t *rows,
+                                      allot_error *err);
+
+static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_sum sum,
+                                   const char *label, const allot_pack_period *cur,
+                                   const allot_pack_period *prior, allot_pack_section *s,
+                                   allot_error *err);
+
 static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
-                                  const allot_pack_period *prior, allot_pack_section *s,
-                                  allot_error *err)
+                                  const allot_pack_period *prior, const reporting *rep,
+                                  allot_pack_section *s, allot_error *err)
 {
 #define IN(a, b) "created_at >= CAST(strftime('%s', " a ") AS INTEGER)" \
                  " AND created_at < CAST(strftime('%s', " b ") AS INTEGER)"
@@ -204,6 +225,12 @@ static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
         " GROUP BY currency ORDER BY currency",
         cur, prior, "in %lld new %s%s", "deal", s, err);
 #undef IN
+    if (r != ALLOT_OK)
+        return r;
+    char label[80];
+    snprintf(label, sizeof label, "all in %s, each deal at its creation day's rate",
+             rep->currency ? rep->currency : "");
+    r = reporting_line(db, rep, allot_report_pipeline_minor, label, cur, prior, s, err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no deals created in %s", cur->label);
@@ -417,20 +444,7 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
     return ALLOT_OK;
 }
 
-/* The reporting currency, for the line that adds a section's currencies up:
- * fx is NULL when the rates could not be loaded (why says so) or when no
- * reporting currency was given (currency NULL). */
-typedef struct reporting {
-    const char *currency;
-    const allot_fx *fx;
-    char why[160];
-} reporting;
 
-/* A sum over [start, end) days in minor units of fx's reporting currency
- * (lib/report_data: the rule every output uses). */
-typedef allot_status (*reporting_sum)(sqlite3 *db, const allot_fx *fx, int64_t start,
-                                      int64_t end, int64_t *minor, int64_t *rows,
-                                      allot_error *err);
 
 /* When a line of s is in another currency than the reporting one, adds the
  * line `label` with the section's amounts in the reporting currency, from
@@ -554,7 +568,7 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *per
     }
     allot_status r;
     if ((r = load_won(db, period, prior, won, err)) != ALLOT_OK ||
-        (r = load_pipeline(db, period, prior, pipe, err)) != ALLOT_OK ||
+        (r = load_pipeline(db, period, prior, &rep, pipe, err)) != ALLOT_OK ||
         (r = load_attribution(db, period, model, currency, credit, err)) != ALLOT_OK ||
         (r = load_spend(db, period, prior, &rep, spend, err)) != ALLOT_OK) {
         allot_fx_free(fx);

@@ -57,7 +57,11 @@ typedef struct allot_pack_period {
 /* Reads the headline numbers of one period from db:
  *   Revenue won      — deals with is_won = 1 and close_date in the period,
  *                      per currency, with the count of won deals without amount;
- *   Pipeline created — deals created in the period, per currency;
+ *   Pipeline created — deals created in the period, per currency; when
+ *                      some are in another currency than `currency`, one
+ *                      more line adds them up in it, each deal at its
+ *                      creation day's rate (allot_report_pipeline_minor),
+ *                      the workbook's and the PDF's figure;
  *   Attribution      — the rollups (rollup_channel, rollup_period) of the
  *                      latest successful revenue credit run in `currency`
  *                      (the reporting currency; NULL: any) with a quarter

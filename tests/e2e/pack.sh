@@ -297,7 +297,10 @@ pass "sendmail -t -oi gets the exact .eml; a failing sendmail exits 3 with its m
 #     (unattributed) 5.00 only in the reconciliation line; booked 38.00.
 #     No spend loaded. The prior quarter 2026Q1: won d1 USD 100.00 (d2 has
 #     no amount), 5/100 - 1 = -95.0 %; created 2026-03-20 (1773964800): d1
-#     100.00 + d3 5.00 = USD 105.00, 150/105 - 1 = +42.9 %; no EUR.
+#     100.00 + d3 5.00 = USD 105.00, 150/105 - 1 = +42.9 %; no EUR. All
+#     pipeline in USD (a line, since some is in EUR), each deal at its
+#     creation day's rate: d4 EUR 30.00 x 1.1 (EUR from 2026-01-01) = 33.00
+#     + 150.00 = USD 183.00; 2026Q1 105.00; 183/105 - 1 = +74.3 %.
 : > co.db
 "$bin/allot-credit" --db co.db --model linear >/dev/null 2>&1 || true
 sqlite3 co.db < "$tests/cases/credit/small.sql"
@@ -319,6 +322,7 @@ Revenue won (closed-won deals by close date)
 Pipeline created
   EUR: EUR 30.00 in 1 new deal (2026Q1: none)
   USD: USD 150.00 in 2 new deals (2026Q1: USD 105.00, +42.9 %%)
+  all in USD, each deal at its creation day's rate: USD 183.00 (2026Q1: USD 105.00, +74.3 %%)
 
 Credited revenue by channel (linear model, run %s)
   Paid Social: USD 33.00 (86.8 %% of booked)

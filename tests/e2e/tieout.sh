@@ -24,6 +24,15 @@
 #   quarter  USD micros           cents
 #   2026Q2   217639.105550    21763911
 #   2026Q3   233884.960138    23388496
+# Pipeline created (`tieout_check.py sample-data pipeline USD`): the deals
+# created in the quarter (UTC day of created_at), each at the rate of its
+# creation day, open or closed, in cents; won cents of those deals at the
+# close date. The workbook, the PDF and allot-funnel converted closed deals
+# at their close date (2026Q3 USD 4,043,934.35, 2026Q2 3,746,094.07), the
+# pipeline credit run at creation:
+#   quarter  pipeline cents  won cents
+#   2026Q2      373188552   100886376
+#   2026Q3      403610318    87136255
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
@@ -40,6 +49,9 @@ check() { "$py" "$tests/e2e/tieout_check.py" "$data" "$@" || fail "tie-out check
 expect "USD 2026Q3" "$(grep 2026Q3 ref-usd.txt)" "2026Q3 155526247 49"
 expect "EUR 2026Q3" "$(grep 2026Q3 ref-eur.txt)" "2026Q3 143874964 49"
 expect "USD 2024Q4" "$(grep 2024Q4 ref-usd.txt)" "2024Q4 22028940 7"
+"$py" "$tests/e2e/tieout_check.py" "$data" pipeline USD > ref-pipeline.txt
+expect "pipeline 2026Q3" "$(grep 2026Q3 ref-pipeline.txt)" "2026Q3 403610318 87136255"
+expect "pipeline 2026Q2" "$(grep 2026Q2 ref-pipeline.txt)" "2026Q2 373188552 100886376"
 "$py" "$tests/e2e/tieout_check.py" "$data" spend USD > ref-spend.txt
 expect "spend 2026Q3" "$(grep 2026Q3 ref-spend.txt)" "2026Q3 233884.960138 23388496"
 expect "spend 2026Q2" "$(grep 2026Q2 ref-spend.txt)" "2026Q2 217639.105550 21763911"
@@ -64,9 +76,11 @@ pipeline one one.db || fail "pipeline"
 check credit-csv one/credit.csv USD
 check ledger one.db USD
 check roi one/roi.csv USD
-# Pipeline created: the workbook and the PDF cover agree with allot-funnel
-# and the reference (an open deal converts at its creation day; the cover
-# used its expected close date: USD 4,049,544 for 2026Q3, not 4,043,934).
+# Pipeline created: allot-funnel, the workbook (Summary and Funnel sheet),
+# the PDF cover and the e-mail agree with the reference, every deal at its
+# creation day (closed deals converted at their close date gave USD
+# 4,043,934.35 for 2026Q3; earlier still, open deals at their expected close
+# date, 4,049,543.60).
 check funnel one/funnel-deals.csv USD
 check workbook one/allot-report.xlsx USD 2026Q3
 # A year adds up quarters: every money cell and total is the double nearest
@@ -141,11 +155,13 @@ check roi roi-eur-from-usd.csv EUR
 cmp -s roi-eur-from-usd.csv roi-eur.csv || fail "ROI in EUR differs between the USD and the EUR credit run"
 
 # A later `allot-credit --event pipeline` run (its "booked" is the pipeline
-# created, USD 4,036,103.18 in 2026Q3) is not revenue: the pack still reports
-# the revenue run, the very same message as before.
+# created, USD 4,036,103.18 in 2026Q3, the reference's and now every
+# output's) is not revenue: the pack still reports the revenue run, the very
+# same message as before.
 cp one.db pipe.db; cp -r one pipe
 "$bin/allot-credit" --db pipe.db --config "$data/allot.ini" --event pipeline --model linear \
-  >/dev/null 2>&1 || fail "credit --event pipeline"
+  --csv >pipe-credit.csv 2>/dev/null || fail "credit --event pipeline"
+check pipeline-csv pipe-credit.csv USD
 "$bin/allot-pack" --db pipe.db --config "$data/allot.ini" --out pipe --period 2026Q3 2>/dev/null
 check eml pipe/allot-pack-2026Q3.eml pipe 2026Q3 one/credit.csv
 cmp -s one/allot-pack-2026Q3.eml pipe/allot-pack-2026Q3.eml \

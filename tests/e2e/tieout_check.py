@@ -31,6 +31,11 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 Σ spend per model and period = reference
   funnel CSV CUR                allot-funnel deals table: pipeline created and
                                 won amount per creation quarter
+  pipeline CUR                  print the reference: creation quarter,
+                                pipeline cents (each deal at its creation
+                                day), won cents (at the close date)
+  pipeline-csv CSV CUR          allot-credit --event pipeline --csv: Σ credit
+                                per model and period = pipeline created
 """
 import csv
 import email
@@ -125,18 +130,21 @@ def booked(rep):
 
 def pipeline(rep):
     """{quarter of creation (UTC day): (pipeline cents, won cents)} over deals
-    with an amount; the funnel's convention: a closed deal converts at its
-    close date, an open one (whose close date is only expected) at its
-    creation day."""
+    with an amount. Pipeline created is the value of the deals when they
+    were created: every deal, open or closed, at the rate of its creation
+    day (attribution.md: "amount of the deal as created"); the won amount of
+    those deals stays at the close date, as booked revenue."""
     out = {}
     for d in DEALS:
         if not d["amount"]:
             continue
         created = d["created_at"][:10]
-        closed = (d["is_closed"] == "1" or d["is_won"] == "1") and d["close_date"]
-        c = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"] if closed else created)
-        p, w = out.get(quarter(created), (0, 0))
-        out[quarter(created)] = (p + c, w + (c if d["is_won"] == "1" else 0))
+        c = to_cents(D(d["amount"]), d["currency"], rep, created)
+        w = 0
+        if d["is_won"] == "1":
+            w = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"] or created)
+        p0, w0 = out.get(quarter(created), (0, 0))
+        out[quarter(created)] = (p0 + c, w0 + w)
     return out
 
 
@@ -265,6 +273,17 @@ def check_workbook(path, rep, period):
     ms = labels["Marketing spend"]
     expect(exact(ms[1], sp[period]) and exact(ms[2], sp[prior(period)]),
            f"Summary marketing spend {ms[1:3]} != {sp[period]}, {sp[prior(period)]} cents")
+    # The Funnel sheet's deals created in the period, "(all)" row: the same
+    # pipeline (it converted closed deals at their close date with the
+    # Summary).
+    fu = list(wb["Funnel"].iter_rows(values_only=True))
+    at = [i for i, r in enumerate(fu) if r and r[0] == "Channel" and "Pipeline" in r]
+    expect(len(at) == 1, "Funnel sheet: no deals table")
+    if len(at) == 1:
+        hdr, first = fu[at[0]], fu[at[0] + 1]
+        v = first[hdr.index("Pipeline")]
+        expect(first[0] == "(all)" and exact(v, of(pipe, period)),
+               f"Funnel sheet pipeline {first[0]} {v} != {of(pipe, period)} cents")
     dw = labels["Deals won"]
     expect((dw[1], dw[2]) == (of(count, period), of(count, prior(period))),
            f"Summary deals won {dw[1:3]}")
@@ -436,6 +455,14 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
         line = (f"  {cur}: {cur} {now:,.2f} in {len(seen)} new deals "
                 f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
         expect(line in body, f"e-mail lacks {line!r}")
+    # ... and all of it in the reporting currency, each deal at its creation
+    # day's rate: the workbook's and the PDF's pipeline created.
+    rep = credit_currency or "USD"
+    pp = pipeline(rep)
+    line = (f"  all in {rep}, each deal at its creation day's rate: {rep} "
+            f"{cents_text(pp[period][0])} ({p0}: {rep} {cents_text(pp[p0][0])}, "
+            f"{change(D(pp[period][0]), D(pp[p0][0]))})")
+    expect(line in body, f"e-mail lacks {line!r}")
     # Marketing spend per currency and campaigns.
     spend = by_currency(SPEND, lambda s: s["date"], lambda s: s["cost"], lambda s: s["campaign_id"])
     for cur in EXPONENT:
@@ -538,12 +565,33 @@ def check_funnel(path, rep):
     return f"{n} periods of pipeline and won amount in {rep}"
 
 
-CHECKS = {"credit-csv": check_credit_csv, "ledger": check_ledger, "workbook": check_workbook,
+def check_pipeline_csv(path, rep):
+    """allot-credit --event pipeline --csv: each model's credit per period
+    (the quarter of creation) adds up to the pipeline created."""
+    want = {q: v[0] for q, v in pipeline(rep).items()}
+    got = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            expect(r["currency"] == rep, f"pipeline CSV row in {r['currency']}, not {rep}")
+            k = (r["model"], r["period"])
+            got[k] = got.get(k, 0) + int(D(r["credited_amount"]) * 100)
+    models = sorted({m for m, _ in got})
+    for (m, p), v in sorted(got.items()):
+        expect(v == want.get(p), f"pipeline CSV {m} {p}: credited {v} cents, created {want.get(p)}")
+    expect(models and {p for _, p in got} == set(want), "pipeline CSV periods differ")
+    return f"{len(models)} models x {len(want)} periods of pipeline created in {rep}"
+
+
+CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
           "funnel": check_funnel}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])
+    sys.exit(0)
+if check == "pipeline":  # print the reference: quarter, pipeline cents, won cents
+    for p, (v, w) in sorted(pipeline(args[0]).items()):
+        print(p, v, w)
     sys.exit(0)
 if check == "spend":  # print the reference: quarter, micros, cents (rounded once)
     for p, v in sorted(spend(args[0]).items()):

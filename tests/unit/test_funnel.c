@@ -510,6 +510,36 @@ static void direct_first_touch_is_not_marketing(void **state)
     allot_scoreboard_release(&sb);
 }
 
+/* Runs after the others: pipeline created is the value of a deal when it
+ * was created. d8, EUR 100.00 created 2025-12-15 (EUR at 1.05 in 2025) and
+ * won 2026-01-20 (1.1 from 2026): pipeline USD 105.00, its won amount and
+ * revenue USD 110.00 (close date). d9, EUR 0.05 open, created 2025-12-16:
+ * 0.0525 USD, a deal's amount rounds to the cent (half away from zero):
+ * 0.05. 2025Q4 holds only these two: pipeline 105.05, won 110.00. Before,
+ * a closed deal converted at its close date: pipeline 110.0525. */
+static void pipeline_at_the_creation_day(void **state)
+{
+    allot_error err;
+    assert_int_equal(
+        allot_store_exec(*state,
+                         "INSERT INTO deals (deal_id, amount_micros, currency, is_closed, is_won, "
+                         "created_at, close_date) VALUES"
+                         " ('d8', 100000000, 'EUR', 1, 1, 1765756800, '2026-01-20'),"
+                         " ('d9', 50000, 'EUR', 0, 0, 1765843200, NULL);",
+                         &err),
+        ALLOT_OK);
+    allot_scoreboard_options o = base_options();
+    allot_scoreboard sb;
+    assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, &err), ALLOT_OK);
+    const allot_deal_cell *d = &sb.deals[0];
+    assert_string_equal(d->period, "2025Q4");
+    near(d->deals, 2, 0);
+    assert_int_equal(d->pipeline_micros, INT64_C(105050000));
+    assert_int_equal(d->won_amount_micros, INT64_C(110000000));
+    assert_int_equal(d->revenue_micros, INT64_C(110000000));
+    allot_scoreboard_release(&sb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -519,7 +549,8 @@ int main(void)
         cmocka_unit_test(periods_and_missing_fx),
         cmocka_unit_test(config_and_okrs),
         cmocka_unit_test(marketing_lists_from_config),
-        cmocka_unit_test(direct_first_touch_is_not_marketing), /* last: adds rows */
+        cmocka_unit_test(direct_first_touch_is_not_marketing), /* adds rows */
+        cmocka_unit_test(pipeline_at_the_creation_day),        /* last: adds rows */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

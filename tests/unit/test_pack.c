@@ -179,11 +179,18 @@ static void compares_with_the_prior_period(void **state)
     assert_string_equal(h.sections[0].lines[1].value,
                         "USD 1,250.50 from 2 deals (2026Q2: USD 1,000.40, +25.0 %)");
     assert_string_equal(h.sections[0].lines[2].label, "won deals without an amount");
-    assert_int_equal(h.sections[1].n_lines, 2);
+    assert_int_equal(h.sections[1].n_lines, 3);
     assert_string_equal(h.sections[1].lines[0].label, "EUR");
     assert_string_equal(h.sections[1].lines[0].value, "none (2026Q2: EUR 10.00)");
     assert_string_equal(h.sections[1].lines[1].value,
                         "USD 6,000.50 in 2 new deals (2026Q2: USD 2,249.40, +166.8 %)");
+    /* EUR in USD needs a rate the fixture lacks: the line says so */
+    assert_string_equal(h.sections[1].lines[2].label,
+                        "all in USD, each deal at its creation day's rate");
+    assert_string_equal(h.sections[1].lines[2].value,
+                        "not available: no fx rate for EUR on 2026-05-01; load an fx_rates row "
+                        "(currency EUR, start_date <= 2026-05-01 < end_date, rate in USD per "
+                        "EUR)");
     assert_string_equal(h.sections[3].lines[0].value,
                         "USD 170.25 across 2 campaigns (2026Q2: USD 340.50, -50.0 %)");
     close_db(db, path);
@@ -273,7 +280,7 @@ static void credit_in_the_reporting_currency(void **state)
     close_db(db, path);
 }
 
-/* Spend in two currencies adds up in the reporting currency by the rule of
+/* Spend (and pipeline) in two currencies adds up in the reporting currency by the rule of
  * the workbook and the PDF: each row converted at its day's rate to micros,
  * the micros added, rounded once. Two EUR 0.05 rows in 2026Q3 at 1.1 USD
  * per EUR are USD 0.055 each (55 000 micros); with the fixture's USD
@@ -307,6 +314,15 @@ static void spend_adds_up_in_the_reporting_currency(void **state)
                         "USD 170.25 across 2 campaigns (2026Q2: USD 340.50, -50.0 %)");
     assert_string_equal(spend->lines[2].label, "all in USD, each row at its day's rate");
     assert_string_equal(spend->lines[2].value, "USD 170.36 (2026Q2: USD 340.50, -50.0 %)");
+    /* Pipeline in USD, each deal at its creation day's rate: 2026Q3 has the
+     * USD deals alone, 6,000.50; 2026Q2 adds d5, EUR 10.00 created 05-01
+     * at 1.1 = USD 11.00, to 2,249.40: 2,260.40; 6000.50 / 2260.40 - 1 =
+     * 1.65462 -> +165.5 % (d5 closes 08-02, but pipeline is its value
+     * when created). */
+    const allot_pack_section *pipe = &h.sections[1];
+    assert_int_equal(pipe->n_lines, 3);
+    assert_string_equal(pipe->lines[2].label, "all in USD, each deal at its creation day's rate");
+    assert_string_equal(pipe->lines[2].value, "USD 6,000.50 (2026Q2: USD 2,260.40, +165.5 %)");
     /* without a prior period, the figure alone */
     assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
                      ALLOT_OK);
