@@ -12,6 +12,7 @@
 
 #include "hash.h"
 #include "store.h"
+#include "schema.sql.h"
 
 static char db_path[256];
 
@@ -139,6 +140,62 @@ static void creates_schema_in_wal_mode(void **state)
     allot_store_close(db);
     assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
     assert_int_equal(query_int(db, "SELECT count(*) FROM fx_rates"), 1);
+    allot_store_close(db);
+}
+
+static int64_t plan_uses(sqlite3 *db, const char *sql, const char *words)
+{
+    sqlite3_stmt *stmt;
+    int64_t found = 0;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        found += strstr((const char *)sqlite3_column_text(stmt, 3), words) != NULL;
+    sqlite3_finalize(stmt);
+    return found;
+}
+
+/* A database written with schema 4 (before loads.time_zone, the visitor
+ * index on (anonymous_id, person_id) and people by lead and contact id)
+ * is migrated when opened, its rows kept; the lookups of dialect loads then
+ * use the new indexes. */
+static void migrates_a_version_4_database(void **state)
+{
+    (void)state;
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
+    for (int v = 0; v < 4; v++)
+        for (const char *const *piece = allot_migrations[v]; *piece; piece++)
+            assert_int_equal(sqlite3_exec(raw, *piece, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+        "PRAGMA user_version = 4;"
+        "INSERT INTO loads(file, sha256, bytes, dialect, table_name, loaded_at, tool_version)"
+        " VALUES ('people.csv', 'ab', 10, 'canonical', 'people', 1, 'old');"
+        "INSERT INTO people(person_id, lead_id, contact_id, email)"
+        " VALUES ('p1', 'L1', 'C1', 'a@example.com');"
+        "INSERT INTO touches(touch_id, person_id, anonymous_id, occurred_at, touch_type)"
+        " VALUES ('t1', 'p1', 'v1', 1, 'visit'), ('t2', NULL, 'v1', 2, 'visit');",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+
+    sqlite3 *db;
+    allot_error err;
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), ALLOT_SCHEMA_VERSION);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM loads WHERE time_zone IS NULL"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM people"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM touches"), 2);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
+                                   " name IN ('people_lead', 'people_contact')"), 2);
+    assert_int_equal(plan_uses(db, "EXPLAIN QUERY PLAN SELECT DISTINCT person_id FROM touches"
+                                   " WHERE anonymous_id = 'v1' AND person_id IS NOT NULL"
+                                   " ORDER BY person_id",
+                               "COVERING INDEX touches_anonymous"), 1);
+    assert_int_equal(plan_uses(db, "EXPLAIN QUERY PLAN SELECT person_id FROM people"
+                                   " WHERE lead_id = 'L1' ORDER BY person_id",
+                               "INDEX people_lead"), 1);
+    assert_int_equal(plan_uses(db, "EXPLAIN QUERY PLAN SELECT person_id FROM people"
+                                   " WHERE contact_id = 'C1' ORDER BY person_id",
+                               "INDEX people_contact"), 1);
     allot_store_close(db);
 }
 
@@ -294,6 +351,7 @@ int main(void)
         cmocka_unit_test(sha256_known_vectors),
         cmocka_unit_test(sha256_of_files),
         cmocka_unit_test_setup_teardown(creates_schema_in_wal_mode, make_path, remove_db),
+        cmocka_unit_test_setup_teardown(migrates_a_version_4_database, make_path, remove_db),
         cmocka_unit_test_setup_teardown(refuses_newer_schema, make_path, remove_db),
         cmocka_unit_test(missing_database_is_an_environment_error),
         cmocka_unit_test_setup_teardown(records_runs, make_path, remove_db),
