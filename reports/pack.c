@@ -204,7 +204,7 @@ typedef allot_status (*reporting_sum)(sqlite3 *db, const allot_fx *fx, int64_t s
                                       allot_error *err);
 
 static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_sum sum,
-                                   const char *label, const allot_pack_period *cur,
+                                   const char *how, const allot_pack_period *cur,
                                    const allot_pack_period *prior, allot_pack_section *s,
                                    allot_error *err);
 
@@ -227,10 +227,8 @@ static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
 #undef IN
     if (r != ALLOT_OK)
         return r;
-    char label[80];
-    snprintf(label, sizeof label, "all in %s, each deal at its creation day's rate",
-             rep->currency ? rep->currency : "");
-    r = reporting_line(db, rep, allot_report_pipeline_minor, label, cur, prior, s, err);
+    r = reporting_line(db, rep, allot_report_pipeline_minor, "each deal at its creation day's rate",
+                       cur, prior, s, err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no deals created in %s", cur->label);
@@ -444,15 +442,14 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
     return ALLOT_OK;
 }
 
-
-
 /* When a line of s is in another currency than the reporting one, adds the
- * line `label` with the section's amounts in the reporting currency, from
+ * line "all in CUR, <how>" with the section's amounts in the reporting
+ * currency, from
  * sum: "USD 233,884.96 (2026Q2: USD 217,639.11, +7.5 %)", the figure the
  * workbook's Summary and the PDF cover show. A missing rate makes the line
  * say so ("not available: ..."); only a database failure is an error. */
 static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_sum sum,
-                                   const char *label, const allot_pack_period *cur,
+                                   const char *how, const allot_pack_period *cur,
                                    const allot_pack_period *prior, allot_pack_section *s,
                                    allot_error *err)
 {
@@ -463,6 +460,8 @@ static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_
         foreign |= strcmp(s->lines[i].label, rep->currency) != 0;
     if (!foreign)
         return ALLOT_OK;
+    char label[80];
+    snprintf(label, sizeof label, "all in %s, %s", rep->currency, how);
     char value[160];
     if (!rep->fx) {
         snprintf(value, sizeof value, "not available: %.140s", rep->why);
@@ -526,10 +525,8 @@ static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
         cur, prior, "across %lld %s%s", "campaign", s, err);
     if (r != ALLOT_OK)
         return r;
-    char label[80];
-    snprintf(label, sizeof label, "all in %s, each row at its day's rate",
-             rep->currency ? rep->currency : "");
-    r = reporting_line(db, rep, allot_report_spend_minor, label, cur, prior, s, err);
+    r = reporting_line(db, rep, allot_report_spend_minor, "each row at its day's rate", cur,
+                       prior, s, err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no spend loaded for %s", cur->label);
