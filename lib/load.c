@@ -1426,6 +1426,20 @@ static void settle_dates(load_state *s, const long *mdy, const long *dmy, const 
     }
 }
 
+/* Counts what a date column's text (at line) says about its day/month
+ * order: a day-first or month-first date, or the first ambiguous one. */
+static void note_date(long *mdy, long *dmy, long *amb, long *amb_line, const char *text,
+                      long line)
+{
+    int ev = allot_value_date_evidence(text);
+    if (ev == ALLOT_DATE_MDY)
+        (*mdy)++;
+    else if (ev == ALLOT_DATE_DMY)
+        (*dmy)++;
+    else if (ev == ALLOT_DATE_AUTO && !(*amb)++)
+        *amb_line = line;
+}
+
 static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_error *err)
 {
     int dates = 0, numbers = 0;
@@ -1450,16 +1464,10 @@ static allot_status infer_from_sample(load_state *s, allot_csv_reader *r, allot_
                 continue;
             const char *text = rec->fields[b->field].text;
             if (numbers && is_number_column(b))
-                note_decimal(&point, &comma, &either, b->col->kind == ALLOT_COL_INT, text, rec->line, b->field + 1);
-            if (!is_date_column(b))
-                continue;
-            int ev = allot_value_date_evidence(text);
-            if (ev == ALLOT_DATE_MDY)
-                mdy[i]++;
-            else if (ev == ALLOT_DATE_DMY)
-                dmy[i]++;
-            else if (ev == ALLOT_DATE_AUTO && !amb[i]++)
-                amb_line[i] = rec->line;
+                note_decimal(&point, &comma, &either, b->col->kind == ALLOT_COL_INT, text,
+                             rec->line, b->field + 1);
+            if (is_date_column(b))
+                note_date(&mdy[i], &dmy[i], &amb[i], &amb_line[i], text, rec->line);
         }
     }
     s->quiet = 0;
@@ -1723,15 +1731,9 @@ static allot_status sample_canonical(void *ctx, int out, const char *const *valu
                          d->src->line, col);
         if (out < MAX_DIALECT_OUTS && b->field >= 0 && b->field < 64)
             d->src_col[out][b->field] = src_col[b->field];
-        if (i < 64 && out < MAX_DIALECT_OUTS && is_date_column(b) && values[b->field]) {
-            int ev = allot_value_date_evidence(values[b->field]);
-            if (ev == ALLOT_DATE_MDY)
-                d->mdy[out][i]++;
-            else if (ev == ALLOT_DATE_DMY)
-                d->dmy[out][i]++;
-            else if (ev == ALLOT_DATE_AUTO && !d->amb[out][i]++)
-                d->amb_line[out][i] = d->src->line;
-        }
+        if (i < 64 && out < MAX_DIALECT_OUTS && is_date_column(b) && values[b->field])
+            note_date(&d->mdy[out][i], &d->dmy[out][i], &d->amb[out][i], &d->amb_line[out][i],
+                      values[b->field], d->src->line);
     }
     return ALLOT_OK;
 }
