@@ -204,6 +204,45 @@ allot_status allot_money_allocate(int64_t total, const double *weights, size_t n
     return ALLOT_OK;
 }
 
+allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int64_t *minor,
+                              int64_t *total)
+{
+    if (exponent < 0 || exponent > 6)
+        return ALLOT_ERR_USAGE;
+    int64_t step = pow10_i64(6 - exponent), sum = 0, floors = 0;
+    remainder_slot stack_slots[64];
+    remainder_slot *slots = n <= 64 ? stack_slots : malloc(n * sizeof *slots);
+    if (!slots)
+        return ALLOT_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        int64_t q = micros[i] / step, r = micros[i] % step;
+        if (r < 0) { /* C truncates towards zero: floor it */
+            q -= 1;
+            r += step;
+        }
+        minor[i] = q;
+        floors += q;
+        sum += micros[i];
+        slots[i].index = i;
+        slots[i].remainder = (double)r; /* < 10^6: exact */
+    }
+    int64_t once = allot_money_micros_to_minor(sum, exponent);
+    /* once - floors is in [0, n]: sum / step - floors is the sum of the
+     * n remainders / step, each in [0, 1), and once is within 1/2 of
+     * sum / step; only amounts with a remainder can get a unit. */
+    uint64_t leftover = (uint64_t)(once - floors);
+    if (leftover > 0) {
+        qsort(slots, n, sizeof *slots, by_remainder_desc);
+        for (size_t k = 0; k < n && leftover > 0; k++, leftover--)
+            minor[slots[k].index] += 1;
+    }
+    if (slots != stack_slots)
+        free(slots);
+    if (total)
+        *total = once;
+    return ALLOT_OK;
+}
+
 int64_t allot_money_convert(int64_t micros, double rate)
 {
     return (int64_t)llroundl((long double)micros * rate);

@@ -53,6 +53,24 @@ char *allot_money_format_micros(int64_t micros, int min_decimals, char *buf, siz
 allot_status allot_money_allocate(int64_t total, const double *weights, size_t n,
                                   int64_t *shares);
 
+/* Rounds n amounts of micros (a column of groups: channels, campaigns) to
+ * minor units of a currency with that exponent (0..6) so that the column
+ * foots: the n results add up exactly to the sum of all n micros rounded
+ * once, half away from zero (allot_money_micros_to_minor), which *total
+ * (may be NULL) gets, and each result is its own micros rounded down or up
+ * to the minor unit (less than one minor unit away). The rule is the
+ * largest remainder: every amount starts at its micros rounded down
+ * (towards minus infinity) to the minor unit; the k units the total still
+ * lacks (0 <= k <= n) go one each to the k amounts with the largest
+ * remainders (the micros cut off), ties to the lower index. Callers list
+ * their groups in name order, so a tie goes to the name that sorts first.
+ * Where rounding each amount half away from zero already adds up to the
+ * total (and no amount is negative), the results are those roundings.
+ * n == 0 gives *total 0. Returns ALLOT_ERR_USAGE for an exponent outside
+ * 0..6, ALLOT_ERR_NOMEM when scratch memory fails (n > 64). */
+allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int64_t *minor,
+                              int64_t *total);
+
 /* Converts micros of one currency by rate (reporting units per unit),
  * rounding half away from zero to the micro. */
 int64_t allot_money_convert(int64_t micros, double rate);

@@ -407,7 +407,7 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
             break;
         }
         cap_rows = spend_n = channels.cap;
-        spend[c] += (double)row->spend_micros / 1e6;
+        spend[c] += (double)row->spend_minor / unit; /* footed (lib/roi.h) */
     }
     allot_roi_release(&roi);
     if (s == ALLOT_OK && !grow(&spend, spend_n, channels.n ? channels.n : 1))
@@ -448,7 +448,7 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
             s = nomem(err);
             break;
         }
-        r->campaign_spend[n] = (double)row->spend_micros / 1e6;
+        r->campaign_spend[n] = (double)row->spend_minor / unit;
         r->campaign_credit[n] = (double)row->revenue_micros / 1e6;
         r->n_campaigns = ++n;
     }

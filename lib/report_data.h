@@ -81,14 +81,16 @@ typedef struct allot_report {
     size_t n_channels, n_models;
     char **channels, **models;
     double *credit;            /* [channel * n_models + model] */
-    double *channel_spend;     /* [channel]; 0 when none */
+    double *channel_spend;     /* [channel]; 0 when none; whole minor units
+                                * that add up to the period's spend
+                                * (lib/roi.h spend_minor: largest remainder) */
     double booked;             /* booked revenue in the period (credit run) */
     double unattributed;       /* of it, not attributed (default model) */
 
     /* ALLOT_REPORT_CAMPAIGNS (default model): spend > 0 or credit > 0. */
     size_t n_campaigns;
     char **campaign_names;
-    double *campaign_spend, *campaign_credit;
+    double *campaign_spend, *campaign_credit; /* spend as channel_spend */
 
     /* ALLOT_REPORT_FUNNEL: people of the period's lead cohort. */
     double stage_count[5];     /* lead, MQL, SQL, opportunity, won */
@@ -146,8 +148,9 @@ const char *allot_report_section_name(allot_report_section s);
 
 /* Marketing spend of the spend rows dated in [start, end) (civil days, end
  * exclusive) in minor units of fx's reporting currency, by the one rule of
- * every output (the Summary sheet, the PDF cover, the pack e-mail; allot-roi
- * and the channel and campaign sheets add the same micros): each row
+ * every output (the Summary sheet, the PDF cover, the pack e-mail; the rows
+ * of allot-roi and of the channel and campaign sheets add up to it: lib/roi.h
+ * spend_minor): each row
  * converted at the rate of its date to reporting micros (half away from
  * zero, allot_fx_convert), the micros added, and the sum rounded once to
  * the minor unit, half away from zero. *rows (may be NULL) gets the number

@@ -10,6 +10,17 @@
  *             A spend row's channel is its campaign's channel (campaigns.
  *             channel, else the taxonomy on the campaign's utm fields, else
  *             "(unknown)"); its campaign is spend.campaign_id.
+ *             The table shows spend_minor: per model and period, the
+ *             groups' micros rounded to the minor unit by largest
+ *             remainder (allot_money_foot: each group's micros rounded
+ *             down, the cents still missing to the period's micros rounded
+ *             once go to the largest remainders, ties to the group name
+ *             that sorts first in byte order), so the groups add up exactly to the
+ *             period's marketing spend and each is within one minor unit
+ *             of its micros. ROI, ROAS, CAC, payback and the intervals use
+ *             the exact spend_micros: a group's ratios depend on its own
+ *             spend only, not on the cents its neighbours' remainders
+ *             leave it.
  *   revenue   Σ ledger credits of the model in the group, in the reporting
  *             currency (the ledger's reporting_minor when the ledger has it,
  *             else credit_minor converted at the deal's close-date rate);
@@ -65,7 +76,10 @@ typedef struct allot_roi_row {
     char *model;
     char *period;
     char *group;
-    int64_t spend_micros;     /* reporting currency */
+    int64_t spend_micros;     /* reporting currency, exact */
+    int64_t spend_minor;      /* spend_micros in minor units, footed: the
+                               * groups of a model and period add up to the
+                               * period's spend rounded once (see spend) */
     int64_t revenue_micros;   /* reporting currency */
     double deals;             /* converting deals with credit in the group */
     double roi, roi_lower, roi_upper;    /* NAN when undefined / no interval */

@@ -220,7 +220,7 @@ static void channel_sheets(book *b)
     }
     text(ws, 2, (lxw_col_t)(1 + nm), "Spend", b->head);
     double *total = calloc(nm + 1, sizeof *total);
-    int64_t spend_micros = 0;
+    int64_t spend_minor = 0;
     for (size_t c = 0; c < nc; c++)
         for (size_t m = 0; m < nm; m++)
             total[m] += r->credit[c * nm + m];
@@ -241,14 +241,15 @@ static void channel_sheets(book *b)
         }
         number(ws, row, (lxw_col_t)(1 + nm), r->channel_spend ? r->channel_spend[c] : 0,
                b->money);
-        /* each cell holds whole micros: add them exactly */
-        spend_micros += r->channel_spend ? llround(r->channel_spend[c] * 1e6) : 0;
+        /* each cell holds whole minor units: add them exactly */
+        spend_minor += r->channel_spend ? llround(r->channel_spend[c] * b->unit) : 0;
     }
-    /* Spend cells keep their micros (a channel's sub-cent spend); their
-     * Total is rounded once to the minor unit, half away from zero, the
-     * Summary's marketing spend (allot_report_spend_minor), not the sum
-     * of the micros (233,884.960138 beside the Summary's 233,884.96). */
-    total[nm] = (double)allot_money_micros_to_minor(spend_micros, b->exponent) / b->unit;
+    /* Spend cells are whole minor units, footed (lib/roi.h: largest
+     * remainder), so they add up to their Total, the Summary's marketing
+     * spend rounded once (allot_report_spend_minor); they held each
+     * channel's micros (27,401.164321 shown as 27,401.16), whose displayed
+     * cents could miss the Total by a cent. */
+    total[nm] = (double)spend_minor / b->unit;
     lxw_row_t last = (lxw_row_t)(2 + nc), trow = (lxw_row_t)(3 + nc);
     text(ws, trow, 0, "Total", b->bold);
     text(cmp, trow, 0, "Total", b->bold);
@@ -364,7 +365,7 @@ static allot_status campaign_sheet(book *b)
         text(ws, row, 0, x->group, NULL);
         text(ws, row, 1, found ? (const char *)sqlite3_column_text(nm, 0) : "", NULL);
         text(ws, row, 2, found ? (const char *)sqlite3_column_text(nm, 1) : "", NULL);
-        number(ws, row, 3, (double)x->spend_micros / 1e6, b->money);
+        number(ws, row, 3, (double)x->spend_minor / b->unit, b->money); /* footed */
         number(ws, row, 4, (double)x->revenue_micros / 1e6, b->money);
         number(ws, row, 5, x->roi, b->pct);
         number(ws, row, 6, x->roi_lower, b->pct);

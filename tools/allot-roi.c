@@ -46,7 +46,18 @@ static void usage(FILE *out)
             "CSV columns: model,period,group,spend,revenue,roi,roi_lower,roi_upper,roas,cac,\n"
             "currency,roas_lower,roas_upper,deals,customers,new_mrr,payback_months,bootstrap,\n"
             "seed,alpha (money in major units of the reporting currency; empty = undefined).\n"
+            "Spend per group is rounded to the cent by largest remainder, so the groups of a\n"
+            "model and period add up exactly to the period's spend rounded once; ROI, ROAS\n"
+            "and CAC use the exact spend.\n"
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");
+}
+
+/* A row's spend as shown: its footed minor units (lib/roi.h), so the rows
+ * of a model and period add up to the period's marketing spend. */
+static const char *spend_text(const allot_roi *r, const allot_roi_row *x, char *buf, size_t size)
+{
+    int exponent = allot_currency_exponent(r->currency);
+    return allot_money_format_minor(x->spend_minor, exponent < 0 ? 2 : exponent, buf, size);
 }
 
 static void csv_roi(FILE *out, const allot_roi *r)
@@ -62,7 +73,7 @@ static void csv_roi(FILE *out, const allot_roi *r)
         allot_csvout_field(out, x->period);
         fputc(',', out);
         allot_csvout_field(out, x->group);
-        fprintf(out, ",%s,%s,", allot_csvout_money((double)x->spend_micros, r->currency, b1, sizeof b1),
+        fprintf(out, ",%s,%s,", spend_text(r, x, b1, sizeof b1),
                 allot_csvout_money((double)x->revenue_micros, r->currency, b2, sizeof b2));
         allot_csvout_number(out, x->roi, "%.6f");
         fputc(',', out);
@@ -109,7 +120,7 @@ static void text_roi(FILE *out, const allot_roi *r)
     for (size_t i = 0; i < r->n_rows; i++) {
         const allot_roi_row *x = &r->rows[i];
         fprintf(out, "%-16.16s %-8s %-22.22s %12s %12s  %-24s %-24s %8.2f %10s %8s\n", x->model,
-                x->period, x->group, allot_csvout_money((double)x->spend_micros, r->currency, b[0], sizeof b[0]),
+                x->period, x->group, spend_text(r, x, b[0], sizeof b[0]),
                 allot_csvout_money((double)x->revenue_micros, r->currency, b[1], sizeof b[1]),
                 ratio_ci(x->roi, x->roi_lower, x->roi_upper, b[2], sizeof b[2]),
                 ratio_ci(x->roas, x->roas_lower, x->roas_upper, b[3], sizeof b[3]), x->customers,

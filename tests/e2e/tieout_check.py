@@ -21,14 +21,16 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 Σ reporting_minor = converted amount
   workbook XLSX CUR PERIOD      Summary (won revenue, pipeline created,
                                 deals won, marketing spend), Attribution by
-                                channel (and its spend) and by campaign
-                                (and its spend), Ledger, Reconciliation sheets
+                                channel and by campaign (their spend columns
+                                foot as roi's), Ledger, Reconciliation sheets
   pdf PDF CUR PERIOD CREDIT_CSV cover headline numbers (spend too); credit
                                 page = CSV; the trend page's won revenue
   eml EML OUTDIR PERIOD CREDIT_CSV [CUR]  text part figures (credit and the
                                 spend total in CUR); attachments = files
-  roi CSV CUR                   Σ revenue per model and period = booked;
-                                Σ spend per model and period = reference
+  roi CSV CUR [channel|campaign]  Σ revenue per model and period = booked;
+                                spend foots: Σ spend per model and period =
+                                reference (rounded once), each group within
+                                a cent of the reference's exact micros
   funnel CSV CUR                allot-funnel deals table: pipeline created and
                                 won amount per creation quarter
   pipeline CUR                  print the reference: creation quarter,
@@ -158,6 +160,47 @@ def spend(rep):
         micros = half_up(D(r["cost"]) * rate(r["currency"], rep, r["date"]), "0.000001")
         out[quarter(r["date"])] = out.get(quarter(r["date"]), 0) + micros
     return out
+
+
+CAMPAIGNS = {r["campaign_id"]: r for r in rows("campaigns.csv")}
+
+
+def spend_by(rep, by):
+    """{(quarter, group): micros of rep}: spend() per channel (the channel
+    campaigns.csv gives the row's campaign; every sample campaign has one)
+    or per campaign (spend.csv's campaign_id)."""
+    out = {}
+    for r in SPEND:
+        micros = half_up(D(r["cost"]) * rate(r["currency"], rep, r["date"]), "0.000001")
+        g = CAMPAIGNS[r["campaign_id"]]["channel"] if by == "channel" else r["campaign_id"]
+        k = (quarter(r["date"]), g)
+        out[k] = out.get(k, 0) + micros
+    return out
+
+
+def spend_groups_of(rep, by, period):
+    """{group: micros} of a quarter or a year (its quarters added)."""
+    out = {}
+    for (q, g), v in spend_by(rep, by).items():
+        if q == period or ("Q" not in period and q.startswith(period + "Q")):
+            out[g] = out.get(g, 0) + v
+    return out
+
+
+def foots(where, cells, want_cents, exact_micros):
+    """A listed spend column foots: its cells (Decimal major units, each a
+    whole number of cents) add up to want_cents exactly, and each group is
+    less than a cent from the reference's exact micros of that group
+    (largest remainder: each group its micros rounded down or up)."""
+    total = 0
+    for g, v in sorted(cells.items()):
+        expect(v == half_up(v, "0.01"), f"{where} {g}: spend {v} is no whole number of cents")
+        ref = exact_micros.get(g, D(0))
+        expect(abs(v - ref) < D("0.01"), f"{where} {g}: spend {v}, reference {ref} (exact)")
+        total += int(v * 100)
+    expect(total == want_cents, f"{where}: spend rows add up to {total} cents, want {want_cents}")
+    missing = {g for g, m in exact_micros.items() if m != 0} - set(cells)
+    expect(not missing, f"{where}: groups with spend missing: {sorted(missing)}")
 
 
 def spend_cents(rep):
@@ -311,12 +354,16 @@ def check_workbook(path, rep, period):
         expect(all(r[j] is None or exact(r[j], cents(r[j])) for r in body),
                f"channel sheet {m}: a cell is no whole number of cents")
         expect(total and exact(total[j], booked_now), f"channel sheet {m} Total {total and total[j]}")
-    # Its Spend column: the channels' micros, whose Total is the Summary's
-    # marketing spend (rounded once), to the cent and as the same double.
+    # Its Spend column foots: whole cents per channel (largest remainder)
+    # that add up to its Total, the Summary's marketing spend (rounded
+    # once), to the cent and as the same double. The cells held each
+    # channel's micros (27401.164321 shown as 27,401.16).
     js = header.index("Spend")
-    micros = sum(D(repr(r[js])) for r in body if r[js] is not None)
-    expect(int(half_up(micros, "0.01") * 100) == sp[period],
-           f"channel sheet spend cells add to {micros}, want {sp[period]} cents")
+    foots(f"channel sheet {period}",
+          {r[0]: D(repr(r[js])) for r in body if r[js] is not None},
+          sp[period], spend_groups_of(rep, "channel", period))
+    expect(all(r[js] is None or exact(r[js], cents(r[js])) for r in body),
+           "channel sheet: a spend cell is not the double nearest its cents")
     expect(total and exact(total[js], sp[period]),
            f"channel sheet spend Total {total and total[js]} != {sp[period]} cents")
 
@@ -329,10 +376,9 @@ def check_workbook(path, rep, period):
     s = sum(cents(v) for v in credited)
     expect(len(credited) > 10 and s == booked_now,
            f"campaign sheet: {len(credited)} campaigns add to {s}, booked {booked_now}")
-    micros = sum(D(repr(r[3])) for r in camp.iter_rows(min_row=4, values_only=True)
-                 if r[0] is not None and isinstance(r[3], (int, float)))
-    expect(int(half_up(micros, "0.01") * 100) == sp[period],
-           f"campaign sheet spend adds to {micros}, want {sp[period]} cents")
+    cells = {r[0]: D(repr(r[3])) for r in camp.iter_rows(min_row=4, values_only=True)
+             if r[0] is not None and isinstance(r[3], (int, float))}
+    foots(f"campaign sheet {period}", cells, sp[period], spend_groups_of(rep, "campaign", period))
 
     # Ledger sheet (default model, every period): per deal, Credit adds to the
     # amount and Credit (reporting) to the converted amount; per period, the
@@ -513,7 +559,7 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     return f"revenue, pipeline, spend lines and {len(seen)} attachments"
 
 
-def check_roi(path, rep):
+def check_roi(path, rep, by="channel"):
     want = booked(rep)
     got = {}
     with open(path, newline="") as f:
@@ -524,28 +570,23 @@ def check_roi(path, rep):
     for (m, p), v in sorted(got.items()):
         expect(v == want.get(p), f"roi {m} {p}: revenue {v} cents, booked {want.get(p)} ({rep})")
     expect(len({m for m, _ in got}) == 15, f"roi has {len(got)} model x period groups")
-    # Spend: allot-roi shows each channel's micros rounded to the cent (it
-    # has no total row), so its rows add up to the reference (the quarter's
-    # micros rounded once) within half a cent per channel. In USD on the
-    # sample they add up exactly in every quarter, 2026Q2 (217,639.11) and
-    # 2026Q3 (233,884.96) included; in EUR four quarters are a cent off
-    # (2026Q2: rows 206,785.84, total 206,785.83): rounding each row.
+    # Spend foots: per model and quarter the groups' spend adds up exactly
+    # to the reference (the quarter's micros rounded once), and each group
+    # is within a cent of its exact micros. Rounding each group on its own
+    # (before) put four EUR quarters a cent off (2026Q2: rows 206,785.84,
+    # total 206,785.83); USD happened to add up.
     sp = spend_cents(rep)
-    spent, rows_n = {}, {}
+    groups = spend_by(rep, by)
+    spent = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
-            k = (r["model"], r["period"])
-            spent[k] = spent.get(k, 0) + int(D(r["spend"]) * 100)
-            rows_n[k] = rows_n.get(k, 0) + (D(r["spend"]) != 0)
-    for (m, p), v in sorted(spent.items()):
-        want_p = sp.get(p, 0)
-        if rep == "USD":
-            expect(v == want_p, f"roi {m} {p}: spend {v} cents, reference {want_p} ({rep})")
-        else:
-            expect(2 * abs(v - want_p) <= rows_n[(m, p)],
-                   f"roi {m} {p}: spend {v} cents, reference {want_p} ({rep})")
+            spent.setdefault((r["model"], r["period"]), {})[r["group"]] = D(r["spend"])
+    for (m, p), cells in sorted(spent.items()):
+        foots(f"roi {m} {p} ({rep}, by {by})", cells, sp.get(p, 0),
+              {g: v for (q, g), v in groups.items() if q == p})
     expect({p for _, p in spent} >= set(sp), "roi lacks a quarter with spend")
-    return f"{len(got)} model x period revenue and spend sums tie out in {rep}"
+    return (f"{len(got)} model x period revenue sums tie out in {rep}; spend by {by} foots "
+            f"in {len(spent)}")
 
 
 def check_funnel(path, rep):

@@ -142,6 +142,115 @@ static void allocation_always_sums_to_total(void **state)
     }
 }
 
+/* Footing a column of groups (allot_money_foot), all by hand in cents:
+ * three channels at 1.005, 2.005 and 3.005 add up to 6.015, rounded once
+ * 6.02; rounding each half away from zero gives 1.01 + 2.01 + 3.01 = 6.03,
+ * a cent over. Largest remainder: floors 1.00 + 2.00 + 3.00 = 6.00, two
+ * cents to give, the three remainders tie at 0.005, so the first two (the
+ * names that sort first) get them: 1.01, 2.01, 3.00. */
+static void foot_three_channels_half_a_cent_each(void **state)
+{
+    (void)state;
+    const int64_t micros[] = {1005000, 2005000, 3005000};
+    int64_t minor[3], total = -1;
+    assert_int_equal(allot_money_foot(micros, 3, 2, minor, &total), ALLOT_OK);
+    assert_int_equal(total, 602);
+    assert_int_equal(minor[0], 101);
+    assert_int_equal(minor[1], 201);
+    assert_int_equal(minor[2], 300);
+}
+
+/* 10.004 + 20.006 + 30.0049 + 0.0009 = 60.0158 -> 60.02 once; each rounded:
+ * 10.00 + 20.01 + 30.00 + 0.00 = 60.01, a cent short. Floors add to 60.00,
+ * two cents go to the largest remainders 0.006 (20.006 -> 20.01) and
+ * 0.0049 (30.0049 -> 30.01), not to 0.004 or 0.0009. */
+static void foot_largest_remainder_wins(void **state)
+{
+    (void)state;
+    const int64_t micros[] = {10004000, 20006000, 30004900, 900};
+    int64_t minor[4], total;
+    assert_int_equal(allot_money_foot(micros, 4, 2, minor, &total), ALLOT_OK);
+    assert_int_equal(total, 6002);
+    assert_int_equal(minor[0], 1000);
+    assert_int_equal(minor[1], 2001);
+    assert_int_equal(minor[2], 3001);
+    assert_int_equal(minor[3], 0);
+}
+
+static void foot_keeps_roundings_that_already_add_up(void **state)
+{
+    (void)state;
+    /* 1.234 + 5.678 = 6.912 -> 6.91 = 1.23 + 5.68 */
+    const int64_t micros[] = {1234000, 5678000};
+    int64_t minor[2], total;
+    assert_int_equal(allot_money_foot(micros, 2, 2, minor, &total), ALLOT_OK);
+    assert_int_equal(total, 691);
+    assert_int_equal(minor[0], 123);
+    assert_int_equal(minor[1], 568);
+    /* JPY (no decimals): 100.5 + 200.5 + 300.4 = 601.4 -> 601; each rounded
+     * 101 + 201 + 300 = 602; floors 600, one yen to the first 0.5 tie. */
+    const int64_t yen[] = {100500000, 200500000, 300400000};
+    int64_t y[3];
+    assert_int_equal(allot_money_foot(yen, 3, 0, y, &total), ALLOT_OK);
+    assert_int_equal(total, 601);
+    assert_int_equal(y[0], 101);
+    assert_int_equal(y[1], 200);
+    assert_int_equal(y[2], 300);
+    /* A refund: -1.005 + 2.005 = 1.000; floors -1.01 (remainder 0.005) and
+     * 2.00 (0.005) add to 0.99, the cent goes to the first: -1.00, 2.00. */
+    const int64_t refund[] = {-1005000, 2005000};
+    assert_int_equal(allot_money_foot(refund, 2, 2, minor, &total), ALLOT_OK);
+    assert_int_equal(total, 100);
+    assert_int_equal(minor[0], -100);
+    assert_int_equal(minor[1], 200);
+    /* nothing to foot; a bad exponent */
+    assert_int_equal(allot_money_foot(NULL, 0, 2, NULL, &total), ALLOT_OK);
+    assert_int_equal(total, 0);
+    assert_int_equal(allot_money_foot(micros, 2, 7, minor, NULL), ALLOT_ERR_USAGE);
+    assert_int_equal(allot_money_foot(micros, 2, -1, minor, NULL), ALLOT_ERR_USAGE);
+    /* 100 groups of 0.00005 (scratch on the heap): 0.005 -> 0.01 once, the
+     * one cent to the first group. */
+    int64_t many[100], out[100];
+    for (int i = 0; i < 100; i++)
+        many[i] = 50;
+    assert_int_equal(allot_money_foot(many, 100, 2, out, &total), ALLOT_OK);
+    assert_int_equal(total, 1);
+    assert_int_equal(out[0], 1);
+    for (int i = 1; i < 100; i++)
+        assert_int_equal(out[i], 0);
+}
+
+static void foot_always_adds_up_within_a_unit(void **state)
+{
+    (void)state;
+    /* Property: the results add up to the micros rounded once, and each is
+     * its own micros rounded down or up. */
+    int64_t m[9], r[9];
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (int trial = 0; trial < 3000; trial++) {
+        size_t n = 1 + (size_t)(trial % 9);
+        int exponent = trial % 4; /* 0..3 */
+        int64_t step = exponent == 0 ? 1000000 : exponent == 1 ? 100000
+                       : exponent == 2 ? 10000 : 1000;
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            m[i] = (int64_t)(x % 2000000000ULL) - (trial % 5 == 0 ? 1000000000 : 0);
+            sum += m[i];
+        }
+        int64_t total;
+        assert_int_equal(allot_money_foot(m, n, exponent, r, &total), ALLOT_OK);
+        assert_int_equal(total, allot_money_micros_to_minor(sum, exponent));
+        int64_t got = 0;
+        for (size_t i = 0; i < n; i++) {
+            got += r[i];
+            int64_t diff = r[i] * step - m[i];
+            assert_true(diff > -step && diff < step);
+        }
+        assert_int_equal(got, total);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +261,10 @@ int main(void)
         cmocka_unit_test(allocation_largest_remainder_wins),
         cmocka_unit_test(allocation_negative_and_invalid),
         cmocka_unit_test(allocation_always_sums_to_total),
+        cmocka_unit_test(foot_three_channels_half_a_cent_each),
+        cmocka_unit_test(foot_largest_remainder_wins),
+        cmocka_unit_test(foot_keeps_roundings_that_already_add_up),
+        cmocka_unit_test(foot_always_adds_up_within_a_unit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -271,6 +271,76 @@ static void empty_ledger_and_spend(void **state)
     allot_store_rollback(db);
 }
 
+/* Spend that foots (lib/roi.h spend_minor), by hand. The spend of 2026Q1
+ * replaced by rows with sub-cent amounts (EUR at 1.1 in 2026):
+ *   Display     c4  10.005 USD               exact 10.005000
+ *   Email       c2  18.19 EUR x 1.1          exact 20.009000
+ *   Paid Search c1  30.005 USD               exact 30.005000
+ *   Paid Social c3  40.00 + 0.005 USD        exact 40.005000
+ * The quarter: 100.024000, rounded once 100.02 (10002 cents). Rounding
+ * each channel half away from zero gives 10.01 + 20.01 + 30.01 + 40.01 =
+ * 100.04, two cents over. Largest remainder: the floors 10.00 + 20.00 +
+ * 30.00 + 40.00 = 100.00 leave two cents; the largest remainder is Email's
+ * 0.009, then three tie at 0.005 and the name that sorts first, Display,
+ * takes the second: 10.01, 20.01, 30.00, 40.00 = 100.02. Each model lists
+ * the same cents; ROI uses the exact micros (Paid Search, first_touch:
+ * revenue 1000, (1000 - 30.005) / 30.005). */
+static void spend_foots_to_the_period_total(void **state)
+{
+    sqlite3 *db = *state;
+    assert_int_equal(
+        allot_store_exec(db,
+                         "BEGIN; DELETE FROM spend WHERE date < '2026-04-01';"
+                         "INSERT INTO spend (date, source_system, campaign_id, cost_micros,"
+                         " currency) VALUES"
+                         " ('2026-03-01', 'dv360', 'c4', 10005000, 'USD'),"
+                         " ('2026-01-15', 'mailer', 'c2', 18190000, 'EUR'),"
+                         " ('2026-01-10', 'google_ads', 'c1', 30005000, 'USD'),"
+                         " ('2026-02-01', 'linkedin', 'c3', 40000000, 'USD'),"
+                         " ('2026-02-02', 'linkedin', 'c3', 5000, 'USD');",
+                         NULL),
+        ALLOT_OK);
+    allot_roi_options o = {0};
+    o.group_by = ALLOT_GROUP_CHANNEL;
+    allot_roi r;
+    allot_error err;
+    assert_int_equal(allot_roi_compute(db, &o, &r, &err), ALLOT_OK);
+    static const char *const models[] = {"first_touch", "linear"};
+    for (size_t m = 0; m < 2; m++) {
+        const allot_roi_row *x = row(&r, models[m], "2026Q1", "Display");
+        assert_int_equal(x->spend_micros, INT64_C(10005000));
+        assert_int_equal(x->spend_minor, 1001);
+        x = row(&r, models[m], "2026Q1", "Email");
+        assert_int_equal(x->spend_micros, INT64_C(20009000));
+        assert_int_equal(x->spend_minor, 2001);
+        x = row(&r, models[m], "2026Q1", "Paid Search");
+        assert_int_equal(x->spend_micros, INT64_C(30005000));
+        assert_int_equal(x->spend_minor, 3000);
+        x = row(&r, models[m], "2026Q1", "Paid Social");
+        assert_int_equal(x->spend_micros, INT64_C(40005000));
+        assert_int_equal(x->spend_minor, 4000);
+        /* 2026Q2 alone: c1's 100.00 */
+        assert_int_equal(row(&r, models[m], "2026Q2", "Paid Search")->spend_minor, 10000);
+    }
+    near(row(&r, "first_touch", "2026Q1", "Paid Search")->roi, (1000 - 30.005) / 30.005, 1e-12);
+    allot_roi_release(&r);
+
+    /* By campaign over all periods: c1 30.005 + 100 = 130.005, c2 20.009,
+     * c3 40.005, c4 10.005; 200.024 -> 200.02 once; floors 130.00 + 20.00 +
+     * 40.00 + 10.00 = 200.00; c2 (0.009) and the first of the 0.005 ties
+     * by name, c1, get a cent: 130.01, 20.01, 40.00, 10.00. */
+    o.group_by = ALLOT_GROUP_CAMPAIGN;
+    o.unit = ALLOT_COHORT_ALL;
+    o.model = "linear";
+    assert_int_equal(allot_roi_compute(db, &o, &r, &err), ALLOT_OK);
+    assert_int_equal(row(&r, "linear", "all", "c1")->spend_minor, 13001);
+    assert_int_equal(row(&r, "linear", "all", "c2")->spend_minor, 2001);
+    assert_int_equal(row(&r, "linear", "all", "c3")->spend_minor, 4000);
+    assert_int_equal(row(&r, "linear", "all", "c4")->spend_minor, 1000);
+    allot_roi_release(&r);
+    allot_store_rollback(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +349,7 @@ int main(void)
         cmocka_unit_test(bootstrap_bounds_and_determinism),
         cmocka_unit_test(errors),
         cmocka_unit_test(empty_ledger_and_spend),
+        cmocka_unit_test(spend_foots_to_the_period_total),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
