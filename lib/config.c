@@ -22,6 +22,10 @@ static const allot_config_key registry[] = {
      "touches older than this many days before a conversion are outside the journey"},
     {"general", "max_touches_per_journey", "0", ALLOT_CFG_INT, 0, 1000000, 0,
      "keep only the latest N touches of a journey (0 = no cap)"},
+    {"general", "timezone", "UTC", ALLOT_CFG_STRING, 0, 0, 0,
+     "the company's time zone (tz database name or +HH:MM): reports count days, "
+     "months and quarters of timestamps on its clocks; allot-load reads local times "
+     "without an offset in it"},
 
     {"models", "default_model", "linear", ALLOT_CFG_STRING, 0, 0, 0,
      "model shown first in reports and used for ROI when none is named"},
@@ -774,9 +778,39 @@ allot_status allot_config_general(const allot_config *cfg, allot_general *out, a
         (st = allot_config_get_int(cfg, "general", "lookback_days", &lookback, err)) ||
         (st = allot_config_get_int(cfg, "general", "max_touches_per_journey", &cap, err)))
         return st;
+    const char *zone_name;
+    allot_zone *zone;
+    if ((st = allot_config_zone(cfg, &zone, err)) ||
+        (st = allot_config_get_string(cfg, "general", "timezone", &zone_name, err)))
+        return st;
+    allot_zone_free(zone);
+    snprintf(out->timezone, sizeof out->timezone, "%s", zone_name);
     memcpy(out->reporting_currency, cur, 4);
     out->fiscal_year_start_month = (int)month;
     out->lookback_days = (int)lookback;
     out->max_touches_per_journey = (int)cap;
+    return ALLOT_OK;
+}
+
+allot_status allot_config_zone(const allot_config *cfg, allot_zone **out, allot_error *err)
+{
+    *out = NULL;
+    const allot_config_key *reg;
+    const char *name, *file = NULL;
+    long line = 0;
+    allot_status st = resolve(cfg, "general", "timezone", ALLOT_CFG_STRING, &reg, &name, &file,
+                              &line, err);
+    if (st != ALLOT_OK)
+        return st;
+    if (strcmp(name, "UTC") == 0)
+        return ALLOT_OK;
+    allot_error why;
+    allot_error_clear(&why);
+    if (strlen(name) >= sizeof ((allot_general *)0)->timezone ||
+        allot_zone_new(name, out, &why) != ALLOT_OK)
+        return bad_value(file, line, "general", "timezone", name,
+                         "a tz database name such as Europe/Berlin or America/New_York (the "
+                         "files under /usr/share/zoneinfo), UTC, or an offset such as +05:30",
+                         err);
     return ALLOT_OK;
 }

@@ -39,6 +39,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "zone.h"
 
 typedef struct allot_config allot_config;
 
@@ -135,9 +136,16 @@ typedef struct allot_general {
     int fiscal_year_start_month;  /* 1..12, 1 = calendar year */
     int lookback_days;            /* 90 */
     int max_touches_per_journey;  /* 0 = no cap */
+    char timezone[64];            /* UTC; checked like allot_config_zone */
 } allot_general;
 allot_status allot_config_general(const allot_config *cfg, allot_general *out,
                                   allot_error *err);
+
+/* The company's time zone, [general] timezone: reports count days, months
+ * and quarters of timestamps on its clocks (zone.h). *out is NULL for UTC
+ * (the default), else a zone the caller frees with allot_zone_free.
+ * ALLOT_ERR_CONFIG with file:line when the system knows no such zone. */
+allot_status allot_config_zone(const allot_config *cfg, allot_zone **out, allot_error *err);
 
 /* ---- the registry (for documentation, samples and tests) ---- */
 typedef enum allot_config_kind {

@@ -14,7 +14,6 @@
 #define NO_TIME INT64_MIN
 #define NONE UINT32_MAX
 
-static int64_t date_epoch(const char *date);
 
 /* ---- string interning ---------------------------------------------------- */
 
@@ -216,6 +215,8 @@ typedef struct builder {
     uint32_t *deal_people_first; /* deal -> range in deal_people_list */
     uint32_t *deal_people_list;
 } builder;
+
+static int64_t date_end(const builder *b, const char *date);
 
 static allot_status nomem(builder *b)
 {
@@ -650,11 +651,12 @@ static allot_status load_deals(builder *b, deal_row **rows_out, size_t *n_out)
         r.d.is_won = sqlite3_column_int(s, 4) != 0;
         r.d.is_closed = sqlite3_column_int(s, 5) != 0 || r.d.is_won;
         r.d.created_at = sqlite3_column_int64(s, 6);
-        if (close && date_epoch(close) >= 0)
+        int64_t close_day;
+        if (close && allot_date_parse(close, &close_day) == ALLOT_OK)
             memcpy(r.d.close_date, close, 11);
         if (b->o.event == ALLOT_EVENT_PIPELINE) {
             r.converting = 1;
-            allot_date_format(allot_day_of_epoch(r.d.created_at), r.d.event_date);
+            allot_date_format(allot_zone_day_of(b->o.zone, r.d.created_at), r.d.event_date);
         } else if (r.d.is_won) {
             if (!r.d.close_date[0]) {
                 b->set->won_without_close_date++;
@@ -894,7 +896,7 @@ static allot_status deal_journey(builder *b, deal_row *rows, uint32_t d, uint32_
     const allot_deal *deal = &rows[d].d;
     int64_t t_event = b->o.event == ALLOT_EVENT_PIPELINE
                           ? deal->created_at
-                          : date_epoch(deal->event_date) + SECONDS_PER_DAY - 1;
+                          : date_end(b, deal->event_date);
     int64_t lo = t_event - (int64_t)b->o.lookback_days * SECONDS_PER_DAY;
     size_t len = 0, persons = 0;
     allot_status st;
@@ -955,7 +957,7 @@ static allot_status deal_journey(builder *b, deal_row *rows, uint32_t d, uint32_
         place(j, b->set, steps, ALLOT_MS_CW, 1, t_event);
     else
         place(j, b->set, steps, ALLOT_MS_CW, deal->is_won && deal->close_date[0],
-              date_epoch(deal->close_date) + SECONDS_PER_DAY - 1);
+              date_end(b, deal->close_date));
     for (size_t s = 0; s < ns; s++)
         place(j, b->set, steps, ALLOT_MS_STAGE + (int)s, stage_e[s] != NO_TIME, stage_e[s]);
     return ALLOT_OK;
@@ -1133,6 +1135,7 @@ allot_status allot_journey_build(sqlite3 *db, const allot_journey_options *optio
         return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
     b.set->options = *options;
     b.set->options.taxonomy = NULL;
+    b.set->options.zone = NULL;
     allot_status st = ALLOT_OK;
     b.taxonomy = options->taxonomy;
     if (!b.taxonomy) {
@@ -1150,11 +1153,12 @@ allot_status allot_journey_build(sqlite3 *db, const allot_journey_options *optio
     return ALLOT_OK;
 }
 
-/* 'YYYY-MM-DD' → epoch seconds of its 00:00 UTC; -1 when malformed. */
-static int64_t date_epoch(const char *date)
+/* The last second of a 'YYYY-MM-DD' date on the reporting zone's clocks
+ * (an event on that date happened by then); -1 when malformed. */
+static int64_t date_end(const builder *b, const char *date)
 {
-    int64_t days;
-    if (allot_date_parse(date, &days) != ALLOT_OK)
+    int64_t day;
+    if (allot_date_parse(date, &day) != ALLOT_OK)
         return -1;
-    return allot_epoch_of_day(days);
+    return allot_zone_day_end(b->o.zone, day);
 }

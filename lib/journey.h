@@ -11,8 +11,9 @@
  *
  * Definitions (README "Journeys"):
  *  - Conversion instant T: revenue event → the close date's last second,
- *    23:59:59 UTC (touches on the close date count); pipeline event → the
- *    deal's created_at.
+ *    23:59:59 on the reporting zone's clocks (options.zone; UTC when NULL;
+ *    touches on the close date count); pipeline event → the deal's
+ *    created_at.
  *  - Window: touches with T − lookback_days·86400 ≤ occurred_at ≤ T.
  *  - People of a deal: deal_people; with account_level, also every person
  *    whose people.account_id is the deal's account.
@@ -26,7 +27,8 @@
  *          people.created_at, else their earliest person stage_history entry,
  *          else "before any touch";
  *      OC  the last touch at or before the deal's created_at;
- *      CW  the last touch at or before closed-won (close date end of day);
+ *      CW  the last touch at or before closed-won (close date end of day,
+ *          as T);
  *      stage milestones (custom models): the last touch at or before the
  *          earliest stage_history entry of that stage name (case-insensitive)
  *          among the deal's people.
@@ -55,6 +57,7 @@
 
 #include "error.h"
 #include "taxonomy.h"
+#include "zone.h"
 
 typedef enum allot_event {
     ALLOT_EVENT_REVENUE = 0,  /* closed-won deals, close date, amount at close */
@@ -86,8 +89,13 @@ typedef struct allot_journey_options {
     int dedupe_minutes;       /* 0: keep repeated touches */
     int max_touches;          /* 0: no cap */
     int include_nonconverting;
-    /* Converting deals whose event date (close date, or created date in UTC)
-     * is in [event_from, event_to); NULL bounds are open. 'YYYY-MM-DD'. */
+    /* The reporting zone ([general] timezone): the close date ends at its
+     * last second on these clocks, a deal's created date is its day on
+     * them. NULL = UTC. Borrowed for the build call only. */
+    const allot_zone *zone;
+    /* Converting deals whose event date (close date, or created date in the
+     * reporting zone) is in [event_from, event_to); NULL bounds are open.
+     * 'YYYY-MM-DD'. */
     const char *event_from;
     const char *event_to;
     /* Stage names for stage milestones (custom models), at most

@@ -75,3 +75,44 @@ allot_zone_result allot_zone_to_utc(const allot_zone *z, int64_t local, int64_t 
     *utc = a < b ? a : b;
     return ALLOT_ZONE_REPEATED;
 }
+
+#define SECONDS_PER_DAY INT64_C(86400)
+
+/* Floor division: days before 1970 count down from -1. */
+static int64_t floor_day(int64_t seconds)
+{
+    return seconds >= 0 ? seconds / SECONDS_PER_DAY
+                        : -((-seconds + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
+}
+
+int64_t allot_zone_day_of(const allot_zone *z, int64_t t)
+{
+    if (!z)
+        return floor_day(t);
+    int i = g_time_zone_find_interval(z->tz, G_TIME_TYPE_UNIVERSAL, t);
+    return floor_day(t + g_time_zone_get_offset(z->tz, i));
+}
+
+int64_t allot_zone_day_start(const allot_zone *z, int64_t day)
+{
+    int64_t midnight = day * SECONDS_PER_DAY;
+    if (!z)
+        return midnight;
+    /* The first instant whose local day is day: offsets lie within
+     * -26 h..+26 h, so it is in that window around the midnight counted as
+     * UTC; a binary search finds it whatever the zone did that night. */
+    int64_t lo = midnight - 26 * 3600, hi = midnight + 26 * 3600;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (allot_zone_day_of(z, mid) >= day)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+int64_t allot_zone_day_end(const allot_zone *z, int64_t day)
+{
+    return allot_zone_day_start(z, day + 1) - 1;
+}

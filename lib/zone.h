@@ -48,4 +48,22 @@ typedef enum allot_zone_result {
  * (see above) into *utc. */
 allot_zone_result allot_zone_to_utc(const allot_zone *z, int64_t local, int64_t *utc);
 
+/* ---- days on the zone's clocks (the company's reporting zone) ----
+ *
+ * Reports count days, months, quarters and years of timestamps on the
+ * clocks of one zone ([general] timezone, README "Configuration"). A day
+ * is a count of days since 1970-01-01 (period.h). z NULL means UTC. */
+
+/* The day the zone's clocks showed at instant t (epoch seconds UTC). */
+int64_t allot_zone_day_of(const allot_zone *z, int64_t t);
+
+/* The first instant of day on the zone's clocks: its local midnight, or,
+ * when the clocks skipped midnight (Sao Paulo 2018), the instant they
+ * jumped past it; the earlier one when midnight happened twice. */
+int64_t allot_zone_day_start(const allot_zone *z, int64_t day);
+
+/* The last second of day on the zone's clocks (the next day's start - 1):
+ * an event on a civil date (a close date) happened by then. */
+int64_t allot_zone_day_end(const allot_zone *z, int64_t day);
+
 #endif

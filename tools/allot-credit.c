@@ -484,6 +484,7 @@ int main(int argc, char **argv)
     snprintf(buf[nkv++], 1024, "max_touches=%d", jo.max_touches);
     snprintf(buf[nkv++], 1024, "models=%s", models_text);
     snprintf(buf[nkv++], 1024, "period=%s", period ? period : "");
+    snprintf(buf[nkv++], 1024, "timezone=%s", general.timezone);
     snprintf(buf[nkv++], 1024, "position=%.17g/%.17g/%.17g", ps->anchor[ALLOT_ANCHOR_FIRST],
              ps->rest, ps->anchor[ALLOT_ANCHOR_LAST]);
     for (int i = 0; i < nkv; i++)
@@ -495,11 +496,17 @@ int main(int argc, char **argv)
                  i ? ";" : "", kv[i]);
 
     allot_taxonomy *taxonomy = NULL;
+    allot_zone *zone = NULL;
     allot_status tst = allot_taxonomy_new(cfg, &taxonomy, &err);
+    if (!tst)
+        tst = allot_config_zone(cfg, &zone, &err);
     allot_config_free(cfg);
-    if (tst)
+    if (tst) {
+        allot_taxonomy_free(taxonomy);
         return cli_report(&err);
+    }
     jo.taxonomy = taxonomy;
+    jo.zone = zone;
     sqlite3 *db = NULL;
     allot_journey_set *set = NULL;
     allot_fx *fx = NULL;
@@ -583,5 +590,6 @@ int main(int argc, char **argv)
     allot_journey_set_free(set);
     allot_store_close(db);
     allot_taxonomy_free(taxonomy);
+    allot_zone_free(zone);
     return cli_finish(status);
 }

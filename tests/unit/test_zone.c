@@ -74,6 +74,62 @@ static void local_times_match_zoneinfo(void **state)
     }
 }
 
+/* Days on a zone's clocks, against zoneinfo: the first instant t of each
+ * day is the earliest t (searched minute by minute around the day) with
+ *   datetime.fromtimestamp(t, ZoneInfo(zone)).date() >= day
+ * and a day ends one second before the next one starts. */
+typedef struct dcase {
+    const char *zone, *date;
+    int64_t day, start, end;
+} dcase;
+
+static const dcase days[] = {
+    {"Europe/Berlin", "2026-10-01", 20727, 1790805600, 1790891999},
+    {"Europe/Berlin", "2026-03-29", 20541, 1774738800, 1774821599},      /* 23 h */
+    {"America/New_York", "2026-11-01", 20758, 1793505600, 1793595599},   /* 25 h */
+    {"America/Sao_Paulo", "2018-11-04", 17839, 1541300400, 1541383199},  /* starts 01:00 */
+    {"Asia/Kolkata", "2026-06-01", 20605, 1780252200, 1780338599},
+    {"Pacific/Apia", "2011-12-30", 15338, 1325239200, 1325239199},       /* never happened */
+    {"Pacific/Apia", "2011-12-31", 15339, 1325239200, 1325325599},
+    {"Australia/Lord_Howe", "2026-04-05", 20548, 1775307600, 1775395799}, /* 24.5 h */
+    {"UTC", "2026-05-05", 20578, 1777939200, 1778025599},
+};
+
+static void days_match_zoneinfo(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+        allot_zone *z;
+        allot_error err;
+        assert_int_equal(allot_zone_new(days[i].zone, &z, &err), ALLOT_OK);
+        int64_t start = allot_zone_day_start(z, days[i].day);
+        int64_t end = allot_zone_day_end(z, days[i].day);
+        if (start != days[i].start || end != days[i].end)
+            fail_msg("%s %s: %lld..%lld, zoneinfo %lld..%lld", days[i].zone, days[i].date,
+                     (long long)start, (long long)end, (long long)days[i].start,
+                     (long long)days[i].end);
+        if (days[i].end >= days[i].start) { /* a day that happened */
+            assert_int_equal(allot_zone_day_of(z, start), days[i].day);
+            assert_int_equal(allot_zone_day_of(z, end), days[i].day);
+            assert_true(allot_zone_day_of(z, start - 1) < days[i].day); /* Apia: the 29th */
+            assert_int_equal(allot_zone_day_of(z, end + 1), days[i].day + 1);
+        }
+        allot_zone_free(z);
+    }
+    /* before 1970: Kolkata's 1970-01-01 began at -19800 (days count down) */
+    allot_zone *z;
+    allot_error err;
+    assert_int_equal(allot_zone_new("Asia/Kolkata", &z, &err), ALLOT_OK);
+    assert_int_equal(allot_zone_day_of(z, -19800), 0);
+    assert_int_equal(allot_zone_day_of(z, -19801), -1);
+    allot_zone_free(z);
+    /* no zone is UTC */
+    assert_int_equal(allot_zone_day_of(NULL, 1790805599), 20726);
+    assert_int_equal(allot_zone_day_of(NULL, -1), -1);
+    assert_int_equal(allot_zone_day_start(NULL, 20727), 1790812800);
+    assert_int_equal(allot_zone_day_end(NULL, 20727), 1790899199);
+}
+
 static void unknown_zones_are_usage_errors(void **state)
 {
     (void)state;
@@ -94,6 +150,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(local_times_match_zoneinfo),
+        cmocka_unit_test(days_match_zoneinfo),
         cmocka_unit_test(unknown_zones_are_usage_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
