@@ -13,7 +13,6 @@
 #include "survival.h"
 
 #define NO_TIME INT64_MIN
-#define SECONDS_PER_DAY INT64_C(86400)
 
 static const char *const stage_names[ALLOT_STAGE_COUNT] = {"lead", "mql", "sql", "opportunity",
                                                           "won"};
@@ -53,28 +52,18 @@ const char *allot_group_by_name(allot_group_by group_by)
     }
 }
 
-/* 'YYYY-MM-DD' -> epoch seconds at 00:00 UTC; -1 when malformed. */
-static int parse_date(const char *s, int64_t *t)
+int allot_scoreboard_parse_as_of(const allot_zone *zone, const char *date, int64_t *t)
 {
     int64_t day;
-    if (!s || allot_date_parse(s, &day) != ALLOT_OK)
+    if (!date || allot_date_parse(date, &day) != ALLOT_OK)
         return -1;
-    *t = allot_epoch_of_day(day);
+    *t = allot_zone_day_end(zone, day);
     return 0;
 }
 
-int allot_scoreboard_parse_as_of(const char *date, int64_t *t)
+char *allot_scoreboard_format_date(const allot_zone *zone, int64_t t, char *buf)
 {
-    int64_t day;
-    if (parse_date(date, &day) != 0)
-        return -1;
-    *t = day + SECONDS_PER_DAY - 1;
-    return 0;
-}
-
-char *allot_scoreboard_format_date(int64_t t, char *buf)
-{
-    return allot_date_format(allot_day_of_epoch(t), buf);
+    return allot_date_format(allot_zone_day_of(zone, t), buf);
 }
 
 allot_status allot_cohort_unit_parse(const char *text, allot_cohort_unit *unit,
@@ -114,11 +103,10 @@ allot_status allot_cohort_period_parse(const char *text, int fiscal_start_month,
     return ALLOT_OK;
 }
 
-char *allot_scoreboard_period_label(int64_t t, allot_cohort_unit unit, int fiscal_start_month,
+char *allot_scoreboard_period_label(int64_t day, allot_cohort_unit unit, int fiscal_start_month,
                                     char *buf, size_t size)
 {
     int start = fiscal_start_month >= 1 && fiscal_start_month <= 12 ? fiscal_start_month : 1;
-    int64_t day = allot_day_of_epoch(t);
     int y, m, d;
     allot_civil_from_days(day, &y, &m, &d);
     allot_period q;
@@ -237,11 +225,13 @@ static allot_status km_quartiles(const struct obs *o, size_t n, double *q1, doub
 
 /* ---- fx (lib/fx: rates at report time) ---- */
 
-static allot_status fx_convert(const allot_fx *fx, const char *what, int64_t micros,
-                               const char *currency, int64_t at, int64_t *out, allot_error *err)
+/* Converts at the rate of at's day on the reporting zone's clocks. */
+static allot_status fx_convert(const allot_fx *fx, const allot_zone *zone, const char *what,
+                               int64_t micros, const char *currency, int64_t at, int64_t *out,
+                               allot_error *err)
 {
     char date[11];
-    allot_scoreboard_format_date(at, date);
+    allot_scoreboard_format_date(zone, at, date);
     return allot_fx_convert(fx, what, micros, currency, date, out, err);
 }
 
@@ -478,12 +468,12 @@ static allot_status load_deals(sqlite3 *db, model *m, const allot_fx *fx, allot_
         d->won_stage_at = NO_TIME;
         d->touch_at = NO_TIME;
         const char *close = (const char *)sqlite3_column_text(st, 6);
-        int64_t ct;
-        if (d->is_closed && close && parse_date(close, &ct) == 0)
-            d->closed_at = ct;
+        int64_t close_day;
+        if (d->is_closed && close && allot_date_parse(close, &close_day) == ALLOT_OK)
+            d->closed_at = allot_zone_day_start(m->opt->zone, close_day);
         if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
             /* Pipeline is the value of a deal when it was created: its
-             * amount at the rate of its creation day (UTC), open or
+             * amount at the rate of its creation day (reporting zone), open or
              * closed; won amounts and revenue at the close date. Each is
              * the deal's amount rounded to the reporting currency's minor
              * unit, as allot-credit books a deal (and the workbook's and
@@ -496,10 +486,11 @@ static allot_status load_deals(sqlite3 *db, model *m, const allot_fx *fx, allot_
             int64_t micros = sqlite3_column_int64(st, 1);
             const char *currency = (const char *)sqlite3_column_text(st, 2);
             int64_t at = d->closed_at != NO_TIME ? d->closed_at : d->created_at;
-            s = fx_convert(fx, what, micros, currency, d->created_at, &d->created_amount, err);
+            s = fx_convert(fx, m->opt->zone, what, micros, currency, d->created_at,
+                           &d->created_amount, err);
             if (s == ALLOT_OK)
                 s = at == d->created_at ? (d->amount = d->created_amount, ALLOT_OK)
-                                        : fx_convert(fx, what, micros, currency, at,
+                                        : fx_convert(fx, m->opt->zone, what, micros, currency, at,
                                                      &d->amount, err);
             if (s != ALLOT_OK) {
                 sqlite3_finalize(st);
@@ -708,7 +699,10 @@ static allot_status load_deal_touches(sqlite3 *db, model *m, allot_error *err)
     return end_read(db, st, rc, "reading touches of deals", err);
 }
 
-static allot_status data_end(sqlite3 *db, int64_t *end, allot_error *err)
+/* The data's end: its latest timestamp, or the start of its latest close
+ * date on the reporting zone's clocks (where closed deals are dated). */
+static allot_status data_end(sqlite3 *db, const allot_zone *zone, int64_t *end,
+                             allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
@@ -716,15 +710,20 @@ static allot_status data_end(sqlite3 *db, int64_t *end, allot_error *err)
         "SELECT max(COALESCE((SELECT max(entered_at) FROM stage_history), 0),"
         " COALESCE((SELECT max(occurred_at) FROM touches), 0),"
         " COALESCE((SELECT max(created_at) FROM deals), 0),"
-        " COALESCE((SELECT max(created_at) FROM people), 0),"
-        " COALESCE((SELECT CAST(strftime('%s', max(close_date)) AS INTEGER) FROM deals"
-        "   WHERE is_closed OR is_won), 0))",
+        " COALESCE((SELECT max(created_at) FROM people), 0)),"
+        " (SELECT max(close_date) FROM deals WHERE is_closed OR is_won)",
         &st, err);
     if (s != ALLOT_OK)
         return s;
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         *end = sqlite3_column_int64(st, 0);
+        const char *close = (const char *)sqlite3_column_text(st, 1);
+        int64_t day;
+        if (close && allot_date_parse(close, &day) == ALLOT_OK &&
+            allot_zone_day_start(zone, day) > *end)
+            *end = allot_zone_day_start(zone, day);
+    }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
         return allot_store_fail(db, rc, "finding the data's end", err);
@@ -878,12 +877,13 @@ static int build_entries(entries *es, size_t n_items, const int64_t *times,
     for (size_t i = 0; i < n_items; i++) {
         if (times[i] == NO_TIME)
             continue;
-        if (opt->only && !allot_period_contains(opt->only, allot_day_of_epoch(times[i])))
+        int64_t day = allot_zone_day_of(opt->zone, times[i]);
+        if (opt->only && !allot_period_contains(opt->only, day))
             continue;
         if (opt->only && opt->cohort == ALLOT_COHORT_ALL)
             snprintf(es->labels[i], sizeof es->labels[i], "%s", opt->only->label);
         else
-            allot_scoreboard_period_label(times[i], opt->cohort, opt->fiscal_start_month,
+            allot_scoreboard_period_label(day, opt->cohort, opt->fiscal_start_month,
                                           es->labels[i], sizeof es->labels[i]);
         es->e[es->n++] = (entry){es->labels[i], "(all)", i};
         if (grouped)
@@ -1222,7 +1222,7 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
     if (s == ALLOT_OK && opt->as_of)
         m.as_of = opt->as_of;
     else if (s == ALLOT_OK)
-        s = data_end(db, &m.as_of, err);
+        s = data_end(db, opt->zone, &m.as_of, err);
     if (s == ALLOT_OK)
         s = load_people(db, &m, err);
     if (s == ALLOT_OK)
@@ -1290,6 +1290,9 @@ allot_status allot_scoreboard_config_load(const allot_config *cfg, allot_scorebo
     allot_scoreboard_options *o = &sc->options;
     o->currency = sc->currency;
     o->fiscal_start_month = general.fiscal_year_start_month;
+    if ((s = allot_config_zone(cfg, &sc->zone, err)))
+        return s;
+    o->zone = sc->zone;
     o->alpha = 0.05;
     const char *text;
     if ((s = allot_config_get_string(cfg, "funnel", "sales_activity_stage", &text, err)))
@@ -1408,6 +1411,7 @@ void allot_scoreboard_config_release(allot_scoreboard_config *sc)
     allot_config_list_free(sc->marketing_sources, sc->n_marketing_sources);
     allot_config_list_free(sc->non_marketing_channels, sc->n_non_marketing_channels);
     allot_taxonomy_free(sc->taxonomy);
+    allot_zone_free(sc->zone);
     free(sc->okrs);
     memset(sc, 0, sizeof *sc);
 }

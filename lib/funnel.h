@@ -88,6 +88,7 @@
 #include "interval.h"
 #include "period.h"
 #include "taxonomy.h"
+#include "zone.h"
 
 typedef enum allot_stage {
     ALLOT_STAGE_LEAD = 0,
@@ -147,6 +148,9 @@ typedef struct allot_scoreboard_options {
     const allot_period *only;        /* NULL, or keep cohorts whose start day lies in it
                                         (with ALLOT_COHORT_ALL it also names the cohort) */
     int fiscal_start_month;          /* 1..12; 0 means 1 */
+    const allot_zone *zone;          /* reporting zone: a timestamp's day, hence its
+                                        period, and a close date's start are on its
+                                        clocks; NULL = UTC */
     const allot_taxonomy *taxonomy;  /* channel of touches without one; NULL = built-in */
     allot_group_by group_by;
     allot_interval_method method;
@@ -220,8 +224,9 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
 
 void allot_scoreboard_release(allot_scoreboard *sb);
 
-/* The cohort label of an epoch time (see allot_cohort_unit). */
-char *allot_scoreboard_period_label(int64_t t, allot_cohort_unit unit, int fiscal_start_month,
+/* The cohort label of a day (days since 1970-01-01, period.h; see
+ * allot_cohort_unit). */
+char *allot_scoreboard_period_label(int64_t day, allot_cohort_unit unit, int fiscal_start_month,
                                     char *buf, size_t size);
 
 /* ---- configuration ----
@@ -251,6 +256,7 @@ typedef struct allot_scoreboard_config {
     char **marketing_sources, **non_marketing_channels;
     size_t n_marketing_sources, n_non_marketing_channels;
     allot_taxonomy *taxonomy;
+    allot_zone *zone;            /* [general] timezone; NULL = UTC */
     char currency[4];
     allot_okr_target *okrs;
     size_t n_okrs;
@@ -297,11 +303,12 @@ allot_status allot_scoreboard_okrs(const allot_scoreboard *sb, allot_cohort_unit
                                    const allot_okr_target *targets, size_t n_targets,
                                    allot_okr_row **rows, size_t *n_rows, allot_error *err);
 
-/* 'YYYY-MM-DD' -> the last second of that day (23:59:59 UTC), for --as-of.
- * Returns -1 when malformed. */
-int allot_scoreboard_parse_as_of(const char *date, int64_t *t);
+/* 'YYYY-MM-DD' -> the last second of that day on the zone's clocks
+ * (23:59:59; NULL zone = UTC), for --as-of. Returns -1 when malformed. */
+int allot_scoreboard_parse_as_of(const allot_zone *zone, const char *date, int64_t *t);
 
-/* Epoch seconds -> 'YYYY-MM-DD' (UTC) in buf (at least 11 bytes). */
-char *allot_scoreboard_format_date(int64_t t, char *buf);
+/* Epoch seconds -> its day 'YYYY-MM-DD' on the zone's clocks (NULL = UTC)
+ * in buf (at least 11 bytes). */
+char *allot_scoreboard_format_date(const allot_zone *zone, int64_t t, char *buf);
 
 #endif

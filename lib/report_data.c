@@ -126,6 +126,7 @@ static int grow(double **a, size_t old_n, size_t n)
 typedef struct money_ctx {
     const allot_fx *fx;
     int exponent;
+    const allot_zone *zone; /* days of timestamps on the reporting zone's clocks */
 } money_ctx;
 
 /* ---- credit (rollup tables of the latest allot-credit run) ------------ */
@@ -462,8 +463,9 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
 /* ---- deals and spend sums (trend, headline numbers) ------------------- */
 
 /* Adds up the rows of st (amount micros, currency, date YYYY-MM-DD) in the
- * reporting currency at the rate of their date into *sum; the UTC day of
- * the epoch in created_column stands in for a NULL date (-1: none), each
+ * reporting currency at the rate of their date into *sum; the day of the
+ * epoch in created_column on the reporting zone's clocks stands in for a
+ * NULL date (-1: none), each
  * row rounded to the minor unit (a deal's booked amount). *rows,
  * when not NULL, counts every row, a NULL amount too (counted, never
  * summed). Finalizes st; `what` names the read in a database error. */
@@ -483,7 +485,7 @@ static allot_status sum_minor(sqlite3 *db, const money_ctx *m, sqlite3_stmt *st,
         const char *date = (const char *)sqlite3_column_text(st, 2);
         if (!date && created_column >= 0)
             date = allot_date_format(
-                allot_day_of_epoch(sqlite3_column_int64(st, created_column)), created);
+                allot_zone_day_of(m->zone, sqlite3_column_int64(st, created_column)), created);
         int64_t minor;
         s = allot_fx_to_reporting_minor(m->fx, sqlite3_column_int64(st, 0),
                                         (const char *)sqlite3_column_text(st, 1), date, &minor,
@@ -535,18 +537,18 @@ static allot_status deal_sums(sqlite3 *db, const money_ctx *m, int64_t start, in
     if (s != ALLOT_OK)
         return s;
     int64_t minor;
-    s = allot_report_pipeline_minor(db, m->fx, start, end, &minor, NULL, err);
+    s = allot_report_pipeline_minor(db, m->fx, m->zone, start, end, &minor, NULL, err);
     if (s == ALLOT_OK)
         *pipeline = (double)minor / pow(10, m->exponent);
     return s;
 }
 
-allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx, int64_t start,
-                                         int64_t end, int64_t *minor, int64_t *deals,
-                                         allot_error *err)
+allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx,
+                                         const allot_zone *zone, int64_t start, int64_t end,
+                                         int64_t *minor, int64_t *deals, allot_error *err)
 {
     /* The value of each deal when it was created: its amount at the rate
-     * of its creation day (UTC), open or closed, as allot-funnel and
+     * of its creation day (reporting zone), open or closed, as allot-funnel and
      * allot-credit --event pipeline convert it. Closed deals converted at
      * their close date put the sample company's 2026Q3 at USD 4,043,934.35
      * on the workbook and the PDF, against 4,036,103.18 in the pipeline
@@ -562,9 +564,9 @@ allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx, int64_
                                          &st, err);
     if (s != ALLOT_OK)
         return s;
-    sqlite3_bind_int64(st, 1, allot_epoch_of_day(start));
-    sqlite3_bind_int64(st, 2, allot_epoch_of_day(end));
-    money_ctx m = {fx, allot_fx_reporting_exponent(fx)};
+    sqlite3_bind_int64(st, 1, allot_zone_day_start(zone, start));
+    sqlite3_bind_int64(st, 2, allot_zone_day_start(zone, end));
+    money_ctx m = {fx, allot_fx_reporting_exponent(fx), zone};
     double rows = 0;
     s = sum_minor(db, &m, st, 3, "reading deals", minor, &rows, err);
     if (s == ALLOT_OK && deals)
@@ -714,7 +716,7 @@ static allot_status load_funnel(sqlite3 *db, allot_report *r,
 /* ---- retention (lib/retention) ---------------------------------------- */
 
 allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fiscal,
-                                         const allot_taxonomy *tx,
+                                         const allot_taxonomy *tx, const allot_zone *zone,
                                          const char *sales_activity_touch_type,
                                          double *nrr_prior, allot_error *err)
 {
@@ -727,24 +729,34 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
     lo.currency = r->currency;
     lo.taxonomy = tx;
     lo.sales_activity_touch_type = sales_activity_touch_type;
+    lo.zone = zone;
     /* Observe up to the period's end (the report is "as of" it), or to
      * the data's end when that comes first (lib/retention's rule: the
-     * latest subscription date, touch or stage entry). One cheap query
-     * instead of loading the accounts twice. */
+     * latest subscription date, or the day of the latest touch or stage
+     * entry on the reporting zone's clocks). One cheap query instead of
+     * loading the accounts twice. */
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        "SELECT max(d) FROM (SELECT max(start_date) AS d FROM subscriptions WHERE mrr_micros > 0"
-        " UNION ALL SELECT max(end_date) FROM subscriptions WHERE mrr_micros > 0"
-        " UNION ALL SELECT date(max(occurred_at), 'unixepoch') FROM touches"
-        " UNION ALL SELECT date(max(entered_at), 'unixepoch') FROM stage_history)",
+        "SELECT (SELECT max(d) FROM (SELECT max(start_date) AS d FROM subscriptions"
+        "  WHERE mrr_micros > 0 UNION ALL SELECT max(end_date) FROM subscriptions"
+        "  WHERE mrr_micros > 0)),"
+        " (SELECT max(t) FROM (SELECT max(occurred_at) AS t FROM touches"
+        "  UNION ALL SELECT max(entered_at) FROM stage_history))",
         &st, err);
     if (s != ALLOT_OK)
         return s;
-    int64_t data_end = 0;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-        allot_date_parse((const char *)sqlite3_column_text(st, 0), &data_end) == ALLOT_OK &&
-        data_end > r->period.end - 1)
+    int64_t data_end = INT64_MIN;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t day;
+        if (sqlite3_column_text(st, 0) &&
+            allot_date_parse((const char *)sqlite3_column_text(st, 0), &day) == ALLOT_OK)
+            data_end = day;
+        if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+            allot_zone_day_of(zone, sqlite3_column_int64(st, 1)) > data_end)
+            data_end = allot_zone_day_of(zone, sqlite3_column_int64(st, 1));
+    }
+    if (data_end > r->period.end - 1)
         lo.as_of = r->period.end - 1;
     sqlite3_finalize(st);
     allot_retention_data data;
@@ -981,7 +993,7 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
         allot_scoreboard_config_release(&sc);
         return s;
     }
-    money_ctx m = {fx, allot_fx_reporting_exponent(fx)};
+    money_ctx m = {fx, allot_fx_reporting_exponent(fx), sc.zone};
 
     unsigned want = o->sections ? o->sections : ~0u;
     if (want & ALLOT_REPORT_WANT_KPIS)
@@ -999,9 +1011,8 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
                          ALLOT_REPORT_WANT(ALLOT_REPORT_COHORTS) |
                          ALLOT_REPORT_WANT(ALLOT_REPORT_SURVIVAL);
     if (s == ALLOT_OK && (want & retention))
-        s = allot_report_load_retention(db, r, fiscal, sc.taxonomy,
+        s = allot_report_load_retention(db, r, fiscal, sc.taxonomy, sc.zone,
                                         sc.options.sales_activity_touch_type, &nrr_prior, err);
-    allot_scoreboard_config_release(&sc);
     for (int k = 0; k < ALLOT_REPORT_SECTIONS; k++)
         if (!(want & ALLOT_REPORT_WANT(k)) && !r->missing[k][0])
             snprintf(r->missing[k], sizeof r->missing[k], "not loaded");
@@ -1016,6 +1027,7 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
             s = spend_sum(db, &m, ps[i]->start, ps[i]->end, &spend[i], err);
     }
     allot_fx_free(fx);
+    allot_scoreboard_config_release(&sc);
     if (s != ALLOT_OK) {
         allot_report_release(r);
         return s;

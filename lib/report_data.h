@@ -31,6 +31,7 @@
 #include "fx.h"
 #include "period.h"
 #include "taxonomy.h"
+#include "zone.h"
 
 typedef enum allot_report_section {
     ALLOT_REPORT_CREDIT = 0, /* credit by channel x model, channel spend */
@@ -160,8 +161,8 @@ allot_status allot_report_spend_minor(sqlite3 *db, const allot_fx *fx, int64_t s
                                       int64_t end, int64_t *minor, int64_t *rows,
                                       allot_error *err);
 
-/* Pipeline created: the deals created in [start, end) (the UTC day of
- * created_at) with an amount, each converted at the rate of its creation
+/* Pipeline created: the deals created in [start, end) (created_at's day on
+ * the reporting zone's clocks, zone.h; NULL = UTC) with an amount, each converted at the rate of its creation
  * day, open or closed (the value of the deal when it was created; won
  * revenue stays at the close date), rounded to the reporting currency's
  * minor unit half away from zero as allot-credit books a deal, and added:
@@ -169,16 +170,17 @@ allot_status allot_report_spend_minor(sqlite3 *db, const allot_fx *fx, int64_t s
  * the pack e-mail, allot-funnel's pipeline and allot-credit --event
  * pipeline's booked amount. *deals (may be NULL) counts them. Errors as for
  * allot_report_spend_minor. */
-allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx, int64_t start,
-                                         int64_t end, int64_t *minor, int64_t *deals,
-                                         allot_error *err);
+allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx,
+                                         const allot_zone *zone, int64_t start, int64_t end,
+                                         int64_t *minor, int64_t *deals, allot_error *err);
 
 /* Part of allot_report_load, callable alone: fills the bridge, cohorts and
  * survival sections of r (whose period, prior and currency are set) through
  * lib/retention, observed up to the period's end; *nrr_prior gets the prior
- * period's NRR (NAN when undefined). tx may be NULL (built-in taxonomy). */
+ * period's NRR (NAN when undefined). tx may be NULL (built-in taxonomy),
+ * zone too (UTC: the reporting zone, for the day of a touch). */
 allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fiscal_start_month,
-                                         const allot_taxonomy *tx,
+                                         const allot_taxonomy *tx, const allot_zone *zone,
                                          const char *sales_activity_touch_type,
                                          double *nrr_prior, allot_error *err);
 

@@ -65,6 +65,9 @@ allot_status allot_retention_config_load(const allot_config *cfg, allot_retentio
     memcpy(rc->currency, general.reporting_currency, sizeof rc->currency);
     rc->load.currency = rc->currency;
     rc->load.fiscal_start_month = general.fiscal_year_start_month;
+    if ((s = allot_config_zone(cfg, &rc->zone, err)) != ALLOT_OK)
+        return s;
+    rc->load.zone = rc->zone;
     if ((s = allot_config_get_string(cfg, "funnel", "sales_activity_touch_type",
                                      &rc->load.sales_activity_touch_type, err)) != ALLOT_OK)
         return s;
@@ -80,6 +83,7 @@ allot_status allot_retention_config_load(const allot_config *cfg, allot_retentio
 void allot_retention_config_release(allot_retention_config *rc)
 {
     allot_taxonomy_free(rc->taxonomy);
+    allot_zone_free(rc->zone);
     memset(rc, 0, sizeof *rc);
 }
 
@@ -118,17 +122,20 @@ static allot_retention_account *find_account(allot_retention_data *d, const char
     return NULL;
 }
 
-static allot_status read_as_of(sqlite3 *db, int64_t *as_of, int *empty, allot_error *err)
+/* The data's end: the latest subscription date, or the day of the latest
+ * touch or stage entry on the reporting zone's clocks when later. */
+static allot_status read_as_of(sqlite3 *db, const allot_zone *zone, int64_t *as_of, int *empty,
+                               allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        "SELECT max(d), count(s) FROM ("
-        " SELECT start_date AS d, 1 AS s FROM subscriptions WHERE mrr_micros > 0"
-        " UNION ALL SELECT end_date, 1 FROM subscriptions WHERE mrr_micros > 0"
-        "  AND end_date IS NOT NULL"
-        " UNION ALL SELECT date(max(occurred_at), 'unixepoch'), NULL FROM touches"
-        " UNION ALL SELECT date(max(entered_at), 'unixepoch'), NULL FROM stage_history)",
+        "SELECT max(d), count(*), (SELECT max(t) FROM ("
+        "  SELECT max(occurred_at) AS t FROM touches"
+        "  UNION ALL SELECT max(entered_at) FROM stage_history))"
+        " FROM (SELECT start_date AS d FROM subscriptions WHERE mrr_micros > 0"
+        "  UNION ALL SELECT end_date FROM subscriptions WHERE mrr_micros > 0"
+        "  AND end_date IS NOT NULL)",
         &st, err);
     if (s != ALLOT_OK)
         return s;
@@ -140,6 +147,9 @@ static allot_status read_as_of(sqlite3 *db, int64_t *as_of, int *empty, allot_er
         if (allot_date_parse(text, as_of) != ALLOT_OK)
             s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                 "subscriptions: date '%s' is not YYYY-MM-DD", text);
+        else if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+                 allot_zone_day_of(zone, sqlite3_column_int64(st, 2)) > *as_of)
+            *as_of = allot_zone_day_of(zone, sqlite3_column_int64(st, 2));
     } else if (rc != SQLITE_ROW) {
         s = allot_store_fail(db, rc, "reading subscriptions", err);
     }
@@ -298,7 +308,7 @@ static allot_status read_channels(sqlite3 *db, const allot_retention_load_option
         if (!a || a->channel)
             continue;
         int64_t at = sqlite3_column_int64(st, 1);
-        if (at >= allot_epoch_of_day(a->first_day + 1))
+        if (at >= allot_zone_day_start(o->zone, a->first_day + 1))
             continue;
 #define COL(i) ((const char *)sqlite3_column_text(st, i))
         allot_touch_fields f = {
@@ -426,7 +436,7 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
                                "'%s' is not an ISO 4217 currency code", cur);
     snprintf(d->currency, sizeof d->currency, "%s", cur);
     int empty;
-    allot_status s = read_as_of(db, &d->as_of, &empty, err);
+    allot_status s = read_as_of(db, o->zone, &d->as_of, &empty, err);
     if (s != ALLOT_OK)
         return s;
     if (o->as_of != ALLOT_RETENTION_AS_OF_DATA)

@@ -52,6 +52,7 @@
 #include "error.h"
 #include "survival.h"
 #include "taxonomy.h"
+#include "zone.h"
 
 #define ALLOT_DAYS_PER_MONTH 30.4375
 
@@ -100,6 +101,8 @@ typedef struct allot_retention_load_options {
     const char *currency;             /* reporting currency; NULL means "USD" */
     const allot_taxonomy *taxonomy;   /* NULL: built-in rules only */
     const char *sales_activity_touch_type; /* NULL means "sales_activity" */
+    const allot_zone *zone;           /* reporting zone: the day of a touch or stage
+                                         entry on its clocks; NULL = UTC */
 } allot_retention_load_options;
 
 #define ALLOT_RETENTION_AS_OF_DATA INT64_MIN
@@ -114,6 +117,7 @@ typedef struct allot_retention_config {
     allot_retention_load_options load;
     char currency[4];
     allot_taxonomy *taxonomy;         /* owned */
+    allot_zone *zone;                 /* owned; [general] timezone, NULL = UTC */
 } allot_retention_config;
 
 /* Reads [general], [funnel] sales_activity_touch_type, then, when

@@ -67,8 +67,7 @@ static int label_of_date(const char *date, const allot_roi_options *o, char *buf
     if (o->only && o->unit == ALLOT_COHORT_ALL)
         snprintf(buf, size, "%s", o->only->label);
     else
-        allot_scoreboard_period_label(allot_epoch_of_day(day), o->unit, o->fiscal_start_month,
-                                      buf, size);
+        allot_scoreboard_period_label(day, o->unit, o->fiscal_start_month, buf, size);
     return 0;
 }
 

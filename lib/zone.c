@@ -85,12 +85,17 @@ static int64_t floor_day(int64_t seconds)
                         : -((-seconds + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
 }
 
-int64_t allot_zone_day_of(const allot_zone *z, int64_t t)
+int64_t allot_zone_local(const allot_zone *z, int64_t t)
 {
     if (!z)
-        return floor_day(t);
+        return t;
     int i = g_time_zone_find_interval(z->tz, G_TIME_TYPE_UNIVERSAL, t);
-    return floor_day(t + g_time_zone_get_offset(z->tz, i));
+    return t + g_time_zone_get_offset(z->tz, i);
+}
+
+int64_t allot_zone_day_of(const allot_zone *z, int64_t t)
+{
+    return floor_day(allot_zone_local(z, t));
 }
 
 int64_t allot_zone_day_start(const allot_zone *z, int64_t day)

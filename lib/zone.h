@@ -54,6 +54,10 @@ allot_zone_result allot_zone_to_utc(const allot_zone *z, int64_t local, int64_t 
  * clocks of one zone ([general] timezone, README "Configuration"). A day
  * is a count of days since 1970-01-01 (period.h). z NULL means UTC. */
 
+/* The local civil time the zone's clocks showed at instant t (epoch
+ * seconds UTC), counted like an epoch (see above). */
+int64_t allot_zone_local(const allot_zone *z, int64_t t);
+
 /* The day the zone's clocks showed at instant t (epoch seconds UTC). */
 int64_t allot_zone_day_of(const allot_zone *z, int64_t t);
 

@@ -101,20 +101,29 @@ static void change_text(int64_t current, int64_t prior, char *buf, size_t size)
 
 /* One line per currency from rows (currency, current sum, current count,
  * prior sum): "USD 1,250.50 from 2 deals (2026Q2: USD 1,000.00, +25.1 %)".
- * count_fmt is printf'ed with the count, noun and its plural 's'. */
+ * count_fmt is printf'ed with the count, noun and its plural 's'. sql
+ * reads the periods' first and end days 'YYYY-MM-DD' as ?1, ?2 (current)
+ * and ?3, ?4 (prior), or, when instants is not NULL, their first seconds
+ * instants[0..3] (period_instants) as ?1..?4. */
 static allot_status compared_lines(sqlite3 *db, const char *sql, const allot_pack_period *cur,
-                                   const allot_pack_period *prior, const char *count_fmt,
-                                   const char *noun, allot_pack_section *s, allot_error *err)
+                                   const allot_pack_period *prior, const int64_t *instants,
+                                   const char *count_fmt, const char *noun,
+                                   allot_pack_section *s, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status r = allot_store_prepare(db, sql, &st, err);
     if (r != ALLOT_OK)
         return r;
-    sqlite3_bind_text(st, 1, cur->start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, cur->end, -1, SQLITE_STATIC);
-    /* no prior period: an empty range */
-    sqlite3_bind_text(st, 3, prior ? prior->start : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, prior ? prior->end : "", -1, SQLITE_STATIC);
+    if (instants) {
+        for (int i = 0; i < 4; i++)
+            sqlite3_bind_int64(st, i + 1, instants[i]);
+    } else {
+        sqlite3_bind_text(st, 1, cur->start, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, cur->end, -1, SQLITE_STATIC);
+        /* no prior period: an empty range */
+        sqlite3_bind_text(st, 3, prior ? prior->start : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, prior ? prior->end : "", -1, SQLITE_STATIC);
+    }
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *currency = col_text(st, 0);
@@ -161,7 +170,7 @@ static allot_status load_won(sqlite3 *db, const allot_pack_period *cur,
         " FROM deals WHERE is_won = 1 AND amount_micros IS NOT NULL"
         " AND ((close_date >= ?1 AND close_date < ?2) OR (close_date >= ?3 AND close_date < ?4))"
         " GROUP BY currency ORDER BY currency",
-        cur, prior, "from %lld %s%s", "deal", s, err);
+        cur, prior, NULL, "from %lld %s%s", "deal", s, err);
     if (r != ALLOT_OK)
         return r;
     sqlite3_stmt *st;
@@ -193,15 +202,51 @@ static allot_status load_won(sqlite3 *db, const allot_pack_period *cur,
 struct reporting {
     const char *currency;
     const allot_fx *fx;
+    const allot_zone *zone; /* days of timestamps on its clocks; NULL = UTC */
     char why[160];
 };
 typedef struct reporting reporting;
 
-/* A sum over [start, end) days in minor units of fx's reporting currency
- * (lib/report_data: the rule every output uses). */
-typedef allot_status (*reporting_sum)(sqlite3 *db, const allot_fx *fx, int64_t start,
-                                      int64_t end, int64_t *minor, int64_t *rows,
-                                      allot_error *err);
+/* A sum over [start, end) days in minor units of rep->fx's reporting
+ * currency (lib/report_data: the rule every output uses). */
+typedef allot_status (*reporting_sum)(sqlite3 *db, const reporting *rep, int64_t start,
+                                      int64_t end, int64_t *minor, allot_error *err);
+
+static allot_status pipeline_sum(sqlite3 *db, const reporting *rep, int64_t start, int64_t end,
+                                 int64_t *minor, allot_error *err)
+{
+    return allot_report_pipeline_minor(db, rep->fx, rep->zone, start, end, minor, NULL, err);
+}
+
+static allot_status spend_sum(sqlite3 *db, const reporting *rep, int64_t start, int64_t end,
+                              int64_t *minor, allot_error *err)
+{
+    return allot_report_spend_minor(db, rep->fx, start, end, minor, NULL, err);
+}
+
+/* The first seconds of cur's and prior's first and end days on the zone's
+ * clocks (prior NULL: an empty range), for compared_lines. */
+static allot_status period_instants(const allot_zone *zone, const allot_pack_period *cur,
+                                    const allot_pack_period *prior, int64_t instants[4],
+                                    allot_error *err)
+{
+    const char *days[4] = {cur->start, cur->end, prior ? prior->start : NULL,
+                           prior ? prior->end : NULL};
+    for (int i = 0; i < 4; i++) {
+        int64_t day;
+        if (!days[i]) {
+            instants[i] = 0;
+        } else if (allot_date_parse(days[i], &day) == ALLOT_OK) {
+            instants[i] = allot_zone_day_start(zone, day);
+        } else {
+            const allot_pack_period *p = i < 2 ? cur : prior;
+            return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                                   "period %s: '%s'..'%s' are no dates YYYY-MM-DD", p->label,
+                                   p->start, p->end);
+        }
+    }
+    return ALLOT_OK;
+}
 
 static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_sum sum,
                                    const char *how, const allot_pack_period *cur,
@@ -212,9 +257,14 @@ static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
                                   const allot_pack_period *prior, const reporting *rep,
                                   allot_pack_section *s, allot_error *err)
 {
-#define IN(a, b) "created_at >= CAST(strftime('%s', " a ") AS INTEGER)" \
-                 " AND created_at < CAST(strftime('%s', " b ") AS INTEGER)"
-    allot_status r = compared_lines(
+    /* created_at in the periods, whose days begin on the reporting zone's
+     * clocks */
+    int64_t instants[4];
+    allot_status r = period_instants(rep->zone, cur, prior, instants, err);
+    if (r != ALLOT_OK)
+        return r;
+#define IN(a, b) "created_at >= " a " AND created_at < " b
+    r = compared_lines(
         db,
         "SELECT currency,"
         " SUM(CASE WHEN " IN("?1", "?2") " THEN amount_micros END),"
@@ -223,12 +273,12 @@ static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
         " FROM deals WHERE amount_micros IS NOT NULL"
         " AND ((" IN("?1", "?2") ") OR (" IN("?3", "?4") "))"
         " GROUP BY currency ORDER BY currency",
-        cur, prior, "in %lld new %s%s", "deal", s, err);
+        cur, prior, instants, "in %lld new %s%s", "deal", s, err);
 #undef IN
     if (r != ALLOT_OK)
         return r;
-    r = reporting_line(db, rep, allot_report_pipeline_minor, "each deal at its creation day's rate",
-                       cur, prior, s, err);
+    r = reporting_line(db, rep, pipeline_sum, "each deal at its creation day's rate", cur, prior,
+                       s, err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no deals created in %s", cur->label);
@@ -480,7 +530,7 @@ static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_
                                    "period %s: '%s'..'%s' are no dates YYYY-MM-DD", ps[i]->label,
                                    ps[i]->start, ps[i]->end);
         allot_error why;
-        r = sum(db, rep->fx, start, end, &minor[i], NULL, &why);
+        r = sum(db, rep, start, end, &minor[i], &why);
         if (r == ALLOT_ERR_DATA) {
             snprintf(value, sizeof value, "not available: %.140s", why.message);
             allot_pack_add_line(s, label, value);
@@ -522,11 +572,10 @@ static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
         " SUM(CASE WHEN date >= ?3 AND date < ?4 THEN cost_micros END)"
         " FROM spend WHERE (date >= ?1 AND date < ?2) OR (date >= ?3 AND date < ?4)"
         " GROUP BY currency ORDER BY currency",
-        cur, prior, "across %lld %s%s", "campaign", s, err);
+        cur, prior, NULL, "across %lld %s%s", "campaign", s, err);
     if (r != ALLOT_OK)
         return r;
-    r = reporting_line(db, rep, allot_report_spend_minor, "each row at its day's rate", cur,
-                       prior, s, err);
+    r = reporting_line(db, rep, spend_sum, "each row at its day's rate", cur, prior, s, err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no spend loaded for %s", cur->label);
@@ -535,8 +584,8 @@ static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
 
 allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *period,
                                        const allot_pack_period *prior, const char *model,
-                                       const char *currency, allot_pack_headlines *h,
-                                       allot_error *err)
+                                       const char *currency, const allot_zone *zone,
+                                       allot_pack_headlines *h, allot_error *err)
 {
     memset(h, 0, sizeof *h);
     allot_pack_section *won = allot_pack_add_section(h, "Revenue won (closed-won deals by close date)");
@@ -549,7 +598,7 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *per
         return ALLOT_OK;
     }
     /* The reporting currency's rates, for the lines that add currencies up. */
-    reporting rep = {currency, NULL, ""};
+    reporting rep = {currency, NULL, zone, ""};
     allot_fx *fx = NULL;
     if (currency) {
         allot_error why;

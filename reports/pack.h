@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "zone.h"
 
 #define ALLOT_PACK_MAX_LINES 8
 #define ALLOT_PACK_MAX_SECTIONS 6
@@ -57,7 +58,8 @@ typedef struct allot_pack_period {
 /* Reads the headline numbers of one period from db:
  *   Revenue won      — deals with is_won = 1 and close_date in the period,
  *                      per currency, with the count of won deals without amount;
- *   Pipeline created — deals created in the period, per currency; when
+ *   Pipeline created — deals created in the period (its days on the clocks
+ *                      of zone, the reporting zone; NULL = UTC), per currency; when
  *                      some are in another currency than `currency`, one
  *                      more line adds them up in it, each deal at its
  *                      creation day's rate (allot_report_pipeline_minor),
@@ -90,8 +92,8 @@ typedef struct allot_pack_period {
  * `missing` note. */
 allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *period,
                                        const allot_pack_period *prior, const char *model,
-                                       const char *currency, allot_pack_headlines *h,
-                                       allot_error *err);
+                                       const char *currency, const allot_zone *zone,
+                                       allot_pack_headlines *h, allot_error *err);
 
 typedef struct allot_pack_item {
     const char *name;   /* as attached, e.g. "allot-pack.pdf", "charts/funnel.png" */

@@ -176,12 +176,14 @@ static void make_formats(book *b)
     format_set_align(b->wrap, LXW_ALIGN_VERTICAL_TOP);
 }
 
-static lxw_datetime datetime_of_epoch(int64_t t)
+/* The date and time the reporting zone's clocks showed at t. */
+static lxw_datetime datetime_of_epoch(const allot_zone *zone, int64_t t)
 {
-    int64_t day = allot_day_of_epoch(t);
+    int64_t local = allot_zone_local(zone, t);
+    int64_t day = allot_zone_day_of(zone, t);
     char d[11];
     allot_date_format(day, d);
-    int64_t secs = t - allot_epoch_of_day(day);
+    int64_t secs = local - day * 86400;
     lxw_datetime dt = {atoi(d), atoi(d + 5), atoi(d + 8), (int)(secs / 3600),
                        (int)(secs / 60 % 60), (double)(secs % 60)};
     return dt;
@@ -835,9 +837,11 @@ static allot_status ledger_sheet(book *b)
     snprintf(title, sizeof title, "Credit ledger of run %lld, model %s, all periods: one row "
              "per deal and touch", (long long)r->credit_run, r->model);
     text(ws, 0, 0, title, b->bold);
-    static const char *const cols[] = {"Period", "Deal", "Position", "Touch", "Touch time",
-                                       "Channel", "Campaign", "Rule", "Weight", "Credit",
-                                       "Currency", "Credit (reporting)"};
+    char touch_time[96];
+    snprintf(touch_time, sizeof touch_time, "Touch time (%s)", b->general.timezone);
+    const char *const cols[] = {"Period", "Deal", "Position", "Touch", touch_time,
+                                "Channel", "Campaign", "Rule", "Weight", "Credit",
+                                "Currency", "Credit (reporting)"};
     header(b, ws, 2, cols, 12);
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
@@ -862,7 +866,7 @@ static allot_status ledger_sheet(book *b)
         number(ws, row, 2, sqlite3_column_int(st, 2), NULL);
         text(ws, row, 3, (const char *)sqlite3_column_text(st, 3), NULL);
         if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-            lxw_datetime dt = datetime_of_epoch(sqlite3_column_int64(st, 4));
+            lxw_datetime dt = datetime_of_epoch(b->sc.zone, sqlite3_column_int64(st, 4));
             worksheet_write_datetime(ws, row, 4, &dt, b->datetime);
         } else {
             worksheet_write_blank(ws, row, 4, NULL);

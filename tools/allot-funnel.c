@@ -392,7 +392,7 @@ int main(int argc, char **argv)
     }
     if (as_of_text) {
         int64_t t;
-        if (allot_scoreboard_parse_as_of(as_of_text, &t) != 0)
+        if (allot_scoreboard_parse_as_of(NULL, as_of_text, &t) != 0)
             return cli_usage_error("--as-of '%s' is not a date YYYY-MM-DD", as_of_text);
     }
 
@@ -417,7 +417,7 @@ int main(int argc, char **argv)
     if (currency)
         opt.currency = currency;
     if (as_of_text)
-        allot_scoreboard_parse_as_of(as_of_text, &opt.as_of);
+        allot_scoreboard_parse_as_of(opt.zone, as_of_text, &opt.as_of);
     if (allot_interval_method_parse(method, &opt.method, &err) != ALLOT_OK ||
         allot_group_by_parse(by, &opt.group_by, &err) != ALLOT_OK) {
         rc = cli_usage_error("%s", err.message);
@@ -499,7 +499,7 @@ int main(int argc, char **argv)
             csv_okr(stdout, okrs, n_okrs);
     } else {
         char asof[16];
-        allot_scoreboard_format_date(sb.as_of, asof);
+        allot_scoreboard_format_date(opt.zone, sb.as_of, asof);
         printf("allot scoreboard as of %s, cohorts by %s, grouped by %s\n\n", asof, period,
                allot_group_by_name(opt.group_by));
         if (which == T_ALL || which == T_FUNNEL) {

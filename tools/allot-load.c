@@ -45,7 +45,8 @@ static void usage(FILE *out)
         "                       column, no symbol) are in CODE (default: rejected)\n"
         "  --timezone ZONE      timestamps without a UTC offset are local times of ZONE,\n"
         "                       a tz database name such as Europe/Berlin, or UTC\n"
-        "                       (default: read as UTC, with a warning per column)\n"
+        "                       (default: --config's [general] timezone, else read as\n"
+        "                       UTC with a warning per column)\n"
         "  --help               show this help and exit\n"
         "\n"
         "Each file ends with a summary line on stderr: rows read, loaded, updated,\n"
@@ -327,14 +328,25 @@ int main(int argc, char **argv)
 
     allot_error err;
     allot_error_clear(&err);
+    char config_zone[sizeof ((allot_general *)0)->timezone];
     if (opt.config_path) {
-        /* Nothing in the configuration changes a canonical load yet; reading
-         * it here still reports a malformed file (exit 2) and unknown keys. */
+        /* Of the configuration only [general] timezone changes a load: the
+         * zone of local times when --timezone is not given. Reading it here
+         * also reports a malformed file (exit 2) and unknown keys. */
         allot_config *cfg = NULL;
         if (allot_config_load(opt.config_path, &cfg, &err) != ALLOT_OK)
             return cli_report(&err);
         for (size_t i = 0; i < allot_config_warning_count(cfg); i++)
             cli_warning("%s", allot_config_warning(cfg, i));
+        allot_general general;
+        if (allot_config_general(cfg, &general, &err) != ALLOT_OK) {
+            allot_config_free(cfg);
+            return cli_report(&err);
+        }
+        if (!opt.timezone && allot_config_raw(cfg, "general", "timezone", NULL)) {
+            snprintf(config_zone, sizeof config_zone, "%s", general.timezone);
+            opt.timezone = config_zone;
+        }
         allot_config_free(cfg);
     }
     /* A new database is built in a private file and published at the end

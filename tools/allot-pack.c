@@ -345,6 +345,7 @@ int main(int argc, char **argv)
     allot_error err;
     allot_error_clear(&err);
     allot_config *cfg = NULL;
+    allot_zone *zone = NULL;
     sqlite3 *db = NULL;
     char **cfg_to = NULL, **cfg_cc = NULL, **cfg_bcc = NULL, *subject = NULL, *message = NULL, *body = NULL;
     char *password = NULL, *eml_path = NULL;
@@ -378,7 +379,8 @@ int main(int argc, char **argv)
         (st = allot_config_get_string(cfg, "pack", "smtp_user", &smtp_user, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "smtp_password_env", &password_env, &err)) ||
         (st = allot_config_get_string(cfg, "pack", "smtp_password_file", &password_file, &err)) ||
-        (st = allot_config_get_string(cfg, "pack", "sendmail", &sendmail, &err)))
+        (st = allot_config_get_string(cfg, "pack", "sendmail", &sendmail, &err)) ||
+        (st = allot_config_zone(cfg, &zone, &err)))
         goto fail;
 
     /* The period: given, or the last complete quarter. */
@@ -388,7 +390,7 @@ int main(int argc, char **argv)
             goto fail;
     } else {
         allot_period now;
-        allot_period_quarter_of(allot_day_of_epoch((int64_t)time(NULL)),
+        allot_period_quarter_of(allot_zone_day_of(zone, (int64_t)time(NULL)),
                                 general.fiscal_year_start_month, &now);
         allot_period_prior(&now, general.fiscal_year_start_month, &period);
     }
@@ -450,12 +452,12 @@ int main(int argc, char **argv)
     allot_pack_headlines headlines;
     if (db) {
         if ((st = allot_pack_headlines_load(db, &current, &prior, default_model,
-                                            general.reporting_currency, &headlines,
+                                            general.reporting_currency, zone, &headlines,
                                             &err)))
             goto fail;
     } else {
         cli_warning("--no-db: the message goes without the headline numbers");
-        allot_pack_headlines_load(NULL, &current, &prior, NULL, NULL, &headlines, &err);
+        allot_pack_headlines_load(NULL, &current, &prior, NULL, NULL, NULL, &headlines, &err);
     }
 
     /* Attachments. */
@@ -654,5 +656,6 @@ done:
     allot_config_list_free(cfg_bcc, n_cfg_bcc);
     allot_store_close(db);
     allot_config_free(cfg);
+    allot_zone_free(zone);
     return cli_finish(status);
 }

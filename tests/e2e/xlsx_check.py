@@ -44,7 +44,7 @@ headers = {
     "Reconciliation": ["Model", "Period", "Currency", "Booked (deals)", "Attributed",
                        "Unattributed", "Difference", "Deals", "Attributed deals",
                        "NULL-amount deals"],
-    "Ledger": ["Period", "Deal", "Position", "Touch", "Touch time", "Channel", "Campaign",
+    "Ledger": ["Period", "Deal", "Position", "Touch", "Touch time (UTC)", "Channel", "Campaign",
                "Rule", "Weight", "Credit", "Currency", "Credit (reporting)"],
     "Definitions": ["Term", "Definition"],
 }

@@ -279,7 +279,7 @@ static void clopper_pearson_and_filters(void **state)
      * all are still open (they close 02-15, 03-01, 02-20, 03-10): no one has
      * reached won, three people reached opportunity (p1 p2 p7). */
     o = base_options();
-    assert_int_equal(allot_scoreboard_parse_as_of("2026-02-14", &o.as_of), 0);
+    assert_int_equal(allot_scoreboard_parse_as_of(NULL, "2026-02-14", &o.as_of), 0);
     assert_int_equal(o.as_of, INT64_C(1771113599));
     assert_int_equal(allot_scoreboard_compute(*state, &o, &sb, NULL), ALLOT_OK);
     assert_int_equal(sb.n_funnel, 1);
@@ -297,20 +297,20 @@ static void periods_and_missing_fx(void **state)
 {
     char buf[16];
     /* 2026-07-15: calendar 2026Q3; fiscal year from February: FY2027Q2 */
-    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_QUARTER, 1, buf,
+    assert_string_equal(allot_scoreboard_period_label(1784073600 / 86400, ALLOT_COHORT_QUARTER, 1, buf,
                                                       sizeof buf),
                         "2026Q3");
-    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_QUARTER, 2, buf,
+    assert_string_equal(allot_scoreboard_period_label(1784073600 / 86400, ALLOT_COHORT_QUARTER, 2, buf,
                                                       sizeof buf),
                         "FY2027Q2");
-    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_MONTH, 2, buf,
+    assert_string_equal(allot_scoreboard_period_label(1784073600 / 86400, ALLOT_COHORT_MONTH, 2, buf,
                                                       sizeof buf),
                         "2026-07");
     /* 2026-01-15 with a fiscal year from February: still FY2026, Q4 */
-    assert_string_equal(allot_scoreboard_period_label(1784073600, ALLOT_COHORT_YEAR, 2, buf,
+    assert_string_equal(allot_scoreboard_period_label(1784073600 / 86400, ALLOT_COHORT_YEAR, 2, buf,
                                                       sizeof buf),
                         "FY2027");
-    assert_string_equal(allot_scoreboard_period_label(1768435200, ALLOT_COHORT_QUARTER, 2, buf,
+    assert_string_equal(allot_scoreboard_period_label(1768435200 / 86400, ALLOT_COHORT_QUARTER, 2, buf,
                                                       sizeof buf),
                         "FY2026Q4");
 

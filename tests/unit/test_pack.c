@@ -118,7 +118,7 @@ static void headlines_from_the_database(void **state)
     fill(db);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     const allot_pack_section *won = &h.sections[0];
@@ -149,13 +149,13 @@ static void headlines_from_the_database(void **state)
     assert_string_equal(credit->lines[5].value, "1 (counted, not summed)");
     allot_pack_headlines f;
     assert_int_equal(
-        allot_pack_headlines_load(db, &q3, NULL, "first_touch", "USD", &f, &err),
+        allot_pack_headlines_load(db, &q3, NULL, "first_touch", "USD", NULL, &f, &err),
                      ALLOT_OK);
     assert_string_equal(f.sections[2].title,
                         "Credited revenue by channel (first_touch model, run 2)");
     assert_string_equal(f.sections[2].lines[0].value, "USD 1,250.51 (100.0 % of booked)");
     /* a model the run lacks: the run's first model by name */
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "markov", "USD", &f, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "markov", "USD", NULL, &f, &err),
                      ALLOT_OK);
     assert_string_equal(f.sections[2].title,
                         "Credited revenue by channel (first_touch model, run 2)");
@@ -173,7 +173,7 @@ static void compares_with_the_prior_period(void **state)
     fill(db);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[0].lines[0].value, "EUR 10.00 from 1 deal (2026Q2: none)");
     assert_string_equal(h.sections[0].lines[1].value,
@@ -212,7 +212,7 @@ static void credit_of_a_year_adds_its_quarters(void **state)
     allot_pack_headlines h;
     allot_error err;
     static const allot_pack_period year = {"2026", "2026-01-01", "2027-01-01"};
-    assert_int_equal(allot_pack_headlines_load(db, &year, NULL, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &year, NULL, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     const allot_pack_section *credit = &h.sections[2];
     assert_string_equal(credit->title,
@@ -227,7 +227,7 @@ static void credit_of_a_year_adds_its_quarters(void **state)
                         "USD 1,358.28 booked = USD 1,258.28 credited + USD 100.00 unattributed");
     assert_string_equal(credit->lines[5].value, "1 (counted, not summed)");
     static const allot_pack_period july = {"2026-07", "2026-07-01", "2026-08-01"};
-    assert_int_equal(allot_pack_headlines_load(db, &july, NULL, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &july, NULL, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.sections[2].n_lines, 0);
     assert_string_equal(h.sections[2].missing,
@@ -248,7 +248,7 @@ static void credit_in_the_reporting_currency(void **state)
     fill(db);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "EUR", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "EUR", NULL, &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.sections[2].n_lines, 0);
     assert_string_equal(h.sections[2].missing,
@@ -268,13 +268,13 @@ static void credit_in_the_reporting_currency(void **state)
             " (5, 'linear', '2026Q3', 2, 2, 0, 0, 100000, 90000, 10000, 'EUR');",
             &err),
         ALLOT_OK);
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "EUR", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "EUR", NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[2].title, "Credited revenue by channel (linear model, run 5)");
     assert_string_equal(h.sections[2].lines[0].value, "EUR 900.00 (90.0 % of booked)");
     assert_string_equal(h.sections[2].lines[1].value,
                         "EUR 1,000.00 booked = EUR 900.00 credited + EUR 100.00 unattributed");
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[2].title, "Credited revenue by channel (linear model, run 2)");
     close_db(db, path);
@@ -305,7 +305,7 @@ static void spend_adds_up_in_the_reporting_currency(void **state)
             &err),
         ALLOT_OK);
     allot_pack_headlines h;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     const allot_pack_section *spend = &h.sections[3];
     assert_int_equal(spend->n_lines, 3);
@@ -324,7 +324,7 @@ static void spend_adds_up_in_the_reporting_currency(void **state)
     assert_string_equal(pipe->lines[2].label, "all in USD, each deal at its creation day's rate");
     assert_string_equal(pipe->lines[2].value, "USD 6,000.50 (2026Q2: USD 2,260.40, +165.5 %)");
     /* without a prior period, the figure alone */
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[3].lines[2].value, "USD 170.36");
     /* a missing rate: said on the line, the rest of the pack as usual */
@@ -334,7 +334,7 @@ static void spend_adds_up_in_the_reporting_currency(void **state)
                                       " ('2026-08-15', 'm', 'E', 1000000, 'EUR')",
                                       &err),
                      ALLOT_OK);
-    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, &q2, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.sections[3].n_lines, 3);
     assert_non_null(strstr(h.sections[3].lines[2].value, "not available: "));
@@ -350,7 +350,7 @@ static void sections_degrade_one_by_one(void **state)
     sqlite3 *db = open_db(path);
     allot_pack_headlines h;
     allot_error err;
-    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", &h, &err),
+    assert_int_equal(allot_pack_headlines_load(db, &q3, NULL, "linear", "USD", NULL, &h, &err),
                      ALLOT_OK);
     assert_int_equal(h.n_sections, 4);
     for (size_t i = 0; i < 4; i++)
@@ -361,7 +361,7 @@ static void sections_degrade_one_by_one(void **state)
     assert_string_equal(h.sections[3].missing, "no spend loaded for 2026Q3");
     close_db(db, path);
     /* no database at all */
-    assert_int_equal(allot_pack_headlines_load(NULL, &q3, NULL, NULL, NULL, &h, &err),
+    assert_int_equal(allot_pack_headlines_load(NULL, &q3, NULL, NULL, NULL, NULL, &h, &err),
                      ALLOT_OK);
     assert_string_equal(h.sections[2].missing, "no database: the figures are in the attachments");
 }

@@ -123,6 +123,10 @@ static void days_match_zoneinfo(void **state)
     assert_int_equal(allot_zone_day_of(z, -19800), 0);
     assert_int_equal(allot_zone_day_of(z, -19801), -1);
     allot_zone_free(z);
+    /* the clocks at an instant: 03:30 CEST on the day they went forward */
+    assert_int_equal(allot_zone_new("Europe/Berlin", &z, &err), ALLOT_OK);
+    assert_int_equal(allot_zone_local(z, 1774747800), 1774755000); /* 2026-03-29T03:30 */
+    allot_zone_free(z);
     /* no zone is UTC */
     assert_int_equal(allot_zone_day_of(NULL, 1790805599), 20726);
     assert_int_equal(allot_zone_day_of(NULL, -1), -1);
