@@ -308,7 +308,7 @@ static allot_status read_channels(sqlite3 *db, const allot_retention_load_option
         if (!a || a->channel)
             continue;
         int64_t at = sqlite3_column_int64(st, 1);
-        if (at >= allot_zone_day_start(o->zone, a->first_day + 1))
+        if (allot_zone_day_of(o->zone, at) > a->first_day)
             continue;
 #define COL(i) ((const char *)sqlite3_column_text(st, i))
         allot_touch_fields f = {

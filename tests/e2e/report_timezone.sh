@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # [general] timezone: reports count days and periods of timestamps on the
-# company's clocks. The same five files (tests/cases/timezone) are reported
+# company's clocks. The same six files (tests/cases/timezone) are reported
 # with America/New_York and with UTC; every expected value is worked out by
 # hand below (EDT is UTC-4 all through July to October 2026).
 #
@@ -18,16 +18,21 @@
 #      pipeline of 2026Q2 in NY, 2026Q3 in UTC
 # Pipeline created in 2026Q3: NY d1 + d2 = 1,300.00 (2026Q2: d3, 200.00);
 # UTC d1 + d3 = 1,200.00 (2026Q2: none).
+#   a1 (p1) and a3 (p3) subscribe from 2026-09-30; p3's only touch t4
+#   (Referral) is at 2026-10-01T02:00Z = 30 Sep 22:00 EDT: a3 was acquired
+#   through Referral in NY (a touch before the end of its first day), with
+#   no channel in UTC; the data end (latest touch) is 30 Sep in NY, 1 Oct
+#   in UTC.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
 rm -rf "$scratch" && mkdir -p "$scratch"
 cd "$scratch"
 cases=$tests/cases/timezone
-files=("$cases"/{people,touches,deals,deal_people,fx_rates}.csv)
+files=("$cases"/{people,touches,deals,deal_people,fx_rates,subscriptions}.csv)
 
 declare -A zone_name=([ny]=America/New_York [utc]=UTC)
-declare -A credit pipeline params leads deals pack
+declare -A credit pipeline params leads deals pack retention
 for zone in ny utc; do
   db=$scratch/$zone.db
   config=$cases/$zone.ini
@@ -49,6 +54,9 @@ for zone in ny utc; do
   # period, deals created, pipeline (columns 1, 3 and 17)
   deals[$zone]=$("$bin/allot-funnel" --db "$db" --config "$config" --csv --table deals \
     2> /dev/null | awk -F, 'NR > 1 {print $1 "=" $3 "/" $17}' | paste -sd';')
+  retention[$zone]=$("$bin/allot-retention" --db "$db" --config "$config" --csv \
+    --table summary 2>&1 | awk -F, '/ as of / {sub(/.* as of /, ""); sub(/,.*/, ""); print; next}
+    $1 != "group" && $1 !~ /^allot/ {print $1 "=" $2}' | paste -sd';')
   mkdir -p "$zone"
   "$bin/allot-xlsx" --db "$db" --config "$config" --period 2026Q3 \
     --out "$zone/allot-report.xlsx" 2> /dev/null || fail "$zone: allot-xlsx"
@@ -71,6 +79,9 @@ expect "utc leads" "${leads[utc]}" "2026Q3=1;2026Q4=1"
 # Deals created per quarter and their pipeline.
 expect "ny deals" "${deals[ny]}" "2026Q2=1/200.00;2026Q3=2/1300.00"
 expect "utc deals" "${deals[utc]}" "2026Q3=2/1200.00;2026Q4=1/300.00"
+# Retention: the data's end, and a3's acquisition channel.
+expect "ny retention" "${retention[ny]}" "2026-09-30;Email=1;Referral=1;(all)=2"
+expect "utc retention" "${retention[utc]}" "2026-10-01;(none)=1;Email=1;(all)=2"
 # The pack e-mail's pipeline line, with the prior quarter.
 expect "ny pack" "${pack[ny]}" "  USD: USD 1,300.00 in 2 new deals (2026Q2: USD 200.00, +550.0 %)"
 expect "utc pack" "${pack[utc]}" "  USD: USD 1,200.00 in 2 new deals (2026Q2: none)"
