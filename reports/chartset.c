@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "money.h"
 
 #define UNATTRIBUTED "(unattributed)"
 
@@ -86,6 +87,37 @@ static allot_status nomem(allot_error *err)
 
 /* ---- credit by channel ------------------------------------------------ */
 
+/* Rounds v[0..n) (major units) to what the bars show, so that the labels
+ * foot to the booked revenue of the note: whole units when a value reaches
+ * 100, cents below (ch_value_label's money decimals), by largest remainder
+ * (allot_money_foot, as lib/roi rounds spend: each value rounded down, the
+ * units still missing to the sum rounded once, half away from zero, go to
+ * the largest remainders, ties to the lower index). Each label rounded on
+ * its own, the sample's 2026Q3 bars added up to USD 1,555,261 beside the
+ * booked 1,555,262. *shown_sum gets that once-rounded sum. */
+static allot_status foot_bars(double *v, size_t n, double *shown_sum, allot_error *err)
+{
+    double max_abs = 0;
+    for (size_t i = 0; i < n; i++)
+        max_abs = fmax(max_abs, fabs(v[i]));
+    int decimals = max_abs >= 100 ? 0 : 2;
+    double unit = decimals ? 100 : 1;
+    int64_t *micros = malloc((n + 1) * sizeof *micros);
+    int64_t *shown = malloc((n + 1) * sizeof *shown);
+    int64_t total = 0;
+    allot_status s = micros && shown ? ALLOT_OK : ALLOT_ERR_NOMEM;
+    for (size_t i = 0; s == ALLOT_OK && i < n; i++)
+        micros[i] = (int64_t)llround(v[i] * 1e6);
+    if (s == ALLOT_OK)
+        s = allot_money_foot(micros, n, decimals, shown, &total);
+    for (size_t i = 0; s == ALLOT_OK && i < n; i++)
+        v[i] = (double)shown[i] / unit;
+    free(micros);
+    free(shown);
+    *shown_sum = (double)total / unit;
+    return s == ALLOT_OK ? ALLOT_OK : nomem(err);
+}
+
 static allot_status build_credit(const allot_report *r, chartset_item *it, allot_error *err)
 {
     char a[64], b[64], c[64];
@@ -103,10 +135,25 @@ static allot_status build_credit(const allot_report *r, chartset_item *it, allot
     double *v = own(it, r->n_channels * sizeof *v);
     if (!v)
         return nomem(err);
+    for (size_t i = 0; i < r->n_channels; i++)
+        v[i] = r->credit[i * r->n_models];
+    double booked = r->booked, unattributed = r->unattributed, shown_sum;
+    double exact_sum = 0;
+    for (size_t i = 0; i < r->n_channels; i++)
+        exact_sum += v[i];
+    if (foot_bars(v, r->n_channels, &shown_sum, err) != ALLOT_OK)
+        return ALLOT_ERR_NOMEM;
+    /* The note names the shown figures when the bars are the booked
+     * revenue (they are: (unattributed) is a bar). */
+    if (fabs(exact_sum - r->booked) < 0.005) {
+        booked = shown_sum;
+        for (size_t i = 0; i < r->n_channels; i++)
+            if (strcmp(r->channels[i], UNATTRIBUTED) == 0)
+                unattributed = v[i];
+    }
     double total = 0, spend_total = 0;
     size_t top = 0;
     for (size_t i = 0; i < r->n_channels; i++) {
-        v[i] = r->credit[i * r->n_models];
         total += v[i] > 0 ? v[i] : 0;
         spend_total += r->channel_spend ? r->channel_spend[i] : 0;
         int skip = strcmp(r->channels[i], UNATTRIBUTED) == 0;
@@ -121,7 +168,7 @@ static allot_status build_credit(const allot_report *r, chartset_item *it, allot
     snprintf(it->note, sizeof it->note,
              "Model: %s. Booked revenue %s, of which %s not attributed to any touch. "
              "Credit run %lld.",
-             r->model, money(r, r->booked, a, sizeof a), money(r, r->unattributed, b, sizeof b),
+             r->model, money(r, booked, a, sizeof a), money(r, unattributed, b, sizeof b),
              (long long)r->credit_run);
     if (total <= 0)
         return ALLOT_OK;

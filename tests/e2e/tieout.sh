@@ -24,6 +24,9 @@
 #   quarter  USD micros           cents
 #   2026Q2   217639.105550    21763911
 #   2026Q3   233884.960138    23388496
+# The PDF's credit page foots too: its channels in whole units add up to
+# the booked revenue of its note (2026Q3 1,555,262; they added up to
+# 1,555,261, 2025Q1 to 652,985 beside 652,987).
 # Every listed spend column foots to that total: allot-roi's channel and
 # campaign rows of each model and quarter, the workbook's channel and
 # campaign sheets; each group is within a cent of the reference's exact
@@ -105,6 +108,12 @@ check workbook year-2026.xlsx USD 2026
   2>/dev/null || fail "xlsx --period 2026Q2"
 check workbook q2.xlsx USD 2026Q2
 check pdf one/allot-pack.pdf USD 2026Q3 one/credit.csv
+# The credit page's whole units foot to the booked revenue: each channel
+# rounded on its own, 2025Q1's added up to 652,985 beside 652,987 booked
+# (2026Q3: 1,555,261 beside 1,555,262).
+"$bin/allot-pdf" --db one.db --config "$data/allot.ini" --period 2025Q1 --out q1-2025.pdf \
+  2>/dev/null || fail "pdf --period 2025Q1"
+check pdf q1-2025.pdf USD 2025Q1 one/credit.csv
 check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv USD
 
 # Reporting currency EUR (cross rate EUR per USD = 1 / rate(EUR) of the close

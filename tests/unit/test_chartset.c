@@ -124,6 +124,33 @@ static void takeaways_say_what_the_numbers_say(void **state)
                 "Won revenue in the last three months: USD 60, up 100 % on the three before");
 }
 
+/* The credit bars foot to the booked revenue of their note. Channels at
+ * 100.50, 200.50, 300.50 and 398.50 (linear) book 1000.00; drawn in whole
+ * units (a value >= 100), each rounded half away from zero they would read
+ * 101 + 201 + 301 + 399 = 1002. Largest remainder: floors 100 + 200 + 300 +
+ * 398 = 998, two units to give, four remainders tie at 0.50, the first two
+ * rows get them: 101, 201, 300, 398 = 1000, and the note names 101
+ * unattributed. */
+static void credit_bars_foot_to_booked(void **state)
+{
+    (void)state;
+    allot_report r;
+    make_report(&r);
+    double halves[] = {100.5, 200, 200, 200.5, 200, 200, 300.5, 200, 200, 398.5, 200, 200};
+    r.credit = halves;
+    r.unattributed = 100.5;
+    chartset_item it;
+    allot_error err;
+    assert_int_equal(chartset_build(&r, CHARTSET_CREDIT, &it, &err), ALLOT_OK);
+    const chart_bars *bars = &it.chart.u.bars;
+    assert_int_equal(bars->n, 4);
+    assert_true(bars->values[0] == 101 && bars->values[1] == 201 && bars->values[2] == 300 &&
+                bars->values[3] == 398);
+    assert_string_equal(it.note, "Model: linear. Booked revenue USD 1,000, of which USD 101 "
+                                 "not attributed to any touch. Credit run 7.");
+    chartset_item_release(&it);
+}
+
 static void missing_sections_say_why(void **state)
 {
     (void)state;
@@ -200,6 +227,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(takeaways_say_what_the_numbers_say),
         cmocka_unit_test(missing_sections_say_why),
+        cmocka_unit_test(credit_bars_foot_to_booked),
         cmocka_unit_test(headline_numbers_and_changes),
         cmocka_unit_test(pdf_pack_has_every_page),
     };
