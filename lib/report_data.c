@@ -132,23 +132,32 @@ typedef struct money_ctx {
 /* ---- credit (rollup tables of the latest allot-credit run) ------------ */
 
 /* The rollup period labels of run inside the report period. */
-static allot_status credit_periods(sqlite3 *db, int64_t run, const allot_period *p, int fiscal,
-                                   names *out, allot_error *err)
+allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_period *p,
+                                       allot_report_label_visit visit, void *ctx,
+                                       allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
-        db, "SELECT DISTINCT period FROM rollup_period WHERE run_id = ? ORDER BY period", &st,
-        err);
+        db,
+        "SELECT DISTINCT period, (SELECT parameters FROM runs WHERE run_id = ?1)"
+        " FROM rollup_period WHERE run_id = ?1 ORDER BY period",
+        &st, err);
     if (s != ALLOT_OK)
         return s;
     sqlite3_bind_int64(st, 1, run);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        /* the labels are the run's: FY2027Q1 means what its fiscal year
+         * said when it ran, whatever the configuration says now */
         const char *label = (const char *)sqlite3_column_text(st, 0);
+        const char *parameters = (const char *)sqlite3_column_text(st, 1);
+        const char *f = parameters ? strstr(parameters, "fiscal_start=") : NULL;
+        int fiscal = f ? atoi(f + strlen("fiscal_start=")) : 1;
         allot_period q;
-        if (allot_period_parse(label, fiscal, &q, NULL) != ALLOT_OK)
+        if (!label || allot_period_parse(label, fiscal >= 1 && fiscal <= 12 ? fiscal : 1, &q,
+                                         NULL) != ALLOT_OK)
             continue;
-        if (q.start >= p->start && q.end <= p->end && names_index(out, label) < 0) {
+        if (q.start >= p->start && q.end <= p->end && visit(label, ctx) != 0) {
             sqlite3_finalize(st);
             return nomem(err);
         }
@@ -157,6 +166,12 @@ static allot_status credit_periods(sqlite3 *db, int64_t run, const allot_period 
     if (rc != SQLITE_DONE)
         return allot_store_fail(db, rc, "reading rollup_period", err);
     return ALLOT_OK;
+}
+
+/* Adds a run quarter to a names list (allot_report_run_quarters). */
+static int add_name(const char *label, void *list)
+{
+    return names_index(list, label) < 0;
 }
 
 /* The run the report reads: the latest successful allot-credit run for the
@@ -314,7 +329,7 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
     r->n_models = models.n;
 
     names periods = {0};
-    s = credit_periods(db, r->credit_run, &r->period, fiscal, &periods, err);
+    s = allot_report_run_quarters(db, r->credit_run, &r->period, add_name, &periods, err);
     if (s != ALLOT_OK) {
         free_strings(periods.v, periods.n);
         return s;

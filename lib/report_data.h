@@ -174,6 +174,18 @@ allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx,
                                          const allot_zone *zone, int64_t start, int64_t end,
                                          int64_t *minor, int64_t *deals, allot_error *err);
 
+/* The quarters of credit run `run` inside p: the distinct periods of its
+ * rollup_period rows, in label order, whose quarter lies within p. A label
+ * is the run's: it parses with the run's own fiscal start month (its
+ * parameters' fiscal_start=N, else 1), whatever the configuration says now.
+ * visit gets each label (valid during the call) and ctx, and returns 0 to
+ * go on, non-zero when out of memory (then ALLOT_ERR_NOMEM). The workbook,
+ * the PDF and the pack e-mail list a run's quarters this way. */
+typedef int (*allot_report_label_visit)(const char *label, void *ctx);
+allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_period *p,
+                                       allot_report_label_visit visit, void *ctx,
+                                       allot_error *err);
+
 /* Part of allot_report_load, callable alone: fills the bridge, cohorts and
  * survival sections of r (whose period, prior and currency are set) through
  * lib/retention, observed up to the period's end; *nrr_prior gets the prior

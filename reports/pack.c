@@ -292,50 +292,41 @@ static void money_minor(int64_t minor, const char *currency, char *buf, size_t s
                      buf, size);
 }
 
-/* The rollup periods (quarters) of credit run `run` that lie inside
- * [p->start, p->end), as ",L1,L2," in labels (for an instr() filter), with
- * their count and the first and last label. A label parses with the run's
- * fiscal start month (its parameters' fiscal_start=N, else 1). */
-static allot_status run_labels(sqlite3 *db, long long run, const char *parameters,
-                               const allot_pack_period *p, char *labels, size_t size, int *n,
-                               char first[32], char last[32], allot_error *err)
+/* The quarters of a credit run inside a period (allot_report_run_quarters)
+ * as ",L1,L2," for an instr() filter, with their count and the first and
+ * last label. */
+typedef struct run_labels {
+    char text[512];
+    int n;
+    char first[32], last[32];
+} run_labels;
+
+static int add_label(const char *label, void *ctx)
 {
-    int fiscal = 1;
-    const char *f = parameters ? strstr(parameters, "fiscal_start=") : NULL;
-    if (f)
-        fiscal = atoi(f + strlen("fiscal_start="));
-    if (fiscal < 1 || fiscal > 12)
-        fiscal = 1;
-    *n = 0;
-    snprintf(labels, size, ",");
-    first[0] = last[0] = '\0';
-    sqlite3_stmt *st;
-    allot_status r = allot_store_prepare(
-        db, "SELECT DISTINCT period FROM rollup_period WHERE run_id = ?1 ORDER BY period", &st,
-        err);
-    if (r != ALLOT_OK)
-        return r;
-    sqlite3_bind_int64(st, 1, run);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *label = col_text(st, 0);
-        allot_period q;
-        char qs[11], qe[11];
-        if (allot_period_parse(label, fiscal, &q, NULL) != ALLOT_OK)
-            continue;
-        allot_date_format(q.start, qs);
-        allot_date_format(q.end, qe);
-        size_t used = strlen(labels), len = strlen(label);
-        if (strcmp(qs, p->start) < 0 || strcmp(qe, p->end) > 0 || used + len + 2 > size)
-            continue;
-        memcpy(labels + used, label, len);
-        memcpy(labels + used + len, ",", 2);
-        if (!first[0])
-            snprintf(first, 32, "%s", label);
-        snprintf(last, 32, "%s", label);
-        (*n)++;
-    }
-    return step_done(db, st, rc, err);
+    run_labels *l = ctx;
+    size_t used = strlen(l->text), len = strlen(label);
+    if (used + len + 2 > sizeof l->text)
+        return 0; /* more quarters than a report lists: the first ones */
+    memcpy(l->text + used, label, len);
+    memcpy(l->text + used + len, ",", 2);
+    if (!l->first[0])
+        snprintf(l->first, sizeof l->first, "%s", label);
+    snprintf(l->last, sizeof l->last, "%s", label);
+    l->n++;
+    return 0;
+}
+
+static allot_status find_run_labels(sqlite3 *db, long long run, const allot_pack_period *p,
+                                    run_labels *labels, allot_error *err)
+{
+    *labels = (run_labels){.text = ","};
+    allot_period period;
+    if (allot_date_parse(p->start, &period.start) != ALLOT_OK ||
+        allot_date_parse(p->end, &period.end) != ALLOT_OK)
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "period %s: '%s'..'%s' are no dates YYYY-MM-DD", p->label,
+                               p->start, p->end);
+    return allot_report_run_quarters(db, run, &period, add_label, labels, err);
 }
 
 static allot_status load_attribution(sqlite3 *db, const allot_pack_period *period,
@@ -362,18 +353,17 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
         sqlite3_bind_text(st, 1, currency, -1, SQLITE_STATIC);
     long long run = 0;
     char run_currency[8] = "";
-    char labels[512], first[32], last[32];
-    int n_labels = 0, rc, any_run = 0;
+    run_labels labels;
+    int rc, any_run = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         any_run = 1;
         long long candidate = sqlite3_column_int64(st, 0);
-        r = run_labels(db, candidate, col_text(st, 1), period, labels, sizeof labels, &n_labels,
-                       first, last, err);
+        r = find_run_labels(db, candidate, period, &labels, err);
         if (r != ALLOT_OK) {
             sqlite3_finalize(st);
             return r;
         }
-        if (n_labels > 0) {
+        if (labels.n > 0) {
             run = candidate;
             copy_clean(run_currency, sizeof run_currency, col_text(st, 2));
             break;
@@ -410,18 +400,18 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
         return r;
     sqlite3_bind_int64(st, 1, run);
     sqlite3_bind_text(st, 2, model_wanted ? model_wanted : "linear", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, labels, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, labels.text, -1, SQLITE_STATIC);
     rc = sqlite3_step(st);
     copy_clean(model, sizeof model, rc == SQLITE_ROW ? col_text(st, 0) : "");
     if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
         return r;
     char title[256];
-    if (n_labels == 1)
+    if (labels.n == 1)
         snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld)", model,
                  run);
     else
         snprintf(title, sizeof title, "Credited revenue by channel (%s model, run %lld, %s-%s)",
-                 model, run, first, last);
+                 model, run, labels.first, labels.last);
     copy_clean(s->title, sizeof s->title, title);
 
     /* booked = credited + unattributed, exactly (rollup_period), summed
@@ -431,7 +421,7 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
                        " currency, SUM(null_amount_deals) FROM rollup_period"
                        " WHERE run_id = ?1 AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
                        " GROUP BY currency ORDER BY currency",
-                       run, model, labels, &st, err);
+                       run, model, labels.text, &st, err);
     if (r != ALLOT_OK)
         return r;
     int64_t booked_minor = 0, credited_minor = 0, unattributed_minor = 0;
@@ -458,14 +448,14 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
                        " AND channel <> '(unattributed)'"
                        " GROUP BY channel, currency"
                        " ORDER BY SUM(credited_minor) DESC, channel LIMIT 5",
-                       run, model, labels, &st, err);
+                       run, model, labels.text, &st, err);
     if (r != ALLOT_OK)
         return r;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char money[64], share[32], value[120];
         int64_t credit = sqlite3_column_int64(st, 1);
         money_minor(credit, col_text(st, 2), money, sizeof money);
-        double ratio = n_labels == 1 ? sqlite3_column_double(st, 3)
+        double ratio = labels.n == 1 ? sqlite3_column_double(st, 3)
                        : booked_minor ? (double)credit / (double)booked_minor
                                       : 0.0;
         fmt_percent(ratio, 1, share, sizeof share);
