@@ -204,8 +204,12 @@ allot_status allot_money_allocate(int64_t total, const double *weights, size_t n
     return ALLOT_OK;
 }
 
-allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int64_t *minor,
-                              int64_t *total)
+/* Rounds micros[0..n) to minor units by largest remainder so that they add
+ * up to `want` (NULL: their sum rounded once, which *total gets). `want`
+ * less than one minor unit from their sum leaves 0..n units to give (the
+ * comment below); anything else is ALLOT_ERR_USAGE. */
+static allot_status foot_to(const int64_t *micros, size_t n, int exponent, const int64_t *want,
+                            int64_t *minor, int64_t *total)
 {
     if (exponent < 0 || exponent > 6)
         return ALLOT_ERR_USAGE;
@@ -226,10 +230,17 @@ allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int
         slots[i].index = i;
         slots[i].remainder = (double)r; /* < 10^6: exact */
     }
-    int64_t once = allot_money_micros_to_minor(sum, exponent);
+    int64_t once = want ? *want : allot_money_micros_to_minor(sum, exponent);
     /* once - floors is in [0, n]: sum / step - floors is the sum of the
-     * n remainders / step, each in [0, 1), and once is within 1/2 of
-     * sum / step; only amounts with a remainder can get a unit. */
+     * n remainders / step, each in [0, 1), and once is less than 1 from
+     * sum / step (within 1/2 when rounded from it); so the units to give
+     * are fewer than 1 + the number of amounts with a remainder, and only
+     * those get one. */
+    if (once - floors < 0 || (uint64_t)(once - floors) > n) {
+        if (slots != stack_slots)
+            free(slots);
+        return ALLOT_ERR_USAGE;
+    }
     uint64_t leftover = (uint64_t)(once - floors);
     if (leftover > 0) {
         qsort(slots, n, sizeof *slots, by_remainder_desc);
@@ -240,6 +251,34 @@ allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int
         free(slots);
     if (total)
         *total = once;
+    return ALLOT_OK;
+}
+
+allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int64_t *minor,
+                              int64_t *total)
+{
+    return foot_to(micros, n, exponent, NULL, minor, total);
+}
+
+allot_status allot_money_foot_bridge(int64_t start_micros, const int64_t *moves, size_t n,
+                                     int exponent, int64_t *start_minor, int64_t *moves_minor,
+                                     int64_t *end_minor)
+{
+    if (exponent < 0 || exponent > 6)
+        return ALLOT_ERR_USAGE;
+    int64_t end = start_micros;
+    for (size_t i = 0; i < n; i++)
+        end += moves[i];
+    int64_t first = allot_money_micros_to_minor(start_micros, exponent);
+    int64_t last = allot_money_micros_to_minor(end, exponent);
+    /* last - first is less than one unit from Σ moves (each end within 1/2) */
+    int64_t want = last - first;
+    allot_status s = foot_to(moves, n, exponent, &want, moves_minor, NULL);
+    if (s != ALLOT_OK)
+        return s;
+    *start_minor = first;
+    if (end_minor)
+        *end_minor = last;
     return ALLOT_OK;
 }
 

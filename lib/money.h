@@ -71,6 +71,20 @@ allot_status allot_money_allocate(int64_t total, const double *weights, size_t n
 allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int64_t *minor,
                               int64_t *total);
 
+/* A bridge that foots (an ARR bridge: start, new, expansion, -contraction,
+ * -churn, end): the start and the end (start_micros + the n moves) are each
+ * rounded once, half away from zero, to minor units of a currency with that
+ * exponent, and the moves are rounded by largest remainder as in
+ * allot_money_foot (each rounded down, the missing units to the largest
+ * remainders, ties to the lower index) so that start + Σ moves = end
+ * exactly in minor units; each move is within one minor unit of its
+ * micros (less than one unless start and end have opposite signs and both
+ * end in exactly half a unit). end_minor may be NULL. ALLOT_ERR_USAGE for an exponent outside
+ * 0..6, ALLOT_ERR_NOMEM as allot_money_foot. */
+allot_status allot_money_foot_bridge(int64_t start_micros, const int64_t *moves, size_t n,
+                                     int exponent, int64_t *start_minor, int64_t *moves_minor,
+                                     int64_t *end_minor);
+
 /* Converts micros of one currency by rate (reporting units per unit),
  * rounding half away from zero to the micro. */
 int64_t allot_money_convert(int64_t micros, double rate);

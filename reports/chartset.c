@@ -438,6 +438,32 @@ static allot_status build_bridge(const allot_report *r, chartset_item *it, allot
     steps[2] = -r->arr_contraction;
     steps[3] = -r->arr_churn;
     br->start = r->arr_start;
+    double end = r->arr_end;
+    /* The labels foot: start and end rounded once to what is shown (whole
+     * units, cents when everything is below 100), the steps by largest
+     * remainder (allot_money_foot_bridge), so start + steps = end as
+     * written; each rounded on its own, the sample's 2025Q3 bridge read
+     * 1,849,420 + 784,028 + 48,899 - 95,055 = 2,587,292 beside an end of
+     * 2,587,293. A bridge whose steps do not lead to its end is drawn as
+     * it is. */
+    double max_abs = fabs(r->arr_start), run = r->arr_start; /* as chart_draw_bridge */
+    for (int i = 0; i < 4; i++) {
+        run += steps[i];
+        max_abs = fmax(max_abs, fmax(fabs(steps[i]), fabs(run)));
+    }
+    int decimals = max_abs >= 100 ? 0 : 2;
+    double unit = decimals ? 100 : 1;
+    int64_t moves[4], moved[4], first, last;
+    for (int i = 0; i < 4; i++)
+        moves[i] = (int64_t)llround(steps[i] * 1e6);
+    if (allot_money_foot_bridge((int64_t)llround(r->arr_start * 1e6), moves, 4, decimals, &first,
+                                moved, &last) == ALLOT_OK &&
+        last == allot_money_micros_to_minor((int64_t)llround(r->arr_end * 1e6), decimals)) {
+        br->start = (double)first / unit;
+        for (int i = 0; i < 4; i++)
+            steps[i] = (double)moved[i] / unit;
+        end = (double)last / unit;
+    }
     br->n_steps = 4;
     br->step_labels = BRIDGE_STEPS;
     br->steps = steps;
@@ -449,11 +475,11 @@ static allot_status build_bridge(const allot_report *r, chartset_item *it, allot
                  "ARR %s %s to %s; net revenue retention %s, gross %s",
                  r->arr_end >= r->arr_start ? "grew" : "fell",
                  pct(fabs(r->arr_end / r->arr_start - 1), a, sizeof a),
-                 money(r, r->arr_end, b, sizeof b), fmt_percent(r->nrr, 1, c, sizeof c),
+                 money(r, end, b, sizeof b), fmt_percent(r->nrr, 1, c, sizeof c),
                  fmt_percent(r->grr, 1, d, sizeof d));
     else if (r->arr_end > 0)
         snprintf(it->takeaway, sizeof it->takeaway, "ARR reached %s, all from new accounts",
-                 money(r, r->arr_end, b, sizeof b));
+                 money(r, end, b, sizeof b));
     return ALLOT_OK;
 }
 

@@ -515,6 +515,22 @@ static void retention_sheet(book *b)
         header(b, ws, row++, cols, 8);
         double v[6] = {r->arr_start, r->arr_new, r->arr_expansion, -fabs(r->arr_contraction),
                        -fabs(r->arr_churn), r->arr_end};
+        /* Whole minor units that foot: Start and End each rounded once,
+         * the moves by largest remainder (allot_money_foot_bridge), so
+         * Start + moves = End as shown. The cells held micros, whose cents
+         * missed End by one in 2025Q3, 2026Q1 and 2026Q3 of the sample. */
+        int64_t moves[4], moved[4], first, last;
+        for (int i = 0; i < 4; i++)
+            moves[i] = llround(v[1 + i] * 1e6);
+        /* (a bridge whose moves do not lead to its End keeps its micros) */
+        if (allot_money_foot_bridge(llround(v[0] * 1e6), moves, 4, b->exponent, &first, moved,
+                                    &last) == ALLOT_OK &&
+            last == allot_money_micros_to_minor(llround(v[5] * 1e6), b->exponent)) {
+            v[0] = (double)first / b->unit;
+            for (int i = 0; i < 4; i++)
+                v[1 + i] = (double)moved[i] / b->unit;
+            v[5] = (double)last / b->unit;
+        }
         for (int i = 0; i < 6; i++)
             number(ws, row, (lxw_col_t)i, v[i], b->money);
         number(ws, row, 6, r->nrr, b->pct);

@@ -24,6 +24,11 @@
 #   quarter  USD micros           cents
 #   2026Q2   217639.105550    21763911
 #   2026Q3   233884.960138    23388496
+# The workbook's ARR bridge (Retention sheet) and the PDF's bridge chart
+# foot as shown: start and end rounded once, the moves by largest remainder
+# (the workbook's cells held micros, 2026Q3's cents adding up to
+# 6,279,807.04 beside End 6,279,807.03). Checked as an identity only: the
+# reference does not compute ARR.
 # The PDF's credit page foots too: its channels in whole units add up to
 # the booked revenue of its note (2026Q3 1,555,262; they added up to
 # 1,555,261, 2025Q1 to 652,985 beside 652,987).
@@ -114,6 +119,11 @@ check pdf one/allot-pack.pdf USD 2026Q3 one/credit.csv
 "$bin/allot-pdf" --db one.db --config "$data/allot.ini" --period 2025Q1 --out q1-2025.pdf \
   2>/dev/null || fail "pdf --period 2025Q1"
 check pdf q1-2025.pdf USD 2025Q1 one/credit.csv
+# ... and its ARR bridge's whole units foot (2025Q3: 1,849,420 + 784,028 +
+# 48,899 - 95,055 = 2,587,292 beside an end of 2,587,293).
+"$bin/allot-pdf" --db one.db --config "$data/allot.ini" --period 2025Q3 --out q3-2025.pdf \
+  2>/dev/null || fail "pdf --period 2025Q3"
+check pdf q3-2025.pdf USD 2025Q3 one/credit.csv
 check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv USD
 
 # Reporting currency EUR (cross rate EUR per USD = 1 / rate(EUR) of the close

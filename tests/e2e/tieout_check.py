@@ -400,6 +400,18 @@ def check_workbook(path, rep, period):
             expect(got == want_d, f"Ledger sheet {d['deal_id']}: {got} != {want_d}")
     expect(period_sum == want, f"Ledger sheet per period {period_sum} != booked {want}")
 
+    # Retention: the ARR bridge foots as shown: whole cents, Start + New +
+    # Expansion + Contraction + Churn (negative) = End exactly. The cells
+    # held micros: 2026Q3's cents added up to 6279807.04 beside End
+    # 6279807.03. (No independent reference: this is the identity only.)
+    rt = list(wb["Retention"].iter_rows(min_row=2, max_row=3, values_only=True))
+    if rt[0][0] == "Start ARR":
+        v = rt[1][:6]
+        expect(all(isinstance(x, (int, float)) and exact(x, cents(x)) for x in v),
+               f"Retention bridge {v}: not whole cents")
+        expect(sum(cents(x) for x in v[:5]) == cents(v[5]),
+               f"Retention bridge {v}: Start + moves != End in cents")
+
     # Reconciliation: booked per period and deal currency, straight from deals.csv.
     rec = wb["Reconciliation"]
     native = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"])
@@ -479,6 +491,24 @@ def check_pdf(path, rep, period, credit_csv):
            and int(note.group(3).replace(",", "")) == drawn.get("(unattributed)", 0),
            f"credit page note {note and note.group(0)!r}: booked {whole}, unattributed "
            f"{drawn.get('(unattributed)')}")
+    # The ARR bridge page foots as written: start + steps = end in whole
+    # units (2025Q3 read 1,849,420 + 784,028 + 48,899 - 95,055 = 2,587,292
+    # beside an end of 2,587,293). pdftotext mixes the bar labels with the
+    # axis ticks: the four signed labels are the steps, the end is the
+    # takeaway's ("to USD 2,587,293"), and end - steps must be a label.
+    bridge = next((p for p in pages if p.startswith(f"ARR bridge, {period}")), None)
+    expect(bridge is not None, "PDF has no ARR bridge page")
+    if bridge:
+        nums = re.findall(r"^([+\u2212]?)([\d,]+)$", bridge, re.M)
+        steps = [int(n.replace(",", "")) * (-1 if sg == "\u2212" else 1) for sg, n in nums if sg]
+        plain = {int(n.replace(",", "")) for sg, n in nums if not sg}
+        to = re.search(r"ARR (?:grew|fell) [\d.]+ % to \w+ ([\d,]+);", bridge)
+        expect(len(steps) == 4 and to is not None, f"ARR bridge page: {nums}")
+        if len(steps) == 4 and to:
+            end = int(to.group(1).replace(",", ""))
+            expect(end in plain and end - sum(steps) in plain,
+                   f"ARR bridge: end {end} - steps {steps} = {end - sum(steps)}, no such start "
+                   f"label in {sorted(plain)}")
     # The trend page's takeaway: won revenue of the period's three months.
     trend = f"Won revenue in the last three months: {rep} {whole_text(want[period])},"
     expect(trend in text.replace("\n", " "), f"PDF lacks {trend!r}")

@@ -151,6 +151,33 @@ static void credit_bars_foot_to_booked(void **state)
     chartset_item_release(&it);
 }
 
+/* The ARR bridge's labels foot: start 1000.4, new 200.4, expansion 50.4,
+ * contraction 30, churn 120, end 1101.2, drawn in whole units. Each rounded
+ * on its own: 1000 + 200 + 50 - 30 - 120 = 1100 beside an end of 1101.
+ * Start and end rounded once (1000, 1101), the steps by largest remainder:
+ * floors 200 + 50 - 30 - 120 = 100, one unit to the first 0.4 tie (new):
+ * 201, 50, -30, -120. */
+static void bridge_labels_foot(void **state)
+{
+    (void)state;
+    allot_report r;
+    make_report(&r);
+    r.arr_start = 1000.4;
+    r.arr_new = 200.4;
+    r.arr_expansion = 50.4;
+    r.arr_end = 1101.2;
+    chartset_item it;
+    allot_error err;
+    assert_int_equal(chartset_build(&r, CHARTSET_BRIDGE, &it, &err), ALLOT_OK);
+    const chart_bridge *br = &it.chart.u.bridge;
+    assert_true(br->start == 1000);
+    assert_true(br->steps[0] == 201 && br->steps[1] == 50 && br->steps[2] == -30 &&
+                br->steps[3] == -120);
+    assert_string_equal(it.takeaway,
+                        "ARR grew 10 % to USD 1,101; net revenue retention 90.0 %, gross 85.0 %");
+    chartset_item_release(&it);
+}
+
 static void missing_sections_say_why(void **state)
 {
     (void)state;
@@ -228,6 +255,7 @@ int main(void)
         cmocka_unit_test(takeaways_say_what_the_numbers_say),
         cmocka_unit_test(missing_sections_say_why),
         cmocka_unit_test(credit_bars_foot_to_booked),
+        cmocka_unit_test(bridge_labels_foot),
         cmocka_unit_test(headline_numbers_and_changes),
         cmocka_unit_test(pdf_pack_has_every_page),
     };

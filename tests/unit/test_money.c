@@ -251,6 +251,55 @@ static void foot_always_adds_up_within_a_unit(void **state)
     }
 }
 
+/* A bridge by hand: start 100.004, moves +10.004, +0.004, -0.003, -5.004,
+ * end 105.005. Start and end rounded once: 100.00 and 105.01, so the moves
+ * must add up to 5.01 (each rounded: 10.00 + 0.00 - 0.00 - 5.00 = 5.00, the
+ * bridge a cent short of its end). Floors 10.00, 0.00, -0.01, -5.01 add up
+ * to 4.98; three cents go to the remainders 0.007 (-0.003), 0.006 (-5.004)
+ * and the first of the 0.004 ties (+10.004): 10.01, 0.00, 0.00, -5.00. */
+static void foot_bridge_start_moves_end(void **state)
+{
+    (void)state;
+    const int64_t moves[] = {10004000, 4000, -3000, -5004000};
+    int64_t start, out[4], end;
+    assert_int_equal(allot_money_foot_bridge(100004000, moves, 4, 2, &start, out, &end), ALLOT_OK);
+    assert_int_equal(start, 10000);
+    assert_int_equal(end, 10501);
+    assert_int_equal(out[0], 1001);
+    assert_int_equal(out[1], 0);
+    assert_int_equal(out[2], 0);
+    assert_int_equal(out[3], -500);
+    /* whole units (exponent 0): 100.4 + 10.4 + 0.4 = 111.2; start 100, end
+     * 111, moves 10 + 1 (floors 10 + 0, one unit to the first 0.4 tie) */
+    const int64_t two[] = {10400000, 400000};
+    assert_int_equal(allot_money_foot_bridge(100400000, two, 2, 0, &start, out, NULL), ALLOT_OK);
+    assert_int_equal(start, 100);
+    assert_int_equal(out[0], 11);
+    assert_int_equal(out[1], 0);
+    assert_int_equal(allot_money_foot_bridge(0, two, 2, 9, &start, out, NULL), ALLOT_ERR_USAGE);
+    /* property: start + moves = end, each move within a unit */
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    for (int trial = 0; trial < 2000; trial++) {
+        int64_t m[5], s0;
+        x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+        s0 = (int64_t)(x % 10000000000ULL);
+        for (int i = 0; i < 5; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            m[i] = (int64_t)(x % 2000000000ULL) - 1000000000;
+        }
+        int64_t e0 = s0 + m[0] + m[1] + m[2] + m[3] + m[4], got[5], sm, em;
+        assert_int_equal(allot_money_foot_bridge(s0, m, 5, 2, &sm, got, &em), ALLOT_OK);
+        assert_int_equal(sm, allot_money_micros_to_minor(s0, 2));
+        assert_int_equal(em, allot_money_micros_to_minor(e0, 2));
+        int64_t run = sm;
+        for (int i = 0; i < 5; i++) {
+            run += got[i];
+            assert_true(got[i] * 10000 - m[i] > -10000 && got[i] * 10000 - m[i] < 10000);
+        }
+        assert_int_equal(run, em);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +314,7 @@ int main(void)
         cmocka_unit_test(foot_largest_remainder_wins),
         cmocka_unit_test(foot_keeps_roundings_that_already_add_up),
         cmocka_unit_test(foot_always_adds_up_within_a_unit),
+        cmocka_unit_test(foot_bridge_start_moves_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
