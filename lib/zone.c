@@ -103,9 +103,15 @@ int64_t allot_zone_day_start(const allot_zone *z, int64_t day)
     int64_t midnight = day * SECONDS_PER_DAY;
     if (!z)
         return midnight;
-    /* The first instant whose local day is day: offsets lie within
-     * -26 h..+26 h, so it is in that window around the midnight counted as
-     * UTC; a binary search finds it whatever the zone did that night. */
+    /* Local midnight, the earlier instant when it happened twice: two
+     * lookups, where a search costs twenty (a journey build asks once per
+     * deal). */
+    int64_t utc;
+    if (allot_zone_to_utc(z, midnight, &utc) != ALLOT_ZONE_SKIPPED)
+        return utc;
+    /* Midnight skipped: the first instant whose local day is day. Offsets
+     * lie within -26 h..+26 h, so it is in that window around the midnight
+     * counted as UTC; a binary search finds it whatever the zone did. */
     int64_t lo = midnight - 26 * 3600, hi = midnight + 26 * 3600;
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
