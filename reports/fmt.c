@@ -37,6 +37,17 @@ char *fmt_number(double value, int decimals, char *buf, size_t size)
         snprintf(buf, size, "%s", isnan(value) ? "n/a" : value > 0 ? "inf" : "-inf");
         return buf;
     }
+    /* Half away from zero, the rounding of every figure of allot: printf
+     * rounds an exact tie to even, so a booked USD 1,555,262.50 would read
+     * 1,555,262 on the PDF cover beside 1,555,263 under the credit chart,
+     * whose bars foot to it (allot_money_foot). A tie is exact only when
+     * value x 10^decimals is, which long double shows for up to 3 decimals
+     * (53 + 10 bits); one ulp away from zero then rounds it outwards. */
+    if (decimals >= 0 && decimals <= 3) {
+        long double scaled = (long double)value * powl(10.0L, decimals);
+        if (fabsl(scaled - truncl(scaled)) == 0.5L)
+            value = nextafter(value, value > 0 ? INFINITY : -INFINITY);
+    }
     snprintf(plain, sizeof plain, "%.*f", decimals, value);
     if (strspn(plain, "-0.") == strlen(plain) && plain[0] == '-')
         memmove(plain, plain + 1, strlen(plain)); /* no "-0.00" */

@@ -12,7 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1234567.891 with decimals=2 -> "1,234,567.89"; negative -> "-1,234.00". */
+/* 1234567.891 with decimals=2 -> "1,234,567.89"; negative -> "-1,234.00".
+ * Rounds half away from zero (2.5 -> "3", -0.125 with 2 decimals -> "-0.13"),
+ * not to even as printf does. */
 char *fmt_number(double value, int decimals, char *buf, size_t size);
 
 /* Micros of a currency as "USD 1,234.56" with the currency's exponent. */

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "chartset.h"
+#include "fmt.h"
 #include "pdfpack.h"
 
 static char *ch_names[] = {"(unattributed)", "Webinar", "Paid Search", "Email"};
@@ -178,6 +179,25 @@ static void bridge_labels_foot(void **state)
     chartset_item_release(&it);
 }
 
+/* Numbers round half away from zero, as the footed figures do: an exact
+ * tie goes outwards (printf gives 1,555,262, 2, -2, 0.12 and 12 %), a value
+ * just below a tie stays (1.005 is 1.00499999999999989... as a double). */
+static void numbers_round_half_away_from_zero(void **state)
+{
+    (void)state;
+    char buf[64];
+    assert_string_equal(fmt_number(1555262.5, 0, buf, sizeof buf), "1,555,263");
+    assert_string_equal(fmt_number(2.5, 0, buf, sizeof buf), "3");
+    assert_string_equal(fmt_number(-2.5, 0, buf, sizeof buf), "-3");
+    assert_string_equal(fmt_number(0.125, 2, buf, sizeof buf), "0.13");
+    assert_string_equal(fmt_number(-0.125, 2, buf, sizeof buf), "-0.13");
+    assert_string_equal(fmt_number(1.005, 2, buf, sizeof buf), "1.00");
+    assert_string_equal(fmt_number(2.4999999, 0, buf, sizeof buf), "2");
+    assert_string_equal(fmt_number(1234567.891, 2, buf, sizeof buf), "1,234,567.89");
+    assert_string_equal(fmt_percent(0.125, 0, buf, sizeof buf), "13 %");
+    assert_string_equal(fmt_number(-0.4, 0, buf, sizeof buf), "0");
+}
+
 static void missing_sections_say_why(void **state)
 {
     (void)state;
@@ -256,6 +276,7 @@ int main(void)
         cmocka_unit_test(missing_sections_say_why),
         cmocka_unit_test(credit_bars_foot_to_booked),
         cmocka_unit_test(bridge_labels_foot),
+        cmocka_unit_test(numbers_round_half_away_from_zero),
         cmocka_unit_test(headline_numbers_and_changes),
         cmocka_unit_test(pdf_pack_has_every_page),
     };
