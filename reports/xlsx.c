@@ -1066,7 +1066,13 @@ static allot_status summary_sheet(book *b)
         number(ws, row, 2, kpi->prior, fmt);
         if (isfinite(kpi->value) && isfinite(kpi->prior)) {
             snprintf(f, sizeof f, "=%s-%s", cell(row, 1, c1), cell(row, 2, c2));
-            worksheet_write_formula_num(ws, row, 3, f, fmt, kpi->value - kpi->prior);
+            /* money is whole minor units: cache the double nearest the
+             * exact difference (304217.66, not 304217.6600000001) */
+            double change = kpi->kind == ALLOT_KPI_MONEY
+                                ? (round(kpi->value * b->unit) - round(kpi->prior * b->unit)) /
+                                      b->unit
+                                : kpi->value - kpi->prior;
+            worksheet_write_formula_num(ws, row, 3, f, fmt, change);
             if (kpi->prior != 0 && kpi->kind != ALLOT_KPI_PERCENT) {
                 snprintf(f, sizeof f, "=%s/%s-1", c1, c2);
                 worksheet_write_formula_num(ws, row, 4, f, b->pct, kpi->value / kpi->prior - 1);

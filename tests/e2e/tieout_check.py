@@ -327,6 +327,13 @@ def check_workbook(path, rep, period):
         v = first[hdr.index("Pipeline")]
         expect(first[0] == "(all)" and exact(v, of(pipe, period)),
                f"Funnel sheet pipeline {first[0]} {v} != {of(pipe, period)} cents")
+    # The Change column of the money lines holds the exact difference in
+    # cents (the cached value read 304217.6600000001 for pipeline created).
+    for name, now_c, before_c in (("Won revenue", booked_now, booked_before),
+                                  ("Pipeline created", of(pipe, period), of(pipe, prior(period))),
+                                  ("Marketing spend", sp[period], sp[prior(period)])):
+        expect(exact(labels[name][3], now_c - before_c),
+               f"Summary {name} change {labels[name][3]} != {now_c - before_c} cents")
     dw = labels["Deals won"]
     expect((dw[1], dw[2]) == (of(count, period), of(count, prior(period))),
            f"Summary deals won {dw[1:3]}")
