@@ -249,8 +249,8 @@ static void channel_sheets(book *b)
     /* Spend cells are whole minor units, footed (lib/roi.h: largest
      * remainder), so they add up to their Total, the Summary's marketing
      * spend rounded once (allot_report_spend_minor); they held each
-     * channel's micros (27,401.164321 shown as 27,401.16), whose displayed
-     * cents could miss the Total by a cent. */
+     * channel's micros (USD 2026Q3 Paid Social 39,202.300138 shown as
+     * 39,202.30), whose displayed cents could miss the Total by a cent. */
     total[nm] = (double)spend_minor / b->unit;
     lxw_row_t last = (lxw_row_t)(2 + nc), trow = (lxw_row_t)(3 + nc);
     text(ws, trow, 0, "Total", b->bold);

@@ -38,7 +38,7 @@
 # micros of the group (largest remainder). allot-roi rounded each group on
 # its own: in EUR the rows of four quarters missed the total by a cent
 # (2026Q2: 206,785.84 against 206,785.83), and the workbook's spend cells
-# held micros (27401.164321).
+# held micros (2026Q3 Paid Social 39202.300138).
 # Pipeline created (`tieout_check.py sample-data pipeline USD`): the deals
 # created in the quarter (UTC day of created_at), each at the rate of its
 # creation day, open or closed, in cents; won cents of those deals at the

@@ -364,7 +364,7 @@ def check_workbook(path, rep, period):
     # Its Spend column foots: whole cents per channel (largest remainder)
     # that add up to its Total, the Summary's marketing spend (rounded
     # once), to the cent and as the same double. The cells held each
-    # channel's micros (27401.164321 shown as 27,401.16).
+    # channel's micros (2026Q3 Paid Social 39202.300138 shown as 39,202.30).
     js = header.index("Spend")
     foots(f"channel sheet {period}",
           {r[0]: D(repr(r[js])) for r in body if r[js] is not None},
