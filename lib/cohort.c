@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
 #include "period.h"
 
 const char *allot_cohort_grain_name(allot_cohort_grain grain)
@@ -384,4 +385,21 @@ allot_status allot_revenue_bridge_bootstrap(const allot_cohort_account *accounts
     free(u.a0);
     free(u.a1);
     return s;
+}
+
+void allot_revenue_bridge_minor(const allot_revenue_bridge *b, int exponent, int64_t minor[6])
+{
+    int64_t moves[4] = {b->new_arr, b->expansion, -b->contraction, -b->churn};
+    int64_t footed[4], start, end;
+    if (allot_money_foot_bridge(b->start_arr, moves, 4, exponent, &start, footed, &end) ==
+            ALLOT_OK &&
+        end == allot_money_micros_to_minor(b->end_arr, exponent)) {
+        int64_t out[6] = {start, footed[0], footed[1], -footed[2], -footed[3], end};
+        memcpy(minor, out, sizeof out);
+        return;
+    }
+    int64_t micros[6] = {b->start_arr, b->new_arr, b->expansion, b->contraction, b->churn,
+                         b->end_arr};
+    for (int i = 0; i < 6; i++)
+        minor[i] = allot_money_micros_to_minor(micros[i], exponent);
 }

@@ -161,4 +161,14 @@ allot_status allot_revenue_bridge_bootstrap(const allot_cohort_account *accounts
                                             unsigned long seed, double alpha,
                                             allot_revenue_bridge *bridge, allot_error *err);
 
+/* The bridge in whole minor units of a currency with that exponent, as
+ * every output shows it: {start, new, expansion, contraction, churn, end},
+ * contraction and churn as positive amounts. Start and end are each rounded
+ * once (half away from zero) and the four moves by largest remainder
+ * (allot_money_foot_bridge), so start + new + expansion - contraction -
+ * churn = end exactly; each within one minor unit of its micros. (A bridge
+ * whose moves do not lead to its end, which compute never makes, gets each
+ * figure rounded on its own.) */
+void allot_revenue_bridge_minor(const allot_revenue_bridge *b, int exponent, int64_t minor[6]);
+
 #endif

@@ -686,12 +686,11 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             const allot_revenue_bridge *b = &r->bridge;
             allot_csvout_field(out, r->bridge_label);
             fprintf(out, ",%s", d->currency);
-            allot_csvout_next_money(out, b->start_arr, d->exponent);
-            allot_csvout_next_money(out, b->new_arr, d->exponent);
-            allot_csvout_next_money(out, b->expansion, d->exponent);
-            allot_csvout_next_money(out, b->contraction, d->exponent);
-            allot_csvout_next_money(out, b->churn, d->exponent);
-            allot_csvout_next_money(out, b->end_arr, d->exponent);
+            int64_t minor[6]; /* start, new, expansion, contraction, churn, end */
+            allot_revenue_bridge_minor(b, d->exponent, minor);
+            for (int i = 0; i < 6; i++)
+                allot_csvout_next_money(out, allot_money_minor_to_micros(minor[i], d->exponent),
+                                        d->exponent);
             allot_csvout_next_number(out, b->nrr);
             allot_csvout_next_number(out, b->grr);
             allot_csvout_next_number(out, b->present);
@@ -815,11 +814,10 @@ allot_status allot_retention_write_text(const allot_retention_data *d,
     if (r->has_bridge) {
         const allot_revenue_bridge *b = &r->bridge;
         char v[6][64];
-        int64_t amounts[6] = {b->start_arr, b->new_arr, b->expansion, b->contraction, b->churn,
-                              b->end_arr};
+        int64_t minor[6];
+        allot_revenue_bridge_minor(b, d->exponent, minor);
         for (int i = 0; i < 6; i++)
-            allot_money_format_minor(allot_money_micros_to_minor(amounts[i], d->exponent),
-                                     d->exponent, v[i], sizeof v[i]);
+            allot_money_format_minor(minor[i], d->exponent, v[i], sizeof v[i]);
         fprintf(out, "\nRevenue bridge %s (ARR, %s)\n", r->bridge_label, d->currency);
         fprintf(out, "  start ARR     %16s  (%.0f accounts)\n", v[0], b->present);
         fprintf(out, "  + new         %16s  (%.0f accounts, new or reactivated)\n", v[1], b->added);

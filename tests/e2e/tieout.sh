@@ -125,6 +125,27 @@ check pdf q1-2025.pdf USD 2025Q1 one/credit.csv
   2>/dev/null || fail "pdf --period 2025Q3"
 check pdf q3-2025.pdf USD 2025Q3 one/credit.csv
 check eml one/allot-pack-2026Q3.eml one 2026Q3 one/credit.csv USD
+# allot-retention's own ARR bridge foots as well, every quarter, and shows
+# the workbook's 2026Q3 Retention row: it rounded each figure on its own
+# (2025Q3 and 2026Q3 a cent over their end, 2025Q4 a cent under; 2026Q3's
+# new ARR 1,345,622.21 beside the workbook's 1,345,622.20).
+for p in 2025Q1 2025Q2 2025Q3 2025Q4 2026Q1 2026Q2 2026Q3; do
+  "$bin/allot-retention" --db one.db --config "$data/allot.ini" --csv --table bridge \
+    --period "$p" --bootstrap 0 2>/dev/null | tail -1 | cut -d, -f1,3-8
+done > bridges.csv
+expect "retention bridges" "$(wc -l < bridges.csv)" 7
+expect "retention bridges foot" "$(awk -F, '{ for (i = 2; i <= 7; i++) { v = $i; sub(/\./, "", v); c[i] = v + 0 }
+  if (c[2] + c[3] + c[4] - c[5] - c[6] != c[7]) print $1 }' bridges.csv)" ""
+expect "retention bridge = workbook" "$(grep '^2026Q3,' bridges.csv | cut -d, -f2-)" \
+  "$("$py" - one/allot-report.xlsx <<'PY'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], data_only=True)["Retention"]
+rows = list(ws.iter_rows(values_only=True))
+i = next(k for k, r in enumerate(rows) if r and r[0] == "Start ARR")
+v = rows[i + 1][:6]
+print(",".join(f"{abs(x):.2f}" for x in v))
+PY
+)"
 
 # Reporting currency EUR (cross rate EUR per USD = 1 / rate(EUR) of the close
 # date): a credit run in EUR ties out to the EUR reference.

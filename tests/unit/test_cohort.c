@@ -158,6 +158,35 @@ static void quarterly_matrix_and_incomplete_period(void **state)
     allot_cohort_release(&m);
 }
 
+/* The bridge as shown, by hand: start 100.004, new 10.005, expansion
+ * 0.005, contraction 0.003, churn 5.004 (micros), so end = 105.007.
+ * Rounding each: 100.00 + 10.01 + 0.01 - 0.00 - 5.00 = 105.02, not the
+ * end's 105.01. Footed: the moves 10.005, 0.005, -0.003, -5.004 floor to
+ * 10.00, 0.00, -0.01, -5.01 (4.98); 105.01 - 100.00 = 5.01 needs three more
+ * cents, to the largest remainders -0.003 (0.007), -5.004 (0.006) and, of
+ * the two 0.005 ties, the first, new: 10.01, 0.00, 0.00, 5.00. */
+static void bridge_in_minor_units_foots(void **state)
+{
+    (void)state;
+    allot_revenue_bridge b = {.start_arr = 100004000, .new_arr = 10005000,
+                              .expansion = 5000, .contraction = 3000, .churn = 5004000,
+                              .end_arr = 105007000};
+    int64_t minor[6];
+    allot_revenue_bridge_minor(&b, 2, minor);
+    int64_t want[6] = {10000, 1001, 0, 0, 500, 10501};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(minor[i], want[i]);
+    /* yen (exponent 0): start 1234.5 -> 1235, end 1235.6 -> 1236; the moves
+     * 1.5 and -0.4 floor to 1 and -1; the unit missing goes to churn
+     * (remainder 0.6 against 0.5): new 1, churn 0 */
+    allot_revenue_bridge y = {.start_arr = 1234500000, .new_arr = 1500000, .expansion = 0,
+                              .contraction = 0, .churn = 400000, .end_arr = 1235600000};
+    allot_revenue_bridge_minor(&y, 0, minor);
+    int64_t want_y[6] = {1235, 1, 0, 0, 0, 1236};
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(minor[i], want_y[i]);
+}
+
 static void revenue_bridge_by_hand(void **state)
 {
     (void)state;
@@ -270,6 +299,7 @@ int main(void)
         cmocka_unit_test(monthly_matrix_by_hand),
         cmocka_unit_test(quarterly_matrix_and_incomplete_period),
         cmocka_unit_test(revenue_bridge_by_hand),
+        cmocka_unit_test(bridge_in_minor_units_foots),
         cmocka_unit_test(bridge_bootstrap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
