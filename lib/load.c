@@ -629,6 +629,15 @@ static allot_date_order column_order(load_state *s, bound *b, const char *text, 
     return b->order;
 }
 
+/* A date alone in a timestamp column (midnight counted as UTC): the first
+ * instant of that day on the clocks of --timezone (else UTC), so that a
+ * report on those clocks dates it as written. */
+static int64_t date_start(const load_state *s, int64_t midnight)
+{
+    const load_state *m = s->main ? s->main : s;
+    return allot_zone_day_start(m->zone, midnight / 86400 - (midnight % 86400 < 0));
+}
+
 /* A timestamp without a UTC offset (*t: its civil time counted as UTC)
  * into the instant it denotes: a local time of --timezone, else UTC, said
  * once per file. Returns NULL, or why the row is rejected. */
@@ -715,8 +724,11 @@ static const char *type_value(load_state *s, bound *b, slot *sl, const char *tex
         int fixed;
         r = allot_value_parse_instant(text, column_order(s, b, text, line, column), &sl->i,
                                       &fixed, &why);
-        if (r == ALLOT_VALUE_OK && !fixed && (why = local_time(s, b, &sl->i, text, line, column)))
+        if (r == ALLOT_VALUE_OK && fixed == ALLOT_INSTANT_LOCAL &&
+            (why = local_time(s, b, &sl->i, text, line, column)))
             return why;
+        if (r == ALLOT_VALUE_OK && fixed == ALLOT_INSTANT_DATE)
+            sl->i = date_start(s, sl->i);
         if (r == ALLOT_VALUE_OK)
             sl->type = S_INT;
         break;

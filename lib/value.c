@@ -755,7 +755,7 @@ allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order o
 allot_value_result allot_value_parse_instant(const char *s, allot_date_order order,
                                              int64_t *epoch, int *fixed, const char **why)
 {
-    *fixed = 1;
+    *fixed = ALLOT_INSTANT_FIXED;
     if (allot_value_is_null(s))
         return ALLOT_VALUE_NULL;
     const char *e;
@@ -798,12 +798,14 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
     if (!parse_date_part(&p, e, order, &y, &m, &d, why))
         return ALLOT_VALUE_INVALID;
     long offset = 0;
+    if (p == e)
+        *fixed = ALLOT_INSTANT_DATE;
     if (p < e) {
         if (*p == 'T' || *p == ' ') {
             p = *p == 'T' ? p + 1 : skip_spaces(p, e);
             if (!parse_time_part(&p, e, &h, &mi, &se, why))
                 return ALLOT_VALUE_INVALID;
-            *fixed = 0;   /* a local time, unless an offset follows */
+            *fixed = ALLOT_INSTANT_LOCAL; /* unless an offset follows */
             const char *z = skip_spaces(p, e);
             if (slash && e - z >= 2 && (strncasecmp(z, "AM", 2) == 0 ||
                                         strncasecmp(z, "PM", 2) == 0)) {
@@ -818,7 +820,7 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
             }
             p = z;
             if (p < e) {
-                *fixed = 1;
+                *fixed = ALLOT_INSTANT_FIXED;
                 if (*p == 'Z' && p + 1 == e) {
                     p++;
                 } else if (token_is(p, e, "UTC") || token_is(p, e, "GMT")) {

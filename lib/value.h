@@ -91,11 +91,19 @@ allot_value_result allot_value_parse_date(const char *s, allot_date_order order,
 allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order order,
                                                int64_t *epoch, const char **why);
 
-/* allot_value_parse_timestamp, telling also whether the text fixes the
- * instant: *fixed is 0 for a time of day without an offset (a local time:
- * *epoch is that civil time read as UTC; lib/zone.h converts it from a
- * zone), else 1: an offset, Z, UTC or GMT, an epoch number, or a date alone
- * (midnight UTC: a civil date is never shifted by a time zone). */
+/* What fixes the instant of a timestamp (allot_value_parse_instant). */
+enum {
+    ALLOT_INSTANT_LOCAL = 0, /* a time of day without an offset: a local time;
+                                *epoch is that civil time read as UTC (lib/zone.h
+                                converts it from a zone) */
+    ALLOT_INSTANT_FIXED = 1, /* an offset, Z, UTC or GMT, or an epoch number */
+    ALLOT_INSTANT_DATE = 2   /* a date alone: *epoch is its midnight read as UTC;
+                                the day begins at the zone's midnight
+                                (allot_zone_day_start) */
+};
+
+/* allot_value_parse_timestamp, telling also in *fixed what fixes the
+ * instant (ALLOT_INSTANT_*). */
 allot_value_result allot_value_parse_instant(const char *s, allot_date_order order,
                                              int64_t *epoch, int *fixed, const char **why);
 

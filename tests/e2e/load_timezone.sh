@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # allot-load --timezone: timestamps without a UTC offset are local times of
-# the zone; those with one, epoch numbers and dates alone are not touched.
+# the zone, and a date alone begins at the zone's midnight; times with an
+# offset and epoch numbers are not touched.
 # Expected instants are from Python's zoneinfo (an implementation of its
 # own over the same tz database), fold=0 for a repeated time:
 #   python3 -c "from zoneinfo import ZoneInfo; from datetime import datetime
@@ -15,8 +16,11 @@ cd "$scratch"
 # America/New_York: 2026-07-01 12:00 EDT -> 1782921600; 2026-12-01 12:00
 # EST -> 1796144400; 2026-11-01 01:30 happened twice (EDT, then EST): the
 # earlier, EDT -> 1793511000. An explicit offset, an epoch number and a
-# date alone keep their instant: 2026-07-01T12:00:00+02:00 -> 1782900000,
-# 1782921600 -> 1782921600, 2026-07-01 -> midnight UTC 1782864000
+# keep their instant: 2026-07-01T12:00:00+02:00 -> 1782900000,
+# 1782921600 -> 1782921600; a date alone is its first instant in New York,
+# 2026-07-01 -> 00:00 EDT = 1782878400 (zoneinfo: datetime(2026, 7, 1,
+# tzinfo=ZoneInfo('America/New_York')).timestamp(); midnight UTC,
+# 1782864000, was 30 June in New York)
 # (--date-order MDY: 11/01 alone cannot tell day from month).
 cat > people.csv <<'CSV'
 person_id,email,created_at,converted_at
@@ -29,7 +33,7 @@ load --date-order MDY --timezone America/New_York people.csv 2> err; expect "ny 
 expect "ny summary" "$(grep -c '^allot-load: people.csv: 3 read, 3 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 1 warnings (table people)' err)" 1
 expect "ny repeated" "$(grep -c "^allot-load: warning: people.csv:3:3: '11/01/2026 01:30 AM' (column 'created_at') happened twice in America/New_York (its clocks went back): it and every such time in this file are read as the earlier instant" err)" 1
 expect "ny rows" "$(q "SELECT group_concat(person_id||'|'||created_at||'|'||coalesce(converted_at,'NULL'), ';') FROM (SELECT * FROM people ORDER BY person_id)")" \
-  "p-1|1782921600|1796144400;p-2|1793511000|1782900000;p-3|1782921600|1782864000"
+  "p-1|1782921600|1796144400;p-2|1793511000|1782900000;p-3|1782921600|1782878400"
 # The zone is noted: in the load and in the run's parameters.
 expect "ny noted" "$(q 'SELECT time_zone FROM loads')" "America/New_York"
 expect "ny run" "$(q "SELECT count(*) FROM runs WHERE tool = 'allot-load' AND parameters LIKE '%;timezone=America/New_York'")" 1
@@ -41,6 +45,7 @@ load --date-order MDY people.csv 2> err; expect "utc exit" "$?" 0
 expect "utc summary" "$(grep -c '^allot-load: people.csv: 3 read, 3 loaded, .* 1 warnings (table people)' err)" 1
 expect "utc warning" "$(grep -c "^allot-load: warning: people.csv:2:3: '2026-07-01 12:00' (column 'created_at') has no UTC offset: it and every such time in this file are read as UTC (give --timezone with the export's time zone, e.g. --timezone Europe/Berlin, or --timezone UTC to confirm)" err)" 1
 expect "utc p-1" "$(q "SELECT created_at FROM people WHERE person_id = 'p-1'")" 1782907200
+expect "utc date alone" "$(q "SELECT converted_at FROM people WHERE person_id = 'p-3'")" 1782864000
 expect "utc noted" "$(q 'SELECT time_zone FROM loads')" "UTC"
 load --date-order MDY --timezone UTC people.csv 2> err; expect "utc confirmed" "$(grep -c '^allot-load: people.csv: 3 read, 0 loaded, 0 updated, 3 unchanged, .* 0 warnings' err)" 1
 

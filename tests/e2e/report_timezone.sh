@@ -110,15 +110,20 @@ utc t1 2026-09-15 12:00:00"
 # allot-load reads a local time without an offset in the config's zone when
 # --timezone is not given: 30 Sep 21:00 in New York is 2026-10-01T01:00Z
 # (1790816400), without a warning; --timezone still wins (UTC: 1790802000).
-printf 'person_id,email,created_at\np9,zoe@example.com,2026-09-30 21:00\n' > local.csv
+# A date alone (p8, a Salesforce report's Created Date) begins at New
+# York's midnight: 2026-10-01 -> 2026-10-01T04:00Z (1790827200), a lead of
+# Q4 there; read as midnight UTC it was 30 September 20:00 in New York.
+printf 'person_id,email,created_at\np9,zoe@example.com,2026-09-30 21:00\np8,al@example.com,2026-10-01\n' > local.csv
 db=$scratch/local.db
 load --config "$cases/ny.ini" local.csv 2> err; expect "local exit" "$?" 0
 expect "local no warning" "$(grep -c '0 warnings (table people)' err)" 1
-expect "local instant" "$(q "SELECT created_at FROM people")" 1790816400
+expect "local instant" "$(q "SELECT created_at FROM people WHERE person_id = 'p9'")" 1790816400
+expect "local date alone" "$(q "SELECT created_at FROM people WHERE person_id = 'p8'")" 1790827200
 expect "local noted" "$(q 'SELECT time_zone FROM loads')" "America/New_York"
 db=$scratch/local-flag.db
 load --config "$cases/ny.ini" --timezone UTC local.csv 2> err; expect "flag exit" "$?" 0
-expect "flag instant" "$(q "SELECT created_at FROM people")" 1790802000
+expect "flag instant" "$(q "SELECT created_at FROM people WHERE person_id = 'p9'")" 1790802000
+expect "flag date alone" "$(q "SELECT created_at FROM people WHERE person_id = 'p8'")" 1790812800
 
 # An unknown zone in the config is a configuration error naming its line.
 printf '[general]\ntimezone = America/Nowhere\n' > bad.ini

@@ -301,6 +301,22 @@ static void timestamps_to_epoch_seconds(void **state)
     assert_int_equal(ts("yesterday", 0), -888);
     assert_int_equal(ts("123456", 0), -888);
     assert_int_equal(ts("", 0), -999);
+    /* What fixes the instant: a local time, an offset or epoch, a date alone. */
+    static const struct { const char *text; int fixed; } kinds[] = {
+        {"2026-03-01 09:30:00", ALLOT_INSTANT_LOCAL}, {"3/4/2026 2:05 PM", ALLOT_INSTANT_LOCAL},
+        {"2026-03-01T09:30:00Z", ALLOT_INSTANT_FIXED}, {"2026-03-01 09:30 +01:00", ALLOT_INSTANT_FIXED},
+        {"2026-03-01 09:30 GMT", ALLOT_INSTANT_FIXED}, {"1772357400", ALLOT_INSTANT_FIXED},
+        {"2026-03-01", ALLOT_INSTANT_DATE}, {"20260301", ALLOT_INSTANT_DATE},
+        {"3/4/2026", ALLOT_INSTANT_DATE},
+    };
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        int64_t v;
+        int fixed = -1;
+        assert_int_equal(allot_value_parse_instant(kinds[i].text, ALLOT_DATE_MDY, &v, &fixed, NULL),
+                         ALLOT_VALUE_OK);
+        if (fixed != kinds[i].fixed)
+            fail_msg("'%s': fixed %d, expected %d", kinds[i].text, fixed, kinds[i].fixed);
+    }
     char buf[21];
     assert_string_equal(allot_format_timestamp(1772357400, buf), "2026-03-01T09:30:00Z");
     assert_string_equal(allot_format_timestamp(-1, buf), "1969-12-31T23:59:59Z");
