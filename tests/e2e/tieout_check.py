@@ -18,7 +18,11 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 (the micros rounded once)
   credit-csv CSV CUR            Σ credited_amount per model and period = booked
   ledger DB CUR                 per model and deal: Σ credit_minor = amount,
-                                Σ reporting_minor = converted amount
+                                Σ reporting_minor = converted amount; the
+                                run notes the zone; every won deal's journey
+                                (linear rows) is the touches of its people
+                                (deal_people) from lookback_days before the
+                                close date's last second in the zone to it
   workbook XLSX CUR PERIOD      Summary (won revenue, pipeline created,
                                 deals won, marketing spend), Attribution by
                                 channel and by campaign (their spend columns
@@ -31,13 +35,30 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 spend foots: Σ spend per model and period =
                                 reference (rounded once), each group within
                                 a cent of the reference's exact micros
-  funnel CSV CUR                allot-funnel deals table: pipeline created and
-                                won amount per creation quarter
+  funnel CSV CUR                allot-funnel deals table: deals created, won,
+                                pipeline created and won amount per creation
+                                quarter
+  funnel-leads CSV              allot-funnel funnel table: the (all) lead
+                                cohort per quarter (a person's lead time is
+                                the earliest of created_at and its stage
+                                entries)
   pipeline CUR                  print the reference: creation quarter,
                                 pipeline cents (each deal at its creation
                                 day), won cents (at the close date)
   pipeline-csv CSV CUR          allot-credit --event pipeline --csv: Σ credit
                                 per model and period = pipeline created
+
+--zone NAME (anywhere after SAMPLE_DIR; default UTC, or the environment's
+TIEOUT_ZONE) is the company's reporting time zone ([general] timezone), a tz
+database name read with Python's zoneinfo: every timestamp is counted on the
+day it has on that zone's clocks. That moves a deal's creation day, hence
+its pipeline quarter and the rate it is converted at (pipeline, funnel,
+pipeline-csv, the workbook's and the PDF's pipeline created, the e-mail's
+pipeline lines). Civil dates never move: close_date (booked revenue, won
+deals, the ledger), spend date and fx rates are the same in every zone.
+The ledger's journeys end at the close date's last second in the zone, and
+the workbook's Ledger sheet shows touch times on its clocks; the PDF's trend
+page shows the period's last month's pipeline by creation month in the zone.
 """
 import csv
 import email
@@ -48,12 +69,41 @@ import re
 import sqlite3
 import subprocess
 import sys
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 D = Decimal
-sample, check = sys.argv[1], sys.argv[2]
-args = sys.argv[3:]
+argv = sys.argv[1:]
+ZONE_NAME = os.environ.get("TIEOUT_ZONE") or "UTC"
+if "--zone" in argv:
+    i = argv.index("--zone")
+    ZONE_NAME = argv[i + 1]
+    del argv[i:i + 2]
+ZONE = ZoneInfo(ZONE_NAME)
+sample, check = argv[0], argv[1]
+args = argv[2:]
 failures = []
+
+
+def day_of(ts):
+    """'YYYY-MM-DD' of an ISO 8601 instant ('2026-09-30T15:10:00Z') on the
+    clocks of ZONE."""
+    t = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    assert t.tzinfo is not None, ts
+    return t.astimezone(ZONE).date().isoformat()
+
+
+def instant(ts):
+    """Epoch seconds of an ISO 8601 instant."""
+    return int(datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp())
+
+
+def day_end(day):
+    """Epoch seconds of the last second of a civil 'YYYY-MM-DD' day on the
+    clocks of ZONE: the next day's local midnight less a second."""
+    nxt = date.fromisoformat(day) + timedelta(days=1)
+    return int(datetime.combine(nxt, time(0), ZONE).timestamp()) - 1
 
 
 def expect(cond, message):
@@ -97,6 +147,14 @@ def quarter(day):
     return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3 + 1}"
 
 
+def period_end(period):
+    """The last day ('YYYY-MM-DD') of a quarter or a calendar year."""
+    if "Q" not in period:
+        return f"{period}-12-31"
+    y, q = int(period[:4]), int(period[5])
+    return (date(y + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)).isoformat()
+
+
 def prior(period):
     if "Q" not in period:  # a calendar year
         return str(int(period) - 1)
@@ -121,17 +179,25 @@ WON = [d for d in DEALS if d["is_won"] == "1"]
 
 def booked(rep):
     """{quarter: cents of rep} over won deals with an amount."""
+    return booked_by(rep, quarter)
+
+
+def booked_by(rep, unit):
     out = {}
     for d in WON:
         if d["amount"]:
-            q = quarter(d["close_date"])
+            q = unit(d["close_date"])
             out[q] = out.get(q, 0) + to_cents(D(d["amount"]), d["currency"], rep,
                                               d["close_date"])
     return out
 
 
-def pipeline(rep):
-    """{quarter of creation (UTC day): (pipeline cents, won cents)} over deals
+def month(day):
+    return day[:7]
+
+
+def pipeline(rep, unit=quarter):
+    """{quarter (or unit) of creation (its day in ZONE): (pipeline cents, won cents)} over deals
     with an amount. Pipeline created is the value of the deals when they
     were created: every deal, open or closed, at the rate of its creation
     day (attribution.md: "amount of the deal as created"); the won amount of
@@ -140,13 +206,63 @@ def pipeline(rep):
     for d in DEALS:
         if not d["amount"]:
             continue
-        created = d["created_at"][:10]
+        created = day_of(d["created_at"])
         c = to_cents(D(d["amount"]), d["currency"], rep, created)
         w = 0
         if d["is_won"] == "1":
             w = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"] or created)
-        p0, w0 = out.get(quarter(created), (0, 0))
-        out[quarter(created)] = (p0 + c, w0 + w)
+        p0, w0 = out.get(unit(created), (0, 0))
+        out[unit(created)] = (p0 + c, w0 + w)
+    return out
+
+
+def created_count():
+    """{quarter of creation in ZONE: (deals, won deals)}, every deal."""
+    out = {}
+    for d in DEALS:
+        q = quarter(day_of(d["created_at"]))
+        n, w = out.get(q, (0, 0))
+        out[q] = (n + 1, w + (d["is_won"] == "1"))
+    return out
+
+
+def lead_cohorts():
+    """{quarter in ZONE: people} of the people's lead time, the earliest of
+    people.created_at and their stage_history entries."""
+    first = {}
+    for r in rows("people.csv"):
+        if r["created_at"]:
+            first[r["person_id"]] = instant(r["created_at"])
+    for r in rows("stage_history.csv"):
+        if r["entity_type"] == "person":
+            t = instant(r["entered_at"])
+            if t < first.get(r["entity_id"], t + 1):
+                first[r["entity_id"]] = t
+    out = {}
+    for t in first.values():
+        q = quarter(datetime.fromtimestamp(t, ZONE).date().isoformat())
+        out[q] = out.get(q, 0) + 1
+    return out
+
+
+def journeys(lookback_days):
+    """{won deal: set of touch ids}: the touches of the deal's people
+    (deal_people) at or after lookback_days before the close date's last
+    second in ZONE and at or before it (attribution.md: touches after the
+    event never count)."""
+    people = {}
+    for r in rows("deal_people.csv"):
+        people.setdefault(r["deal_id"], set()).add(r["person_id"])
+    by_person = {}
+    for t in rows("touches.csv"):
+        if t["person_id"]:
+            by_person.setdefault(t["person_id"], []).append((instant(t["occurred_at"]), t["touch_id"]))
+    out = {}
+    for d in WON:
+        hi = day_end(d["close_date"])
+        lo = hi - lookback_days * 86400
+        out[d["deal_id"]] = {tid for p in people.get(d["deal_id"], ()) for at, tid in by_person.get(p, [])
+                             if lo <= at <= hi}
     return out
 
 
@@ -263,14 +379,32 @@ def check_credit_csv(path, rep):
 def check_ledger(db_path, rep):
     db = sqlite3.connect(db_path)
     run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
+    params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
+    expect(f";timezone={ZONE_NAME};" in params and ";event=revenue;" in params,
+           f"ledger run {run}: parameters do not note event=revenue and timezone={ZONE_NAME}")
     got = {}
-    for model, deal, cur, minor, rcur, rminor in db.execute(
+    touched = {}
+    for model, deal, cur, minor, rcur, rminor, touch in db.execute(
             "SELECT model, deal_id, currency, credit_minor, reporting_currency, "
-            "reporting_minor FROM ledger WHERE run_id = ?", (run,)):
+            "reporting_minor, touch_id FROM ledger WHERE run_id = ?", (run,)):
         expect(rcur == rep, f"ledger {model} {deal}: reporting currency {rcur}")
         s = got.setdefault((model, deal), [cur, 0, 0])
         s[1] += minor
         s[2] += rminor
+        if touch is not None:
+            touched.setdefault((model, deal), set()).add(touch)
+    # Journeys end at the close date's last second on the zone's clocks: the
+    # linear model credits every touch of the journey, the others none
+    # outside it.
+    lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
+    want_j = journeys(lookback)
+    for d in WON:
+        j = want_j[d["deal_id"]]
+        for m in {m for m, _ in got}:
+            t = touched.get((m, d["deal_id"]), set())
+            expect(t == j if m == "linear" else t <= j,
+                   f"ledger {m} {d['deal_id']}: journey touches {sorted(t ^ j)[:6]} differ from the "
+                   f"reference's in {ZONE_NAME} (close date {d['close_date']})")
     models = {m for m, _ in got}
     n = 0
     for d in WON:
@@ -288,7 +422,9 @@ def check_ledger(db_path, rep):
                    f"ledger {m} {d['deal_id']}: {g[1]} {g[0]} != {own} {d['currency']}")
             expect(g[2] == conv, f"ledger {m} {d['deal_id']}: {g[2]} {rep} cents != {conv}")
     expect(len(got) == n, f"ledger has {len(got)} model x deal groups, want {n}")
-    return f"{n} model x deal sums exact in deal currency and {rep}"
+    expect(any(m == "linear" for m, _ in got), "ledger has no linear model to check journeys")
+    return (f"{n} model x deal sums exact in deal currency and {rep}; {len(want_j)} journeys "
+            f"({sum(map(len, want_j.values()))} touches) end on the close date in {ZONE_NAME}")
 
 
 def check_workbook(path, rep, period):
@@ -392,9 +528,15 @@ def check_workbook(path, rep, period):
     # reporting credits add to the booked revenue.
     led = wb["Ledger"]
     deal_sum, period_sum = {}, {}
+    expect(led.cell(3, 5).value == f"Touch time ({ZONE_NAME})", f"Ledger sheet header {led.cell(3, 5).value!r}")
+    at = {t["touch_id"]: t["occurred_at"] for t in rows("touches.csv")}
     for r in led.iter_rows(min_row=4, values_only=True):
         if not r[1] or not r[0]:
             continue
+        if r[3] is not None:  # the touch's time on the zone's clocks, to the second
+            local = datetime.fromisoformat(at[r[3]].replace("Z", "+00:00")).astimezone(ZONE)
+            expect(r[4] == local.replace(tzinfo=None),
+                   f"Ledger sheet {r[1]} {r[3]}: touch time {r[4]}, want {local} ({at[r[3]]})")
         a = deal_sum.setdefault(r[1], [0, 0])
         a[0] += cents(r[9])
         a[1] += cents(r[11])
@@ -519,6 +661,14 @@ def check_pdf(path, rep, period, credit_csv):
     # The trend page's takeaway: won revenue of the period's three months.
     trend = f"Won revenue in the last three months: {rep} {whole_text(want[period])},"
     expect(trend in text.replace("\n", " "), f"PDF lacks {trend!r}")
+    # ... and its labels of the last month: pipeline created by the creation
+    # month in ZONE, won revenue by the close date's month.
+    last = max(m for m in pipeline(rep, month) if m <= period_end(period)[:7])
+    page = next((p for p in pages if p.startswith("Pipeline created and revenue won by month")), "")
+    for label, cents in (("Pipeline created", pipeline(rep, month)[last][0]),
+                         ("Won revenue", booked_by(rep, month).get(last, 0))):
+        want_label = f"{label}\n{whole_text(cents)} in {last}\n"
+        expect(want_label in page, f"trend page lacks {want_label!r}")
     return f"cover {won}, {count[period]} deals; {len(drawn)} channels on the credit page"
 
 
@@ -542,8 +692,8 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
         line = (f"  {cur}: {cur} {now:,.2f} from {len(seen)} deals "
                 f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
         expect(line in body, f"e-mail lacks {line!r}")
-    # Pipeline created: deals by their UTC creation day, per currency.
-    pipe = by_currency(DEALS, lambda d: d["created_at"][:10], lambda d: d["amount"])
+    # Pipeline created: deals by their creation day in ZONE, per currency.
+    pipe = by_currency(DEALS, lambda d: day_of(d["created_at"]), lambda d: d["amount"])
     for cur in EXPONENT:
         now, seen = pipe[(period, cur)]
         before = pipe[(p0, cur)][0]
@@ -641,6 +791,7 @@ def check_roi(path, rep, by="channel"):
 def check_funnel(path, rep):
     """allot-funnel --table deals: per creation quarter, (all) row."""
     want = pipeline(rep)
+    counts = created_count()
     n = 0
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
@@ -651,8 +802,23 @@ def check_funnel(path, rep):
             got = (int(D(r["pipeline"]) * 100), int(D(r["won_amount"]) * 100))
             expect(r["currency"] == rep and got == (p, w),
                    f"funnel {r['period']}: pipeline, won {got} != {(p, w)} ({rep})")
+            got_n = (int(r["deals"]), int(r["won"]))
+            expect(got_n == counts.get(r["period"]),
+                   f"funnel {r['period']}: deals, won {got_n} != {counts.get(r['period'])} ({ZONE_NAME})")
     expect(n == len(want), f"funnel has {n} periods, want {len(want)}")
-    return f"{n} periods of pipeline and won amount in {rep}"
+    return f"{n} periods of deals, pipeline and won amount in {rep} ({ZONE_NAME})"
+
+
+def check_funnel_leads(path):
+    """allot-funnel --table funnel: the (all) lead count per cohort quarter."""
+    want = lead_cohorts()
+    got = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["group"] == "(all)" and r["stage"] == "lead":
+                got[r["period"]] = int(r["count"])
+    expect(got == want, f"funnel leads {sorted(got.items())} != {sorted(want.items())} ({ZONE_NAME})")
+    return f"{len(got)} lead cohorts ({sum(got.values())} people) in {ZONE_NAME}"
 
 
 def check_pipeline_csv(path, rep):
@@ -674,7 +840,7 @@ def check_pipeline_csv(path, rep):
 
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
-          "funnel": check_funnel}
+          "funnel": check_funnel, "funnel-leads": check_funnel_leads}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])

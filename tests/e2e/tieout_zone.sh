@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# The tie-out of tests/e2e/tieout.sh in a reporting time zone where the
+# sample company's timestamps cross midnight: [general] timezone =
+# Asia/Tokyo (+09:00, no DST: every instant from 15:00 UTC on is the next
+# day) and Pacific/Auckland (+12:00, +13:00 with DST from late September to
+# early April). The reference is tests/e2e/tieout_check.py with --zone
+# (Python zoneinfo over sample-data/*.csv, never allot's results): deals
+# are pipeline of the quarter of their creation day in the zone, converted
+# at that day's rate; lead cohorts by the zone's day; journeys end at the
+# close date's last second in the zone. Civil dates do not move: booked
+# revenue (close_date), deals won, spend (its date) and every rate are the
+# same in each zone. About 12 s under ASan.
+#
+# The reference (`tieout_check.py sample-data --zone Z pipeline USD`),
+# pipeline created in USD:
+#   quarter  UTC            Asia/Tokyo     (Pacific/Auckland = Tokyo)
+#   2026Q1   3,152,032.74   3,116,828.86
+#   2026Q2   3,731,885.52   3,767,185.52   +35,300.00: D000632 (USD) created
+#                                          2026-03-31T19:48Z = 1 April in Tokyo
+#   2026Q3   4,036,103.18   3,952,472.18   -84,000.00: D000018 (USD) created
+#                                          2026-09-30T23:07Z = 1 October;
+#                                          +167.25 and +201.75: D000468 and
+#                                          D000686 (EUR) created 31 July
+#                                          20:12Z and 22:00Z = 1 August, at
+#                                          August's rate 1.0763, not 1.0688
+#   2026Q4   -                 84,000.00
+# Deals created 2026Q3 (won): UTC 131 (23), Tokyo 130 (23); 2026Q2: 143 and
+# 144. Lead cohort 2026Q3: UTC 854, Tokyo 846, Auckland 845. Journeys: 8 of
+# the 256 won deals have other touches in Tokyo than in UTC, 14 in Auckland
+# (2,102 journey touches in UTC, 2,103 in Tokyo, 2,105 in Auckland).
+# Unchanged in every zone: booked revenue 2026Q3 USD 1,555,262.47 (49 deals
+# won), 2026Q2 1,291,423.18; marketing spend 2026Q3 USD 233,884.96.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
+bin=$1; tests=$2; scratch=$3
+rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
+root=$(cd "$tests/.." && pwd)
+data=$root/sample-data
+py=/usr/bin/python3
+ref() { local zone=$1; shift; "$py" "$tests/e2e/tieout_check.py" "$data" --zone "$zone" "$@"; }
+check() { local zone=$1; shift; ref "$zone" "$@" || fail "tie-out check $1 in $zone"; }
+
+# The reference itself, against the figures above.
+for z in UTC Asia/Tokyo Pacific/Auckland; do
+  f=${z//\//-}
+  ref "$z" pipeline USD > "ref-pipeline-$f.txt"
+  ref "$z" booked USD > "ref-booked-$f.txt"
+  ref "$z" spend USD > "ref-spend-$f.txt"
+done
+expect "UTC pipeline" "$(grep -E '^2026Q[1-4]' ref-pipeline-UTC.txt | cut -d' ' -f1,2)" \
+  "2026Q1 315203274
+2026Q2 373188552
+2026Q3 403610318"
+expect "Tokyo pipeline" "$(grep -E '^2026Q[1-4]' ref-pipeline-Asia-Tokyo.txt | cut -d' ' -f1,2)" \
+  "2026Q1 311682886
+2026Q2 376718552
+2026Q3 395247218
+2026Q4 8400000"
+cmp -s ref-pipeline-Asia-Tokyo.txt ref-pipeline-Pacific-Auckland.txt \
+  || fail "reference: Auckland's pipeline differs from Tokyo's"
+for z in Asia-Tokyo Pacific-Auckland; do
+  cmp -s ref-booked-UTC.txt "ref-booked-$z.txt" || fail "reference: booked revenue moved in $z"
+  cmp -s ref-spend-UTC.txt "ref-spend-$z.txt" || fail "reference: spend moved in $z"
+done
+expect "booked 2026Q3" "$(grep 2026Q3 ref-booked-UTC.txt)" "2026Q3 155526247 49"
+
+sed 's|^timezone = UTC$|timezone = Asia/Tokyo|' "$data/allot.ini" > tokyo.ini
+sed 's|^timezone = UTC$|timezone = Pacific/Auckland|' "$data/allot.ini" > auckland.ini
+grep -q '^timezone = Asia/Tokyo$' tokyo.ini || fail "tokyo.ini"
+grep -q '^timezone = Pacific/Auckland$' auckland.ini || fail "auckland.ini"
+
+# One load (every sample timestamp carries its offset, so allot-load's zone
+# changes nothing), a copy per zone.
+"$bin/allot-load" --db base.db --config tokyo.ini "$data"/*.csv 2>/dev/null || fail "load"
+"$bin/allot-load" --db base.db --config tokyo.ini "$data/exports/google-ads.csv" 2>/dev/null \
+  || fail "load google-ads"
+
+# zone_run ZONE CONFIG DIR: the revenue credit run, allot-funnel's deals and
+# funnel tables and a pipeline credit run (on a copy, so the revenue run
+# stays the latest), each checked against the reference in ZONE.
+zone_run() {
+  local zone=$1 config=$2 out=$3
+  mkdir -p "$out"; cp base.db "$out/allot.db"
+  "$bin/allot-credit" --db "$out/allot.db" --config "$config" --model all --csv \
+    > "$out/credit.csv" 2>/dev/null || fail "$zone: allot-credit"
+  check "$zone" credit-csv "$out/credit.csv" USD
+  check "$zone" ledger "$out/allot.db" USD
+  "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table deals --csv \
+    > "$out/funnel-deals.csv" 2>/dev/null || fail "$zone: allot-funnel deals"
+  check "$zone" funnel "$out/funnel-deals.csv" USD
+  "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table funnel --csv \
+    > "$out/funnel.csv" 2>/dev/null || fail "$zone: allot-funnel funnel"
+  check "$zone" funnel-leads "$out/funnel.csv"
+  cp "$out/allot.db" "$out/pipe.db"
+  "$bin/allot-credit" --db "$out/pipe.db" --config "$config" --event pipeline --model linear \
+    --csv > "$out/pipe-credit.csv" 2>/dev/null || fail "$zone: allot-credit --event pipeline"
+  check "$zone" pipeline-csv "$out/pipe-credit.csv" USD
+}
+zone_run Asia/Tokyo tokyo.ini tokyo
+zone_run Pacific/Auckland auckland.ini auckland
+
+# Tokyo's reports: the workbook (Summary's pipeline created 2026Q3 and
+# 2026Q2, the Funnel sheet, the Ledger sheet's touch times), the PDF cover
+# and trend page, the pack e-mail's pipeline lines and its attachments.
+t=tokyo
+"$bin/allot-chart" --db $t/allot.db --config tokyo.ini --period 2026Q3 --out $t/charts 2>/dev/null \
+  || fail "allot-chart"
+"$bin/allot-pdf" --db $t/allot.db --config tokyo.ini --period 2026Q3 --out $t/allot-pack.pdf \
+  2>/dev/null || fail "allot-pdf"
+"$bin/allot-xlsx" --db $t/allot.db --config tokyo.ini --period 2026Q3 --out $t/allot-report.xlsx \
+  2>/dev/null || fail "allot-xlsx"
+"$bin/allot-pack" --db $t/allot.db --config tokyo.ini --out $t --period 2026Q3 2>/dev/null \
+  || fail "allot-pack"
+check Asia/Tokyo workbook $t/allot-report.xlsx USD 2026Q3
+check Asia/Tokyo pdf $t/allot-pack.pdf USD 2026Q3 $t/credit.csv
+check Asia/Tokyo eml $t/allot-pack-2026Q3.eml $t 2026Q3 $t/credit.csv USD
+
+# Against UTC: booked revenue per model and period (credited plus
+# unattributed) is the same in all three zones, though 8 (Tokyo) and 14
+# (Auckland) journeys differ and so does credit by channel; the workbook's
+# won revenue, deals won and marketing spend are UTC's.
+mkdir -p utc; cp base.db utc/allot.db
+"$bin/allot-credit" --db utc/allot.db --config "$data/allot.ini" --model all --csv \
+  > utc/credit.csv 2>/dev/null || fail "UTC: allot-credit"
+"$bin/allot-xlsx" --db utc/allot.db --config "$data/allot.ini" --period 2026Q3 \
+  --out utc/allot-report.xlsx 2>/dev/null || fail "UTC: allot-xlsx"
+totals() { "$py" - "$1" <<'PY'
+import csv, sys
+from decimal import Decimal
+t = {}
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    k = (r["model"], r["period"])
+    t[k] = t.get(k, 0) + Decimal(r["credited_amount"])
+print("\n".join(f"{m} {p} {v}" for (m, p), v in sorted(t.items())))
+PY
+}
+totals utc/credit.csv > utc/totals.txt
+[[ $(wc -l < utc/totals.txt) -eq 120 ]] || fail "UTC credit totals: $(wc -l < utc/totals.txt) model x period rows"
+for z in tokyo auckland; do
+  totals $z/credit.csv > $z/totals.txt
+  cmp -s utc/totals.txt $z/totals.txt || fail "$z: booked revenue per model and period differs from UTC"
+  cmp -s utc/credit.csv $z/credit.csv && fail "$z: credit by channel is UTC's (journeys did not move)"
+done
+summary() { "$py" - "$1" <<'PY'
+import sys, openpyxl
+ws = openpyxl.load_workbook(sys.argv[1], data_only=True)["Summary"]
+for r in ws.iter_rows(values_only=True):
+    if r and r[0] in ("Won revenue", "Deals won", "Marketing spend", "Pipeline created"):
+        print(r[0], r[1], r[2])
+PY
+}
+expect "Summary, UTC" "$(summary utc/allot-report.xlsx)" "Won revenue 1555262.47 1291423.18
+Deals won 49 42
+Pipeline created 4036103.18 3731885.52
+Marketing spend 233884.96 217639.11"
+expect "Summary, Tokyo" "$(summary tokyo/allot-report.xlsx)" "Won revenue 1555262.47 1291423.18
+Deals won 49 42
+Pipeline created 3952472.18 3767185.52
+Marketing spend 233884.96 217639.11"
+# The e-mail's pipeline lines in Tokyo (the reference's check above has
+# them; here to show them).
+expect "pack pipeline, Tokyo" "$("$py" - tokyo/allot-pack-2026Q3.eml <<'PY'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+body = m.get_body(("plain",)).get_content().splitlines()
+i = body.index("Pipeline created")
+print("\n".join(body[i + 1:i + 4]))
+PY
+)" "  EUR: EUR 1,126,400.00 in 43 new deals (2026Q2: EUR 1,280,800.00, -12.1 %)
+  USD: USD 2,738,600.00 in 87 new deals (2026Q2: USD 2,418,400.00, +13.2 %)
+  all in USD, each deal at its creation day's rate: USD 3,952,472.18 (2026Q2: USD 3,767,185.52, +4.9 %)"
+exit $fail
