@@ -196,6 +196,18 @@ static allot_status load_won(sqlite3 *db, const allot_pack_period *cur,
     return ALLOT_OK;
 }
 
+/* The days [start, end) of a pack period (its 'YYYY-MM-DD' texts). */
+static allot_status period_days(const allot_pack_period *p, int64_t *start, int64_t *end,
+                                allot_error *err)
+{
+    if (allot_date_parse(p->start, start) != ALLOT_OK ||
+        allot_date_parse(p->end, end) != ALLOT_OK)
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "period %s: '%s'..'%s' are no dates YYYY-MM-DD", p->label,
+                               p->start, p->end);
+    return ALLOT_OK;
+}
+
 /* The reporting currency, for the line that adds a section's currencies up:
  * fx is NULL when the rates could not be loaded (why says so) or when no
  * reporting currency was given (currency NULL). */
@@ -230,20 +242,18 @@ static allot_status period_instants(const allot_zone *zone, const allot_pack_per
                                     const allot_pack_period *prior, int64_t instants[4],
                                     allot_error *err)
 {
-    const char *days[4] = {cur->start, cur->end, prior ? prior->start : NULL,
-                           prior ? prior->end : NULL};
-    for (int i = 0; i < 4; i++) {
-        int64_t day;
-        if (!days[i]) {
-            instants[i] = 0;
-        } else if (allot_date_parse(days[i], &day) == ALLOT_OK) {
-            instants[i] = allot_zone_day_start(zone, day);
-        } else {
-            const allot_pack_period *p = i < 2 ? cur : prior;
-            return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
-                                   "period %s: '%s'..'%s' are no dates YYYY-MM-DD", p->label,
-                                   p->start, p->end);
+    const allot_pack_period *ps[2] = {cur, prior};
+    for (int i = 0; i < 2; i++) {
+        int64_t start, end;
+        if (!ps[i]) {
+            instants[2 * i] = instants[2 * i + 1] = 0;
+            continue;
         }
+        allot_status r = period_days(ps[i], &start, &end, err);
+        if (r != ALLOT_OK)
+            return r;
+        instants[2 * i] = allot_zone_day_start(zone, start);
+        instants[2 * i + 1] = allot_zone_day_start(zone, end);
     }
     return ALLOT_OK;
 }
@@ -321,11 +331,9 @@ static allot_status find_run_labels(sqlite3 *db, long long run, const allot_pack
 {
     *labels = (run_labels){.text = ","};
     allot_period period;
-    if (allot_date_parse(p->start, &period.start) != ALLOT_OK ||
-        allot_date_parse(p->end, &period.end) != ALLOT_OK)
-        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
-                               "period %s: '%s'..'%s' are no dates YYYY-MM-DD", p->label,
-                               p->start, p->end);
+    allot_status r = period_days(p, &period.start, &period.end, err);
+    if (r != ALLOT_OK)
+        return r;
     return allot_report_run_quarters(db, run, &period, add_label, labels, err);
 }
 
@@ -512,13 +520,9 @@ static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_
     int64_t minor[2] = {0, 0};
     for (int i = 0; i < 2 && ps[i]; i++) {
         int64_t start, end;
-        allot_status r = allot_date_parse(ps[i]->start, &start);
-        if (r == ALLOT_OK)
-            r = allot_date_parse(ps[i]->end, &end);
+        allot_status r = period_days(ps[i], &start, &end, err);
         if (r != ALLOT_OK)
-            return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
-                                   "period %s: '%s'..'%s' are no dates YYYY-MM-DD", ps[i]->label,
-                                   ps[i]->start, ps[i]->end);
+            return r;
         allot_error why;
         r = sum(db, rep, start, end, &minor[i], &why);
         if (r == ALLOT_ERR_DATA) {
