@@ -35,9 +35,14 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 spend foots: Σ spend per model and period =
                                 reference (rounded once), each group within
                                 a cent of the reference's exact micros
-  funnel CSV CUR                allot-funnel deals table: deals created, won,
-                                pipeline created and won amount per creation
-                                quarter
+  funnel CSV CUR [quarter|month]  allot-funnel deals table (--period quarter
+                                or month): deals created, open, won, pipeline
+                                created, won amount, its mean and median per
+                                creation period; the cycle's quartiles where
+                                every deal is closed (days from created_at to
+                                the close date's first second in the zone)
+  dataend                       print the data's end: the day in the zone
+                                of the latest touch or stage entry
   funnel-leads CSV              allot-funnel funnel table: the (all) lead
                                 cohort per quarter (a person's lead time is
                                 the earliest of created_at and its stage
@@ -216,14 +221,47 @@ def pipeline(rep, unit=quarter):
     return out
 
 
-def created_count():
-    """{quarter of creation in ZONE: (deals, won deals)}, every deal."""
+def created_count(unit=quarter):
+    """{period of creation in ZONE: (deals, open deals, won deals)}, every deal."""
     out = {}
     for d in DEALS:
-        q = quarter(day_of(d["created_at"]))
-        n, w = out.get(q, (0, 0))
-        out[q] = (n + 1, w + (d["is_won"] == "1"))
+        q = unit(day_of(d["created_at"]))
+        n, o, w = out.get(q, (0, 0, 0))
+        out[q] = (n + 1, o + (d["is_closed"] != "1"), w + (d["is_won"] == "1"))
     return out
+
+
+def day_start(day):
+    """Epoch seconds of a civil day's first second on the clocks of ZONE."""
+    return int(datetime.combine(date.fromisoformat(day), time(0), ZONE).timestamp())
+
+
+def cycles(unit=quarter):
+    """{period of creation in ZONE: sorted cycle days of its closed deals}:
+    from created_at to the close date's first second in ZONE."""
+    out = {}
+    for d in DEALS:
+        if d["is_closed"] == "1":
+            days = D(day_start(d["close_date"]) - instant(d["created_at"])) / 86400
+            out.setdefault(unit(day_of(d["created_at"])), []).append(days)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def quantile(v, p):
+    """R's quantile of a survival curve without censoring: the smallest t
+    with F(t) >= p, the midpoint to the next time where F(t) = p exactly."""
+    i = p * len(v)
+    k = int(i)
+    if k == i:
+        return (v[k - 1] + v[k]) / 2 if k < len(v) else v[k - 1]
+    return v[k]
+
+
+def data_end():
+    """The day in ZONE of the latest touch or stage entry."""
+    last = max([instant(t["occurred_at"]) for t in rows("touches.csv")]
+               + [instant(r["entered_at"]) for r in rows("stage_history.csv")])
+    return datetime.fromtimestamp(last, ZONE).date().isoformat()
 
 
 def lead_cohorts():
@@ -463,6 +501,16 @@ def check_workbook(path, rep, period):
         v = first[hdr.index("Pipeline")]
         expect(first[0] == "(all)" and exact(v, of(pipe, period)),
                f"Funnel sheet pipeline {first[0]} {v} != {of(pipe, period)} cents")
+        if "Q" in period:  # its deals created, open and won in ZONE's quarter
+            got_n = tuple(first[hdr.index(c)] for c in ("Deals", "Open", "Won"))
+            expect(got_n == created_count().get(period),
+                   f"Funnel sheet deals, open, won {got_n} != {created_count().get(period)} ({ZONE_NAME})")
+    # ... and its lead cohort: the people whose lead time falls in the
+    # quarter on ZONE's clocks.
+    leads = [r for r in fu if r and r[0] == "(all)" and r[1] == "lead"]
+    if "Q" in period:
+        expect(len(leads) == 1 and leads[0][2] == lead_cohorts().get(period),
+               f"Funnel sheet leads {leads[:1]} != {lead_cohorts().get(period)} ({ZONE_NAME})")
     # The Change column of the money lines holds the exact difference in
     # cents (the cached value read 304217.6600000001 for pipeline created).
     for name, now_c, before_c in (("Won revenue", booked_now, booked_before),
@@ -788,10 +836,17 @@ def check_roi(path, rep, by="channel"):
             f"in {len(spent)}")
 
 
-def check_funnel(path, rep):
-    """allot-funnel --table deals: per creation quarter, (all) row."""
-    want = pipeline(rep)
-    counts = created_count()
+def check_funnel(path, rep, unit="quarter"):
+    """allot-funnel --table deals: per creation quarter (or month), (all) row."""
+    unit = {"quarter": quarter, "month": month}[unit]
+    want = pipeline(rep, unit)
+    counts = created_count(unit)
+    cyc = cycles(unit)
+    won_cents = {}
+    for d in WON:
+        if d["amount"]:
+            won_cents.setdefault(unit(day_of(d["created_at"])), []).append(
+                to_cents(D(d["amount"]), d["currency"], rep, d["close_date"]))
     n = 0
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
@@ -802,9 +857,27 @@ def check_funnel(path, rep):
             got = (int(D(r["pipeline"]) * 100), int(D(r["won_amount"]) * 100))
             expect(r["currency"] == rep and got == (p, w),
                    f"funnel {r['period']}: pipeline, won {got} != {(p, w)} ({rep})")
-            got_n = (int(r["deals"]), int(r["won"]))
+            got_n = (int(r["deals"]), int(r["open"]), int(r["won"]))
             expect(got_n == counts.get(r["period"]),
-                   f"funnel {r['period']}: deals, won {got_n} != {counts.get(r['period'])} ({ZONE_NAME})")
+                   f"funnel {r['period']}: deals, open, won {got_n} != {counts.get(r['period'])} ({ZONE_NAME})")
+            # mean and median won amount (cents at the close date; the CSV
+            # has 2 decimals)
+            w = sorted(won_cents.get(r["period"], []))
+            if w:
+                mean = D(sum(w)) / len(w) / 100
+                med = D(w[len(w) // 2] if len(w) % 2 else (w[len(w) // 2 - 1] + w[len(w) // 2])) / (
+                    100 if len(w) % 2 else 200)
+                for col, ref in (("mean_amount", mean), ("median_amount", med)):
+                    expect(abs(D(r[col]) - ref) <= D("0.005"),
+                           f"funnel {r['period']}: {col} {r[col]}, reference {ref}")
+            # The cycle's quartiles where no deal is open (no censoring): 4
+            # decimals in the CSV.
+            if got_n[1] == 0 and r["period"] in cyc:
+                for col, p in (("cycle_q1_days", 0.25), ("cycle_median_days", 0.5),
+                               ("cycle_q3_days", 0.75)):
+                    ref = quantile(cyc[r["period"]], p)
+                    expect(r[col] != "" and abs(D(r[col]) - ref) <= D("0.00005"),
+                           f"funnel {r['period']}: {col} {r[col]}, reference {ref:.6f} ({ZONE_NAME})")
     expect(n == len(want), f"funnel has {n} periods, want {len(want)}")
     return f"{n} periods of deals, pipeline and won amount in {rep} ({ZONE_NAME})"
 
@@ -848,6 +921,9 @@ if check == "booked":  # print the reference: quarter, cents, won deals
 if check == "pipeline":  # print the reference: quarter, pipeline cents, won cents
     for p, (v, w) in sorted(pipeline(args[0]).items()):
         print(p, v, w)
+    sys.exit(0)
+if check == "dataend":
+    print(data_end())
     sys.exit(0)
 if check == "spend":  # print the reference: quarter, micros, cents (rounded once)
     for p, v in sorted(spend(args[0]).items()):
