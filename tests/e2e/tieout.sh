@@ -219,6 +219,9 @@ cp one.db pipe.db; cp -r one pipe
 "$bin/allot-credit" --db pipe.db --config "$data/allot.ini" --event pipeline --model linear \
   --csv >pipe-credit.csv 2>/dev/null || fail "credit --event pipeline"
 check pipeline-csv pipe-credit.csv USD
+# ... and per deal: its creation day's period and rate, its journey up to
+# created_at.
+check ledger pipe.db USD
 "$bin/allot-pack" --db pipe.db --config "$data/allot.ini" --out pipe --period 2026Q3 2>/dev/null
 check eml pipe/allot-pack-2026Q3.eml pipe 2026Q3 one/credit.csv
 cmp -s one/allot-pack-2026Q3.eml pipe/allot-pack-2026Q3.eml \

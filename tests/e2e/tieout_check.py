@@ -17,12 +17,16 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 of CUR (each row at its day's rate), its cents
                                 (the micros rounded once)
   credit-csv CSV CUR            Σ credited_amount per model and period = booked
-  ledger DB CUR                 per model and deal: Σ credit_minor = amount,
-                                Σ reporting_minor = converted amount; the
-                                run notes the zone; every won deal's journey
-                                (linear rows) is the touches of its people
-                                (deal_people) from lookback_days before the
-                                close date's last second in the zone to it
+  ledger DB CUR                 the latest credit run, revenue or pipeline:
+                                per model and deal Σ credit_minor = amount,
+                                Σ reporting_minor = amount converted at the
+                                event day's rate, each row in the event
+                                day's quarter; the run notes the zone; every
+                                deal's journey (linear rows) is the touches
+                                of its people (deal_people) from lookback_days
+                                before the event to it: the close date's last
+                                second in the zone (revenue), created_at
+                                (pipeline); deals without an amount listed
   workbook XLSX CUR PERIOD      Summary (won revenue, pipeline created,
                                 deals won, marketing spend), Attribution by
                                 channel and by campaign (their spend columns
@@ -283,11 +287,12 @@ def lead_cohorts():
     return out
 
 
-def journeys(lookback_days):
-    """{won deal: set of touch ids}: the touches of the deal's people
-    (deal_people) at or after lookback_days before the close date's last
-    second in ZONE and at or before it (attribution.md: touches after the
-    event never count)."""
+def journeys(lookback_days, event="revenue"):
+    """{deal: set of touch ids}: the touches of the deal's people
+    (deal_people) at or after lookback_days before the event and at or
+    before it (attribution.md: touches after the event never count). The
+    revenue event of a won deal is its close date's last second in ZONE;
+    the pipeline event of every deal its created_at."""
     people = {}
     for r in rows("deal_people.csv"):
         people.setdefault(r["deal_id"], set()).add(r["person_id"])
@@ -296,8 +301,8 @@ def journeys(lookback_days):
         if t["person_id"]:
             by_person.setdefault(t["person_id"], []).append((instant(t["occurred_at"]), t["touch_id"]))
     out = {}
-    for d in WON:
-        hi = day_end(d["close_date"])
+    for d in (WON if event == "revenue" else DEALS):
+        hi = day_end(d["close_date"]) if event == "revenue" else instant(d["created_at"])
         lo = hi - lookback_days * 86400
         out[d["deal_id"]] = {tid for p in people.get(d["deal_id"], ()) for at, tid in by_person.get(p, [])
                              if lo <= at <= hi}
@@ -415,54 +420,75 @@ def check_credit_csv(path, rep):
 
 
 def check_ledger(db_path, rep):
+    """The latest credit run's ledger, revenue or pipeline (its parameters
+    say which): per model and deal, the credits add up to the amount in the
+    deal currency and to the amount converted at the event day's rate (the
+    close date; the creation day in ZONE for pipeline), every row is in the
+    event day's quarter, and the journey is the reference's."""
     db = sqlite3.connect(db_path)
     run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
     params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
-    expect(f";timezone={ZONE_NAME};" in params and ";event=revenue;" in params,
-           f"ledger run {run}: parameters do not note event=revenue and timezone={ZONE_NAME}")
+    event = re.search(r";event=(\w+);", params).group(1)
+    expect(f";timezone={ZONE_NAME};" in params and event in ("revenue", "pipeline"),
+           f"ledger run {run}: parameters do not note the event and timezone={ZONE_NAME}")
+    deals = WON if event == "revenue" else DEALS
+    day = {d["deal_id"]: d["close_date"] if event == "revenue" else day_of(d["created_at"])
+           for d in deals}
     got = {}
     touched = {}
-    for model, deal, cur, minor, rcur, rminor, touch in db.execute(
+    for model, deal, cur, minor, rcur, rminor, touch, period in db.execute(
             "SELECT model, deal_id, currency, credit_minor, reporting_currency, "
-            "reporting_minor, touch_id FROM ledger WHERE run_id = ?", (run,)):
+            "reporting_minor, touch_id, period FROM ledger WHERE run_id = ?", (run,)):
         expect(rcur == rep, f"ledger {model} {deal}: reporting currency {rcur}")
+        expect(deal in day and period == quarter(day[deal]),
+               f"ledger {model} {deal}: period {period}, want {deal in day and quarter(day[deal])} ({event}, "
+               f"{ZONE_NAME})")
         s = got.setdefault((model, deal), [cur, 0, 0])
         s[1] += minor
         s[2] += rminor
         if touch is not None:
             touched.setdefault((model, deal), set()).add(touch)
-    # Journeys end at the close date's last second on the zone's clocks: the
-    # linear model credits every touch of the journey, the others none
-    # outside it.
+    # Journeys end at the event (revenue: the close date's last second on the
+    # zone's clocks): the linear model credits every touch of the journey,
+    # the others none outside it.
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
-    want_j = journeys(lookback)
-    for d in WON:
+    want_j = journeys(lookback, event)
+    models = {m for m, _ in got}
+    for d in deals:
+        if not d["amount"]:
+            continue
         j = want_j[d["deal_id"]]
-        for m in {m for m, _ in got}:
+        for m in models:
             t = touched.get((m, d["deal_id"]), set())
             expect(t == j if m == "linear" else t <= j,
                    f"ledger {m} {d['deal_id']}: journey touches {sorted(t ^ j)[:6]} differ from the "
-                   f"reference's in {ZONE_NAME} (close date {d['close_date']})")
-    models = {m for m, _ in got}
+                   f"reference's in {ZONE_NAME} ({event} on {day[d['deal_id']]})")
+    # Deals without an amount: listed with their period and journey length.
+    null = {deal: (period, n) for deal, period, n in db.execute(
+        "SELECT deal_id, period, touches FROM ledger_null_amount WHERE run_id = ?", (run,))}
+    want_null = {d["deal_id"]: (quarter(day[d["deal_id"]]), len(want_j[d["deal_id"]]))
+                 for d in deals if not d["amount"]}
+    expect(null == want_null, f"ledger_null_amount {sorted(null.items())} != {sorted(want_null.items())}")
     n = 0
-    for d in WON:
+    for d in deals:
         if not d["amount"]:
             continue
         own = int(D(d["amount"]) * 100)
-        conv = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
+        conv = to_cents(D(d["amount"]), d["currency"], rep, day[d["deal_id"]])
         for m in models:
             n += 1
             g = got.get((m, d["deal_id"]))
             if g is None:
-                failures.append(f"ledger {m}: won deal {d['deal_id']} missing")
+                failures.append(f"ledger {m}: deal {d['deal_id']} missing ({event})")
                 continue
             expect(g[0] == d["currency"] and g[1] == own,
                    f"ledger {m} {d['deal_id']}: {g[1]} {g[0]} != {own} {d['currency']}")
-            expect(g[2] == conv, f"ledger {m} {d['deal_id']}: {g[2]} {rep} cents != {conv}")
+            expect(g[2] == conv, f"ledger {m} {d['deal_id']}: {g[2]} {rep} cents != {conv} "
+                   f"(at {day[d['deal_id']]})")
     expect(len(got) == n, f"ledger has {len(got)} model x deal groups, want {n}")
-    expect(any(m == "linear" for m, _ in got), "ledger has no linear model to check journeys")
-    return (f"{n} model x deal sums exact in deal currency and {rep}; {len(want_j)} journeys "
-            f"({sum(map(len, want_j.values()))} touches) end on the close date in {ZONE_NAME}")
+    expect("linear" in models, "ledger has no linear model to check journeys")
+    return (f"{n} model x deal sums exact in deal currency and {rep} ({event}); {len(want_j)} "
+            f"journeys ({sum(map(len, want_j.values()))} touches) end at the event in {ZONE_NAME}")
 
 
 def check_workbook(path, rep, period):

@@ -9,7 +9,7 @@
 # at that day's rate; lead cohorts by the zone's day; journeys end at the
 # close date's last second in the zone. Civil dates do not move: booked
 # revenue (close_date), deals won, spend (its date) and every rate are the
-# same in each zone. About 12 s under ASan.
+# same in each zone. About 14 s under ASan.
 #
 # The reference (`tieout_check.py sample-data --zone Z pipeline USD`),
 # pipeline created in USD:
@@ -100,6 +100,9 @@ zone_run() {
   "$bin/allot-credit" --db "$out/pipe.db" --config "$config" --event pipeline --model linear \
     --csv > "$out/pipe-credit.csv" 2>/dev/null || fail "$zone: allot-credit --event pipeline"
   check "$zone" pipeline-csv "$out/pipe-credit.csv" USD
+  # ... per deal: its period and rate are its creation day's in the zone,
+  # its journey ends at created_at.
+  check "$zone" ledger "$out/pipe.db" USD
   # Retention's data end: the day there of the latest touch or stage entry.
   "$bin/allot-retention" --db "$out/allot.db" --config "$config" --csv --table summary \
     > /dev/null 2> "$out/retention.err" || fail "$zone: allot-retention"
@@ -122,6 +125,15 @@ t=tokyo
 "$bin/allot-pack" --db $t/allot.db --config tokyo.ini --out $t --period 2026Q3 2>/dev/null \
   || fail "allot-pack"
 check Asia/Tokyo workbook $t/allot-report.xlsx USD 2026Q3
+# The year 2026 in Tokyo: pipeline created USD 10,920,486.56, the sum of
+# its quarters (2026Q4's deal, created at 08:07 on 1 October there, too);
+# UTC 10,920,021.44. The deals that change quarter stay in 2026; the
+# difference, 465.12, is four EUR deals created on a month's last evening
+# (UTC) at the next month's rate: D000135 +66.72, D000543 +29.40, D000468
+# +167.25, D000686 +201.75.
+"$bin/allot-xlsx" --db $t/allot.db --config tokyo.ini --period 2026 --out $t/year-2026.xlsx \
+  2>/dev/null || fail "allot-xlsx --period 2026"
+check Asia/Tokyo workbook $t/year-2026.xlsx USD 2026
 check Asia/Tokyo pdf $t/allot-pack.pdf USD 2026Q3 $t/credit.csv
 check Asia/Tokyo eml $t/allot-pack-2026Q3.eml $t 2026Q3 $t/credit.csv USD
 
