@@ -42,9 +42,10 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
   funnel CSV CUR [quarter|month]  allot-funnel deals table (--period quarter
                                 or month): deals created, open, won, pipeline
                                 created, won amount, its mean and median per
-                                creation period; the cycle's quartiles where
-                                every deal is closed (days from created_at to
-                                the close date's first second in the zone)
+                                creation period; the cycle's quartiles
+                                (Kaplan-Meier: days from created_at to the
+                                close date's first second in the zone, open
+                                deals censored at the data's end)
   dataend                       print the data's end: the day in the zone
                                 of the latest touch or stage entry
   funnel-leads CSV              allot-funnel funnel table: the (all) lead
@@ -240,25 +241,50 @@ def day_start(day):
     return int(datetime.combine(date.fromisoformat(day), time(0), ZONE).timestamp())
 
 
+def funnel_end():
+    """allot-funnel's data end (README "data end"), epoch seconds: the
+    latest timestamp of stage_history, touches, people and deals' creation,
+    or the first second in ZONE of the latest close date of a closed deal."""
+    last = max([instant(t["occurred_at"]) for t in rows("touches.csv")]
+               + [instant(r["entered_at"]) for r in rows("stage_history.csv")]
+               + [instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]]
+               + [instant(d["created_at"]) for d in DEALS])
+    close = max(d["close_date"] for d in DEALS if d["is_closed"] == "1" or d["is_won"] == "1")
+    return max(last, day_start(close))
+
+
 def cycles(unit=quarter):
-    """{period of creation in ZONE: sorted cycle days of its closed deals}:
-    from created_at to the close date's first second in ZONE."""
+    """{period of creation in ZONE: [(seconds, closed)]}: a closed deal's
+    cycle from created_at to its close date's first second in ZONE, an open
+    deal censored at the data's end."""
+    end = funnel_end()
     out = {}
     for d in DEALS:
-        if d["is_closed"] == "1":
-            days = D(day_start(d["close_date"]) - instant(d["created_at"])) / 86400
-            out.setdefault(unit(day_of(d["created_at"])), []).append(days)
-    return {k: sorted(v) for k, v in out.items()}
+        c = instant(d["created_at"])
+        obs = (day_start(d["close_date"]) - c, True) if d["is_closed"] == "1" else (max(0, end - c), False)
+        out.setdefault(unit(day_of(d["created_at"])), []).append(obs)
+    return out
 
 
-def quantile(v, p):
-    """R's quantile of a survival curve without censoring: the smallest t
-    with F(t) >= p, the midpoint to the next time where F(t) = p exactly."""
-    i = p * len(v)
-    k = int(i)
-    if k == i:
-        return (v[k - 1] + v[k]) / 2 if k < len(v) else v[k - 1]
-    return v[k]
+def km_quantile(obs, p):
+    """R's quantile(survfit(Surv(time, closed) ~ 1), p), in days: the first
+    event time where the Kaplan-Meier curve drops to 1 - p or below; where
+    it is flat at exactly 1 - p, the midpoint to the next event time. The
+    curve in exact fractions; None where it never gets there."""
+    from fractions import Fraction
+    times = sorted({t for t, e in obs if e})
+    surv, s = [], Fraction(1)
+    for t in times:
+        at_risk = sum(1 for x, _ in obs if x >= t)
+        s *= 1 - Fraction(sum(1 for x, e in obs if e and x == t), at_risk)
+        surv.append((t, s))
+    target = 1 - Fraction(p).limit_denominator(100)
+    for k, (t, s) in enumerate(surv):
+        if s == target and k + 1 < len(surv):
+            return D(t + surv[k + 1][0]) / 2 / 86400
+        if s <= target:
+            return D(t) / 86400
+    return None
 
 
 def data_end():
@@ -436,9 +462,12 @@ def check_ledger(db_path, rep):
            for d in deals}
     got = {}
     touched = {}
-    for model, deal, cur, minor, rcur, rminor, touch, period in db.execute(
+    credited = {}
+    for model, deal, cur, minor, rcur, rminor, touch, period, weight in db.execute(
             "SELECT model, deal_id, currency, credit_minor, reporting_currency, "
-            "reporting_minor, touch_id, period FROM ledger WHERE run_id = ?", (run,)):
+            "reporting_minor, touch_id, period, weight FROM ledger WHERE run_id = ?", (run,)):
+        if touch is not None and weight > 0:
+            credited.setdefault((model, deal), set()).add(touch)
         expect(rcur == rep, f"ledger {model} {deal}: reporting currency {rcur}")
         expect(deal in day and period == quarter(day[deal]),
                f"ledger {model} {deal}: period {period}, want {deal in day and quarter(day[deal])} ({event}, "
@@ -454,6 +483,7 @@ def check_ledger(db_path, rep):
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
     want_j = journeys(lookback, event)
     models = {m for m, _ in got}
+    at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
     for d in deals:
         if not d["amount"]:
             continue
@@ -463,6 +493,14 @@ def check_ledger(db_path, rep):
             expect(t == j if m == "linear" else t <= j,
                    f"ledger {m} {d['deal_id']}: journey touches {sorted(t ^ j)[:6]} differ from the "
                    f"reference's in {ZONE_NAME} ({event} on {day[d['deal_id']]})")
+        # first and last touch: all the credit on the journey's earliest
+        # (latest) touch; the latest is the one the zone's day end moves.
+        for m, pick in (("first_touch", min), ("last_touch", max)):
+            if m in models:
+                want_t = {pick(j, key=lambda x: (at[x], x))} if j else set()
+                expect(credited.get((m, d["deal_id"]), set()) == want_t,
+                       f"ledger {m} {d['deal_id']}: credited {credited.get((m, d['deal_id']))}, want "
+                       f"{want_t} ({ZONE_NAME})")
     # Deals without an amount: listed with their period and journey length.
     null = {deal: (period, n) for deal, period, n in db.execute(
         "SELECT deal_id, period, touches FROM ledger_null_amount WHERE run_id = ?", (run,))}
@@ -531,6 +569,9 @@ def check_workbook(path, rep, period):
             got_n = tuple(first[hdr.index(c)] for c in ("Deals", "Open", "Won"))
             expect(got_n == created_count().get(period),
                    f"Funnel sheet deals, open, won {got_n} != {created_count().get(period)} ({ZONE_NAME})")
+            med, ref = first[hdr.index("Median cycle days")], km_quantile(cycles()[period], 0.5)
+            expect(isinstance(med, float) and abs(D(med) - ref) < D("1e-9"),
+                   f"Funnel sheet median cycle {med} != {ref} days ({ZONE_NAME})")
     # ... and its lead cohort: the people whose lead time falls in the
     # quarter on ZONE's clocks.
     leads = [r for r in fu if r and r[0] == "(all)" and r[1] == "lead"]
@@ -896,14 +937,15 @@ def check_funnel(path, rep, unit="quarter"):
                 for col, ref in (("mean_amount", mean), ("median_amount", med)):
                     expect(abs(D(r[col]) - ref) <= D("0.005"),
                            f"funnel {r['period']}: {col} {r[col]}, reference {ref}")
-            # The cycle's quartiles where no deal is open (no censoring): 4
-            # decimals in the CSV.
-            if got_n[1] == 0 and r["period"] in cyc:
-                for col, p in (("cycle_q1_days", 0.25), ("cycle_median_days", 0.5),
-                               ("cycle_q3_days", 0.75)):
-                    ref = quantile(cyc[r["period"]], p)
-                    expect(r[col] != "" and abs(D(r[col]) - ref) <= D("0.00005"),
-                           f"funnel {r['period']}: {col} {r[col]}, reference {ref:.6f} ({ZONE_NAME})")
+            # The cycle's quartiles (Kaplan-Meier, open deals censored at the
+            # data's end): 4 decimals in the CSV, empty where the curve does
+            # not get there.
+            for col, p in (("cycle_q1_days", 0.25), ("cycle_median_days", 0.5),
+                           ("cycle_q3_days", 0.75)):
+                ref = km_quantile(cyc[r["period"]], p)
+                expect((r[col] == "" and ref is None)
+                       or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
+                       f"funnel {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
     expect(n == len(want), f"funnel has {n} periods, want {len(want)}")
     return f"{n} periods of deals, pipeline and won amount in {rep} ({ZONE_NAME})"
 

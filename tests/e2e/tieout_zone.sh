@@ -25,9 +25,12 @@
 #                                          August's rate 1.0763, not 1.0688
 #   2026Q4   -                 84,000.00
 # Deals created 2026Q3 (won): UTC 131 (23), Tokyo 130 (23); 2026Q2: 143 and
-# 144; the cycle of deals created 2024Q4 (all closed), days from creation to
-# the close date's first second: median UTC 53.92, Tokyo 53.54. The data's
-# end (retention's as-of): UTC 2026-09-30, Tokyo and Auckland 2026-10-01. Lead cohort 2026Q3: UTC 854, Tokyo 846, Auckland 845. Journeys: 8 of
+# 144. The cycle, days from creation to the close date's first second:
+# median of the deals created 2024Q4 (all closed) UTC 53.92, Tokyo 53.54;
+# of 2026Q3 (Kaplan-Meier, 70 and 69 open deals censored at the data's
+# end) UTC 49.94, Tokyo 50.03. The data's end (retention's as-of): UTC
+# 2026-09-30, Tokyo and Auckland 2026-10-01. Lead cohort 2026Q3: UTC 854,
+# Tokyo 846, Auckland 845. Journeys: 8 of
 # the 256 won deals have other touches in Tokyo than in UTC, 14 in Auckland
 # (2,102 journey touches in UTC, 2,103 in Tokyo, 2,105 in Auckland).
 # Unchanged in every zone: booked revenue 2026Q3 USD 1,555,262.47 (49 deals
