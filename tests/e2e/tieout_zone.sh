@@ -9,7 +9,7 @@
 # at that day's rate; lead cohorts by the zone's day; journeys end at the
 # close date's last second in the zone. Civil dates do not move: booked
 # revenue (close_date), deals won, spend (its date) and every rate are the
-# same in each zone. About 14 s under ASan.
+# same in each zone. About 15 s under ASan.
 #
 # The reference (`tieout_check.py sample-data --zone Z pipeline USD`),
 # pipeline created in USD:
@@ -111,6 +111,9 @@ zone_run() {
     > /dev/null 2> "$out/retention.err" || fail "$zone: allot-retention"
   expect "$zone: retention as of" "$(grep -o 'as of [0-9-]*' "$out/retention.err")" \
     "as of $(ref "$zone" dataend)"
+  "$bin/allot-clv" --db "$out/allot.db" --config "$config" --csv > /dev/null 2> "$out/clv.err" \
+    || fail "$zone: allot-clv"
+  expect "$zone: clv as of" "$(grep -o 'as of [0-9-]*' "$out/clv.err")" "as of $(ref "$zone" dataend)"
 }
 zone_run Asia/Tokyo tokyo.ini tokyo
 zone_run Pacific/Auckland auckland.ini auckland
@@ -139,6 +142,24 @@ check Asia/Tokyo workbook $t/allot-report.xlsx USD 2026Q3
 check Asia/Tokyo workbook $t/year-2026.xlsx USD 2026
 check Asia/Tokyo pdf $t/allot-pack.pdf USD 2026Q3 $t/credit.csv
 check Asia/Tokyo eml $t/allot-pack-2026Q3.eml $t 2026Q3 $t/credit.csv USD
+
+# 2026Q4 exists in Tokyo only: D000018 (USD 84,000.00, created 08:07 on 1
+# October there). The pack's pipeline lines (reference: `tieout_check.py
+# sample-data --zone Asia/Tokyo pipeline USD` 2026Q4 8400000, 2026Q3
+# 395247218: -97.9 %; USD deals of 2026Q3 2,738,600.00, -96.9 %).
+mkdir -p $t/q4
+"$bin/allot-pack" --db $t/allot.db --config tokyo.ini --out $t/q4 --period 2026Q4 2>/dev/null \
+  || fail "allot-pack --period 2026Q4"
+expect "pack pipeline, Tokyo 2026Q4" "$("$py" - $t/q4/allot-pack-2026Q4.eml <<'PY'
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+body = m.get_body(("plain",)).get_content().splitlines()
+i = body.index("Pipeline created")
+print("\n".join(body[i + 1:i + 4]))
+PY
+)" "  EUR: none (2026Q3: EUR 1,126,400.00)
+  USD: USD 84,000.00 in 1 new deal (2026Q3: USD 2,738,600.00, -96.9 %)
+  all in USD, each deal at its creation day's rate: USD 84,000.00 (2026Q3: USD 3,952,472.18, -97.9 %)"
 
 # Against UTC: booked revenue per model and period (credited plus
 # unattributed) is the same in all three zones, though 8 (Tokyo) and 14
