@@ -54,7 +54,8 @@ typedef struct chart_text {
 /* Sorted horizontal bars from a zero baseline (credit by channel).
  * Drawn largest first (ties by label); when there are more rows than fit,
  * the smallest are summed into one "Other (k)" bar. show_share adds each
- * bar's share of the positive total after its value. */
+ * bar's share of the positive total after its value, in whole percents
+ * that add up to 100 (largest remainder, ties to the bar drawn first). */
 typedef struct chart_bars {
     chart_text text;
     chart_unit unit;

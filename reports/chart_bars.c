@@ -6,8 +6,46 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
+
 #define ROW_MIN 16.0
 #define ROW_MAX 42.0
+
+/* Each positive bar's share of the positive total in whole percents that
+ * add up to the shares' sum rounded once (100 when every positive value
+ * has its own bar): largest remainder, ties to the bar drawn first
+ * (allot_money_foot on percents). Rounded on their own, three equal bars
+ * read 33 % three times. -1 for a bar that is not positive. */
+static void whole_percents(const double *vals, size_t rows, double positive, int64_t *pct)
+{
+    int64_t *micros = malloc(rows * sizeof *micros);
+    for (size_t r = 0; r < rows; r++) {
+        double v = vals[r] > 0 ? vals[r] / positive * 100 : 0;
+        if (micros)
+            micros[r] = llround(v * 1e6);
+        pct[r] = llround(v); /* if the footing cannot be done */
+    }
+    if (micros)
+        allot_money_foot(micros, rows, 0, pct, NULL);
+    for (size_t r = 0; r < rows; r++)
+        if (!(vals[r] > 0))
+            pct[r] = -1;
+    free(micros);
+}
+
+/* A bar's value label, with its share when shown (pct >= 0). */
+static void value_text(double v, chart_unit unit, double max_abs, int64_t pct, char *buf,
+                       size_t size)
+{
+    char num[64], share[64];
+    ch_value_label(v, unit, max_abs, num, sizeof num);
+    if (pct >= 0)
+        snprintf(buf, size, "%s  (%s)", num,
+                 chart_format_value((double)pct / 100, CHART_UNIT_PERCENT, 0, share,
+                                    sizeof share));
+    else
+        snprintf(buf, size, "%s", num);
+}
 
 void chart_draw_bars(cairo_t *cr, double width, double height, const chart_bars *c)
 {
@@ -75,19 +113,25 @@ void chart_draw_bars(cairo_t *cr, double width, double height, const chart_bars 
     }
 
     /* Label column and value labels. */
-    char buf[128], num[64], share[64];
+    int64_t *pct = malloc(rows * sizeof *pct);
+    if (!pct) {
+        free(vals);
+        free(idx);
+        ch_end(&g);
+        return;
+    }
+    if (c->show_share && positive > 0)
+        whole_percents(vals, rows, positive, pct);
+    else
+        for (size_t r = 0; r < rows; r++)
+            pct[r] = -1;
+    char buf[128];
     double label_w = 0, value_w = 0, w;
     for (size_t r = 0; r < rows; r++) {
         const char *label = has_other && r == rows - 1 ? other_label : c->labels[idx[r]];
         ch_measure(&g, label, CH_LABEL_PT, 0, 0, &w, NULL);
         label_w = fmax(label_w, w);
-        ch_value_label(vals[r], c->unit, max_abs, num, sizeof num);
-        if (c->show_share && positive > 0 && vals[r] > 0)
-            snprintf(buf, sizeof buf, "%s  (%s)", num,
-                     chart_format_value(vals[r] / positive, CHART_UNIT_PERCENT, 0, share,
-                                        sizeof share));
-        else
-            snprintf(buf, sizeof buf, "%s", num);
+        value_text(vals[r], c->unit, max_abs, pct[r], buf, sizeof buf);
         ch_measure(&g, buf, CH_LABEL_PT, 0, 0, &w, NULL);
         value_w = fmax(value_w, w);
     }
@@ -121,13 +165,7 @@ void chart_draw_bars(cairo_t *cr, double width, double height, const chart_bars 
 
         ch_text(&g, plot.x + label_w, yc, label, CH_LABEL_PT, 0, muted ? CH_MUTED : CH_INK,
                 CH_RIGHT, CH_MIDDLE, label_w, NULL, NULL);
-        ch_value_label(vals[r], c->unit, max_abs, num, sizeof num);
-        if (c->show_share && positive > 0 && vals[r] > 0)
-            snprintf(buf, sizeof buf, "%s  (%s)", num,
-                     chart_format_value(vals[r] / positive, CHART_UNIT_PERCENT, 0, share,
-                                        sizeof share));
-        else
-            snprintf(buf, sizeof buf, "%s", num);
+        value_text(vals[r], c->unit, max_abs, pct[r], buf, sizeof buf);
         if (vals[r] < 0)
             ch_text(&g, xe - 5, yc, buf, CH_LABEL_PT, 0, CH_INK, CH_RIGHT, CH_MIDDLE, 0, NULL,
                     NULL);
@@ -142,6 +180,7 @@ void chart_draw_bars(cairo_t *cr, double width, double height, const chart_bars 
     cairo_line_to(cr, round(zero) + 0.5, plot.y + area.h);
     cairo_stroke(cr);
 
+    free(pct);
     free(vals);
     free(idx);
     ch_end(&g);

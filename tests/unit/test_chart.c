@@ -344,6 +344,24 @@ static void svg_is_xml_and_pdf_has_the_labels(void **state)
     assert_non_null(strstr(txt, "100 %")); /* row 0, M0: 1 - 0.06*0 - 0.01*0 */
     assert_non_null(strstr(txt, "70 %"));  /* row 0, M5: 1 - 0.06*5 */
     free(txt);
+    /* Shares in whole percents add up to 100: three equal bars are 34, 33
+     * and 33 % (the extra point to the bar drawn first, A: equal values
+     * sort by label), not 33 % three times; 2 and 1 of 3: 67 and 33. */
+    static const char *const abc[] = {"C", "B", "A"};
+    static const double equal[] = {100, 100, 100}, two_one[] = {1, 200, 100};
+    chart thirds = {.kind = CHART_BARS};
+    thirds.u.bars = (chart_bars){{"Thirds", NULL, NULL, NULL}, CHART_UNIT_NUMBER, NULL, 3, abc,
+                                 equal, 1, NULL};
+    write_chart(&thirds, CHART_PDF, SCRATCH "/thirds.pdf");
+    txt = run("pdftotext -layout " SCRATCH "/thirds.pdf - | grep -o '[ABC] .*(3[34] %)' "
+              "| sed 's/  */ /g'");
+    assert_string_equal(txt, "A 100 (34 %)\nB 100 (33 %)\nC 100 (33 %)\n");
+    free(txt);
+    thirds.u.bars.values = two_one;
+    write_chart(&thirds, CHART_PDF, SCRATCH "/thirds.pdf");
+    txt = run("pdftotext -layout " SCRATCH "/thirds.pdf - | grep -o '([0-9]* %)' | tr '\\n' ' '");
+    assert_string_equal(txt, "(67 %) (33 %) (0 %) ");
+    free(txt);
     /* The CJK labels are drawn with a CJK font, not as empty boxes. */
     char *fonts = run("pdffonts " SCRATCH "/bars.pdf");
     assert_non_null(strstr(fonts, "WenQuanYi"));
