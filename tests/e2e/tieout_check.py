@@ -48,6 +48,10 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 deals censored at the data's end)
   dataend                       print the data's end: the day in the zone
                                 of the latest touch or stage entry
+  asof DAY CUR                  print, as known at DAY's last second in the
+                                zone (allot-funnel --as-of DAY), per creation
+                                quarter: deals created, open, won, pipeline
+                                cents of CUR
   funnel-leads CSV              allot-funnel funnel table: the (all) lead
                                 cohort per quarter (a person's lead time is
                                 the earliest of created_at and its stage
@@ -989,6 +993,23 @@ if check == "booked":  # print the reference: quarter, cents, won deals
 if check == "pipeline":  # print the reference: quarter, pipeline cents, won cents
     for p, (v, w) in sorted(pipeline(args[0]).items()):
         print(p, v, w)
+    sys.exit(0)
+if check == "asof":  # deals known at the end of DAY in ZONE, per creation quarter
+    end, rep = day_end(args[0]), args[1]
+    out = {}
+    for d in DEALS:
+        c = instant(d["created_at"])
+        if c > end:
+            continue
+        closed = d["is_closed"] == "1" and day_start(d["close_date"]) <= end
+        v = out.setdefault(quarter(day_of(d["created_at"])), [0, 0, 0, 0])
+        v[0] += 1
+        v[1] += not closed
+        v[2] += closed and d["is_won"] == "1"
+        if d["amount"]:
+            v[3] += to_cents(D(d["amount"]), d["currency"], rep, day_of(d["created_at"]))
+    for q, v in sorted(out.items()):
+        print(q, *v)
     sys.exit(0)
 if check == "dataend":
     print(data_end())

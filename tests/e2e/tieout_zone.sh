@@ -99,6 +99,13 @@ zone_run() {
   "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table funnel --csv \
     > "$out/funnel.csv" 2>/dev/null || fail "$zone: allot-funnel funnel"
   check "$zone" funnel-leads "$out/funnel.csv"
+  # --as-of ends at the day's last second in the zone: the deals known then
+  # (Tokyo 2026Q3: 115 created, 73 open, 17 won, USD 3,500,807.51; UTC
+  # 116, 74, 17, 3,524,738.51).
+  "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table deals --as-of 2026-09-15 \
+    --csv 2>/dev/null | awk -F, '$2 == "(all)" { p = $17; sub(/\./, "", p); print $1, $3, $4, $6, p + 0 }' \
+    > "$out/asof.txt" || fail "$zone: allot-funnel --as-of"
+  expect "$zone: --as-of 2026-09-15" "$(cat "$out/asof.txt")" "$(ref "$zone" asof 2026-09-15 USD)"
   cp "$out/allot.db" "$out/pipe.db"
   "$bin/allot-credit" --db "$out/pipe.db" --config "$config" --event pipeline --model linear \
     --csv > "$out/pipe-credit.csv" 2>/dev/null || fail "$zone: allot-credit --event pipeline"
