@@ -258,6 +258,8 @@ typedef struct deal {
     char *campaign;
     int64_t amount;         /* reporting micros (whole minor units), close date */
     int64_t created_amount; /* the same at the creation day: pipeline */
+    char *created_fx_error; /* why created_amount is unknown (no rate that day), else NULL:
+                               an error only for a cell that needs it */
     int has_amount;
     int is_closed, is_won;
     int64_t created_at;
@@ -366,6 +368,7 @@ static void model_free(model *m)
         free(m->deals[i].campaign);
         free(m->deals[i].touch_channel);
         free(m->deals[i].touch_campaign);
+        free(m->deals[i].created_fx_error);
     }
     free(m->deals);
     free(m->aliases);
@@ -485,13 +488,22 @@ static allot_status load_deals(sqlite3 *db, model *m, const allot_fx *fx, allot_
             snprintf(what, sizeof what, "deal '%s'", d->id);
             int64_t micros = sqlite3_column_int64(st, 1);
             const char *currency = (const char *)sqlite3_column_text(st, 2);
-            int64_t at = d->closed_at != NO_TIME ? d->closed_at : d->created_at;
             s = fx_convert(fx, m->opt->zone, what, micros, currency, d->created_at,
                            &d->created_amount, err);
-            if (s == ALLOT_OK)
-                s = at == d->created_at ? (d->amount = d->created_amount, ALLOT_OK)
-                                        : fx_convert(fx, m->opt->zone, what, micros, currency, at,
-                                                     &d->amount, err);
+            if (s == ALLOT_ERR_DATA) {
+                /* No rate on its creation day: only a period that counts
+                 * its pipeline needs one (a 2026Q3 funnel needs no rate of
+                 * 2025 for a deal created then and won now). */
+                if (!(d->created_fx_error = dup_or((const unsigned char *)err->message, NULL)))
+                    return read_nomem(st, "out of memory reading deals", err);
+                d->created_amount = 0;
+                s = ALLOT_OK;
+            }
+            /* the won amount, at the close date (only won deals use it) */
+            if (s == ALLOT_OK && d->is_won)
+                s = fx_convert(fx, m->opt->zone, what, micros, currency,
+                               d->closed_at != NO_TIME ? d->closed_at : d->created_at,
+                               &d->amount, err);
             if (s != ALLOT_OK) {
                 sqlite3_finalize(st);
                 return s;
@@ -1042,6 +1054,10 @@ static allot_status deal_cells(model *m, allot_scoreboard *sb, allot_error *err)
             int mkt = is_marketing_deal(m, d);
             c->deals += 1;
             c->deals_marketing += mkt;
+            if (d->has_amount && d->created_fx_error) {
+                s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0, "%s", d->created_fx_error);
+                goto done;
+            }
             if (d->has_amount) {
                 c->pipeline_micros += d->created_amount;
                 if (mkt)

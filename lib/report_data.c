@@ -672,9 +672,22 @@ static allot_status load_trend(sqlite3 *db, allot_report *r, const money_ctx *m,
         if (!(r->months[i] = dup_text(label)))
             return nomem(err);
         double count;
-        allot_status s = deal_sums(db, m, start, end, &r->won[i], &count, &r->pipeline[i], err);
-        if (s != ALLOT_OK)
+        allot_error why;
+        allot_status s = deal_sums(db, m, start, end, &r->won[i], &count, &r->pipeline[i], &why);
+        if (s == ALLOT_ERR_DATA) {
+            /* a month before the rates begin: left out of the chart, and
+             * said so, rather than no trend at all */
+            r->won[i] = r->pipeline[i] = NAN;
+            if (!r->trend_gap[0])
+                snprintf(r->trend_gap, sizeof r->trend_gap, "%s left out: %.200s", label,
+                         why.message);
+            continue;
+        }
+        if (s != ALLOT_OK) {
+            if (err)
+                *err = why;
             return s;
+        }
         any += r->won[i] + r->pipeline[i];
     }
     if (any == 0)

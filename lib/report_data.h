@@ -118,7 +118,10 @@ typedef struct allot_report {
     /* ALLOT_REPORT_TREND: the twelve months ending with the period. */
     size_t n_months;
     char **months;             /* "2026-06" */
-    double *pipeline, *won;    /* created pipeline, won revenue */
+    double *pipeline, *won;    /* created pipeline, won revenue; NAN for a month
+                                  whose amounts have no fx rate (trend_gap says) */
+    char trend_gap[256];       /* "" or why months are left out: the first month
+                                  and the missing rate */
 
     allot_report_kpi kpi[ALLOT_REPORT_KPIS];
 } allot_report;

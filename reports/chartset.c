@@ -634,9 +634,12 @@ static allot_status build_trend(const allot_report *r, chartset_item *it, allot_
     t->values = v;
     snprintf(it->note, sizeof it->note,
              "Pipeline: amounts of deals created in the month, at their creation day's rate; "
-             "won: amounts of deals closed won in the month, at their close date's (%s).",
-             r->currency);
-    if (n >= 6) {
+             "won: amounts of deals closed won in the month, at their close date's (%s).%s%s",
+             r->currency, r->trend_gap[0] ? " " : "", r->trend_gap);
+    int complete = 1; /* the last six months all have their figures */
+    for (size_t i = n >= 6 ? n - 6 : 0; i < n; i++)
+        complete &= isfinite(r->won[i]);
+    if (n >= 6 && complete) {
         double last3 = 0, prev3 = 0;
         for (size_t i = n - 3; i < n; i++)
             last3 += r->won[i];

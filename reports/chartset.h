@@ -47,7 +47,7 @@ unsigned chartset_sections(chartset_id id);
 typedef struct chartset_item {
     chart chart;
     int missing;         /* 1 when drawn without data (the words in empty) */
-    char title[160], takeaway[320], note[320], empty[320];
+    char title[160], takeaway[320], note[512], empty[320];
     void *owned[12];     /* arrays the chart points into */
     size_t n_owned;
     chart_km_series *km; /* survival series */
