@@ -1,0 +1,655 @@
+/* restate.c — comparing two allot-credit runs (restate.h). */
+#include "restate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "period.h"
+#include "store.h"
+
+static const char *const kind_names[ALLOT_RESTATE_KIND_COUNT] = {"added", "removed", "moved",
+                                                                 "amount", "resplit"};
+
+const char *allot_restate_kind_name(allot_restate_kind kind)
+{
+    return (unsigned)kind < ALLOT_RESTATE_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+static allot_status nomem(allot_error *err)
+{
+    return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0,
+                           "out of memory comparing the credit runs");
+}
+
+static char *dup_text(const unsigned char *s)
+{
+    const char *t = s ? (const char *)s : "";
+    size_t n = strlen(t) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, t, n);
+    return d;
+}
+
+/* The value of key in a run's "key=value;..." parameters into buf; 0 when
+ * the key is absent (buf ""). */
+static int param_get(const char *params, const char *key, char *buf, size_t size)
+{
+    size_t klen = strlen(key);
+    const char *p = params;
+    buf[0] = '\0';
+    while (p && *p) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t v = len - klen - 1;
+            if (v >= size)
+                v = size - 1;
+            memcpy(buf, p + klen + 1, v);
+            buf[v] = '\0';
+            return 1;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/* 1 when name is an item of a comma-separated list. */
+static int list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    const char *p = list;
+    while (p && *p) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, name, n) == 0)
+            return 1;
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+typedef struct run_info {
+    int64_t id;
+    char params[8192];
+    char event[16];
+} run_info;
+
+static void event_of(run_info *r)
+{
+    if (!param_get(r->params, "event", r->event, sizeof r->event) || !r->event[0])
+        snprintf(r->event, sizeof r->event, "revenue");
+}
+
+/* Reads run id; ALLOT_ERR_USAGE unless it is a successful allot-credit run. */
+static allot_status load_run(sqlite3 *db, int64_t id, const char *which, run_info *r,
+                             allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT tool, status, parameters FROM runs WHERE run_id = ?1", &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        sqlite3_finalize(st);
+        return allot_store_fail(db, rc, "reading the runs", err);
+    }
+    if (rc == SQLITE_DONE ||
+        strcmp((const char *)sqlite3_column_text(st, 0), "allot-credit") != 0) {
+        sqlite3_finalize(st);
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "%s: run %lld is not an allot-credit run of this database; pick "
+                               "one of: SELECT run_id, parameters FROM runs WHERE tool = "
+                               "'allot-credit' AND status = 'ok'",
+                               which, (long long)id);
+    }
+    if (strcmp((const char *)sqlite3_column_text(st, 1), "ok") != 0) {
+        allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                        "%s: allot-credit run %lld did not finish (status '%s'); compare "
+                        "successful runs only",
+                        which, (long long)id, (const char *)sqlite3_column_text(st, 1));
+        sqlite3_finalize(st);
+        return ALLOT_ERR_USAGE;
+    }
+    r->id = id;
+    snprintf(r->params, sizeof r->params, "%s", (const char *)sqlite3_column_text(st, 2));
+    sqlite3_finalize(st);
+    event_of(r);
+    return ALLOT_OK;
+}
+
+/* The latest successful allot-credit run with event, below before (0: any);
+ * r->id 0 when there is none. */
+static allot_status find_run(sqlite3 *db, const char *event, int64_t before, run_info *r,
+                             allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT run_id, parameters FROM runs WHERE tool = 'allot-credit' AND status = 'ok'"
+        " AND (?1 = 0 OR run_id < ?1) ORDER BY run_id DESC",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, before);
+    r->id = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        snprintf(r->params, sizeof r->params, "%s", (const char *)sqlite3_column_text(st, 1));
+        event_of(r);
+        if (strcmp(r->event, event) == 0) {
+            r->id = sqlite3_column_int64(st, 0);
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading the runs", err);
+    return ALLOT_OK;
+}
+
+/* The reporting currency of a run: its rollups' currency for the model,
+ * else its currency= parameter. */
+static allot_status currency_of(sqlite3 *db, const run_info *r, const char *model, char out[4],
+                                allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db, "SELECT currency FROM rollup_period WHERE run_id = ?1 AND model = ?2 LIMIT 1", &st,
+        err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, r->id);
+    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    char buf[16] = "";
+    if (rc == SQLITE_ROW)
+        snprintf(buf, sizeof buf, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading the rollups", err);
+    if (!buf[0])
+        param_get(r->params, "currency", buf, sizeof buf);
+    if (!buf[0])
+        snprintf(buf, sizeof buf, "USD");
+    snprintf(out, 4, "%.3s", buf);
+    return ALLOT_OK;
+}
+
+static const char *const sql_channels =
+    "SELECT coalesce(f.period, t.period) AS p, coalesce(f.channel, t.channel) AS c,"
+    " f.credited_minor, t.credited_minor"
+    " FROM (SELECT period, channel, credited_minor FROM rollup_channel"
+    "       WHERE run_id = ?1 AND model = ?3) f"
+    " FULL OUTER JOIN (SELECT period, channel, credited_minor FROM rollup_channel"
+    "       WHERE run_id = ?2 AND model = ?3) t"
+    " ON f.period = t.period AND f.channel = t.channel"
+    " WHERE ?4 IS NULL OR coalesce(f.period, t.period) = ?4"
+    " ORDER BY p, c";
+
+static const char *const sql_periods =
+    "SELECT coalesce(f.period, t.period) AS p,"
+    " f.booked_minor, t.booked_minor, f.credited_minor, t.credited_minor,"
+    " f.unattributed_minor, t.unattributed_minor, f.deals, t.deals"
+    " FROM (SELECT * FROM rollup_period WHERE run_id = ?1 AND model = ?3) f"
+    " FULL OUTER JOIN (SELECT * FROM rollup_period WHERE run_id = ?2 AND model = ?3) t"
+    " ON f.period = t.period"
+    " WHERE ?4 IS NULL OR coalesce(f.period, t.period) = ?4"
+    " ORDER BY p";
+
+static void bind_four(sqlite3_stmt *st, const allot_restate *r)
+{
+    sqlite3_bind_int64(st, 1, r->from_run);
+    sqlite3_bind_int64(st, 2, r->to_run);
+    sqlite3_bind_text(st, 3, r->model, -1, SQLITE_STATIC);
+    if (r->period[0])
+        sqlite3_bind_text(st, 4, r->period, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+}
+
+static allot_status read_channels(sqlite3 *db, allot_restate *r, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(db, sql_channels, &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    bind_four(st, r);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (r->n_channels == cap) {
+            size_t ncap = cap ? 2 * cap : 16;
+            allot_restate_channel *n = realloc(r->channels, ncap * sizeof *n);
+            if (!n) {
+                sqlite3_finalize(st);
+                return nomem(err);
+            }
+            r->channels = n;
+            cap = ncap;
+        }
+        allot_restate_channel *c = &r->channels[r->n_channels];
+        memset(c, 0, sizeof *c);
+        r->n_channels++;
+        c->period = dup_text(sqlite3_column_text(st, 0));
+        c->channel = dup_text(sqlite3_column_text(st, 1));
+        c->from_present = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        c->to_present = sqlite3_column_type(st, 3) != SQLITE_NULL;
+        c->from_minor = sqlite3_column_int64(st, 2);
+        c->to_minor = sqlite3_column_int64(st, 3);
+        if (!c->period || !c->channel) {
+            sqlite3_finalize(st);
+            return nomem(err);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading rollup_channel", err);
+    return ALLOT_OK;
+}
+
+static allot_status read_periods(sqlite3 *db, allot_restate *r, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(db, sql_periods, &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    bind_four(st, r);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (r->n_periods == cap) {
+            size_t ncap = cap ? 2 * cap : 8;
+            allot_restate_period *n = realloc(r->periods, ncap * sizeof *n);
+            if (!n) {
+                sqlite3_finalize(st);
+                return nomem(err);
+            }
+            r->periods = n;
+            cap = ncap;
+        }
+        allot_restate_period *p = &r->periods[r->n_periods];
+        memset(p, 0, sizeof *p);
+        r->n_periods++;
+        p->period = dup_text(sqlite3_column_text(st, 0));
+        p->from_booked = sqlite3_column_int64(st, 1);
+        p->to_booked = sqlite3_column_int64(st, 2);
+        p->from_credited = sqlite3_column_int64(st, 3);
+        p->to_credited = sqlite3_column_int64(st, 4);
+        p->from_unattributed = sqlite3_column_int64(st, 5);
+        p->to_unattributed = sqlite3_column_int64(st, 6);
+        p->from_deals = sqlite3_column_int64(st, 7);
+        p->to_deals = sqlite3_column_int64(st, 8);
+        if (!p->period) {
+            sqlite3_finalize(st);
+            return nomem(err);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading rollup_period", err);
+    return ALLOT_OK;
+}
+
+/* A growing string. */
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+    int failed;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *t)
+{
+    size_t n = strlen(t);
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t ncap = b->cap ? b->cap : 64;
+        while (ncap < b->len + n + 1)
+            ncap *= 2;
+        char *s = realloc(b->s, ncap);
+        if (!s) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = ncap;
+    }
+    memcpy(b->s + b->len, t, n + 1);
+    b->len += n;
+}
+
+/* One deal of one run: its period, booked amount and split. */
+typedef struct deal_row {
+    char *deal_id;
+    char *period;
+    int64_t minor;
+    char *split;
+} deal_row;
+
+static void deal_rows_free(deal_row *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(d[i].deal_id);
+        free(d[i].period);
+        free(d[i].split);
+    }
+    free(d);
+}
+
+/* The model's deals of run_id, by deal_id (byte order). */
+static allot_status read_deals(sqlite3 *db, int64_t run_id, const allot_restate *r,
+                               deal_row **out, size_t *n_out, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT deal_id, min(period), channel, sum(reporting_minor) FROM ledger"
+        " WHERE run_id = ?1 AND model = ?2 GROUP BY deal_id, channel"
+        " ORDER BY deal_id, channel",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_text(st, 2, r->model, -1, SQLITE_STATIC);
+    deal_row *d = NULL;
+    size_t n = 0, cap = 0;
+    strbuf sb = {0};
+    int rc;
+    s = ALLOT_OK;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (!n || strcmp(d[n - 1].deal_id, id) != 0) {
+            if (n) {
+                d[n - 1].split = sb.s;
+                sb = (strbuf){0};
+            }
+            if (n == cap) {
+                size_t ncap = cap ? 2 * cap : 64;
+                deal_row *nd = realloc(d, ncap * sizeof *nd);
+                if (!nd) {
+                    s = nomem(err);
+                    break;
+                }
+                d = nd;
+                cap = ncap;
+            }
+            memset(&d[n], 0, sizeof d[n]);
+            n++;
+            d[n - 1].deal_id = dup_text((const unsigned char *)id);
+            d[n - 1].period = dup_text(sqlite3_column_text(st, 1));
+            if (!d[n - 1].deal_id || !d[n - 1].period) {
+                s = nomem(err);
+                break;
+            }
+        }
+        int64_t minor = sqlite3_column_int64(st, 3);
+        d[n - 1].minor += minor;
+        char amount[64];
+        allot_money_format_minor(minor, r->exponent, amount, sizeof amount);
+        if (sb.len)
+            sb_add(&sb, "; ");
+        sb_add(&sb, (const char *)sqlite3_column_text(st, 2));
+        sb_add(&sb, "=");
+        sb_add(&sb, amount);
+        if (sb.failed) {
+            s = nomem(err);
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (n && !d[n - 1].split) {
+        d[n - 1].split = sb.s;
+        sb.s = NULL;
+    }
+    free(sb.s);
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading the ledger", err);
+    if (s == ALLOT_OK)
+        for (size_t i = 0; i < n; i++)
+            if (!d[i].split && !(d[i].split = dup_text(NULL)))
+                s = nomem(err);
+    if (s != ALLOT_OK) {
+        deal_rows_free(d, n);
+        return s;
+    }
+    *out = d;
+    *n_out = n;
+    return ALLOT_OK;
+}
+
+static int in_scope(const allot_restate *r, const deal_row *a, const deal_row *b)
+{
+    if (!r->period[0])
+        return 1;
+    return (a && strcmp(a->period, r->period) == 0) || (b && strcmp(b->period, r->period) == 0);
+}
+
+static allot_status add_deal(allot_restate *r, size_t *cap, allot_restate_kind kind,
+                             const deal_row *a, const deal_row *b, allot_error *err)
+{
+    if (r->n_deals == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 16;
+        allot_restate_deal *n = realloc(r->deals, ncap * sizeof *n);
+        if (!n)
+            return nomem(err);
+        r->deals = n;
+        *cap = ncap;
+    }
+    allot_restate_deal *x = &r->deals[r->n_deals];
+    memset(x, 0, sizeof *x);
+    r->n_deals++;
+    x->kind = kind;
+    x->deal_id = dup_text((const unsigned char *)(a ? a->deal_id : b->deal_id));
+    x->from_period = a ? dup_text((const unsigned char *)a->period) : NULL;
+    x->to_period = b ? dup_text((const unsigned char *)b->period) : NULL;
+    x->from_minor = a ? a->minor : 0;
+    x->to_minor = b ? b->minor : 0;
+    x->from_split = dup_text((const unsigned char *)(a ? a->split : NULL));
+    x->to_split = dup_text((const unsigned char *)(b ? b->split : NULL));
+    if (!x->deal_id || (a && !x->from_period) || (b && !x->to_period) || !x->from_split ||
+        !x->to_split)
+        return nomem(err);
+    r->count[kind]++;
+    return ALLOT_OK;
+}
+
+static allot_status compare_deals(sqlite3 *db, allot_restate *r, allot_error *err)
+{
+    deal_row *fa = NULL, *ta = NULL;
+    size_t nf = 0, nt = 0, cap = 0;
+    allot_status s = read_deals(db, r->from_run, r, &fa, &nf, err);
+    if (s == ALLOT_OK)
+        s = read_deals(db, r->to_run, r, &ta, &nt, err);
+    size_t i = 0, j = 0;
+    while (s == ALLOT_OK && (i < nf || j < nt)) {
+        int c = i == nf ? 1 : j == nt ? -1 : strcmp(fa[i].deal_id, ta[j].deal_id);
+        const deal_row *a = c <= 0 ? &fa[i] : NULL, *b = c >= 0 ? &ta[j] : NULL;
+        if (c < 0)
+            i++;
+        else if (c > 0)
+            j++;
+        else
+            i++, j++;
+        if (!in_scope(r, a, b))
+            continue;
+        if (!b)
+            s = add_deal(r, &cap, ALLOT_RESTATE_REMOVED, a, b, err);
+        else if (!a)
+            s = add_deal(r, &cap, ALLOT_RESTATE_ADDED, a, b, err);
+        else if (strcmp(a->period, b->period) != 0)
+            s = add_deal(r, &cap, ALLOT_RESTATE_MOVED, a, b, err);
+        else if (a->minor != b->minor)
+            s = add_deal(r, &cap, ALLOT_RESTATE_AMOUNT, a, b, err);
+        else if (strcmp(a->split, b->split) != 0)
+            s = add_deal(r, &cap, ALLOT_RESTATE_RESPLIT, a, b, err);
+    }
+    deal_rows_free(fa, nf);
+    deal_rows_free(ta, nt);
+    return s;
+}
+
+/* Parameters whose values differ, FROM/TO, into r->differing. */
+static void differing_params(allot_restate *r, const run_info *a, const run_info *b)
+{
+    static const char *const keys[] = {
+        "account_level", "bootstrap", "bootstrap_seed", "custom", "dedupe_minutes",
+        "fiscal_start", "half_life_days", "lookback_days", "markov_keep_repeats",
+        "markov_order", "max_touches", "period", "position", "shapley", "timezone"};
+    r->differing[0] = '\0';
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        char va[256], vb[256];
+        param_get(a->params, keys[k], va, sizeof va);
+        param_get(b->params, keys[k], vb, sizeof vb);
+        if (strcmp(va, vb) == 0)
+            continue;
+        size_t used = strlen(r->differing);
+        snprintf(r->differing + used, sizeof r->differing - used, "%s%s=%s/%s",
+                 used ? "; " : "", keys[k], va, vb);
+    }
+}
+
+allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *options,
+                                   allot_restate *out, allot_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!options || !options->model || !options->model[0])
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0, "no model to compare");
+    snprintf(out->model, sizeof out->model, "%s", options->model);
+
+    run_info *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    allot_status s = a && b ? ALLOT_OK : nomem(err);
+    /* TO: given, or the latest revenue run. */
+    if (s == ALLOT_OK && options->to_run) {
+        s = load_run(db, options->to_run, "--to", b, err);
+    } else if (s == ALLOT_OK) {
+        s = find_run(db, "revenue", 0, b, err);
+        if (s == ALLOT_OK && !b->id)
+            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                "no successful allot-credit revenue run in this database: "
+                                "run allot-credit, and again after reloading the changed "
+                                "exports, then compare");
+    }
+    /* FROM: given, or the run of the same event before TO. */
+    if (s == ALLOT_OK && options->from_run) {
+        s = load_run(db, options->from_run, "--from", a, err);
+    } else if (s == ALLOT_OK) {
+        s = find_run(db, b->event, b->id, a, err);
+        if (s == ALLOT_OK && !a->id)
+            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                "run %lld is the first successful allot-credit %s run: there "
+                                "is nothing before it to compare with (give --from RUN, or "
+                                "run allot-credit again after reloading the changed exports)",
+                                (long long)b->id, b->event);
+    }
+    if (s == ALLOT_OK && a->id == b->id)
+        s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                            "--from and --to are both run %lld: compare two different runs",
+                            (long long)a->id);
+    if (s == ALLOT_OK && strcmp(a->event, b->event) != 0)
+        s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                            "run %lld credits the %s event and run %lld the %s event: compare "
+                            "two runs of the same event (allot-credit --event)",
+                            (long long)a->id, a->event, (long long)b->id, b->event);
+    char models[1024];
+    for (int k = 0; s == ALLOT_OK && k < 2; k++) {
+        const run_info *r = k ? b : a;
+        param_get(r->params, "models", models, sizeof models);
+        if (!list_has(models, out->model))
+            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                "run %lld did not compute the model '%s' (it computed: %s); "
+                                "give --model with one of them",
+                                (long long)r->id, out->model, models[0] ? models : "none");
+    }
+    char ca[4] = "", cb[4] = "";
+    if (s == ALLOT_OK)
+        s = currency_of(db, a, out->model, ca, err);
+    if (s == ALLOT_OK)
+        s = currency_of(db, b, out->model, cb, err);
+    if (s == ALLOT_OK && strcmp(ca, cb) != 0)
+        s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                            "run %lld reports in %s and run %lld in %s: amounts in different "
+                            "currencies cannot be compared; run allot-credit again with "
+                            "--currency %s",
+                            (long long)a->id, ca, (long long)b->id, cb, ca);
+    if (s == ALLOT_OK) {
+        out->from_run = a->id;
+        out->to_run = b->id;
+        snprintf(out->event, sizeof out->event, "%s", b->event);
+        memcpy(out->currency, cb, sizeof out->currency);
+        out->exponent = allot_currency_exponent(cb);
+        if (out->exponent < 0)
+            out->exponent = 2;
+        differing_params(out, a, b);
+    }
+    if (s == ALLOT_OK && options->period) {
+        char fs[16];
+        long fiscal = 1;
+        if (param_get(b->params, "fiscal_start", fs, sizeof fs))
+            fiscal = strtol(fs, NULL, 10);
+        if (fiscal < 1 || fiscal > 12)
+            fiscal = 1;
+        allot_period p, q;
+        s = allot_period_parse(options->period, (int)fiscal, &p, err);
+        if (s == ALLOT_OK) {
+            allot_period_quarter_of(p.start, (int)fiscal, &q);
+            if (q.start != p.start || q.end != p.end)
+                s = allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                                    "--period %s: the ledger's periods are quarters; give one "
+                                    "quarter (e.g. %s)",
+                                    options->period, q.label);
+            else
+                snprintf(out->period, sizeof out->period, "%s", q.label);
+        }
+    }
+    if (s == ALLOT_OK)
+        s = read_periods(db, out, err);
+    if (s == ALLOT_OK)
+        s = read_channels(db, out, err);
+    if (s == ALLOT_OK) {
+        char la[1024], lb[1024];
+        param_get(a->params, "ledger_models", la, sizeof la);
+        param_get(b->params, "ledger_models", lb, sizeof lb);
+        int ha = list_has(la, out->model), hb = list_has(lb, out->model);
+        if (ha && hb) {
+            out->deals_compared = 1;
+            s = compare_deals(db, out, err);
+        } else {
+            snprintf(out->deals_note, sizeof out->deals_note,
+                     "deals not compared: run %lld wrote no ledger rows of %s (its ledger "
+                     "models: %.200s); run allot-credit with --ledger-model including %s",
+                     (long long)(ha ? b->id : a->id), out->model,
+                     (ha ? lb : la)[0] ? (ha ? lb : la) : "none", out->model);
+        }
+    }
+    free(a);
+    free(b);
+    return s;
+}
+
+void allot_restate_release(allot_restate *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_channels; i++) {
+        free(r->channels[i].period);
+        free(r->channels[i].channel);
+    }
+    free(r->channels);
+    for (size_t i = 0; i < r->n_periods; i++)
+        free(r->periods[i].period);
+    free(r->periods);
+    for (size_t i = 0; i < r->n_deals; i++) {
+        free(r->deals[i].deal_id);
+        free(r->deals[i].from_period);
+        free(r->deals[i].to_period);
+        free(r->deals[i].from_split);
+        free(r->deals[i].to_split);
+    }
+    free(r->deals);
+    memset(r, 0, sizeof *r);
+}
