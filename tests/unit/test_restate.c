@@ -1,0 +1,233 @@
+/* allot_restate_compare on a hand-made database (no allot-credit involved).
+ *
+ * Reporting currency JPY (exponent 0: amounts are whole yen), fiscal year
+ * starting in April (fiscal_start=4: FY2027Q2 = July-September 2026,
+ * FY2027Q3 = October-December 2026 = calendar 2026Q4).
+ * Runs: 1 revenue ok (linear, first_touch; lookback 90), 2 revenue failed,
+ * 3 revenue ok (linear; lookback 60), 4 pipeline ok.
+ *   run 1, linear: deal x FY2027Q2, two Email touches 350 + 350 = 700;
+ *                  deal y FY2027Q2 unattributed 300. Booked 1000 = 700 + 300.
+ *   run 3, linear: deal x FY2027Q3 (close date moved and amount corrected),
+ *                  Email 1 + Search 1000 = 1001; deal z FY2027Q2 Email 500.
+ * Expected, run 1 -> run 3:
+ *   FY2027Q2 (unattributed) 300 -> 0 (-300), Email 700 -> 500 (-200);
+ *   FY2027Q3 Email 0 -> 1, Search 0 -> 1000;
+ *   booked FY2027Q2 1000 -> 500, FY2027Q3 0 -> 1001;
+ *   x moved (700 -> 1001; "Email=700" -> "Email=1; Search=1000"), y removed,
+ *   z added; lookback_days=90/60 differs.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "restate.h"
+#include "store.h"
+
+static char db_path[256];
+
+static const char *const fixture =
+    "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at, status) VALUES"
+    " (1, 'allot-credit', 't', 'currency=JPY;event=revenue;fiscal_start=4;"
+    "ledger_models=linear;lookback_days=90;models=linear,first_touch;period=', 'h', 0, 'ok'),"
+    " (2, 'allot-credit', 't', 'currency=JPY;event=revenue;fiscal_start=4;"
+    "ledger_models=linear;lookback_days=90;models=linear;period=', 'h', 0, 'failed: x'),"
+    " (3, 'allot-credit', 't', 'currency=JPY;event=revenue;fiscal_start=4;"
+    "ledger_models=linear;lookback_days=60;models=linear;period=', 'h', 0, 'ok'),"
+    " (4, 'allot-credit', 't', 'currency=JPY;event=pipeline;fiscal_start=4;"
+    "ledger_models=linear;lookback_days=60;models=linear;period=', 'h', 0, 'ok');"
+    "INSERT INTO rollup_period VALUES"
+    " (1, 'linear', 'FY2027Q2', 2, 1, 1, 0, 1000, 700, 300, 'JPY'),"
+    " (3, 'linear', 'FY2027Q2', 1, 1, 0, 0, 500, 500, 0, 'JPY'),"
+    " (3, 'linear', 'FY2027Q3', 1, 1, 0, 0, 1001, 1001, 0, 'JPY');"
+    "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals,"
+    " credited_minor, currency, share) VALUES"
+    " (1, 'linear', 'FY2027Q2', 'Email', 1, 0, 700, 'JPY', 0.7),"
+    " (1, 'linear', 'FY2027Q2', '(unattributed)', 1, 0, 300, 'JPY', 0.3),"
+    " (3, 'linear', 'FY2027Q2', 'Email', 1, 0, 500, 'JPY', 1),"
+    " (3, 'linear', 'FY2027Q3', 'Email', 1, 0, 1, 'JPY', 0.001),"
+    " (3, 'linear', 'FY2027Q3', 'Search', 1, 0, 1000, 'JPY', 0.999);"
+    "INSERT INTO ledger(run_id, model, deal_id, touch_id, position, channel, weight,"
+    " credit_minor, currency, rule, period, reporting_minor, reporting_currency) VALUES"
+    " (1, 'linear', 'x', 't1', 1, 'Email', 0.5, 350, 'JPY', 'linear', 'FY2027Q2', 350, 'JPY'),"
+    " (1, 'linear', 'x', 't2', 2, 'Email', 0.5, 350, 'JPY', 'linear', 'FY2027Q2', 350, 'JPY'),"
+    " (1, 'linear', 'y', NULL, 0, '(unattributed)', 1, 300, 'JPY', 'unattributed',"
+    "  'FY2027Q2', 300, 'JPY'),"
+    " (3, 'linear', 'x', 't1', 1, 'Email', 0.001, 1, 'JPY', 'linear', 'FY2027Q3', 1, 'JPY'),"
+    " (3, 'linear', 'x', 't3', 2, 'Search', 0.999, 1000, 'JPY', 'linear', 'FY2027Q3', 1000,"
+    "  'JPY'),"
+    " (3, 'linear', 'z', 't4', 1, 'Email', 1, 500, 'JPY', 'linear', 'FY2027Q2', 500, 'JPY');";
+
+static int setup(void **state)
+{
+    snprintf(db_path, sizeof db_path, "test_restate_%ld.db", (long)getpid());
+    remove(db_path);
+    sqlite3 *db;
+    allot_error err;
+    if (allot_store_open(db_path, &db, NULL) != ALLOT_OK)
+        return -1;
+    if (allot_store_exec(db, fixture, &err) != ALLOT_OK) {
+        fprintf(stderr, "fixture: %s\n", err.message);
+        return -1;
+    }
+    *state = db;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    allot_store_close(*state);
+    char p[300];
+    remove(db_path);
+    snprintf(p, sizeof p, "%s-wal", db_path);
+    remove(p);
+    snprintf(p, sizeof p, "%s-shm", db_path);
+    remove(p);
+    return 0;
+}
+
+static void check_channel(const allot_restate_channel *c, const char *period,
+                          const char *channel, int64_t from, int64_t to)
+{
+    assert_string_equal(c->period, period);
+    assert_string_equal(c->channel, channel);
+    assert_int_equal(c->from_minor, from);
+    assert_int_equal(c->to_minor, to);
+}
+
+static void defaults(void **state)
+{
+    allot_restate r;
+    allot_error err;
+    allot_restate_options o = {.model = "linear"};
+    assert_int_equal(allot_restate_compare(*state, &o, &r, &err), ALLOT_OK);
+    /* TO: 3, the latest revenue run (4 is pipeline); FROM: 1 (2 failed). */
+    assert_int_equal(r.to_run, 3);
+    assert_int_equal(r.from_run, 1);
+    assert_string_equal(r.currency, "JPY");
+    assert_int_equal(r.exponent, 0);
+    assert_string_equal(r.event, "revenue");
+    assert_string_equal(r.differing, "lookback_days=90/60");
+
+    assert_int_equal(r.n_periods, 2);
+    assert_string_equal(r.periods[0].period, "FY2027Q2");
+    assert_int_equal(r.periods[0].from_booked, 1000);
+    assert_int_equal(r.periods[0].to_booked, 500);
+    assert_int_equal(r.periods[0].from_unattributed, 300);
+    assert_int_equal(r.periods[0].to_unattributed, 0);
+    assert_string_equal(r.periods[1].period, "FY2027Q3");
+    assert_int_equal(r.periods[1].from_booked, 0);
+    assert_int_equal(r.periods[1].to_booked, 1001);
+    assert_int_equal(r.periods[1].to_deals, 1);
+
+    assert_int_equal(r.n_channels, 4);
+    check_channel(&r.channels[0], "FY2027Q2", "(unattributed)", 300, 0);
+    assert_true(r.channels[0].from_present && !r.channels[0].to_present);
+    check_channel(&r.channels[1], "FY2027Q2", "Email", 700, 500);
+    check_channel(&r.channels[2], "FY2027Q3", "Email", 0, 1);
+    check_channel(&r.channels[3], "FY2027Q3", "Search", 0, 1000);
+    assert_true(!r.channels[3].from_present && r.channels[3].to_present);
+
+    assert_true(r.deals_compared);
+    assert_int_equal(r.n_deals, 3);
+    const allot_restate_deal *x = &r.deals[0], *y = &r.deals[1], *z = &r.deals[2];
+    assert_string_equal(x->deal_id, "x");
+    assert_int_equal(x->kind, ALLOT_RESTATE_MOVED); /* moved wins over amount */
+    assert_string_equal(x->from_period, "FY2027Q2");
+    assert_string_equal(x->to_period, "FY2027Q3");
+    assert_int_equal(x->from_minor, 700);
+    assert_int_equal(x->to_minor, 1001);
+    assert_string_equal(x->from_split, "Email=700"); /* two Email touches summed */
+    assert_string_equal(x->to_split, "Email=1; Search=1000");
+    assert_string_equal(y->deal_id, "y");
+    assert_int_equal(y->kind, ALLOT_RESTATE_REMOVED);
+    assert_null(y->to_period);
+    assert_string_equal(y->from_split, "(unattributed)=300");
+    assert_string_equal(z->deal_id, "z");
+    assert_int_equal(z->kind, ALLOT_RESTATE_ADDED);
+    assert_null(z->from_period);
+    assert_int_equal(z->to_minor, 500);
+    assert_int_equal(r.count[ALLOT_RESTATE_MOVED], 1);
+    assert_int_equal(r.count[ALLOT_RESTATE_REMOVED], 1);
+    assert_int_equal(r.count[ALLOT_RESTATE_ADDED], 1);
+    assert_int_equal(r.count[ALLOT_RESTATE_AMOUNT], 0);
+    allot_restate_release(&r);
+}
+
+/* One quarter: calendar 2026Q4 is FY2027Q3 of a year starting in April. */
+static void one_period(void **state)
+{
+    static const char *const spellings[] = {"FY2027Q3", "2026q4"};
+    for (int k = 0; k < 2; k++) {
+        allot_restate r;
+        allot_error err;
+        allot_restate_options o = {.model = "linear", .period = spellings[k]};
+        assert_int_equal(allot_restate_compare(*state, &o, &r, &err), ALLOT_OK);
+        assert_string_equal(r.period, "FY2027Q3");
+        assert_int_equal(r.n_periods, 1);
+        assert_int_equal(r.n_channels, 2);
+        check_channel(&r.channels[0], "FY2027Q3", "Email", 0, 1);
+        assert_int_equal(r.n_deals, 1); /* x, moved into it */
+        assert_string_equal(r.deals[0].deal_id, "x");
+        allot_restate_release(&r);
+    }
+    allot_restate r;
+    allot_error err;
+    allot_restate_options o = {.model = "linear", .period = "2026-11"};
+    assert_int_equal(allot_restate_compare(*state, &o, &r, &err), ALLOT_ERR_USAGE);
+    assert_non_null(strstr(err.message, "give one quarter (e.g. FY2027Q3)"));
+    allot_restate_release(&r);
+}
+
+static void refusals(void **state)
+{
+    allot_restate r;
+    allot_error err;
+    struct {
+        int64_t from, to;
+        const char *model;
+        allot_status want;
+        const char *says;
+    } cases[] = {
+        {2, 3, "linear", ALLOT_ERR_USAGE, "--from: allot-credit run 2 did not finish"},
+        {9, 3, "linear", ALLOT_ERR_USAGE, "--from: run 9 is not an allot-credit run"},
+        {1, 4, "linear", ALLOT_ERR_DATA, "run 1 credits the revenue event and run 4 the "
+                                         "pipeline event"},
+        {1, 3, "first_touch", ALLOT_ERR_DATA, "run 3 did not compute the model 'first_touch' "
+                                              "(it computed: linear)"},
+        {3, 3, "linear", ALLOT_ERR_DATA, "--from and --to are both run 3"},
+        {0, 1, "linear", ALLOT_ERR_DATA, "run 1 is the first successful allot-credit revenue"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        allot_restate_options o = {.from_run = cases[i].from, .to_run = cases[i].to,
+                                   .model = cases[i].model};
+        allot_error_clear(&err);
+        assert_int_equal(allot_restate_compare(*state, &o, &r, &err), cases[i].want);
+        if (!strstr(err.message, cases[i].says))
+            fail_msg("case %zu: %s", i, err.message);
+        allot_restate_release(&r);
+    }
+    /* Another reporting currency in the rollups. */
+    assert_int_equal(allot_store_exec(*state,
+                                      "UPDATE rollup_period SET currency = 'USD' WHERE run_id = 3",
+                                      &err),
+                     ALLOT_OK);
+    allot_restate_options o = {.model = "linear"};
+    assert_int_equal(allot_restate_compare(*state, &o, &r, &err), ALLOT_ERR_DATA);
+    assert_non_null(strstr(err.message, "run 1 reports in JPY and run 3 in USD"));
+    allot_restate_release(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(one_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
