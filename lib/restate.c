@@ -328,6 +328,7 @@ typedef struct deal_row {
     char *deal_id;
     char *period;
     int64_t minor;
+    int null_amount;
     char *split;
 } deal_row;
 
@@ -350,7 +351,9 @@ static allot_status read_deals(sqlite3 *db, int64_t run_id, const allot_restate 
         db,
         "SELECT deal_id, min(period), channel, sum(reporting_minor) FROM ledger"
         " WHERE run_id = ?1 AND model = ?2 GROUP BY deal_id, channel"
-        " ORDER BY deal_id, channel",
+        " UNION ALL SELECT deal_id, period, NULL, NULL FROM ledger_null_amount"
+        " WHERE run_id = ?1"
+        " ORDER BY 1, 3",
         &st, err);
     if (s != ALLOT_OK)
         return s;
@@ -386,6 +389,15 @@ static allot_status read_deals(sqlite3 *db, int64_t run_id, const allot_restate 
                 s = nomem(err);
                 break;
             }
+        }
+        if (sqlite3_column_type(st, 2) == SQLITE_NULL) { /* ledger_null_amount */
+            d[n - 1].null_amount = 1;
+            sb_add(&sb, "(no amount)");
+            if (sb.failed) {
+                s = nomem(err);
+                break;
+            }
+            continue;
         }
         int64_t minor = sqlite3_column_int64(st, 3);
         d[n - 1].minor += minor;
@@ -449,6 +461,8 @@ static allot_status add_deal(allot_restate *r, size_t *cap, allot_restate_kind k
     x->to_period = b ? dup_text((const unsigned char *)b->period) : NULL;
     x->from_minor = a ? a->minor : 0;
     x->to_minor = b ? b->minor : 0;
+    x->from_null = a ? a->null_amount : 0;
+    x->to_null = b ? b->null_amount : 0;
     x->from_split = dup_text((const unsigned char *)(a ? a->split : NULL));
     x->to_split = dup_text((const unsigned char *)(b ? b->split : NULL));
     if (!x->deal_id || (a && !x->from_period) || (b && !x->to_period) || !x->from_split ||
@@ -483,7 +497,7 @@ static allot_status compare_deals(sqlite3 *db, allot_restate *r, allot_error *er
             s = add_deal(r, &cap, ALLOT_RESTATE_ADDED, a, b, err);
         else if (strcmp(a->period, b->period) != 0)
             s = add_deal(r, &cap, ALLOT_RESTATE_MOVED, a, b, err);
-        else if (a->minor != b->minor)
+        else if (a->minor != b->minor || a->null_amount != b->null_amount)
             s = add_deal(r, &cap, ALLOT_RESTATE_AMOUNT, a, b, err);
         else if (strcmp(a->split, b->split) != 0)
             s = add_deal(r, &cap, ALLOT_RESTATE_RESPLIT, a, b, err);

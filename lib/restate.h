@@ -62,8 +62,10 @@ typedef struct allot_restate_period {
 
 /* How a deal changed. A deal gets one kind, the first that applies in this
  * order: added, removed, moved (its period differs; its amount may differ
- * too), amount (same period, booked amount differs), resplit (same period
- * and amount, credit per channel differs). */
+ * too), amount (same period, booked amount differs, or the amount became
+ * NULL or stopped being NULL), resplit (same period and amount, credit per
+ * channel differs). Deals with a NULL amount come from ledger_null_amount
+ * (per run, whatever the model). */
 typedef enum allot_restate_kind {
     ALLOT_RESTATE_ADDED,
     ALLOT_RESTATE_REMOVED,
@@ -80,10 +82,13 @@ typedef struct allot_restate_deal {
     char *deal_id;
     allot_restate_kind kind;
     char *from_period, *to_period; /* NULL when the deal is not in that run */
-    int64_t from_minor, to_minor;  /* booked (sum of reporting_minor), 0 when absent */
+    int64_t from_minor, to_minor;  /* booked (sum of reporting_minor), 0 when absent or
+                                      NULL */
+    int from_null, to_null;        /* the deal converted with a NULL amount in that run
+                                      (ledger_null_amount: counted, never summed) */
     /* Credit per channel, channels in byte order, "Email=500.00; Paid
      * Search=500.00" in major units of the reporting currency; "" when
-     * absent. */
+     * absent, "(no amount)" for a NULL amount. */
     char *from_split, *to_split;
 } allot_restate_deal;
 

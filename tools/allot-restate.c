@@ -124,8 +124,9 @@ static void csv_deals(FILE *out, const allot_restate *r)
         allot_csvout_field(out, x->from_period ? x->from_period : "");
         fputc(',', out);
         allot_csvout_field(out, x->to_period ? x->to_period : "");
-        fprintf(out, ",%s,%s,%s,%s,", x->from_period ? amount(r, x->from_minor, a, sizeof a) : "",
-                x->to_period ? amount(r, x->to_minor, b, sizeof b) : "",
+        fprintf(out, ",%s,%s,%s,%s,",
+                x->from_period && !x->from_null ? amount(r, x->from_minor, a, sizeof a) : "",
+                x->to_period && !x->to_null ? amount(r, x->to_minor, b, sizeof b) : "",
                 amount(r, x->to_minor - x->from_minor, d, sizeof d), r->currency);
         allot_csvout_field(out, x->from_split);
         fputc(',', out);
@@ -176,8 +177,8 @@ static void text_report(FILE *out, const allot_restate *r)
         fprintf(out, "%-16.16s %-8s %-9s %-9s %16s %16s %16s\n", x->deal_id,
                 allot_restate_kind_name(x->kind), x->from_period ? x->from_period : "-",
                 x->to_period ? x->to_period : "-",
-                x->from_period ? grouped(r, x->from_minor, 0, a, sizeof a) : "-",
-                x->to_period ? grouped(r, x->to_minor, 0, b, sizeof b) : "-",
+                x->from_null ? "NULL" : x->from_period ? grouped(r, x->from_minor, 0, a, sizeof a) : "-",
+                x->to_null ? "NULL" : x->to_period ? grouped(r, x->to_minor, 0, b, sizeof b) : "-",
                 grouped(r, x->to_minor - x->from_minor, 1, d, sizeof d));
         if (x->kind == ALLOT_RESTATE_RESPLIT || x->kind == ALLOT_RESTATE_AMOUNT ||
             x->kind == ALLOT_RESTATE_MOVED) {

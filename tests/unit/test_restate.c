@@ -8,13 +8,16 @@
  *   run 1, linear: deal x FY2027Q2, two Email touches 350 + 350 = 700;
  *                  deal y FY2027Q2 unattributed 300. Booked 1000 = 700 + 300.
  *   run 3, linear: deal x FY2027Q3 (close date moved and amount corrected),
- *                  Email 1 + Search 1000 = 1001; deal z FY2027Q2 Email 500.
+ *                  Email 1 + Search 1000 = 1001; deal z FY2027Q2 Email 500;
+ *                  deal v FY2027Q2 Email 200 (its amount was NULL in run 1).
+ *   NULL amounts (ledger_null_amount): run 1 u, v, w; run 3 w (all FY2027Q2).
  * Expected, run 1 -> run 3:
- *   FY2027Q2 (unattributed) 300 -> 0 (-300), Email 700 -> 500 (-200);
+ *   FY2027Q2 (unattributed) 300 -> 0 (-300), Email 700 -> 500 + 200 (0);
  *   FY2027Q3 Email 0 -> 1, Search 0 -> 1000;
- *   booked FY2027Q2 1000 -> 500, FY2027Q3 0 -> 1001;
- *   x moved (700 -> 1001; "Email=700" -> "Email=1; Search=1000"), y removed,
- *   z added; lookback_days=90/60 differs.
+ *   booked FY2027Q2 1000 -> 700, FY2027Q3 0 -> 1001;
+ *   u removed (NULL amount), v amount (NULL -> 200), w unchanged (NULL in
+ *   both: not listed), x moved (700 -> 1001; "Email=700" -> "Email=1;
+ *   Search=1000"), y removed, z added; lookback_days=90/60 differs.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,13 +45,13 @@ static const char *const fixture =
     "ledger_models=linear;lookback_days=60;models=linear;period=', 'h', 0, 'ok');"
     "INSERT INTO rollup_period VALUES"
     " (1, 'linear', 'FY2027Q2', 2, 1, 1, 0, 1000, 700, 300, 'JPY'),"
-    " (3, 'linear', 'FY2027Q2', 1, 1, 0, 0, 500, 500, 0, 'JPY'),"
+    " (3, 'linear', 'FY2027Q2', 2, 2, 0, 0, 700, 700, 0, 'JPY'),"
     " (3, 'linear', 'FY2027Q3', 1, 1, 0, 0, 1001, 1001, 0, 'JPY');"
     "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals,"
     " credited_minor, currency, share) VALUES"
     " (1, 'linear', 'FY2027Q2', 'Email', 1, 0, 700, 'JPY', 0.7),"
     " (1, 'linear', 'FY2027Q2', '(unattributed)', 1, 0, 300, 'JPY', 0.3),"
-    " (3, 'linear', 'FY2027Q2', 'Email', 1, 0, 500, 'JPY', 1),"
+    " (3, 'linear', 'FY2027Q2', 'Email', 2, 0, 700, 'JPY', 1),"
     " (3, 'linear', 'FY2027Q3', 'Email', 1, 0, 1, 'JPY', 0.001),"
     " (3, 'linear', 'FY2027Q3', 'Search', 1, 0, 1000, 'JPY', 0.999);"
     "INSERT INTO ledger(run_id, model, deal_id, touch_id, position, channel, weight,"
@@ -60,7 +63,10 @@ static const char *const fixture =
     " (3, 'linear', 'x', 't1', 1, 'Email', 0.001, 1, 'JPY', 'linear', 'FY2027Q3', 1, 'JPY'),"
     " (3, 'linear', 'x', 't3', 2, 'Search', 0.999, 1000, 'JPY', 'linear', 'FY2027Q3', 1000,"
     "  'JPY'),"
-    " (3, 'linear', 'z', 't4', 1, 'Email', 1, 500, 'JPY', 'linear', 'FY2027Q2', 500, 'JPY');";
+    " (3, 'linear', 'z', 't4', 1, 'Email', 1, 500, 'JPY', 'linear', 'FY2027Q2', 500, 'JPY'),"
+    " (3, 'linear', 'v', 't5', 1, 'Email', 1, 200, 'JPY', 'linear', 'FY2027Q2', 200, 'JPY');"
+    "INSERT INTO ledger_null_amount VALUES (1, 'u', 'FY2027Q2', 1), (1, 'v', 'FY2027Q2', 1),"
+    " (1, 'w', 'FY2027Q2', 0), (3, 'w', 'FY2027Q2', 0);";
 
 static int setup(void **state)
 {
@@ -116,7 +122,7 @@ static void defaults(void **state)
     assert_int_equal(r.n_periods, 2);
     assert_string_equal(r.periods[0].period, "FY2027Q2");
     assert_int_equal(r.periods[0].from_booked, 1000);
-    assert_int_equal(r.periods[0].to_booked, 500);
+    assert_int_equal(r.periods[0].to_booked, 700);
     assert_int_equal(r.periods[0].from_unattributed, 300);
     assert_int_equal(r.periods[0].to_unattributed, 0);
     assert_string_equal(r.periods[1].period, "FY2027Q3");
@@ -127,14 +133,25 @@ static void defaults(void **state)
     assert_int_equal(r.n_channels, 4);
     check_channel(&r.channels[0], "FY2027Q2", "(unattributed)", 300, 0);
     assert_true(r.channels[0].from_present && !r.channels[0].to_present);
-    check_channel(&r.channels[1], "FY2027Q2", "Email", 700, 500);
+    check_channel(&r.channels[1], "FY2027Q2", "Email", 700, 700);
     check_channel(&r.channels[2], "FY2027Q3", "Email", 0, 1);
     check_channel(&r.channels[3], "FY2027Q3", "Search", 0, 1000);
     assert_true(!r.channels[3].from_present && r.channels[3].to_present);
 
     assert_true(r.deals_compared);
-    assert_int_equal(r.n_deals, 3);
-    const allot_restate_deal *x = &r.deals[0], *y = &r.deals[1], *z = &r.deals[2];
+    assert_int_equal(r.n_deals, 5);
+    const allot_restate_deal *u = &r.deals[0], *v = &r.deals[1];
+    const allot_restate_deal *x = &r.deals[2], *y = &r.deals[3], *z = &r.deals[4];
+    assert_string_equal(u->deal_id, "u");
+    assert_int_equal(u->kind, ALLOT_RESTATE_REMOVED);
+    assert_true(u->from_null && !u->to_null);
+    assert_string_equal(u->from_split, "(no amount)");
+    assert_string_equal(v->deal_id, "v");
+    assert_int_equal(v->kind, ALLOT_RESTATE_AMOUNT);
+    assert_true(v->from_null && !v->to_null);
+    assert_int_equal(v->from_minor, 0);
+    assert_int_equal(v->to_minor, 200);
+    assert_string_equal(v->to_split, "Email=200");
     assert_string_equal(x->deal_id, "x");
     assert_int_equal(x->kind, ALLOT_RESTATE_MOVED); /* moved wins over amount */
     assert_string_equal(x->from_period, "FY2027Q2");
@@ -152,9 +169,9 @@ static void defaults(void **state)
     assert_null(z->from_period);
     assert_int_equal(z->to_minor, 500);
     assert_int_equal(r.count[ALLOT_RESTATE_MOVED], 1);
-    assert_int_equal(r.count[ALLOT_RESTATE_REMOVED], 1);
+    assert_int_equal(r.count[ALLOT_RESTATE_REMOVED], 2);
     assert_int_equal(r.count[ALLOT_RESTATE_ADDED], 1);
-    assert_int_equal(r.count[ALLOT_RESTATE_AMOUNT], 0);
+    assert_int_equal(r.count[ALLOT_RESTATE_AMOUNT], 1);
     allot_restate_release(&r);
 }
 
