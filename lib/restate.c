@@ -212,6 +212,26 @@ static void bind_four(sqlite3_stmt *st, const allot_restate *r)
         sqlite3_bind_null(st, 4);
 }
 
+/* Room for item n of the array *array_ptr (a pointer to an array of items
+ * of size bytes, *cap allocated), doubling it when full, and that item
+ * zeroed. -1 when out of memory (the array is kept). */
+static int reserve(void *array_ptr, size_t n, size_t *cap, size_t size)
+{
+    char *items;
+    memcpy(&items, array_ptr, sizeof items);
+    if (n == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 16;
+        char *grown = realloc(items, ncap * size);
+        if (!grown)
+            return -1;
+        items = grown;
+        memcpy(array_ptr, &items, sizeof items);
+        *cap = ncap;
+    }
+    memset(items + n * size, 0, size);
+    return 0;
+}
+
 static allot_status read_channels(sqlite3 *db, allot_restate *r, allot_error *err)
 {
     sqlite3_stmt *st;
@@ -222,19 +242,11 @@ static allot_status read_channels(sqlite3 *db, allot_restate *r, allot_error *er
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (r->n_channels == cap) {
-            size_t ncap = cap ? 2 * cap : 16;
-            allot_restate_channel *n = realloc(r->channels, ncap * sizeof *n);
-            if (!n) {
-                sqlite3_finalize(st);
-                return nomem(err);
-            }
-            r->channels = n;
-            cap = ncap;
+        if (reserve(&r->channels, r->n_channels, &cap, sizeof *r->channels) != 0) {
+            sqlite3_finalize(st);
+            return nomem(err);
         }
-        allot_restate_channel *c = &r->channels[r->n_channels];
-        memset(c, 0, sizeof *c);
-        r->n_channels++;
+        allot_restate_channel *c = &r->channels[r->n_channels++];
         c->period = dup_text(sqlite3_column_text(st, 0));
         c->channel = dup_text(sqlite3_column_text(st, 1));
         c->from_present = sqlite3_column_type(st, 2) != SQLITE_NULL;
@@ -262,19 +274,11 @@ static allot_status read_periods(sqlite3 *db, allot_restate *r, allot_error *err
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (r->n_periods == cap) {
-            size_t ncap = cap ? 2 * cap : 8;
-            allot_restate_period *n = realloc(r->periods, ncap * sizeof *n);
-            if (!n) {
-                sqlite3_finalize(st);
-                return nomem(err);
-            }
-            r->periods = n;
-            cap = ncap;
+        if (reserve(&r->periods, r->n_periods, &cap, sizeof *r->periods) != 0) {
+            sqlite3_finalize(st);
+            return nomem(err);
         }
-        allot_restate_period *p = &r->periods[r->n_periods];
-        memset(p, 0, sizeof *p);
-        r->n_periods++;
+        allot_restate_period *p = &r->periods[r->n_periods++];
         p->period = dup_text(sqlite3_column_text(st, 0));
         p->from_booked = sqlite3_column_int64(st, 1);
         p->to_booked = sqlite3_column_int64(st, 2);
@@ -371,17 +375,10 @@ static allot_status read_deals(sqlite3 *db, int64_t run_id, const allot_restate 
                 d[n - 1].split = sb.s;
                 sb = (strbuf){0};
             }
-            if (n == cap) {
-                size_t ncap = cap ? 2 * cap : 64;
-                deal_row *nd = realloc(d, ncap * sizeof *nd);
-                if (!nd) {
-                    s = nomem(err);
-                    break;
-                }
-                d = nd;
-                cap = ncap;
+            if (reserve(&d, n, &cap, sizeof *d) != 0) {
+                s = nomem(err);
+                break;
             }
-            memset(&d[n], 0, sizeof d[n]);
             n++;
             d[n - 1].deal_id = dup_text((const unsigned char *)id);
             d[n - 1].period = dup_text(sqlite3_column_text(st, 1));
@@ -444,17 +441,9 @@ static int in_scope(const allot_restate *r, const deal_row *a, const deal_row *b
 static allot_status add_deal(allot_restate *r, size_t *cap, allot_restate_kind kind,
                              const deal_row *a, const deal_row *b, allot_error *err)
 {
-    if (r->n_deals == *cap) {
-        size_t ncap = *cap ? 2 * *cap : 16;
-        allot_restate_deal *n = realloc(r->deals, ncap * sizeof *n);
-        if (!n)
-            return nomem(err);
-        r->deals = n;
-        *cap = ncap;
-    }
-    allot_restate_deal *x = &r->deals[r->n_deals];
-    memset(x, 0, sizeof *x);
-    r->n_deals++;
+    if (reserve(&r->deals, r->n_deals, cap, sizeof *r->deals) != 0)
+        return nomem(err);
+    allot_restate_deal *x = &r->deals[r->n_deals++];
     x->kind = kind;
     x->deal_id = dup_text((const unsigned char *)(a ? a->deal_id : b->deal_id));
     x->from_period = a ? dup_text((const unsigned char *)a->period) : NULL;
