@@ -337,6 +337,75 @@ static allot_status find_run_labels(sqlite3 *db, long long run, const allot_pack
     return allot_report_run_quarters(db, run, &period, add_label, labels, err);
 }
 
+/* When an earlier successful revenue run in the same currency reported
+ * the same quarters under the same model and its figures differ from this
+ * run's, a line says so: what that run booked, what this one books, in how
+ * many channels the credit changed, and the command that lists the deals
+ * (allot-restate). Nothing when no earlier run covered them or nothing
+ * changed. Leadership reads the pack once per quarter: a figure that moved
+ * since it was last reported must not move silently. */
+static allot_status restated_line(sqlite3 *db, long long run, const char *model,
+                                  const run_labels *labels, const char *currency,
+                                  int64_t booked_minor, allot_pack_section *s, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status r = allot_store_prepare(
+        db,
+        "SELECT u.run_id, SUM(p.booked_minor), COUNT(DISTINCT p.period) FROM runs u"
+        " JOIN rollup_period p ON p.run_id = u.run_id AND p.model = ?2"
+        "  AND instr(?3, ',' || p.period || ',') > 0 AND p.currency = ?4"
+        " WHERE u.tool = 'allot-credit' AND u.status = 'ok' AND u.run_id < ?1"
+        " AND u.parameters NOT LIKE '%event=pipeline%'"
+        " GROUP BY u.run_id HAVING COUNT(DISTINCT p.period) = ?5"
+        " ORDER BY u.run_id DESC LIMIT 1",
+        &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, labels->text, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, currency, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, labels->n);
+    int rc = sqlite3_step(st);
+    long long earlier = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    int64_t earlier_booked = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK ||
+        !earlier)
+        return r;
+    r = allot_store_prepare(
+        db,
+        "SELECT COUNT(*) FROM (SELECT channel FROM rollup_channel"
+        " WHERE run_id IN (?1, ?4) AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
+        " GROUP BY channel"
+        " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor ELSE -credited_minor END) <> 0)",
+        &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 1, run);
+    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, labels->text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, earlier);
+    rc = sqlite3_step(st);
+    long long moved = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
+        return r;
+    if (moved == 0 && earlier_booked == booked_minor)
+        return ALLOT_OK;
+    char then[64], now[64], diff[64], label[48], value[320];
+    money_minor(earlier_booked, currency, then, sizeof then);
+    money_minor(booked_minor, currency, now, sizeof now);
+    int64_t change = booked_minor - earlier_booked;
+    money_minor(change < 0 ? -change : change, currency, diff, sizeof diff);
+    snprintf(label, sizeof label, "restated since run %lld", earlier);
+    snprintf(value, sizeof value,
+             "%s booked then, %s now (%s%s); credit changed in %lld channel%s "
+             "(allot-restate --from %lld --to %lld --model %s)",
+             then, now, change < 0 ? "-" : "+", diff, moved,
+             moved == 1 ? "" : "s", earlier, run, model);
+    allot_pack_add_line(s, label, value);
+    return ALLOT_OK;
+}
+
 static allot_status load_attribution(sqlite3 *db, const allot_pack_period *period,
                                      const char *model_wanted, const char *currency,
                                      allot_pack_section *s, allot_error *err)
@@ -485,6 +554,9 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
             snprintf(value, sizeof value, "%lld (counted, not summed)", nulls);
             allot_pack_add_line(s, "converting deals without an amount", value);
         }
+        r = restated_line(db, run, model, &labels, sum_currency, booked_minor, s, err);
+        if (r != ALLOT_OK)
+            return r;
     }
     set_missing(s, "the credit run for %s has no rows", period->label);
     return ALLOT_OK;

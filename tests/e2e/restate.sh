@@ -47,10 +47,31 @@ restate > out 2> err; expect "one run exit" "$?" 1
 expect "one run message" "$(cat err)" \
   "allot-restate: error: run $run_a is the first successful allot-credit revenue run: there is nothing before it to compare with (give --from RUN, or run allot-credit again after reloading the changed exports)"
 
+# The pack e-mail of 2026Q3 (its credit section): with one run, no
+# restatement line.
+printf '[pack]\nfrom = allot@example.com\nto = cfo@example.com\n' > pack.ini
+pack_line() { # the e-mail's restatement line, decoded
+  rm -rf pack && mkdir pack
+  "$bin/allot-pack" --db "$db" --config pack.ini --period 2026Q3 --out pack 2> /dev/null ||
+    fail "allot-pack"
+  /usr/bin/python3 -c 'import email, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"))
+text = next(p for p in m.walk() if p.get_content_type() == "text/plain")
+print("\n".join(l for l in text.get_payload(decode=True).decode().splitlines() if "restated" in l))' \
+    pack/allot-pack-2026Q3.eml
+}
+expect "pack one run" "$(pack_line)" ""
+
 load "$cases/deals_restated.csv" 2>> load.err || fail "reload deals"
 load "$cases/deal_people_restated.csv" 2>> load.err || fail "reload deal_people"
 credit --model linear || fail "credit B: $(cat credit.err)"
 run_b=$(q "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
+
+# ... after run B, the pack says what run A reported and what moved: booked
+# 2,550.00 then, 2,650.00 now; credit changed in 5 channels (Email, Events,
+# Paid Search, Paid Social, Referral; (unattributed) 150.00 in both).
+expect "pack restated" "$(pack_line)" \
+  "  restated since run $run_a: USD 2,550.00 booked then, USD 2,650.00 now (+USD 100.00); credit changed in 5 channels (allot-restate --from $run_a --to $run_b --model linear)"
 
 # Defaults: --to = latest revenue run (B), --from = the one before (A).
 restate --csv > channels.csv 2> err; expect "channels exit" "$?" 0
