@@ -75,7 +75,9 @@ typedef struct allot_pack_period {
  *                      first model by name: the top 5 channels by credit
  *                      in the reporting currency with their share of the
  *                      booked amount ('(unattributed)' is not a channel: it
- *                      is in the line booked = credited + unattributed);
+ *                      is in the line booked = credited + unattributed),
+ *                      and a "restated since run N" line when an earlier
+ *                      revenue run reported those quarters differently;
  *   Spend            — spend rows dated in the period, per currency; when
  *                      some are in another currency than `currency`, one
  *                      more line adds them all up in it
