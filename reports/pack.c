@@ -349,7 +349,7 @@ static allot_status restated_line(sqlite3 *db, long long run, const char *model,
                                   int64_t booked_minor, allot_pack_section *s, allot_error *err)
 {
     sqlite3_stmt *st;
-    allot_status r = allot_store_prepare(
+    allot_status r = prepare_rollup(
         db,
         "SELECT u.run_id, SUM(p.booked_minor), COUNT(DISTINCT p.period) FROM runs u"
         " JOIN rollup_period p ON p.run_id = u.run_id AND p.model = ?2"
@@ -358,12 +358,9 @@ static allot_status restated_line(sqlite3 *db, long long run, const char *model,
         " AND u.parameters NOT LIKE '%event=pipeline%'"
         " GROUP BY u.run_id HAVING COUNT(DISTINCT p.period) = ?5"
         " ORDER BY u.run_id DESC LIMIT 1",
-        &st, err);
+        run, model, labels->text, &st, err);
     if (r != ALLOT_OK)
         return r;
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, labels->text, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, currency, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, labels->n);
     int rc = sqlite3_step(st);
@@ -372,18 +369,15 @@ static allot_status restated_line(sqlite3 *db, long long run, const char *model,
     if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK ||
         !earlier)
         return r;
-    r = allot_store_prepare(
+    r = prepare_rollup(
         db,
         "SELECT COUNT(*) FROM (SELECT channel FROM rollup_channel"
         " WHERE run_id IN (?1, ?4) AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
         " GROUP BY channel"
         " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor ELSE -credited_minor END) <> 0)",
-        &st, err);
+        run, model, labels->text, &st, err);
     if (r != ALLOT_OK)
         return r;
-    sqlite3_bind_int64(st, 1, run);
-    sqlite3_bind_text(st, 2, model, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, labels->text, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, earlier);
     rc = sqlite3_step(st);
     long long moved = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
