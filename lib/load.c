@@ -14,6 +14,7 @@
 
 #include "hash.h"
 #include "money.h"
+#include "period.h"
 #include "store.h"
 #include "dialect.h"
 #include "zone.h"
@@ -635,7 +636,7 @@ static allot_date_order column_order(load_state *s, bound *b, const char *text, 
 static int64_t date_start(const load_state *s, int64_t midnight)
 {
     const load_state *m = s->main ? s->main : s;
-    return allot_zone_day_start(m->zone, midnight / 86400 - (midnight % 86400 < 0));
+    return allot_zone_day_start(m->zone, allot_day_of_epoch(midnight));
 }
 
 /* A timestamp without a UTC offset (*t: its civil time counted as UTC)

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "period.h"
+
 struct allot_zone {
     GTimeZone *tz;
     char *name;
@@ -76,15 +78,6 @@ allot_zone_result allot_zone_to_utc(const allot_zone *z, int64_t local, int64_t 
     return ALLOT_ZONE_REPEATED;
 }
 
-#define SECONDS_PER_DAY INT64_C(86400)
-
-/* Floor division: days before 1970 count down from -1. */
-static int64_t floor_day(int64_t seconds)
-{
-    return seconds >= 0 ? seconds / SECONDS_PER_DAY
-                        : -((-seconds + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY);
-}
-
 int64_t allot_zone_local(const allot_zone *z, int64_t t)
 {
     if (!z)
@@ -95,12 +88,12 @@ int64_t allot_zone_local(const allot_zone *z, int64_t t)
 
 int64_t allot_zone_day_of(const allot_zone *z, int64_t t)
 {
-    return floor_day(allot_zone_local(z, t));
+    return allot_day_of_epoch(allot_zone_local(z, t));
 }
 
 int64_t allot_zone_day_start(const allot_zone *z, int64_t day)
 {
-    int64_t midnight = day * SECONDS_PER_DAY;
+    int64_t midnight = allot_epoch_of_day(day);
     if (!z)
         return midnight;
     /* Local midnight, the earlier instant when it happened twice: two

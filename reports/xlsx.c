@@ -183,7 +183,7 @@ static lxw_datetime datetime_of_epoch(const allot_zone *zone, int64_t t)
     int64_t day = allot_zone_day_of(zone, t);
     char d[11];
     allot_date_format(day, d);
-    int64_t secs = local - day * 86400;
+    int64_t secs = local - allot_epoch_of_day(day);
     lxw_datetime dt = {atoi(d), atoi(d + 5), atoi(d + 8), (int)(secs / 3600),
                        (int)(secs / 60 % 60), (double)(secs % 60)};
     return dt;
