@@ -732,9 +732,11 @@ static allot_status data_end(sqlite3 *db, const allot_zone *zone, int64_t *end,
         *end = sqlite3_column_int64(st, 0);
         const char *close = (const char *)sqlite3_column_text(st, 1);
         int64_t day;
-        if (close && allot_date_parse(close, &day) == ALLOT_OK &&
-            allot_zone_day_start(zone, day) > *end)
-            *end = allot_zone_day_start(zone, day);
+        if (close && allot_date_parse(close, &day) == ALLOT_OK) {
+            int64_t close_start = allot_zone_day_start(zone, day);
+            if (close_start > *end)
+                *end = close_start;
+        }
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)

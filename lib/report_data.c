@@ -759,34 +759,14 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
     lo.sales_activity_touch_type = sales_activity_touch_type;
     lo.zone = zone;
     /* Observe up to the period's end (the report is "as of" it), or to
-     * the data's end when that comes first (lib/retention's rule: the
-     * latest subscription date, or the day of the latest touch or stage
-     * entry on the reporting zone's clocks). One cheap query instead of
-     * loading the accounts twice. */
-    sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(
-        db,
-        "SELECT (SELECT max(d) FROM (SELECT max(start_date) AS d FROM subscriptions"
-        "  WHERE mrr_micros > 0 UNION ALL SELECT max(end_date) FROM subscriptions"
-        "  WHERE mrr_micros > 0)),"
-        " (SELECT max(t) FROM (SELECT max(occurred_at) AS t FROM touches"
-        "  UNION ALL SELECT max(entered_at) FROM stage_history))",
-        &st, err);
+     * the data's end when that comes first. */
+    int64_t data_end;
+    int empty;
+    allot_status s = allot_retention_data_end(db, zone, &data_end, &empty, err);
     if (s != ALLOT_OK)
         return s;
-    int64_t data_end = INT64_MIN;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t day;
-        if (sqlite3_column_text(st, 0) &&
-            allot_date_parse((const char *)sqlite3_column_text(st, 0), &day) == ALLOT_OK)
-            data_end = day;
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
-            allot_zone_day_of(zone, sqlite3_column_int64(st, 1)) > data_end)
-            data_end = allot_zone_day_of(zone, sqlite3_column_int64(st, 1));
-    }
-    if (data_end > r->period.end - 1)
+    if (!empty && data_end > r->period.end - 1)
         lo.as_of = r->period.end - 1;
-    sqlite3_finalize(st);
     allot_retention_data data;
     s = allot_retention_load(db, &lo, &data, err);
     if (s != ALLOT_OK) {

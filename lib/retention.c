@@ -122,10 +122,8 @@ static allot_retention_account *find_account(allot_retention_data *d, const char
     return NULL;
 }
 
-/* The data's end: the latest subscription date, or the day of the latest
- * touch or stage entry on the reporting zone's clocks when later. */
-static allot_status read_as_of(sqlite3 *db, const allot_zone *zone, int64_t *as_of, int *empty,
-                               allot_error *err)
+allot_status allot_retention_data_end(sqlite3 *db, const allot_zone *zone, int64_t *day,
+                                      int *empty, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
@@ -144,12 +142,14 @@ static allot_status read_as_of(sqlite3 *db, const allot_zone *zone, int64_t *as_
     if (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0) {
         const char *text = (const char *)sqlite3_column_text(st, 0);
         *empty = 0;
-        if (allot_date_parse(text, as_of) != ALLOT_OK)
+        if (allot_date_parse(text, day) != ALLOT_OK) {
             s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                 "subscriptions: date '%s' is not YYYY-MM-DD", text);
-        else if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-                 allot_zone_day_of(zone, sqlite3_column_int64(st, 2)) > *as_of)
-            *as_of = allot_zone_day_of(zone, sqlite3_column_int64(st, 2));
+        } else if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+            int64_t last_event = allot_zone_day_of(zone, sqlite3_column_int64(st, 2));
+            if (last_event > *day)
+                *day = last_event;
+        }
     } else if (rc != SQLITE_ROW) {
         s = allot_store_fail(db, rc, "reading subscriptions", err);
     }
@@ -436,7 +436,7 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
                                "'%s' is not an ISO 4217 currency code", cur);
     snprintf(d->currency, sizeof d->currency, "%s", cur);
     int empty;
-    allot_status s = read_as_of(db, o->zone, &d->as_of, &empty, err);
+    allot_status s = allot_retention_data_end(db, o->zone, &d->as_of, &empty, err);
     if (s != ALLOT_OK)
         return s;
     if (o->as_of != ALLOT_RETENTION_AS_OF_DATA)

@@ -107,6 +107,14 @@ typedef struct allot_retention_load_options {
 
 #define ALLOT_RETENTION_AS_OF_DATA INT64_MIN
 
+/* The data's end, the as-of day ALLOT_RETENTION_AS_OF_DATA stands for: the
+ * latest start or end date of a subscription with MRR, or the day of the
+ * latest touch or stage entry on the clocks of zone (NULL = UTC) when
+ * later. *empty is 1 (and *day untouched) when no subscription has MRR.
+ * ALLOT_ERR_DATA for a subscription date that is not YYYY-MM-DD. */
+allot_status allot_retention_data_end(sqlite3 *db, const allot_zone *zone, int64_t *day,
+                                      int *empty, allot_error *err);
+
 /* The load options allot.ini gives (allot-retention, allot-clv and the
  * workbook's CLV sheet read it alike): the reporting currency and fiscal
  * year start of [general], [funnel] sales_activity_touch_type and the
