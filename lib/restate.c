@@ -201,6 +201,32 @@ static const char *const sql_periods =
     " WHERE ?4 IS NULL OR coalesce(f.period, t.period) = ?4"
     " ORDER BY p";
 
+/* Credit per period and campaign of each run: rollup_campaign summed over
+ * the campaign's channels (kind 0, or 1 for '(none)'), and the period's
+ * unattributed amount (kind 2) when the run had unattributed deals. The kind
+ * is part of the key, so a campaign whose id happens to read
+ * '(unattributed)' stays its own row. */
+static const char *const sql_campaigns =
+    "WITH f AS (SELECT period, CASE campaign_id WHEN '(none)' THEN 1 ELSE 0 END AS k,"
+    "      campaign_id AS c, sum(credited_minor) AS m FROM rollup_campaign"
+    "      WHERE run_id = ?1 AND model = ?3 GROUP BY period, campaign_id"
+    "    UNION ALL SELECT period, 2, '(unattributed)', unattributed_minor FROM rollup_period"
+    "      WHERE run_id = ?1 AND model = ?3"
+    "      AND (unattributed_deals > 0 OR unattributed_minor <> 0)),"
+    " t AS (SELECT period, CASE campaign_id WHEN '(none)' THEN 1 ELSE 0 END AS k,"
+    "      campaign_id AS c, sum(credited_minor) AS m FROM rollup_campaign"
+    "      WHERE run_id = ?2 AND model = ?3 GROUP BY period, campaign_id"
+    "    UNION ALL SELECT period, 2, '(unattributed)', unattributed_minor FROM rollup_period"
+    "      WHERE run_id = ?2 AND model = ?3"
+    "      AND (unattributed_deals > 0 OR unattributed_minor <> 0)),"
+    " j AS (SELECT coalesce(f.period, t.period) AS p, coalesce(f.k, t.k) AS k,"
+    "      coalesce(f.c, t.c) AS c, f.m AS fm, t.m AS tm"
+    "      FROM f FULL OUTER JOIN t ON f.period = t.period AND f.k = t.k AND f.c = t.c)"
+    " SELECT j.p, j.k, j.c, j.fm, j.tm,"
+    "  (SELECT name FROM campaigns WHERE campaign_id = j.c AND j.k = 0)"
+    " FROM j WHERE ?4 IS NULL OR j.p = ?4"
+    " ORDER BY j.p, j.k, j.c";
+
 static void bind_four(sqlite3_stmt *st, const allot_restate *r)
 {
     sqlite3_bind_int64(st, 1, r->from_run);
@@ -296,6 +322,44 @@ static allot_status read_periods(sqlite3 *db, allot_restate *r, allot_error *err
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return allot_store_fail(db, rc, "reading rollup_period", err);
+    return ALLOT_OK;
+}
+
+static allot_status read_campaigns(sqlite3 *db, allot_restate *r, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(db, sql_campaigns, &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    bind_four(st, r);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (reserve(&r->campaigns, r->n_campaigns, &cap, sizeof *r->campaigns) != 0) {
+            sqlite3_finalize(st);
+            return nomem(err);
+        }
+        allot_restate_campaign *c = &r->campaigns[r->n_campaigns++];
+        int kind = sqlite3_column_int(st, 1);
+        c->kind = kind == 2   ? ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED
+                  : kind == 1 ? ALLOT_RESTATE_CAMPAIGN_NONE
+                              : ALLOT_RESTATE_CAMPAIGN_NAMED;
+        c->period = dup_text(sqlite3_column_text(st, 0));
+        c->campaign_id = dup_text(sqlite3_column_text(st, 2));
+        c->from_minor = sqlite3_column_int64(st, 3);
+        c->to_minor = sqlite3_column_int64(st, 4);
+        c->name = dup_text(c->kind == ALLOT_RESTATE_CAMPAIGN_NONE ? (const unsigned char *)"(no campaign)"
+                           : c->kind == ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED
+                               ? (const unsigned char *)"(unattributed)"
+                               : sqlite3_column_text(st, 5));
+        if (!c->period || !c->campaign_id || !c->name) {
+            sqlite3_finalize(st);
+            return nomem(err);
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return allot_store_fail(db, rc, "reading rollup_campaign", err);
     return ALLOT_OK;
 }
 
@@ -613,6 +677,8 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
         s = read_periods(db, out, err);
     if (s == ALLOT_OK)
         s = read_channels(db, out, err);
+    if (s == ALLOT_OK)
+        s = read_campaigns(db, out, err);
     if (s == ALLOT_OK) {
         char la[1024], lb[1024];
         param_get(a->params, "ledger_models", la, sizeof la);
@@ -643,6 +709,12 @@ void allot_restate_release(allot_restate *r)
         free(r->channels[i].channel);
     }
     free(r->channels);
+    for (size_t i = 0; i < r->n_campaigns; i++) {
+        free(r->campaigns[i].period);
+        free(r->campaigns[i].campaign_id);
+        free(r->campaigns[i].name);
+    }
+    free(r->campaigns);
     for (size_t i = 0; i < r->n_periods; i++)
         free(r->periods[i].period);
     free(r->periods);

@@ -13,6 +13,11 @@
  *     computed; the channel '(unattributed)' included);
  *   - per period, booked = credited + unattributed in each run
  *     (rollup_period);
+ *   - per period and campaign, the credited amount in each run and the
+ *     difference (rollup_campaign summed over the campaign's channels, which
+ *     every run also holds for every model), with touches without a campaign
+ *     as campaign '(none)' and the period's unattributed amount as its own
+ *     row, so the campaigns of a period add up to its booked amount;
  *   - per deal (from the ledger rows of the model, which exist only when
  *     the model was among both runs' ledger models): the deals added,
  *     removed, moved to another period, whose booked amount changed, or
@@ -60,6 +65,30 @@ typedef struct allot_restate_period {
     int64_t from_deals, to_deals;
 } allot_restate_period;
 
+/* One period x campaign: credited in each run (0 when absent there).
+ * kind ALLOT_RESTATE_CAMPAIGN_NAMED: a campaign_id of rollup_campaign, credit
+ * summed over its channels; ALLOT_RESTATE_CAMPAIGN_NONE: credit of touches
+ * without a campaign (rollup_campaign's '(none)');
+ * ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED:
+ * the period's unattributed amount (deals with no touch in the window;
+ * rollup_period), present when either run had unattributed deals.
+ * Per period and run, the rows add up to booked. */
+typedef enum allot_restate_campaign_kind {
+    ALLOT_RESTATE_CAMPAIGN_NAMED,
+    ALLOT_RESTATE_CAMPAIGN_NONE,
+    ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED
+} allot_restate_campaign_kind;
+
+typedef struct allot_restate_campaign {
+    char *period;
+    allot_restate_campaign_kind kind;
+    char *campaign_id; /* "(none)" / "(unattributed)" for the other kinds */
+    char *name;        /* campaigns.name (as the database holds it now), "" when the
+                          campaign is not in the campaigns table; "(no campaign)",
+                          "(unattributed)" for the other kinds */
+    int64_t from_minor, to_minor;
+} allot_restate_campaign;
+
 /* How a deal changed. A deal gets one kind, the first that applies in this
  * order: added, removed, moved (its period differs; its amount may differ
  * too), amount (same period, booked amount differs, or the amount became
@@ -104,6 +133,8 @@ typedef struct allot_restate {
     size_t n_channels;
     allot_restate_period *periods;   /* by period */
     size_t n_periods;
+    allot_restate_campaign *campaigns; /* by period, kind, then campaign_id (byte order) */
+    size_t n_campaigns;
 
     /* Per deal: only when both runs wrote the model's ledger rows. */
     int deals_compared;

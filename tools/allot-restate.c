@@ -32,7 +32,7 @@ static void usage(FILE *out)
             "  --model M        the model to compare (default: [models] default_model, linear)\n"
             "  --period P       one quarter only (2026Q3, FY2027Q1)\n"
             "  --csv            CSV on stdout instead of the readable report\n"
-            "  --table T        with --csv: channels (default), periods or deals\n"
+            "  --table T        with --csv: channels (default), periods, campaigns or deals\n"
             "  --help           this help\n"
             "\n"
             "CSV columns (amounts in major units of the reporting currency, difference =\n"
@@ -40,6 +40,9 @@ static void usage(FILE *out)
             "  channels: period,channel,from_credited,to_credited,difference,currency\n"
             "  periods:  period,from_booked,to_booked,difference,from_credited,to_credited,\n"
             "            from_unattributed,to_unattributed,from_deals,to_deals,currency\n"
+            "  campaigns: period,campaign_id,campaign,from_credited,to_credited,difference,\n"
+            "            currency ((none): touches without a campaign; (unattributed):\n"
+            "            deals with no touch; a period's rows add up to its booked amount)\n"
             "  deals:    deal_id,change,from_period,to_period,from_booked,to_booked,\n"
             "            difference,currency,from_split,to_split\n"
             "change: added, removed, moved, amount, resplit (changed deals only).\n"
@@ -111,6 +114,93 @@ static void csv_periods(FILE *out, const allot_restate *r)
     }
 }
 
+static void csv_campaigns(FILE *out, const allot_restate *r)
+{
+    char a[64], b[64], d[64];
+    fputs("period,campaign_id,campaign,from_credited,to_credited,difference,currency\n", out);
+    for (size_t i = 0; i < r->n_campaigns; i++) {
+        const allot_restate_campaign *c = &r->campaigns[i];
+        allot_csvout_field(out, c->period);
+        fputc(',', out);
+        allot_csvout_field(out, c->campaign_id);
+        fputc(',', out);
+        allot_csvout_field(out, c->name);
+        fprintf(out, ",%s,%s,%s,%s\n", amount(r, c->from_minor, a, sizeof a),
+                amount(r, c->to_minor, b, sizeof b),
+                amount(r, c->to_minor - c->from_minor, d, sizeof d), r->currency);
+    }
+}
+
+static int64_t abs64(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+/* Changed campaigns of one period for the report: the largest change
+ * first (absolute), then campaigns before "(no campaign)" before
+ * "(unattributed)", then campaign_id in byte order. */
+static int by_change(const void *pa, const void *pb)
+{
+    const allot_restate_campaign *a = *(const allot_restate_campaign *const *)pa;
+    const allot_restate_campaign *b = *(const allot_restate_campaign *const *)pb;
+    int64_t da = abs64(a->to_minor - a->from_minor), db = abs64(b->to_minor - b->from_minor);
+    if (da != db)
+        return da > db ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return strcmp(a->campaign_id, b->campaign_id);
+}
+
+/* Rows shown per period in the readable report; the rest are summed in a
+ * note (the CSV has every row). */
+#define CAMPAIGNS_SHOWN 15
+
+static void text_campaigns(FILE *out, const allot_restate *r)
+{
+    char a[96], b[96], d[96];
+    fprintf(out, "\nCredit per period and campaign (changed campaigns only; largest change "
+                 "first)\n");
+    const allot_restate_campaign **rows = malloc((r->n_campaigns + 1) * sizeof *rows);
+    if (!rows) {
+        fprintf(out, "(out of memory: see --csv --table campaigns)\n");
+        return;
+    }
+    int header = 0;
+    for (size_t i = 0; i < r->n_campaigns;) {
+        size_t end = i, n = 0;
+        while (end < r->n_campaigns && strcmp(r->campaigns[end].period, r->campaigns[i].period) == 0) {
+            if (r->campaigns[end].to_minor != r->campaigns[end].from_minor)
+                rows[n++] = &r->campaigns[end];
+            end++;
+        }
+        qsort(rows, n, sizeof *rows, by_change);
+        if (n && !header) {
+            fprintf(out, "%-10s %-14s %-28s %16s %16s %16s\n", "period", "campaign", "name",
+                    "from", "to", "difference");
+            header = 1;
+        }
+        for (size_t k = 0; k < n && k < CAMPAIGNS_SHOWN; k++) {
+            const allot_restate_campaign *c = rows[k];
+            fprintf(out, "%-10s %-14.14s %-28.28s %16s %16s %16s\n", c->period, c->campaign_id,
+                    c->name, grouped(r, c->from_minor, 0, a, sizeof a),
+                    grouped(r, c->to_minor, 0, b, sizeof b),
+                    grouped(r, c->to_minor - c->from_minor, 1, d, sizeof d));
+        }
+        if (n > CAMPAIGNS_SHOWN) {
+            int64_t rest = 0;
+            for (size_t k = CAMPAIGNS_SHOWN; k < n; k++)
+                rest += rows[k]->to_minor - rows[k]->from_minor;
+            fprintf(out, "%-10s ... %zu more changed campaigns, %s together (allot-restate --csv "
+                         "--table campaigns)\n",
+                    r->campaigns[i].period, n - CAMPAIGNS_SHOWN, grouped(r, rest, 1, d, sizeof d));
+        }
+        i = end;
+    }
+    if (!header)
+        fprintf(out, "none\n");
+    free(rows);
+}
+
 static void csv_deals(FILE *out, const allot_restate *r)
 {
     char a[64], b[64], d[64];
@@ -161,6 +251,7 @@ static void text_report(FILE *out, const allot_restate *r)
                 grouped(r, c->from_minor, 0, a, sizeof a), grouped(r, c->to_minor, 0, b, sizeof b),
                 grouped(r, c->to_minor - c->from_minor, 1, d, sizeof d));
     }
+    text_campaigns(out, r);
     fprintf(out, "\nDeals changed\n");
     if (!r->deals_compared) {
         fprintf(out, "%s\n", r->deals_note);
@@ -309,8 +400,9 @@ int main(int argc, char **argv)
     if (!table)
         table = "channels";
     if (strcmp(table, "channels") != 0 && strcmp(table, "periods") != 0 &&
-        strcmp(table, "deals") != 0)
-        return cli_usage_error("--table must be channels, periods or deals, not '%s'", table);
+        strcmp(table, "campaigns") != 0 && strcmp(table, "deals") != 0)
+        return cli_usage_error("--table must be channels, periods, campaigns or deals, not '%s'",
+                               table);
 
     allot_error err;
     allot_error_clear(&err);
@@ -350,6 +442,8 @@ int main(int argc, char **argv)
         csv_channels(stdout, &r);
     else if (strcmp(table, "periods") == 0)
         csv_periods(stdout, &r);
+    else if (strcmp(table, "campaigns") == 0)
+        csv_campaigns(stdout, &r);
     else
         csv_deals(stdout, &r);
     summary(&r, cli_seconds() - t0);

@@ -26,6 +26,18 @@
 #     2026Q3 channels: Email 600+225 = 825 (+25), Paid Search 600+225 = 825
 #     (+125), Events 200 (-100), Referral 225 (-75), Paid Social 225+200 =
 #     425 (+125), (unattributed) 150 (0); differences add up to +100.00.
+# Campaigns (touches.csv campaign_id; names from campaigns.csv): t1 c_news,
+# t2 c_brand, t3 c_summit, t4 none, t5 c_launch, t6 c_social, t7 c_brand,
+# t8 c_social, t9 c_summit. Credit per campaign = the touch credits above:
+#   run A 2026Q3: c_brand t2 500 + t7 200 = 700; c_launch t5 300; c_news t1
+#     500; c_social t6 300; c_summit t3 300; (no campaign) t4 300;
+#     (unattributed) d5 150. Sum 2550.00 = booked.
+#   run B 2026Q3: c_brand t2 600 + t7 225 = 825 (+125); c_launch t5 225
+#     (-75); c_news t1 600 (+100); c_social t6 225 + t8 200 = 425 (+125);
+#     c_summit t9 200 (-100; t3 went to 2026Q4 with d2); (no campaign) t4
+#     225 (-75); (unattributed) 150 (0). Sum 2650.00 = booked; differences
+#     125 - 75 + 100 + 125 - 100 - 75 + 0 = +100.00 = the booked difference.
+#   run B 2026Q4: c_summit t3 300 (+300) = the booked difference.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
@@ -36,7 +48,7 @@ db=$scratch/allot.db
 restate() { "$bin/allot-restate" --db "$db" "$@"; }
 credit() { "$bin/allot-credit" --db "$db" "$@" > /dev/null 2>> credit.err; }
 
-for f in people touches deals deal_people fx_rates; do
+for f in campaigns people touches deals deal_people fx_rates; do
   load "$cases/$f.csv" 2>> load.err || fail "loading $f.csv: $(cat load.err)"
 done
 credit --model linear || fail "credit A: $(cat credit.err)"
@@ -86,6 +98,50 @@ expect "channels" "$(cat channels.csv)" "period,channel,from_credited,to_credite
 summary="allot-restate: run $run_b vs run $run_a (linear, USD): 2026Q3 booked +100.00, 2026Q4 booked +300.00: 1 deal added, 1 removed, 1 moved to 2026Q4, 1 amount changed, 1 re-split; in "
 expect "summary" "$(sed 's/in [0-9.]* s$/in /' err)" "$summary"
 
+# Per campaign: every row (unchanged ones too), by period, then campaigns
+# by id, "(none)" (touches without a campaign), "(unattributed)".
+restate --csv --table campaigns > campaigns.csv 2> err; expect "campaigns exit" "$?" 0
+expect "campaigns" "$(cat campaigns.csv)" "period,campaign_id,campaign,from_credited,to_credited,difference,currency
+2026Q3,c_brand,Brand Search,700.00,825.00,125.00,USD
+2026Q3,c_launch,Q3 Launch Email,300.00,225.00,-75.00,USD
+2026Q3,c_news,Newsletter,500.00,600.00,100.00,USD
+2026Q3,c_social,Social Retargeting,300.00,425.00,125.00,USD
+2026Q3,c_summit,Summit 2026,300.00,200.00,-100.00,USD
+2026Q3,(none),(no campaign),300.00,225.00,-75.00,USD
+2026Q3,(unattributed),(unattributed),150.00,150.00,0.00,USD
+2026Q4,c_summit,Summit 2026,0.00,300.00,300.00,USD"
+# Footing, independently of the hand figures: per period and run the
+# campaign rows add up to rollup_period's booked amount (summed in cents by
+# python from the two CSVs).
+foot=$(/usr/bin/python3 -c 'import csv, sys
+cents = lambda s: round(float(s) * 100)
+camp, booked = {}, {}
+for r in csv.DictReader(open(sys.argv[1])):
+    c = camp.setdefault(r["period"], [0, 0])
+    c[0] += cents(r["from_credited"]); c[1] += cents(r["to_credited"])
+for r in csv.DictReader(open(sys.argv[2])):
+    booked[r["period"]] = [cents(r["from_booked"]), cents(r["to_booked"])]
+print(" ".join("%s:%s" % (p, camp[p] == booked[p]) for p in sorted(booked)))' \
+  campaigns.csv <(restate --csv --table periods 2> /dev/null))
+expect "campaigns foot" "$foot" "2026Q3:True 2026Q4:True"
+
+# The readable report: changed campaigns only, largest change first, ties by
+# campaigns before "(no campaign)", then id (c_brand before c_social at 125,
+# c_news before c_summit at 100, c_launch before (none) at 75).
+expect "text campaigns" "$(restate 2> /dev/null | sed -n '/^Credit per period and campaign/,/^$/p' | tr -s ' ')" \
+"Credit per period and campaign (changed campaigns only; largest change first)
+period campaign name from to difference
+2026Q3 c_brand Brand Search 700.00 825.00 +125.00
+2026Q3 c_social Social Retargeting 300.00 425.00 +125.00
+2026Q3 c_news Newsletter 500.00 600.00 +100.00
+2026Q3 c_summit Summit 2026 300.00 200.00 -100.00
+2026Q3 c_launch Q3 Launch Email 300.00 225.00 -75.00
+2026Q3 (none) (no campaign) 300.00 225.00 -75.00
+2026Q4 c_summit Summit 2026 0.00 300.00 +300.00"
+restate --csv --table campaigns --period 2026Q4 > q4c.csv 2> /dev/null
+expect "q4 campaigns" "$(cat q4c.csv)" "period,campaign_id,campaign,from_credited,to_credited,difference,currency
+2026Q4,c_summit,Summit 2026,0.00,300.00,300.00,USD"
+
 restate --csv --table periods > periods.csv 2> /dev/null
 expect "periods" "$(cat periods.csv)" "period,from_booked,to_booked,difference,from_credited,to_credited,from_unattributed,to_unattributed,from_deals,to_deals,currency
 2026Q3,2550.00,2650.00,100.00,2400.00,2500.00,150.00,150.00,5,4,USD
@@ -125,6 +181,7 @@ credit --model linear || fail "credit C"
 run_c=$(q "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
 restate --csv --table deals > same.csv 2> err; expect "same exit" "$?" 0
 expect "same deals" "$(cat same.csv)" "deal_id,change,from_period,to_period,from_booked,to_booked,difference,currency,from_split,to_split"
+expect "same campaigns" "$(restate 2> /dev/null | sed -n '/^Credit per period and campaign/,/^$/p' | sed -n 2p)" "none"
 expect "same summary" "$(sed 's/in [0-9.]* s$/in /' err)" \
   "allot-restate: run $run_c vs run $run_b (linear, USD): no change; in "
 

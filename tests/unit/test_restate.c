@@ -11,6 +11,10 @@
  *                  Email 1 + Search 1000 = 1001; deal z FY2027Q2 Email 500;
  *                  deal v FY2027Q2 Email 200 (its amount was NULL in run 1).
  *   NULL amounts (ledger_null_amount): run 1 u, v, w; run 3 w (all FY2027Q2).
+ *   Campaigns (rollup_campaign; c1 "Spring mailing" in campaigns, c2 not):
+ *                  run 1 x's touches: t1 c1 350, t2 no campaign 350;
+ *                  run 3 x: t1 c1 1, t3 c2 1000 (FY2027Q3); z t4 c1 500,
+ *                  v t5 no campaign 200 (FY2027Q2).
  * Expected, run 1 -> run 3:
  *   FY2027Q2 (unattributed) 300 -> 0 (-300), Email 700 -> 500 + 200 (0);
  *   FY2027Q3 Email 0 -> 1, Search 0 -> 1000;
@@ -18,6 +22,11 @@
  *   u removed (NULL amount), v amount (NULL -> 200), w unchanged (NULL in
  *   both: not listed), x moved (700 -> 1001; "Email=700" -> "Email=1;
  *   Search=1000"), y removed, z added; lookback_days=90/60 differs.
+ *   Campaigns: FY2027Q2 c1 350 -> 500 (+150), (none) 350 -> 200 (-150),
+ *   (unattributed) 300 -> 0 (-300): from 350 + 350 + 300 = 1000 and to
+ *   500 + 200 + 0 = 700, each the period's booked amount, differences
+ *   +150 - 150 - 300 = -300 = its booked difference; FY2027Q3 c1 0 -> 1,
+ *   c2 0 -> 1000: to 1001 = booked.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,6 +74,15 @@ static const char *const fixture =
     "  'JPY'),"
     " (3, 'linear', 'z', 't4', 1, 'Email', 1, 500, 'JPY', 'linear', 'FY2027Q2', 500, 'JPY'),"
     " (3, 'linear', 'v', 't5', 1, 'Email', 1, 200, 'JPY', 'linear', 'FY2027Q2', 200, 'JPY');"
+    "INSERT INTO campaigns(campaign_id, name) VALUES ('c1', 'Spring mailing');"
+    "INSERT INTO rollup_campaign(run_id, model, period, channel, campaign_id, deals,"
+    " null_amount_deals, credited_minor, currency, share) VALUES"
+    " (1, 'linear', 'FY2027Q2', 'Email', 'c1', 1, 0, 350, 'JPY', 0.35),"
+    " (1, 'linear', 'FY2027Q2', 'Email', '(none)', 1, 0, 350, 'JPY', 0.35),"
+    " (3, 'linear', 'FY2027Q2', 'Email', 'c1', 1, 0, 500, 'JPY', 0.714),"
+    " (3, 'linear', 'FY2027Q2', 'Email', '(none)', 1, 0, 200, 'JPY', 0.286),"
+    " (3, 'linear', 'FY2027Q3', 'Email', 'c1', 1, 0, 1, 'JPY', 0.001),"
+    " (3, 'linear', 'FY2027Q3', 'Search', 'c2', 1, 0, 1000, 'JPY', 0.999);"
     "INSERT INTO ledger_null_amount VALUES (1, 'u', 'FY2027Q2', 1), (1, 'v', 'FY2027Q2', 1),"
     " (1, 'w', 'FY2027Q2', 0), (3, 'w', 'FY2027Q2', 0);";
 
@@ -105,6 +123,18 @@ static void check_channel(const allot_restate_channel *c, const char *period,
     assert_int_equal(c->to_minor, to);
 }
 
+static void check_campaign(const allot_restate_campaign *c, const char *period,
+                           allot_restate_campaign_kind kind, const char *id, const char *name,
+                           int64_t from, int64_t to)
+{
+    assert_string_equal(c->period, period);
+    assert_int_equal(c->kind, kind);
+    assert_string_equal(c->campaign_id, id);
+    assert_string_equal(c->name, name);
+    assert_int_equal(c->from_minor, from);
+    assert_int_equal(c->to_minor, to);
+}
+
 static void defaults(void **state)
 {
     allot_restate r;
@@ -137,6 +167,29 @@ static void defaults(void **state)
     check_channel(&r.channels[2], "FY2027Q3", "Email", 0, 1);
     check_channel(&r.channels[3], "FY2027Q3", "Search", 0, 1000);
     assert_true(!r.channels[3].from_present && r.channels[3].to_present);
+
+    assert_int_equal(r.n_campaigns, 5);
+    check_campaign(&r.campaigns[0], "FY2027Q2", ALLOT_RESTATE_CAMPAIGN_NAMED, "c1",
+                   "Spring mailing", 350, 500);
+    check_campaign(&r.campaigns[1], "FY2027Q2", ALLOT_RESTATE_CAMPAIGN_NONE, "(none)",
+                   "(no campaign)", 350, 200);
+    check_campaign(&r.campaigns[2], "FY2027Q2", ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED,
+                   "(unattributed)", "(unattributed)", 300, 0);
+    check_campaign(&r.campaigns[3], "FY2027Q3", ALLOT_RESTATE_CAMPAIGN_NAMED, "c1",
+                   "Spring mailing", 0, 1);
+    check_campaign(&r.campaigns[4], "FY2027Q3", ALLOT_RESTATE_CAMPAIGN_NAMED, "c2", "", 0,
+                   1000);
+    /* Footing: per period, the campaign rows of each run add up to booked. */
+    for (size_t p = 0; p < r.n_periods; p++) {
+        int64_t from = 0, to = 0;
+        for (size_t i = 0; i < r.n_campaigns; i++)
+            if (strcmp(r.campaigns[i].period, r.periods[p].period) == 0) {
+                from += r.campaigns[i].from_minor;
+                to += r.campaigns[i].to_minor;
+            }
+        assert_int_equal(from, r.periods[p].from_booked);
+        assert_int_equal(to, r.periods[p].to_booked);
+    }
 
     assert_true(r.deals_compared);
     assert_int_equal(r.n_deals, 5);
@@ -188,6 +241,9 @@ static void one_period(void **state)
         assert_int_equal(r.n_periods, 1);
         assert_int_equal(r.n_channels, 2);
         check_channel(&r.channels[0], "FY2027Q3", "Email", 0, 1);
+        assert_int_equal(r.n_campaigns, 2);
+        check_campaign(&r.campaigns[1], "FY2027Q3", ALLOT_RESTATE_CAMPAIGN_NAMED, "c2", "", 0,
+                       1000);
         assert_int_equal(r.n_deals, 1); /* x, moved into it */
         assert_string_equal(r.deals[0].deal_id, "x");
         allot_restate_release(&r);
