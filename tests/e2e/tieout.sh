@@ -100,6 +100,16 @@ check roi roi-campaign.csv USD campaign
 # 4,043,934.35 for 2026Q3; earlier still, open deals at their expected close
 # date, 4,049,543.60).
 check funnel one/funnel-deals.csv USD
+# The people funnel: every stage of each lead cohort, its conversions
+# (Wilson intervals) and MQL -> revenue, and speed-to-lead (2026Q3: 854
+# leads, 353 MQLs, 174 SQLs, 136 opportunities, 15 won for USD 482,485.84;
+# 310 of the MQLs followed up, median 11.6564 h).
+"$bin/allot-funnel" --db one.db --config "$data/allot.ini" --table funnel --csv \
+  > funnel-people.csv 2>/dev/null || fail "funnel --table funnel"
+check funnel-stages funnel-people.csv USD
+"$bin/allot-funnel" --db one.db --config "$data/allot.ini" --table speed --csv \
+  > funnel-speed.csv 2>/dev/null || fail "funnel --table speed"
+check speed funnel-speed.csv
 check workbook one/allot-report.xlsx USD 2026Q3
 # A year adds up quarters: every money cell and total is the double nearest
 # its exact cents (sums of doubles gave 3870809.489999999 for 2026's won

@@ -125,9 +125,15 @@ def expect(cond, message):
         failures.append(message)
 
 
+_ROWS = {}
+
+
 def rows(name):
-    with open(os.path.join(sample, name), newline="", encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    """The rows of a sample CSV file, read once (callers never change them)."""
+    if name not in _ROWS:
+        with open(os.path.join(sample, name), newline="", encoding="utf-8") as f:
+            _ROWS[name] = list(csv.DictReader(f))
+    return _ROWS[name]
 
 
 FX = rows("fx_rates.csv")
@@ -270,24 +276,27 @@ def cycles(unit=quarter):
     return out
 
 
-def km_quantile(obs, p):
+def km_quantile(obs, p, unit=86400):
     """R's quantile(survfit(Surv(time, closed) ~ 1), p), in days: the first
     event time where the Kaplan-Meier curve drops to 1 - p or below; where
     it is flat at exactly 1 - p, the midpoint to the next event time. The
     curve in exact fractions; None where it never gets there."""
+    from bisect import bisect_left
+    from collections import Counter
     from fractions import Fraction
-    times = sorted({t for t, e in obs if e})
+    all_times = sorted(x for x, _ in obs)
+    events = Counter(x for x, e in obs if e)
     surv, s = [], Fraction(1)
-    for t in times:
-        at_risk = sum(1 for x, _ in obs if x >= t)
-        s *= 1 - Fraction(sum(1 for x, e in obs if e and x == t), at_risk)
+    for t in sorted(events):
+        at_risk = len(all_times) - bisect_left(all_times, t)
+        s *= 1 - Fraction(events[t], at_risk)
         surv.append((t, s))
     target = 1 - Fraction(p).limit_denominator(100)
     for k, (t, s) in enumerate(surv):
         if s == target and k + 1 < len(surv):
-            return D(t + surv[k + 1][0]) / 2 / 86400
+            return D(t + surv[k + 1][0]) / 2 / unit
         if s <= target:
-            return D(t) / 86400
+            return D(t) / unit
     return None
 
 
@@ -966,6 +975,206 @@ def check_funnel_leads(path):
     return f"{len(got)} lead cohorts ({sum(got.values())} people) in {ZONE_NAME}"
 
 
+STAGES = ("lead", "mql", "sql", "opportunity", "won")
+
+
+def norm_name(s):
+    """A stage or type name as allot compares it: lower case, blanks, '_'
+    and '-' dropped (README "Definitions")."""
+    return "".join(c for c in s.lower() if c not in " _-")
+
+
+def person_funnel(rep):
+    """The people funnel of README "Definitions", on the sample's canonical
+    stage names (its allot.ini has no [funnel] aliases): {person: (cohort
+    day in ZONE, [time of each stage or None], mql revenue cents)} as of
+    the data's end, plus per person the times of its sales activities
+    (entries into 'contacted' or into SQL or later, creation of a deal tied
+    to it, touches of type sales_activity). A person reaches a stage by its
+    earliest entry there; a skipped stage takes the next stage's time; with
+    an MQL it also reaches opportunity when a deal tied to it is created and
+    won at the first second (in ZONE) of such a deal's close date; every
+    people row is a lead. The cohort is the day in ZONE of the earliest of
+    created_at and its stage entries."""
+    end = funnel_end()
+    people = {r["person_id"]: r for r in rows("people.csv")}
+    t = {pid: [None] * 5 for pid in people}
+    first = {pid: instant(r["created_at"]) for pid, r in people.items() if r["created_at"]}
+    acts = {pid: [] for pid in people}
+
+    def low(slot, k, v):
+        if v <= end and (slot[k] is None or v < slot[k]):
+            slot[k] = v
+
+    for r in rows("stage_history.csv"):
+        if r["entity_type"] != "person" or r["entity_id"] not in people:
+            continue
+        pid, v, name = r["entity_id"], instant(r["entered_at"]), norm_name(r["stage"])
+        first[pid] = min(first.get(pid, v), v)
+        if name in STAGES:
+            low(t[pid], STAGES.index(name), v)
+        if name == "contacted" or name in STAGES[2:]:
+            acts[pid].append(v)
+    for r in rows("touches.csv"):
+        if r["person_id"] in people and norm_name(r["touch_type"]) == "salesactivity":
+            acts[r["person_id"]].append(instant(r["occurred_at"]))
+    deals = {d["deal_id"]: d for d in DEALS}
+    tied = {}
+    for r in rows("deal_people.csv"):
+        if r["person_id"] in people and r["deal_id"] in deals:
+            tied.setdefault(r["person_id"], []).append(deals[r["deal_id"]])
+            acts[r["person_id"]].append(instant(deals[r["deal_id"]]["created_at"]))
+
+    def fill(s):
+        for k in range(3, -1, -1):
+            if s[k] is None and s[k + 1] is not None:
+                s[k] = s[k + 1]
+
+    for pid, s in t.items():
+        fill(s)
+        if s[1] is not None:
+            for d in tied.get(pid, ()):
+                low(s, 3, instant(d["created_at"]))
+                if d["is_won"] == "1":
+                    low(s, 4, day_start(d["close_date"]))
+            fill(s)
+        if people[pid]["created_at"]:
+            low(s, 0, instant(people[pid]["created_at"]))
+    # MQL -> revenue: each won deal (closed by the end) once, for its tied
+    # person with the earliest MQL (the first by person id on a tie).
+    rev = {}
+    of_deal = {}
+    for pid, ds in tied.items():
+        for d in ds:
+            of_deal.setdefault(d["deal_id"], []).append(pid)
+    for d in WON:
+        if not d["amount"] or day_start(d["close_date"]) > end:
+            continue
+        ps = [q for q in of_deal.get(d["deal_id"], ()) if t[q][1] is not None]
+        if ps:
+            who = min(ps, key=lambda q: (t[q][1], q))
+            rev[who] = rev.get(who, 0) + to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
+    return end, {pid: (datetime.fromtimestamp(first[pid], ZONE).date().isoformat(), t[pid],
+                       rev.get(pid, 0), acts[pid]) for pid in people if pid in first}
+
+
+def wilson(x, n, alpha=0.05):
+    """Wilson score interval (R prop.test(correct = FALSE)), floats."""
+    from statistics import NormalDist
+    z = NormalDist().inv_cdf(1 - alpha / 2)
+    p = x / n
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z / (1 + z * z / n) * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5)
+    return max(0.0, c - h), min(1.0, c + h)
+
+
+def check_funnel_stages(path, rep, unit="quarter"):
+    """allot-funnel --table funnel, the (all) rows of every cohort: people
+    who reached each stage, the conversions lead -> MQL -> SQL ->
+    opportunity -> won and MQL -> won with their Wilson intervals, and MQL
+    -> revenue in rep cents."""
+    unit = {"quarter": quarter, "month": month}[unit]
+    _, fun = person_funnel(rep)
+    want = {}
+    for day, s, rev, _ in fun.values():
+        c = want.setdefault(unit(day), [0] * 5 + [0])
+        for k in range(5):
+            c[k] += s[k] is not None
+        c[5] += rev
+    got, n = {}, 0
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["group"] != "(all)":
+                continue
+            n += 1
+            c = want.get(r["period"], [0] * 6)
+            k = STAGES.index(r["stage"])
+            got.setdefault(r["period"], {})[r["stage"]] = int(r["count"])
+            expect(int(r["count"]) == c[k], f"funnel {r['period']} {r['stage']}: {r['count']} people, "
+                   f"reference {c[k]} ({ZONE_NAME})")
+            if r["stage"] == "won":
+                continue
+            nk = STAGES.index(r["next_stage"])
+            den = c[k]
+            expect(r["next_stage"] == STAGES[k + 1] or (k == 1 and r["next_stage"] == "won"),
+                   f"funnel {r['period']} {r['stage']} -> {r['next_stage']}")
+            expect(int(r["next_count"]) == c[nk], f"funnel {r['period']} {r['stage']} -> "
+                   f"{r['next_stage']}: {r['next_count']}, reference {c[nk]} ({ZONE_NAME})")
+            if den:
+                lo, hi = wilson(c[nk], den)
+                for col, v in (("conversion", c[nk] / den), ("lower", lo), ("upper", hi)):
+                    expect(abs(float(r[col]) - v) <= 5.1e-7,
+                           f"funnel {r['period']} {r['stage']} -> {r['next_stage']}: {col} "
+                           f"{r[col]}, reference {v:.7f}")
+            if r["next_stage"] == "won":
+                expect(r["revenue"] != "" and int(D(r["revenue"]) * 100) == c[5],
+                       f"funnel {r['period']} {r['stage']} -> won: revenue {r['revenue']}, reference "
+                       f"{c[5]} cents of {rep} ({ZONE_NAME})")
+    expect(set(got) == set(want), f"funnel cohorts {sorted(got)} != {sorted(want)} ({ZONE_NAME})")
+    expect(n == 6 * len(want), f"funnel has {n} (all) rows, want {6 * len(want)}")
+    return (f"{len(got)} cohorts x 5 stages ({sum(c[0] for c in want.values())} leads, "
+            f"{sum(c[1] for c in want.values())} MQLs, {sum(c[4] for c in want.values())} won) in "
+            f"{ZONE_NAME}")
+
+
+def check_speed(path, unit="quarter", sla_hours=24):
+    """allot-funnel --table speed, (all) rows: per lead cohort the MQLs,
+    those followed up, SLA eligible and met, and the Kaplan-Meier quartiles
+    of hours from MQL to the first sales activity at or after it (activity
+    only before the MQL: 0 h; never followed up: censored at the data's
+    end)."""
+    unit = {"quarter": quarter, "month": month}[unit]
+    end, fun = person_funnel("USD")
+    sla = sla_hours * 3600
+    want = {}
+    for day, s, _, acts in fun.values():
+        c = want.setdefault(unit(day), {"mqls": 0, "followed_up": 0, "sla_eligible": 0,
+                                        "sla_met": 0, "obs": []})
+        mql = s[1]
+        if mql is None:
+            continue
+        after = [a for a in acts if mql <= a <= end]
+        if after:
+            wait, done = min(after) - mql, True
+        elif any(a < mql for a in acts):
+            wait, done = 0, True
+        else:
+            wait, done = max(0, end - mql), False
+        c["mqls"] += 1
+        c["followed_up"] += done
+        c["obs"].append((wait, done))
+        if end - mql >= sla:
+            c["sla_eligible"] += 1
+            c["sla_met"] += done and wait <= sla
+    n = 0
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["group"] != "(all)":
+                continue
+            n += 1
+            c = want.get(r["period"])
+            expect(c is not None, f"speed: no cohort {r['period']} in the reference ({ZONE_NAME})")
+            if c is None:
+                continue
+            for col in ("mqls", "followed_up", "sla_eligible", "sla_met"):
+                expect(int(r[col]) == c[col], f"speed {r['period']}: {col} {r[col]}, reference "
+                       f"{c[col]} ({ZONE_NAME})")
+            if c["sla_eligible"]:
+                share = c["sla_met"] / c["sla_eligible"]
+                lo, hi = wilson(c["sla_met"], c["sla_eligible"])
+                for col, v in (("sla_share", share), ("lower", lo), ("upper", hi)):
+                    expect(abs(float(r[col]) - v) <= 5.1e-7,
+                           f"speed {r['period']}: {col} {r[col]}, reference {v:.7f}")
+            for col, p in (("q1_hours", 0.25), ("median_hours", 0.5), ("q3_hours", 0.75)):
+                ref = km_quantile(c["obs"], p, 3600) if c["obs"] else None
+                expect((r[col] == "" and ref is None)
+                       or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
+                       f"speed {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
+    expect(n == len(want), f"speed has {n} cohorts, want {len(want)}")
+    return (f"{n} cohorts, {sum(c['mqls'] for c in want.values())} MQLs "
+            f"({sum(c['followed_up'] for c in want.values())} followed up) in {ZONE_NAME}")
+
+
 def check_pipeline_csv(path, rep):
     """allot-credit --event pipeline --csv: each model's credit per period
     (the quarter of creation) adds up to the pipeline created."""
@@ -985,7 +1194,8 @@ def check_pipeline_csv(path, rep):
 
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
-          "funnel": check_funnel, "funnel-leads": check_funnel_leads}
+          "funnel": check_funnel, "funnel-leads": check_funnel_leads,
+          "funnel-stages": check_funnel_stages, "speed": check_speed}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])

@@ -99,6 +99,18 @@ zone_run() {
   "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table funnel --csv \
     > "$out/funnel.csv" 2>/dev/null || fail "$zone: allot-funnel funnel"
   check "$zone" funnel-leads "$out/funnel.csv"
+  # ... every stage of each lead cohort (lead, MQL, SQL, opportunity, won),
+  # the conversions with their Wilson intervals and MQL -> revenue, and
+  # speed-to-lead (MQLs, followed up, SLA, Kaplan-Meier hours): 2026Q3 in
+  # UTC 854 leads, 353 MQLs, 174 SQLs, 136 opportunities, 15 won (USD
+  # 482,485.84), median 11.6564 h; Tokyo 846, 354, 175, 136, 15, 11.8342 h
+  # (and a 2026Q4 cohort of one lead); Auckland 845, 355, 176, 136, 15,
+  # 11.6564 h. The reference's UTC funnel fails against Tokyo's CSV (175
+  # figures).
+  check "$zone" funnel-stages "$out/funnel.csv" USD
+  "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table speed --csv \
+    > "$out/speed.csv" 2>/dev/null || fail "$zone: allot-funnel speed"
+  check "$zone" speed "$out/speed.csv"
   # --as-of ends at the day's last second in the zone: the deals known then
   # (Tokyo 2026Q3: 115 created, 73 open, 17 won, USD 3,500,807.51; UTC
   # 116, 74, 17, 3,524,738.51).
@@ -124,6 +136,13 @@ zone_run() {
 }
 zone_run Asia/Tokyo tokyo.ini tokyo
 zone_run Pacific/Auckland auckland.ini auckland
+# Auckland by month (its clocks move an hour in April and September): the
+# people funnel and speed-to-lead of 25 monthly cohorts, 2026-10 one lead.
+mkdir -p auckland/months
+"$bin/allot-funnel" --db auckland/allot.db --config auckland.ini --period month \
+  --csv-dir auckland/months >/dev/null 2>&1 || fail "Auckland: allot-funnel --period month --csv-dir"
+check Pacific/Auckland funnel-stages auckland/months/funnel.csv USD month
+check Pacific/Auckland speed auckland/months/speed.csv month
 
 # Tokyo's reports: the workbook (Summary's pipeline created 2026Q3 and
 # 2026Q2, the Funnel sheet, the Ledger sheet's touch times), the PDF cover
