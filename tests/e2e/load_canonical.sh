@@ -20,6 +20,11 @@ expect "summary touches" "$(grep -c '^allot-load: touches.csv: 3 read, 3 loaded,
 
 expect "row counts" "$(q "SELECT (SELECT count(*) FROM fx_rates)||' '||(SELECT count(*) FROM campaigns)||' '||(SELECT count(*) FROM spend)||' '||(SELECT count(*) FROM people)||' '||(SELECT count(*) FROM touches)||' '||(SELECT count(*) FROM deals)||' '||(SELECT count(*) FROM deal_people)||' '||(SELECT count(*) FROM stage_history)||' '||(SELECT count(*) FROM subscriptions)")" "2 2 2 2 3 3 2 3 2"
 expect "loads rows" "$(q "SELECT count(*) FROM loads WHERE rows_read = rows_loaded AND dialect = 'canonical'")" 9
+# Loads run with foreign keys off (lib/load.c begin_load): every row's
+# load_id must still name the load of its own file, and foreign_key_check
+# must find nothing. Same counts as "row counts" above.
+expect "provenance" "$(q "SELECT (SELECT count(*) FROM fx_rates JOIN loads USING (load_id) WHERE file = 'fx_rates.csv')||' '||(SELECT count(*) FROM campaigns JOIN loads USING (load_id) WHERE file = 'campaigns.csv')||' '||(SELECT count(*) FROM spend JOIN loads USING (load_id) WHERE file = 'spend.csv')||' '||(SELECT count(*) FROM people JOIN loads USING (load_id) WHERE file = 'people.csv')||' '||(SELECT count(*) FROM touches JOIN loads USING (load_id) WHERE file = 'touches.csv')||' '||(SELECT count(*) FROM deals JOIN loads USING (load_id) WHERE file = 'deals.csv')||' '||(SELECT count(*) FROM deal_people JOIN loads USING (load_id) WHERE file = 'deal_people.csv')||' '||(SELECT count(*) FROM stage_history JOIN loads USING (load_id) WHERE file = 'stage_history.csv')||' '||(SELECT count(*) FROM subscriptions JOIN loads USING (load_id) WHERE file = 'subscriptions.csv')")" "2 2 2 2 3 3 2 3 2"
+expect "foreign keys" "$(q "PRAGMA foreign_key_check")" ""
 
 # Money: "48,000.00" EUR -> 48000 * 10^6 micros; blank amount stays NULL.
 expect "deal amounts" "$(q "SELECT deal_id||'|'||coalesce(amount_micros,'NULL')||'|'||currency||'|'||is_closed||is_won FROM deals ORDER BY deal_id")" \
