@@ -1175,6 +1175,109 @@ def check_speed(path, unit="quarter", sla_hours=24):
             f"({sum(c['followed_up'] for c in want.values())} followed up) in {ZONE_NAME}")
 
 
+SEARCH_LABELS = {"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "ask",
+                 "naver", "seznam", "startpage", "qwant", "aol", "sogou", "daum", "so", "brave",
+                 "kagi"}
+SOCIAL_LABELS = {"facebook", "fb", "instagram", "linkedin", "twitter", "tiktok", "reddit",
+                 "pinterest", "snapchat", "youtube", "quora", "xing", "threads", "mastodon",
+                 "tumblr", "vk", "weibo", "wechat", "whatsapp", "discord", "bsky"}
+SOCIAL_HOSTS = {"x", "x.com", "t.co", "lnkd.in", "fb.me", "youtu.be", "ig", "bsky.app"}
+
+
+def family(url):
+    """'search', 'social' or None: README "Channel taxonomy"'s source
+    families of a referrer's host."""
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.lower()).split("/")[0].split(":")[0]
+    host = re.sub(r"^(www|m|l|lm|mobile)\.", "", host)
+    labels = host.split(".")[:-1] if "." in host else [host]
+    if host == "search.brave.com" or SEARCH_LABELS & set(labels):
+        return "search"
+    if host in SOCIAL_HOSTS or SOCIAL_LABELS & set(labels):
+        return "social"
+    return None
+
+
+def touch_channel(t):
+    """A touch's channel (README "Channel taxonomy") for the kinds of touch
+    sample-data has; anything else stops the reference: its own channel,
+    else its campaign's (sample allot.ini has no rules), else the default
+    grouping's rules 15 (a referrer with no utm source or medium: search,
+    social or any other site) and 16 (no utm field at all, a visit or a
+    form: Direct)."""
+    if t["channel"]:
+        return t["channel"]
+    c = CAMPAIGNS.get(t["campaign_id"])
+    if c and c["channel"]:
+        return c["channel"]
+    utm = [t[k] for k in ("utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term")]
+    if not any(utm) and t["referrer"]:
+        return {"search": "Organic Search", "social": "Organic Social"}.get(family(t["referrer"]),
+                                                                            "Referral")
+    if not any(utm) and t["touch_type"] in ("", "visit", "pageview", "page_view", "session", "form"):
+        return "Direct"
+    raise SystemExit(f"reference: no channel rule for touch {t['touch_id']} ({t})")
+
+
+def acquisition():
+    """{account: (channel, campaign)} of every customer (an account with a
+    subscription of MRR > 0 starting by retention's as-of, the data's end):
+    the channel and campaign (name, else id, else '(none)') of the first
+    marketing touch (type not sales_activity; earliest occurred_at, then
+    touch id) of any person tied to the account (people.account_id, or
+    deal_people of its deals) whose day in ZONE is at most the account's
+    first start day; else the lead source of its first won deal (close
+    date, then deal id); else '(none)'."""
+    end = data_end()
+    first = {}
+    for r in rows("subscriptions.csv"):
+        if D(r["mrr"]) > 0 and r["start_date"] <= end:
+            first[r["account_id"]] = min(first.get(r["account_id"], r["start_date"]), r["start_date"])
+    people = {}
+    for r in rows("people.csv"):
+        if r["account_id"] in first:
+            people.setdefault(r["person_id"], set()).add(r["account_id"])
+    acc_of = {d["deal_id"]: d["account_id"] for d in DEALS}
+    for r in rows("deal_people.csv"):
+        if acc_of.get(r["deal_id"]) in first:
+            people.setdefault(r["person_id"], set()).add(acc_of[r["deal_id"]])
+    best = {}
+    for t in rows("touches.csv"):
+        if t["person_id"] not in people or t["touch_type"] == "sales_activity":
+            continue
+        key = (instant(t["occurred_at"]), t["touch_id"])
+        for a in people[t["person_id"]]:
+            if day_of(t["occurred_at"]) <= first[a] and (a not in best or key < best[a][0]):
+                best[a] = (key, t)
+    out = {}
+    for a, (_, t) in best.items():
+        c = CAMPAIGNS.get(t["campaign_id"])
+        out[a] = (touch_channel(t), c["name"] if c else t["campaign_id"] or "(none)")
+    for d in sorted(WON, key=lambda d: (d["close_date"], d["deal_id"])):
+        if d["account_id"] in first and d["account_id"] not in out and d["lead_source"]:
+            out[d["account_id"]] = (d["lead_source"], "(none)")
+    return {a: out.get(a, ("(none)", "(none)")) for a in first}
+
+
+def check_acquisition(path, by="channel"):
+    """allot-clv --csv --table customers (--by channel or campaign): each
+    customer's group is its acquisition channel (campaign) in ZONE."""
+    want = {a: v[0 if by == "channel" else 1] for a, v in acquisition().items()}
+    got = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            got[r["account_id"]] = r["group"]
+    expect(set(got) == set(want), f"customers {len(got)}, reference {len(want)}: "
+           f"{sorted(set(got) ^ set(want))[:6]}")
+    bad = sorted(a for a in got if a in want and got[a] != want[a])
+    expect(not bad, f"acquisition {by} of {len(bad)} accounts differs from the reference in "
+           f"{ZONE_NAME}: " + ", ".join(f"{a} {got[a]!r} != {want[a]!r}" for a in bad[:6]))
+    groups = {}
+    for v in want.values():
+        groups[v] = groups.get(v, 0) + 1
+    return (f"{len(got)} customers' acquisition {by} in {ZONE_NAME} ({len(groups)} groups, "
+            f"{groups.get('(none)', 0)} (none))")
+
+
 def check_pipeline_csv(path, rep):
     """allot-credit --event pipeline --csv: each model's credit per period
     (the quarter of creation) adds up to the pipeline created."""
@@ -1195,7 +1298,8 @@ def check_pipeline_csv(path, rep):
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
           "funnel": check_funnel, "funnel-leads": check_funnel_leads,
-          "funnel-stages": check_funnel_stages, "speed": check_speed}
+          "funnel-stages": check_funnel_stages, "speed": check_speed,
+          "acquisition": check_acquisition}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])
@@ -1220,6 +1324,10 @@ if check == "asof":  # deals known at the end of DAY in ZONE, per creation quart
             v[3] += to_cents(D(d["amount"]), d["currency"], rep, day_of(d["created_at"]))
     for q, v in sorted(out.items()):
         print(q, *v)
+    sys.exit(0)
+if check == "acquisition-ref":  # print the reference: account, channel, campaign
+    for a, (ch, camp) in sorted(acquisition().items()):
+        print(a, ch, camp, sep=",")
     sys.exit(0)
 if check == "dataend":
     print(data_end())
