@@ -220,4 +220,31 @@ expect "ledger-model note" "$(grep -c "^deals not compared: run $run_l wrote no 
 expect "ledger-model summary" "$(sed 's/in [0-9.]* s$/in /' err)" \
   "allot-restate: run $run_l vs run $run_c (linear, USD): no change in the rollups (deals not compared); in "
 
+# The report lists at most 15 changed campaigns per period, then one line
+# for the rest. A hand-made database: two credit runs (ids 2 and 3) of
+# 2026Q3 where campaigns k01..k17 went from 0 to 100.00 x their number
+# (k17 +1,700.00 ... k01 +100.00), booked 0 -> 15,300.00 (1 + ... + 17 =
+# 153 hundreds). Shown: k17 .. k03 (15 rows, largest first); the note sums
+# k02 and k01: +300.00.
+db=$scratch/cap.db
+load "$cases/fx_rates.csv" 2> /dev/null || fail "cap db"
+params="currency=USD;event=revenue;fiscal_start=1;ledger_models=;models=linear;period="
+q "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at, status) VALUES
+   (2, 'allot-credit', 't', '$params', 'h', 0, 'ok'), (3, 'allot-credit', 't', '$params', 'h', 0, 'ok');
+   INSERT INTO rollup_period VALUES (2, 'linear', '2026Q3', 0, 0, 0, 0, 0, 0, 0, 'USD'),
+   (3, 'linear', '2026Q3', 17, 17, 0, 0, 1530000, 1530000, 0, 'USD');
+   WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < 17)
+   INSERT INTO rollup_campaign(run_id, model, period, channel, campaign_id, deals,
+     null_amount_deals, credited_minor, currency, share)
+   SELECT 3, 'linear', '2026Q3', 'Email', printf('k%02d', n), 1, 0, n * 10000, 'USD', 0 FROM k;" ||
+  fail "cap fixture"
+restate > text 2> err; expect "cap exit" "$?" 0
+expect "cap" "$(sed -n '/^Credit per period and campaign/,/^$/p' text | sed -n '3p;17p;18p' | tr -s ' ')" \
+"2026Q3 k17 0.00 1,700.00 +1,700.00
+2026Q3 k03 0.00 300.00 +300.00
+2026Q3 ... 2 more changed campaigns, +300.00 together (allot-restate --csv --table campaigns)"
+expect "cap rows" "$(sed -n '/^Credit per period and campaign/,/^$/p' text | grep -c '^2026Q3 ')" 16
+restate --csv --table campaigns > cap.csv 2> /dev/null
+expect "cap csv rows" "$(tail -n +2 cap.csv | wc -l)" 17
+
 exit $fail
