@@ -185,13 +185,18 @@ void allot_load_options_init(allot_load_options *opt)
 /* ---- header matching ----------------------------------------------------- */
 
 /* A header field names column `name` (allot_csv_header_key: case, blanks,
- * accents and sort arrows do not matter). */
+ * accents and sort arrows do not matter; a blank may stand for the name's
+ * underscore, so a spreadsheet's "Touch ID" is touch_id). */
 static int header_is(const allot_csv_field *f, const char *name)
 {
     char key[128];
     if (f->len >= sizeof key)
         return 0;
-    return strcmp(allot_csv_header_key(f->text, key, sizeof key), name) == 0;
+    const char *k = allot_csv_header_key(f->text, key, sizeof key);
+    for (; *k && *name; k++, name++)
+        if (*k != *name && !(*k == ' ' && *name == '_'))
+            return 0;
+    return *k == *name;
 }
 
 static int table_matches(const allot_table *t, const allot_csv_record *rec)

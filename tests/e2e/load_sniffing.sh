@@ -73,6 +73,10 @@ expect "one bad byte value" "$(sqlite3 "$odb" "SELECT original_source FROM peopl
 hdb=$scratch/h.db
 "$bin/allot-load" --db "$hdb" deals-header-case.csv 2> err; expect "header case exit" "$?" 0
 expect "header case row" "$(sqlite3 "$hdb" "SELECT deal_id||'|'||created_at||'|'||amount_micros||'|'||currency FROM deals")" "d-1|1767225600|5000000|USD"
+# A blank may stand for a column name's underscore: a spreadsheet's "Touch
+# ID", "Occurred At", "UTM Source" (2026-01-07T13:58:12Z is 1767794292).
+"$bin/allot-load" --db "$hdb" touches-spreadsheet-header.csv 2> err; expect "header blanks exit" "$?" 0
+expect "header blanks row" "$(sqlite3 "$hdb" "SELECT touch_id||'|'||person_id||'|'||occurred_at||'|'||touch_type||'|'||utm_source FROM touches")" "t-1|p-1|1767794292|visit|google"
 
 # Trailing delimiters (spreadsheet exports): unnamed trailing columns and
 # empty trailing fields are ignored; a value in one, or a short row, is a
