@@ -90,6 +90,10 @@ pipeline one one.db || fail "pipeline"
 
 check credit-csv one/credit.csv USD
 check ledger one.db USD
+# every touch's weight and credit under time_decay and the anchored models
+# (position_based, j_shaped, inverse_j, u_shaped, u_shaped_50, w_shaped,
+# full_path, custom), recomputed from the journeys
+check models one.db
 check roi one/roi.csv USD
 "$bin/allot-roi" --db one.db --config "$data/allot.ini" --by campaign --csv --bootstrap 0 \
   > roi-campaign.csv 2>/dev/null || fail "roi --by campaign"

@@ -1278,6 +1278,102 @@ def check_acquisition(path, by="channel"):
             f"{groups.get('(none)', 0)} (none))")
 
 
+# Rule-based models over anchors (README "Models and parameters", sample
+# allot.ini's shares): {model: ([(anchor, share)], rest share)}; anchors
+# "first"/"last" are the journey's ends, FT/LC/OC/CW its milestones.
+ANCHORED = {
+    "position_based": ([("first", 40), ("last", 40)], 20),
+    "j_shaped": ([("first", 20), ("last", 60)], 20),
+    "inverse_j": ([("first", 60), ("last", 20)], 20),
+    "u_shaped": ([("FT", 40), ("LC", 40)], 20),
+    "u_shaped_50": ([("FT", 50), ("LC", 50)], 0),
+    "w_shaped": ([("FT", 30), ("LC", 30), ("OC", 30)], 10),
+    "full_path": ([("FT", 22.5), ("LC", 22.5), ("OC", 22.5), ("CW", 22.5)], 10),
+    "custom": ([("FT", 30), ("LC", 30), ("OC", 30)], 10),
+}
+HALF_LIFE_DAYS = 7
+
+
+def model_weights(j, lead, created, event):
+    """{model: [weight per touch]} of a journey j (touches in order, as
+    (instant, touch id)): time_decay 2^(-(T - t) / H) normalised; the
+    anchored models: each anchor's share on its touch (shares add), the
+    rest split equally over the touches that hold no anchor, or, with
+    none, shared by the anchored touches in proportion to their shares. A
+    milestone is the last touch at or before its instant (LC: the lead
+    time, OC: the deal's creation, CW: the event), else the earliest touch
+    after it."""
+    n = len(j)
+
+    def last_at(t):
+        k = [i for i, (at, _) in enumerate(j) if t is not None and at <= t]
+        return k[-1] if k else 0
+
+    where = {"first": 0, "last": n - 1, "FT": 0, "LC": last_at(lead), "OC": last_at(created),
+             "CW": last_at(event)}
+    out = {"time_decay": [2 ** (-(j[-1][0] - at) / (HALF_LIFE_DAYS * 86400)) for at, _ in j]}
+    tot = sum(out["time_decay"])
+    out["time_decay"] = [w / tot for w in out["time_decay"]]
+    for m, (anchors, rest) in ANCHORED.items():
+        w = [0.0] * n
+        for a, share in anchors:
+            w[where[a]] += share
+        free = [i for i in range(n) if w[i] == 0]
+        if free:
+            for i in free:
+                w[i] += rest / len(free)
+        else:
+            held = sum(w)
+            w = [x + rest * x / held for x in w]
+        out[m] = [x / 100 for x in w]
+    return out
+
+
+def check_models(db_path):
+    """The latest revenue credit run's time_decay and anchored models, per
+    won deal: the weight of every touch of the reference's journey (in
+    ZONE) within 1e-9 and its credit within a minor unit of the deal's
+    amount times it. The lead time of a deal is the earliest created_at of
+    its people (README "Journeys": LC)."""
+    db = sqlite3.connect(db_path)
+    run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
+    params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
+    expect(";event=revenue;" in params and f";timezone={ZONE_NAME};" in params,
+           f"models: run {run} is no revenue run in {ZONE_NAME}")
+    lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
+    want_j = journeys(lookback)
+    at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
+    created = {r["person_id"]: instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]}
+    people = {}
+    for r in rows("deal_people.csv"):
+        people.setdefault(r["deal_id"], []).append(r["person_id"])
+    got = {}
+    for model, deal, touch, weight, minor in db.execute(
+            "SELECT model, deal_id, touch_id, weight, credit_minor FROM ledger WHERE run_id = ? "
+            "AND touch_id IS NOT NULL ORDER BY position", (run,)):
+        got.setdefault((model, deal), []).append((touch, weight, minor))
+    n = moved = 0
+    for d in WON:
+        j = sorted((at[t], t) for t in want_j[d["deal_id"]])
+        if not j or not d["amount"]:
+            continue
+        leads = [created[p] for p in people.get(d["deal_id"], ()) if p in created]
+        ws = model_weights(j, min(leads) if leads else None, instant(d["created_at"]),
+                           day_end(d["close_date"]))
+        amount = D(d["amount"]) * 100
+        for m, w in ws.items():
+            n += 1
+            g = got.get((m, d["deal_id"]), [])
+            expect([t for t, _, _ in g] == [t for _, t in j],
+                   f"{m} {d['deal_id']}: ledger touches differ from the reference's journey by "
+                   f"{sorted({t for t, _, _ in g} ^ {t for _, t in j})[:6]} ({ZONE_NAME})")
+            for (touch, weight, minor), ref in zip(g, w):
+                expect(abs(weight - ref) <= 1e-9 and abs(D(minor) - amount * D(ref)) < 1,
+                       f"{m} {d['deal_id']} {touch}: weight {weight} credit {minor}, reference "
+                       f"{ref:.12f} of {amount} ({ZONE_NAME})")
+    return f"{n} model x deal weights and credits of {len(ANCHORED) + 1} models in {ZONE_NAME}"
+
+
 def check_pipeline_csv(path, rep):
     """allot-credit --event pipeline --csv: each model's credit per period
     (the quarter of creation) adds up to the pipeline created."""
@@ -1299,7 +1395,7 @@ CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "l
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
           "funnel": check_funnel, "funnel-leads": check_funnel_leads,
           "funnel-stages": check_funnel_stages, "speed": check_speed,
-          "acquisition": check_acquisition}
+          "acquisition": check_acquisition, "models": check_models}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])
