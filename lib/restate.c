@@ -180,11 +180,18 @@ static allot_status currency_of(sqlite3 *db, const run_info *r, const char *mode
     return ALLOT_OK;
 }
 
+/* The FROM run's period label in the TO run's labelling: ?5 is NULL when
+ * both runs used the same fiscal start, else a JSON object mapping the FROM
+ * run's labels to the TO run's ("FY2027Q2": "2026Q3"); see period_map. */
+#define FROM_PERIOD(col)                                                                    \
+    "(CASE WHEN ?5 IS NULL THEN " col " ELSE coalesce((SELECT value FROM json_each(?5)"     \
+    " WHERE key = " col "), " col ") END)"
+
 static const char *const sql_channels =
     "SELECT coalesce(f.period, t.period) AS p, coalesce(f.channel, t.channel) AS c,"
     " f.credited_minor, t.credited_minor"
-    " FROM (SELECT period, channel, credited_minor FROM rollup_channel"
-    "       WHERE run_id = ?1 AND model = ?3) f"
+    " FROM (SELECT " FROM_PERIOD("period") " AS period, channel, credited_minor"
+    "       FROM rollup_channel WHERE run_id = ?1 AND model = ?3) f"
     " FULL OUTER JOIN (SELECT period, channel, credited_minor FROM rollup_channel"
     "       WHERE run_id = ?2 AND model = ?3) t"
     " ON f.period = t.period AND f.channel = t.channel"
@@ -195,7 +202,8 @@ static const char *const sql_periods =
     "SELECT coalesce(f.period, t.period) AS p,"
     " f.booked_minor, t.booked_minor, f.credited_minor, t.credited_minor,"
     " f.unattributed_minor, t.unattributed_minor, f.deals, t.deals"
-    " FROM (SELECT * FROM rollup_period WHERE run_id = ?1 AND model = ?3) f"
+    " FROM (SELECT " FROM_PERIOD("period") " AS period, booked_minor, credited_minor,"
+    "       unattributed_minor, deals FROM rollup_period WHERE run_id = ?1 AND model = ?3) f"
     " FULL OUTER JOIN (SELECT * FROM rollup_period WHERE run_id = ?2 AND model = ?3) t"
     " ON f.period = t.period"
     " WHERE ?4 IS NULL OR coalesce(f.period, t.period) = ?4"
@@ -207,11 +215,12 @@ static const char *const sql_periods =
  * is part of the key, so a campaign whose id happens to read
  * '(unattributed)' stays its own row. */
 static const char *const sql_campaigns =
-    "WITH f AS (SELECT period, CASE campaign_id WHEN '(none)' THEN 1 ELSE 0 END AS k,"
+    "WITH f AS (SELECT " FROM_PERIOD("period") " AS period,"
+    "      CASE campaign_id WHEN '(none)' THEN 1 ELSE 0 END AS k,"
     "      campaign_id AS c, sum(credited_minor) AS m FROM rollup_campaign"
     "      WHERE run_id = ?1 AND model = ?3 GROUP BY period, campaign_id"
-    "    UNION ALL SELECT period, 2, '(unattributed)', unattributed_minor FROM rollup_period"
-    "      WHERE run_id = ?1 AND model = ?3"
+    "    UNION ALL SELECT " FROM_PERIOD("period") ", 2, '(unattributed)', unattributed_minor"
+    "      FROM rollup_period WHERE run_id = ?1 AND model = ?3"
     "      AND (unattributed_deals > 0 OR unattributed_minor <> 0)),"
     " t AS (SELECT period, CASE campaign_id WHEN '(none)' THEN 1 ELSE 0 END AS k,"
     "      campaign_id AS c, sum(credited_minor) AS m FROM rollup_campaign"
@@ -227,8 +236,12 @@ static const char *const sql_campaigns =
     " FROM j WHERE ?4 IS NULL OR j.p = ?4"
     " ORDER BY j.p, j.k, j.c";
 
-static void bind_four(sqlite3_stmt *st, const allot_restate *r)
+static void bind_five(sqlite3_stmt *st, const allot_restate *r, const char *map)
 {
+    if (map)
+        sqlite3_bind_text(st, 5, map, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
     sqlite3_bind_int64(st, 1, r->from_run);
     sqlite3_bind_int64(st, 2, r->to_run);
     sqlite3_bind_text(st, 3, r->model, -1, SQLITE_STATIC);
@@ -258,13 +271,14 @@ static int reserve(void *array_ptr, size_t n, size_t *cap, size_t size)
     return 0;
 }
 
-static allot_status read_channels(sqlite3 *db, allot_restate *r, allot_error *err)
+static allot_status read_channels(sqlite3 *db, allot_restate *r, const char *map,
+                                  allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(db, sql_channels, &st, err);
     if (s != ALLOT_OK)
         return s;
-    bind_four(st, r);
+    bind_five(st, r, map);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -290,13 +304,14 @@ static allot_status read_channels(sqlite3 *db, allot_restate *r, allot_error *er
     return ALLOT_OK;
 }
 
-static allot_status read_periods(sqlite3 *db, allot_restate *r, allot_error *err)
+static allot_status read_periods(sqlite3 *db, allot_restate *r, const char *map,
+                                 allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(db, sql_periods, &st, err);
     if (s != ALLOT_OK)
         return s;
-    bind_four(st, r);
+    bind_five(st, r, map);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -325,13 +340,14 @@ static allot_status read_periods(sqlite3 *db, allot_restate *r, allot_error *err
     return ALLOT_OK;
 }
 
-static allot_status read_campaigns(sqlite3 *db, allot_restate *r, allot_error *err)
+static allot_status read_campaigns(sqlite3 *db, allot_restate *r, const char *map,
+                                   allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(db, sql_campaigns, &st, err);
     if (s != ALLOT_OK)
         return s;
-    bind_four(st, r);
+    bind_five(st, r, map);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -412,21 +428,26 @@ static void deal_rows_free(deal_row *d, size_t n)
 
 /* The model's deals of run_id, by deal_id (byte order). */
 static allot_status read_deals(sqlite3 *db, int64_t run_id, const allot_restate *r,
-                               deal_row **out, size_t *n_out, allot_error *err)
+                               const char *map, deal_row **out, size_t *n_out,
+                               allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        "SELECT deal_id, min(period), channel, sum(reporting_minor) FROM ledger"
-        " WHERE run_id = ?1 AND model = ?2 GROUP BY deal_id, channel"
-        " UNION ALL SELECT deal_id, period, NULL, NULL FROM ledger_null_amount"
-        " WHERE run_id = ?1"
+        "SELECT deal_id, min(" FROM_PERIOD("period") "), channel, sum(reporting_minor)"
+        " FROM ledger WHERE run_id = ?1 AND model = ?2 GROUP BY deal_id, channel"
+        " UNION ALL SELECT deal_id, " FROM_PERIOD("period") ", NULL, NULL"
+        " FROM ledger_null_amount WHERE run_id = ?1"
         " ORDER BY 1, 3",
         &st, err);
     if (s != ALLOT_OK)
         return s;
     sqlite3_bind_int64(st, 1, run_id);
     sqlite3_bind_text(st, 2, r->model, -1, SQLITE_STATIC);
+    if (map)
+        sqlite3_bind_text(st, 5, map, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 5);
     deal_row *d = NULL;
     size_t n = 0, cap = 0;
     strbuf sb = {0};
@@ -525,13 +546,14 @@ static allot_status add_deal(allot_restate *r, size_t *cap, allot_restate_kind k
     return ALLOT_OK;
 }
 
-static allot_status compare_deals(sqlite3 *db, allot_restate *r, allot_error *err)
+static allot_status compare_deals(sqlite3 *db, allot_restate *r, const char *map,
+                                  allot_error *err)
 {
     deal_row *fa = NULL, *ta = NULL;
     size_t nf = 0, nt = 0, cap = 0;
-    allot_status s = read_deals(db, r->from_run, r, &fa, &nf, err);
+    allot_status s = read_deals(db, r->from_run, r, map, &fa, &nf, err);
     if (s == ALLOT_OK)
-        s = read_deals(db, r->to_run, r, &ta, &nt, err);
+        s = read_deals(db, r->to_run, r, NULL, &ta, &nt, err);
     size_t i = 0, j = 0;
     while (s == ALLOT_OK && (i < nf || j < nt)) {
         int c = i == nf ? 1 : j == nt ? -1 : strcmp(fa[i].deal_id, ta[j].deal_id);
@@ -560,8 +582,76 @@ static allot_status compare_deals(sqlite3 *db, allot_restate *r, allot_error *er
     return s;
 }
 
-/* Parameters whose values differ, FROM/TO, into r->differing. */
-static void differing_params(allot_restate *r, const run_info *a, const run_info *b)
+/* The fiscal start month of a run (its fiscal_start= parameter; 1 when
+ * absent or out of range). */
+static int fiscal_of(const run_info *r)
+{
+    char fs[16];
+    long fiscal = 1;
+    if (param_get(r->params, "fiscal_start", fs, sizeof fs))
+        fiscal = strtol(fs, NULL, 10);
+    return fiscal < 1 || fiscal > 12 ? 1 : (int)fiscal;
+}
+
+/* The FROM run's quarter labels (fiscal start from_fiscal) as a JSON object
+ * mapping each to the label of the same quarter with the TO run's fiscal
+ * start ({"FY2027Q2":"2026Q3"}), into *out (malloc'd). Only called when the
+ * quarters line up (the starts differ by a multiple of 3 months); a label
+ * that does not parse as one of those quarters is left out (kept as it is). */
+static allot_status period_map(sqlite3 *db, const allot_restate *r, int from_fiscal,
+                               int to_fiscal, char **out, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT DISTINCT period FROM rollup_period WHERE run_id = ?1 AND model = ?2"
+        " UNION SELECT period FROM ledger_null_amount WHERE run_id = ?1 ORDER BY 1",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, r->from_run);
+    sqlite3_bind_text(st, 2, r->model, -1, SQLITE_STATIC);
+    strbuf sb = {0};
+    sb_add(&sb, "{");
+    int rc, first = 1;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *label = (const char *)sqlite3_column_text(st, 0);
+        allot_period p, q;
+        allot_error ignored;
+        if (!label || strpbrk(label, "\"\\") ||
+            allot_period_parse(label, from_fiscal, &p, &ignored) != ALLOT_OK)
+            continue;
+        allot_period_quarter_of(p.start, from_fiscal, &q);
+        if (q.start != p.start || q.end != p.end)
+            continue;
+        allot_period_quarter_of(p.start, to_fiscal, &q);
+        if (q.start != p.start || q.end != p.end)
+            continue;
+        sb_add(&sb, first ? "\"" : ",\"");
+        sb_add(&sb, label);
+        sb_add(&sb, "\":\"");
+        sb_add(&sb, q.label);
+        sb_add(&sb, "\"");
+        first = 0;
+    }
+    sqlite3_finalize(st);
+    sb_add(&sb, "}");
+    if (rc != SQLITE_DONE) {
+        free(sb.s);
+        return allot_store_fail(db, rc, "reading rollup_period", err);
+    }
+    if (sb.failed) {
+        free(sb.s);
+        return nomem(err);
+    }
+    *out = sb.s;
+    return ALLOT_OK;
+}
+
+/* Parameters whose values differ, FROM/TO, into r->differing (fiscal_start
+ * left out when the FROM run's quarters were relabeled). */
+static void differing_params(allot_restate *r, const run_info *a, const run_info *b,
+                             int relabeled)
 {
     static const char *const keys[] = {
         "account_level", "bootstrap", "bootstrap_seed", "custom", "dedupe_minutes",
@@ -572,7 +662,7 @@ static void differing_params(allot_restate *r, const run_info *a, const run_info
         char va[256], vb[256];
         param_get(a->params, keys[k], va, sizeof va);
         param_get(b->params, keys[k], vb, sizeof vb);
-        if (strcmp(va, vb) == 0)
+        if (strcmp(va, vb) == 0 || (relabeled && strcmp(keys[k], "fiscal_start") == 0))
             continue;
         size_t used = strlen(r->differing);
         snprintf(r->differing + used, sizeof r->differing - used, "%s%s=%s/%s",
@@ -651,19 +741,33 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
         out->exponent = allot_currency_exponent(cb);
         if (out->exponent < 0)
             out->exponent = 2;
-        differing_params(out, a, b);
     }
+    /* Runs made with different fiscal starts label the same quarter
+     * differently: relabel the FROM run's quarters as the TO run's when the
+     * quarters are the same months; refuse when they are not. */
+    int fa = fiscal_of(a), fb = fiscal_of(b);
+    char *map = NULL;
+    if (s == ALLOT_OK && fa != fb && (fa - fb) % 3 != 0)
+        s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                            "run %lld's fiscal year starts in month %d and run %lld's in "
+                            "month %d: their quarters are different months and cannot be "
+                            "compared; run allot-credit again with --fiscal-start %d",
+                            (long long)a->id, fa, (long long)b->id, fb, fa);
+    if (s == ALLOT_OK && fa != fb) {
+        s = period_map(db, out, fa, fb, &map, err);
+        snprintf(out->relabeled, sizeof out->relabeled,
+                 "run %lld's quarters (fiscal year from month %d) are labeled as run %lld's "
+                 "(fiscal year from month %d)",
+                 (long long)a->id, fa, (long long)b->id, fb);
+    }
+    if (s == ALLOT_OK)
+        differing_params(out, a, b, fa != fb);
     if (s == ALLOT_OK && options->period) {
-        char fs[16];
-        long fiscal = 1;
-        if (param_get(b->params, "fiscal_start", fs, sizeof fs))
-            fiscal = strtol(fs, NULL, 10);
-        if (fiscal < 1 || fiscal > 12)
-            fiscal = 1;
+        int fiscal = fb;
         allot_period p, q;
-        s = allot_period_parse(options->period, (int)fiscal, &p, err);
+        s = allot_period_parse(options->period, fiscal, &p, err);
         if (s == ALLOT_OK) {
-            allot_period_quarter_of(p.start, (int)fiscal, &q);
+            allot_period_quarter_of(p.start, fiscal, &q);
             if (q.start != p.start || q.end != p.end)
                 s = allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
                                     "--period %s: the ledger's periods are quarters; give one "
@@ -674,11 +778,11 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
         }
     }
     if (s == ALLOT_OK)
-        s = read_periods(db, out, err);
+        s = read_periods(db, out, map, err);
     if (s == ALLOT_OK)
-        s = read_channels(db, out, err);
+        s = read_channels(db, out, map, err);
     if (s == ALLOT_OK)
-        s = read_campaigns(db, out, err);
+        s = read_campaigns(db, out, map, err);
     if (s == ALLOT_OK) {
         char la[1024], lb[1024];
         param_get(a->params, "ledger_models", la, sizeof la);
@@ -686,7 +790,7 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
         int ha = list_has(la, out->model), hb = list_has(lb, out->model);
         if (ha && hb) {
             out->deals_compared = 1;
-            s = compare_deals(db, out, err);
+            s = compare_deals(db, out, map, err);
         } else {
             snprintf(out->deals_note, sizeof out->deals_note,
                      "deals not compared: run %lld wrote no ledger rows of %s (its ledger "
@@ -695,6 +799,7 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
                      (ha ? lb : la)[0] ? (ha ? lb : la) : "none", out->model);
         }
     }
+    free(map);
     free(a);
     free(b);
     return s;

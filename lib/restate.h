@@ -43,7 +43,8 @@ typedef struct allot_restate_options {
     const char *model;  /* required: a model both runs computed ("linear") */
     const char *period; /* NULL: every period; else one quarter as allot_period_parse
                            reads it ("2026Q3", "FY2027Q1"), with the fiscal start of
-                           to_run, matched against the runs' own period labels */
+                           to_run, matched against to_run's period labels (from_run's
+                           relabeled when the fiscal starts differ; see relabeled) */
 } allot_restate_options;
 
 /* One period x channel of rollup_channel: credited in each run (0 when the
@@ -148,6 +149,16 @@ typedef struct allot_restate {
      * "lookback_days=90/60; period=2026Q3/" (FROM/TO); "" when the runs were
      * made alike. A difference means part of the change is not the data. */
     char differing[512];
+
+    /* Runs made with different fiscal starts whose quarters are the same
+     * months (starts 3, 6 or 9 months apart) are compared quarter by
+     * quarter: every period of the FROM run (rows, deals) carries the TO
+     * run's label ("2026Q3" for FY2027Q2 of a year starting in April), and
+     * this says so: "run 5's quarters (fiscal year from month 1) are labeled
+     * as run 3's (fiscal year from month 4)"; "" when the starts are equal.
+     * Starts that are not a multiple of 3 months apart are refused
+     * (ALLOT_ERR_DATA). fiscal_start is then not in differing. */
+    char relabeled[160];
 } allot_restate;
 
 /* Compares the two runs into *out (zeroed first; release with
@@ -156,8 +167,9 @@ typedef struct allot_restate {
  * allot-credit run of this database, when the period is not one quarter,
  * or when options->model is NULL; ALLOT_ERR_DATA when the runs cannot be
  * compared: no earlier run of the same event (or no run at all), events or
- * reporting currencies differ, a run did not compute the model, or from_run
- * is to_run; ALLOT_ERR_DB, ALLOT_ERR_LOCKED, ALLOT_ERR_NOMEM. */
+ * reporting currencies differ, a run did not compute the model, from_run
+ * is to_run, or the runs' fiscal years start in months whose quarters
+ * differ (not 3, 6 or 9 months apart); ALLOT_ERR_DB, ALLOT_ERR_LOCKED, ALLOT_ERR_NOMEM. */
 allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *options,
                                    allot_restate *out, allot_error *err);
 

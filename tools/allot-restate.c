@@ -46,8 +46,11 @@ static void usage(FILE *out)
             "  deals:    deal_id,change,from_period,to_period,from_booked,to_booked,\n"
             "            difference,currency,from_split,to_split\n"
             "change: added, removed, moved, amount, resplit (changed deals only).\n"
+            "Runs with fiscal starts 3, 6 or 9 months apart are compared quarter by\n"
+            "quarter under the later run's labels.\n"
             "Exit status: 0 done, 1 the runs cannot be compared (events or currencies\n"
-            "differ, no earlier run, model not computed), 2 usage, 3 environment.\n");
+            "differ, no earlier run, model not computed, quarters of other months),\n"
+            "2 usage, 3 environment.\n");
 }
 
 static const char *amount(const allot_restate *r, int64_t minor, char *buf, size_t size)
@@ -233,6 +236,8 @@ static void text_report(FILE *out, const allot_restate *r)
     if (r->differing[0])
         fprintf(out, "The runs were made with different parameters (from/to): %s\n",
                 r->differing);
+    if (r->relabeled[0])
+        fprintf(out, "Periods: %s\n", r->relabeled);
     fprintf(out, "\nBooked per period (booked = credited + unattributed)\n");
     fprintf(out, "%-10s %16s %16s %16s %8s\n", "period", "from", "to", "difference", "deals");
     for (size_t i = 0; i < r->n_periods; i++) {
@@ -434,6 +439,9 @@ int main(int argc, char **argv)
         cli_warning("runs %lld and %lld were made with different allot-credit parameters "
                     "(from/to): %s; part of the difference is not the data",
                     (long long)r.from_run, (long long)r.to_run, r.differing);
+    if (r.relabeled[0])
+        cli_warning("%s: the same quarters are compared under run %lld's labels", r.relabeled,
+                    (long long)r.to_run);
     if (csv && !r.deals_compared && strcmp(table, "deals") == 0)
         cli_warning("%s", r.deals_note);
     if (!csv)

@@ -220,6 +220,30 @@ expect "ledger-model note" "$(grep -c "^deals not compared: run $run_l wrote no 
 expect "ledger-model summary" "$(sed 's/in [0-9.]* s$/in /' err)" \
   "allot-restate: run $run_l vs run $run_c (linear, USD): no change in the rollups (deals not compared); in "
 
+# Another fiscal start whose quarters are the same months (April: 2026Q3 =
+# FY2027Q2, 2026Q4 = FY2027Q3): run C's quarters are relabeled as the new
+# run's, and the same data gives no change (B's figures: FY2027Q2 booked
+# 2650.00 = credited 2500.00 + unattributed 150.00, 4 deals; FY2027Q3
+# 300.00, 1 deal).
+credit --model linear --fiscal-start 4 || fail "credit fiscal 4"
+run_f=$(q "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
+restate --from "$run_c" --to "$run_f" --csv --table periods > fiscal.csv 2> err
+expect "fiscal exit" "$?" 0
+expect "fiscal periods" "$(cat fiscal.csv)" "period,from_booked,to_booked,difference,from_credited,to_credited,from_unattributed,to_unattributed,from_deals,to_deals,currency
+FY2027Q2,2650.00,2650.00,0.00,2500.00,2500.00,150.00,150.00,4,4,USD
+FY2027Q3,300.00,300.00,0.00,300.00,300.00,0.00,0.00,1,1,USD"
+expect "fiscal stderr" "$(sed 's/in [0-9.]* s$/in /' err)" \
+"allot-restate: warning: run $run_c's quarters (fiscal year from month 1) are labeled as run $run_f's (fiscal year from month 4): the same quarters are compared under run $run_f's labels
+allot-restate: run $run_f vs run $run_c (linear, USD): no change; in "
+expect "fiscal text" "$(restate --from "$run_c" --to "$run_f" 2> /dev/null | grep '^Periods: ')" \
+  "Periods: run $run_c's quarters (fiscal year from month 1) are labeled as run $run_f's (fiscal year from month 4)"
+# February: quarters Feb-Apr, May-Jul, ... are other months: refused.
+credit --model linear --fiscal-start 2 || fail "credit fiscal 2"
+run_g=$(q "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
+restate --from "$run_c" --to "$run_g" > /dev/null 2> err; expect "fiscal 2 exit" "$?" 1
+expect "fiscal 2 message" "$(cat err)" \
+  "allot-restate: error: run $run_c's fiscal year starts in month 1 and run $run_g's in month 2: their quarters are different months and cannot be compared; run allot-credit again with --fiscal-start 1"
+
 # The report lists at most 15 changed campaigns per period, then one line
 # for the rest. A hand-made database: two credit runs (ids 2 and 3) of
 # 2026Q3 where campaigns k01..k17 went from 0 to 100.00 x their number

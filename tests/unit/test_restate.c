@@ -295,12 +295,108 @@ static void refusals(void **state)
     allot_restate_release(&r);
 }
 
+/* Runs made with different fiscal starts. Run 5 holds run 1's figures
+ * under calendar labels (fiscal_start=1: FY2027Q2 of a year starting in
+ * April is 2026Q3, July-September 2026): compared with run 3 (fiscal_start
+ * 4) it must give exactly what run 1 -> run 3 gives, under run 3's labels.
+ * Run 6 starts its fiscal year in February: its quarters (Feb-Apr, ...)
+ * are other months than run 3's, refused. */
+static void fiscal_starts(void **state)
+{
+    allot_error err;
+    assert_int_equal(
+        allot_store_exec(
+            *state,
+            "INSERT INTO runs(run_id, tool, version, parameters, input_hash, started_at, status)"
+            " VALUES (5, 'allot-credit', 't', 'currency=JPY;event=revenue;fiscal_start=1;"
+            "ledger_models=linear;lookback_days=90;models=linear;period=', 'h', 0, 'ok'),"
+            " (6, 'allot-credit', 't', 'currency=JPY;event=revenue;fiscal_start=2;"
+            "ledger_models=linear;lookback_days=60;models=linear;period=', 'h', 0, 'ok');"
+            "INSERT INTO rollup_period SELECT 5, model, '2026Q3', deals, attributed_deals,"
+            " unattributed_deals, null_amount_deals, booked_minor, credited_minor,"
+            " unattributed_minor, currency FROM rollup_period WHERE run_id = 1;"
+            "INSERT INTO rollup_channel(run_id, model, period, channel, deals, null_amount_deals,"
+            " credited_minor, currency, share) SELECT 5, model, '2026Q3', channel, deals,"
+            " null_amount_deals, credited_minor, currency, share FROM rollup_channel"
+            " WHERE run_id = 1;"
+            "INSERT INTO rollup_campaign SELECT 5, model, '2026Q3', channel, campaign_id, deals,"
+            " null_amount_deals, credited_minor, currency, share FROM rollup_campaign"
+            " WHERE run_id = 1;"
+            "INSERT INTO ledger(run_id, model, deal_id, touch_id, position, channel, weight,"
+            " credit_minor, currency, rule, period, reporting_minor, reporting_currency)"
+            " SELECT 5, model, deal_id, touch_id, position, channel, weight, credit_minor,"
+            " currency, rule, '2026Q3', reporting_minor, reporting_currency FROM ledger"
+            " WHERE run_id = 1;"
+            "INSERT INTO ledger_null_amount SELECT 5, deal_id, '2026Q3', touches"
+            " FROM ledger_null_amount WHERE run_id = 1;",
+            &err),
+        ALLOT_OK);
+    allot_restate a, b;
+    allot_restate_options oa = {.from_run = 1, .to_run = 3, .model = "linear"};
+    allot_restate_options ob = {.from_run = 5, .to_run = 3, .model = "linear"};
+    assert_int_equal(allot_restate_compare(*state, &oa, &a, &err), ALLOT_OK);
+    assert_int_equal(allot_restate_compare(*state, &ob, &b, &err), ALLOT_OK);
+    assert_string_equal(a.relabeled, "");
+    assert_string_equal(b.relabeled, "run 5's quarters (fiscal year from month 1) are labeled "
+                                     "as run 3's (fiscal year from month 4)");
+    assert_string_equal(b.differing, "lookback_days=90/60"); /* fiscal_start not listed */
+    assert_int_equal(b.n_periods, a.n_periods);
+    for (size_t i = 0; i < a.n_periods; i++) {
+        assert_string_equal(b.periods[i].period, a.periods[i].period);
+        assert_int_equal(b.periods[i].from_booked, a.periods[i].from_booked);
+        assert_int_equal(b.periods[i].to_booked, a.periods[i].to_booked);
+        assert_int_equal(b.periods[i].from_deals, a.periods[i].from_deals);
+    }
+    assert_int_equal(b.n_channels, a.n_channels);
+    for (size_t i = 0; i < a.n_channels; i++) {
+        check_channel(&b.channels[i], a.channels[i].period, a.channels[i].channel,
+                      a.channels[i].from_minor, a.channels[i].to_minor);
+    }
+    assert_int_equal(b.n_campaigns, a.n_campaigns);
+    for (size_t i = 0; i < a.n_campaigns; i++)
+        check_campaign(&b.campaigns[i], a.campaigns[i].period, a.campaigns[i].kind,
+                       a.campaigns[i].campaign_id, a.campaigns[i].name,
+                       a.campaigns[i].from_minor, a.campaigns[i].to_minor);
+    assert_int_equal(b.n_deals, 5);
+    for (size_t i = 0; i < a.n_deals; i++) {
+        assert_string_equal(b.deals[i].deal_id, a.deals[i].deal_id);
+        assert_int_equal(b.deals[i].kind, a.deals[i].kind);
+        if (a.deals[i].from_period)
+            assert_string_equal(b.deals[i].from_period, a.deals[i].from_period);
+    }
+    /* x: FY2027Q2 (= 2026Q3 in run 5) -> FY2027Q3, still "moved"; w (NULL
+     * amount in both, 2026Q3 = FY2027Q2) unchanged, not listed. */
+    assert_string_equal(b.deals[2].from_period, "FY2027Q2");
+    assert_string_equal(b.deals[2].to_period, "FY2027Q3");
+    allot_restate_release(&a);
+    allot_restate_release(&b);
+    /* --period in run 3's labels (or the calendar spelling) finds run 5's
+     * 2026Q3 rows. */
+    allot_restate_options op = {.from_run = 5, .to_run = 3, .model = "linear",
+                                .period = "2026Q3"};
+    assert_int_equal(allot_restate_compare(*state, &op, &b, &err), ALLOT_OK);
+    assert_string_equal(b.period, "FY2027Q2");
+    assert_int_equal(b.n_periods, 1);
+    assert_int_equal(b.periods[0].from_booked, 1000);
+    assert_int_equal(b.periods[0].to_booked, 700);
+    allot_restate_release(&b);
+
+    allot_restate_options oc = {.from_run = 6, .to_run = 3, .model = "linear"};
+    assert_int_equal(allot_restate_compare(*state, &oc, &b, &err), ALLOT_ERR_DATA);
+    assert_string_equal(err.message,
+                        "run 6's fiscal year starts in month 2 and run 3's in month 4: their "
+                        "quarters are different months and cannot be compared; run "
+                        "allot-credit again with --fiscal-start 2");
+    allot_restate_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(defaults, setup, teardown),
         cmocka_unit_test_setup_teardown(one_period, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(fiscal_starts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
