@@ -542,8 +542,85 @@ static long digits_at(const char **p, const char *e, int min, int max)
     return n >= min ? v : -1;
 }
 
+/* An English month's name or its abbreviation of three letters or more at
+ * *p, any case, with an optional '.' ("Jan", "Sept.", "JANUARY"): 1..12,
+ * *p moved past it; 0 when there is none. */
+static int month_name_at(const char **pp, const char *e)
+{
+    static const char *const names[12] = {
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december",
+    };
+    const char *q = *pp;
+    while (q < e && isalpha((unsigned char)*q))
+        q++;
+    size_t n = (size_t)(q - *pp);
+    if (n < 3)
+        return 0;
+    for (int i = 0; i < 12; i++)
+        if (n <= strlen(names[i]) && strncasecmp(*pp, names[i], n) == 0) {
+            *pp = q < e && *q == '.' ? q + 1 : q;
+            return i + 1;
+        }
+    return 0;
+}
+
+/* A year of 4 digits, or of 2 when two_digits (20YY), ending the date;
+ * -1 otherwise. */
+static long year_at(const char **p, const char *e, int two_digits)
+{
+    const char *ys = *p;
+    long yy = digits_at(p, e, two_digits ? 2 : 4, 4);
+    if (yy < 0 || *p - ys == 3 || (*p < e && isdigit((unsigned char)**p)))
+        return -1;
+    return *p - ys == 2 ? yy + 2000 : yy;
+}
+
+/* The dates a spreadsheet or an English-language report writes with the
+ * month's name: "Jan 7, 2026", "January 7 2026" (month first, 4-digit year)
+ * and "7 Jan 2026", "07-Jan-2026", "7-Jan-26" (day first, the separator
+ * repeated, 2-digit years are 20YY). Nothing is ambiguous in them. */
+static int parse_named_month(const char **pp, const char *e, int *y, int *m, int *d)
+{
+    const char *p = *pp;
+    long yy, dd;
+    int mm;
+    if ((mm = month_name_at(&p, e)) != 0) {
+        if (p == e || *p != ' ')
+            return 0;
+        p = skip_spaces(p, e);
+        if ((dd = digits_at(&p, e, 1, 2)) < 0)
+            return 0;
+        if (p < e && *p == ',')
+            p++;
+        if (p == e || *p != ' ')
+            return 0;
+        p = skip_spaces(p, e);
+        yy = year_at(&p, e, 0);
+    } else {
+        if ((dd = digits_at(&p, e, 1, 2)) < 0 || p == e)
+            return 0;
+        char sep = *p;
+        if (sep != ' ' && sep != '-' && sep != '/')
+            return 0;
+        p = sep == ' ' ? skip_spaces(p, e) : p + 1;
+        if ((mm = month_name_at(&p, e)) == 0 || p == e || *p != sep)
+            return 0;
+        p = sep == ' ' ? skip_spaces(p, e) : p + 1;
+        yy = year_at(&p, e, 1);
+    }
+    if (yy < 0)
+        return 0;
+    *y = (int)yy;
+    *m = mm;
+    *d = (int)dd;
+    *pp = p;
+    return 1;
+}
+
 /* Parses the date at *p. Forms: YYYY-MM-DD (/ or .), YYYYMMDD (only when
- * eight digits stand alone), A/B/YYYY (/ . -). */
+ * eight digits stand alone), A/B/YYYY (/ . -), and with the month's English
+ * name (parse_named_month). */
 static int parse_date_part(const char **pp, const char *e, allot_date_order order, int *y,
                            int *m, int *d, const char **why)
 {
@@ -552,7 +629,9 @@ static int parse_date_part(const char **pp, const char *e, allot_date_order orde
     while (q < e && isdigit((unsigned char)*q))
         q++;
     size_t lead = (size_t)(q - p);
-    if (lead == 4 && q < e && (*q == '-' || *q == '/' || *q == '.')) {
+    if ((lead == 0 || lead == 1 || lead == 2) && parse_named_month(&p, e, y, m, d)) {
+        /* checked as a calendar date below */
+    } else if (lead == 4 && q < e && (*q == '-' || *q == '/' || *q == '.')) {
         char sep = *q;
         long yy = digits_at(&p, e, 4, 4);
         p++;
@@ -585,14 +664,11 @@ static int parse_date_part(const char **pp, const char *e, allot_date_order orde
             return 0;
         }
         p++;
-        const char *ys = p;
-        long yy = digits_at(&p, e, 2, 4);
-        if (yy < 0 || (p - ys) == 3 || (p < e && isdigit((unsigned char)*p))) {
+        long yy = year_at(&p, e, 1);
+        if (yy < 0) {
             WHY("not a date (year must have 4 or 2 digits)");
             return 0;
         }
-        if (p - ys == 2)
-            yy += 2000;
         if (order == ALLOT_DATE_AUTO) {
             if (a > 12 && b <= 12)
                 order = ALLOT_DATE_DMY;
@@ -794,7 +870,9 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
     }
 
     int y, m, d, h = 0, mi = 0, se = 0;
-    int slash = nd == 1 || nd == 2;
+    /* AM/PM follows dates as people write them (3/4/2026, 7-Jan-26,
+     * Jan 7, 2026), never ISO ones. */
+    int slash = nd == 1 || nd == 2 || (p < e && isalpha((unsigned char)*p));
     if (!parse_date_part(&p, e, order, &y, &m, &d, why))
         return ALLOT_VALUE_INVALID;
     long offset = 0;

@@ -78,6 +78,16 @@ expect "header case row" "$(sqlite3 "$hdb" "SELECT deal_id||'|'||created_at||'|'
 "$bin/allot-load" --db "$hdb" touches-spreadsheet-header.csv 2> err; expect "header blanks exit" "$?" 0
 expect "header blanks row" "$(sqlite3 "$hdb" "SELECT touch_id||'|'||person_id||'|'||occurred_at||'|'||touch_type||'|'||utm_source FROM touches")" "t-1|p-1|1767794292|visit|google"
 
+# Dates with the month's English name (a spreadsheet's d-mmm-yy, a
+# report's "Feb 2, 2026"): 07-Jan-26 is 1767744000 (date -u -d 2026-01-07
+# +%s), "Feb 2, 2026 4:05 PM" 1770048300 (date -u -d 2026-02-02T16:05:00Z
+# +%s, with the no-offset warning); no day/month warning, nothing rejected.
+mdb=$scratch/m.db
+"$bin/allot-load" --db "$mdb" deals-month-names.csv 2> err; expect "month names exit" "$?" 0
+expect "month names rows" "$(sqlite3 "$mdb" "SELECT group_concat(deal_id||'|'||created_at||'|'||close_date, ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "d-1|1767744000|2026-03-31 d-2|1770048300|2026-09-30"
+expect "month names warnings" "$(grep -c ' 1 warnings (table deals)' err) $(grep -c 'has no UTC offset' err)" "1 1"
+
 # Trailing delimiters (spreadsheet exports): unnamed trailing columns and
 # empty trailing fields are ignored; a value in one, or a short row, is a
 # wrong field count.

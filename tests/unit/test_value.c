@@ -244,6 +244,24 @@ static void civil_dates(void **state)
     assert_string_equal(date("3/1/226", ALLOT_DATE_MDY), "INVALID");
     assert_string_equal(date("2026-03-01x", ALLOT_DATE_AUTO), "INVALID");
     assert_string_equal(date("N/A", ALLOT_DATE_AUTO), "NULL");
+    /* With the month's English name (a spreadsheet's d-mmm-yy, a report's
+     * "Jan 7, 2026"): never ambiguous, whatever the order given. */
+    assert_string_equal(date("Jan 7, 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("January 7 2026", ALLOT_DATE_DMY), "2026-01-07");
+    assert_string_equal(date("SEPT. 30, 2026", ALLOT_DATE_AUTO), "2026-09-30");
+    assert_string_equal(date("7 Jan 2026", ALLOT_DATE_MDY), "2026-01-07");
+    assert_string_equal(date("07-Jan-2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("7-jan-26", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("31/Dec/2026", ALLOT_DATE_AUTO), "2026-12-31");
+    assert_string_equal(date("1 May 2026", ALLOT_DATE_AUTO), "2026-05-01");
+    assert_string_equal(date("Feb 29, 2026", ALLOT_DATE_AUTO), "INVALID");  /* not a leap year */
+    assert_string_equal(date("29 Feb 2024", ALLOT_DATE_AUTO), "2024-02-29");
+    assert_string_equal(date("Ja 7, 2026", ALLOT_DATE_AUTO), "INVALID");    /* 2 letters */
+    assert_string_equal(date("Mayday 7, 2026", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("7-Jan 2026", ALLOT_DATE_AUTO), "INVALID");    /* mixed separators */
+    assert_string_equal(date("Jan 7, 26", ALLOT_DATE_AUTO), "INVALID");     /* month first: 4-digit year */
+    assert_string_equal(date("Jan 7, 2026x", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date("7 Jan 202", ALLOT_DATE_AUTO), "INVALID");
 }
 
 static int64_t ts(const char *s, allot_date_order order)
@@ -285,6 +303,13 @@ static void timestamps_to_epoch_seconds(void **state)
     assert_int_equal(ts("3/4/2026 12:00 AM", ALLOT_DATE_MDY), 1772582400);  /* midnight: 1772633100 - 14*3600 - 300 */
     /* date -u -d 2026-01-01T12:00:00Z +%s -> 1767268800 */
     assert_int_equal(ts("1/1/2026 12:00:00 PM", ALLOT_DATE_MDY), 1767268800);
+    /* Month names, with 12- and 24-hour times. date -u -d 2026-01-07T13:58:00Z +%s -> 1767794280 */
+    assert_int_equal(ts("Jan 7, 2026 1:58 PM", 0), 1767794280);
+    assert_int_equal(ts("07-Jan-2026 13:58", 0), 1767794280);
+    /* date -u -d 2026-01-07T00:00:00Z +%s -> 1767744000 */
+    assert_int_equal(ts("7 Jan 2026 12:00 AM", 0), 1767744000);
+    assert_int_equal(ts("7-Jan-26", 0), 1767744000);
+    assert_int_equal(ts("Jan 7, 2026 13:58 PM", 0), -888);
     /* Epoch numbers by magnitude: seconds, milliseconds, microseconds. */
     assert_int_equal(ts("1772357400", 0), 1772357400);
     assert_int_equal(ts("1772357400123", 0), 1772357400);
@@ -307,7 +332,8 @@ static void timestamps_to_epoch_seconds(void **state)
         {"2026-03-01T09:30:00Z", ALLOT_INSTANT_FIXED}, {"2026-03-01 09:30 +01:00", ALLOT_INSTANT_FIXED},
         {"2026-03-01 09:30 GMT", ALLOT_INSTANT_FIXED}, {"1772357400", ALLOT_INSTANT_FIXED},
         {"2026-03-01", ALLOT_INSTANT_DATE}, {"20260301", ALLOT_INSTANT_DATE},
-        {"3/4/2026", ALLOT_INSTANT_DATE},
+        {"3/4/2026", ALLOT_INSTANT_DATE}, {"Jan 7, 2026", ALLOT_INSTANT_DATE},
+        {"Jan 7, 2026 1:58 PM", ALLOT_INSTANT_LOCAL},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         int64_t v;
