@@ -9,7 +9,8 @@
 # at that day's rate; lead cohorts by the zone's day; journeys end at the
 # close date's last second in the zone. Civil dates do not move: booked
 # revenue (close_date), deals won, spend (its date) and every rate are the
-# same in each zone. About 15 s under ASan.
+# same in each zone. About 30 s under ASan (21 s before the funnel stages,
+# acquisition, model and Auckland report checks).
 #
 # The reference (`tieout_check.py sample-data --zone Z pipeline USD`),
 # pipeline created in USD:
@@ -213,6 +214,25 @@ check Asia/Tokyo workbook $t/year-2026.xlsx USD 2026
 check Asia/Tokyo pdf $t/allot-pack.pdf USD 2026Q3 $t/credit.csv
 check Asia/Tokyo eml $t/allot-pack-2026Q3.eml $t 2026Q3 $t/credit.csv USD
 
+# Auckland's reports, checked as Tokyo's: the workbook (Summary, Funnel
+# sheet: 130 deals created in 2026Q3, 845 leads; Ledger sheet touch times
+# at +13:00 from late September to early April, +12:00 otherwise), the PDF
+# cover and trend page (pipeline created in 2026-09 there USD 1,220,555,
+# UTC 1,304,555: the UTC reference fails on it and on the cover's
+# 3,952,472) and the pack e-mail with its attachments.
+a=auckland
+"$bin/allot-chart" --db $a/allot.db --config auckland.ini --period 2026Q3 --out $a/charts \
+  2>/dev/null || fail "Auckland: allot-chart"
+"$bin/allot-pdf" --db $a/allot.db --config auckland.ini --period 2026Q3 --out $a/allot-pack.pdf \
+  2>/dev/null || fail "Auckland: allot-pdf"
+"$bin/allot-xlsx" --db $a/allot.db --config auckland.ini --period 2026Q3 \
+  --out $a/allot-report.xlsx 2>/dev/null || fail "Auckland: allot-xlsx"
+"$bin/allot-pack" --db $a/allot.db --config auckland.ini --out $a --period 2026Q3 2>/dev/null \
+  || fail "Auckland: allot-pack"
+check Pacific/Auckland workbook $a/allot-report.xlsx USD 2026Q3
+check Pacific/Auckland pdf $a/allot-pack.pdf USD 2026Q3 $a/credit.csv
+check Pacific/Auckland eml $a/allot-pack-2026Q3.eml $a 2026Q3 $a/credit.csv USD
+
 # 2026Q4 exists in Tokyo only: D000018 (USD 84,000.00, created 08:07 on 1
 # October there). The pack's pipeline lines (reference: `tieout_check.py
 # sample-data --zone Asia/Tokyo pipeline USD` 2026Q4 8400000, 2026Q3
@@ -273,9 +293,14 @@ expect "Summary, Tokyo" "$(summary tokyo/allot-report.xlsx)" "Won revenue 155526
 Deals won 49 42
 Pipeline created 3952472.18 3767185.52
 Marketing spend 233884.96 217639.11"
-# The e-mail's pipeline lines in Tokyo (the reference's check above has
-# them; here to show them).
-expect "pack pipeline, Tokyo" "$("$py" - tokyo/allot-pack-2026Q3.eml <<'PY'
+expect "Summary, Auckland" "$(summary auckland/allot-report.xlsx)" "Won revenue 1555262.47 1291423.18
+Deals won 49 42
+Pipeline created 3952472.18 3767185.52
+Marketing spend 233884.96 217639.11"
+# The e-mail's pipeline lines in Tokyo and Auckland (the reference's check
+# above has them; here to show them).
+for z in tokyo auckland; do
+expect "pack pipeline, $z" "$("$py" - $z/allot-pack-2026Q3.eml <<'PY'
 import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
 body = m.get_body(("plain",)).get_content().splitlines()
@@ -285,4 +310,5 @@ PY
 )" "  EUR: EUR 1,126,400.00 in 43 new deals (2026Q2: EUR 1,280,800.00, -12.1 %)
   USD: USD 2,738,600.00 in 87 new deals (2026Q2: USD 2,418,400.00, +13.2 %)
   all in USD, each deal at its creation day's rate: USD 3,952,472.18 (2026Q2: USD 3,767,185.52, +4.9 %)"
+done
 exit $fail
