@@ -340,7 +340,8 @@ static allot_status find_run_labels(sqlite3 *db, long long run, const allot_pack
 /* When an earlier successful revenue run in the same currency reported
  * the same quarters under the same model and its figures differ from this
  * run's, a line says so: what that run booked, what this one books, in how
- * many channels the credit changed, and the command that lists the deals
+ * many channels (and campaigns, when any) the credit changed, and the
+ * command that lists the deals
  * (allot-restate). Nothing when no earlier run covered them or nothing
  * changed. Leadership reads the pack once per quarter: a figure that moved
  * since it was last reported must not move silently. */
@@ -383,19 +384,37 @@ static allot_status restated_line(sqlite3 *db, long long run, const char *model,
     long long moved = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
         return r;
-    if (moved == 0 && earlier_booked == booked_minor)
+    /* The same per campaign (touches without one, '(none)', not counted). */
+    r = prepare_rollup(
+        db,
+        "SELECT COUNT(*) FROM (SELECT campaign_id FROM rollup_campaign"
+        " WHERE run_id IN (?1, ?4) AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
+        " AND campaign_id <> '(none)' GROUP BY campaign_id"
+        " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor ELSE -credited_minor END) <> 0)",
+        run, model, labels->text, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 4, earlier);
+    rc = sqlite3_step(st);
+    long long campaigns = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
+        return r;
+    if (moved == 0 && campaigns == 0 && earlier_booked == booked_minor)
         return ALLOT_OK;
-    char then[64], now[64], diff[64], label[48], value[320];
+    char then[64], now[64], diff[64], label[48], value[360], camps[48] = "";
     money_minor(earlier_booked, currency, then, sizeof then);
     money_minor(booked_minor, currency, now, sizeof now);
     int64_t change = booked_minor - earlier_booked;
     money_minor(change < 0 ? -change : change, currency, diff, sizeof diff);
     snprintf(label, sizeof label, "restated since run %lld", earlier);
+    if (campaigns)
+        snprintf(camps, sizeof camps, " and %lld campaign%s", campaigns,
+                 campaigns == 1 ? "" : "s");
     snprintf(value, sizeof value,
-             "%s booked then, %s now (%s%s); credit changed in %lld channel%s "
+             "%s booked then, %s now (%s%s); credit changed in %lld channel%s%s "
              "(allot-restate --from %lld --to %lld --model %s)",
              then, now, change < 0 ? "-" : "+", diff, moved,
-             moved == 1 ? "" : "s", earlier, run, model);
+             moved == 1 ? "" : "s", camps, earlier, run, model);
     allot_pack_add_line(s, label, value);
     return ALLOT_OK;
 }

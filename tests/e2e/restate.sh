@@ -81,9 +81,11 @@ run_b=$(q "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
 
 # ... after run B, the pack says what run A reported and what moved: booked
 # 2,550.00 then, 2,650.00 now; credit changed in 5 channels (Email, Events,
-# Paid Search, Paid Social, Referral; (unattributed) 150.00 in both).
+# Paid Search, Paid Social, Referral; (unattributed) 150.00 in both) and 5
+# campaigns (c_brand, c_launch, c_news, c_social, c_summit; touches without
+# a campaign not counted).
 expect "pack restated" "$(pack_line)" \
-  "  restated since run $run_a: USD 2,550.00 booked then, USD 2,650.00 now (+USD 100.00); credit changed in 5 channels (allot-restate --from $run_a --to $run_b --model linear)"
+  "  restated since run $run_a: USD 2,550.00 booked then, USD 2,650.00 now (+USD 100.00); credit changed in 5 channels and 5 campaigns (allot-restate --from $run_a --to $run_b --model linear)"
 
 # Defaults: --to = latest revenue run (B), --from = the one before (A).
 restate --csv > channels.csv 2> err; expect "channels exit" "$?" 0
