@@ -185,7 +185,7 @@ allot_status allot_fx_to_reporting_minor(const allot_fx *fx, int64_t micros,
                                          const char *currency, const char *date,
                                          int64_t *minor, allot_error *err)
 {
-    double rate;
+    double rate = 0;
     allot_status st = allot_fx_rate(fx, currency, date, &rate, err);
     if (st)
         return st;
@@ -201,7 +201,7 @@ allot_status allot_fx_convert(const allot_fx *fx, const char *what, int64_t micr
     if (!currency || !*currency)
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                "%s has an amount but no currency; fix the export", what);
-    double rate;
+    double rate = 0;
     allot_status s = allot_fx_rate(fx, currency, date, &rate, err);
     if (s != ALLOT_OK) {
         char why[sizeof err->message];

@@ -401,7 +401,7 @@ static allot_status restated_line(sqlite3 *db, long long run, const char *model,
         return r;
     if (moved == 0 && campaigns == 0 && earlier_booked == booked_minor)
         return ALLOT_OK;
-    char then[64], now[64], diff[64], label[48], value[360], camps[48] = "";
+    char then[64], now[64], diff[64], label[48], value[512], camps[48] = "";
     money_minor(earlier_booked, currency, then, sizeof then);
     money_minor(booked_minor, currency, now, sizeof now);
     int64_t change = booked_minor - earlier_booked;

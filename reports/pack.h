@@ -24,7 +24,7 @@
 
 typedef struct allot_pack_line {
     char label[80];
-    char value[160];
+    char value[320];   /* the restatement line, with its allot-restate command, is up to about 270 */
 } allot_pack_line;
 
 typedef struct allot_pack_section {

@@ -70,7 +70,7 @@ static void cover(cairo_t *cr, const allot_report *r, const pdfpack_options *o,
 {
     ch_ctx g;
     ch_begin(&g, cr, PDFPACK_PAGE_W, PDFPACK_PAGE_H);
-    char buf[400], a[11], b[11], v[96], ch[96];
+    char buf[600], a[11], b[11], v[96], ch[96];
     double h, y = M;
     snprintf(buf, sizeof buf, "%s \u00b7 revenue attribution pack", o->company ? o->company : "allot");
     ch_text(&g, M, y, buf, CH_TAKEAWAY_PT, 0, CH_MUTED, CH_LEFT, CH_TOP, 0, NULL, &h);
@@ -131,7 +131,7 @@ static void methods(cairo_t *cr, const allot_report *r, const pdfpack_options *o
     ch_ctx g;
     ch_begin(&g, cr, PDFPACK_PAGE_W, PDFPACK_PAGE_H);
     double y = M, h, w = g.w - 2 * M;
-    char buf[1400], models[400] = "";
+    char buf[1400], models[600] = "";
     ch_text(&g, M, y, "Methods", CH_TITLE_PT + 3, 1, CH_INK, CH_LEFT, CH_TOP, 0, NULL, &h);
     y += h + 10;
     for (size_t m = 0; m < r->n_models; m++) {
@@ -139,7 +139,7 @@ static void methods(cairo_t *cr, const allot_report *r, const pdfpack_options *o
         snprintf(models + len, sizeof models - len, "%s%s", m ? ", " : "", r->models[m]);
     }
     const char *paras[8];
-    char p0[700], p1[500], p2[500], p3[500], p4[700], p5[700], p6[900];
+    char p0[1100], p1[500], p2[500], p3[500], p4[700], p5[700], p6[900];
     snprintf(p0, sizeof p0,
              "Attribution. Each won deal's amount, converted into %s at the rate of its close "
              "date, is split over the marketing touches of its people in the %d days before it "

@@ -284,7 +284,7 @@ static double urand(void)
 static allot_paths *random_paths(int channels, int rows, int maxlen)
 {
     allot_paths *p = allot_paths_new();
-    char name[8];
+    char name[16];
     for (int c = 0; c < channels; c++) {
         uint32_t id;
         snprintf(name, sizeof name, "c%d", c);

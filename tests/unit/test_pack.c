@@ -366,6 +366,23 @@ static void sections_degrade_one_by_one(void **state)
     assert_string_equal(h.sections[2].missing, "no database: the figures are in the attachments");
 }
 
+/* A line keeps a value as long as the restatement line of a large company
+ * with a long model name (164 characters here; 159 was the old limit, which
+ * cut the allot-restate command off such lines). */
+static void a_long_line_is_kept_whole(void **state)
+{
+    (void)state;
+    const char *value = "USD 1,120,555,262.47 booked then, USD 1,120,602,112.47 now "
+                        "(+USD 46,850.00); credit changed in 11 channels "
+                        "(allot-restate --from 13 --to 17 --model last_non_direct)";
+    assert_true(strlen(value) > 160);
+    allot_pack_section s;
+    memset(&s, 0, sizeof s);
+    allot_pack_add_line(&s, "restated since run 13", value);
+    assert_int_equal(s.n_lines, 1);
+    assert_string_equal(s.lines[0].value, value);
+}
+
 static void body_text_is_exact(void **state)
 {
     (void)state;
@@ -419,6 +436,7 @@ int main(void)
         cmocka_unit_test(spend_adds_up_in_the_reporting_currency),
         cmocka_unit_test(sections_degrade_one_by_one),
         cmocka_unit_test(body_text_is_exact),
+        cmocka_unit_test(a_long_line_is_kept_whole),
     };
     return cmocka_run_group_tests_name("pack", tests, NULL, NULL);
 }
