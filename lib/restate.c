@@ -364,10 +364,12 @@ static allot_status read_campaigns(sqlite3 *db, allot_restate *r, const char *ma
         c->campaign_id = dup_text(sqlite3_column_text(st, 2));
         c->from_minor = sqlite3_column_int64(st, 3);
         c->to_minor = sqlite3_column_int64(st, 4);
-        c->name = dup_text(c->kind == ALLOT_RESTATE_CAMPAIGN_NONE ? (const unsigned char *)"(no campaign)"
-                           : c->kind == ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED
-                               ? (const unsigned char *)"(unattributed)"
-                               : sqlite3_column_text(st, 5));
+        const unsigned char *name = sqlite3_column_text(st, 5);
+        if (c->kind == ALLOT_RESTATE_CAMPAIGN_NONE)
+            name = (const unsigned char *)"(no campaign)";
+        else if (c->kind == ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED)
+            name = (const unsigned char *)"(unattributed)";
+        c->name = dup_text(name);
         if (!c->period || !c->campaign_id || !c->name) {
             sqlite3_finalize(st);
             return nomem(err);

@@ -171,7 +171,8 @@ static void text_campaigns(FILE *out, const allot_restate *r)
     int header = 0;
     for (size_t i = 0; i < r->n_campaigns;) {
         size_t end = i, n = 0;
-        while (end < r->n_campaigns && strcmp(r->campaigns[end].period, r->campaigns[i].period) == 0) {
+        while (end < r->n_campaigns &&
+               strcmp(r->campaigns[end].period, r->campaigns[i].period) == 0) {
             if (r->campaigns[end].to_minor != r->campaigns[end].from_minor)
                 rows[n++] = &r->campaigns[end];
             end++;
