@@ -965,20 +965,15 @@ static allot_status funnel_cells(model *m, allot_scoreboard *sb, allot_error *er
             c->mqls += 1;
             double wait;
             int followed;
-            if (p->activity_after != NO_TIME) {
+            /* Activity after the chosen end is not yet known at as_of: then
+             * only the activity before the MQL is (0 h), else none. */
+            if (p->activity_after != NO_TIME && p->activity_after <= m->as_of) {
                 wait = (double)(p->activity_after - mql);
                 followed = 1;
             } else if (p->activity_before) {
                 wait = 0;
                 followed = 1;
             } else {
-                wait = (double)(m->as_of - mql);
-                if (wait < 0)
-                    wait = 0;
-                followed = 0;
-            }
-            if (followed && p->activity_after != NO_TIME && p->activity_after > m->as_of) {
-                /* activity after the chosen end: not yet known at as_of */
                 wait = fmax(0.0, (double)(m->as_of - mql));
                 followed = 0;
             }

@@ -277,10 +277,13 @@ def cycles(unit=quarter):
 
 
 def km_quantile(obs, p, unit=86400):
-    """R's quantile(survfit(Surv(time, closed) ~ 1), p), in days: the first
-    event time where the Kaplan-Meier curve drops to 1 - p or below; where
-    it is flat at exactly 1 - p, the midpoint to the next event time. The
-    curve in exact fractions; None where it never gets there."""
+    """R's quantile(survfit(Surv(time, closed) ~ 1), p), in days (or
+    unit seconds): the first event time where the Kaplan-Meier curve drops
+    to 1 - p or below; where it is flat at exactly 1 - p, the midpoint to
+    the next event time, or with none to the last time observed (R 4
+    survival: events at 7.18 and a censored 86.97 give a median of 47.08,
+    times 1, 2 and censored 3, 4 give 3). The curve in exact fractions;
+    None where it never gets there."""
     from bisect import bisect_left
     from collections import Counter
     from fractions import Fraction
@@ -293,8 +296,8 @@ def km_quantile(obs, p, unit=86400):
         surv.append((t, s))
     target = 1 - Fraction(p).limit_denominator(100)
     for k, (t, s) in enumerate(surv):
-        if s == target and k + 1 < len(surv):
-            return D(t + surv[k + 1][0]) / 2 / unit
+        if s == target:
+            return D(t + (surv[k + 1][0] if k + 1 < len(surv) else all_times[-1])) / 2 / unit
         if s <= target:
             return D(t) / unit
     return None
@@ -984,7 +987,7 @@ def norm_name(s):
     return "".join(c for c in s.lower() if c not in " _-")
 
 
-def person_funnel(rep):
+def person_funnel(rep, as_of=None):
     """The people funnel of README "Definitions", on the sample's canonical
     stage names (its allot.ini has no [funnel] aliases): {person: (cohort
     day in ZONE, [time of each stage or None], mql revenue cents)} as of
@@ -995,8 +998,10 @@ def person_funnel(rep):
     an MQL it also reaches opportunity when a deal tied to it is created and
     won at the first second (in ZONE) of such a deal's close date; every
     people row is a lead. The cohort is the day in ZONE of the earliest of
-    created_at and its stage entries."""
-    end = funnel_end()
+    created_at and its stage entries. as_of ('YYYY-MM-DD'): as known at
+    that day's last second in ZONE (allot-funnel --as-of): later entries,
+    deals and people not there yet."""
+    end = day_end(as_of) if as_of else funnel_end()
     people = {r["person_id"]: r for r in rows("people.csv")}
     t = {pid: [None] * 5 for pid in people}
     first = {pid: instant(r["created_at"]) for pid, r in people.items() if r["created_at"]}
@@ -1055,7 +1060,8 @@ def person_funnel(rep):
             who = min(ps, key=lambda q: (t[q][1], q))
             rev[who] = rev.get(who, 0) + to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
     return end, {pid: (datetime.fromtimestamp(first[pid], ZONE).date().isoformat(), t[pid],
-                       rev.get(pid, 0), acts[pid]) for pid in people if pid in first}
+                       rev.get(pid, 0), acts[pid]) for pid in people if pid in first
+                 and first[pid] <= end}
 
 
 def wilson(x, n, alpha=0.05):
@@ -1068,13 +1074,13 @@ def wilson(x, n, alpha=0.05):
     return max(0.0, c - h), min(1.0, c + h)
 
 
-def check_funnel_stages(path, rep, unit="quarter"):
+def check_funnel_stages(path, rep, unit="quarter", as_of=None):
     """allot-funnel --table funnel, the (all) rows of every cohort: people
     who reached each stage, the conversions lead -> MQL -> SQL ->
     opportunity -> won and MQL -> won with their Wilson intervals, and MQL
     -> revenue in rep cents."""
     unit = {"quarter": quarter, "month": month}[unit]
-    _, fun = person_funnel(rep)
+    _, fun = person_funnel(rep, as_of)
     want = {}
     for day, s, rev, _ in fun.values():
         c = want.setdefault(unit(day), [0] * 5 + [0])
@@ -1117,14 +1123,14 @@ def check_funnel_stages(path, rep, unit="quarter"):
             f"{ZONE_NAME}")
 
 
-def check_speed(path, unit="quarter", sla_hours=24):
+def check_speed(path, unit="quarter", as_of=None, sla_hours=24):
     """allot-funnel --table speed, (all) rows: per lead cohort the MQLs,
     those followed up, SLA eligible and met, and the Kaplan-Meier quartiles
     of hours from MQL to the first sales activity at or after it (activity
     only before the MQL: 0 h; never followed up: censored at the data's
     end)."""
     unit = {"quarter": quarter, "month": month}[unit]
-    end, fun = person_funnel("USD")
+    end, fun = person_funnel("USD", as_of)
     sla = sla_hours * 3600
     want = {}
     for day, s, _, acts in fun.values():
