@@ -229,6 +229,44 @@ static void csv_deals(FILE *out, const allot_restate *r)
     }
 }
 
+/* The channel table of the periods where some channel's credit changed,
+ * every channel of them (the whole split, before and after); the other
+ * periods are counted. */
+static void text_channels(FILE *out, const allot_restate *r)
+{
+    char a[96], b[96], d[96];
+    fprintf(out, "\nCredit per period and channel (periods where it changed)\n");
+    size_t unchanged = 0;
+    int header = 0;
+    for (size_t i = 0; i < r->n_channels;) {
+        size_t end = i;
+        int changed = 0;
+        while (end < r->n_channels && strcmp(r->channels[end].period, r->channels[i].period) == 0) {
+            changed |= r->channels[end].to_minor != r->channels[end].from_minor;
+            end++;
+        }
+        if (!changed)
+            unchanged++;
+        for (size_t k = i; changed && k < end; k++) {
+            const allot_restate_channel *c = &r->channels[k];
+            if (!header++)
+                fprintf(out, "%-10s %-24s %16s %16s %16s\n", "period", "channel", "from", "to",
+                        "difference");
+            fprintf(out, "%-10s %-24.24s %16s %16s %16s\n", c->period, c->channel,
+                    grouped(r, c->from_minor, 0, a, sizeof a),
+                    grouped(r, c->to_minor, 0, b, sizeof b),
+                    grouped(r, c->to_minor - c->from_minor, 1, d, sizeof d));
+        }
+        i = end;
+    }
+    if (!header)
+        fprintf(out, "none changed\n");
+    if (unchanged)
+        fprintf(out, "%s%zu period%s where no channel's credit changed (allot-restate --csv "
+                "--table channels lists every row)\n", header ? "... and " : "", unchanged,
+                unchanged == 1 ? "" : "s");
+}
+
 static void text_report(FILE *out, const allot_restate *r)
 {
     char a[96], b[96], d[96];
@@ -249,14 +287,7 @@ static void text_report(FILE *out, const allot_restate *r)
                 grouped(r, p->from_booked, 0, a, sizeof a), grouped(r, p->to_booked, 0, b, sizeof b),
                 grouped(r, p->to_booked - p->from_booked, 1, d, sizeof d), deals);
     }
-    fprintf(out, "\nCredit per period and channel\n");
-    fprintf(out, "%-10s %-24s %16s %16s %16s\n", "period", "channel", "from", "to", "difference");
-    for (size_t i = 0; i < r->n_channels; i++) {
-        const allot_restate_channel *c = &r->channels[i];
-        fprintf(out, "%-10s %-24.24s %16s %16s %16s\n", c->period, c->channel,
-                grouped(r, c->from_minor, 0, a, sizeof a), grouped(r, c->to_minor, 0, b, sizeof b),
-                grouped(r, c->to_minor - c->from_minor, 1, d, sizeof d));
-    }
+    text_channels(out, r);
     text_campaigns(out, r);
     fprintf(out, "\nDeals changed\n");
     if (!r->deals_compared) {

@@ -126,6 +126,16 @@ expect "text campaigns" "$(restate 2> /dev/null | sed -n '/^Credit per period an
 2026Q4 C0106 2026Q3 Brand Search +2,762.50
 2026Q4 C0114 2026Q3 Nurture +2,762.50
 2026Q4 C0117 2026Q3 Trade Show +2,762.50"
+# The readable report's channel table: only the periods where a channel's
+# credit changed (the reference's 2026Q3 and 2026Q4), each with all its
+# channels; the sample's 7 other credited periods (2024Q4..2026Q2, 9 in
+# periods.csv) are counted in one line.
+expect "text channel periods" "$(restate 2> /dev/null | sed -n '/^Credit per period and channel/,/^$/p' |
+  awk 'NR > 2 && NF { print $1 }' | uniq | tr '\n' ' ')" \
+  "2026Q3 2026Q4 ... "
+expect "text unchanged periods" "$(restate 2> /dev/null | grep -c "^\.\.\. and 7 periods where no channel's credit changed (allot-restate --csv --table channels lists every row)$")" 1
+expect "periods in the sample" "$(tail -n +2 periods.csv | wc -l)" 9
+
 # Every row of the campaign CSV: difference = to - from (cents).
 expect "to - from" "$(/usr/bin/python3 -c 'import csv
 c = lambda s: round(float(s) * 100)
