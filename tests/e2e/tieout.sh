@@ -90,7 +90,8 @@ pipeline one one.db || fail "pipeline"
 
 check credit-csv one/credit.csv USD
 check ledger one.db USD
-# every touch's weight and credit under time_decay and the anchored models
+# every touch's weight and credit under time_decay, last_non_direct and the
+# anchored models
 # (position_based, j_shaped, inverse_j, u_shaped, u_shaped_50, w_shaped,
 # full_path, custom), recomputed from the journeys
 check models one.db

@@ -1300,7 +1300,7 @@ ANCHORED = {
 HALF_LIFE_DAYS = 7
 
 
-def model_weights(j, lead, created, event):
+def model_weights(j, lead, created, event, channels):
     """{model: [weight per touch]} of a journey j (touches in order, as
     (instant, touch id)): time_decay 2^(-(T - t) / H) normalised; the
     anchored models: each anchor's share on its touch (shares add), the
@@ -1308,7 +1308,8 @@ def model_weights(j, lead, created, event):
     none, shared by the anchored touches in proportion to their shares. A
     milestone is the last touch at or before its instant (LC: the lead
     time, OC: the deal's creation, CW: the event), else the earliest touch
-    after it."""
+    after it. last_non_direct: all on the last touch whose channel (by
+    touch_channel) is not Direct, else on the last touch."""
     n = len(j)
 
     def last_at(t):
@@ -1320,6 +1321,8 @@ def model_weights(j, lead, created, event):
     out = {"time_decay": [2 ** (-(j[-1][0] - at) / (HALF_LIFE_DAYS * 86400)) for at, _ in j]}
     tot = sum(out["time_decay"])
     out["time_decay"] = [w / tot for w in out["time_decay"]]
+    keep = [i for i in range(n) if channels[i] != "Direct"]
+    out["last_non_direct"] = [1.0 if i == (keep[-1] if keep else n - 1) else 0.0 for i in range(n)]
     for m, (anchors, rest) in ANCHORED.items():
         w = [0.0] * n
         for a, share in anchors:
@@ -1336,7 +1339,8 @@ def model_weights(j, lead, created, event):
 
 
 def check_models(db_path):
-    """The latest revenue credit run's time_decay and anchored models, per
+    """The latest revenue credit run's time_decay, last_non_direct and
+    anchored models, per
     won deal: the weight of every touch of the reference's journey (in
     ZONE) within 1e-9 and its credit within a minor unit of the deal's
     amount times it. The lead time of a deal is the earliest created_at of
@@ -1349,6 +1353,7 @@ def check_models(db_path):
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
     want_j = journeys(lookback)
     at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
+    by_id = {t["touch_id"]: t for t in rows("touches.csv")}
     created = {r["person_id"]: instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]}
     people = {}
     for r in rows("deal_people.csv"):
@@ -1365,7 +1370,7 @@ def check_models(db_path):
             continue
         leads = [created[p] for p in people.get(d["deal_id"], ()) if p in created]
         ws = model_weights(j, min(leads) if leads else None, instant(d["created_at"]),
-                           day_end(d["close_date"]))
+                           day_end(d["close_date"]), [touch_channel(by_id[t]) for _, t in j])
         amount = D(d["amount"]) * 100
         for m, w in ws.items():
             n += 1
@@ -1377,7 +1382,7 @@ def check_models(db_path):
                 expect(abs(weight - ref) <= 1e-9 and abs(D(minor) - amount * D(ref)) < 1,
                        f"{m} {d['deal_id']} {touch}: weight {weight} credit {minor}, reference "
                        f"{ref:.12f} of {amount} ({ZONE_NAME})")
-    return f"{n} model x deal weights and credits of {len(ANCHORED) + 1} models in {ZONE_NAME}"
+    return f"{n} model x deal weights and credits of {len(ANCHORED) + 2} models in {ZONE_NAME}"
 
 
 def check_pipeline_csv(path, rep):

@@ -92,10 +92,10 @@ zone_run() {
   check "$zone" credit-csv "$out/credit.csv" USD
   check "$zone" ledger "$out/allot.db" USD
   # ... and the rule-based models on those journeys: time_decay (half-life
-  # 7 days), position_based, j_shaped, inverse_j, u_shaped(_50), w_shaped,
+  # 7 days), last_non_direct (32 deals skip a Direct last touch), position_based, j_shaped, inverse_j, u_shaped(_50), w_shaped,
   # full_path and custom (FT, LC at the people's created_at, OC at the
   # deal's, CW at the close date's last second in the zone): every touch's
-  # weight and credit, 236 deals x 9 models (the UTC reference fails on
+  # weight and credit, 236 deals x 10 models (the UTC reference fails on
   # Tokyo's ledger: 694 figures).
   check "$zone" models "$out/allot.db"
   "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table deals --csv \
