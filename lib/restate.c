@@ -271,114 +271,90 @@ static int reserve(void *array_ptr, size_t n, size_t *cap, size_t size)
     return 0;
 }
 
-static allot_status read_channels(sqlite3 *db, allot_restate *r, const char *map,
-                                  allot_error *err)
+/* Fills one item from the statement's row: 0, or -1 when out of memory
+ * (what it allocated stays in the item, for allot_restate_release). */
+typedef int (*row_fill)(sqlite3_stmt *st, void *item);
+
+/* Runs sql (bound by bind_five) and appends one item of size bytes per row
+ * to the array *array_ptr of *n items, filled by fill; `table` names what
+ * is read in an error. */
+static allot_status read_rows(sqlite3 *db, const char *sql, const allot_restate *r,
+                              const char *map, void *array_ptr, size_t *n, size_t size,
+                              row_fill fill, const char *table, allot_error *err)
 {
     sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(db, sql_channels, &st, err);
+    allot_status s = allot_store_prepare(db, sql, &st, err);
     if (s != ALLOT_OK)
         return s;
     bind_five(st, r, map);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (reserve(&r->channels, r->n_channels, &cap, sizeof *r->channels) != 0) {
+        if (reserve(array_ptr, *n, &cap, size) != 0) {
             sqlite3_finalize(st);
             return nomem(err);
         }
-        allot_restate_channel *c = &r->channels[r->n_channels++];
-        c->period = dup_text(sqlite3_column_text(st, 0));
-        c->channel = dup_text(sqlite3_column_text(st, 1));
-        c->from_present = sqlite3_column_type(st, 2) != SQLITE_NULL;
-        c->to_present = sqlite3_column_type(st, 3) != SQLITE_NULL;
-        c->from_minor = sqlite3_column_int64(st, 2);
-        c->to_minor = sqlite3_column_int64(st, 3);
-        if (!c->period || !c->channel) {
+        char *items;
+        memcpy(&items, array_ptr, sizeof items);
+        if (fill(st, items + (*n)++ * size) != 0) {
             sqlite3_finalize(st);
             return nomem(err);
         }
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading rollup_channel", err);
+    if (rc != SQLITE_DONE) {
+        char what[64];
+        snprintf(what, sizeof what, "reading %s", table);
+        return allot_store_fail(db, rc, what, err);
+    }
     return ALLOT_OK;
 }
 
-static allot_status read_periods(sqlite3 *db, allot_restate *r, const char *map,
-                                 allot_error *err)
+static int fill_channel(sqlite3_stmt *st, void *item)
 {
-    sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(db, sql_periods, &st, err);
-    if (s != ALLOT_OK)
-        return s;
-    bind_five(st, r, map);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (reserve(&r->periods, r->n_periods, &cap, sizeof *r->periods) != 0) {
-            sqlite3_finalize(st);
-            return nomem(err);
-        }
-        allot_restate_period *p = &r->periods[r->n_periods++];
-        p->period = dup_text(sqlite3_column_text(st, 0));
-        p->from_booked = sqlite3_column_int64(st, 1);
-        p->to_booked = sqlite3_column_int64(st, 2);
-        p->from_credited = sqlite3_column_int64(st, 3);
-        p->to_credited = sqlite3_column_int64(st, 4);
-        p->from_unattributed = sqlite3_column_int64(st, 5);
-        p->to_unattributed = sqlite3_column_int64(st, 6);
-        p->from_deals = sqlite3_column_int64(st, 7);
-        p->to_deals = sqlite3_column_int64(st, 8);
-        if (!p->period) {
-            sqlite3_finalize(st);
-            return nomem(err);
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading rollup_period", err);
-    return ALLOT_OK;
+    allot_restate_channel *c = item;
+    c->period = dup_text(sqlite3_column_text(st, 0));
+    c->channel = dup_text(sqlite3_column_text(st, 1));
+    c->from_present = sqlite3_column_type(st, 2) != SQLITE_NULL;
+    c->to_present = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    c->from_minor = sqlite3_column_int64(st, 2);
+    c->to_minor = sqlite3_column_int64(st, 3);
+    return c->period && c->channel ? 0 : -1;
 }
 
-static allot_status read_campaigns(sqlite3 *db, allot_restate *r, const char *map,
-                                   allot_error *err)
+static int fill_period(sqlite3_stmt *st, void *item)
 {
-    sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(db, sql_campaigns, &st, err);
-    if (s != ALLOT_OK)
-        return s;
-    bind_five(st, r, map);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (reserve(&r->campaigns, r->n_campaigns, &cap, sizeof *r->campaigns) != 0) {
-            sqlite3_finalize(st);
-            return nomem(err);
-        }
-        allot_restate_campaign *c = &r->campaigns[r->n_campaigns++];
-        int kind = sqlite3_column_int(st, 1);
-        c->kind = kind == 2   ? ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED
-                  : kind == 1 ? ALLOT_RESTATE_CAMPAIGN_NONE
-                              : ALLOT_RESTATE_CAMPAIGN_NAMED;
-        c->period = dup_text(sqlite3_column_text(st, 0));
-        c->campaign_id = dup_text(sqlite3_column_text(st, 2));
-        c->from_minor = sqlite3_column_int64(st, 3);
-        c->to_minor = sqlite3_column_int64(st, 4);
-        const unsigned char *name = sqlite3_column_text(st, 5);
-        if (c->kind == ALLOT_RESTATE_CAMPAIGN_NONE)
-            name = (const unsigned char *)"(no campaign)";
-        else if (c->kind == ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED)
-            name = (const unsigned char *)"(unattributed)";
-        c->name = dup_text(name);
-        if (!c->period || !c->campaign_id || !c->name) {
-            sqlite3_finalize(st);
-            return nomem(err);
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return allot_store_fail(db, rc, "reading rollup_campaign", err);
-    return ALLOT_OK;
+    allot_restate_period *p = item;
+    p->period = dup_text(sqlite3_column_text(st, 0));
+    p->from_booked = sqlite3_column_int64(st, 1);
+    p->to_booked = sqlite3_column_int64(st, 2);
+    p->from_credited = sqlite3_column_int64(st, 3);
+    p->to_credited = sqlite3_column_int64(st, 4);
+    p->from_unattributed = sqlite3_column_int64(st, 5);
+    p->to_unattributed = sqlite3_column_int64(st, 6);
+    p->from_deals = sqlite3_column_int64(st, 7);
+    p->to_deals = sqlite3_column_int64(st, 8);
+    return p->period ? 0 : -1;
+}
+
+static int fill_campaign(sqlite3_stmt *st, void *item)
+{
+    allot_restate_campaign *c = item;
+    int kind = sqlite3_column_int(st, 1);
+    c->kind = kind == 2   ? ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED
+              : kind == 1 ? ALLOT_RESTATE_CAMPAIGN_NONE
+                          : ALLOT_RESTATE_CAMPAIGN_NAMED;
+    c->period = dup_text(sqlite3_column_text(st, 0));
+    c->campaign_id = dup_text(sqlite3_column_text(st, 2));
+    c->from_minor = sqlite3_column_int64(st, 3);
+    c->to_minor = sqlite3_column_int64(st, 4);
+    const unsigned char *name = sqlite3_column_text(st, 5);
+    if (c->kind == ALLOT_RESTATE_CAMPAIGN_NONE)
+        name = (const unsigned char *)"(no campaign)";
+    else if (c->kind == ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED)
+        name = (const unsigned char *)"(unattributed)";
+    c->name = dup_text(name);
+    return c->period && c->campaign_id && c->name ? 0 : -1;
 }
 
 /* A growing string. */
@@ -780,11 +756,14 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
         }
     }
     if (s == ALLOT_OK)
-        s = read_periods(db, out, map, err);
+        s = read_rows(db, sql_periods, out, map, &out->periods, &out->n_periods,
+                      sizeof *out->periods, fill_period, "rollup_period", err);
     if (s == ALLOT_OK)
-        s = read_channels(db, out, map, err);
+        s = read_rows(db, sql_channels, out, map, &out->channels, &out->n_channels,
+                      sizeof *out->channels, fill_channel, "rollup_channel", err);
     if (s == ALLOT_OK)
-        s = read_campaigns(db, out, map, err);
+        s = read_rows(db, sql_campaigns, out, map, &out->campaigns, &out->n_campaigns,
+                      sizeof *out->campaigns, fill_campaign, "rollup_campaign", err);
     if (s == ALLOT_OK) {
         char la[1024], lb[1024];
         param_get(a->params, "ledger_models", la, sizeof la);
