@@ -594,6 +594,27 @@ def check_workbook(path, rep, period):
     if "Q" in period:
         expect(len(leads) == 1 and leads[0][2] == lead_cohorts().get(period),
                f"Funnel sheet leads {leads[:1]} != {lead_cohorts().get(period)} ({ZONE_NAME})")
+        # ... every stage of that cohort, (all) and per first-touch channel,
+        # with its conversion and Wilson interval.
+        cells = funnel_by_channel(rep, period)
+        seen = set()
+        for r in fu:
+            if not r or r[1] not in STAGES or not isinstance(r[2], int):
+                continue
+            c = cells.get(r[0])
+            k = STAGES.index(r[1])
+            seen.add(r[0])
+            expect(c is not None and r[2] == c[k],
+                   f"Funnel sheet {r[0]} {r[1]}: {r[2]}, reference {c and c[k]} ({ZONE_NAME})")
+            if c is None:
+                continue
+            nk, den = (4, c[1]) if r[1] == "won" else (k + 1, c[k])
+            if den:
+                want3 = (c[nk] / den,) + wilson(c[nk], den)
+                expect(all(isinstance(v, float) or isinstance(v, int) for v in r[4:7])
+                       and all(abs(v - w) <= 1e-9 for v, w in zip(r[4:7], want3)),
+                       f"Funnel sheet {r[0]} {r[1]} -> {r[3]}: {r[4:7]}, reference {want3}")
+        expect(seen == set(cells), f"Funnel sheet channels {sorted(seen)} != {sorted(cells)}")
     # The Change column of the money lines holds the exact difference in
     # cents (the cached value read 304217.6600000001 for pipeline created).
     for name, now_c, before_c in (("Won revenue", booked_now, booked_before),
@@ -1072,6 +1093,36 @@ def wilson(x, n, alpha=0.05):
     c = (p + z * z / (2 * n)) / (1 + z * z / n)
     h = z / (1 + z * z / n) * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5)
     return max(0.0, c - h), min(1.0, c + h)
+
+
+def person_channel():
+    """{person: channel}: the channel (touch_channel) of the person's first
+    marketing touch (type not sales_activity; occurred_at, then touch id),
+    else its original_source, else '(none)' (README "Definitions")."""
+    first = {}
+    for t in rows("touches.csv"):
+        if t["person_id"] and t["touch_type"] != "sales_activity":
+            k = (instant(t["occurred_at"]), t["touch_id"])
+            if t["person_id"] not in first or k < first[t["person_id"]][0]:
+                first[t["person_id"]] = (k, t)
+    return {r["person_id"]: touch_channel(first[r["person_id"]][1]) if r["person_id"] in first
+            else r["original_source"] or "(none)" for r in rows("people.csv")}
+
+
+def funnel_by_channel(rep, period):
+    """{'(all)' or channel: [people who reached each stage]} of the lead
+    cohort of a quarter in ZONE."""
+    _, fun = person_funnel(rep)
+    ch = person_channel()
+    out = {}
+    for pid, (day, st, _, _) in fun.items():
+        if quarter(day) != period:
+            continue
+        for g in ("(all)", ch[pid]):
+            c = out.setdefault(g, [0] * 5)
+            for k in range(5):
+                c[k] += st[k] is not None
+    return out
 
 
 def check_funnel_stages(path, rep, unit="quarter", as_of=None):

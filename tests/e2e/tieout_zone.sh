@@ -92,7 +92,8 @@ zone_run() {
   check "$zone" credit-csv "$out/credit.csv" USD
   check "$zone" ledger "$out/allot.db" USD
   # ... and the rule-based models on those journeys: time_decay (half-life
-  # 7 days), last_non_direct (32 deals skip a Direct last touch), position_based, j_shaped, inverse_j, u_shaped(_50), w_shaped,
+  # 7 days), last_non_direct (32 deals skip a Direct last touch),
+  # position_based, j_shaped, inverse_j, u_shaped(_50), w_shaped,
   # full_path and custom (FT, LC at the people's created_at, OC at the
   # deal's, CW at the close date's last second in the zone): every touch's
   # weight and credit, 236 deals x 10 models (the UTC reference fails on
@@ -229,7 +230,8 @@ check Asia/Tokyo pdf $t/allot-pack.pdf USD 2026Q3 $t/credit.csv
 check Asia/Tokyo eml $t/allot-pack-2026Q3.eml $t 2026Q3 $t/credit.csv USD
 
 # Auckland's reports, checked as Tokyo's: the workbook (Summary, Funnel
-# sheet: 130 deals created in 2026Q3, 845 leads; Ledger sheet touch times
+# sheet: 130 deals created in 2026Q3, 845 leads and every later stage, in
+# all and per first-touch channel; Ledger sheet touch times
 # at +13:00 from late September to early April, +12:00 otherwise), the PDF
 # cover and trend page (pipeline created in 2026-09 there USD 1,220,555,
 # UTC 1,304,555: the UTC reference fails on it and on the cover's
