@@ -337,6 +337,23 @@ static allot_status find_run_labels(sqlite3 *db, long long run, const allot_pack
     return allot_report_run_quarters(db, run, &period, add_label, labels, err);
 }
 
+/* *count from a COUNT query bound as prepare_rollup binds, with ?4 the
+ * earlier run: how many channels or campaigns the two runs credit
+ * differently. */
+static allot_status count_changed(sqlite3 *db, const char *sql, long long run, const char *model,
+                                  const run_labels *labels, long long earlier, long long *count,
+                                  allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status r = prepare_rollup(db, sql, run, model, labels->text, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    sqlite3_bind_int64(st, 4, earlier);
+    int rc = sqlite3_step(st);
+    *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    return step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err);
+}
+
 /* When an earlier successful revenue run in the same currency reported
  * the same quarters under the same model and its figures differ from this
  * run's, a line says so: what that run booked, what this one books, in how
@@ -370,34 +387,24 @@ static allot_status restated_line(sqlite3 *db, long long run, const char *model,
     if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK ||
         !earlier)
         return r;
-    r = prepare_rollup(
-        db,
-        "SELECT COUNT(*) FROM (SELECT channel FROM rollup_channel"
-        " WHERE run_id IN (?1, ?4) AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
-        " GROUP BY channel"
-        " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor ELSE -credited_minor END) <> 0)",
-        run, model, labels->text, &st, err);
-    if (r != ALLOT_OK)
-        return r;
-    sqlite3_bind_int64(st, 4, earlier);
-    rc = sqlite3_step(st);
-    long long moved = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
+    long long moved, campaigns;
+    if ((r = count_changed(db,
+                           "SELECT COUNT(*) FROM (SELECT channel FROM rollup_channel"
+                           " WHERE run_id IN (?1, ?4) AND model = ?2"
+                           " AND instr(?3, ',' || period || ',') > 0 GROUP BY channel"
+                           " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor"
+                           " ELSE -credited_minor END) <> 0)",
+                           run, model, labels, earlier, &moved, err)) != ALLOT_OK)
         return r;
     /* The same per campaign (touches without one, '(none)', not counted). */
-    r = prepare_rollup(
-        db,
-        "SELECT COUNT(*) FROM (SELECT campaign_id FROM rollup_campaign"
-        " WHERE run_id IN (?1, ?4) AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
-        " AND campaign_id <> '(none)' GROUP BY campaign_id"
-        " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor ELSE -credited_minor END) <> 0)",
-        run, model, labels->text, &st, err);
-    if (r != ALLOT_OK)
-        return r;
-    sqlite3_bind_int64(st, 4, earlier);
-    rc = sqlite3_step(st);
-    long long campaigns = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
+    if ((r = count_changed(db,
+                           "SELECT COUNT(*) FROM (SELECT campaign_id FROM rollup_campaign"
+                           " WHERE run_id IN (?1, ?4) AND model = ?2"
+                           " AND instr(?3, ',' || period || ',') > 0"
+                           " AND campaign_id <> '(none)' GROUP BY campaign_id"
+                           " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor"
+                           " ELSE -credited_minor END) <> 0)",
+                           run, model, labels, earlier, &campaigns, err)) != ALLOT_OK)
         return r;
     if (moved == 0 && campaigns == 0 && earlier_booked == booked_minor)
         return ALLOT_OK;
