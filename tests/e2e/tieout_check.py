@@ -1390,19 +1390,21 @@ def model_weights(j, lead, created, event, channels):
 
 
 def check_models(db_path):
-    """The latest revenue credit run's time_decay, last_non_direct and
-    anchored models, per
-    won deal: the weight of every touch of the reference's journey (in
-    ZONE) within 1e-9 and its credit within a minor unit of the deal's
-    amount times it. The lead time of a deal is the earliest created_at of
-    its people (README "Journeys": LC)."""
+    """The latest credit run's time_decay, last_non_direct and anchored
+    models, per deal (revenue: every won deal, its event the close date's
+    last second in ZONE; pipeline: every deal, its event created_at, where
+    CW, closed or pending, is the journey's last touch): the weight of
+    every touch of the reference's journey (in ZONE) within 1e-9 and its
+    credit within a minor unit of the deal's amount times it. The lead
+    time of a deal is the earliest created_at of its people (README
+    "Journeys": LC)."""
     db = sqlite3.connect(db_path)
     run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
     params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
-    expect(";event=revenue;" in params and f";timezone={ZONE_NAME};" in params,
-           f"models: run {run} is no revenue run in {ZONE_NAME}")
+    event = re.search(r";event=(\w+);", params).group(1)
+    expect(f";timezone={ZONE_NAME};" in params, f"models: run {run} is not in {ZONE_NAME}")
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
-    want_j = journeys(lookback)
+    want_j = journeys(lookback, event)
     at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
     by_id = {t["touch_id"]: t for t in rows("touches.csv")}
     created = {r["person_id"]: instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]}
@@ -1415,13 +1417,14 @@ def check_models(db_path):
             "AND touch_id IS NOT NULL ORDER BY position", (run,)):
         got.setdefault((model, deal), []).append((touch, weight, minor))
     n = moved = 0
-    for d in WON:
+    for d in (WON if event == "revenue" else DEALS):
         j = sorted((at[t], t) for t in want_j[d["deal_id"]])
         if not j or not d["amount"]:
             continue
         leads = [created[p] for p in people.get(d["deal_id"], ()) if p in created]
         ws = model_weights(j, min(leads) if leads else None, instant(d["created_at"]),
-                           day_end(d["close_date"]), [touch_channel(by_id[t]) for _, t in j])
+                           day_end(d["close_date"]) if event == "revenue" else instant(d["created_at"]),
+                           [touch_channel(by_id[t]) for _, t in j])
         amount = D(d["amount"]) * 100
         for m, w in ws.items():
             n += 1
@@ -1433,7 +1436,8 @@ def check_models(db_path):
                 expect(abs(weight - ref) <= 1e-9 and abs(D(minor) - amount * D(ref)) < 1,
                        f"{m} {d['deal_id']} {touch}: weight {weight} credit {minor}, reference "
                        f"{ref:.12f} of {amount} ({ZONE_NAME})")
-    return f"{n} model x deal weights and credits of {len(ANCHORED) + 2} models in {ZONE_NAME}"
+    return (f"{n} model x deal weights and credits of {len(ANCHORED) + 2} models ({event}) in "
+            f"{ZONE_NAME}")
 
 
 def check_pipeline_csv(path, rep):
