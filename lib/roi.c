@@ -741,9 +741,10 @@ static allot_status build_model(work *w, allot_roi *roi, size_t *cap, const cont
             while (j < n_c && c[j].period == period && c[j].group == group) {
                 const deal *d = &w->deals[c[j].deal];
                 r->revenue_micros += c[j].revenue;
-                if (c[j].deal != last_deal)
-                    r->deals += 1;
-                last_deal = c[j].deal;
+                if (c[j].weight > 0 && c[j].deal != last_deal) {
+                    r->deals += 1; /* credited: a zero-weight row is no credit */
+                    last_deal = c[j].deal;
+                }
                 if (d->new_customer) {
                     r->customers += c[j].weight;
                     r->new_mrr_micros += c[j].weight * (double)d->new_mrr;

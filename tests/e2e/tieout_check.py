@@ -936,8 +936,159 @@ def check_roi(path, rep, by="channel"):
         foots(f"roi {m} {p} ({rep}, by {by})", cells, sp.get(p, 0),
               {g: v for (q, g), v in groups.items() if q == p})
     expect({p for _, p in spent} >= set(sp), "roi lacks a quarter with spend")
+    n = check_roi_groups(path, rep, by)
     return (f"{len(got)} model x period revenue sums tie out in {rep}; spend by {by} foots "
-            f"in {len(spent)}")
+            f"in {len(spent)}; {n} rows of {len(RULE_MODELS)} models recomputed in {ZONE_NAME}")
+
+
+RULE_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "last_non_direct", "position_based",
+               "j_shaped", "inverse_j", "u_shaped", "u_shaped_50", "w_shaped", "full_path", "custom")
+
+
+def lookback_days():
+    """[general] lookback_days of SAMPLE_DIR/allot.ini (the credit run's)."""
+    m = re.search(r"^lookback_days\s*=\s*(\d+)", open(os.path.join(sample, "allot.ini")).read(), re.M)
+    return int(m.group(1))
+
+
+def largest_remainder(total, weights):
+    """README "The ledger" rounding: each touch the floor of total x weight,
+    the units still missing one each to the largest remainders, ties to
+    the earlier touch; in exact fractions. Also whether a tie decided it
+    (the last unit given and the first not given have equal remainders)."""
+    from fractions import Fraction
+    quota = [total * Fraction(w) for w in weights]
+    out = [q.numerator // q.denominator for q in quota]
+    order = sorted(range(len(quota)), key=lambda i: (-(quota[i] - out[i]), i))
+    k = total - sum(out)
+    tie = 0 < k < len(order) and quota[order[k - 1]] - out[order[k - 1]] == quota[order[k]] - out[order[k]]
+    for i in order[:k]:
+        out[i] += 1
+    return out, tie
+
+
+def roi_reference(rep, by="channel"):
+    """{(model, quarter, group): [revenue cents, deals, customers, new MRR
+    micros]} of the 13 rule-based models (README "Scoreboard" definitions,
+    lib/roi.h): each won deal with an amount, its journey in ZONE (the
+    close date's last second there, lookback_days before it), the model's
+    weights over it (model_weights; linear 1/n; first and last touch), its
+    amount converted at the close date split by largest remainder; its
+    group the touch's channel (touch_channel) or campaign_id ((none)
+    without); a deal without a touch is (unattributed) by channel, (none)
+    by campaign. deals: deals giving the group a positive weight.
+    customers: each deal that is its account's first won deal (close date,
+    then deal id) split by the weights; new MRR: the account's first
+    subscription's MRR (start date, then id) at its start date's rate."""
+    want_j = journeys(lookback_days(), "revenue")
+    at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
+    by_id = {t["touch_id"]: t for t in rows("touches.csv")}
+    created = {r["person_id"]: instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]}
+    people = {}
+    for r in rows("deal_people.csv"):
+        people.setdefault(r["deal_id"], []).append(r["person_id"])
+    first_won = {}
+    for d in sorted(WON, key=lambda d: (d["close_date"] == "", d["close_date"], d["deal_id"])):
+        first_won.setdefault(d["account_id"] or d["deal_id"], d["deal_id"])
+    first_sub = {}
+    for r in sorted(rows("subscriptions.csv"), key=lambda r: (r["start_date"], r["subscription_id"])):
+        first_sub.setdefault(r["account_id"], r)
+    out = {}
+    for d in WON:
+        if not d["amount"]:
+            continue
+        j = sorted((at[t], t) for t in want_j[d["deal_id"]])
+        conv = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
+        new = first_won[d["account_id"] or d["deal_id"]] == d["deal_id"]
+        mrr = D(0)
+        s = first_sub.get(d["account_id"])
+        if new and s:
+            mrr = half_up(D(s["mrr"]) * rate(s["currency"], rep, s["start_date"]), "0.000001") * 10**6
+        if j:
+            leads = [created[p] for p in people.get(d["deal_id"], ()) if p in created]
+            ws = model_weights(j, min(leads) if leads else None, instant(d["created_at"]),
+                               day_end(d["close_date"]), [touch_channel(by_id[t]) for _, t in j])
+            n = len(j)
+            ws["linear"] = [1 / n] * n
+            ws["first_touch"] = [1.0] + [0.0] * (n - 1)
+            ws["last_touch"] = [0.0] * (n - 1) + [1.0]
+            if by == "channel":
+                groups = [touch_channel(by_id[t]) for _, t in j]
+            else:
+                groups = [by_id[t]["campaign_id"] or "(none)" for _, t in j]
+        else:
+            ws = {m: [1.0] for m in RULE_MODELS}
+            groups = ["(unattributed)" if by == "channel" else "(none)"]
+        for m in RULE_MODELS:
+            # the weights as the exact fractions the shares make (time_decay's
+            # as the doubles they are)
+            from fractions import Fraction
+            exact_w = [Fraction(w) if m == "time_decay" else Fraction(w).limit_denominator(10**7)
+                       for w in ws[m]]
+            cents, tie = largest_remainder(conv, exact_w)
+            seen = set()
+            for g, w, c in zip(groups, ws[m], cents):
+                v = out.setdefault((m, quarter(d["close_date"]), g), [0, 0, 0.0, 0.0, set()])
+                v[0] += c
+                if tie:
+                    v[4].add(d["deal_id"])
+                if w > 0 and g not in seen:
+                    seen.add(g)
+                    v[1] += 1
+                if new:
+                    v[2] += w
+                    v[3] += float(mrr) * w
+    return out
+
+
+def check_roi_groups(path, rep, by, gross_margin=0.8):
+    """Every row of the 13 rule-based models against roi_reference: revenue
+    to the cent, deals, customers (6 decimals), new MRR (cents), and spend
+    (the reference's exact micros of the group, the footed cents within a
+    cent) in ROI = (revenue - spend) / spend, ROAS, CAC = spend /
+    customers and payback = spend / (new MRR x gross margin), each to its
+    last printed decimal."""
+    want = roi_reference(rep, by)
+    spend = spend_by(rep, by)
+    got = {}
+    with open(path, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["model"] in RULE_MODELS:
+                got[(r["model"], r["period"], r["group"])] = r
+    keys = set(want) | {(m, q, g) for m in RULE_MODELS for (q, g), v in spend.items() if v}
+    expect(set(got) == keys, f"roi rows (by {by}) differ from the reference's in {ZONE_NAME}: "
+           f"{sorted(set(got) ^ keys)[:6]}")
+
+    def near(cell, ref, dp, what, k):
+        if ref is None:
+            expect(cell == "", f"roi {k}: {what} {cell!r}, want empty ({ZONE_NAME})")
+        else:
+            expect(cell != "" and abs(D(cell) - D(repr(ref))) <= D(10) ** -dp,
+                   f"roi {k}: {what} {cell}, reference {ref:.{dp + 2}f} ({ZONE_NAME})")
+
+    n = 0
+    for k in sorted(keys & set(got)):
+        r = got[k]
+        rev, deals, cust, mrr, tied = want.get(k, [0, 0, 0.0, 0.0, set()])
+        sp = spend.get(k[1:], D(0))
+        n += 1
+        # A deal whose split an exact tie of remainders decided may give the
+        # group a cent more or less: allot compares the remainders as
+        # doubles, which break some exact ties (20 groups of 5,000 in Tokyo).
+        got_rev = int(D(r["revenue"]) * 100)
+        expect(abs(got_rev - rev) <= len(tied), f"roi {k}: revenue {r['revenue']}, reference "
+               f"{cents_text(rev)} ({len(tied)} deals split on a tie) ({ZONE_NAME})")
+        rev = got_rev if abs(got_rev - rev) <= len(tied) else rev
+        expect(int(r["deals"]) == deals, f"roi {k}: deals {r['deals']}, reference {deals}")
+        near(r["customers"], cust, 6, "customers", k)
+        near(r["new_mrr"], mrr / 1e6, 2, "new MRR", k)
+        spf = float(sp)
+        near(r["roi"], (rev / 100 - spf) / spf if spf else None, 6, "ROI", k)
+        near(r["roas"], rev / 100 / spf if spf else None, 6, "ROAS", k)
+        near(r["cac"], spf / cust if spf and cust > 1e-12 else None, 2, "CAC", k)
+        near(r["payback_months"], spf / (mrr / 1e6 * gross_margin) if spf and mrr > 0 else None, 4,
+             "payback", k)
+    return n
 
 
 def check_funnel(path, rep, unit="quarter"):

@@ -137,6 +137,28 @@ zone_run() {
   # above, CW (won, lost or pending) on its last touch (913 deals).
   check "$zone" ledger "$out/pipe.db" USD
   check "$zone" models "$out/pipe.db"
+  # allot-roi on the zone's revenue run: every row of the 13 rule-based
+  # models (by channel and by campaign) against the reference's journeys in
+  # the zone: revenue, deals credited, new customers, new MRR, ROI, ROAS,
+  # CAC and payback; spend by the civil spend date (the same as UTC's).
+  # Tokyo 2026Q3 linear: Paid Search spend 112,718.42, revenue 264,623.06,
+  # ROI 1.347647, 8.454937 new customers, CAC 13,331.67. A bootstrap run has
+  # the same point estimates and the same bytes twice.
+  "$bin/allot-roi" --db "$out/allot.db" --config "$config" --csv --bootstrap 0 \
+    > "$out/roi.csv" 2>/dev/null || fail "$zone: allot-roi"
+  check "$zone" roi "$out/roi.csv" USD
+  "$bin/allot-roi" --db "$out/allot.db" --config "$config" --csv --bootstrap 0 --by campaign \
+    > "$out/roi-campaign.csv" 2>/dev/null || fail "$zone: allot-roi --by campaign"
+  check "$zone" roi "$out/roi-campaign.csv" USD campaign
+  for i in 1 2; do
+    "$bin/allot-roi" --db "$out/allot.db" --config "$config" --csv --bootstrap 200 --seed 7 \
+      > "$out/roi-boot$i.csv" 2>/dev/null || fail "$zone: allot-roi --bootstrap 200"
+  done
+  cmp -s "$out/roi-boot1.csv" "$out/roi-boot2.csv" || fail "$zone: allot-roi bootstrap not deterministic"
+  check "$zone" roi "$out/roi-boot1.csv" USD
+  # The UTC reference fails on the zone's ROI (journeys moved).
+  "$py" "$tests/e2e/tieout_check.py" "$data" --zone UTC roi "$out/roi.csv" USD >/dev/null 2>&1 \
+    && fail "$zone: the UTC reference passes on the zone's allot-roi"
   # Retention's data end: the day there of the latest touch or stage entry.
   "$bin/allot-retention" --db "$out/allot.db" --config "$config" --csv --table summary \
     > /dev/null 2> "$out/retention.err" || fail "$zone: allot-retention"
