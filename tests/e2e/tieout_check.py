@@ -46,6 +46,9 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 (Kaplan-Meier: days from created_at to the
                                 close date's first second in the zone, open
                                 deals censored at the data's end)
+  lastquarter INSTANT           print the last quarter completed before the
+                                day INSTANT ('2026-09-30T15:00:00Z') has in
+                                the zone (allot-pack without --period)
   dataend                       print the data's end: the day in the zone
                                 of the latest touch or stage entry
   asof DAY CUR                  print, as known at DAY's last second in the
@@ -1641,6 +1644,10 @@ if check == "asof":  # deals known at the end of DAY in ZONE, per creation quart
 if check == "acquisition-ref":  # print the reference: account, channel, campaign
     for a, (ch, camp) in sorted(acquisition().items()):
         print(a, ch, camp, sep=",")
+    sys.exit(0)
+if check == "lastquarter":  # allot-pack's default period at an instant ("today")
+    q = quarter(day_of(args[0]))
+    print(prior(q))
     sys.exit(0)
 if check == "dataend":
     print(data_end())

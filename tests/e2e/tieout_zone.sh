@@ -292,6 +292,33 @@ PY
   USD: USD 84,000.00 in 1 new deal (2026Q3: USD 2,738,600.00, -96.9 %)
   all in USD, each deal at its creation day's rate: USD 84,000.00 (2026Q3: USD 3,952,472.18, -97.9 %)"
 
+# allot-pack without --period: the last quarter completed before today on
+# the zone's clocks, "today" set by libfaketime (no hook in allot). 1
+# October begins at 15:00Z on 30 September in Tokyo, at 11:00Z in Auckland
+# (NZDT, +13:00 since 27 September; at its standard +12:00 it would be
+# 12:00Z), at 00:00Z on 1 October in UTC: a second before, the default is
+# 2026Q2; from then on, 2026Q3. The reference: `tieout_check.py ... --zone
+# Z lastquarter INSTANT`.
+faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+if [[ ! -r $faketime_lib ]]; then
+  fail "no $faketime_lib: run tools/setup --tests (package libfaketime)"
+else
+  for zc in "Asia/Tokyo tokyo.ini 2026-09-30T14:59:59Z 2026-09-30T15:00:00Z" \
+            "Pacific/Auckland auckland.ini 2026-09-30T10:59:59Z 2026-09-30T11:00:00Z" \
+            "UTC $data/allot.ini 2026-09-30T23:59:59Z 2026-10-01T00:00:00Z"; do
+    read -r z c t1 t2 <<< "$zc"
+    for t in $t1 $t2; do
+      d=today/${z//\//-}-$t; mkdir -p "$d"
+      want=$(ref "$z" lastquarter "$t")
+      ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" TZ=UTC DONT_FAKE_MONOTONIC=1 \
+        FAKETIME="@${t:0:10} ${t:11:8}" LD_PRELOAD=$faketime_lib \
+        "$bin/allot-pack" --config "$c" --no-db --out "$d" 2>/dev/null || fail "allot-pack at $t in $z"
+      expect "allot-pack's default period at $t in $z" "$(cd "$d" && ls allot-pack-*.eml)" \
+        "allot-pack-$want.eml"
+    done
+  done
+fi
+
 # Against UTC: booked revenue per model and period (credited plus
 # unattributed) is the same in all three zones, though 8 (Tokyo) and 14
 # (Auckland) journeys differ and so does credit by channel; the workbook's
