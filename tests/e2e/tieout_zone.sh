@@ -9,9 +9,10 @@
 # at that day's rate; lead cohorts by the zone's day; journeys end at the
 # close date's last second in the zone. Civil dates do not move: booked
 # revenue (close_date), deals won, spend (its date) and every rate are the
-# same in each zone. About 30-40 s under ASan on the shared 2-core machine
+# same in each zone. About 40-45 s under ASan on the shared 2-core machine
 # (21 s there before the funnel-stage, acquisition, model and Auckland
-# report checks).
+# report checks; about 5 s of it allot-roi's rows and 2 s allot-pack's
+# default quarter at a controlled today).
 #
 # The reference (`tieout_check.py sample-data --zone Z pipeline USD`),
 # pipeline created in USD:
@@ -37,6 +38,13 @@
 # (2,102 journey touches in UTC, 2,103 in Tokyo, 2,105 in Auckland).
 # Unchanged in every zone: booked revenue 2026Q3 USD 1,555,262.47 (49 deals
 # won), 2026Q2 1,291,423.18; marketing spend 2026Q3 USD 233,884.96.
+# allot-roi (reference: `tieout_check.py sample-data --zone Z roi CSV USD`
+# recomputes every row of the 13 rule-based models): Tokyo moves the
+# revenue of 421 of 1,290 channel rows, no spend cell; 2026Q3 linear Paid
+# Search, spend 112,718.42 in every zone: UTC revenue 268,411.18, ROI
+# 1.381254, 8.652459 new customers, CAC 13,027.33; Tokyo 264,623.06,
+# 1.347647, 8.454937, 13,331.67; Auckland 264,475.20, 1.346335, 8.447795,
+# 13,342.94.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
