@@ -157,6 +157,32 @@ static int by_remainder_desc(const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+static int by_index(const void *a, const void *b)
+{
+    const remainder_slot *x = a, *y = b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Sorts the slots by remainder, largest first, where remainders closer
+ * than tolerance count as equal and go by index. Weights are doubles: a
+ * model's 0.4 and 0.025 are not exact, so remainders that are equal in
+ * exact arithmetic (0.4 and 0.025 of 1,391,992 cents both leave 0.8) come
+ * out a few units of 2^-52 apart, and the tie went to whichever rounding
+ * made larger instead of to the earlier touch. Runs of neighbours closer
+ * than tolerance are one tie (transitive by construction). */
+static void order_remainders(remainder_slot *slots, size_t n, double tolerance)
+{
+    qsort(slots, n, sizeof *slots, by_remainder_desc);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && slots[j - 1].remainder - slots[j].remainder <= tolerance)
+            j++;
+        if (j - i > 1)
+            qsort(slots + i, j - i, sizeof *slots, by_index);
+        i = j;
+    }
+}
+
 allot_status allot_money_allocate(int64_t total, const double *weights, size_t n,
                                   int64_t *shares)
 {
@@ -192,7 +218,11 @@ allot_status allot_money_allocate(int64_t total, const double *weights, size_t n
     }
     uint64_t leftover = magnitude - assigned;
     if (leftover > 0) {
-        qsort(slots, n, sizeof *slots, by_remainder_desc);
+        /* The quotas' rounding error: each weight and the sum of n of them
+         * are within (n + 2) units of 2^-53 of exact, relative to the
+         * amount; twice that, and at least 2^-40, counts as a tie. */
+        double tolerance = fmax(ldexp(1, -40), (double)magnitude * (double)(n + 2) * ldexp(1, -52));
+        order_remainders(slots, n, tolerance);
         for (size_t k = 0; leftover > 0; k = (k + 1) % n, leftover--)
             shares[slots[k].index] += 1;
     }

@@ -47,7 +47,10 @@ char *allot_money_format_micros(int64_t micros, int min_decimals, char *buf, siz
 /* Splits total (any sign) into n shares proportional to weights (each >= 0,
  * sum > 0) by the largest-remainder method: each share gets the floor of its
  * exact quota, then the leftover units go one each to the largest remainders,
- * ties to the lower index. The shares always sum exactly to total.
+ * ties to the lower index. Remainders closer than the doubles' rounding
+ * error (a few units of 2^-52 of the total) are a tie: weights equal to
+ * exact fractions (0.4, 0.025) tie where the fractions tie. The shares
+ * always sum exactly to total.
  * Returns ALLOT_ERR_USAGE when n == 0, a weight is negative or not finite,
  * or all weights are zero. */
 allot_status allot_money_allocate(int64_t total, const double *weights, size_t n,

@@ -104,6 +104,35 @@ static void allocation_largest_remainder_wins(void **state)
     assert_int_equal(t[3], 10000);
 }
 
+/* Remainders equal in exact arithmetic are a tie whatever the doubles'
+ * rounding makes of them: it goes to the earlier touch, as documented. */
+static void allocation_exact_ties_go_to_the_earlier_touch(void **state)
+{
+    (void)state;
+    /* Position-based 40/20/40 over 10 touches (0.025 each in the middle) of
+     * 1,391,992 cents (D000008 of the sample, reporting currency): quotas
+     * 556796.8 and 34799.8 x 8 and 556796.8; floors 2 x 556796 + 8 x 34799
+     * = 1391984, 8 cents left, all ten remainders 0.8: the first eight
+     * touches get one. The doubles gave them to touches 2-9 (0.025 carries
+     * a larger rounding error than 0.4). */
+    double pb[10] = {0.4, 0.025, 0.025, 0.025, 0.025, 0.025, 0.025, 0.025, 0.025, 0.4};
+    int64_t s[10];
+    assert_int_equal(allot_money_allocate(1391992, pb, 10, s), ALLOT_OK);
+    const int64_t want[10] = {556797, 34800, 34800, 34800, 34800, 34800, 34800, 34800, 34799,
+                              556796};
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(s[i], want[i]);
+    /* U-shaped as the model computes it: 0.8 for the first, (1 - 0.8) / 4
+     * (0.04999999999999999) for the rest, of 1,647,876 cents (D000670):
+     * quotas 1318300.8 and 82393.8 x 4; 4 cents left to the first four. */
+    double u[5] = {0.8, (1 - 0.8) / 4, (1 - 0.8) / 4, (1 - 0.8) / 4, (1 - 0.8) / 4};
+    int64_t t[5];
+    assert_int_equal(allot_money_allocate(1647876, u, 5, t), ALLOT_OK);
+    const int64_t want_u[5] = {1318301, 82394, 82394, 82394, 82393};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(t[i], want_u[i]);
+}
+
 static void allocation_negative_and_invalid(void **state)
 {
     (void)state;
@@ -308,6 +337,7 @@ int main(void)
         cmocka_unit_test(converts_and_formats_minor_units),
         cmocka_unit_test(allocation_thirds_of_a_hundred),
         cmocka_unit_test(allocation_largest_remainder_wins),
+        cmocka_unit_test(allocation_exact_ties_go_to_the_earlier_touch),
         cmocka_unit_test(allocation_negative_and_invalid),
         cmocka_unit_test(allocation_always_sums_to_total),
         cmocka_unit_test(foot_three_channels_half_a_cent_each),
