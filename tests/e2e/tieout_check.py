@@ -954,6 +954,27 @@ def lookback_days():
     return int(m.group(1))
 
 
+def journey_context():
+    """What a journey's weights need from sample-data: each touch's instant
+    and row by touch id, each person's created_at instant, each deal's
+    people."""
+    at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
+    by_id = {t["touch_id"]: t for t in rows("touches.csv")}
+    created = {r["person_id"]: instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]}
+    people = {}
+    for r in rows("deal_people.csv"):
+        people.setdefault(r["deal_id"], []).append(r["person_id"])
+    return at, by_id, created, people
+
+
+def exact_weights(model, weights):
+    """The weights as the exact fractions the rules make (time_decay's as
+    the doubles they are)."""
+    from fractions import Fraction
+    return [Fraction(w) if model == "time_decay" else Fraction(w).limit_denominator(10**7)
+            for w in weights]
+
+
 def largest_remainder(total, weights):
     """README "The ledger" rounding: each touch the floor of total x weight,
     the units still missing one each to the largest remainders, ties to
@@ -984,12 +1005,7 @@ def roi_reference(rep, by="channel"):
     then deal id) split by the weights; new MRR: the account's first
     subscription's MRR (start date, then id) at its start date's rate."""
     want_j = journeys(lookback_days(), "revenue")
-    at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
-    by_id = {t["touch_id"]: t for t in rows("touches.csv")}
-    created = {r["person_id"]: instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]}
-    people = {}
-    for r in rows("deal_people.csv"):
-        people.setdefault(r["deal_id"], []).append(r["person_id"])
+    at, by_id, created, people = journey_context()
     first_won = {}
     for d in sorted(WON, key=lambda d: (d["close_date"] == "", d["close_date"], d["deal_id"])):
         first_won.setdefault(d["account_id"] or d["deal_id"], d["deal_id"])
@@ -1023,12 +1039,7 @@ def roi_reference(rep, by="channel"):
             ws = {m: [1.0] for m in RULE_MODELS}
             groups = ["(unattributed)" if by == "channel" else "(none)"]
         for m in RULE_MODELS:
-            # the weights as the exact fractions the shares make (time_decay's
-            # as the doubles they are)
-            from fractions import Fraction
-            exact_w = [Fraction(w) if m == "time_decay" else Fraction(w).limit_denominator(10**7)
-                       for w in ws[m]]
-            cents, tie = largest_remainder(conv, exact_w)
+            cents, tie = largest_remainder(conv, exact_weights(m, ws[m]))
             seen = set()
             for g, w, c in zip(groups, ws[m], cents):
                 v = out.setdefault((m, quarter(d["close_date"]), g), [0, 0, 0.0, 0.0, set()])
@@ -1561,12 +1572,7 @@ def check_models(db_path):
     expect(f";timezone={ZONE_NAME};" in params, f"models: run {run} is not in {ZONE_NAME}")
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
     want_j = journeys(lookback, event)
-    at = {t["touch_id"]: instant(t["occurred_at"]) for t in rows("touches.csv")}
-    by_id = {t["touch_id"]: t for t in rows("touches.csv")}
-    created = {r["person_id"]: instant(r["created_at"]) for r in rows("people.csv") if r["created_at"]}
-    people = {}
-    for r in rows("deal_people.csv"):
-        people.setdefault(r["deal_id"], []).append(r["person_id"])
+    at, by_id, created, people = journey_context()
     got = {}
     for model, deal, touch, weight, minor in db.execute(
             "SELECT model, deal_id, touch_id, weight, credit_minor FROM ledger WHERE run_id = ? "
@@ -1582,7 +1588,6 @@ def check_models(db_path):
                            day_end(d["close_date"]) if event == "revenue" else instant(d["created_at"]),
                            [touch_channel(by_id[t]) for _, t in j])
         amount = D(d["amount"]) * 100
-        from fractions import Fraction
         for m, w in ws.items():
             n += 1
             g = got.get((m, d["deal_id"]), [])
@@ -1592,9 +1597,7 @@ def check_models(db_path):
             # The credits: the largest-remainder split of the amount by the
             # rule's exact weights (time_decay's as the doubles they are),
             # ties to the earlier touch, to the minor unit.
-            exact_w = [Fraction(x) if m == "time_decay" else Fraction(x).limit_denominator(10**7)
-                       for x in w]
-            cents, _ = largest_remainder(int(amount), exact_w)
+            cents, _ = largest_remainder(int(amount), exact_weights(m, w))
             for (touch, weight, minor), ref, want in zip(g, w, cents):
                 expect(abs(weight - ref) <= 1e-9 and minor == want,
                        f"{m} {d['deal_id']} {touch}: weight {weight} credit {minor}, reference "
