@@ -374,13 +374,13 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
             continue;
         if (lr < 0) /* no close date: the ledger's own period */
             snprintf(label, sizeof label, "%s", (const char *)sqlite3_column_text(st, 7));
-        const char *grp;
-        if (w->o->group_by == ALLOT_GROUP_CAMPAIGN)
+        /* A deal with no touch in the window is "(unattributed)" by
+         * campaign too, not part of "(none)" (touches without a campaign). */
+        const char *grp = (const char *)sqlite3_column_text(st, 2);
+        if (w->o->group_by == ALLOT_GROUP_CAMPAIGN && !(grp && strcmp(grp, "(unattributed)") == 0))
             grp = sqlite3_column_type(st, 3) == SQLITE_NULL
                       ? "(none)"
                       : (const char *)sqlite3_column_text(st, 3);
-        else
-            grp = (const char *)sqlite3_column_text(st, 2);
         int64_t rev = 0;
         const char *rep_cur = (const char *)sqlite3_column_text(st, 9);
         const char *model_name = intern(&w->strings, (const char *)sqlite3_column_text(st, 0));

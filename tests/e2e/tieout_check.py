@@ -666,7 +666,8 @@ def check_workbook(path, rep, period):
            f"channel sheet spend Total {total and total[js]} != {sp[period]} cents")
 
     # Attribution by campaign (default model): every campaign row, "(none)"
-    # included (no campaign, and the unattributed deals), adds up to booked.
+    # (touches without a campaign) and "(unattributed)" (deals without a
+    # touch) included, adds up to booked.
     camp = wb["Attribution by campaign"]
     expect(camp.cell(3, 5).value == "Credited revenue", "campaign sheet header")
     credited = [r[4] for r in camp.iter_rows(min_row=4, values_only=True)
@@ -999,8 +1000,8 @@ def roi_reference(rep, by="channel"):
     weights over it (model_weights; linear 1/n; first and last touch), its
     amount converted at the close date split by largest remainder; its
     group the touch's channel (touch_channel) or campaign_id ((none)
-    without); a deal without a touch is (unattributed) by channel, (none)
-    by campaign. deals: deals giving the group a positive weight.
+    without); a deal without a touch is (unattributed), by channel and by
+    campaign. deals: deals giving the group a positive weight.
     customers: each deal that is its account's first won deal (close date,
     then deal id) split by the weights; new MRR: the account's first
     subscription's MRR (start date, then id) at its start date's rate."""
@@ -1037,7 +1038,7 @@ def roi_reference(rep, by="channel"):
                 groups = [by_id[t]["campaign_id"] or "(none)" for _, t in j]
         else:
             ws = {m: [1.0] for m in RULE_MODELS}
-            groups = ["(unattributed)" if by == "channel" else "(none)"]
+            groups = ["(unattributed)"]  # by campaign too (lib/roi.h)
         for m in RULE_MODELS:
             cents, tie = largest_remainder(conv, exact_weights(m, ws[m]))
             seen = set()
