@@ -128,6 +128,13 @@ def expect(cond, message):
         failures.append(message)
 
 
+def overall_rows(path):
+    """The "(all)" rows of an allot-funnel CSV (one per period; the rows of
+    each group are not checked here)."""
+    with open(path, newline="") as f:
+        return [r for r in csv.DictReader(f) if r["group"] == "(all)"]
+
+
 _ROWS = {}
 
 
@@ -1119,37 +1126,34 @@ def check_funnel(path, rep, unit="quarter"):
             won_cents.setdefault(unit(day_of(d["created_at"])), []).append(
                 to_cents(D(d["amount"]), d["currency"], rep, d["close_date"]))
     n = 0
-    with open(path, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["group"] != "(all)":
-                continue
-            n += 1
-            p, w = want.get(r["period"], (0, 0))
-            got = (int(D(r["pipeline"]) * 100), int(D(r["won_amount"]) * 100))
-            expect(r["currency"] == rep and got == (p, w),
-                   f"funnel {r['period']}: pipeline, won {got} != {(p, w)} ({rep})")
-            got_n = (int(r["deals"]), int(r["open"]), int(r["won"]))
-            expect(got_n == counts.get(r["period"]),
-                   f"funnel {r['period']}: deals, open, won {got_n} != {counts.get(r['period'])} ({ZONE_NAME})")
-            # mean and median won amount (cents at the close date; the CSV
-            # has 2 decimals)
-            w = sorted(won_cents.get(r["period"], []))
-            if w:
-                mean = D(sum(w)) / len(w) / 100
-                med = D(w[len(w) // 2] if len(w) % 2 else (w[len(w) // 2 - 1] + w[len(w) // 2])) / (
-                    100 if len(w) % 2 else 200)
-                for col, ref in (("mean_amount", mean), ("median_amount", med)):
-                    expect(abs(D(r[col]) - ref) <= D("0.005"),
-                           f"funnel {r['period']}: {col} {r[col]}, reference {ref}")
-            # The cycle's quartiles (Kaplan-Meier, open deals censored at the
-            # data's end): 4 decimals in the CSV, empty where the curve does
-            # not get there.
-            for col, p in (("cycle_q1_days", 0.25), ("cycle_median_days", 0.5),
-                           ("cycle_q3_days", 0.75)):
-                ref = km_quantile(cyc[r["period"]], p)
-                expect((r[col] == "" and ref is None)
-                       or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
-                       f"funnel {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
+    for r in overall_rows(path):
+        n += 1
+        p, w = want.get(r["period"], (0, 0))
+        got = (int(D(r["pipeline"]) * 100), int(D(r["won_amount"]) * 100))
+        expect(r["currency"] == rep and got == (p, w),
+               f"funnel {r['period']}: pipeline, won {got} != {(p, w)} ({rep})")
+        got_n = (int(r["deals"]), int(r["open"]), int(r["won"]))
+        expect(got_n == counts.get(r["period"]),
+               f"funnel {r['period']}: deals, open, won {got_n} != {counts.get(r['period'])} ({ZONE_NAME})")
+        # mean and median won amount (cents at the close date; the CSV
+        # has 2 decimals)
+        w = sorted(won_cents.get(r["period"], []))
+        if w:
+            mean = D(sum(w)) / len(w) / 100
+            med = D(w[len(w) // 2] if len(w) % 2 else (w[len(w) // 2 - 1] + w[len(w) // 2])) / (
+                100 if len(w) % 2 else 200)
+            for col, ref in (("mean_amount", mean), ("median_amount", med)):
+                expect(abs(D(r[col]) - ref) <= D("0.005"),
+                       f"funnel {r['period']}: {col} {r[col]}, reference {ref}")
+        # The cycle's quartiles (Kaplan-Meier, open deals censored at the
+        # data's end): 4 decimals in the CSV, empty where the curve does
+        # not get there.
+        for col, p in (("cycle_q1_days", 0.25), ("cycle_median_days", 0.5),
+                       ("cycle_q3_days", 0.75)):
+            ref = km_quantile(cyc[r["period"]], p)
+            expect((r[col] == "" and ref is None)
+                   or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
+                   f"funnel {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
     expect(n == len(want), f"funnel has {n} periods, want {len(want)}")
     return f"{n} periods of deals, pipeline and won amount in {rep} ({ZONE_NAME})"
 
@@ -1306,34 +1310,31 @@ def check_funnel_stages(path, rep, unit="quarter", as_of=None):
             c[k] += s[k] is not None
         c[5] += rev
     got, n = {}, 0
-    with open(path, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["group"] != "(all)":
-                continue
-            n += 1
-            c = want.get(r["period"], [0] * 6)
-            k = STAGES.index(r["stage"])
-            got.setdefault(r["period"], {})[r["stage"]] = int(r["count"])
-            expect(int(r["count"]) == c[k], f"funnel {r['period']} {r['stage']}: {r['count']} people, "
-                   f"reference {c[k]} ({ZONE_NAME})")
-            if r["stage"] == "won":
-                continue
-            nk = STAGES.index(r["next_stage"])
-            den = c[k]
-            expect(r["next_stage"] == STAGES[k + 1] or (k == 1 and r["next_stage"] == "won"),
-                   f"funnel {r['period']} {r['stage']} -> {r['next_stage']}")
-            expect(int(r["next_count"]) == c[nk], f"funnel {r['period']} {r['stage']} -> "
-                   f"{r['next_stage']}: {r['next_count']}, reference {c[nk]} ({ZONE_NAME})")
-            if den:
-                lo, hi = wilson(c[nk], den)
-                for col, v in (("conversion", c[nk] / den), ("lower", lo), ("upper", hi)):
-                    expect(abs(float(r[col]) - v) <= 5.1e-7,
-                           f"funnel {r['period']} {r['stage']} -> {r['next_stage']}: {col} "
-                           f"{r[col]}, reference {v:.7f}")
-            if r["next_stage"] == "won":
-                expect(r["revenue"] != "" and int(D(r["revenue"]) * 100) == c[5],
-                       f"funnel {r['period']} {r['stage']} -> won: revenue {r['revenue']}, reference "
-                       f"{c[5]} cents of {rep} ({ZONE_NAME})")
+    for r in overall_rows(path):
+        n += 1
+        c = want.get(r["period"], [0] * 6)
+        k = STAGES.index(r["stage"])
+        got.setdefault(r["period"], {})[r["stage"]] = int(r["count"])
+        expect(int(r["count"]) == c[k], f"funnel {r['period']} {r['stage']}: {r['count']} people, "
+               f"reference {c[k]} ({ZONE_NAME})")
+        if r["stage"] == "won":
+            continue
+        nk = STAGES.index(r["next_stage"])
+        den = c[k]
+        expect(r["next_stage"] == STAGES[k + 1] or (k == 1 and r["next_stage"] == "won"),
+               f"funnel {r['period']} {r['stage']} -> {r['next_stage']}")
+        expect(int(r["next_count"]) == c[nk], f"funnel {r['period']} {r['stage']} -> "
+               f"{r['next_stage']}: {r['next_count']}, reference {c[nk]} ({ZONE_NAME})")
+        if den:
+            lo, hi = wilson(c[nk], den)
+            for col, v in (("conversion", c[nk] / den), ("lower", lo), ("upper", hi)):
+                expect(abs(float(r[col]) - v) <= 5.1e-7,
+                       f"funnel {r['period']} {r['stage']} -> {r['next_stage']}: {col} "
+                       f"{r[col]}, reference {v:.7f}")
+        if r["next_stage"] == "won":
+            expect(r["revenue"] != "" and int(D(r["revenue"]) * 100) == c[5],
+                   f"funnel {r['period']} {r['stage']} -> won: revenue {r['revenue']}, reference "
+                   f"{c[5]} cents of {rep} ({ZONE_NAME})")
     expect(set(got) == set(want), f"funnel cohorts {sorted(got)} != {sorted(want)} ({ZONE_NAME})")
     expect(n == 6 * len(want), f"funnel has {n} (all) rows, want {6 * len(want)}")
     return (f"{len(got)} cohorts x 5 stages ({sum(c[0] for c in want.values())} leads, "
@@ -1371,29 +1372,26 @@ def check_speed(path, unit="quarter", as_of=None, sla_hours=24):
             c["sla_eligible"] += 1
             c["sla_met"] += done and wait <= sla
     n = 0
-    with open(path, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["group"] != "(all)":
-                continue
-            n += 1
-            c = want.get(r["period"])
-            expect(c is not None, f"speed: no cohort {r['period']} in the reference ({ZONE_NAME})")
-            if c is None:
-                continue
-            for col in ("mqls", "followed_up", "sla_eligible", "sla_met"):
-                expect(int(r[col]) == c[col], f"speed {r['period']}: {col} {r[col]}, reference "
-                       f"{c[col]} ({ZONE_NAME})")
-            if c["sla_eligible"]:
-                share = c["sla_met"] / c["sla_eligible"]
-                lo, hi = wilson(c["sla_met"], c["sla_eligible"])
-                for col, v in (("sla_share", share), ("lower", lo), ("upper", hi)):
-                    expect(abs(float(r[col]) - v) <= 5.1e-7,
-                           f"speed {r['period']}: {col} {r[col]}, reference {v:.7f}")
-            for col, p in (("q1_hours", 0.25), ("median_hours", 0.5), ("q3_hours", 0.75)):
-                ref = km_quantile(c["obs"], p, 3600) if c["obs"] else None
-                expect((r[col] == "" and ref is None)
-                       or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
-                       f"speed {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
+    for r in overall_rows(path):
+        n += 1
+        c = want.get(r["period"])
+        expect(c is not None, f"speed: no cohort {r['period']} in the reference ({ZONE_NAME})")
+        if c is None:
+            continue
+        for col in ("mqls", "followed_up", "sla_eligible", "sla_met"):
+            expect(int(r[col]) == c[col], f"speed {r['period']}: {col} {r[col]}, reference "
+                   f"{c[col]} ({ZONE_NAME})")
+        if c["sla_eligible"]:
+            share = c["sla_met"] / c["sla_eligible"]
+            lo, hi = wilson(c["sla_met"], c["sla_eligible"])
+            for col, v in (("sla_share", share), ("lower", lo), ("upper", hi)):
+                expect(abs(float(r[col]) - v) <= 5.1e-7,
+                       f"speed {r['period']}: {col} {r[col]}, reference {v:.7f}")
+        for col, p in (("q1_hours", 0.25), ("median_hours", 0.5), ("q3_hours", 0.75)):
+            ref = km_quantile(c["obs"], p, 3600) if c["obs"] else None
+            expect((r[col] == "" and ref is None)
+                   or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
+                   f"speed {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
     expect(n == len(want), f"speed has {n} cohorts, want {len(want)}")
     return (f"{n} cohorts, {sum(c['mqls'] for c in want.values())} MQLs "
             f"({sum(c['followed_up'] for c in want.values())} followed up) in {ZONE_NAME}")
