@@ -151,10 +151,8 @@ allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_per
          * said when it ran, whatever the configuration says now */
         const char *label = (const char *)sqlite3_column_text(st, 0);
         const char *parameters = (const char *)sqlite3_column_text(st, 1);
-        const char *f = parameters ? strstr(parameters, "fiscal_start=") : NULL;
-        int fiscal = f ? atoi(f + strlen("fiscal_start=")) : 1;
         allot_period q;
-        if (!label || allot_period_parse(label, fiscal >= 1 && fiscal <= 12 ? fiscal : 1, &q,
+        if (!label || allot_period_parse(label, allot_store_run_fiscal_start(parameters), &q,
                                          NULL) != ALLOT_OK)
             continue;
         if (q.start >= p->start && q.end <= p->end && visit(label, ctx) != 0) {

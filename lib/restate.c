@@ -33,29 +33,6 @@ static char *dup_text(const unsigned char *s)
     return d;
 }
 
-/* The value of key in a run's "key=value;..." parameters into buf; 0 when
- * the key is absent (buf ""). */
-static int param_get(const char *params, const char *key, char *buf, size_t size)
-{
-    size_t klen = strlen(key);
-    const char *p = params;
-    buf[0] = '\0';
-    while (p && *p) {
-        const char *end = strchr(p, ';');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
-            size_t v = len - klen - 1;
-            if (v >= size)
-                v = size - 1;
-            memcpy(buf, p + klen + 1, v);
-            buf[v] = '\0';
-            return 1;
-        }
-        p = end ? end + 1 : NULL;
-    }
-    return 0;
-}
-
 /* 1 when name is an item of a comma-separated list. */
 static int list_has(const char *list, const char *name)
 {
@@ -79,7 +56,7 @@ typedef struct run_info {
 
 static void event_of(run_info *r)
 {
-    if (!param_get(r->params, "event", r->event, sizeof r->event) || !r->event[0])
+    if (!allot_store_run_param(r->params, "event", r->event, sizeof r->event) || !r->event[0])
         snprintf(r->event, sizeof r->event, "revenue");
 }
 
@@ -173,7 +150,7 @@ static allot_status currency_of(sqlite3 *db, const run_info *r, const char *mode
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return allot_store_fail(db, rc, "reading the rollups", err);
     if (!buf[0])
-        param_get(r->params, "currency", buf, sizeof buf);
+        allot_store_run_param(r->params, "currency", buf, sizeof buf);
     if (!buf[0])
         snprintf(buf, sizeof buf, "USD");
     snprintf(out, 4, "%.3s", buf);
@@ -560,17 +537,6 @@ static allot_status compare_deals(sqlite3 *db, allot_restate *r, const char *map
     return s;
 }
 
-/* The fiscal start month of a run (its fiscal_start= parameter; 1 when
- * absent or out of range). */
-static int fiscal_of(const run_info *r)
-{
-    char fs[16];
-    long fiscal = 1;
-    if (param_get(r->params, "fiscal_start", fs, sizeof fs))
-        fiscal = strtol(fs, NULL, 10);
-    return fiscal < 1 || fiscal > 12 ? 1 : (int)fiscal;
-}
-
 /* The FROM run's quarter labels (fiscal start from_fiscal) as a JSON object
  * mapping each to the label of the same quarter with the TO run's fiscal
  * start ({"FY2027Q2":"2026Q3"}), into *out (malloc'd). Only called when the
@@ -638,8 +604,8 @@ static void differing_params(allot_restate *r, const run_info *a, const run_info
     r->differing[0] = '\0';
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
         char va[256], vb[256];
-        param_get(a->params, keys[k], va, sizeof va);
-        param_get(b->params, keys[k], vb, sizeof vb);
+        allot_store_run_param(a->params, keys[k], va, sizeof va);
+        allot_store_run_param(b->params, keys[k], vb, sizeof vb);
         if (strcmp(va, vb) == 0 || (relabeled && strcmp(keys[k], "fiscal_start") == 0))
             continue;
         size_t used = strlen(r->differing);
@@ -693,7 +659,7 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
     char models[1024];
     for (int k = 0; s == ALLOT_OK && k < 2; k++) {
         const run_info *r = k ? b : a;
-        param_get(r->params, "models", models, sizeof models);
+        allot_store_run_param(r->params, "models", models, sizeof models);
         if (!list_has(models, out->model))
             s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                 "run %lld did not compute the model '%s' (it computed: %s); "
@@ -723,7 +689,8 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
     /* Runs made with different fiscal starts label the same quarter
      * differently: relabel the FROM run's quarters as the TO run's when the
      * quarters are the same months; refuse when they are not. */
-    int fa = fiscal_of(a), fb = fiscal_of(b);
+    int fa = allot_store_run_fiscal_start(a->params);
+    int fb = allot_store_run_fiscal_start(b->params);
     char *map = NULL;
     if (s == ALLOT_OK && fa != fb && (fa - fb) % 3 != 0)
         s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
@@ -766,8 +733,8 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
                       sizeof *out->campaigns, fill_campaign, "rollup_campaign", err);
     if (s == ALLOT_OK) {
         char la[1024], lb[1024];
-        param_get(a->params, "ledger_models", la, sizeof la);
-        param_get(b->params, "ledger_models", lb, sizeof lb);
+        allot_store_run_param(a->params, "ledger_models", la, sizeof la);
+        allot_store_run_param(b->params, "ledger_models", lb, sizeof lb);
         int ha = list_has(la, out->model), hb = list_has(lb, out->model);
         if (ha && hb) {
             out->deals_compared = 1;

@@ -303,6 +303,36 @@ void allot_store_close(sqlite3 *db)
         sqlite3_close(db);
 }
 
+int allot_store_run_param(const char *parameters, const char *key, char *buf, size_t size)
+{
+    size_t klen = strlen(key);
+    const char *p = parameters;
+    buf[0] = '\0';
+    while (p && *p) {
+        const char *end = strchr(p, ';');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t v = len - klen - 1;
+            if (v >= size)
+                v = size - 1;
+            memcpy(buf, p + klen + 1, v);
+            buf[v] = '\0';
+            return 1;
+        }
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+int allot_store_run_fiscal_start(const char *parameters)
+{
+    char fs[16];
+    long fiscal = 1;
+    if (allot_store_run_param(parameters, "fiscal_start", fs, sizeof fs))
+        fiscal = strtol(fs, NULL, 10);
+    return fiscal < 1 || fiscal > 12 ? 1 : (int)fiscal;
+}
+
 allot_status allot_store_run_begin(sqlite3 *db, const char *tool, const char *parameters,
                                    const char *input_hash, int64_t *run_id, allot_error *err)
 {

@@ -12,6 +12,7 @@
 #define ALLOT_STORE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "error.h"
@@ -85,6 +86,14 @@ allot_status allot_store_fail(sqlite3 *db, int rc, const char *what, allot_error
  * the caller's transaction. */
 allot_status allot_store_run_begin(sqlite3 *db, const char *tool, const char *parameters,
                                    const char *input_hash, int64_t *run_id, allot_error *err);
+
+/* The value of key in a run's "key=value;..." parameters (runs.parameters)
+ * into buf (cut to size - 1 bytes); 0 when the key is absent (buf ""). */
+int allot_store_run_param(const char *parameters, const char *key, char *buf, size_t size);
+
+/* The fiscal-year start month a run's period labels were made with: its
+ * fiscal_start= parameter when it is 1..12, else 1. */
+int allot_store_run_fiscal_start(const char *parameters);
 
 /* Marks run_id finished with a status text ("ok", "failed: ..."). */
 allot_status allot_store_run_end(sqlite3 *db, int64_t run_id, const char *status,

@@ -345,10 +345,33 @@ static void stale_drafts_are_removed(void **state)
     unlink(alive);
 }
 
+/* runs.parameters is "key=value;..." sorted by key: a key is matched whole
+ * ("model" is not "models"), a value is cut to the buffer. */
+static void run_parameters_are_read_by_key(void **state)
+{
+    (void)state;
+    const char *params = "event=revenue;fiscal_start=4;models=linear,w_shaped;model=linear";
+    char buf[8];
+    assert_int_equal(allot_store_run_param(params, "model", buf, sizeof buf), 1);
+    assert_string_equal(buf, "linear");
+    assert_int_equal(allot_store_run_param(params, "models", buf, sizeof buf), 1);
+    assert_string_equal(buf, "linear,");   /* 7 bytes of "linear,w_shaped" */
+    assert_int_equal(allot_store_run_param(params, "event", buf, sizeof buf), 1);
+    assert_string_equal(buf, "revenue");
+    assert_int_equal(allot_store_run_param(params, "timezone", buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    assert_int_equal(allot_store_run_param(NULL, "model", buf, sizeof buf), 0);
+    assert_int_equal(allot_store_run_fiscal_start(params), 4);
+    assert_int_equal(allot_store_run_fiscal_start("fiscal_start=13;model=linear"), 1);
+    assert_int_equal(allot_store_run_fiscal_start("model=linear"), 1);
+    assert_int_equal(allot_store_run_fiscal_start(NULL), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sha256_known_vectors),
+        cmocka_unit_test(run_parameters_are_read_by_key),
         cmocka_unit_test(sha256_of_files),
         cmocka_unit_test_setup_teardown(creates_schema_in_wal_mode, make_path, remove_db),
         cmocka_unit_test_setup_teardown(migrates_a_version_4_database, make_path, remove_db),
