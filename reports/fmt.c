@@ -54,15 +54,20 @@ char *fmt_number(double value, int decimals, char *buf, size_t size)
     return group_thousands(plain, buf, size);
 }
 
+char *fmt_minor(int64_t minor, int exponent, char *buf, size_t size)
+{
+    char plain[48];
+    allot_money_format_minor(minor, exponent, plain, sizeof plain);
+    return group_thousands(plain, buf, size);
+}
+
 char *fmt_money_micros(int64_t micros, const char *currency, char *buf, size_t size)
 {
     int exponent = allot_currency_exponent(currency);
     if (exponent < 0)
         exponent = 2;
-    char plain[48], grouped[64];
-    allot_money_format_minor(allot_money_micros_to_minor(micros, exponent), exponent, plain,
-                             sizeof plain);
-    group_thousands(plain, grouped, sizeof grouped);
+    char grouped[64];
+    fmt_minor(allot_money_micros_to_minor(micros, exponent), exponent, grouped, sizeof grouped);
     snprintf(buf, size, "%s %s", currency ? currency : "", grouped);
     return buf;
 }

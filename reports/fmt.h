@@ -17,6 +17,10 @@
  * not to even as printf does. */
 char *fmt_number(double value, int decimals, char *buf, size_t size);
 
+/* Minor units with exponent decimals: 123456, 2 -> "1,234.56"; -5, 2 ->
+ * "-0.05"; 1500, 0 -> "1,500". */
+char *fmt_minor(int64_t minor, int exponent, char *buf, size_t size);
+
 /* Micros of a currency as "USD 1,234.56" with the currency's exponent. */
 char *fmt_money_micros(int64_t micros, const char *currency, char *buf, size_t size);
 

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config.h"
 #include "csvout.h"
+#include "fmt.h"
 #include "money.h"
 #include "restate.h"
 #include "store.h"
@@ -58,28 +59,14 @@ static const char *amount(const allot_restate *r, int64_t minor, char *buf, size
     return allot_money_format_minor(minor, r->exponent, buf, size);
 }
 
-/* Minor units as "+1,200.00" / "-300.00" / "0.00" (sign when not zero). */
+/* Minor units as "+1,200.00" / "-300.00" / "0.00" (with sign: "+" when
+ * above zero). */
 static const char *grouped(const allot_restate *r, int64_t minor, int sign, char *buf,
                            size_t size)
 {
-    char plain[64];
-    allot_money_format_minor(minor, r->exponent, plain, sizeof plain);
-    const char *digits = plain[0] == '-' ? plain + 1 : plain;
-    const char *dot = strchr(digits, '.');
-    size_t whole = dot ? (size_t)(dot - digits) : strlen(digits);
-    char out[96];
-    size_t k = 0;
-    if (minor < 0)
-        out[k++] = '-';
-    else if (sign && minor > 0)
-        out[k++] = '+';
-    for (size_t i = 0; i < whole; i++) {
-        if (i && (whole - i) % 3 == 0)
-            out[k++] = ',';
-        out[k++] = digits[i];
-    }
-    snprintf(out + k, sizeof out - k, "%s", dot ? dot : "");
-    snprintf(buf, size, "%s", out);
+    char digits[96];
+    fmt_minor(minor, r->exponent, digits, sizeof digits);
+    snprintf(buf, size, "%s%s", sign && minor > 0 ? "+" : "", digits);
     return buf;
 }
 

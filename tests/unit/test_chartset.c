@@ -196,6 +196,11 @@ static void numbers_round_half_away_from_zero(void **state)
     assert_string_equal(fmt_number(1234567.891, 2, buf, sizeof buf), "1,234,567.89");
     assert_string_equal(fmt_percent(0.125, 0, buf, sizeof buf), "13 %");
     assert_string_equal(fmt_number(-0.4, 0, buf, sizeof buf), "0");
+    /* Minor units are exact: grouped, never rounded. */
+    assert_string_equal(fmt_minor(123456, 2, buf, sizeof buf), "1,234.56");
+    assert_string_equal(fmt_minor(-5, 2, buf, sizeof buf), "-0.05");
+    assert_string_equal(fmt_minor(-123456789, 3, buf, sizeof buf), "-123,456.789");
+    assert_string_equal(fmt_minor(1500, 0, buf, sizeof buf), "1,500");
 }
 
 static void missing_sections_say_why(void **state)
