@@ -537,6 +537,35 @@ static allot_status compare_deals(sqlite3 *db, allot_restate *r, const char *map
     return s;
 }
 
+allot_status allot_restate_check_fiscal(int64_t from_run, int from_fiscal, int64_t to_run,
+                                        int to_fiscal, allot_error *err)
+{
+    if ((from_fiscal - to_fiscal) % 3 == 0)
+        return ALLOT_OK;
+    return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                           "run %lld's fiscal year starts in month %d and run %lld's in "
+                           "month %d: their quarters are different months and cannot be "
+                           "compared; run allot-credit again with --fiscal-start %d",
+                           (long long)from_run, from_fiscal, (long long)to_run, to_fiscal,
+                           from_fiscal);
+}
+
+int allot_restate_relabel(const char *label, int from_fiscal, int to_fiscal, char out[32])
+{
+    allot_period p, q;
+    out[0] = '\0';
+    if (!label || allot_period_parse(label, from_fiscal, &p, NULL) != ALLOT_OK)
+        return 0;
+    allot_period_quarter_of(p.start, from_fiscal, &q);
+    if (q.start != p.start || q.end != p.end)
+        return 0;
+    allot_period_quarter_of(p.start, to_fiscal, &q);
+    if (q.start != p.start || q.end != p.end)
+        return 0;
+    snprintf(out, 32, "%s", q.label);
+    return 1;
+}
+
 /* The FROM run's quarter labels (fiscal start from_fiscal) as a JSON object
  * mapping each to the label of the same quarter with the TO run's fiscal
  * start ({"FY2027Q2":"2026Q3"}), into *out (malloc'd). Only called when the
@@ -560,21 +589,14 @@ static allot_status period_map(sqlite3 *db, const allot_restate *r, int from_fis
     int rc, first = 1;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *label = (const char *)sqlite3_column_text(st, 0);
-        allot_period p, q;
-        allot_error ignored;
+        char to_label[32];
         if (!label || strpbrk(label, "\"\\") ||
-            allot_period_parse(label, from_fiscal, &p, &ignored) != ALLOT_OK)
-            continue;
-        allot_period_quarter_of(p.start, from_fiscal, &q);
-        if (q.start != p.start || q.end != p.end)
-            continue;
-        allot_period_quarter_of(p.start, to_fiscal, &q);
-        if (q.start != p.start || q.end != p.end)
+            !allot_restate_relabel(label, from_fiscal, to_fiscal, to_label))
             continue;
         sb_add(&sb, first ? "\"" : ",\"");
         sb_add(&sb, label);
         sb_add(&sb, "\":\"");
-        sb_add(&sb, q.label);
+        sb_add(&sb, to_label);
         sb_add(&sb, "\"");
         first = 0;
     }
@@ -692,12 +714,8 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
     int fa = allot_store_run_fiscal_start(a->params);
     int fb = allot_store_run_fiscal_start(b->params);
     char *map = NULL;
-    if (s == ALLOT_OK && fa != fb && (fa - fb) % 3 != 0)
-        s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                            "run %lld's fiscal year starts in month %d and run %lld's in "
-                            "month %d: their quarters are different months and cannot be "
-                            "compared; run allot-credit again with --fiscal-start %d",
-                            (long long)a->id, fa, (long long)b->id, fb, fa);
+    if (s == ALLOT_OK)
+        s = allot_restate_check_fiscal(a->id, fa, b->id, fb, err);
     if (s == ALLOT_OK && fa != fb) {
         s = period_map(db, out, fa, fb, &map, err);
         snprintf(out->relabeled, sizeof out->relabeled,

@@ -175,4 +175,24 @@ allot_status allot_restate_compare(sqlite3 *db, const allot_restate_options *opt
 
 void allot_restate_release(allot_restate *r);
 
+/* The rule for comparing quarters of two runs made with different fiscal
+ * starts, shared by allot_restate_compare and allot-pack's "restated since
+ * run N" line. A run's quarter labels are made with its fiscal start
+ * (allot_store_run_fiscal_start). */
+
+/* ALLOT_OK when quarters labeled with fiscal start from_fiscal and with
+ * to_fiscal are the same months (the starts are equal or 3, 6 or 9 months
+ * apart); else ALLOT_ERR_DATA with the message "run FROM's fiscal year
+ * starts in month .. and run TO's in month ..: their quarters are different
+ * months and cannot be compared; run allot-credit again with
+ * --fiscal-start .." (from_run and to_run only name the runs). */
+allot_status allot_restate_check_fiscal(int64_t from_run, int from_fiscal, int64_t to_run,
+                                        int to_fiscal, allot_error *err);
+
+/* The quarter labeled label with fiscal start from_fiscal ("FY2027Q2",
+ * start 4), labeled with fiscal start to_fiscal ("2026Q3", start 1), into
+ * out. Returns 1, or 0 when label is not one quarter under from_fiscal or
+ * those months are not one quarter under to_fiscal (out is then ""). */
+int allot_restate_relabel(const char *label, int from_fiscal, int to_fiscal, char out[32]);
+
 #endif

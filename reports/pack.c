@@ -10,6 +10,7 @@
 #include "money.h"
 #include "period.h"
 #include "report_data.h"
+#include "restate.h"
 #include "store.h"
 
 /* Copies src into dst (size bytes), control characters as spaces. */
@@ -338,10 +339,11 @@ static allot_status find_run_labels(sqlite3 *db, long long run, const allot_pack
 }
 
 /* *count from a COUNT query bound as prepare_rollup binds, with ?4 the
- * earlier run: how many channels or campaigns the two runs credit
- * differently. */
+ * earlier run and ?5 its labels of the same quarters: how many channels or
+ * campaigns the two runs credit differently. */
 static allot_status count_changed(sqlite3 *db, const char *sql, long long run, const char *model,
-                                  const run_labels *labels, long long earlier, long long *count,
+                                  const run_labels *labels, long long earlier,
+                                  const run_labels *earlier_labels, long long *count,
                                   allot_error *err)
 {
     sqlite3_stmt *st;
@@ -349,9 +351,129 @@ static allot_status count_changed(sqlite3 *db, const char *sql, long long run, c
     if (r != ALLOT_OK)
         return r;
     sqlite3_bind_int64(st, 4, earlier);
+    sqlite3_bind_text(st, 5, earlier_labels->text, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     *count = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     return step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err);
+}
+
+/* labels (quarters labeled with fiscal start from_fiscal) as labeled with
+ * to_fiscal, into *out (allot_restate_relabel, the rule allot-restate
+ * applies). 0 when one of them is not the same months under to_fiscal. */
+static int relabel_all(const run_labels *labels, int from_fiscal, int to_fiscal, run_labels *out)
+{
+    *out = (run_labels){.text = ","};
+    const char *at = labels->text + 1;
+    const char *comma;
+    while ((comma = strchr(at, ',')) != NULL) {
+        char label[32], to[32];
+        snprintf(label, sizeof label, "%.*s", (int)(comma - at), at);
+        if (!allot_restate_relabel(label, from_fiscal, to_fiscal, to))
+            return 0;
+        add_label(to, out);
+        at = comma + 1;
+    }
+    return out->n == labels->n;
+}
+
+/* *overlaps: 1 when run (fiscal start fiscal) credited model in currency
+ * in a quarter sharing a day with [start, end). */
+static allot_status run_overlaps(sqlite3 *db, long long run, const char *model,
+                                 const char *currency, int fiscal, int64_t start, int64_t end,
+                                 int *overlaps, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status r = prepare_rollup(db,
+                                    "SELECT DISTINCT period FROM rollup_period"
+                                    " WHERE run_id = ?1 AND model = ?2 AND currency = ?3",
+                                    run, model, currency, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    *overlaps = 0;
+    int rc;
+    while (!*overlaps && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        allot_period q;
+        *overlaps = allot_period_parse(col_text(st, 0), fiscal, &q, NULL) == ALLOT_OK &&
+                    q.start < end && q.end > start;
+    }
+    return step_done(db, st, *overlaps ? SQLITE_DONE : rc, err);
+}
+
+/* The earlier run the restatement line compares with: the latest
+ * successful revenue run before run in the same currency that computed the
+ * model and reported the same quarters, found as allot-restate finds them
+ * (a run made with another fiscal start labels them otherwise: its labels
+ * into *earlier_labels). When the latest earlier run whose quarters share a
+ * month with these cannot be compared (allot_restate_check_fiscal), *why
+ * says why (code ALLOT_ERR_DATA) and *earlier is that run. *earlier 0: no
+ * such run. */
+static allot_status find_earlier(sqlite3 *db, long long run, const char *model,
+                                 const run_labels *labels, const char *currency,
+                                 long long *earlier, int64_t *earlier_booked,
+                                 run_labels *earlier_labels, allot_error *why, allot_error *err)
+{
+    *earlier = 0;
+    allot_error_clear(why);
+    sqlite3_stmt *st;
+    allot_status r = prepare_rollup(db, "SELECT parameters FROM runs WHERE run_id = ?1", run,
+                                    model, labels->text, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    int rc = sqlite3_step(st);
+    int to_fiscal = allot_store_run_fiscal_start(rc == SQLITE_ROW ? col_text(st, 0) : "");
+    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK)
+        return r;
+    allot_period first, last;
+    if (allot_period_parse(labels->first, to_fiscal, &first, NULL) != ALLOT_OK ||
+        allot_period_parse(labels->last, to_fiscal, &last, NULL) != ALLOT_OK)
+        return ALLOT_OK; /* not quarters of this run: nothing to compare */
+
+    r = prepare_rollup(db,
+                       "SELECT u.run_id, u.parameters FROM runs u"
+                       " WHERE u.tool = 'allot-credit' AND u.status = 'ok' AND u.run_id < ?1"
+                       " AND u.parameters NOT LIKE '%event=pipeline%'"
+                       " AND EXISTS (SELECT 1 FROM rollup_period p WHERE p.run_id = u.run_id"
+                       "  AND p.model = ?2 AND p.currency = ?3)"
+                       " ORDER BY u.run_id DESC",
+                       run, model, currency, &st, err);
+    if (r != ALLOT_OK)
+        return r;
+    while (r == ALLOT_OK && !*earlier && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        long long candidate = sqlite3_column_int64(st, 0);
+        int fiscal = allot_store_run_fiscal_start(col_text(st, 1));
+        if (allot_restate_check_fiscal(candidate, fiscal, run, to_fiscal, why) != ALLOT_OK) {
+            int overlaps;
+            r = run_overlaps(db, candidate, model, currency, fiscal, first.start, last.end,
+                             &overlaps, err);
+            if (r == ALLOT_OK && overlaps)
+                *earlier = candidate;
+            else
+                allot_error_clear(why);
+            continue;
+        }
+        if (!relabel_all(labels, to_fiscal, fiscal, earlier_labels))
+            continue;
+        sqlite3_stmt *sum;
+        r = prepare_rollup(db,
+                           "SELECT SUM(booked_minor), COUNT(DISTINCT period) FROM rollup_period"
+                           " WHERE run_id = ?1 AND model = ?2 AND currency = ?4"
+                           " AND instr(?3, ',' || period || ',') > 0",
+                           candidate, model, earlier_labels->text, &sum, err);
+        if (r != ALLOT_OK)
+            break;
+        sqlite3_bind_text(sum, 4, currency, -1, SQLITE_STATIC);
+        int src = sqlite3_step(sum);
+        if (src == SQLITE_ROW && sqlite3_column_int(sum, 1) == labels->n) {
+            *earlier = candidate;
+            *earlier_booked = sqlite3_column_int64(sum, 0);
+        }
+        r = step_done(db, sum, src == SQLITE_ROW ? SQLITE_DONE : src, err);
+    }
+    if (r != ALLOT_OK) {
+        sqlite3_finalize(st);
+        return r;
+    }
+    return step_done(db, st, *earlier ? SQLITE_DONE : rc, err);
 }
 
 /* When an earlier successful revenue run in the same currency reported
@@ -361,59 +483,60 @@ static allot_status count_changed(sqlite3 *db, const char *sql, long long run, c
  * command that lists the deals
  * (allot-restate). Nothing when no earlier run covered them or nothing
  * changed. Leadership reads the pack once per quarter: a figure that moved
- * since it was last reported must not move silently. */
+ * since it was last reported must not move silently. A run made with
+ * another fiscal start is compared by the months of its quarters, as
+ * allot-restate compares it; when its quarters are other months than
+ * these, the line says that the runs cannot be compared (and why) instead
+ * of a figure. */
 static allot_status restated_line(sqlite3 *db, long long run, const char *model,
                                   const run_labels *labels, const char *currency,
                                   int64_t booked_minor, allot_pack_section *s, allot_error *err)
 {
-    sqlite3_stmt *st;
-    allot_status r = prepare_rollup(
-        db,
-        "SELECT u.run_id, SUM(p.booked_minor), COUNT(DISTINCT p.period) FROM runs u"
-        " JOIN rollup_period p ON p.run_id = u.run_id AND p.model = ?2"
-        "  AND instr(?3, ',' || p.period || ',') > 0 AND p.currency = ?4"
-        " WHERE u.tool = 'allot-credit' AND u.status = 'ok' AND u.run_id < ?1"
-        " AND u.parameters NOT LIKE '%event=pipeline%'"
-        " GROUP BY u.run_id HAVING COUNT(DISTINCT p.period) = ?5"
-        " ORDER BY u.run_id DESC LIMIT 1",
-        run, model, labels->text, &st, err);
-    if (r != ALLOT_OK)
+    long long earlier;
+    int64_t earlier_booked = 0;
+    run_labels earlier_labels;
+    allot_error why;
+    allot_status r = find_earlier(db, run, model, labels, currency, &earlier, &earlier_booked,
+                                  &earlier_labels, &why, err);
+    if (r != ALLOT_OK || !earlier)
         return r;
-    sqlite3_bind_text(st, 4, currency, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, labels->n);
-    int rc = sqlite3_step(st);
-    long long earlier = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    int64_t earlier_booked = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-    if ((r = step_done(db, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err)) != ALLOT_OK ||
-        !earlier)
-        return r;
+    char label[48], value[1024];
+    snprintf(label, sizeof label, "restated since run %lld", earlier);
+    if (why.code != ALLOT_OK) {
+        snprintf(value, sizeof value, "not compared: %s", why.message);
+        allot_pack_add_line(s, label, value);
+        return ALLOT_OK;
+    }
     long long moved, campaigns;
     if ((r = count_changed(db,
                            "SELECT COUNT(*) FROM (SELECT channel FROM rollup_channel"
                            " WHERE run_id IN (?1, ?4) AND model = ?2"
-                           " AND instr(?3, ',' || period || ',') > 0 GROUP BY channel"
+                           " AND instr(CASE run_id WHEN ?1 THEN ?3 ELSE ?5 END,"
+                           "  ',' || period || ',') > 0 GROUP BY channel"
                            " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor"
                            " ELSE -credited_minor END) <> 0)",
-                           run, model, labels, earlier, &moved, err)) != ALLOT_OK)
+                           run, model, labels, earlier, &earlier_labels, &moved, err)) !=
+        ALLOT_OK)
         return r;
     /* The same per campaign (touches without one, '(none)', not counted). */
     if ((r = count_changed(db,
                            "SELECT COUNT(*) FROM (SELECT campaign_id FROM rollup_campaign"
                            " WHERE run_id IN (?1, ?4) AND model = ?2"
-                           " AND instr(?3, ',' || period || ',') > 0"
+                           " AND instr(CASE run_id WHEN ?1 THEN ?3 ELSE ?5 END,"
+                           "  ',' || period || ',') > 0"
                            " AND campaign_id <> '(none)' GROUP BY campaign_id"
                            " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor"
                            " ELSE -credited_minor END) <> 0)",
-                           run, model, labels, earlier, &campaigns, err)) != ALLOT_OK)
+                           run, model, labels, earlier, &earlier_labels, &campaigns, err)) !=
+        ALLOT_OK)
         return r;
     if (moved == 0 && campaigns == 0 && earlier_booked == booked_minor)
         return ALLOT_OK;
-    char then[64], now[64], diff[64], label[48], value[512], camps[48] = "";
+    char then[64], now[64], diff[64], camps[48] = "";
     money_minor(earlier_booked, currency, then, sizeof then);
     money_minor(booked_minor, currency, now, sizeof now);
     int64_t change = booked_minor - earlier_booked;
     money_minor(change < 0 ? -change : change, currency, diff, sizeof diff);
-    snprintf(label, sizeof label, "restated since run %lld", earlier);
     if (campaigns)
         snprintf(camps, sizeof camps, " and %lld campaign%s", campaigns,
                  campaigns == 1 ? "" : "s");
