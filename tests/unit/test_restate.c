@@ -390,6 +390,37 @@ static void fiscal_starts(void **state)
     allot_restate_release(&b);
 }
 
+/* The shared rule (allot-pack's restatement line uses it too). With start
+ * month 4, FY2027 runs 2026-04-01 .. 2027-03-31: FY2027Q2 = Jul-Sep 2026 =
+ * 2026Q3; with start 7, FY2027Q1 = Jul-Sep 2026 too; with start 2, no
+ * quarter is Jul-Sep (May-Jul, Aug-Oct). */
+static void relabel(void **state)
+{
+    (void)state;
+    char out[32];
+    assert_int_equal(allot_restate_relabel("FY2027Q2", 4, 1, out), 1);
+    assert_string_equal(out, "2026Q3");
+    assert_int_equal(allot_restate_relabel("2026Q3", 1, 7, out), 1);
+    assert_string_equal(out, "FY2027Q1");
+    assert_int_equal(allot_restate_relabel("2026Q3", 1, 1, out), 1);
+    assert_string_equal(out, "2026Q3");
+    assert_int_equal(allot_restate_relabel("2026Q3", 1, 2, out), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(allot_restate_relabel("2026-07", 1, 1, out), 0); /* a month */
+    assert_int_equal(allot_restate_relabel("junk", 1, 1, out), 0);
+    assert_int_equal(allot_restate_relabel(NULL, 1, 1, out), 0);
+
+    allot_error err;
+    assert_int_equal(allot_restate_check_fiscal(1, 1, 2, 10, &err), ALLOT_OK);
+    assert_int_equal(allot_restate_check_fiscal(1, 12, 2, 3, &err), ALLOT_OK);
+    assert_int_equal(allot_restate_check_fiscal(1, 5, 2, 5, &err), ALLOT_OK);
+    assert_int_equal(allot_restate_check_fiscal(7, 3, 9, 2, &err), ALLOT_ERR_DATA);
+    assert_string_equal(err.message,
+                        "run 7's fiscal year starts in month 3 and run 9's in month 2: their "
+                        "quarters are different months and cannot be compared; run "
+                        "allot-credit again with --fiscal-start 3");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -397,6 +428,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(one_period, setup, teardown),
         cmocka_unit_test_setup_teardown(refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(fiscal_starts, setup, teardown),
+        cmocka_unit_test(relabel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
