@@ -542,27 +542,95 @@ static long digits_at(const char **p, const char *e, int min, int max)
     return n >= min ? v : -1;
 }
 
-/* An English month's name or its abbreviation of three letters or more at
- * *p, any case, with an optional '.' ("Jan", "Sept.", "JANUARY"): 1..12,
- * *p moved past it; 0 when there is none. */
+/* The months' names in English, French, German, Spanish, Italian, Dutch and
+ * Portuguese, lower case, UTF-8: the full names of glibc's locales (mon) and
+ * of the spreadsheets that save CSVs in those languages, the spellings
+ * without accents people type (fevrier, aout, maerz, marco), and the
+ * abbreviations that do not begin a name: nl "mrt", a German Excel's "Mrz".
+ * Every other abbreviation is the beginning of a name (month_word). */
+static const struct month_spelling {
+    const char *text;
+    int month;
+} month_spellings[] = {
+    {"january", 1}, {"janvier", 1}, {"januar", 1}, {"j\xC3\xA4nner", 1}, {"jaenner", 1},
+    {"januari", 1}, {"enero", 1}, {"gennaio", 1}, {"janeiro", 1},
+    {"february", 2}, {"f\xC3\xA9vrier", 2}, {"fevrier", 2}, {"februar", 2},
+    {"februari", 2}, {"febrero", 2}, {"febbraio", 2}, {"fevereiro", 2},
+    {"march", 3}, {"mars", 3}, {"m\xC3\xA4rz", 3}, {"maerz", 3}, {"marz", 3}, {"mrz", 3},
+    {"maart", 3}, {"mrt", 3}, {"marzo", 3}, {"mar\xC3\xA7o", 3}, {"marco", 3},
+    {"april", 4}, {"avril", 4}, {"abril", 4}, {"aprile", 4},
+    {"may", 5}, {"mai", 5}, {"mei", 5}, {"mayo", 5}, {"maggio", 5}, {"maio", 5},
+    {"june", 6}, {"juin", 6}, {"juni", 6}, {"junio", 6}, {"giugno", 6}, {"junho", 6},
+    {"july", 7}, {"juillet", 7}, {"juli", 7}, {"julio", 7}, {"luglio", 7}, {"julho", 7},
+    {"august", 8}, {"ao\xC3\xBBt", 8}, {"aout", 8}, {"augustus", 8}, {"agosto", 8},
+    {"september", 9}, {"septembre", 9}, {"septiembre", 9}, {"setiembre", 9},
+    {"settembre", 9}, {"setembro", 9},
+    {"october", 10}, {"octobre", 10}, {"oktober", 10}, {"octubre", 10}, {"ottobre", 10},
+    {"outubro", 10},
+    {"november", 11}, {"novembre", 11}, {"noviembre", 11}, {"novembro", 11},
+    {"december", 12}, {"d\xC3\xA9" "cembre", 12}, {"decembre", 12}, {"dezember", 12},
+    {"diciembre", 12}, {"dicembre", 12}, {"dezembro", 12},
+};
+
+const char *allot_value_month_spelling(size_t i, int *month)
+{
+    if (i >= sizeof month_spellings / sizeof month_spellings[0])
+        return NULL;
+    *month = month_spellings[i].month;
+    return month_spellings[i].text;
+}
+
+/* Byte i of the UTF-8 word w in lower case: ASCII letters, and the Latin-1
+ * capitals U+00C0..U+00DE (C3 80..C3 9E, but U+00D7 '×') whose small
+ * letter is 0x20 further on (É C3 89 -> é C3 A9). */
+static unsigned char folded(const unsigned char *w, size_t i)
+{
+    unsigned char c = w[i];
+    if (c < 0x80)
+        return (unsigned char)tolower(c);
+    if (i > 0 && w[i - 1] == 0xC3 && c <= 0x9E && c != 0x97)
+        return (unsigned char)(c + 0x20);
+    return c;
+}
+
+int allot_value_month_word(const char *word, size_t len)
+{
+    const unsigned char *w = (const unsigned char *)word;
+    size_t letters = 0;
+    for (size_t i = 0; i < len; i++)
+        letters += (w[i] & 0xC0) != 0x80;   /* not a UTF-8 continuation byte */
+    if (letters < 3)
+        return 0;
+    int month = 0;
+    for (size_t k = 0; k < sizeof month_spellings / sizeof month_spellings[0]; k++) {
+        const char *t = month_spellings[k].text;
+        size_t i = 0;
+        while (i < len && t[i] && folded(w, i) == (unsigned char)t[i])
+            i++;
+        /* the word is the beginning of t, ending on a whole character */
+        if (i < len || ((unsigned char)t[i] & 0xC0) == 0x80)
+            continue;
+        if (month && month != month_spellings[k].month)
+            return 0;                       /* "jui": juin or juillet */
+        month = month_spellings[k].month;
+    }
+    return month;
+}
+
+/* A month's name at *p (allot_value_month_word) with an optional '.'
+ * ("Jan", "janv.", "FÉVR.", "Sept."): 1..12, *p moved past it; 0 when
+ * there is none. A word is ASCII letters and non-ASCII characters but the
+ * Unicode spaces. */
 static int month_name_at(const char **pp, const char *e)
 {
-    static const char *const names[12] = {
-        "january", "february", "march", "april", "may", "june", "july", "august",
-        "september", "october", "november", "december",
-    };
     const char *q = *pp;
-    while (q < e && isalpha((unsigned char)*q))
+    while (q < e && (isalpha((unsigned char)*q) ||
+                     ((unsigned char)*q >= 0x80 && !unicode_space(q, e))))
         q++;
-    size_t n = (size_t)(q - *pp);
-    if (n < 3)
-        return 0;
-    for (int i = 0; i < 12; i++)
-        if (n <= strlen(names[i]) && strncasecmp(*pp, names[i], n) == 0) {
-            *pp = q < e && *q == '.' ? q + 1 : q;
-            return i + 1;
-        }
-    return 0;
+    int month = allot_value_month_word(*pp, (size_t)(q - *pp));
+    if (month)
+        *pp = q < e && *q == '.' ? q + 1 : q;
+    return month;
 }
 
 /* A year of 4 digits, or of 2 when two_digits (20YY), ending the date;
@@ -576,10 +644,23 @@ static long year_at(const char **p, const char *e, int two_digits)
     return *p - ys == 2 ? yy + 2000 : yy;
 }
 
-/* The dates a spreadsheet or an English-language report writes with the
- * month's name: "Jan 7, 2026", "January 7 2026" (month first, 4-digit year)
- * and "7 Jan 2026", "07-Jan-2026", "7-Jan-26" (day first, the separator
- * repeated, 2-digit years are 20YY). Nothing is ambiguous in them. */
+/* Past the spaces at p and the Spanish and Portuguese "de" with its spaces
+ * ("7 de enero de 2026"). */
+static const char *skip_spaces_de(const char *p, const char *e)
+{
+    p = skip_spaces(p, e);
+    if (e - p >= 3 && (p[0] == 'd' || p[0] == 'D') && (p[1] == 'e' || p[1] == 'E') &&
+        p[2] == ' ')
+        p = skip_spaces(p + 2, e);
+    return p;
+}
+
+/* The dates a spreadsheet or a report writes with the month's name:
+ * "Jan 7, 2026", "January 7 2026" (month first, 4-digit year) and
+ * "7 Jan 2026", "07-Jan-2026", "7-Jan-26", "31/Dec/2026" (day first, the
+ * separator repeated, 2-digit years are 20YY), also "7. Januar 2026" (the
+ * German day) and "7 de enero de 2026" (Spanish, Portuguese). Nothing is
+ * ambiguous in them. */
 static int parse_named_month(const char **pp, const char *e, int *y, int *m, int *d)
 {
     const char *p = *pp;
@@ -600,13 +681,15 @@ static int parse_named_month(const char **pp, const char *e, int *y, int *m, int
     } else {
         if ((dd = digits_at(&p, e, 1, 2)) < 0 || p == e)
             return 0;
+        if (*p == '.' && p + 1 < e && p[1] == ' ')
+            p++;                            /* "7. Jan. 2026" */
         char sep = *p;
         if (sep != ' ' && sep != '-' && sep != '/')
             return 0;
-        p = sep == ' ' ? skip_spaces(p, e) : p + 1;
+        p = sep == ' ' ? skip_spaces_de(p, e) : p + 1;
         if ((mm = month_name_at(&p, e)) == 0 || p == e || *p != sep)
             return 0;
-        p = sep == ' ' ? skip_spaces(p, e) : p + 1;
+        p = sep == ' ' ? skip_spaces_de(p, e) : p + 1;
         yy = year_at(&p, e, 1);
     }
     if (yy < 0)
@@ -619,8 +702,8 @@ static int parse_named_month(const char **pp, const char *e, int *y, int *m, int
 }
 
 /* Parses the date at *p. Forms: YYYY-MM-DD (/ or .), YYYYMMDD (only when
- * eight digits stand alone), A/B/YYYY (/ . -), and with the month's English
- * name (parse_named_month). */
+ * eight digits stand alone), A/B/YYYY (/ . -), and with the month's name
+ * (parse_named_month). */
 static int parse_date_part(const char **pp, const char *e, allot_date_order order, int *y,
                            int *m, int *d, const char **why)
 {

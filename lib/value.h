@@ -76,9 +76,14 @@ allot_value_result allot_value_parse_real(const char *s, int decimal_comma, doub
 allot_value_result allot_value_parse_bool(const char *s, int *out, const char **why);
 
 /* A civil date into out (11 bytes, "YYYY-MM-DD"). Accepts YYYY-MM-DD (also
- * with `/` or `.`), YYYYMMDD, and slash dates M/D/YYYY or D/M/YYYY by order
- * (`/`, `.` or `-` between, 2-digit years are 20YY). A time part after an
- * ISO date is ignored: the date is kept as written, never shifted. */
+ * with `/` or `.`), YYYYMMDD, slash dates M/D/YYYY or D/M/YYYY by order
+ * (`/`, `.` or `-` between, 2-digit years are 20YY), and dates with the
+ * month's name (allot_value_month_word), whatever the order: month first
+ * "Jan 7, 2026", "January 7 2026" (4-digit year); day first "7 Jan 2026",
+ * "07-Jan-2026", "7-jan-26", "31/Dec/2026", "7 janv. 2026", "7. Januar 2026",
+ * "7 de enero de 2026" (the separator repeated; 2-digit years are 20YY). A
+ * time part after an ISO date is ignored: the date is kept as written, never
+ * shifted. */
 allot_value_result allot_value_parse_date(const char *s, allot_date_order order, char *out,
                                           const char **why);
 
@@ -127,6 +132,20 @@ int allot_value_decimal_evidence(const char *s);
  * -> 006q000000HddohAAB. An 18-character id is copied; anything else
  * (length, non-alphanumeric) returns 0. out needs 19 bytes. */
 int allot_value_salesforce_id18(const char *id, char *out);
+
+/* The month (1..12) that the len bytes at word (UTF-8, no trailing '.')
+ * name in English, French, German, Spanish, Italian, Dutch or Portuguese,
+ * any case (ASCII and Latin-1 letters: "FÉVR" is "févr"): a spelling of
+ * allot_value_month_spelling's table or its beginning of 3 letters or more
+ * ("janv", "Sept", "févr", "juil"). 0 when it names no month, or when it
+ * begins the names of two ("jui": juin or juillet, though glibc's fr_CA
+ * writes it for July). */
+int allot_value_month_word(const char *word, size_t len);
+
+/* Spelling i (from 0) of the month names allot_value_month_word reads,
+ * lower case UTF-8, with its month in *month; NULL past the last. Static
+ * text. */
+const char *allot_value_month_spelling(size_t i, int *month);
 
 /* Days since 1970-01-01 of a civil date: allot_days_from_civil in period.h. */
 

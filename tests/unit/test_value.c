@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -348,6 +349,193 @@ static void timestamps_to_epoch_seconds(void **state)
     assert_string_equal(allot_format_timestamp(-1, buf), "1969-12-31T23:59:59Z");
 }
 
+/* Month names in French, German, Spanish, Italian, Dutch and Portuguese: a
+ * CSV saved again by a spreadsheet in that language (Excel's and
+ * LibreOffice's d-mmm-yyyy, "7. Januar 2026", "7 de enero de 2026"). Each
+ * expected date is the calendar date written, in ISO form. */
+static void month_names_in_other_languages(void **state)
+{
+    (void)state;
+    /* fr: glibc fr_FR's names and abbreviations (janv. févr. mars avr. mai
+     * juin juil. août sept. oct. nov. déc.), accents in UTF-8 or left out */
+    assert_string_equal(date("7 janvier 2026", ALLOT_DATE_MDY), "2026-01-07");
+    assert_string_equal(date("7 janv. 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("07-janv.-2026", ALLOT_DATE_AUTO), "2026-01-07");  /* LibreOffice DD-MMM-YYYY */
+    assert_string_equal(date("14 f\xC3\xA9vr. 2026", ALLOT_DATE_AUTO), "2026-02-14");
+    assert_string_equal(date("14 F\xC3\x89VRIER 2026", ALLOT_DATE_AUTO), "2026-02-14"); /* É */
+    assert_string_equal(date("14 fevrier 2026", ALLOT_DATE_AUTO), "2026-02-14");
+    assert_string_equal(date("1 juin 2026", ALLOT_DATE_AUTO), "2026-06-01");
+    assert_string_equal(date("1 juil. 2026", ALLOT_DATE_AUTO), "2026-07-01");
+    assert_string_equal(date("15 ao\xC3\xBBt 2026", ALLOT_DATE_AUTO), "2026-08-15");
+    assert_string_equal(date("15 AO\xC3\x9BT 2026", ALLOT_DATE_AUTO), "2026-08-15");   /* Û */
+    assert_string_equal(date("15 aout 2026", ALLOT_DATE_AUTO), "2026-08-15");
+    assert_string_equal(date("31 d\xC3\xA9" "c. 2026", ALLOT_DATE_AUTO), "2026-12-31");
+    assert_string_equal(date("31 decembre 2026", ALLOT_DATE_AUTO), "2026-12-31");
+    /* de: the day with a dot, glibc de_DE (Jan Feb Mär ... Okt Nov Dez),
+     * LibreOffice (Jan. Feb. März ... Sept.), Excel (Mrz), de_AT (Jänner) */
+    assert_string_equal(date("7. Januar 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("7. Jan. 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("07. Jan 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("7. J\xC3\xA4nner 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("15. M\xC3\xA4rz 2026", ALLOT_DATE_AUTO), "2026-03-15");
+    assert_string_equal(date("15 M\xC3\x84R 2026", ALLOT_DATE_AUTO), "2026-03-15");     /* Ä */
+    assert_string_equal(date("15. Mrz 2026", ALLOT_DATE_AUTO), "2026-03-15");
+    assert_string_equal(date("15. Marz 2026", ALLOT_DATE_AUTO), "2026-03-15");
+    assert_string_equal(date("15. Maerz 2026", ALLOT_DATE_AUTO), "2026-03-15");
+    assert_string_equal(date("1. Okt. 2026", ALLOT_DATE_AUTO), "2026-10-01");
+    assert_string_equal(date("31-Dez-2026", ALLOT_DATE_AUTO), "2026-12-31");
+    /* es: glibc es_ES (ene feb mar abr may jun jul ago sep oct nov dic),
+     * es_PE's set/setiembre, the long form with "de" */
+    assert_string_equal(date("07-ene-2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("7 de enero de 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("7 DE ENERO DE 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("15 de agosto de 2026", ALLOT_DATE_AUTO), "2026-08-15");
+    assert_string_equal(date("30-sept.-2026", ALLOT_DATE_AUTO), "2026-09-30");
+    assert_string_equal(date("30 de setiembre de 2026", ALLOT_DATE_AUTO), "2026-09-30");
+    assert_string_equal(date("31 dic 2026", ALLOT_DATE_AUTO), "2026-12-31");
+    /* it: glibc it_IT (gen feb mar apr mag giu lug ago set ott nov dic) */
+    assert_string_equal(date("7 gennaio 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("7-gen-26", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("1 mag 2026", ALLOT_DATE_AUTO), "2026-05-01");
+    assert_string_equal(date("30 settembre 2026", ALLOT_DATE_AUTO), "2026-09-30");
+    assert_string_equal(date("1/ott/2026", ALLOT_DATE_AUTO), "2026-10-01");
+    /* nl: glibc nl_NL (jan feb mrt apr mei jun jul aug sep okt nov dec) */
+    assert_string_equal(date("07-mrt-2026", ALLOT_DATE_AUTO), "2026-03-07");
+    assert_string_equal(date("7 maart 2026", ALLOT_DATE_AUTO), "2026-03-07");
+    assert_string_equal(date("1 mei 2026", ALLOT_DATE_AUTO), "2026-05-01");
+    assert_string_equal(date("15 augustus 2026", ALLOT_DATE_AUTO), "2026-08-15");
+    /* pt: glibc pt_PT and pt_BR (jan fev mar abr mai jun jul ago set out nov dez) */
+    assert_string_equal(date("7 de janeiro de 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("14/fev/2026", ALLOT_DATE_AUTO), "2026-02-14");
+    assert_string_equal(date("15 de mar\xC3\xA7o de 2026", ALLOT_DATE_AUTO), "2026-03-15");
+    assert_string_equal(date("15 DE MAR\xC3\x87O DE 2026", ALLOT_DATE_AUTO), "2026-03-15"); /* Ç */
+    assert_string_equal(date("15 de marco de 2026", ALLOT_DATE_AUTO), "2026-03-15");
+    assert_string_equal(date("1 out. 2026", ALLOT_DATE_AUTO), "2026-10-01");
+    assert_string_equal(date("31 dez 2026", ALLOT_DATE_AUTO), "2026-12-31");
+    /* Month first, as the English form, whatever the language. */
+    assert_string_equal(date("janv. 7, 2026", ALLOT_DATE_AUTO), "2026-01-07");
+
+    /* Not dates: a word that is no month, a month without a day or a year,
+     * the beginning of two months ("jui": juin, juillet), a lone "de", a
+     * dot without the space German writes, a word cut inside a character. */
+    static const char *const not_dates[] = {
+        "7 Mon 2026", "7 Sun 2026", "Mar", "mars", "7 janv.", "7 janvier", "janvier 2026",
+        "7 jui 2026", "7 ju 2026", "7 de 2026", "7 de de 2026", "7.Januar.2026",
+        "7. Jan.2026", "7 janvier2026", "7 Juillet 2026x", "7 de enero de", "7 f\xC3 2026",
+        "7 d\xC3\xA9\xC3 2026", "7 f\xE9vr. 2026" /* Windows-1252, not converted */,
+        "7 mrtx 2026", "31 d\xC3\xA9" "c. 202", "30. Februar 2026",
+    };
+    for (size_t i = 0; i < sizeof not_dates / sizeof not_dates[0]; i++)
+        if (strcmp(date(not_dates[i], ALLOT_DATE_AUTO), "INVALID") != 0)
+            fail_msg("'%s' read as %s", not_dates[i], date(not_dates[i], ALLOT_DATE_AUTO));
+}
+
+/* The same names with a time, as today's English ones. */
+static void month_names_with_times(void **state)
+{
+    (void)state;
+    /* date -u -d 2026-01-07T14:30:00Z +%s -> 1767796200 */
+    assert_int_equal(ts("7 janv. 2026 14:30", 0), 1767796200);
+    assert_int_equal(ts("7 de janeiro de 2026 2:30 PM", 0), 1767796200);
+    /* date -u -d 2026-01-07 +%s -> 1767744000 */
+    assert_int_equal(ts("7 gennaio 2026", 0), 1767744000);
+    assert_int_equal(ts("7. Januar 2026 00:00:00", 0), 1767744000);
+    /* date -u -d 2026-02-14T09:30:00Z +%s -> 1771061400 */
+    assert_int_equal(ts("14. Feb. 2026 09:30", 0), 1771061400);
+    /* date -u -d 2026-08-15T18:45:00Z +%s -> 1786819500 */
+    assert_int_equal(ts("15 de agosto de 2026 6:45 PM", 0), 1786819500);
+    assert_int_equal(ts("15-ago-26 18:45", 0), 1786819500);
+    /* date -u -d 2026-03-07 +%s -> 1772841600 */
+    assert_int_equal(ts("07-mrt-2026", 0), 1772841600);
+    /* date -u -d 2026-10-01T08:05:00Z +%s -> 1790841900 */
+    assert_int_equal(ts("1 out 2026 08:05", 0), 1790841900);
+    assert_int_equal(ts("1. Okt. 2026 8:05 AM", 0), 1790841900);
+    assert_int_equal(ts("7 jui 2026 14:30", 0), -888);
+    assert_int_equal(ts("7 janv. 2026 13:30 PM", 0), -888);
+}
+
+/* The abbreviations glibc 2.36's locales write (localedata abmon of fr_FR,
+ * de_DE, de_AT, es_ES, es_PE, it_IT, nl_NL, pt_PT and pt_BR), and those of
+ * LibreOffice (CLDR: de "Sept.", "Juni", es "sept.") and German Excel
+ * ("Mrz"), each in month order; read with and without a trailing dot. */
+static void locale_abbreviations(void **state)
+{
+    (void)state;
+    static const char *const abbreviations[][12] = {
+        {"janv.", "f\xC3\xA9vr.", "mars", "avril", "mai", "juin", "juil.", "ao\xC3\xBBt",
+         "sept.", "oct.", "nov.", "d\xC3\xA9" "c."},                             /* fr_FR */
+        {"Jan", "Feb", "M\xC3\xA4r", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov",
+         "Dez"},                                                                 /* de_DE */
+        {"J\xC3\xA4n", "Feb", "M\xC3\xA4r", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt",
+         "Nov", "Dez"},                                                          /* de_AT */
+        {"Jan.", "Feb.", "M\xC3\xA4rz", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.",
+         "Nov.", "Dez."},                                                        /* LibreOffice de */
+        {"Jan", "Feb", "Mrz", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"}, /* Excel de */
+        {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"}, /* es_ES */
+        {"ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.",
+         "dic."},                                                                /* LibreOffice es */
+        {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "set", "oct", "nov", "dic"}, /* es_PE */
+        {"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"}, /* it_IT */
+        {"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}, /* nl_NL */
+        {"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"}, /* pt_PT, pt_BR */
+    };
+    for (size_t l = 0; l < sizeof abbreviations / sizeof abbreviations[0]; l++)
+        for (int m = 1; m <= 12; m++) {
+            const char *a = abbreviations[l][m - 1];
+            char text[64], want[11];
+            snprintf(want, sizeof want, "2026-%02d-15", m);
+            snprintf(text, sizeof text, "15 %s 2026", a);
+            if (strcmp(date(text, ALLOT_DATE_AUTO), want) != 0)
+                fail_msg("'%s': %s, expected %s", text, date(text, ALLOT_DATE_AUTO), want);
+            size_t n = strlen(a);
+            snprintf(text, sizeof text, "15-%.*s%s-26", (int)(a[n - 1] == '.' ? n - 1 : n), a,
+                     a[n - 1] == '.' ? "" : ".");      /* the dot added or taken away */
+            if (strcmp(date(text, ALLOT_DATE_AUTO), want) != 0)
+                fail_msg("'%s': %s, expected %s", text, date(text, ALLOT_DATE_AUTO), want);
+        }
+    /* Left out: glibc's fr_CA, fr_BE and fr_CH write "jui" for juillet, but
+     * it begins juin as well. */
+    assert_int_equal(allot_value_month_word("jui", 3), 0);
+    assert_int_equal(allot_value_month_word("juil", 4), 7);
+}
+
+/* No spelling, and no beginning of one of 3 letters or more, means two
+ * months: each names the month of the spellings it begins when they agree,
+ * and none when they do not, which happens for "jui" alone. */
+static void month_spellings_are_unambiguous(void **state)
+{
+    (void)state;
+    char ambiguous[128] = "";
+    const char *s;
+    int month;
+    size_t count = 0;
+    for (size_t i = 0; (s = allot_value_month_spelling(i, &month)) != NULL; i++, count++) {
+        size_t len = strlen(s), letters = 0;
+        for (size_t n = 1; n <= len; n++) {
+            letters += ((unsigned char)s[n - 1] & 0xC0) != 0x80;
+            if (n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+                continue;                       /* inside a character */
+            int want = letters < 3 ? 0 : month, other;
+            const char *t;
+            for (size_t j = 0; want && (t = allot_value_month_spelling(j, &other)) != NULL; j++)
+                if (strncmp(t, s, n) == 0 && other != month)
+                    want = 0;
+            if (n == len && want != month)
+                fail_msg("spelling '%s' of month %d is ambiguous", s, month);
+            if (letters >= 3 && !want) {
+                char word[40];
+                snprintf(word, sizeof word, " %.*s ", (int)n, s);
+                if (!strstr(ambiguous, word) && strlen(ambiguous) + strlen(word) < sizeof ambiguous)
+                    strcat(ambiguous, word);
+            }
+            if (allot_value_month_word(s, n) != want)
+                fail_msg("'%.*s': %d, expected %d", (int)n, s, allot_value_month_word(s, n), want);
+        }
+    }
+    assert_string_equal(ambiguous, " jui ");
+    assert_true(count >= 12 * 6);
+}
+
 static void date_order_evidence(void **state)
 {
     (void)state;
@@ -417,6 +605,10 @@ int main(void)
         cmocka_unit_test(lost_thousands_separator),
         cmocka_unit_test(civil_dates),
         cmocka_unit_test(timestamps_to_epoch_seconds),
+        cmocka_unit_test(month_names_in_other_languages),
+        cmocka_unit_test(month_names_with_times),
+        cmocka_unit_test(locale_abbreviations),
+        cmocka_unit_test(month_spellings_are_unambiguous),
         cmocka_unit_test(date_order_evidence),
         cmocka_unit_test(decimal_separator_evidence),
         cmocka_unit_test(salesforce_ids_become_18_characters),
