@@ -35,10 +35,12 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 page = CSV; the trend page's won revenue
   eml EML OUTDIR PERIOD CREDIT_CSV [CUR]  text part figures (credit and the
                                 spend total in CUR); attachments = files
-  roi CSV CUR [channel|campaign]  Σ revenue per model and period = booked;
+  roi CSV CUR [channel|campaign] [quarter|month]  allot-roi (--by, --period):
+                                Σ revenue per model and period = booked;
                                 spend foots: Σ spend per model and period =
                                 reference (rounded once), each group within
-                                a cent of the reference's exact micros
+                                a cent of the reference's exact micros; every
+                                rule-based row recomputed in the zone
   funnel CSV CUR [quarter|month]  allot-funnel deals table (--period quarter
                                 or month): deals created, open, won, pipeline
                                 created, won amount, its mean and median per
@@ -361,30 +363,30 @@ def journeys(lookback_days, event="revenue"):
     return out
 
 
-def spend(rep):
-    """{quarter: micros of rep} over spend rows: each row's cost converted at
-    the rate of its date, half away from zero to the micro (as a deal is),
-    the micros added; marketing spend is that sum rounded ONCE to the cent
-    (spend_cents), never the sum of each row's cents."""
+def spend(rep, unit=quarter):
+    """{quarter (or unit): micros of rep} over spend rows: each row's cost
+    converted at the rate of its date, half away from zero to the micro (as
+    a deal is), the micros added; marketing spend is that sum rounded ONCE
+    to the cent (spend_cents), never the sum of each row's cents."""
     out = {}
     for r in SPEND:
         micros = half_up(D(r["cost"]) * rate(r["currency"], rep, r["date"]), "0.000001")
-        out[quarter(r["date"])] = out.get(quarter(r["date"]), 0) + micros
+        out[unit(r["date"])] = out.get(unit(r["date"]), 0) + micros
     return out
 
 
 CAMPAIGNS = {r["campaign_id"]: r for r in rows("campaigns.csv")}
 
 
-def spend_by(rep, by):
-    """{(quarter, group): micros of rep}: spend() per channel (the channel
-    campaigns.csv gives the row's campaign; every sample campaign has one)
-    or per campaign (spend.csv's campaign_id)."""
+def spend_by(rep, by, unit=quarter):
+    """{(quarter or unit, group): micros of rep}: spend() per channel (the
+    channel campaigns.csv gives the row's campaign; every sample campaign
+    has one) or per campaign (spend.csv's campaign_id)."""
     out = {}
     for r in SPEND:
         micros = half_up(D(r["cost"]) * rate(r["currency"], rep, r["date"]), "0.000001")
         g = CAMPAIGNS[r["campaign_id"]]["channel"] if by == "channel" else r["campaign_id"]
-        k = (quarter(r["date"]), g)
+        k = (unit(r["date"]), g)
         out[k] = out.get(k, 0) + micros
     return out
 
@@ -414,9 +416,9 @@ def foots(where, cells, want_cents, exact_micros):
     expect(not missing, f"{where}: groups with spend missing: {sorted(missing)}")
 
 
-def spend_cents(rep):
-    """{quarter: cents of rep}, each quarter's micros rounded once."""
-    return {q: int(half_up(v, "0.01") * 100) for q, v in spend(rep).items()}
+def spend_cents(rep, unit=quarter):
+    """{quarter (or unit): cents of rep}, each period's micros rounded once."""
+    return {q: int(half_up(v, "0.01") * 100) for q, v in spend(rep, unit).items()}
 
 
 def spend_of(rep, period):
@@ -921,8 +923,13 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     return f"revenue, pipeline, spend lines and {len(seen)} attachments"
 
 
-def check_roi(path, rep, by="channel"):
-    want = booked(rep)
+def check_roi(path, rep, by="channel", unit="quarter"):
+    """allot-roi --csv (--by channel or campaign, --period quarter or
+    month): revenue and spend foot, and every rule-based row is
+    recomputed (check_roi_groups). Months of spend without a won deal have
+    revenue 0."""
+    unit = {"quarter": quarter, "month": month}[unit]
+    want = booked_by(rep, unit)
     got = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
@@ -930,15 +937,15 @@ def check_roi(path, rep, by="channel"):
             k = (r["model"], r["period"])
             got[k] = got.get(k, 0) + int(D(r["revenue"]) * 100)
     for (m, p), v in sorted(got.items()):
-        expect(v == want.get(p), f"roi {m} {p}: revenue {v} cents, booked {want.get(p)} ({rep})")
+        expect(v == want.get(p, 0), f"roi {m} {p}: revenue {v} cents, booked {want.get(p)} ({rep})")
     expect(len({m for m, _ in got}) == 15, f"roi has {len(got)} model x period groups")
     # Spend foots: per model and quarter the groups' spend adds up exactly
     # to the reference (the quarter's micros rounded once), and each group
     # is within a cent of its exact micros. Rounding each group on its own
     # (before) put four EUR quarters a cent off (2026Q2: rows 206,785.84,
     # total 206,785.83); USD happened to add up.
-    sp = spend_cents(rep)
-    groups = spend_by(rep, by)
+    sp = spend_cents(rep, unit)
+    groups = spend_by(rep, by, unit)
     spent = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
@@ -947,7 +954,7 @@ def check_roi(path, rep, by="channel"):
         foots(f"roi {m} {p} ({rep}, by {by})", cells, sp.get(p, 0),
               {g: v for (q, g), v in groups.items() if q == p})
     expect({p for _, p in spent} >= set(sp), "roi lacks a quarter with spend")
-    n = check_roi_groups(path, rep, by)
+    n = check_roi_groups(path, rep, by, unit)
     return (f"{len(got)} model x period revenue sums tie out in {rep}; spend by {by} foots "
             f"in {len(spent)}; {n} rows of {len(RULE_MODELS)} models recomputed in {ZONE_NAME}")
 
@@ -999,7 +1006,7 @@ def largest_remainder(total, weights):
     return out, tie
 
 
-def roi_reference(rep, by="channel"):
+def roi_reference(rep, by="channel", unit=quarter):
     """{(model, quarter, group): [revenue cents, deals, customers, new MRR
     micros]} of the 13 rule-based models (README "Scoreboard" definitions,
     lib/roi.h): each won deal with an amount, its journey in ZONE (the
@@ -1011,7 +1018,8 @@ def roi_reference(rep, by="channel"):
     campaign. deals: deals giving the group a positive weight.
     customers: each deal that is its account's first won deal (close date,
     then deal id) split by the weights; new MRR: the account's first
-    subscription's MRR (start date, then id) at its start date's rate."""
+    subscription's MRR (start date, then id) at its start date's rate.
+    unit: the period of the close date (quarter or month)."""
     want_j = journeys(lookback_days(), "revenue")
     at, by_id, created, people = journey_context()
     first_won = {}
@@ -1050,7 +1058,7 @@ def roi_reference(rep, by="channel"):
             cents, tie = largest_remainder(conv, exact_weights(m, ws[m]))
             seen = set()
             for g, w, c in zip(groups, ws[m], cents):
-                v = out.setdefault((m, quarter(d["close_date"]), g), [0, 0, 0.0, 0.0, set()])
+                v = out.setdefault((m, unit(d["close_date"]), g), [0, 0, 0.0, 0.0, set()])
                 v[0] += c
                 if tie:
                     v[4].add(d["deal_id"])
@@ -1063,15 +1071,15 @@ def roi_reference(rep, by="channel"):
     return out
 
 
-def check_roi_groups(path, rep, by, gross_margin=0.8):
+def check_roi_groups(path, rep, by, unit=quarter, gross_margin=0.8):
     """Every row of the 13 rule-based models against roi_reference: revenue
     to the cent, deals, customers (6 decimals), new MRR (cents), and spend
     (the reference's exact micros of the group, the footed cents within a
     cent) in ROI = (revenue - spend) / spend, ROAS, CAC = spend /
     customers and payback = spend / (new MRR x gross margin), each to its
     last printed decimal."""
-    want = roi_reference(rep, by)
-    spend = spend_by(rep, by)
+    want = roi_reference(rep, by, unit)
+    spend = spend_by(rep, by, unit)
     got = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):

@@ -158,6 +158,21 @@ zone_run() {
   "$bin/allot-roi" --db "$out/allot.db" --config "$config" --csv --bootstrap 0 --by campaign \
     > "$out/roi-campaign.csv" 2>/dev/null || fail "$zone: allot-roi --by campaign"
   check "$zone" roi "$out/roi-campaign.csv" USD campaign
+  # ... and by month (--period month: 24 months x 15 models, 3,600 rows):
+  # every rule-based row (revenue to the cent, spend, deals credited,
+  # customers, new MRR, ROI, ROAS, CAC, payback) from the reference's
+  # journeys in the zone; months are civil (close date, spend date), only
+  # the journeys move. 2026-07 linear Events: UTC revenue 8,266.67 from 4
+  # deals, Tokyo 5,636.67 from 3, Auckland 5,538.10 from 3; Paid Search
+  # UTC 68,606.93, Tokyo 64,818.81, Auckland 64,670.95. Against the revenue
+  # of UTC's months Tokyo moves 673 of the 3,600 rows, Auckland 920. Each
+  # zone's check fails on another's CSV (by hand, 2026-11-23: the Tokyo
+  # reference on Auckland's 1,624 failures, on UTC's 1,594; the Auckland
+  # reference on Tokyo's 1,626; the UTC reference on Tokyo's 1,594): Tokyo's
+  # reference is run on Auckland's CSV below.
+  "$bin/allot-roi" --db "$out/allot.db" --config "$config" --csv --bootstrap 0 --period month \
+    > "$out/roi-month.csv" 2>/dev/null || fail "$zone: allot-roi --period month"
+  check "$zone" roi "$out/roi-month.csv" USD channel month
   for i in 1 2; do
     "$bin/allot-roi" --db "$out/allot.db" --config "$config" --csv --bootstrap 200 --seed 7 \
       > "$out/roi-boot$i.csv" 2>/dev/null || fail "$zone: allot-roi --bootstrap 200"
@@ -184,6 +199,10 @@ zone_run() {
 }
 zone_run Asia/Tokyo tokyo.ini tokyo
 zone_run Pacific/Auckland auckland.ini auckland
+# The monthly ROI check tells Tokyo from Auckland (14 and 8 journeys moved
+# from UTC's, not the same ones).
+ref Asia/Tokyo roi auckland/roi-month.csv USD channel month >/dev/null 2>&1 \
+  && fail "the Tokyo reference passes on Auckland's allot-roi --period month"
 # As known at the end of 4 January 2026 in Tokyo (allot-funnel --as-of):
 # P0000261 (lead cohort 2025Q4) became an MQL at 01:08 on 3 January there,
 # after a sales activity on 1 January; its next one, on 5 January, is not
