@@ -387,19 +387,25 @@ allot_status allot_revenue_bridge_bootstrap(const allot_cohort_account *accounts
     return s;
 }
 
-void allot_revenue_bridge_minor(const allot_revenue_bridge *b, int exponent, int64_t minor[6])
+void allot_revenue_bridge_minor(const allot_revenue_bridge *b, int exponent,
+                                int64_t minor[ALLOT_BRIDGE_FIGURES])
 {
     int64_t moves[4] = {b->new_arr, b->expansion, -b->contraction, -b->churn};
-    int64_t footed[4], start, end;
-    if (allot_money_foot_bridge(b->start_arr, moves, 4, exponent, &start, footed, &end) ==
+    int64_t footed[4], start, end, opening, fx;
+    if (allot_money_foot_bridge(b->start_arr - b->fx, &b->fx, 1, exponent, &opening, &fx,
+                                NULL) == ALLOT_OK &&
+        allot_money_foot_bridge(b->start_arr, moves, 4, exponent, &start, footed, &end) ==
             ALLOT_OK &&
         end == allot_money_micros_to_minor(b->end_arr, exponent)) {
-        int64_t out[6] = {start, footed[0], footed[1], -footed[2], -footed[3], end};
+        int64_t out[ALLOT_BRIDGE_FIGURES] = {opening,   fx,         start,       footed[0],
+                                             footed[1], -footed[2], -footed[3], end};
         memcpy(minor, out, sizeof out);
         return;
     }
-    int64_t micros[6] = {b->start_arr, b->new_arr, b->expansion, b->contraction, b->churn,
-                         b->end_arr};
-    for (int i = 0; i < 6; i++)
+    int64_t micros[ALLOT_BRIDGE_FIGURES] = {b->start_arr - b->fx, b->fx,
+                                            b->start_arr,         b->new_arr,
+                                            b->expansion,         b->contraction,
+                                            b->churn,             b->end_arr};
+    for (int i = 0; i < ALLOT_BRIDGE_FIGURES; i++)
         minor[i] = allot_money_micros_to_minor(micros[i], exponent);
 }

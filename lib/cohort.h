@@ -45,6 +45,13 @@
  *   GRR = sum_present min(ARR(t1), ARR(t0)) / sum ARR(t0)
  *   logo churn = present accounts with ARR(t1) = 0 / present accounts
  *                (Wilson interval at alpha).
+ * All of these are in constant currency: one set of rates (the caller's
+ * conversion, the period's end) for t0 and t1, so a rate change is never
+ * churn or expansion and NRR/GRR measure the customers alone. Where each
+ * period is shown at its own end's rates, the currency effect is its own
+ * step: fx = start (this period's rates) - the previous period's end (its
+ * rates), and previous end + fx + new + expansion - contraction - churn =
+ * end, so consecutive periods chain.
  */
 #ifndef ALLOT_COHORT_H
 #define ALLOT_COHORT_H
@@ -133,6 +140,13 @@ typedef struct allot_revenue_bridge {
     int64_t contraction;
     int64_t churn;
     int64_t end_arr;
+    /* Currency effect (micros; 0 unless set, e.g. by allot_retention_
+     * bridge_fx): start_arr, the start book at the rates of the MRR given
+     * (the period's end), minus the same book at the previous period's end
+     * rates. start_arr - fx is the previous period's end ARR as that
+     * period's own bridge showed it; the moves and NRR/GRR stay in constant
+     * currency, so a rate change is never churn or expansion. */
+    int64_t fx;
     double nrr, grr;         /* NAN when start_arr == 0 */
     double present;          /* accounts with ARR(t0) > 0 */
     double lost;             /* of them, ARR(t1) == 0 */
@@ -161,14 +175,32 @@ allot_status allot_revenue_bridge_bootstrap(const allot_cohort_account *accounts
                                             unsigned long seed, double alpha,
                                             allot_revenue_bridge *bridge, allot_error *err);
 
+/* The figures of a bridge as every output shows them, indices into the
+ * array allot_revenue_bridge_minor fills. */
+enum {
+    ALLOT_BRIDGE_OPENING = 0, /* the previous period's end at its rates: start_arr - fx */
+    ALLOT_BRIDGE_FX,          /* currency effect */
+    ALLOT_BRIDGE_START,       /* start ARR at this period's rates: opening + fx */
+    ALLOT_BRIDGE_NEW,
+    ALLOT_BRIDGE_EXPANSION,
+    ALLOT_BRIDGE_CONTRACTION, /* positive */
+    ALLOT_BRIDGE_CHURN,       /* positive */
+    ALLOT_BRIDGE_END,
+    ALLOT_BRIDGE_FIGURES
+};
+
 /* The bridge in whole minor units of a currency with that exponent, as
- * every output shows it: {start, new, expansion, contraction, churn, end},
- * contraction and churn as positive amounts. Start and end are each rounded
- * once (half away from zero) and the four moves by largest remainder
- * (allot_money_foot_bridge), so start + new + expansion - contraction -
- * churn = end exactly; each within one minor unit of its micros. (A bridge
+ * every output shows it: minor[ALLOT_BRIDGE_FIGURES] = {opening, fx, start,
+ * new, expansion, contraction, churn, end}, contraction and churn as
+ * positive amounts. Opening, start and end are each rounded once (half away
+ * from zero); fx is start - opening (allot_money_foot_bridge with the one
+ * move), and the four moves are rounded by largest remainder from start to
+ * end (allot_money_foot_bridge), so opening + fx = start and start + new +
+ * expansion - contraction - churn = end exactly; each within one minor unit
+ * of its micros. With fx 0, opening = start and fx prints 0. (A bridge
  * whose moves do not lead to its end, which compute never makes, gets each
  * figure rounded on its own.) */
-void allot_revenue_bridge_minor(const allot_revenue_bridge *b, int exponent, int64_t minor[6]);
+void allot_revenue_bridge_minor(const allot_revenue_bridge *b, int exponent,
+                                int64_t minor[ALLOT_BRIDGE_FIGURES]);
 
 #endif

@@ -82,7 +82,9 @@ allot_status allot_money_foot(const int64_t *micros, size_t n, int exponent, int
  * remainders, ties to the lower index) so that start + Σ moves = end
  * exactly in minor units; each move is within one minor unit of its
  * micros (less than one unless start and end have opposite signs and both
- * end in exactly half a unit). end_minor may be NULL. ALLOT_ERR_USAGE for an exponent outside
+ * end in exactly half a unit). With one move (a currency effect between two
+ * rounded-once levels) the move is end - start in minor units. end_minor
+ * may be NULL. ALLOT_ERR_USAGE for an exponent outside
  * 0..6, ALLOT_ERR_NOMEM as allot_money_foot. */
 allot_status allot_money_foot_bridge(int64_t start_micros, const int64_t *moves, size_t n,
                                      int exponent, int64_t *start_minor, int64_t *moves_minor,

@@ -798,7 +798,37 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
 
     /* Bridge of the period, and the prior period's NRR for the cover. */
     if (res.has_bridge) {
+        /* The currency effect since the previous period's report, which
+         * was as of its last day (t0) or the data's end when earlier. */
+        int64_t t0 = r->period.start - 1;
+        int64_t prior_rates = data_end < t0 ? data_end : t0;
+        allot_error fx_err;
+        allot_error_clear(&fx_err);
+        s = allot_retention_bridge_fx(db, &data, r->period.start, prior_rates, &res.bridge,
+                                      &fx_err);
+        if (s == ALLOT_ERR_DATA) {
+            /* a rate missing on the previous period's last day: that
+             * period's report cannot be made either; this one stands in
+             * constant currency, its FX unknown */
+            res.bridge.fx = 0;
+            r->arr_fx = NAN;
+            snprintf(r->fx_gap, sizeof r->fx_gap, "%.255s", fx_err.message);
+            s = ALLOT_OK;
+        } else if (s != ALLOT_OK && err) {
+            *err = fx_err;
+        }
+        if (s != ALLOT_OK) {
+            allot_retention_result_release(&res);
+            allot_retention_data_release(&data);
+            return s;
+        }
+        allot_date_format(data.as_of, r->rates_date);
+        allot_date_format(prior_rates, r->prior_rates_date);
+    }
+    if (res.has_bridge) {
         const allot_revenue_bridge *b = &res.bridge;
+        if (!r->fx_gap[0])
+            r->arr_fx = (double)b->fx / 1e6;
         r->arr_start = (double)b->start_arr / 1e6;
         r->arr_new = (double)b->new_arr / 1e6;
         r->arr_expansion = (double)b->expansion / 1e6;

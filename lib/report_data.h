@@ -97,8 +97,17 @@ typedef struct allot_report {
     double stage_count[5];     /* lead, MQL, SQL, opportunity, won */
     double stage_rate[4], stage_lo[4], stage_hi[4];
 
-    /* ALLOT_REPORT_BRIDGE: ARR over the period. */
+    /* ALLOT_REPORT_BRIDGE: ARR over the period, at the rates of the
+     * period's last day (rates_date; the data's end when earlier): start
+     * and the moves in constant currency, as NRR and GRR. arr_fx is the
+     * currency effect (lib/retention allot_retention_bridge_fx): the start
+     * book at these rates minus at the previous period's end rates
+     * (prior_rates_date), so arr_start - arr_fx is the previous period's
+     * arr_end as its own report shows it, to the micro. */
     double arr_start, arr_new, arr_expansion, arr_contraction, arr_churn, arr_end;
+    double arr_fx;             /* NAN when a rate is missing (fx_gap says) */
+    char fx_gap[256];          /* "" or why arr_fx is unknown */
+    char rates_date[11], prior_rates_date[11]; /* "YYYY-MM-DD" */
     double nrr, grr;
 
     /* ALLOT_REPORT_COHORTS: logo retention by monthly cohort, the last

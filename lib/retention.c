@@ -256,6 +256,68 @@ static allot_status read_subscriptions(sqlite3 *db, allot_retention_data *d, all
     return s;
 }
 
+allot_status allot_retention_bridge_fx(sqlite3 *db, const allot_retention_data *d,
+                                      int64_t bridge_start, int64_t rates_day,
+                                      allot_revenue_bridge *b, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT subscription_id, start_date, end_date, mrr_micros, currency "
+        "FROM subscriptions WHERE mrr_micros > 0 ORDER BY subscription_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    allot_fx *fx = NULL;
+    s = allot_fx_load(db, d->currency, &fx, err);
+    if (s != ALLOT_OK) {
+        sqlite3_finalize(st);
+        return s;
+    }
+    char now_date[11], then_date[11];
+    allot_date_format(d->as_of, now_date);
+    allot_date_format(rates_day, then_date);
+    int64_t t0 = bridge_start - 1, now = 0, then = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sub = (const char *)sqlite3_column_text(st, 0);
+        const char *start_text = (const char *)sqlite3_column_text(st, 1);
+        const char *end_text = (const char *)sqlite3_column_text(st, 2);
+        const char *cur = (const char *)sqlite3_column_text(st, 4);
+        int64_t start, end = ALLOT_COHORT_OPEN;
+        if (!start_text || allot_date_parse(start_text, &start) != ALLOT_OK ||
+            (end_text && allot_date_parse(end_text, &end) != ALLOT_OK)) {
+            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                "subscription '%s': start_date/end_date is not YYYY-MM-DD",
+                                sub ? sub : "");
+            break;
+        }
+        /* the rows allot_retention_load kept that pay on t0 */
+        if (start > d->as_of || start > t0 || t0 >= end)
+            continue;
+        int64_t mrr = sqlite3_column_int64(st, 3);
+        double rate_now, rate_then;
+        s = allot_fx_rate(fx, cur ? cur : "", now_date, &rate_now, err);
+        if (s == ALLOT_OK)
+            s = allot_fx_rate(fx, cur ? cur : "", then_date, &rate_then, err);
+        if (s != ALLOT_OK)
+            break;
+        now += allot_money_convert(mrr, rate_now);
+        then += allot_money_convert(mrr, rate_then);
+    }
+    if (s == ALLOT_OK && rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading subscriptions", err);
+    sqlite3_finalize(st);
+    allot_fx_free(fx);
+    if (s == ALLOT_OK && 12 * now != b->start_arr)
+        s = allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                            "the bridge's start ARR is not the data's ARR on the day before "
+                            "the period: compute the bridge over these data and period first");
+    if (s == ALLOT_OK)
+        b->fx = 12 * (now - then);
+    return s;
+}
+
 /* First start, end of the first unbroken run of spans, tenure. */
 static void compute_tenure(allot_retention_account *a, int64_t as_of)
 {
@@ -678,7 +740,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             }
         }
     } else if (!strcmp(table, "bridge")) {
-        fputs("period,currency,start_arr,new,expansion,contraction,churn,end_arr,nrr,grr,"
+        fputs("period,currency,start_arr,new,expansion,contraction,churn,end_arr,fx,nrr,grr,"
               "accounts_start,accounts_lost,accounts_new,logo_churn,logo_churn_lower,"
               "logo_churn_upper,nrr_lower,nrr_upper,grr_lower,grr_upper,bootstrap,seed\n",
               out);
@@ -686,11 +748,14 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             const allot_revenue_bridge *b = &r->bridge;
             allot_csvout_field(out, r->bridge_label);
             fprintf(out, ",%s", d->currency);
-            int64_t minor[6]; /* start, new, expansion, contraction, churn, end */
+            int64_t minor[ALLOT_BRIDGE_FIGURES];
             allot_revenue_bridge_minor(b, d->exponent, minor);
-            for (int i = 0; i < 6; i++)
+            for (int i = ALLOT_BRIDGE_START; i <= ALLOT_BRIDGE_END; i++)
                 allot_csvout_next_money(out, allot_money_minor_to_micros(minor[i], d->exponent),
                                         d->exponent);
+            allot_csvout_next_money(
+                out, allot_money_minor_to_micros(minor[ALLOT_BRIDGE_FX], d->exponent),
+                d->exponent);
             allot_csvout_next_number(out, b->nrr);
             allot_csvout_next_number(out, b->grr);
             allot_csvout_next_number(out, b->present);
@@ -813,18 +878,29 @@ allot_status allot_retention_write_text(const allot_retention_data *d,
 
     if (r->has_bridge) {
         const allot_revenue_bridge *b = &r->bridge;
-        char v[6][64];
-        int64_t minor[6];
+        char v[ALLOT_BRIDGE_FIGURES][64];
+        int64_t minor[ALLOT_BRIDGE_FIGURES];
         allot_revenue_bridge_minor(b, d->exponent, minor);
-        for (int i = 0; i < 6; i++)
+        for (int i = 0; i < ALLOT_BRIDGE_FIGURES; i++)
             allot_money_format_minor(minor[i], d->exponent, v[i], sizeof v[i]);
-        fprintf(out, "\nRevenue bridge %s (ARR, %s)\n", r->bridge_label, d->currency);
-        fprintf(out, "  start ARR     %16s  (%.0f accounts)\n", v[0], b->present);
-        fprintf(out, "  + new         %16s  (%.0f accounts, new or reactivated)\n", v[1], b->added);
-        fprintf(out, "  + expansion   %16s\n", v[2]);
-        fprintf(out, "  - contraction %16s\n", v[3]);
-        fprintf(out, "  - churn       %16s  (%.0f accounts)\n", v[4], b->lost);
-        fprintf(out, "  = end ARR     %16s\n", v[5]);
+        char as_of[11];
+        allot_date_format(d->as_of, as_of);
+        fprintf(out, "\nRevenue bridge %s (ARR, %s at the rates of %s)\n", r->bridge_label,
+                d->currency, as_of);
+        if (minor[ALLOT_BRIDGE_FX] != 0)
+            fprintf(out, "  previous end  %16s\n  + FX          %16s\n",
+                    v[ALLOT_BRIDGE_OPENING], v[ALLOT_BRIDGE_FX]);
+        fprintf(out, "  start ARR     %16s  (%.0f accounts)\n", v[ALLOT_BRIDGE_START],
+                b->present);
+        if (minor[ALLOT_BRIDGE_FX] == 0)
+            fprintf(out, "  + FX          %16s  (one as-of date: the same rates for every period)\n",
+                    v[ALLOT_BRIDGE_FX]);
+        fprintf(out, "  + new         %16s  (%.0f accounts, new or reactivated)\n",
+                v[ALLOT_BRIDGE_NEW], b->added);
+        fprintf(out, "  + expansion   %16s\n", v[ALLOT_BRIDGE_EXPANSION]);
+        fprintf(out, "  - contraction %16s\n", v[ALLOT_BRIDGE_CONTRACTION]);
+        fprintf(out, "  - churn       %16s  (%.0f accounts)\n", v[ALLOT_BRIDGE_CHURN], b->lost);
+        fprintf(out, "  = end ARR     %16s\n", v[ALLOT_BRIDGE_END]);
         fputs("  NRR ", out);
         text_num(out, "%*.1f", 100 * b->nrr, 5);
         fputs(" %   GRR ", out);

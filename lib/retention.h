@@ -149,6 +149,21 @@ void allot_retention_data_release(allot_retention_data *data);
  * for data->accounts[i]. Caller frees the array with free(). NULL on OOM. */
 allot_cohort_account *allot_retention_cohort_accounts(const allot_retention_data *data);
 
+/* The currency effect of a bridge b computed over data (MRR at the rates
+ * of data->as_of) for the period starting on bridge_start: the start book
+ * (12 x the MRR on bridge_start - 1 of every subscription row with MRR > 0
+ * that allot_retention_load kept) converted row by row at the rates of
+ * rates_day instead, and b->fx = b->start_arr - that book (micros of
+ * data->currency). With rates_day the previous period's as-of day (its
+ * last day, or the data's end when earlier) b->start_arr - b->fx is that
+ * period's end ARR to the micro, so the periods chain; rates_day ==
+ * data->as_of gives 0. ALLOT_ERR_DATA for a missing rate or a bad date,
+ * ALLOT_ERR_DB; ALLOT_ERR_USAGE when the book at data's rates is not
+ * b->start_arr (b was not computed over data for that period). */
+allot_status allot_retention_bridge_fx(sqlite3 *db, const allot_retention_data *data,
+                                      int64_t bridge_start, int64_t rates_day,
+                                      allot_revenue_bridge *b, allot_error *err);
+
 /* ---- the analyses ---- */
 
 typedef struct allot_retention_options {
@@ -201,9 +216,12 @@ void allot_retention_result_release(allot_retention_result *result);
  *           on_or_after_upper,revenue,revenue_base,revenue_retention
  *           (cohort "(blended)" last for each period)
  *  bridge:  period,currency,start_arr,new,expansion,contraction,churn,
- *           end_arr,nrr,grr,accounts_start,accounts_lost,accounts_new,
+ *           end_arr,fx,nrr,grr,accounts_start,accounts_lost,accounts_new,
  *           logo_churn,logo_churn_lower,logo_churn_upper,nrr_lower,
  *           nrr_upper,grr_lower,grr_upper,bootstrap,seed
+ *           (allot_revenue_bridge_minor's figures: start_arr + new +
+ *           expansion - contraction - churn = end_arr; fx is the currency
+ *           effect inside start_arr, 0 over data of one as-of date)
  * ALLOT_ERR_IO on a write error; ALLOT_ERR_USAGE for an unknown table. */
 allot_status allot_retention_write_csv(const allot_retention_data *data,
                                        const allot_retention_result *result, const char *table,

@@ -467,9 +467,24 @@ static allot_status build_bridge(const allot_report *r, chartset_item *it, allot
     br->n_steps = 4;
     br->step_labels = BRIDGE_STEPS;
     br->steps = steps;
+    /* The chain to the previous period's chart: its end, at its rates,
+     * rounded once as shown there, + FX = this start (foot_bridge with
+     * the one move). */
+    int64_t start_micros = (int64_t)llround(r->arr_start * 1e6);
+    int64_t fx = isfinite(r->arr_fx) ? (int64_t)llround(r->arr_fx * 1e6) : 0;
+    int64_t opening = 0, fx_shown = 0;
+    char chain[200] = "", e[64], f[64];
+    if (isfinite(r->arr_fx) && allot_money_foot_bridge(start_micros - fx, &fx, 1, decimals,
+                                                       &opening, &fx_shown, NULL) == ALLOT_OK)
+        snprintf(chain, sizeof chain, " Start = %s's end %s at its rates (%s) %s FX %s.",
+                 r->prior.label, money(r, (double)opening / unit, e, sizeof e),
+                 r->prior_rates_date, fx_shown < 0 ? "\u2212" : "+",
+                 money(r, (double)llabs(fx_shown) / unit, f, sizeof f));
     snprintf(it->note, sizeof it->note,
-             "ARR = 12 x MRR on the last day before the period and on its last day. NRR and "
-             "GRR over the accounts present at the start.");
+             "ARR = 12 x MRR on the last day before the period and on its last day, all at "
+             "the rates of %s (constant currency).%s NRR and GRR over the accounts present "
+             "at the start.",
+             r->rates_date, chain);
     if (r->arr_start > 0)
         snprintf(it->takeaway, sizeof it->takeaway,
                  "ARR %s %s to %s; net revenue retention %s, gross %s",

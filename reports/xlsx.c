@@ -535,6 +535,36 @@ static void retention_sheet(book *b)
             number(ws, row, (lxw_col_t)i, v[i], b->money);
         number(ws, row, 6, r->nrr, b->pct);
         number(ws, row, 7, r->grr, b->pct);
+        row += 1;
+        /* The chain to the previous period's report: its End ARR, at its
+         * own rates, + FX = Start ARR here (each level rounded once, FX
+         * their difference: allot_money_foot_bridge with one move), so
+         * quarter after quarter the bridges chain to the cent. */
+        int64_t start_micros = llround(r->arr_start * 1e6);
+        int64_t fx = isfinite(r->arr_fx) ? llround(r->arr_fx * 1e6) : 0;
+        int64_t opening, fx_minor, start_minor;
+        if (!isfinite(r->arr_fx)) {
+            char note[400];
+            snprintf(note, sizeof note, "FX since %s not known: %s", r->prior.label, r->fx_gap);
+            text(ws, row, 0, note, NULL);
+        } else if (allot_money_foot_bridge(start_micros - fx, &fx, 1, b->exponent, &opening, &fx_minor,
+                                    &start_minor) == ALLOT_OK) {
+            char head[3][96], note[300];
+            snprintf(head[0], sizeof head[0], "%s End ARR", r->prior.label);
+            snprintf(head[1], sizeof head[1], "FX");
+            snprintf(head[2], sizeof head[2], "Start ARR");
+            const char *const cols2[] = {head[0], head[1], head[2]};
+            header(b, ws, row++, cols2, 3);
+            number(ws, row, 0, (double)opening / b->unit, b->money);
+            number(ws, row, 1, (double)fx_minor / b->unit, b->money);
+            number(ws, row, 2, (double)start_minor / b->unit, b->money);
+            snprintf(note, sizeof note,
+                     "%s End ARR at its rates (%s) + FX (the same accounts revalued at %s) = "
+                     "Start ARR. Every figure above is at the rates of %s (constant "
+                     "currency): FX is never churn or expansion, NRR and GRR exclude it.",
+                     r->prior.label, r->prior_rates_date, r->rates_date, r->rates_date);
+            text(ws, row, 3, note, NULL);
+        }
         row += 2;
     } else {
         row += 2;

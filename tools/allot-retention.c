@@ -54,7 +54,7 @@ static void usage(FILE *out)
             "           active_on_or_after,on_or_after,on_or_after_lower,on_or_after_upper,\n"
             "           revenue,revenue_base,revenue_retention\n"
             "  bridge:  period,currency,start_arr,new,expansion,contraction,churn,end_arr,\n"
-            "           nrr,grr,accounts_start,accounts_lost,accounts_new,logo_churn,\n"
+            "           fx,nrr,grr,accounts_start,accounts_lost,accounts_new,logo_churn,\n"
             "           logo_churn_lower,logo_churn_upper,nrr_lower,nrr_upper,grr_lower,\n"
             "           grr_upper,bootstrap,seed\n"
             "Exit status: 0 done, 1 data problem, 2 usage, 3 environment.\n");

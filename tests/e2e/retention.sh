@@ -98,8 +98,8 @@ grep -q '^2026-02,3,1,2,2,1,0.3423802275,1,2,1,0.3423802275,1,188.00,155.00,1.21
 #   (Wilson, R prop.test(1,4,correct=FALSE): 0.04558726081 0.6993581574)
 run --csv --table bridge --bootstrap 0 > bridge.csv 2>/dev/null
 cat > expected.csv <<'CSV'
-period,currency,start_arr,new,expansion,contraction,churn,end_arr,nrr,grr,accounts_start,accounts_lost,accounts_new,logo_churn,logo_churn_lower,logo_churn_upper,nrr_lower,nrr_upper,grr_lower,grr_upper,bootstrap,seed
-2026Q2,USD,6660.00,0.00,396.00,600.00,1200.00,5256.00,0.7891891892,0.7297297297,4,1,0,0.25,0.04558726081,0.6993581574,,,,,0,1
+period,currency,start_arr,new,expansion,contraction,churn,end_arr,fx,nrr,grr,accounts_start,accounts_lost,accounts_new,logo_churn,logo_churn_lower,logo_churn_upper,nrr_lower,nrr_upper,grr_lower,grr_upper,bootstrap,seed
+2026Q2,USD,6660.00,0.00,396.00,600.00,1200.00,5256.00,0.00,0.7891891892,0.7297297297,4,1,0,0.25,0.04558726081,0.6993581574,,,,,0,1
 CSV
 diff -u expected.csv bridge.csv || fail "bridge CSV differs"
 # The bootstrap interval (over the 4 starting accounts) brackets the estimate
@@ -107,10 +107,10 @@ diff -u expected.csv bridge.csv || fail "bridge CSV differs"
 run --csv --table bridge --seed 7 > boot1.csv 2>/dev/null
 run --csv --table bridge --seed 7 > boot2.csv 2>/dev/null
 cmp -s boot1.csv boot2.csv || fail "bootstrap not reproducible"
-awk -F, 'NR == 2 { if (!($17 <= $9 && $9 <= $18 && $19 <= $10 && $10 <= $20 && $21 == 1000 && $22 == 7)) exit 1 }' boot1.csv \
+awk -F, 'NR == 2 { if (!($18 <= $10 && $10 <= $19 && $20 <= $11 && $11 <= $21 && $22 == 1000 && $23 == 7)) exit 1 }' boot1.csv \
   || fail "bootstrap bounds: $(tail -1 boot1.csv)"
 # Q1: t0 = 2025-12-31 (nobody), t1 = 03-31: a1 1200, a3 660, a4 1200, a5 3600 new.
-run --csv --table bridge --period 2026Q1 2>/dev/null | grep -q '^2026Q1,USD,0.00,6660.00,0.00,0.00,0.00,6660.00,,,0,0,4,,,,,,,,1000,1$' \
+run --csv --table bridge --period 2026Q1 2>/dev/null | grep -q '^2026Q1,USD,0.00,6660.00,0.00,0.00,0.00,6660.00,0.00,,,0,0,4,,,,,,,,1000,1$' \
   || fail "Q1 bridge"
 
 # Groupings: a1's first won deal says Paid Search; a4 has no source at all.

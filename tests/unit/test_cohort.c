@@ -171,10 +171,11 @@ static void bridge_in_minor_units_foots(void **state)
     allot_revenue_bridge b = {.start_arr = 100004000, .new_arr = 10005000,
                               .expansion = 5000, .contraction = 3000, .churn = 5004000,
                               .end_arr = 105007000};
-    int64_t minor[6];
+    int64_t minor[ALLOT_BRIDGE_FIGURES];
     allot_revenue_bridge_minor(&b, 2, minor);
-    int64_t want[6] = {10000, 1001, 0, 0, 500, 10501};
-    for (int i = 0; i < 6; i++)
+    /* fx 0: opening = start, FX prints 0 */
+    int64_t want[ALLOT_BRIDGE_FIGURES] = {10000, 0, 10000, 1001, 0, 0, 500, 10501};
+    for (int i = 0; i < ALLOT_BRIDGE_FIGURES; i++)
         assert_int_equal(minor[i], want[i]);
     /* yen (exponent 0): start 1234.5 -> 1235, end 1235.6 -> 1236; the moves
      * 1.5 and -0.4 floor to 1 and -1; the unit missing goes to churn
@@ -182,9 +183,26 @@ static void bridge_in_minor_units_foots(void **state)
     allot_revenue_bridge y = {.start_arr = 1234500000, .new_arr = 1500000, .expansion = 0,
                               .contraction = 0, .churn = 400000, .end_arr = 1235600000};
     allot_revenue_bridge_minor(&y, 0, minor);
-    int64_t want_y[6] = {1235, 1, 0, 0, 0, 1236};
-    for (int i = 0; i < 6; i++)
+    int64_t want_y[ALLOT_BRIDGE_FIGURES] = {1235, 0, 1235, 1, 0, 0, 0, 1236};
+    for (int i = 0; i < ALLOT_BRIDGE_FIGURES; i++)
         assert_int_equal(minor[i], want_y[i]);
+    /* A currency effect of +2.0035 on the same bridge: the opening (the
+     * previous end at its rates) is 100.004 - 2.0035 = 98.0005 -> 98.00
+     * (half a tenth of a cent rounds down), start 100.004 -> 100.00 as
+     * before, so FX = 100.00 - 98.00 = 2.00 (2.0035 within a cent) and the
+     * moves are unchanged: 98.00 + 2.00 + 10.01 + 0 - 0 - 5.00 = 105.01. */
+    b.fx = 2003500;
+    allot_revenue_bridge_minor(&b, 2, minor);
+    int64_t want_fx[ALLOT_BRIDGE_FIGURES] = {9800, 200, 10000, 1001, 0, 0, 500, 10501};
+    for (int i = 0; i < ALLOT_BRIDGE_FIGURES; i++)
+        assert_int_equal(minor[i], want_fx[i]);
+    /* A fall of 1.9965: opening 100.004 + 1.9965 = 102.0005 -> 102.00, FX
+     * 100.00 - 102.00 = -2.00. */
+    b.fx = -1996500;
+    allot_revenue_bridge_minor(&b, 2, minor);
+    assert_int_equal(minor[ALLOT_BRIDGE_OPENING], 10200);
+    assert_int_equal(minor[ALLOT_BRIDGE_FX], -200);
+    assert_int_equal(minor[ALLOT_BRIDGE_START], 10000);
 }
 
 static void revenue_bridge_by_hand(void **state)
