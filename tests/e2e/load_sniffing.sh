@@ -2,7 +2,8 @@
 # allot-load on messy but canonical files (tests/cases/load/messy/): UTF-16
 # with title lines, sep= line with semicolons and decimal commas, day-first
 # dates, ambiguous dates (warning, or --date-order), Windows-1252, spend
-# segment rows summed. Exact values read back with sqlite3.
+# segment rows summed, month names in English and in French. Exact values
+# read back with sqlite3.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
@@ -87,6 +88,19 @@ mdb=$scratch/m.db
 expect "month names rows" "$(sqlite3 "$mdb" "SELECT group_concat(deal_id||'|'||created_at||'|'||close_date, ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
   "d-1|1767744000|2026-03-31 d-2|1770048300|2026-09-30"
 expect "month names warnings" "$(grep -c ' 1 warnings (table deals)' err) $(grep -c 'has no UTC offset' err)" "1 1"
+
+# The same saved again by a French Excel: ';', decimal commas, Windows-1252
+# (the one warning), month names in French ("7 janv. 2026 14:30",
+# "31 d<E9>c. 2026", "14 f<E9>vr. 2026", "15 ao<FB>t 2026"), times of
+# Paris. date -u -d '2026-01-07T14:30:00+01:00' +%s -> 1767792600;
+# date -u -d '2026-02-14T00:00:00+01:00' +%s -> 1771023600 (a date alone is
+# the zone's midnight); 1234,5 EUR -> 1234500000 micros, 12,75 -> 12750000.
+fdb=$scratch/fr.db
+"$bin/allot-load" --db "$fdb" --timezone Europe/Paris deals-fr-month-names.csv 2> err; expect "french months exit" "$?" 0
+expect "french months summary" "$(grep -c '^allot-load: deals-fr-month-names.csv: 2 read, 2 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 1 warnings (table deals)' err)" 1
+expect "french months warning" "$(grep -c '^allot-load: warning: deals-fr-month-names.csv:2:5: the file is not valid UTF-8 (first bad byte in this field); read as Windows-1252' err)" 1
+expect "french months rows" "$(sqlite3 "$fdb" "SELECT group_concat(deal_id||'|'||created_at||'|'||amount_micros||'|'||currency||'|'||close_date, ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
+  "d-1|1767792600|1234500000|EUR|2026-12-31 d-2|1771023600|12750000|EUR|2026-08-15"
 
 # Trailing delimiters (spreadsheet exports): unnamed trailing columns and
 # empty trailing fields are ignored; a value in one, or a short row, is a
