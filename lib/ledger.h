@@ -32,11 +32,12 @@
 #include "error.h"
 #include "fx.h"
 #include "journey.h"
+#include "labels.h"
 #include "model.h"
 #include "taxonomy.h"
 
-#define ALLOT_UNATTRIBUTED "(unattributed)"
-#define ALLOT_NO_CAMPAIGN_LABEL "(none)"
+#define ALLOT_UNATTRIBUTED ALLOT_LABEL_UNATTRIBUTED
+#define ALLOT_NO_CAMPAIGN_LABEL ALLOT_LABEL_NONE
 
 typedef struct allot_ledger_options {
     const allot_fx *fx;        /* reporting currency and rates; required */

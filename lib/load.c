@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "labels.h"
 #include "money.h"
 #include "period.h"
 #include "store.h"
@@ -312,6 +313,7 @@ typedef struct bound {
     allot_date_order order;   /* date columns: AUTO until known */
     int order_warned;
     int id;                /* a text column of ids (*_id, ad_account) */
+    int reserved;          /* campaign_id or channel: reserved labels rejected (labels.h) */
 } bound;
 
 typedef struct warning {
@@ -344,7 +346,7 @@ typedef struct load_state {
     allot_zone *zone;      /* opt->timezone (NULL: UTC); dialect states use main's */
     int local_warned;      /* a timestamp without an offset was read as UTC */
     int repeated_warned;   /* ... fell in an hour the zone repeats */
-    char why[160];         /* a reject reason made for one row */
+    char why[320];         /* a reject reason made for one row */
     char **index_sql;      /* secondary indexes dropped for a bulk load */
     int nindex;
     warning *warnings;
@@ -715,6 +717,15 @@ static const char *type_value(load_state *s, bound *b, slot *sl, const char *tex
             return "an id a spreadsheet turned into a rounded number (its digits are lost, "
                    "ids that differ become one): export again and open the file with the "
                    "column as Text";
+        const char *holds;
+        if (b->reserved && (holds = allot_label_reserved(t, (size_t)tl))) {
+            snprintf(s->why, sizeof s->why,
+                     "'%.*s' is the group allot reports for %s: a %s so named would be "
+                     "counted in it; rename the value in the export (leave it empty when "
+                     "there is none)",
+                     tl, t, holds, c->name);
+            return s->why;
+        }
         if (tl > 0)
             set_text(sl, t, tl);
         return NULL;
@@ -1213,6 +1224,9 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
         b->id = col->kind == ALLOT_COL_TEXT &&
                 ((nl > 3 && strcmp(col->name + nl - 3, "_id") == 0) ||
                  strcmp(col->name, "ad_account") == 0);
+        /* group keys of the reports: a reserved label would join its group */
+        b->reserved = col->kind == ALLOT_COL_TEXT && (strcmp(col->name, "campaign_id") == 0 ||
+                                                      strcmp(col->name, "channel") == 0);
         if (col->kind == ALLOT_COL_CURRENCY && !(col->flags & ALLOT_COL_KEY))
             s->currency_col = s->ncols;
         if (col->kind == ALLOT_COL_CURRENCY && (col->flags & ALLOT_COL_KEY))

@@ -83,7 +83,8 @@ typedef enum allot_restate_campaign_kind {
 typedef struct allot_restate_campaign {
     char *period;
     allot_restate_campaign_kind kind;
-    char *campaign_id; /* "(none)" / "(unattributed)" for the other kinds */
+    char *campaign_id; /* "(none)" / "(unattributed)" for the other kinds (never a
+                          campaign of the data: labels.h) */
     char *name;        /* campaigns.name (as the database holds it now), "" when the
                           campaign is not in the campaigns table; "(no campaign)",
                           "(unattributed)" for the other kinds */

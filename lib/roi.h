@@ -25,7 +25,10 @@
  *             currency (the ledger's reporting_minor when the ledger has it,
  *             else credit_minor converted at the deal's close-date rate);
  *             period of the deal's close date. Deals with no touch in the
- *             window are the group "(unattributed)".
+ *             window are the group "(unattributed)"; by campaign, touches
+ *             without a campaign are "(none)". No campaign or channel of the
+ *             data reads like these (labels.h: allot-load rejects them,
+ *             allot-credit refuses a database that holds one).
  *   ROI       (revenue - spend) / spend; ROAS = revenue / spend; both empty
  *             when spend is 0 (revenue without spend is still shown).
  *   customers new customers credited to the group: a deal is a new customer

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "labels.h"
+
 enum field {
     F_SOURCE, F_MEDIUM, F_CAMPAIGN, F_CONTENT, F_TERM, F_REFERRER, F_REFERRER_HOST,
     F_TYPE, F_CLICK_ID, F_LANDING_PAGE, F_COUNT
@@ -417,6 +419,13 @@ static allot_status parse_rule(const char *text, const char *file, long line, ru
     if (!r->channel[0] || strstr(r->channel, "->"))
         return allot_error_set(err, ALLOT_ERR_CONFIG, file, line, 0,
                                "[taxonomy] rule '%s' needs one channel name after '->'", text);
+    const char *holds = allot_label_reserved(r->channel, strlen(r->channel));
+    if (holds)
+        return allot_error_set(err, ALLOT_ERR_CONFIG, file, line, 0,
+                               "[taxonomy] rule '%s': '%s' is the group allot reports for %s, "
+                               "and its touches would be counted in it; name the channel "
+                               "otherwise",
+                               text, r->channel, holds);
     size_t cap = 1;
     for (const char *c = text; c < arrow; c++)
         cap += *c == ',';

@@ -155,6 +155,10 @@ static void bad_rules_name_the_line(void **state)
         "[taxonomy]\nrule = source~google ->\n",
         "[taxonomy]\nrule = medium~ -> X\n",
         "[taxonomy]\ngroup = A, B\n",
+        /* the reports' group labels (labels.h) are no channel names */
+        "[taxonomy]\nrule = source~google -> (none)\n",
+        "[taxonomy]\nrule = source~google ->  (unattributed) \n",
+        "[taxonomy]\nrule = source~google -> (all)\n",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         allot_config *cfg;
