@@ -48,6 +48,9 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 (Kaplan-Meier: days from created_at to the
                                 close date's first second in the zone, open
                                 deals censored at the data's end)
+  funnel-dir DIR CUR [quarter|month]  allot-funnel --csv-dir DIR: the funnel,
+                                funnel-stages and speed checks of its deals,
+                                funnel and speed tables
   lastquarter INSTANT           print the last quarter completed before the
                                 day INSTANT ('2026-09-30T15:00:00Z') has in
                                 the zone (allot-pack without --period)
@@ -67,6 +70,12 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
   pipeline-csv CSV CUR          allot-credit --event pipeline --csv: Σ credit
                                 per model and period = pipeline created
 
+--by GROUP (anywhere after SAMPLE_DIR; default none): the CSVs of the
+funnel, funnel-stages, speed and funnel-dir checks were written with
+allot-funnel --by GROUP (channel, campaign or source): every group's row of
+every period is checked too, its people or deals grouped as lib/funnel.h
+says (person_groups, deal_groups).
+
 --zone NAME (anywhere after SAMPLE_DIR; default UTC, or the environment's
 TIEOUT_ZONE) is the company's reporting time zone ([general] timezone), a tz
 database name read with Python's zoneinfo: every timestamp is counted on the
@@ -81,6 +90,7 @@ page shows the period's last month's pipeline by creation month in the zone.
 """
 import csv
 import email
+import functools
 import email.policy
 import hashlib
 import os
@@ -100,6 +110,12 @@ if "--zone" in argv:
     ZONE_NAME = argv[i + 1]
     del argv[i:i + 2]
 ZONE = ZoneInfo(ZONE_NAME)
+BY = "none"  # --by: allot-funnel's grouping of the CSV the funnel checks read
+if "--by" in argv:
+    i = argv.index("--by")
+    BY = argv[i + 1]
+    del argv[i:i + 2]
+    assert BY in ("none", "channel", "campaign", "source"), BY
 sample, check = argv[0], argv[1]
 args = argv[2:]
 failures = []
@@ -130,11 +146,17 @@ def expect(cond, message):
         failures.append(message)
 
 
-def overall_rows(path):
-    """The "(all)" rows of an allot-funnel CSV (one per period; the rows of
-    each group are not checked here)."""
+def funnel_rows(path):
+    """The rows of an allot-funnel CSV: per period "(all)" and, grouped
+    (--by), each group."""
     with open(path, newline="") as f:
-        return [r for r in csv.DictReader(f) if r["group"] == "(all)"]
+        return list(csv.DictReader(f))
+
+
+def group_keys(group, by=None):
+    """The cells an item (person or deal) counts in: "(all)", and its group
+    when grouped (by, default --by)."""
+    return ("(all)",) if (by or BY) == "none" else ("(all)", group)
 
 
 _ROWS = {}
@@ -228,14 +250,22 @@ def month(day):
     return day[:7]
 
 
-def pipeline(rep, unit=quarter):
+def year(day):
+    return day[:4]
+
+
+UNITS = {"quarter": quarter, "month": month, "year": year}
+
+
+def pipeline(rep, unit=quarter, deals=None):
     """{quarter (or unit) of creation (its day in ZONE): (pipeline cents, won cents)} over deals
     with an amount. Pipeline created is the value of the deals when they
     were created: every deal, open or closed, at the rate of its creation
     day (attribution.md: "amount of the deal as created"); the won amount of
-    those deals stays at the close date, as booked revenue."""
+    those deals stays at the close date, as booked revenue. deals: a subset
+    of DEALS (one group's)."""
     out = {}
-    for d in DEALS:
+    for d in DEALS if deals is None else deals:
         if not d["amount"]:
             continue
         created = day_of(d["created_at"])
@@ -248,10 +278,11 @@ def pipeline(rep, unit=quarter):
     return out
 
 
-def created_count(unit=quarter):
-    """{period of creation in ZONE: (deals, open deals, won deals)}, every deal."""
+def created_count(unit=quarter, deals=None):
+    """{period of creation in ZONE: (deals, open deals, won deals)}, every
+    deal (or every deal of the subset deals)."""
     out = {}
-    for d in DEALS:
+    for d in DEALS if deals is None else deals:
         q = unit(day_of(d["created_at"]))
         n, o, w = out.get(q, (0, 0, 0))
         out[q] = (n + 1, o + (d["is_closed"] != "1"), w + (d["is_won"] == "1"))
@@ -263,6 +294,7 @@ def day_start(day):
     return int(datetime.combine(date.fromisoformat(day), time(0), ZONE).timestamp())
 
 
+@functools.lru_cache(maxsize=None)
 def funnel_end():
     """allot-funnel's data end (README "data end"), epoch seconds: the
     latest timestamp of stage_history, touches, people and deals' creation,
@@ -275,13 +307,14 @@ def funnel_end():
     return max(last, day_start(close))
 
 
-def cycles(unit=quarter):
+def cycles(unit=quarter, deals=None):
     """{period of creation in ZONE: [(seconds, closed)]}: a closed deal's
     cycle from created_at to its close date's first second in ZONE, an open
-    deal censored at the data's end."""
+    deal censored at the data's end (of all the data, also for a subset
+    deals)."""
     end = funnel_end()
     out = {}
-    for d in DEALS:
+    for d in DEALS if deals is None else deals:
         c = instant(d["created_at"])
         obs = (day_start(d["close_date"]) - c, True) if d["is_closed"] == "1" else (max(0, end - c), False)
         out.setdefault(unit(day_of(d["created_at"])), []).append(obs)
@@ -582,51 +615,14 @@ def check_workbook(path, rep, period):
     ms = labels["Marketing spend"]
     expect(exact(ms[1], sp[period]) and exact(ms[2], sp[prior(period)]),
            f"Summary marketing spend {ms[1:3]} != {sp[period]}, {sp[prior(period)]} cents")
-    # The Funnel sheet's deals created in the period, "(all)" row: the same
-    # pipeline (it converted closed deals at their close date with the
-    # Summary).
-    fu = list(wb["Funnel"].iter_rows(values_only=True))
-    at = [i for i, r in enumerate(fu) if r and r[0] == "Channel" and "Pipeline" in r]
-    expect(len(at) == 1, "Funnel sheet: no deals table")
-    if len(at) == 1:
-        hdr, first = fu[at[0]], fu[at[0] + 1]
-        v = first[hdr.index("Pipeline")]
-        expect(first[0] == "(all)" and exact(v, of(pipe, period)),
-               f"Funnel sheet pipeline {first[0]} {v} != {of(pipe, period)} cents")
-        if "Q" in period:  # its deals created, open and won in ZONE's quarter
-            got_n = tuple(first[hdr.index(c)] for c in ("Deals", "Open", "Won"))
-            expect(got_n == created_count().get(period),
-                   f"Funnel sheet deals, open, won {got_n} != {created_count().get(period)} ({ZONE_NAME})")
-            med, ref = first[hdr.index("Median cycle days")], km_quantile(cycles()[period], 0.5)
-            expect(isinstance(med, float) and abs(D(med) - ref) < D("1e-9"),
-                   f"Funnel sheet median cycle {med} != {ref} days ({ZONE_NAME})")
-    # ... and its lead cohort: the people whose lead time falls in the
-    # quarter on ZONE's clocks.
-    leads = [r for r in fu if r and r[0] == "(all)" and r[1] == "lead"]
-    if "Q" in period:
-        expect(len(leads) == 1 and leads[0][2] == lead_cohorts().get(period),
-               f"Funnel sheet leads {leads[:1]} != {lead_cohorts().get(period)} ({ZONE_NAME})")
-        # ... every stage of that cohort, (all) and per first-touch channel,
-        # with its conversion and Wilson interval.
-        cells = funnel_by_channel(rep, period)
-        seen = set()
-        for r in fu:
-            if not r or r[1] not in STAGES or not isinstance(r[2], int):
-                continue
-            c = cells.get(r[0])
-            k = STAGES.index(r[1])
-            seen.add(r[0])
-            expect(c is not None and r[2] == c[k],
-                   f"Funnel sheet {r[0]} {r[1]}: {r[2]}, reference {c and c[k]} ({ZONE_NAME})")
-            if c is None:
-                continue
-            nk, den = (4, c[1]) if r[1] == "won" else (k + 1, c[k])
-            if den:
-                want3 = (c[nk] / den,) + wilson(c[nk], den)
-                expect(all(isinstance(v, float) or isinstance(v, int) for v in r[4:7])
-                       and all(abs(v - w) <= 1e-9 for v, w in zip(r[4:7], want3)),
-                       f"Funnel sheet {r[0]} {r[1]} -> {r[3]}: {r[4:7]}, reference {want3}")
-        expect(seen == set(cells), f"Funnel sheet channels {sorted(seen)} != {sorted(cells)}")
+    # The Funnel sheet, every row of its three tables, "(all)" and per
+    # first-touch channel, for the period (a quarter or a year) on ZONE's
+    # clocks: the lead cohort's stages with each conversion and Wilson
+    # interval (stage_cells), speed-to-lead (speed_cells) and the deals
+    # created (deal_cells: deals, open, closed, won, win rate and interval,
+    # mean and median won, median cycle, pipeline; its "(all)" pipeline is
+    # the Summary's).
+    check_funnel_sheet(list(wb["Funnel"].iter_rows(values_only=True)), rep, period)
     # The Change column of the money lines holds the exact difference in
     # cents (the cached value read 304217.6600000001 for pipeline created).
     for name, now_c, before_c in (("Won revenue", booked_now, booked_before),
@@ -638,6 +634,8 @@ def check_workbook(path, rep, period):
     expect((dw[1], dw[2]) == (of(count, period), of(count, prior(period))),
            f"Summary deals won {dw[1:3]}")
 
+    unit = quarter if "Q" in period else year
+    roi_ref = {by: roi_reference(rep, by, unit) for by in ("channel", "campaign")}
     # Attribution by channel: every model's channels add up to the booked
     # revenue, and so does its Total row.
     ch = wb["Attribution by channel"]
@@ -661,6 +659,15 @@ def check_workbook(path, rep, period):
         expect(all(r[j] is None or exact(r[j], cents(r[j])) for r in body),
                f"channel sheet {m}: a cell is no whole number of cents")
         expect(total and exact(total[j], booked_now), f"channel sheet {m} Total {total and total[j]}")
+        # ... and each rule-based model's channels are the reference's
+        # credit in ZONE (roi_reference: the journeys end at the close
+        # date's last second there), to the cent.
+        if m in RULE_MODELS:
+            ref = {g: v[0] for (mm, p, g), v in roi_ref["channel"].items() if mm == m and p == period}
+            got = {r[0]: cents(r[j]) for r in body if r[j] is not None}
+            bad = sorted(g for g in set(got) | set(ref) if got.get(g, 0) != ref.get(g, 0))
+            expect(not bad, f"channel sheet {m} {period}: " + ", ".join(
+                f"{g} {got.get(g)} != {ref.get(g)} cents" for g in bad[:4]) + f" ({ZONE_NAME})")
     # Its Spend column foots: whole cents per channel (largest remainder)
     # that add up to its Total, the Summary's marketing spend (rounded
     # once), to the cent and as the same double. The cells held each
@@ -687,6 +694,30 @@ def check_workbook(path, rep, period):
     cells = {r[0]: D(repr(r[3])) for r in camp.iter_rows(min_row=4, values_only=True)
              if r[0] is not None and isinstance(r[3], (int, float))}
     foots(f"campaign sheet {period}", cells, sp[period], spend_groups_of(rep, "campaign", period))
+    # ... and every campaign's figures of its model (a rule-based one) are
+    # allot-roi's as check_roi_groups recomputes them in ZONE: credited
+    # revenue to the cent, deals credited, new customers, and with the
+    # exact spend micros of the period ROI, ROAS and CAC.
+    cm = re.search(r"model (\w+)", camp["A1"].value)
+    if cm and cm.group(1) in RULE_MODELS:
+        model = cm.group(1)
+        exact_sp = spend_groups_of(rep, "campaign", period)
+        ref = {g: v for (m, p, g), v in roi_ref["campaign"].items() if m == model and p == period}
+        n = 0
+        for r in camp.iter_rows(min_row=4, values_only=True):
+            if r[0] is None or not isinstance(r[4], (int, float)):
+                continue
+            n += 1
+            rev, deals, cust, _, _ = ref.get(r[0], [0, 0, 0.0, 0.0, set()])
+            spf = float(exact_sp.get(r[0], 0))
+            want_r = [rev / 100, (rev / 100 - spf) / spf if spf else None, rev / 100 / spf if spf else None,
+                    cust, spf / cust if spf and cust > 1e-12 else None, deals]
+            got = [r[4], r[5], r[8], r[9], r[10], r[11]]
+            expect(cents(r[4]) == rev and near_all(got, want_r, 1e-6),
+                   f"campaign sheet {period} {r[0]} ({model}): revenue, ROI, ROAS, customers, CAC, deals "
+                   f"{got}, reference {want_r} ({ZONE_NAME})")
+        expect(n == len(set(ref) | {g for g, v in exact_sp.items() if v}),
+               f"campaign sheet {period}: {n} campaigns, reference {len(set(ref) | set(exact_sp))}")
 
     # Ledger sheet (default model, every period): per deal, Credit adds to the
     # amount and Credit (reporting) to the converted amount; per period, the
@@ -741,6 +772,95 @@ def check_workbook(path, rep, period):
                f"Reconciliation {r[:3]}: {r[3]} != {r[4]} + {r[5]} (difference {r[6]})")
     expect(n == 15 * len(native), f"Reconciliation has {n} rows, want {15 * len(native)}")
     return f"Summary, {len(models)} channel columns, {len(deal_sum)} ledger deals, {n} reconciliation rows"
+
+
+def near_all(got, want, tol):
+    """Each got cell is a number within tol of want (None: empty)."""
+    return len(got) == len(want) and all(
+        (w is None and g is None) or (w is not None and isinstance(g, (int, float))
+                                      and abs(g - float(w)) <= tol) for g, w in zip(got, want))
+
+
+def check_funnel_sheet(fu, rep, period):
+    """The workbook's Funnel sheet (rows fu) for a quarter or a year."""
+    unit = quarter if "Q" in period else year
+    pipe = {q: v[0] for q, v in pipeline(rep).items()}
+    heads = {r[1] if r[1] == "Stage" else "MQLs" if r[1] == "MQLs" else "Deals": i
+             for i, r in enumerate(fu) if r and r[0] == "Channel"}
+    expect(set(heads) == {"Stage", "MQLs", "Deals"}, f"Funnel sheet tables {sorted(heads)}")
+    if set(heads) != {"Stage", "MQLs", "Deals"}:
+        return
+
+    def table(name):
+        out = []
+        for r in fu[heads[name] + 1:]:
+            if not r or r[0] is None:
+                break
+            out.append(r)
+        return fu[heads[name]], out
+
+    # Stages of the lead cohort.
+    cells = {g: c for (p, g), c in stage_cells(rep, unit, "channel").items() if p == period}
+    _, body = table("Stage")
+    seen = set()
+    for r in body:
+        c = cells.get(r[0])
+        k = STAGES.index(r[1])
+        seen.add(r[0])
+        expect(c is not None and r[2] == c[k],
+               f"Funnel sheet {r[0]} {r[1]}: {r[2]}, reference {c and c[k]} ({ZONE_NAME})")
+        if c is None:
+            continue
+        nk, den = (4, c[1]) if r[1] == "won" else (k + 1, c[k])
+        if den:
+            want3 = (c[nk] / den,) + wilson(c[nk], den)
+            expect(near_all(r[4:7], want3, 1e-9),
+                   f"Funnel sheet {r[0]} {r[1]} -> {r[3]}: {r[4:7]}, reference {want3}")
+    expect(seen == set(cells), f"Funnel sheet channels {sorted(seen)} != {sorted(cells)}")
+    expect(len(body) == 5 * len(cells), f"Funnel sheet has {len(body)} stage rows")
+    # Speed-to-lead of the cohort.
+    cells = {g: c for (p, g), c in speed_cells(unit, "channel").items() if p == period}
+    hdr, body = table("MQLs")
+    for r in body:
+        c = cells.get(r[0])
+        expect(c is not None, f"Funnel sheet speed: no channel {r[0]} in the reference ({ZONE_NAME})")
+        if c is None:
+            continue
+        want = [c["mqls"], c["followed_up"], c["sla_eligible"]]
+        if c["sla_eligible"]:
+            want += [c["sla_met"] / c["sla_eligible"], *wilson(c["sla_met"], c["sla_eligible"])]
+        else:
+            want += [None] * 3
+        want += [km_quantile(c["obs"], p, 3600) if c["obs"] else None for p in (0.25, 0.5, 0.75)]
+        expect(near_all(r[1:10], want, 1e-9),
+               f"Funnel sheet speed {r[0]}: {r[1:10]}, reference {want} ({ZONE_NAME})")
+    expect({r[0] for r in body} == set(cells), f"Funnel sheet speed channels {[r[0] for r in body]}")
+    # Deals created in the period.
+    want_p, counts, cyc, won_cents = deal_cells(rep, unit, "channel")
+    hdr, body = table("Deals")
+    col = {h: j for j, h in enumerate(hdr)}
+    expect(body and body[0][0] == "(all)" and exact(body[0][col["Pipeline"]], of(pipe, period)),
+           f"Funnel sheet pipeline {body[:1]} != {of(pipe, period)} cents (the Summary's)")
+    for r in body:
+        k = (period, r[0])
+        if k not in counts:
+            failures.append(f"Funnel sheet deals: no cell {k} in the reference ({ZONE_NAME})")
+            continue
+        n, o, won = counts[k]
+        w = sorted(won_cents.get(k, []))
+        want = [n, o, n - o, won]
+        want += [won / (n - o), *wilson(won, n - o)] if n - o else [None] * 3
+        want += [D(sum(w)) / len(w) / 100, median_cents(w)] if w else [None] * 2
+        want += [km_quantile(cyc[k], 0.5)]
+        got = [r[col[h]] for h in ("Deals", "Open", "Closed", "Won", "Win rate", "Lower", "Upper",
+                                   "Mean won", "Median won", "Median cycle days")]
+        expect(near_all(got, want, 1e-6),
+               f"Funnel sheet deals {r[0]}: {got}, reference {[str(x) for x in want]} ({ZONE_NAME})")
+        expect(exact(r[col["Pipeline"]], want_p.get(k, (0, 0))[0]),
+               f"Funnel sheet deals {r[0]}: pipeline {r[col['Pipeline']]}, reference "
+               f"{want_p.get(k)} cents ({ZONE_NAME})")
+    expect({r[0] for r in body} == {g for p, g in counts if p == period},
+           f"Funnel sheet deal channels {[r[0] for r in body]} ({ZONE_NAME})")
 
 
 def credit_csv_channels(path, model, period):
@@ -847,50 +967,64 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     def change(now, before):
         return f"{(now - before) / before * 100:+.1f} %"
 
-    # Revenue won per deal currency, with the prior period.
+    def compared(cur, by_cur, count_text):
+        """The line of a currency: the period's amount and count, else
+        'none', beside the prior period's (none, or with the change)."""
+        now, seen = by_cur.get((period, cur), (None, set()))
+        before = by_cur.get((p0, cur), (None, None))[0]
+        n = len(seen)
+        text = f"{cur} {now:,.2f} {count_text.format(n=n, s='s' if n != 1 else '')}" if now is not None \
+            else "none"
+        if before is None:
+            return f"  {cur}: {text} ({p0}: none)"
+        if now is not None and before > 0:
+            return f"  {cur}: {text} ({p0}: {cur} {before:,.2f}, {change(now, before)})"
+        return f"  {cur}: {text} ({p0}: {cur} {before:,.2f})"
+
+    # Revenue won per deal currency, with the prior period ('none' in a
+    # period without: 2026Q4).
     won = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"])
     for cur in EXPONENT:
-        if (period, cur) not in won:
-            continue
-        now, seen = won[(period, cur)]
-        before = won.get((p0, cur), (D(0), set()))[0]
-        line = (f"  {cur}: {cur} {now:,.2f} from {len(seen)} deals "
-                f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
-        expect(line in body, f"e-mail lacks {line!r}")
+        if (period, cur) in won or (p0, cur) in won:
+            line = compared(cur, won, "from {n} deal{s}")
+            expect(line in body, f"e-mail lacks {line!r}")
     # Pipeline created: deals by their creation day in ZONE, per currency.
     pipe = by_currency(DEALS, lambda d: day_of(d["created_at"]), lambda d: d["amount"])
     for cur in EXPONENT:
-        now, seen = pipe[(period, cur)]
-        before = pipe[(p0, cur)][0]
-        line = (f"  {cur}: {cur} {now:,.2f} in {len(seen)} new deals "
-                f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
-        expect(line in body, f"e-mail lacks {line!r}")
+        if (period, cur) in pipe or (p0, cur) in pipe:
+            line = compared(cur, pipe, "in {n} new deal{s}")
+            expect(line in body, f"e-mail lacks {line!r}")
     # ... and all of it in the reporting currency, each deal at its creation
     # day's rate: the workbook's and the PDF's pipeline created.
     rep = credit_currency or "USD"
     pp = pipeline(rep)
+    now_p = pp.get(period, (0, 0))[0]
     line = (f"  all in {rep}, each deal at its creation day's rate: {rep} "
-            f"{cents_text(pp[period][0])} ({p0}: {rep} {cents_text(pp[p0][0])}, "
-            f"{change(D(pp[period][0]), D(pp[p0][0]))})")
+            f"{cents_text(now_p)} ({p0}: {rep} {cents_text(pp[p0][0])}, "
+            f"{change(D(now_p), D(pp[p0][0]))})")
     expect(line in body, f"e-mail lacks {line!r}")
     # Marketing spend per currency and campaigns.
     spend = by_currency(SPEND, lambda s: s["date"], lambda s: s["cost"], lambda s: s["campaign_id"])
     for cur in EXPONENT:
-        now, camps = spend[(period, cur)]
-        before = spend[(p0, cur)][0]
-        n = len(camps)
-        line = (f"  {cur}: {cur} {now:,.2f} across {n} campaign{'s' if n != 1 else ''} "
-                f"({p0}: {cur} {before:,.2f}, {change(now, before)})")
-        expect(line in body, f"e-mail lacks {line!r}")
+        if (period, cur) in spend or (p0, cur) in spend:
+            line = compared(cur, spend, "across {n} campaign{s}")
+            expect(line in body, f"e-mail lacks {line!r}")
     # ... and all of it in the reporting currency (the credit's), each row at
     # its day's rate, the micros rounded once: the workbook's and the PDF's
     # marketing spend.
     rep = credit_currency or "USD"
     sp = spend_cents(rep)
-    line = (f"  all in {rep}, each row at its day's rate: {rep} {cents_text(sp[period])} "
-            f"({p0}: {rep} {cents_text(sp[p0])}, {change(D(sp[period]), D(sp[p0]))})")
+    line = (f"  all in {rep}, each row at its day's rate: {rep} {cents_text(sp.get(period, 0))} "
+            f"({p0}: {rep} {cents_text(sp[p0])}, {change(D(sp.get(period, 0)), D(sp[p0]))})")
     expect(line in body, f"e-mail lacks {line!r}")
     # Credited revenue: booked = credited + unattributed, booked independent.
+    # A period without booked revenue has no credit quarter: the section
+    # says it is not available.
+    if period not in booked(credit_currency or "USD"):
+        na = re.search(r"Credited revenue by channel\r?\n  \(not available: [^\r\n]*\)\r?\n", body)
+        expect(na is not None, f"e-mail: {period} has no booked revenue, yet the credit section is "
+               "not 'not available'")
+        return attachments(m, outdir) + ", no credit (none booked)"
     mt = re.search(r"Credited revenue by channel \((\w+) model, run \d+\)", body)
     expect(mt is not None, "e-mail has no credit section")
     rec = re.search(r"reconciliation: (\w+) ([\d,.]+) booked = \1 ([\d,.]+) credited \+ \1 "
@@ -908,10 +1042,20 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
         for name, amount in re.findall(rf"^  ([^:\n]+): {rep} ([\d,.]+) \(", section, re.M):
             got = int(D(amount.replace(",", "")) * 100)
             expect(channels.get(name) == got, f"e-mail {name}: {got} != credit CSV {channels.get(name)}")
-    # Every attachment is the file on disk, byte for byte.
-    files = {"allot-pack.pdf": "allot-pack.pdf", "allot-report.xlsx": "allot-report.xlsx"}
-    for png in sorted(os.listdir(os.path.join(outdir, "charts"))):
-        files[png] = os.path.join("charts", png)
+    return attachments(m, outdir)
+
+
+def attachments(m, outdir):
+    """Every attachment of message m is the file on disk in outdir, byte
+    for byte, and every pack file there (PDF, workbook, charts/*.png) is
+    attached; with none there, the message says '(nothing)'."""
+    files = {f: f for f in ("allot-pack.pdf", "allot-report.xlsx") if os.path.exists(os.path.join(outdir, f))}
+    if os.path.isdir(os.path.join(outdir, "charts")):
+        for png in sorted(os.listdir(os.path.join(outdir, "charts"))):
+            files[png] = os.path.join("charts", png)
+    if not files:
+        expect("\nAttached\n  (nothing)\n" in m.get_body(("plain",)).get_content().replace("\r\n", "\n"),
+               "e-mail: no pack files, yet not 'Attached (nothing)'")
     seen = []
     for part in m.iter_attachments():
         name = part.get_filename()
@@ -1006,20 +1150,12 @@ def largest_remainder(total, weights):
     return out, tie
 
 
-def roi_reference(rep, by="channel", unit=quarter):
-    """{(model, quarter, group): [revenue cents, deals, customers, new MRR
-    micros]} of the 13 rule-based models (README "Scoreboard" definitions,
-    lib/roi.h): each won deal with an amount, its journey in ZONE (the
-    close date's last second there, lookback_days before it), the model's
-    weights over it (model_weights; linear 1/n; first and last touch), its
-    amount converted at the close date split by largest remainder; its
-    group the touch's channel (touch_channel) or campaign_id ((none)
-    without); a deal without a touch is (unattributed), by channel and by
-    campaign. deals: deals giving the group a positive weight.
-    customers: each deal that is its account's first won deal (close date,
-    then deal id) split by the weights; new MRR: the account's first
-    subscription's MRR (start date, then id) at its start date's rate.
-    unit: the period of the close date (quarter or month)."""
+@functools.lru_cache(maxsize=None)
+def deal_splits(rep):
+    """Per won deal with an amount, what roi_reference needs of it (once per
+    process, for every grouping and unit): (deal, new customer, new MRR
+    micros, {'channel' and 'campaign': group per touch}, {model: (weights,
+    cents, tie)})."""
     want_j = journeys(lookback_days(), "revenue")
     at, by_id, created, people = journey_context()
     first_won = {}
@@ -1028,7 +1164,7 @@ def roi_reference(rep, by="channel", unit=quarter):
     first_sub = {}
     for r in sorted(rows("subscriptions.csv"), key=lambda r: (r["start_date"], r["subscription_id"])):
         first_sub.setdefault(r["account_id"], r)
-    out = {}
+    out = []
     for d in WON:
         if not d["amount"]:
             continue
@@ -1047,17 +1183,36 @@ def roi_reference(rep, by="channel", unit=quarter):
             ws["linear"] = [1 / n] * n
             ws["first_touch"] = [1.0] + [0.0] * (n - 1)
             ws["last_touch"] = [0.0] * (n - 1) + [1.0]
-            if by == "channel":
-                groups = [touch_channel(by_id[t]) for _, t in j]
-            else:
-                groups = [by_id[t]["campaign_id"] or "(none)" for _, t in j]
+            groups = {"channel": [touch_channel(by_id[t]) for _, t in j],
+                      "campaign": [by_id[t]["campaign_id"] or "(none)" for _, t in j]}
         else:
             ws = {m: [1.0] for m in RULE_MODELS}
-            groups = ["(unattributed)"]  # by campaign too (lib/roi.h)
+            groups = {"channel": ["(unattributed)"], "campaign": ["(unattributed)"]}  # lib/roi.h
+        splits = {m: (ws[m],) + largest_remainder(conv, exact_weights(m, ws[m])) for m in RULE_MODELS}
+        out.append((d, new, mrr, groups, splits))
+    return out
+
+
+def roi_reference(rep, by="channel", unit=quarter):
+    """{(model, quarter, group): [revenue cents, deals, customers, new MRR
+    micros]} of the 13 rule-based models (README "Scoreboard" definitions,
+    lib/roi.h): each won deal with an amount, its journey in ZONE (the
+    close date's last second there, lookback_days before it), the model's
+    weights over it (model_weights; linear 1/n; first and last touch), its
+    amount converted at the close date split by largest remainder; its
+    group the touch's channel (touch_channel) or campaign_id ((none)
+    without); a deal without a touch is (unattributed), by channel and by
+    campaign. deals: deals giving the group a positive weight.
+    customers: each deal that is its account's first won deal (close date,
+    then deal id) split by the weights; new MRR: the account's first
+    subscription's MRR (start date, then id) at its start date's rate.
+    unit: the period of the close date (quarter, month or year)."""
+    out = {}
+    for d, new, mrr, groups, splits in deal_splits(rep):
         for m in RULE_MODELS:
-            cents, tie = largest_remainder(conv, exact_weights(m, ws[m]))
+            ws, cents, tie = splits[m]
             seen = set()
-            for g, w, c in zip(groups, ws[m], cents):
+            for g, w, c in zip(groups[by], ws, cents):
                 v = out.setdefault((m, unit(d["close_date"]), g), [0, 0, 0.0, 0.0, set()])
                 v[0] += c
                 if tie:
@@ -1122,48 +1277,81 @@ def check_roi_groups(path, rep, by, unit=quarter, gross_margin=0.8):
     return n
 
 
+def deal_cells(rep, unit, by):
+    """The deals table's reference per (creation period in ZONE, group):
+    {cell: (pipeline cents, won cents)}, {cell: (deals, open, won)},
+    {cell: cycles}, {cell: [won deals' cents at the close date]}; the
+    groups "(all)" and, unless by is none, deal_groups(by)'s."""
+    group = deal_groups(by)
+    members = {}
+    for d in DEALS:
+        for g in group_keys(group[d["deal_id"]], by):
+            members.setdefault(g, []).append(d)
+    want, counts, cyc, won_cents = {}, {}, {}, {}
+    for g, ds in members.items():
+        for q, v in pipeline(rep, unit, ds).items():
+            want[(q, g)] = v
+        for q, v in created_count(unit, ds).items():
+            counts[(q, g)] = v
+        for q, v in cycles(unit, ds).items():
+            cyc[(q, g)] = v
+        for d in ds:
+            if d["is_won"] == "1" and d["amount"]:
+                won_cents.setdefault((unit(day_of(d["created_at"])), g), []).append(
+                    to_cents(D(d["amount"]), d["currency"], rep, d["close_date"]))
+    return want, counts, cyc, won_cents
+
+
+def median_cents(w):
+    """The median of sorted cents, in major units (exact)."""
+    return D(w[len(w) // 2] if len(w) % 2 else (w[len(w) // 2 - 1] + w[len(w) // 2])) / (
+        100 if len(w) % 2 else 200)
+
+
 def check_funnel(path, rep, unit="quarter"):
-    """allot-funnel --table deals: per creation quarter (or month), (all) row."""
-    unit = {"quarter": quarter, "month": month}[unit]
-    want = pipeline(rep, unit)
-    counts = created_count(unit)
-    cyc = cycles(unit)
-    won_cents = {}
-    for d in WON:
-        if d["amount"]:
-            won_cents.setdefault(unit(day_of(d["created_at"])), []).append(
-                to_cents(D(d["amount"]), d["currency"], rep, d["close_date"]))
-    n = 0
-    for r in overall_rows(path):
-        n += 1
-        p, w = want.get(r["period"], (0, 0))
+    """allot-funnel --table deals: per creation quarter (or month), the
+    (all) row and, grouped (--by), every group's row (deal_groups)."""
+    want, counts, cyc, won_cents = deal_cells(rep, UNITS[unit], BY)
+    seen = set()
+    for r in funnel_rows(path):
+        k = (r["period"], r["group"])
+        seen.add(k)
+        if k not in counts:
+            failures.append(f"funnel {k}: no such cell in the reference (by {BY}, {ZONE_NAME})")
+            continue
+        p, w = want.get(k, (0, 0))
         got = (int(D(r["pipeline"]) * 100), int(D(r["won_amount"]) * 100))
         expect(r["currency"] == rep and got == (p, w),
-               f"funnel {r['period']}: pipeline, won {got} != {(p, w)} ({rep})")
+               f"funnel {k}: pipeline, won {got} != {(p, w)} ({rep})")
         got_n = (int(r["deals"]), int(r["open"]), int(r["won"]))
-        expect(got_n == counts.get(r["period"]),
-               f"funnel {r['period']}: deals, open, won {got_n} != {counts.get(r['period'])} ({ZONE_NAME})")
+        expect(got_n == counts[k], f"funnel {k}: deals, open, won {got_n} != {counts[k]} ({ZONE_NAME})")
+        # win rate = won / closed with its Wilson interval (6 decimals)
+        n, o, won = counts[k]
+        expect(int(r["closed"]) == n - o, f"funnel {k}: closed {r['closed']} != {n - o}")
+        if n - o:
+            for col, v in zip(("win_rate", "lower", "upper"), (won / (n - o),) + wilson(won, n - o)):
+                expect(abs(float(r[col]) - v) <= 5.1e-7, f"funnel {k}: {col} {r[col]}, reference {v:.7f}")
         # mean and median won amount (cents at the close date; the CSV
         # has 2 decimals)
-        w = sorted(won_cents.get(r["period"], []))
+        w = sorted(won_cents.get(k, []))
         if w:
             mean = D(sum(w)) / len(w) / 100
-            med = D(w[len(w) // 2] if len(w) % 2 else (w[len(w) // 2 - 1] + w[len(w) // 2])) / (
-                100 if len(w) % 2 else 200)
-            for col, ref in (("mean_amount", mean), ("median_amount", med)):
+            for col, ref in (("mean_amount", mean), ("median_amount", median_cents(w))):
                 expect(abs(D(r[col]) - ref) <= D("0.005"),
-                       f"funnel {r['period']}: {col} {r[col]}, reference {ref}")
+                       f"funnel {k}: {col} {r[col]}, reference {ref}")
         # The cycle's quartiles (Kaplan-Meier, open deals censored at the
         # data's end): 4 decimals in the CSV, empty where the curve does
         # not get there.
         for col, p in (("cycle_q1_days", 0.25), ("cycle_median_days", 0.5),
                        ("cycle_q3_days", 0.75)):
-            ref = km_quantile(cyc[r["period"]], p)
+            ref = km_quantile(cyc[k], p)
             expect((r[col] == "" and ref is None)
                    or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
-                   f"funnel {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
-    expect(n == len(want), f"funnel has {n} periods, want {len(want)}")
-    return f"{n} periods of deals, pipeline and won amount in {rep} ({ZONE_NAME})"
+                   f"funnel {k}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
+    expect(seen == set(counts), f"funnel cells (by {BY}) differ from the reference's in {ZONE_NAME}: "
+           f"{sorted(seen ^ set(counts))[:6]}")
+    return (f"{len(seen)} period x group cells (by {BY}, {len({g for _, g in counts})} groups) of deals, pipeline "
+            f"and won amount in {rep} ({ZONE_NAME})")
 
 
 def check_funnel_leads(path):
@@ -1187,6 +1375,7 @@ def norm_name(s):
     return "".join(c for c in s.lower() if c not in " _-")
 
 
+@functools.lru_cache(maxsize=None)  # callers only read it
 def person_funnel(rep, as_of=None):
     """The people funnel of README "Definitions", on the sample's canonical
     stage names (its allot.ini has no [funnel] aliases): {person: (cohort
@@ -1274,25 +1463,77 @@ def wilson(x, n, alpha=0.05):
     return max(0.0, c - h), min(1.0, c + h)
 
 
-def person_channel():
-    """{person: channel}: the channel (touch_channel) of the person's first
-    marketing touch (type not sales_activity; occurred_at, then touch id),
-    else its original_source, else '(none)' (README "Definitions")."""
-    first = {}
-    for t in rows("touches.csv"):
-        if t["person_id"] and t["touch_type"] != "sales_activity":
+def first_marketing_touch(touches):
+    """The earliest (occurred_at, then touch id) of touches that is not a
+    sales activity, or None."""
+    best = None
+    for t in touches:
+        if t["touch_type"] != "sales_activity":
             k = (instant(t["occurred_at"]), t["touch_id"])
-            if t["person_id"] not in first or k < first[t["person_id"]][0]:
-                first[t["person_id"]] = (k, t)
-    return {r["person_id"]: touch_channel(first[r["person_id"]][1]) if r["person_id"] in first
-            else r["original_source"] or "(none)" for r in rows("people.csv")}
+            if best is None or k < best[0]:
+                best = (k, t)
+    return best and best[1]
+
+
+def touches_by_person():
+    out = {}
+    for t in rows("touches.csv"):
+        if t["person_id"]:
+            out.setdefault(t["person_id"], []).append(t)
+    return out
+
+
+def person_groups(by):
+    """{person: group} of allot-funnel --by (README "Definitions",
+    lib/funnel.h): channel = the channel (touch_channel) of the person's
+    first marketing touch (type not sales_activity; occurred_at, then touch
+    id), else its original_source, else '(none)'; campaign = that touch's
+    campaign_id, else '(none)'; source = original_source, else '(none)'."""
+    mine = touches_by_person()
+    out = {}
+    for r in rows("people.csv"):
+        t = first_marketing_touch(mine.get(r["person_id"], ()))
+        out[r["person_id"]] = {
+            "none": "(all)",
+            "channel": touch_channel(t) if t else r["original_source"] or "(none)",
+            "campaign": (t["campaign_id"] or "(none)") if t else "(none)",
+            "source": r["original_source"] or "(none)"}[by]
+    return out
+
+
+def deal_groups(by):
+    """{deal: group} of allot-funnel --by: channel = the channel of the
+    first marketing touch at or before the deal's created_at of any person
+    tied to it (deal_people), else its lead_source, else '(none)'; campaign
+    = deals.campaign_id, else that touch's campaign_id, else '(none)';
+    source = lead_source, else the original_source of its earliest person
+    (people.created_at; the first by person id on a tie), else '(none)'."""
+    mine = touches_by_person()
+    people = {r["person_id"]: r for r in rows("people.csv")}
+    tied = {}
+    for r in rows("deal_people.csv"):
+        tied.setdefault(r["deal_id"], []).append(r["person_id"])
+    out = {}
+    for d in DEALS:
+        c = instant(d["created_at"])
+        t = first_marketing_touch([x for p in tied.get(d["deal_id"], ()) for x in mine.get(p, ())
+                                   if instant(x["occurred_at"]) <= c])
+        known = sorted((instant(people[p]["created_at"]), p) for p in tied.get(d["deal_id"], ())
+                       if p in people and people[p]["created_at"])
+        earliest = people[known[0][1]]["original_source"] if known else ""
+        out[d["deal_id"]] = {
+            "none": "(all)",
+            "channel": touch_channel(t) if t else d["lead_source"] or "(none)",
+            "campaign": d["campaign_id"] or ((t["campaign_id"] or "(none)") if t else "(none)"),
+            "source": d["lead_source"] or earliest or "(none)"}[by]
+    return out
 
 
 def funnel_by_channel(rep, period):
     """{'(all)' or channel: [people who reached each stage]} of the lead
     cohort of a quarter in ZONE."""
     _, fun = person_funnel(rep)
-    ch = person_channel()
+    ch = person_groups("channel")
     out = {}
     for pid, (day, st, _, _) in fun.items():
         if quarter(day) != period:
@@ -1304,65 +1545,77 @@ def funnel_by_channel(rep, period):
     return out
 
 
-def check_funnel_stages(path, rep, unit="quarter", as_of=None):
-    """allot-funnel --table funnel, the (all) rows of every cohort: people
-    who reached each stage, the conversions lead -> MQL -> SQL ->
-    opportunity -> won and MQL -> won with their Wilson intervals, and MQL
-    -> revenue in rep cents."""
-    unit = {"quarter": quarter, "month": month}[unit]
+def stage_cells(rep, unit, by, as_of=None):
+    """{(lead cohort period in ZONE, group): [people who reached each
+    stage, MQL revenue cents of rep]}; the groups "(all)" and, unless by is
+    none, person_groups(by)'s."""
     _, fun = person_funnel(rep, as_of)
+    group = person_groups(by)
     want = {}
-    for day, s, rev, _ in fun.values():
-        c = want.setdefault(unit(day), [0] * 5 + [0])
-        for k in range(5):
-            c[k] += s[k] is not None
-        c[5] += rev
+    for pid, (day, s, rev, _) in fun.items():
+        for g in group_keys(group[pid], by):
+            c = want.setdefault((unit(day), g), [0] * 5 + [0])
+            for k in range(5):
+                c[k] += s[k] is not None
+            c[5] += rev
+    return want
+
+
+def check_funnel_stages(path, rep, unit="quarter", as_of=None):
+    """allot-funnel --table funnel, the (all) rows of every cohort and,
+    grouped (--by), every group's (person_groups): people who reached each
+    stage, the conversions lead -> MQL -> SQL -> opportunity -> won and MQL
+    -> won with their Wilson intervals, and MQL -> revenue in rep cents."""
+    want = stage_cells(rep, UNITS[unit], BY, as_of)
     got, n = {}, 0
-    for r in overall_rows(path):
+    for r in funnel_rows(path):
         n += 1
-        c = want.get(r["period"], [0] * 6)
+        cell = (r["period"], r["group"])
+        c = want.get(cell, [0] * 6)
         k = STAGES.index(r["stage"])
-        got.setdefault(r["period"], {})[r["stage"]] = int(r["count"])
-        expect(int(r["count"]) == c[k], f"funnel {r['period']} {r['stage']}: {r['count']} people, "
+        got.setdefault(cell, {})[r["stage"]] = int(r["count"])
+        expect(int(r["count"]) == c[k], f"funnel {cell} {r['stage']}: {r['count']} people, "
                f"reference {c[k]} ({ZONE_NAME})")
         if r["stage"] == "won":
             continue
         nk = STAGES.index(r["next_stage"])
         den = c[k]
         expect(r["next_stage"] == STAGES[k + 1] or (k == 1 and r["next_stage"] == "won"),
-               f"funnel {r['period']} {r['stage']} -> {r['next_stage']}")
-        expect(int(r["next_count"]) == c[nk], f"funnel {r['period']} {r['stage']} -> "
+               f"funnel {cell} {r['stage']} -> {r['next_stage']}")
+        expect(int(r["next_count"]) == c[nk], f"funnel {cell} {r['stage']} -> "
                f"{r['next_stage']}: {r['next_count']}, reference {c[nk]} ({ZONE_NAME})")
         if den:
             lo, hi = wilson(c[nk], den)
             for col, v in (("conversion", c[nk] / den), ("lower", lo), ("upper", hi)):
                 expect(abs(float(r[col]) - v) <= 5.1e-7,
-                       f"funnel {r['period']} {r['stage']} -> {r['next_stage']}: {col} "
+                       f"funnel {cell} {r['stage']} -> {r['next_stage']}: {col} "
                        f"{r[col]}, reference {v:.7f}")
         if r["next_stage"] == "won":
             expect(r["revenue"] != "" and int(D(r["revenue"]) * 100) == c[5],
-                   f"funnel {r['period']} {r['stage']} -> won: revenue {r['revenue']}, reference "
+                   f"funnel {cell} {r['stage']} -> won: revenue {r['revenue']}, reference "
                    f"{c[5]} cents of {rep} ({ZONE_NAME})")
-    expect(set(got) == set(want), f"funnel cohorts {sorted(got)} != {sorted(want)} ({ZONE_NAME})")
-    expect(n == 6 * len(want), f"funnel has {n} (all) rows, want {6 * len(want)}")
-    return (f"{len(got)} cohorts x 5 stages ({sum(c[0] for c in want.values())} leads, "
-            f"{sum(c[1] for c in want.values())} MQLs, {sum(c[4] for c in want.values())} won) in "
-            f"{ZONE_NAME}")
+    expect(set(got) == set(want), f"funnel cells (by {BY}) differ from the reference's in "
+           f"{ZONE_NAME}: {sorted(set(got) ^ set(want))[:6]}")
+    expect(n == 6 * len(want), f"funnel has {n} rows, want {6 * len(want)}")
+    alls = [c for (_, g), c in want.items() if g == "(all)"]
+    return (f"{len(alls)} cohorts x 5 stages ({sum(c[0] for c in alls)} leads, "
+            f"{sum(c[1] for c in alls)} MQLs, {sum(c[4] for c in alls)} won), {len(want)} cells "
+            f"by {BY} in {ZONE_NAME}")
 
 
-def check_speed(path, unit="quarter", as_of=None, sla_hours=24):
-    """allot-funnel --table speed, (all) rows: per lead cohort the MQLs,
-    those followed up, SLA eligible and met, and the Kaplan-Meier quartiles
-    of hours from MQL to the first sales activity at or after it (activity
-    only before the MQL: 0 h; never followed up: censored at the data's
-    end)."""
-    unit = {"quarter": quarter, "month": month}[unit]
+def speed_cells(unit, by, as_of=None, sla_hours=24):
+    """{(lead cohort period in ZONE, group): {mqls, followed_up,
+    sla_eligible, sla_met, obs: [(hours to follow-up in seconds,
+    followed up)]}}; the groups "(all)" and, unless by is none,
+    person_groups(by)'s."""
     end, fun = person_funnel("USD", as_of)
+    group = person_groups(by)
     sla = sla_hours * 3600
     want = {}
-    for day, s, _, acts in fun.values():
-        c = want.setdefault(unit(day), {"mqls": 0, "followed_up": 0, "sla_eligible": 0,
-                                        "sla_met": 0, "obs": []})
+    for pid, (day, s, _, acts) in fun.items():
+        cells = [want.setdefault((unit(day), g), {"mqls": 0, "followed_up": 0, "sla_eligible": 0,
+                                                  "sla_met": 0, "obs": []})
+                 for g in group_keys(group[pid], by)]
         mql = s[1]
         if mql is None:
             continue
@@ -1373,36 +1626,59 @@ def check_speed(path, unit="quarter", as_of=None, sla_hours=24):
             wait, done = 0, True
         else:
             wait, done = max(0, end - mql), False
-        c["mqls"] += 1
-        c["followed_up"] += done
-        c["obs"].append((wait, done))
-        if end - mql >= sla:
-            c["sla_eligible"] += 1
-            c["sla_met"] += done and wait <= sla
-    n = 0
-    for r in overall_rows(path):
-        n += 1
-        c = want.get(r["period"])
-        expect(c is not None, f"speed: no cohort {r['period']} in the reference ({ZONE_NAME})")
+        for c in cells:
+            c["mqls"] += 1
+            c["followed_up"] += done
+            c["obs"].append((wait, done))
+            if end - mql >= sla:
+                c["sla_eligible"] += 1
+                c["sla_met"] += done and wait <= sla
+    return want
+
+
+def check_speed(path, unit="quarter", as_of=None, sla_hours=24):
+    """allot-funnel --table speed, the (all) rows and, grouped (--by), every
+    group's (person_groups): per lead cohort the MQLs, those followed up,
+    SLA eligible and met, and the Kaplan-Meier quartiles of hours from MQL
+    to the first sales activity at or after it (activity only before the
+    MQL: 0 h; never followed up: censored at the data's end)."""
+    want = speed_cells(UNITS[unit], BY, as_of, sla_hours)
+    seen = set()
+    for r in funnel_rows(path):
+        cell = (r["period"], r["group"])
+        seen.add(cell)
+        c = want.get(cell)
+        expect(c is not None, f"speed: no cell {cell} in the reference (by {BY}, {ZONE_NAME})")
         if c is None:
             continue
         for col in ("mqls", "followed_up", "sla_eligible", "sla_met"):
-            expect(int(r[col]) == c[col], f"speed {r['period']}: {col} {r[col]}, reference "
+            expect(int(r[col]) == c[col], f"speed {cell}: {col} {r[col]}, reference "
                    f"{c[col]} ({ZONE_NAME})")
         if c["sla_eligible"]:
             share = c["sla_met"] / c["sla_eligible"]
             lo, hi = wilson(c["sla_met"], c["sla_eligible"])
             for col, v in (("sla_share", share), ("lower", lo), ("upper", hi)):
                 expect(abs(float(r[col]) - v) <= 5.1e-7,
-                       f"speed {r['period']}: {col} {r[col]}, reference {v:.7f}")
+                       f"speed {cell}: {col} {r[col]}, reference {v:.7f}")
         for col, p in (("q1_hours", 0.25), ("median_hours", 0.5), ("q3_hours", 0.75)):
             ref = km_quantile(c["obs"], p, 3600) if c["obs"] else None
             expect((r[col] == "" and ref is None)
                    or (r[col] != "" and ref is not None and abs(D(r[col]) - ref) <= D("0.00005")),
-                   f"speed {r['period']}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
-    expect(n == len(want), f"speed has {n} cohorts, want {len(want)}")
-    return (f"{n} cohorts, {sum(c['mqls'] for c in want.values())} MQLs "
-            f"({sum(c['followed_up'] for c in want.values())} followed up) in {ZONE_NAME}")
+                   f"speed {cell}: {col} {r[col]!r}, reference {ref} ({ZONE_NAME})")
+    expect(seen == set(want), f"speed cells (by {BY}) differ from the reference's in {ZONE_NAME}: "
+           f"{sorted(seen ^ set(want))[:6]}")
+    alls = [c for (_, g), c in want.items() if g == "(all)"]
+    return (f"{len(alls)} cohorts, {sum(c['mqls'] for c in alls)} MQLs "
+            f"({sum(c['followed_up'] for c in alls)} followed up), {len(want)} cells by {BY} in "
+            f"{ZONE_NAME}")
+
+
+def check_funnel_dir(outdir, rep, unit="quarter"):
+    """allot-funnel --csv-dir OUTDIR (--by as the CSV's): its deals, funnel
+    and speed tables, as the funnel, funnel-stages and speed checks."""
+    return "; ".join((check_funnel(os.path.join(outdir, "deals.csv"), rep, unit),
+                      check_funnel_stages(os.path.join(outdir, "funnel.csv"), rep, unit),
+                      check_speed(os.path.join(outdir, "speed.csv"), unit)))
 
 
 SEARCH_LABELS = {"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "ask",
@@ -1633,7 +1909,7 @@ def check_pipeline_csv(path, rep):
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
           "funnel": check_funnel, "funnel-leads": check_funnel_leads,
-          "funnel-stages": check_funnel_stages, "speed": check_speed,
+          "funnel-stages": check_funnel_stages, "speed": check_speed, "funnel-dir": check_funnel_dir,
           "acquisition": check_acquisition, "models": check_models}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):

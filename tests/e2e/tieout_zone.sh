@@ -129,6 +129,24 @@ zone_run() {
   "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --table speed --csv \
     > "$out/speed.csv" 2>/dev/null || fail "$zone: allot-funnel speed"
   check "$zone" speed "$out/speed.csv"
+  # ... and grouped (--by channel, campaign, source; --csv-dir writes the
+  # deals, funnel and speed tables): every group's row of every period as
+  # the (all) rows above (deals created, open, closed, won, win rate and
+  # interval, pipeline, won amount, mean, median, cycle quartiles; people
+  # at each stage, conversions, MQL -> revenue; speed-to-lead). The groups
+  # (lib/funnel.h) do not depend on the zone, the periods do: 2026Q3
+  # Display leads Tokyo 98, Auckland 97; Paid Search's median cycle Tokyo
+  # 61.2416 days, Auckland 61.0749. Each zone's check fails on the other's
+  # CSVs, in the group rows too (by hand, 2026-11-23, the Tokyo reference
+  # on Auckland's, by channel: deals 257 failures, 233 of them in group
+  # rows; funnel 340, 223; speed 162, 105; by campaign 550/526, 378/261,
+  # 159/102; by source 256/232, 340/223, 162/105).
+  for by in channel campaign source; do
+    mkdir -p "$out/by-$by"
+    "$bin/allot-funnel" --db "$out/allot.db" --config "$config" --by "$by" \
+      --csv-dir "$out/by-$by" >/dev/null 2>&1 || fail "$zone: allot-funnel --by $by --csv-dir"
+    check "$zone" funnel-dir "$out/by-$by" USD --by "$by"
+  done
   # --as-of ends at the day's last second in the zone: the deals known then
   # (Tokyo 2026Q3: 115 created, 73 open, 17 won, USD 3,500,807.51; UTC
   # 116, 74, 17, 3,524,738.51).
@@ -300,8 +318,23 @@ a=auckland
 check Pacific/Auckland workbook $a/allot-report.xlsx USD 2026Q3
 check Pacific/Auckland pdf $a/allot-pack.pdf USD 2026Q3 $a/credit.csv
 check Pacific/Auckland eml $a/allot-pack-2026Q3.eml $a 2026Q3 $a/credit.csv USD
+# Auckland's year 2026 (the workbook's checks for a year): Summary, the
+# Funnel sheet's three tables for the year's lead cohort and deals, every
+# row per first-touch channel (2,392 leads, 1,092 MQLs, 137 won; 396 deals
+# created, 104 won, median cycle 49.0002 days; Tokyo: 2,389 leads, 1,091
+# MQLs, median cycle 49.1252 days), the channel sheet's credit per
+# rule-based model and channel (linear Display USD 175,539.59 in Auckland,
+# 170,155.53 in Tokyo) and the campaign sheet's revenue, ROI, ROAS, new
+# customers, CAC and deals per campaign, each from the reference's
+# journeys in the zone. Fed Tokyo's year workbook (by hand, 2026-11-23),
+# the Auckland reference finds 2,174 failures: 33 on the Funnel sheet, 13
+# on the channel sheet (one per rule-based model), 24 on the campaign
+# sheet, the rest the Ledger sheet's touch times.
+"$bin/allot-xlsx" --db $a/allot.db --config auckland.ini --period 2026 --out $a/year-2026.xlsx \
+  2>/dev/null || fail "Auckland: allot-xlsx --period 2026"
+check Pacific/Auckland workbook $a/year-2026.xlsx USD 2026
 
-# 2026Q4 exists in Tokyo only: D000018 (USD 84,000.00, created 08:07 on 1
+# 2026Q4 exists in Tokyo and Auckland only: D000018 (USD 84,000.00, created 08:07 on 1
 # October there). The pack's pipeline lines (reference: `tieout_check.py
 # sample-data --zone Asia/Tokyo pipeline USD` 2026Q4 8400000, 2026Q3
 # 395247218: -97.9 %; USD deals of 2026Q3 2,738,600.00, -96.9 %).
@@ -318,6 +351,21 @@ PY
 )" "  EUR: none (2026Q3: EUR 1,126,400.00)
   USD: USD 84,000.00 in 1 new deal (2026Q3: USD 2,738,600.00, -96.9 %)
   all in USD, each deal at its creation day's rate: USD 84,000.00 (2026Q3: USD 3,952,472.18, -97.9 %)"
+# ... and every line of Auckland's 2026Q4 pack (and Tokyo's) against the
+# reference: revenue won 'none' beside 2026Q3's per currency, the pipeline
+# lines above, spend 'none' per currency and USD 0.00 in all (2026Q3 USD
+# 233,884.96, -100.0 %), the credit section not available (no booked
+# revenue), nothing attached. The UTC reference fails on Auckland's pack (2
+# lines: it has no 2026Q4 pipeline), the Auckland reference on UTC's (by
+# hand, 2026-11-23); Tokyo's pack has Auckland's figures (the reference's
+# pipeline is the same in both zones).
+mkdir -p $a/q4
+"$bin/allot-pack" --db $a/allot.db --config auckland.ini --out $a/q4 --period 2026Q4 2>/dev/null \
+  || fail "Auckland: allot-pack --period 2026Q4"
+check Pacific/Auckland eml $a/q4/allot-pack-2026Q4.eml $a/q4 2026Q4 $a/credit.csv USD
+check Asia/Tokyo eml $t/q4/allot-pack-2026Q4.eml $t/q4 2026Q4 $t/credit.csv USD
+ref UTC eml $a/q4/allot-pack-2026Q4.eml $a/q4 2026Q4 $a/credit.csv USD >/dev/null 2>&1 \
+  && fail "the UTC reference passes on Auckland's 2026Q4 pack"
 
 # allot-pack without --period: the last quarter completed before today on
 # the zone's clocks, "today" set by libfaketime (no hook in allot). 1
