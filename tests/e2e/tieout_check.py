@@ -51,9 +51,12 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
   funnel-dir DIR CUR [quarter|month]  allot-funnel --csv-dir DIR: the funnel,
                                 funnel-stages and speed checks of its deals,
                                 funnel and speed tables
-  lastquarter INSTANT           print the last quarter completed before the
-                                day INSTANT ('2026-09-30T15:00:00Z') has in
-                                the zone (allot-pack without --period)
+  lastquarter INSTANT [FISCAL_START]  print the last quarter completed
+                                before the day INSTANT
+                                ('2026-09-30T15:00:00Z') has in the zone
+                                (allot-pack without --period); a fiscal
+                                quarter ('FY2026Q4') when FISCAL_START
+                                (fiscal_year_start_month) is not 1
   dataend                       print the data's end: the day in the zone
                                 of the latest touch or stage entry
   asof DAY CUR                  print, as known at DAY's last second in the
@@ -486,6 +489,22 @@ def cents_text(cents):
 
 def whole_text(cents):  # the PDF cover rounds to whole units
     return f"{half_up(D(cents) / 100, '1'):,}"
+
+
+def last_quarter(day, fiscal_start=1):
+    """The last quarter completed before the civil 'YYYY-MM-DD' day, with
+    fiscal years starting on the first of month fiscal_start (README
+    "Periods"): calendar '2026Q2' when it is 1, else 'FY2027Q1', the fiscal
+    year named by the calendar year it ends in (start 4: FY2027 =
+    2026-04-01 .. 2027-03-31)."""
+    y, m = int(day[:4]), int(day[5:7])
+    if fiscal_start == 1:
+        return prior(quarter(day))
+    k = (m - fiscal_start) % 12  # months since the fiscal year began
+    fy = (y if m >= fiscal_start else y - 1) + 1
+    q = k // 3 + 1
+    fy, q = (fy - 1, 4) if q == 1 else (fy, q - 1)
+    return f"FY{fy}Q{q}"
 
 
 def check_credit_csv(path, rep):
@@ -1941,8 +1960,7 @@ if check == "acquisition-ref":  # print the reference: account, channel, campaig
         print(a, ch, camp, sep=",")
     sys.exit(0)
 if check == "lastquarter":  # allot-pack's default period at an instant ("today")
-    q = quarter(day_of(args[0]))
-    print(prior(q))
+    print(last_quarter(day_of(args[0]), int(args[1]) if len(args) > 1 else 1))
     sys.exit(0)
 if check == "dataend":
     print(data_end())

@@ -12,7 +12,10 @@
 # same in each zone. About 40-45 s under ASan on the shared 2-core machine
 # (21 s there before the funnel-stage, acquisition, model and Auckland
 # report checks; about 5 s of it allot-roi's rows and 2 s allot-pack's
-# default quarter at a controlled today).
+# default quarter at a controlled today). The monthly ROI, grouped funnel,
+# full Funnel sheet, Auckland year and 2026Q4 and fiscal default-quarter
+# checks added about 15 s of CPU (user 56 s against 41 s, one run each on
+# the shared machine, 2026-11-23).
 #
 # The reference (`tieout_check.py sample-data --zone Z pipeline USD`),
 # pipeline created in USD:
@@ -390,6 +393,46 @@ else
         "$bin/allot-pack" --config "$c" --no-db --out "$d" 2>/dev/null || fail "allot-pack at $t in $z"
       expect "allot-pack's default period at $t in $z" "$(cd "$d" && ls allot-pack-*.eml)" \
         "allot-pack-$want.eml"
+    done
+  done
+  # ... with a fiscal year not starting in January ([general]
+  # fiscal_year_start_month): the last fiscal quarter completed, its label
+  # FY + the calendar year the fiscal year ends in. Start 4 at the fiscal
+  # year's first midnight (1 April: Tokyo 15:00Z on 31 March, Auckland
+  # 11:00Z at NZDT's +13:00, which ends on 5 April): FY2026Q3 a second
+  # before, then FY2026Q4 (January to March 2026). Start 7 at 1 July
+  # (Auckland 12:00Z at NZST's +12:00): FY2026Q3, then FY2026Q4 (April to
+  # June). Start 2 at 1 May, a fiscal quarter boundary that is no calendar
+  # quarter's: FY2026Q4 (November 2025 to January 2026), then FY2027Q1
+  # (February to April 2026). Each expectation fails on another zone's
+  # today (by hand: at Auckland's midnight, 11:00Z on 31 March, Tokyo's
+  # allot-pack still says FY2026Q3, Tokyo's reference FY2026Q3, Auckland's
+  # FY2026Q4).
+  for zc in "Asia/Tokyo tokyo.ini" "Pacific/Auckland auckland.ini"; do
+    read -r z c <<< "$zc"
+    for fm in "4 2026-03-31" "7 2026-06-30" "2 2026-04-30"; do
+      read -r m day <<< "$fm"
+      f=fiscal-$m-${z//\//-}.ini
+      sed "s|^fiscal_year_start_month = 1$|fiscal_year_start_month = $m|" "$c" > "$f"
+      grep -q "^fiscal_year_start_month = $m$" "$f" || fail "$f"
+      # the zone's midnight starting the next day, in UTC
+      mid=$("$py" -c 'import sys, datetime, zoneinfo
+d = datetime.date.fromisoformat(sys.argv[2]) + datetime.timedelta(days=1)
+t = datetime.datetime.combine(d, datetime.time(0), zoneinfo.ZoneInfo(sys.argv[1]))
+print(t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"))' "$z" "$day")
+      before=$("$py" -c 'import sys, datetime
+t = datetime.datetime.fromisoformat(sys.argv[1].replace("Z", "+00:00")) - datetime.timedelta(seconds=1)
+print(t.strftime("%Y-%m-%dT%H:%M:%SZ"))' "$mid")
+      for t in $before $mid; do
+        d=today/fiscal$m-${z//\//-}-$t; mkdir -p "$d"
+        want=$(ref "$z" lastquarter "$t" "$m")
+        ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" TZ=UTC DONT_FAKE_MONOTONIC=1 \
+          FAKETIME="@${t:0:10} ${t:11:8}" LD_PRELOAD=$faketime_lib \
+          "$bin/allot-pack" --config "$f" --no-db --out "$d" 2>/dev/null \
+          || fail "allot-pack at $t in $z, fiscal start $m"
+        expect "allot-pack's default period at $t in $z, fiscal start $m" \
+          "$(cd "$d" && ls allot-pack-*.eml)" "allot-pack-$want.eml"
+      done
     done
   done
 fi
