@@ -855,7 +855,7 @@ def check_funnel_sheet(fu, rep, period):
                f"Funnel sheet speed {r[0]}: {r[1:10]}, reference {want} ({ZONE_NAME})")
     expect({r[0] for r in body} == set(cells), f"Funnel sheet speed channels {[r[0] for r in body]}")
     # Deals created in the period.
-    want_p, counts, cyc, won_cents = deal_cells(rep, unit, "channel")
+    want_p, counts, cyc, won_cents, mkt = deal_cells(rep, unit, "channel")
     hdr, body = table("Deals")
     col = {h: j for j, h in enumerate(hdr)}
     expect(body and body[0][0] == "(all)" and exact(body[0][col["Pipeline"]], of(pipe, period)),
@@ -875,9 +875,11 @@ def check_funnel_sheet(fu, rep, period):
                                    "Mean won", "Median won", "Median cycle days")]
         expect(near_all(got, want, 1e-6),
                f"Funnel sheet deals {r[0]}: {got}, reference {[str(x) for x in want]} ({ZONE_NAME})")
-        expect(exact(r[col["Pipeline"]], want_p.get(k, (0, 0))[0]),
-               f"Funnel sheet deals {r[0]}: pipeline {r[col['Pipeline']]}, reference "
-               f"{want_p.get(k)} cents ({ZONE_NAME})")
+        expect(exact(r[col["Pipeline"]], want_p.get(k, (0, 0))[0])
+               and exact(r[col["Marketing-sourced pipeline"]], mkt[k][1]) and r[col["Won, no amount"]] == mkt[k][3],
+               f"Funnel sheet deals {r[0]}: pipeline {r[col['Pipeline']]}, marketing-sourced "
+               f"{r[col['Marketing-sourced pipeline']]}, won without amount {r[col['Won, no amount']]}, "
+               f"reference {want_p.get(k)} cents, {mkt[k][1]}, {mkt[k][3]} ({ZONE_NAME})")
     expect({r[0] for r in body} == {g for p, g in counts if p == period},
            f"Funnel sheet deal channels {[r[0] for r in body]} ({ZONE_NAME})")
 
@@ -1299,14 +1301,17 @@ def check_roi_groups(path, rep, by, unit=quarter, gross_margin=0.8):
 def deal_cells(rep, unit, by):
     """The deals table's reference per (creation period in ZONE, group):
     {cell: (pipeline cents, won cents)}, {cell: (deals, open, won)},
-    {cell: cycles}, {cell: [won deals' cents at the close date]}; the
-    groups "(all)" and, unless by is none, deal_groups(by)'s."""
+    {cell: cycles}, {cell: [won deals' cents at the close date]},
+    {cell: [marketing-sourced deals, their pipeline cents, their won cents,
+    won deals without an amount]} (marketing_deals); the groups "(all)"
+    and, unless by is none, deal_groups(by)'s."""
     group = deal_groups(by)
     members = {}
     for d in DEALS:
         for g in group_keys(group[d["deal_id"]], by):
             members.setdefault(g, []).append(d)
-    want, counts, cyc, won_cents = {}, {}, {}, {}
+    want, counts, cyc, won_cents, mkt = {}, {}, {}, {}, {}
+    sourced = marketing_deals()
     for g, ds in members.items():
         for q, v in pipeline(rep, unit, ds).items():
             want[(q, g)] = v
@@ -1318,7 +1323,16 @@ def deal_cells(rep, unit, by):
             if d["is_won"] == "1" and d["amount"]:
                 won_cents.setdefault((unit(day_of(d["created_at"])), g), []).append(
                     to_cents(D(d["amount"]), d["currency"], rep, d["close_date"]))
-    return want, counts, cyc, won_cents
+            created = day_of(d["created_at"])
+            v = mkt.setdefault((unit(created), g), [0, 0, 0, 0])
+            v[3] += d["is_won"] == "1" and not d["amount"]
+            if d["deal_id"] in sourced:
+                v[0] += 1
+                if d["amount"]:
+                    v[1] += to_cents(D(d["amount"]), d["currency"], rep, created)
+                    if d["is_won"] == "1":
+                        v[2] += to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
+    return want, counts, cyc, won_cents, mkt
 
 
 def median_cents(w):
@@ -1330,7 +1344,7 @@ def median_cents(w):
 def check_funnel(path, rep, unit="quarter"):
     """allot-funnel --table deals: per creation quarter (or month), the
     (all) row and, grouped (--by), every group's row (deal_groups)."""
-    want, counts, cyc, won_cents = deal_cells(rep, UNITS[unit], BY)
+    want, counts, cyc, won_cents, mkt = deal_cells(rep, UNITS[unit], BY)
     seen = set()
     for r in funnel_rows(path):
         k = (r["period"], r["group"])
@@ -1338,10 +1352,10 @@ def check_funnel(path, rep, unit="quarter"):
         if k not in counts:
             failures.append(f"funnel {k}: no such cell in the reference (by {BY}, {ZONE_NAME})")
             continue
-        p, w = want.get(k, (0, 0))
+        pipe_c, won_c = want.get(k, (0, 0))
         got = (int(D(r["pipeline"]) * 100), int(D(r["won_amount"]) * 100))
-        expect(r["currency"] == rep and got == (p, w),
-               f"funnel {k}: pipeline, won {got} != {(p, w)} ({rep})")
+        expect(r["currency"] == rep and got == (pipe_c, won_c),
+               f"funnel {k}: pipeline, won {got} != {(pipe_c, won_c)} ({rep})")
         got_n = (int(r["deals"]), int(r["open"]), int(r["won"]))
         expect(got_n == counts[k], f"funnel {k}: deals, open, won {got_n} != {counts[k]} ({ZONE_NAME})")
         # win rate = won / closed with its Wilson interval (6 decimals)
@@ -1350,6 +1364,18 @@ def check_funnel(path, rep, unit="quarter"):
         if n - o:
             for col, v in zip(("win_rate", "lower", "upper"), (won / (n - o),) + wilson(won, n - o)):
                 expect(abs(float(r[col]) - v) <= 5.1e-7, f"funnel {k}: {col} {r[col]}, reference {v:.7f}")
+        # marketing-sourced deals, pipeline and revenue (won amounts of the
+        # deals created in the cell, at the close date) with their shares
+        dm, pm, rm, miss = mkt[k]
+        got_m = (int(r["deals_marketing"]), int(D(r["pipeline_marketing"]) * 100), int(D(r["revenue"]) * 100),
+                 int(D(r["revenue_marketing"]) * 100), int(r["amount_missing"]))
+        expect(got_m == (dm, pm, won_c, rm, miss),
+               f"funnel {k}: marketing deals, pipeline, revenue, marketing revenue, amount missing "
+               f"{got_m} != {(dm, pm, won_c, rm, miss)} ({ZONE_NAME})")
+        for col, num, den in (("pipeline_marketing_share", pm, pipe_c), ("revenue_marketing_share", rm, won_c)):
+            expect((den == 0 and r[col] == "") or (den and r[col] != "" and abs(float(r[col]) - num / den)
+                                                   <= 5.1e-7),
+                   f"funnel {k}: {col} {r[col]!r}, reference {num} / {den}")
         # mean and median won amount (cents at the close date; the CSV
         # has 2 decimals)
         w = sorted(won_cents.get(k, []))
@@ -1520,6 +1546,49 @@ def person_groups(by):
     return out
 
 
+def deal_people():
+    """{deal: [person ids]} of deal_people.csv."""
+    tied = {}
+    for r in rows("deal_people.csv"):
+        tied.setdefault(r["deal_id"], []).append(r["person_id"])
+    return tied
+
+
+@functools.lru_cache(maxsize=None)
+def deal_touch():
+    """{deal: its first marketing touch at or before its created_at over
+    the persons tied to it (first_marketing_touch), or None}."""
+    mine = touches_by_person()
+    tied = deal_people()
+    out = {}
+    for d in DEALS:
+        c = instant(d["created_at"])
+        out[d["deal_id"]] = first_marketing_touch([x for p in tied.get(d["deal_id"], ())
+                                                   for x in mine.get(p, ())
+                                                   if instant(x["occurred_at"]) <= c])
+    return out
+
+
+def funnel_list(key):
+    """[funnel] key of SAMPLE_DIR/allot.ini, a comma-separated list, each
+    name as norm_name makes it."""
+    m = re.search(rf"^{key}\s*=(.*)$", open(os.path.join(sample, "allot.ini")).read(), re.M)
+    return {norm_name(x) for x in m.group(1).split(",") if x.strip()}
+
+
+def marketing_deals():
+    """The deals README "Definitions" calls marketing-sourced: the channel
+    of its first marketing touch at or before creation (deal_touch) is not
+    in [funnel] non_marketing_channels, or its lead_source is in [funnel]
+    marketing_lead_sources (names compared as norm_name)."""
+    non = funnel_list("non_marketing_channels")
+    src = funnel_list("marketing_lead_sources")
+    touch = deal_touch()
+    return {d["deal_id"] for d in DEALS
+            if (touch[d["deal_id"]] and norm_name(touch_channel(touch[d["deal_id"]])) not in non)
+            or (d["lead_source"] and norm_name(d["lead_source"]) in src)}
+
+
 def deal_groups(by):
     """{deal: group} of allot-funnel --by: channel = the channel of the
     first marketing touch at or before the deal's created_at of any person
@@ -1527,16 +1596,12 @@ def deal_groups(by):
     = deals.campaign_id, else that touch's campaign_id, else '(none)';
     source = lead_source, else the original_source of its earliest person
     (people.created_at; the first by person id on a tie), else '(none)'."""
-    mine = touches_by_person()
     people = {r["person_id"]: r for r in rows("people.csv")}
-    tied = {}
-    for r in rows("deal_people.csv"):
-        tied.setdefault(r["deal_id"], []).append(r["person_id"])
+    tied = deal_people()
+    touch = deal_touch()
     out = {}
     for d in DEALS:
-        c = instant(d["created_at"])
-        t = first_marketing_touch([x for p in tied.get(d["deal_id"], ()) for x in mine.get(p, ())
-                                   if instant(x["occurred_at"]) <= c])
+        t = touch[d["deal_id"]]
         known = sorted((instant(people[p]["created_at"]), p) for p in tied.get(d["deal_id"], ())
                        if p in people and people[p]["created_at"])
         earliest = people[known[0][1]]["original_source"] if known else ""

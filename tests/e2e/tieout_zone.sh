@@ -14,7 +14,7 @@
 # report checks; about 5 s of it allot-roi's rows and 2 s allot-pack's
 # default quarter at a controlled today). The monthly ROI, grouped funnel,
 # full Funnel sheet, Auckland year and 2026Q4 and fiscal default-quarter
-# checks added about 15 s of CPU (user 56 s against 41 s, one run each on
+# checks added 11-15 s of CPU (user 51-56 s against 41 s, 66 s wall, on
 # the shared machine, 2026-11-23).
 #
 # The reference (`tieout_check.py sample-data --zone Z pipeline USD`),
@@ -135,7 +135,9 @@ zone_run() {
   # ... and grouped (--by channel, campaign, source; --csv-dir writes the
   # deals, funnel and speed tables): every group's row of every period as
   # the (all) rows above (deals created, open, closed, won, win rate and
-  # interval, pipeline, won amount, mean, median, cycle quartiles; people
+  # interval, pipeline, won amount, mean, median, cycle quartiles, won
+  # without an amount, marketing-sourced deals, pipeline and revenue and
+  # their shares, the (all) rows too; people
   # at each stage, conversions, MQL -> revenue; speed-to-lead). The groups
   # (lib/funnel.h) do not depend on the zone, the periods do: 2026Q3
   # Display leads Tokyo 98, Auckland 97; Paid Search's median cycle Tokyo
