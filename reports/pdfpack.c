@@ -139,7 +139,7 @@ static void methods(cairo_t *cr, const allot_report *r, const pdfpack_options *o
         snprintf(models + len, sizeof models - len, "%s%s", m ? ", " : "", r->models[m]);
     }
     const char *paras[8];
-    char p0[1100], p1[500], p2[500], p3[500], p4[700], p5[700], p6[900];
+    char p0[1100], p1[500], p2[500], p3[800], p4[700], p5[700], p6[900];
     snprintf(p0, sizeof p0,
              "Attribution. Each won deal's amount, converted into %s at the rate of its close "
              "date, is split over the marketing touches of its people in the %d days before it "
@@ -162,7 +162,10 @@ static void methods(cairo_t *cr, const allot_report *r, const pdfpack_options *o
              "Recurring revenue. ARR = 12 x MRR on the last day before the period and on its "
              "last day. NRR = ARR at the end of the accounts present at the start / their ARR "
              "at the start; GRR "
-             "caps each account at its starting ARR. Cohorts: share of the accounts acquired "
+             "caps each account at its starting ARR. All in constant currency, at the rates "
+             "of the period's last day: a rate change is never churn or expansion. FX = the "
+             "starting accounts' ARR at these rates minus at the previous period's end rates, "
+             "so that period's end + FX = this start. Cohorts: share of the accounts acquired "
              "in a month with revenue in each later month; months not yet complete are empty.");
     snprintf(p4, sizeof p4,
              "Survival. Kaplan-Meier estimate of the share of customers still subscribed, by the "

@@ -79,4 +79,28 @@ expect "retention Q1" "$(run --csv --table bridge --bootstrap 0 --period 2026Q1 
 run --period 2026Q2 --bootstrap 0 > report.txt
 grep -q '^  + FX                      0.00  (one as-of date' report.txt || fail "text FX line: $(grep -A3 'Revenue bridge' report.txt)"
 grep -q '^Revenue bridge 2026Q2 (ARR, USD at the rates of 2026-06-30)$' report.txt || fail "text bridge title"
+
+# No EUR rate on 2026-03-31 (the first row ends on 03-01): the 2026Q1
+# workbook cannot be made (exit 1), and 2026Q2's keeps its constant-currency
+# bridge and says that its FX is not known, naming the rate.
+cp a.db gap.db
+sqlite3 gap.db "UPDATE fx_rates SET end_date = '2026-03-01' WHERE currency = 'EUR' AND start_date = '2026-01-01'"
+set +e
+"$bin/allot-xlsx" --db gap.db --period 2026Q1 --out gap1.xlsx 2>gap1.err; rc=$?
+set -e
+expect "Q1 without its rate" "$rc" 1
+"$bin/allot-xlsx" --db gap.db --period 2026Q2 --out gap2.xlsx 2>gap2.err || fail "gap Q2: $(cat gap2.err)"
+"$py" - gap2.xlsx > gap2.txt <<'PY'
+import sys, openpyxl
+rows = list(openpyxl.load_workbook(sys.argv[1], data_only=True)["Retention"].iter_rows(values_only=True))
+i = next(k for k, r in enumerate(rows) if r and r[0] == "Start ARR")
+print(",".join(f"{x:.2f}" for x in rows[i + 1][:6]))
+print(rows[i + 2][0])
+PY
+expect "gap Q2 bridge" "$(sed -n 1p gap2.txt)" "24719.86,2400.00,1440.00,0.00,-4320.00,24239.86"
+grep -q "^FX since 2026Q1 not known: .*EUR.*2026-03-31" gap2.txt || fail "gap note: $(sed -n 2p gap2.txt)"
+"$bin/allot-pdf" --db gap.db --period 2026Q2 --out gap2.pdf 2>/dev/null || fail "gap PDF"
+pdftotext gap2.pdf - | tr '\n' ' ' | tr -s ' ' > gap2.pdf.txt
+grep -q "at the rates of 2026-06-30 (constant currency). NRR and GRR over" gap2.pdf.txt \
+  || fail "gap PDF note: $(grep -o 'ARR = 12.\{0,200\}' gap2.pdf.txt)"
 exit $fail
