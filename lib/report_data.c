@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "funnel.h"
+#include "labels.h"
 #include "fx.h"
 #include "money.h"
 #include "retention.h"
@@ -434,7 +435,9 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
         return s;
 
     /* Campaigns (lib/roi): spend and credited revenue; names from the
-     * campaigns table. Groups in parentheses ("(none)") are no campaign. */
+     * campaigns table. The groups "(none)" and "(unattributed)" are no
+     * campaign (labels.h); other ids in parentheses are campaigns (GA's
+     * "(direct)", "(not set)", "(organic)" load as campaign ids). */
     memset(&roi, 0, sizeof roi);
     s = roi_rows(db, r, ALLOT_GROUP_CAMPAIGN, tx, fiscal, &roi, err);
     size_t n = 0;
@@ -451,7 +454,8 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
                                 err);
     for (size_t i = 0; s == ALLOT_OK && i < roi.n_rows; i++) {
         const allot_roi_row *row = &roi.rows[i];
-        if (strcmp(row->model, r->model) != 0 || row->group[0] == '(')
+        if (strcmp(row->model, r->model) != 0 ||
+            allot_label_reserved(row->group, strlen(row->group)))
             continue;
         sqlite3_reset(nm);
         sqlite3_bind_text(nm, 1, row->group, -1, SQLITE_STATIC);

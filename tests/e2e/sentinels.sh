@@ -111,6 +111,33 @@ expect "restate campaigns" "$(cat campaigns_out.csv)" \
 2026Q3,(none),(no campaign),900.00,600.00,-300.00,USD
 2026Q3,(unattributed),(unattributed),350.00,150.00,-200.00,USD"
 
+# GA's placeholders are not reserved: a campaign id '(direct)' (GA's
+# campaign of direct traffic) is a campaign like any other. ga.csv: touch
+# t10 of p2 in campaign '(direct)', utm source '(direct)', medium '(none)'
+# (the taxonomy's Direct); spend.csv: (direct) 50.00, c_brand 100.00.
+# Run 3: d2 300.00 over t3, t10: c_summit 150.00, (direct) 150.00; ROI
+# (direct) (150 - 50) / 50 = 200 %, c_brand (500 - 100) / 100 = 400 %.
+# The ROI chart has both; before, every group starting with '(' was left
+# out of it as if it were '(none)' ("All 1 campaigns with spend ...").
+load ga.csv 2> err || fail "ga.csv: $(cat err)"
+load spend.csv 2> err || fail "spend.csv: $(cat err)"
+credit || fail "credit 3: $(cat credit.err)"
+expect "roi run 3" "$(roi)" "model,period,group,spend,revenue,deals
+linear,2026Q3,(direct),50.00,150.00,1
+linear,2026Q3,(none),0.00,600.00,1
+linear,2026Q3,(unattributed),0.00,150.00,1
+linear,2026Q3,c_brand,100.00,500.00,1
+linear,2026Q3,c_news,0.00,500.00,1
+linear,2026Q3,c_summit,0.00,150.00,1
+linear,2026Q3,none,0.00,300.00,1
+linear,2026Q3,unattributed,0.00,200.00,1"
+"$bin/allot-chart" --db "$db" --period 2026Q3 --format pdf --out charts roi > /dev/null 2>&1 ||
+  fail "allot-chart"
+pdftotext charts/roi.pdf chart.txt || fail "pdftotext"
+expect "chart takeaway" "$(sed -n 2p chart.txt)" \
+  "All 2 campaigns with spend paid back; Brand Search returned the most (ROI 400 % on USD 100)"
+expect "chart labels" "$(grep -c -x -e '(direct)' -e 'Brand Search' chart.txt)" 2
+
 # Channels and the campaigns table: the same rule.
 load channels.csv 2> err; expect "channels exit" "$?" 1
 expect "channel rejects" "$(rejects channels.csv.rejects.csv)" \
@@ -150,6 +177,6 @@ q "UPDATE touches SET campaign_id = 'none', channel = '(unattributed)' WHERE tou
 credit; expect "old channel exit" "$?" 1
 expect "old channel" "$(cat credit.err)" \
   "allot-credit: error: a touch or campaign has the channel '(unattributed)', the group allot reports for $unattr_holds, and would be counted in it (loaded by an older allot-load, which did not reject it): rename the value in the export and load it again"
-expect "runs" "$(q "SELECT count(*) FROM runs WHERE tool = 'allot-credit' AND status = 'ok'")" 2
+expect "runs" "$(q "SELECT count(*) FROM runs WHERE tool = 'allot-credit' AND status = 'ok'")" 3
 
 exit $fail
