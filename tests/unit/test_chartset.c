@@ -177,6 +177,26 @@ static void bridge_labels_foot(void **state)
     assert_string_equal(it.takeaway,
                         "ARR grew 10 % to USD 1,101; net revenue retention 90.0 %, gross 85.0 %");
     chartset_item_release(&it);
+    /* FX +12.6: the previous end at its rates 1000.4 - 12.6 = 987.8, shown
+     * rounded once as 988 (its own chart's end), and FX = the start as
+     * shown, 1000, - 988 = 12; the bars are unchanged. */
+    r.arr_fx = 12.6;
+    strcpy(r.rates_date, "2026-06-30");
+    strcpy(r.prior_rates_date, "2026-03-31");
+    assert_int_equal(chartset_build(&r, CHARTSET_BRIDGE, &it, &err), ALLOT_OK);
+    assert_true(it.chart.u.bridge.start == 1000);
+    assert_string_equal(it.note,
+                        "ARR = 12 x MRR on the last day before the period and on its last day, "
+                        "all at the rates of 2026-06-30 (constant currency). Start = 2026Q1's "
+                        "end USD 988 at its rates (2026-03-31) + FX USD 12. NRR and GRR over "
+                        "the accounts present at the start.");
+    chartset_item_release(&it);
+    /* FX -0.6: the previous end 1001.0, FX 1000 - 1001 = -1 */
+    r.arr_fx = -0.6;
+    assert_int_equal(chartset_build(&r, CHARTSET_BRIDGE, &it, &err), ALLOT_OK);
+    assert_non_null(strstr(it.note, "Start = 2026Q1's end USD 1,001 at its rates (2026-03-31) "
+                                    "\u2212 FX USD 1."));
+    chartset_item_release(&it);
 }
 
 /* Numbers round half away from zero, as the footed figures do: an exact
