@@ -731,24 +731,38 @@ typedef struct booked_cell {
 
 /* Won revenue per ledger period and deal currency straight from the deals
  * table (not from the ledger), so the sheet checks the ledger against the
- * CRM. Periods are the credit run's quarter labels. */
+ * CRM. Periods are the credit run's quarter labels: made with the fiscal
+ * start month the run had (its fiscal_start= parameter), not the
+ * configuration's (a workbook with fiscal_year_start_month 4 over a
+ * calendar run labelled the deals FY2027Q1 and matched none of the
+ * ledger's 2026Q2 rows: booked 0 and a Difference on every row). */
 static allot_status booked_from_deals(book *b, booked_cell **out, size_t *n)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
+        b->db, "SELECT parameters FROM runs WHERE run_id = ?", &st, b->err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, b->r.credit_run);
+    int fiscal = 1, rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        fiscal = allot_store_run_fiscal_start((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(b, rc, "reading the credit run");
+    s = allot_store_prepare(
         b->db, "SELECT close_date, currency, amount_micros FROM deals WHERE is_won = 1 "
                "AND close_date IS NOT NULL ORDER BY close_date, deal_id", &st, b->err);
     if (s != ALLOT_OK)
         return s;
     booked_cell *cells = NULL;
     size_t count = 0, cap = 0;
-    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t day;
         if (allot_date_parse((const char *)sqlite3_column_text(st, 0), &day) != ALLOT_OK)
             continue;
         allot_period q;
-        allot_period_quarter_of(day, b->general.fiscal_year_start_month, &q);
+        allot_period_quarter_of(day, fiscal, &q);
         const char *cur = (const char *)sqlite3_column_text(st, 1);
         int null_amount = sqlite3_column_type(st, 2) == SQLITE_NULL;
         size_t i = 0;

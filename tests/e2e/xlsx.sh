@@ -74,6 +74,19 @@ $py -c 'import openpyxl, sys; v = openpyxl.load_workbook("lo/control.xlsx", data
 
 $py "$tests/e2e/xlsx_check.py" r1.xlsx a.db lo/r1.xlsx || fail "workbook checks"
 
+# A fiscal year from April ([general] fiscal_year_start_month = 4) over the
+# same calendar credit run (fiscal_start=1): FY2027Q1 is April to June 2026,
+# and the Reconciliation sheet is per the run's quarter labels, booked from
+# the deals table by those quarters, Difference 0 on every row (the sheet
+# labelled the deals with the configuration's fiscal quarters and matched
+# none of the ledger's: booked 0 and a Difference on all 240 rows, linear
+# 2026Q2 USD booked 0, attributed 729,300.00, Difference -729,300.00).
+sed 's|^fiscal_year_start_month = 1$|fiscal_year_start_month = 4|' "$root/sample-data/allot.ini" > fiscal4.ini
+grep -q '^fiscal_year_start_month = 4$' fiscal4.ini || fail "fiscal4.ini"
+"$bin/allot-xlsx" --db a.db --config fiscal4.ini --period FY2027Q1 --out fiscal4.xlsx 2>x4.err \
+  || fail "allot-xlsx --period FY2027Q1: $(cat x4.err)"
+$py "$tests/e2e/xlsx_check.py" fiscal4.xlsx a.db || fail "workbook checks, fiscal year from April"
+
 # No credit run: the workbook still opens and says what is missing.
 "$bin/allot-load" --db empty.db "$root"/sample-data/deals.csv "$root"/sample-data/fx_rates.csv 2>/dev/null
 "$bin/allot-xlsx" --db empty.db --out empty.xlsx 2>empty.err || fail "no-credit workbook"
