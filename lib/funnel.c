@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labels.h"
 #include "money.h"
 #include "fx.h"
 #include "store.h"
@@ -1230,6 +1231,10 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
     }
     if (s == ALLOT_OK)
         s = prepare_marketing_lists(&m, err);
+    /* the groups are touches' channels and campaigns, deals' campaigns and
+     * lead sources, people's original sources: none may be a group label */
+    if (s == ALLOT_OK)
+        s = allot_label_check_store(db, ALLOT_LABELS_TOUCHES | ALLOT_LABELS_CRM, err);
     if (s == ALLOT_OK)
         s = allot_fx_load(db, sb->currency, &fx, err);
     if (s == ALLOT_OK && opt->as_of)

@@ -1057,35 +1057,15 @@ void allot_journey_set_free(allot_journey_set *set)
     free(set);
 }
 
-/* A campaign id or channel that reads like one of the reports' group
- * labels (labels.h) would be counted in that group. allot-load rejects
- * them; a database loaded by an older allot may still hold one. */
-static allot_status check_reserved(builder *b)
-{
-    static const char *const labels[] = {ALLOT_LABEL_NONE, ALLOT_LABEL_UNATTRIBUTED,
-                                         ALLOT_LABEL_ALL};
-    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
-        size_t n = strlen(labels[i]);
-        const char *what = strtab_find(&b->campaign_ids, labels[i], n) != NONE ? "campaign id"
-                           : strtab_find(&b->channel_names, labels[i], n) != NONE ? "channel"
-                                                                                 : NULL;
-        if (what)
-            return allot_error_set(b->err, ALLOT_ERR_DATA, NULL, 0, 0,
-                                   "a touch or campaign has the %s '%s', the group allot "
-                                   "reports for %s, and would be counted in it (loaded by an "
-                                   "older allot-load, which did not reject it): rename the "
-                                   "value in the export and load it again",
-                                   what, labels[i], allot_label_reserved(labels[i], n));
-    }
-    return ALLOT_OK;
-}
-
 static allot_status build(builder *b)
 {
     allot_journey_set *set = b->set;
     allot_status st;
-    if ((st = load_touches(b)) || (st = check_reserved(b)) || (st = group_by_person(b)) ||
-        (st = load_people(b)))
+    /* A campaign id or channel that reads like one of the reports' group
+     * labels (labels.h) would be counted in that group. allot-load rejects
+     * them; a database loaded by an older allot may still hold one. */
+    if ((st = allot_label_check_store(b->db, ALLOT_LABELS_TOUCHES, b->err)) ||
+        (st = load_touches(b)) || (st = group_by_person(b)) || (st = load_people(b)))
         return st;
     deal_row *rows = NULL;
     size_t n = 0;

@@ -313,7 +313,8 @@ typedef struct bound {
     allot_date_order order;   /* date columns: AUTO until known */
     int order_warned;
     int id;                /* a text column of ids (*_id, ad_account) */
-    int reserved;          /* campaign_id or channel: reserved labels rejected (labels.h) */
+    int reserved;          /* campaign_id, channel, original_source, lead_source:
+                              reserved labels rejected (labels.h) */
 } bound;
 
 typedef struct warning {
@@ -1226,7 +1227,9 @@ static allot_status map_columns(load_state *s, const allot_csv_record *h, allot_
                  strcmp(col->name, "ad_account") == 0);
         /* group keys of the reports: a reserved label would join its group */
         b->reserved = col->kind == ALLOT_COL_TEXT && (strcmp(col->name, "campaign_id") == 0 ||
-                                                      strcmp(col->name, "channel") == 0);
+                                                      strcmp(col->name, "channel") == 0 ||
+                                                      strcmp(col->name, "original_source") == 0 ||
+                                                      strcmp(col->name, "lead_source") == 0);
         if (col->kind == ALLOT_COL_CURRENCY && !(col->flags & ALLOT_COL_KEY))
             s->currency_col = s->ncols;
         if (col->kind == ALLOT_COL_CURRENCY && (col->flags & ALLOT_COL_KEY))

@@ -6,12 +6,13 @@
 
 #include "csvout.h"
 #include "fx.h"
+#include "labels.h"
 #include "money.h"
 #include "period.h"
 #include "store.h"
 
-#define NONE_LABEL "(none)"
-#define ALL_LABEL "(all)"
+#define NONE_LABEL ALLOT_LABEL_NONE
+#define ALL_LABEL ALLOT_LABEL_ALL
 
 allot_status allot_retention_by_parse(const char *text, allot_retention_by *by,
                                       allot_error *err)
@@ -36,6 +37,7 @@ const char *allot_retention_by_name(allot_retention_by by)
     switch (by) {
     case ALLOT_RETENTION_BY_CHANNEL: return "channel";
     case ALLOT_RETENTION_BY_CAMPAIGN: return "campaign";
+    case ALLOT_RETENTION_BY_CAMPAIGN_NAME: return "campaign";
     case ALLOT_RETENTION_BY_SOURCE: return "source";
     case ALLOT_RETENTION_BY_COHORT: return "cohort";
     case ALLOT_RETENTION_BY_NONE: break;
@@ -96,13 +98,18 @@ void allot_retention_data_release(allot_retention_data *data)
         free(a->account_id);
         free(a->channel);
         free(a->campaign);
+        free(a->campaign_id);
         free(a->source);
         free(a->spans);
     }
     free(data->accounts);
-    for (size_t g = 0; g < data->n_groups; g++)
+    for (size_t g = 0; g < data->n_groups; g++) {
         free(data->groups[g]);
+        if (data->group_names)
+            free(data->group_names[g]);
+    }
     free(data->groups);
+    free(data->group_names);
     memset(data, 0, sizeof *data);
 }
 
@@ -350,7 +357,7 @@ static allot_status read_channels(sqlite3 *db, const allot_retention_load_option
         "  JOIN deal_people dp ON dp.deal_id = d.deal_id)"
         " SELECT ap.account_id, t.occurred_at, t.channel, c.channel, t.utm_source, t.utm_medium,"
         "  t.utm_campaign, t.utm_content, t.utm_term, t.referrer, t.touch_type, t.click_id,"
-        "  t.landing_page, COALESCE(c.name, t.campaign_id)"
+        "  t.landing_page, COALESCE(c.name, t.campaign_id), t.campaign_id"
         " FROM ap JOIN touches t ON t.rowid = (SELECT f.rowid FROM touches f"
         "  WHERE f.person_id = ap.person_id AND f.touch_type <> ?1"
         "  ORDER BY f.occurred_at, f.touch_id LIMIT 1)"
@@ -383,7 +390,8 @@ static allot_status read_channels(sqlite3 *db, const allot_retention_load_option
         const char *ch = allot_taxonomy_channel(o->taxonomy, &f);
         a->channel = dup_text((const unsigned char *)ch, NONE_LABEL);
         a->campaign = dup_text(sqlite3_column_text(st, 13), NONE_LABEL);
-        if (!a->channel || !a->campaign) {
+        a->campaign_id = dup_text(sqlite3_column_text(st, 14), NONE_LABEL);
+        if (!a->channel || !a->campaign || !a->campaign_id) {
             s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
             break;
         }
@@ -444,12 +452,46 @@ static const char *group_label(const allot_retention_account *a, allot_retention
 {
     switch (by) {
     case ALLOT_RETENTION_BY_CHANNEL: return a->channel;
-    case ALLOT_RETENTION_BY_CAMPAIGN: return a->campaign;
+    case ALLOT_RETENTION_BY_CAMPAIGN: return a->campaign_id;
+    case ALLOT_RETENTION_BY_CAMPAIGN_NAME: return a->campaign;
     case ALLOT_RETENTION_BY_SOURCE: return a->source;
     case ALLOT_RETENTION_BY_COHORT: return a->cohort;
     case ALLOT_RETENTION_BY_NONE: break;
     }
     return ALL_LABEL;
+}
+
+/* Grouped by campaign id: each group's campaigns.name ("" when the
+ * campaign is not loaded, has no name, or for "(none)"), as the workbook's
+ * campaign sheet shows it beside the id. */
+static allot_status name_groups(sqlite3 *db, allot_retention_data *d, allot_error *err)
+{
+    d->group_names = calloc(d->n_groups ? d->n_groups : 1, sizeof *d->group_names);
+    if (!d->group_names)
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    if (d->by != ALLOT_RETENTION_BY_CAMPAIGN) {
+        for (size_t g = 0; g < d->n_groups; g++)
+            if (!(d->group_names[g] = dup_text(NULL, "")))
+                return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        return ALLOT_OK;
+    }
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(db, "SELECT name FROM campaigns WHERE campaign_id = ?1",
+                                         &st, err);
+    for (size_t g = 0; s == ALLOT_OK && g < d->n_groups; g++) {
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, d->groups[g], -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            s = allot_store_fail(db, rc, "reading campaign names", err);
+        else if (!(d->group_names[g] = dup_text(rc == SQLITE_ROW && strcmp(d->groups[g], NONE_LABEL)
+                                                    ? sqlite3_column_text(st, 0)
+                                                    : NULL,
+                                                "")))
+            s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    sqlite3_finalize(st);
+    return s;
 }
 
 static allot_status build_groups(allot_retention_data *d, allot_error *err)
@@ -497,8 +539,13 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
         return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
                                "'%s' is not an ISO 4217 currency code", cur);
     snprintf(d->currency, sizeof d->currency, "%s", cur);
+    /* the groups are touches' channels and campaigns, deals' lead sources,
+     * people's original sources: none may be a group label (labels.h) */
+    allot_status s = allot_label_check_store(db, ALLOT_LABELS_TOUCHES | ALLOT_LABELS_CRM, err);
+    if (s != ALLOT_OK)
+        return s;
     int empty;
-    allot_status s = allot_retention_data_end(db, o->zone, &d->as_of, &empty, err);
+    s = allot_retention_data_end(db, o->zone, &d->as_of, &empty, err);
     if (s != ALLOT_OK)
         return s;
     if (o->as_of != ALLOT_RETENTION_AS_OF_DATA)
@@ -531,13 +578,17 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
             a->channel = dup_text(NULL, NONE_LABEL);
         if (!a->campaign)
             a->campaign = dup_text(NULL, NONE_LABEL);
+        if (!a->campaign_id)
+            a->campaign_id = dup_text(NULL, NONE_LABEL);
         if (!a->source)
             a->source = dup_text(NULL, NONE_LABEL);
-        if (!a->channel || !a->campaign || !a->source)
+        if (!a->channel || !a->campaign || !a->campaign_id || !a->source)
             s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     if (s == ALLOT_OK)
         s = build_groups(d, err);
+    if (s == ALLOT_OK)
+        s = name_groups(db, d, err);
     if (s != ALLOT_OK)
         allot_retention_data_release(d);
     return s;
@@ -604,6 +655,7 @@ allot_status allot_retention_analyse(const allot_retention_data *d,
     for (size_t g = 0; g <= G; g++) {
         r->groups[g].km = fits[g];
         r->groups[g].label = g < G ? d->groups[g] : ALL_LABEL;
+        r->groups[g].name = g < G && d->group_names ? d->group_names[g] : "";
     }
     free(fits);
     for (size_t g = 0; s == ALLOT_OK && g <= G; g++)
@@ -659,7 +711,7 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
 {
     if (!strcmp(table, "km")) {
         fputs("group,time,at_risk,events,censored,survival,std_err,lower,upper,cumhaz,"
-              "cumhaz_se,conf_type,conf_level\n",
+              "cumhaz_se,conf_type,conf_level,name\n",
               out);
         for (size_t g = 0; g <= last_row(d, r); g++) {
             const allot_km *km = &r->groups[g].km;
@@ -676,12 +728,14 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
                 allot_csvout_next_number(out, s->upper);
                 allot_csvout_next_number(out, s->cumhaz);
                 allot_csvout_next_number(out, s->cumhaz_se);
-                fprintf(out, ",%s,%g\n", allot_conf_type_name(km->conf_type), km->conf_level);
+                fprintf(out, ",%s,%g,", allot_conf_type_name(km->conf_type), km->conf_level);
+                allot_csvout_field(out, r->groups[g].name);
+                fputc('\n', out);
             }
         }
     } else if (!strcmp(table, "summary")) {
         fputs("group,customers,churned,median,median_lower,median_upper,rmst,rmst_se,horizon,"
-              "conf_type\n",
+              "conf_type,name\n",
               out);
         for (size_t g = 0; g <= last_row(d, r); g++) {
             const allot_retention_group *gr = &r->groups[g];
@@ -694,10 +748,12 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             allot_csvout_next_number(out, gr->rmst);
             allot_csvout_next_number(out, gr->rmst_se);
             allot_csvout_next_number(out, r->horizon_months);
-            fprintf(out, ",%s\n", allot_conf_type_name(gr->km.conf_type));
+            fprintf(out, ",%s,", allot_conf_type_name(gr->km.conf_type));
+            allot_csvout_field(out, gr->name);
+            fputc('\n', out);
         }
     } else if (!strcmp(table, "logrank")) {
-        fputs("group,customers,observed,expected,chisq,df,p_value\n", out);
+        fputs("group,customers,observed,expected,chisq,df,p_value,name\n", out);
         char p[32];
         allot_format_p_value(r->logrank.p_value, p, sizeof p);
         for (size_t g = 0; g < r->n_groups && r->logrank.observed; g++) {
@@ -706,7 +762,9 @@ allot_status allot_retention_write_csv(const allot_retention_data *d,
             allot_csvout_next_number(out, r->logrank.observed[g]);
             allot_csvout_next_number(out, r->logrank.expected[g]);
             allot_csvout_next_number(out, r->logrank.chisq);
-            fprintf(out, ",%d,%s\n", r->logrank.df, p);
+            fprintf(out, ",%d,%s,", r->logrank.df, p);
+            allot_csvout_field(out, r->groups[g].name);
+            fputc('\n', out);
         }
     } else if (!strcmp(table, "cohort")) {
         fputs("cohort,period,eligible,customers,active,on,on_lower,on_upper,active_on_or_after,"
@@ -834,6 +892,15 @@ allot_status allot_retention_write_text(const allot_retention_data *d,
         fputc('\n', out);
     }
     fprintf(out, "RMST: restricted mean tenure over the first %g months.\n", r->horizon_months);
+    int named = 0;
+    for (size_t g = 0; g < r->n_groups; g++)
+        named |= r->groups[g].name && r->groups[g].name[0];
+    if (named) {
+        fputs("Campaign names:\n", out);
+        for (size_t g = 0; g < r->n_groups; g++)
+            if (r->groups[g].name[0])
+                fprintf(out, "  %-24s %s\n", r->groups[g].label, r->groups[g].name);
+    }
     if (r->n_groups >= 2 && r->logrank.observed) {
         char p[32];
         allot_format_p_value(r->logrank.p_value, p, sizeof p);

@@ -32,7 +32,10 @@
  *             else "(none)". This is what a first-touch attribution model
  *             credits for the journey that led to the first subscription.
  *   campaign  that touch's campaign name (its id when the campaign is not
- *             loaded), else "(none)".
+ *             loaded), else "(none)"; campaign_id: that touch's campaign_id,
+ *             else "(none)". Grouping by campaign groups by campaign_id
+ *             (as allot-roi and allot-restate do: two campaigns of one name
+ *             are two groups) and names each group (group_names).
  *   source    the lead_source of the first won deal (earliest close_date,
  *             then deal_id), else the original_source of the account's
  *             earliest person, else "(none)".
@@ -59,12 +62,17 @@
 typedef enum allot_retention_by {
     ALLOT_RETENTION_BY_NONE = 0, /* one group "(all)" */
     ALLOT_RETENTION_BY_CHANNEL,
-    ALLOT_RETENTION_BY_CAMPAIGN,
+    ALLOT_RETENTION_BY_CAMPAIGN,      /* campaign id (campaigns of one name stay apart) */
     ALLOT_RETENTION_BY_SOURCE,
-    ALLOT_RETENTION_BY_COHORT
+    ALLOT_RETENTION_BY_COHORT,
+    ALLOT_RETENTION_BY_CAMPAIGN_NAME  /* the campaign attribute below (name, else id):
+                                         allot-clv's grouping, which still merges
+                                         campaigns of one name (see README "CLV") */
 } allot_retention_by;
 
-/* "none" (also "all"), "channel", "campaign", "source", "cohort". */
+/* "none" (also "all"), "channel", "campaign" (ALLOT_RETENTION_BY_CAMPAIGN),
+ * "source", "cohort". allot_retention_by_name gives "campaign" for both
+ * campaign groupings. */
 allot_status allot_retention_by_parse(const char *text, allot_retention_by *by,
                                       allot_error *err);
 const char *allot_retention_by_name(allot_retention_by by);
@@ -72,6 +80,7 @@ const char *allot_retention_by_name(allot_retention_by by);
 typedef struct allot_retention_account {
     char *account_id;
     char *channel, *campaign, *source;
+    char *campaign_id;          /* that touch's campaign_id, else "(none)" */
     char cohort[32];
     allot_cohort_span *spans;   /* MRR > 0 only, reporting micros, by start */
     size_t n_spans;
@@ -85,7 +94,11 @@ typedef struct allot_retention_account {
 typedef struct allot_retention_data {
     allot_retention_account *accounts; /* sorted by account_id */
     size_t n_accounts;
-    char **groups;              /* sorted labels of the chosen grouping */
+    char **groups;              /* sorted labels of the chosen grouping (by
+                                   campaign: the campaign ids) */
+    char **group_names;         /* n_groups: by campaign, campaigns.name of the
+                                   group's id ("" when not loaded and for
+                                   "(none)"); "" for every other grouping */
     size_t n_groups;
     allot_retention_by by;
     int64_t as_of;              /* day */
@@ -137,7 +150,10 @@ allot_status allot_retention_config_load(const allot_config *cfg, allot_retentio
 void allot_retention_config_release(allot_retention_config *rc);
 
 /* Reads the accounts. ALLOT_ERR_DATA for an unparseable date or a missing
- * fx rate (naming the subscription or currency), ALLOT_ERR_DB. An empty
+ * fx rate (naming the subscription or currency), or a database holding a
+ * reserved group label in a touch's or campaign's campaign_id or channel,
+ * a person's original_source or a deal's lead_source or campaign_id
+ * (allot_label_check_store: loaded by an older allot-load), ALLOT_ERR_DB. An empty
  * subscriptions table is not an error (no accounts; as_of 0). On success
  * data owns everything: allot_retention_data_release (safe after failure). */
 allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_options *options,
@@ -180,6 +196,7 @@ typedef struct allot_retention_options {
 
 typedef struct allot_retention_group {
     const char *label;          /* borrowed from data->groups */
+    const char *name;           /* borrowed from data->group_names; "" for "(all)" */
     allot_km km;
     double rmst, rmst_se;
 } allot_retention_group;
@@ -205,10 +222,11 @@ void allot_retention_result_release(allot_retention_result *result);
 
 /* CSV writers (RFC 4180, '\n' line ends, numbers with %.10g, NA empty):
  *  km:      group,time,at_risk,events,censored,survival,std_err,lower,upper,
- *           cumhaz,cumhaz_se,conf_type,conf_level       (time in months)
+ *           cumhaz,cumhaz_se,conf_type,conf_level,name  (time in months)
  *  summary: group,customers,churned,median,median_lower,median_upper,
- *           rmst,rmst_se,horizon,conf_type
- *  logrank: group,customers,observed,expected,chisq,df,p_value
+ *           rmst,rmst_se,horizon,conf_type,name
+ *  logrank: group,customers,observed,expected,chisq,df,p_value,name
+ *           (name: the group's campaign name by campaign, else empty)
  *           (the test's chisq, df and p repeated on every group's row;
  *           p_value "< 1e-300" when it underflows)
  *  cohort:  cohort,period,eligible,customers,active,on,on_lower,on_upper,

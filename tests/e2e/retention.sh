@@ -25,11 +25,11 @@ run() { "$bin/allot-retention" --db a.db --as-of 2026-06-30 "$@"; }
 #     all     median 2.924024641 LCL 1.938398357 UCL NA rmean 7.144421629 se 1.986532363
 run --csv --table summary > summary.csv 2> summary.err
 cat > expected.csv <<'CSV'
-group,customers,churned,median,median_lower,median_upper,rmst,rmst_se,horizon,conf_type
-Email,2,1,2.924024641,2.924024641,,7.46201232,3.208841861,12,log-log
-Paid Search,3,2,2.004106776,1.938398357,,5.314168378,2.72952327,12,log-log
-Partner,1,0,,,,12,0,12,log-log
-(all),6,3,2.924024641,1.938398357,,7.144421629,1.986532363,12,log-log
+group,customers,churned,median,median_lower,median_upper,rmst,rmst_se,horizon,conf_type,name
+Email,2,1,2.924024641,2.924024641,,7.46201232,3.208841861,12,log-log,
+Paid Search,3,2,2.004106776,1.938398357,,5.314168378,2.72952327,12,log-log,
+Partner,1,0,,,,12,0,12,log-log,
+(all),6,3,2.924024641,1.938398357,,7.144421629,1.986532363,12,log-log,
 CSV
 diff -u expected.csv summary.csv || fail "summary CSV differs"
 grep -q "6 accounts (3 churned) in 3 channel groups, as of 2026-06-30, 4 cohorts x 6 periods" \
@@ -37,10 +37,10 @@ grep -q "6 accounts (3 churned) in 3 channel groups, as of 2026-06-30, 4 cohorts
 
 run --csv --table logrank > logrank.csv 2>/dev/null
 cat > expected.csv <<'CSV'
-group,customers,observed,expected,chisq,df,p_value
-Email,2,1,1.233333333,1.336690934,2,0.512556
-Paid Search,3,2,1.15,1.336690934,2,0.512556
-Partner,1,0,0.6166666667,1.336690934,2,0.512556
+group,customers,observed,expected,chisq,df,p_value,name
+Email,2,1,1.233333333,1.336690934,2,0.512556,
+Paid Search,3,2,1.15,1.336690934,2,0.512556,
+Partner,1,0,0.6166666667,1.336690934,2,0.512556,
 CSV
 diff -u expected.csv logrank.csv || fail "log-rank CSV differs"
 
@@ -50,7 +50,7 @@ diff -u expected.csv logrank.csv || fail "log-rank CSV differs"
 #   2.924024641 4 1 0.5000000000 0.2041241452 0.1109482604 0.8037092369
 run --csv > km.csv 2>/dev/null
 head -1 km.csv | grep -q '^group,time,at_risk,events,survival,std_err,lower,upper' && fail "censored column missing"
-head -1 km.csv | grep -q '^group,time,at_risk,events,censored,survival,std_err,lower,upper,cumhaz,cumhaz_se,conf_type,conf_level$' \
+head -1 km.csv | grep -q '^group,time,at_risk,events,censored,survival,std_err,lower,upper,cumhaz,cumhaz_se,conf_type,conf_level,name$' \
   || fail "km header: $(head -1 km.csv)"
 grep -q '^(all),1.938398357,6,1,0,0.8333333333,0.1521451549,0.2731228499,0.9747124267,' km.csv || fail "km t1"
 grep -q '^(all),2.004106776,5,1,0,0.6666666667,0.1924500897,0.1946166368,0.9044341643,' km.csv || fail "km t2"
@@ -65,9 +65,9 @@ run --csv --conf-type log 2>/dev/null | grep -q '^(all),2.004106776,5,1,0,0.6666
 #   summary(survfit(Surv(t,e)~1, conf.type="log-log", conf.int=0.9))
 #   lower 0.3880478656 0.2704129020 0.1610148836, upper 0.9654940132 0.8818720629 0.7686800070
 run --csv --alpha 0.1 > km90.csv 2>/dev/null
-grep -q '^(all),1.938398357,6,1,0,0.8333333333,0.1521451549,0.3880478656,0.9654940132,.*,log-log,0.9$' km90.csv || fail "--alpha 0.1 t1: $(grep '^(all)' km90.csv | head -1)"
-grep -q '^(all),2.004106776,5,1,0,0.6666666667,0.1924500897,0.270412902,0.8818720629,.*,log-log,0.9$' km90.csv || fail "--alpha 0.1 t2"
-grep -q '^(all),2.924024641,4,1,0,0.5,0.2041241452,0.1610148836,0.768680007,.*,log-log,0.9$' km90.csv || fail "--alpha 0.1 t3"
+grep -q '^(all),1.938398357,6,1,0,0.8333333333,0.1521451549,0.3880478656,0.9654940132,.*,log-log,0.9,$' km90.csv || fail "--alpha 0.1 t1: $(grep '^(all)' km90.csv | head -1)"
+grep -q '^(all),2.004106776,5,1,0,0.6666666667,0.1924500897,0.270412902,0.8818720629,.*,log-log,0.9,$' km90.csv || fail "--alpha 0.1 t2"
+grep -q '^(all),2.924024641,4,1,0,0.5,0.2041241452,0.1610148836,0.768680007,.*,log-log,0.9,$' km90.csv || fail "--alpha 0.1 t3"
 run --csv --conf-level 0.9 2>/dev/null | cmp -s - km90.csv || fail "--conf-level 0.9 must equal --alpha 0.1"
 run --csv --alpha 0.1 --conf-level 0.9 2>/dev/null | cmp -s - km90.csv || fail "agreeing --alpha and --conf-level"
 run --csv --alpha 0.05 2>/dev/null | cmp -s - km.csv || fail "--alpha 0.05 must be the default"

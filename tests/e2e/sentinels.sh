@@ -5,6 +5,12 @@
 # would be counted in that group. allot-load rejects such values with file,
 # line, column and what to do; a [taxonomy] rule may not name such a
 # channel; allot-credit refuses a database that holds one (an older load).
+# People's original_source and deals' lead_source (the source groups) are
+# rejected alike, and allot-funnel and allot-retention, which read touches,
+# people and deals themselves, refuse an older database holding a reserved
+# value in any of them (one shared check, allot_label_check_store).
+# allot-retention --by campaign groups by campaign id (figures below, at
+# ret_*.csv), not by name.
 #
 # Before: tests/cases/sentinels/touches.csv loaded as is, a campaign '(none)'
 # on touch t5 was added to the touches without a campaign and the campaign
@@ -168,6 +174,82 @@ credit --config tax.ini; expect "rule exit" "$?" 2
 expect "rule message" "$(cat credit.err)" \
   "allot-credit: error: tax.ini:5: [taxonomy] rule 'source~google, medium~cpc -> (unattributed)': '(unattributed)' is the group allot reports for $unattr_holds, and its touches would be counted in it; name the channel otherwise"
 
+# Sources: people.original_source and deals.lead_source are groups of
+# allot-funnel --by source and allot-retention --by source/channel (no
+# source is '(none)', the total '(all)'): the same rule. GA's '(organic)' is
+# a source like any other.
+load people_sources.csv 2> err; expect "people sources exit" "$?" 1
+expect "people source rejects" "$(rejects people_sources.csv.rejects.csv)" \
+"2|5|original_source|(none)|$(reason '(none)' "$none_holds" original_source)
+3|5|original_source|(all)|$(reason '(all)' "$all_holds" original_source)"
+load deals_sources.csv 2> err; expect "deal sources exit" "$?" 1
+expect "deal source rejects" "$(rejects deals_sources.csv.rejects.csv)" \
+  "2|11|lead_source|(unattributed)|$(reason '(unattributed)' "$unattr_holds" lead_source)"
+load --max-rejects 2 people_sources.csv 2> err || fail "people sources budget: $(cat err)"
+expect "sources loaded" "$(q "SELECT person_id || '=' || quote(original_source) FROM people
+  WHERE person_id >= 'p6' ORDER BY person_id")" "p8='(organic)'"
+
+# allot-retention --by campaign groups by campaign id, as allot-roi and
+# allot-restate do, and names each group (the last column, 'name': the
+# workbook's campaign sheet also shows the name beside the id).
+# ret_*.csv: accounts b1..b6 (person q1..q6), one subscription each from
+# 2026-01-01 at USD 100; as of 2026-07-01 (the latest date); first touches:
+#   b1 w1 'Webinar', ends 2026-03-02:  60 days = 1.971252567 months, churned
+#   b2 w2 'Webinar', ends 2026-02-01:  31 days = 1.018480493, churned
+#   b3 w2 'Webinar', open: censored at 2026-07-02, 182 days = 5.979466119
+#   b4 c_nonename named '(none)', ends 2026-04-01: 90 days = 2.956878850
+#   b5 c_allname named '(all)', ends 2026-05-01: 120 days = 3.942505133
+#   b6 no touch ('(none)'), ends 2026-07-01: 181 days = 5.946611910
+#   (months of 30.4375 days). One churned account: RMST(12) = its tenure.
+#   w2: S = 1/2 after 1.018480493, RMST = 1.018480493 + (12 - 1.018480493)/2
+#   = 6.509240246. R (survival 3.x):
+#     t <- c(60,31,182,90,120,181)/30.4375; e <- c(1,1,0,1,1,1)
+#     g <- c("w1","w2","w2","c_nonename","c_allname","(none)")
+#     print(survfit(Surv(t,e)~g, conf.type="log-log"), rmean=12, digits=10)
+#       (none) 1 1 rmean 5.946611910, c_allname 1 1 3.942505133,
+#       c_nonename 1 1 2.956878850, w1 1 1 1.971252567,
+#       w2 2 1 6.509240246 se 3.882553456
+#     print(survfit(Surv(t,e)~1, conf.type="log-log"), rmean=12, digits=10)
+#       6 5 rmean 4.639288159 se 1.485427772
+#     survdiff(Surv(t,e)~g): expected 1.450 0.950 0.617 0.367 1.617
+# Before (grouped by name): '(all)' 1 customer (b5, a second '(all)' row
+# above the total), '(none)' 2 customers (b4 + b6, RMST 4.45174538),
+# 'Webinar' 3 customers, 2 churned (b1 + b2 + b3, RMST 4.996577687).
+db=$scratch/ret.db
+for f in ret_campaigns ret_people ret_touches ret_subscriptions; do
+  load "$f.csv" 2> err || fail "$f.csv: $(cat err)"
+done
+load "$tests/cases/restate/fx_rates.csv" 2> err || fail "ret fx: $(cat err)"
+retention() { "$bin/allot-retention" --db "$db" --by campaign "$@"; }
+retention --csv --table summary > ret_summary.csv 2> err || fail "retention: $(cat err)"
+expect "retention by campaign" "$(cut -d, -f1-3,7,8,11 ret_summary.csv)" \
+"group,customers,churned,rmst,rmst_se,name
+(none),1,1,5.94661191,0,
+c_allname,1,1,3.942505133,0,(all)
+c_nonename,1,1,2.95687885,0,(none)
+w1,1,1,1.971252567,0,Webinar
+w2,2,1,6.509240246,3.882553456,Webinar
+(all),6,5,4.639288159,1.485427772,"
+expect "retention groups" "$(grep -o 'in [0-9]* campaign groups' err)" "in 5 campaign groups"
+expect "logrank by campaign" "$(retention --csv --table logrank 2> /dev/null |
+  awk -F, '{ print $1 "," $2 "," $3 "," ($4 == "expected" ? $4 : sprintf("%.3f", $4)) "," $8 }')" \
+"group,customers,observed,expected,name
+(none),1,1,1.450,
+c_allname,1,1,0.950,(all)
+c_nonename,1,1,0.617,(none)
+w1,1,1,0.367,Webinar
+w2,2,1,1.617,Webinar"
+retention > ret_report.txt 2> /dev/null || fail "retention text"
+expect "retention text names" "$(sed -n '/^Campaign names:/,/^$/p' ret_report.txt)" \
+"Campaign names:
+  c_allname                (all)
+  c_nonename               (none)
+  w1                       Webinar
+  w2                       Webinar"
+expect "km names" "$(retention --csv 2> /dev/null | cut -d, -f1,14 | sort -u | tr '\n' ' ')" \
+  "(all), (none), c_allname,(all) c_nonename,(none) group,name w1,Webinar w2,Webinar "
+db=$scratch/allot.db
+
 # A database loaded by an older allot-load: allot-credit refuses it (exit 1).
 q "UPDATE touches SET campaign_id = '(none)' WHERE touch_id = 't5'"
 credit; expect "old campaign exit" "$?" 1
@@ -177,6 +259,38 @@ q "UPDATE touches SET campaign_id = 'none', channel = '(unattributed)' WHERE tou
 credit; expect "old channel exit" "$?" 1
 expect "old channel" "$(cat credit.err)" \
   "allot-credit: error: a touch or campaign has the channel '(unattributed)', the group allot reports for $unattr_holds, and would be counted in it (loaded by an older allot-load, which did not reject it): rename the value in the export and load it again"
-expect "runs" "$(q "SELECT count(*) FROM runs WHERE tool = 'allot-credit' AND status = 'ok'")" 3
+# allot-funnel and allot-retention read touches themselves: the same
+# refusal (shared, lib/labels.h allot_label_check_store), exit 1.
+old_channel="a touch or campaign has the channel '(unattributed)', the group allot reports for $unattr_holds, and would be counted in it (loaded by an older allot-load, which did not reject it): rename the value in the export and load it again"
+funnel() { "$bin/allot-funnel" --db "$db" --by source --csv > /dev/null 2> funnel.err; }
+retention() { "$bin/allot-retention" --db "$db" --by source --csv > /dev/null 2> retention.err; }
+funnel; expect "funnel old channel exit" "$?" 1
+expect "funnel old channel" "$(cat funnel.err)" "allot-funnel: error: $old_channel"
+retention; expect "retention old channel exit" "$?" 1
+expect "retention old channel" "$(cat retention.err)" "allot-retention: error: $old_channel"
+# Sources: a person's original source, a deal's lead source or campaign,
+# named with the row. allot-credit does not read them.
+q "UPDATE touches SET channel = 'Email' WHERE touch_id = 't5'"
+q "UPDATE people SET original_source = '(all)' WHERE person_id IN ('p3', 'p2')"
+funnel; expect "funnel old source exit" "$?" 1
+expect "funnel old source" "$(cat funnel.err)" \
+  "allot-funnel: error: the person 'p2' has the original source '(all)', the group allot reports for $all_holds, and would be counted in it (loaded by an older allot-load, which did not reject it): rename the value in the export and load it again"
+retention; expect "retention old source exit" "$?" 1
+expect "retention old source" "$(cat retention.err)" \
+  "allot-retention: error: the person 'p2' has the original source '(all)', the group allot reports for $all_holds, and would be counted in it (loaded by an older allot-load, which did not reject it): rename the value in the export and load it again"
+q "UPDATE people SET original_source = NULL"
+q "UPDATE deals SET lead_source = '(none)' WHERE deal_id = 'd4'"
+funnel; expect "funnel old lead source exit" "$?" 1
+expect "funnel old lead source" "$(cat funnel.err)" \
+  "allot-funnel: error: the deal 'd4' has the lead source '(none)', the group allot reports for $none_holds, and would be counted in it (loaded by an older allot-load, which did not reject it): rename the value in the export and load it again"
+retention; expect "retention old lead source exit" "$?" 1
+q "UPDATE deals SET lead_source = NULL, campaign_id = '(unattributed)' WHERE deal_id = 'd4'"
+funnel; expect "funnel old deal campaign exit" "$?" 1
+expect "funnel old deal campaign" "$(cat funnel.err)" \
+  "allot-funnel: error: the deal 'd4' has the campaign id '(unattributed)', the group allot reports for $unattr_holds, and would be counted in it (loaded by an older allot-load, which did not reject it): rename the value in the export and load it again"
+credit || fail "credit with a deal's reserved campaign: $(cat credit.err)"
+q "UPDATE deals SET campaign_id = NULL WHERE deal_id = 'd4'"
+funnel || fail "funnel after the renaming: $(cat funnel.err)"
+expect "runs" "$(q "SELECT count(*) FROM runs WHERE tool = 'allot-credit' AND status = 'ok'")" 4
 
 exit $fail
