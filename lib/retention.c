@@ -174,56 +174,86 @@ static int compare_spans(const void *a, const void *b)
     return (x->mrr_micros > y->mrr_micros) - (x->mrr_micros < y->mrr_micros);
 }
 
-static allot_status read_subscriptions(sqlite3 *db, allot_retention_data *d, allot_error *err)
+/* A subscription row that pays something, its dates parsed. */
+typedef struct subscription_row {
+    const char *id, *account, *currency;   /* valid until the next step */
+    int64_t start, end;                    /* end ALLOT_COHORT_OPEN when open */
+    int64_t mrr_micros;
+} subscription_row;
+
+/* The subscriptions paying something, by account, start and id, into *st,
+ * and the rates into the reporting currency into *fx (both the caller's to
+ * finalize and free, NULL on failure). */
+static allot_status open_subscriptions(sqlite3 *db, const char *currency, sqlite3_stmt **st,
+                                       allot_fx **fx, allot_error *err)
 {
-    sqlite3_stmt *st;
+    *fx = NULL;
     allot_status s = allot_store_prepare(
         db,
         "SELECT subscription_id, account_id, start_date, end_date, mrr_micros, currency "
         "FROM subscriptions WHERE mrr_micros > 0 ORDER BY account_id, start_date, subscription_id",
-        &st, err);
+        st, err);
+    if (s == ALLOT_OK && (s = allot_fx_load(db, currency, fx, err)) != ALLOT_OK) {
+        sqlite3_finalize(*st);
+        *st = NULL;
+    }
+    return s;
+}
+
+/* Steps st (open_subscriptions) to its next row, into *row. *more is 0 at
+ * the end; ALLOT_ERR_DATA for dates that are not YYYY-MM-DD or an end not
+ * after the start. */
+static allot_status next_subscription(sqlite3 *db, sqlite3_stmt *st, subscription_row *row,
+                                      int *more, allot_error *err)
+{
+    int rc = sqlite3_step(st);
+    *more = rc == SQLITE_ROW;
+    if (!*more)
+        return rc == SQLITE_DONE ? ALLOT_OK : allot_store_fail(db, rc, "reading subscriptions", err);
+    const char *id = (const char *)sqlite3_column_text(st, 0);
+    const char *account = (const char *)sqlite3_column_text(st, 1);
+    const char *start_text = (const char *)sqlite3_column_text(st, 2);
+    const char *end_text = (const char *)sqlite3_column_text(st, 3);
+    const char *currency = (const char *)sqlite3_column_text(st, 5);
+    *row = (subscription_row){.id = id ? id : "",
+                              .account = account ? account : "",
+                              .currency = currency ? currency : "",
+                              .end = ALLOT_COHORT_OPEN,
+                              .mrr_micros = sqlite3_column_int64(st, 4)};
+    if (!start_text || allot_date_parse(start_text, &row->start) != ALLOT_OK ||
+        (end_text && allot_date_parse(end_text, &row->end) != ALLOT_OK))
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "subscription '%s': start_date/end_date is not YYYY-MM-DD",
+                               row->id);
+    if (row->end <= row->start)
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "subscription '%s': end_date %s is not after start_date %s",
+                               row->id, end_text, start_text);
+    return ALLOT_OK;
+}
+
+static allot_status read_subscriptions(sqlite3 *db, allot_retention_data *d, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_fx *fx;
+    allot_status s = open_subscriptions(db, d->currency, &st, &fx, err);
     if (s != ALLOT_OK)
         return s;
-    allot_fx *fx = NULL;
-    s = allot_fx_load(db, d->currency, &fx, err);
-    if (s != ALLOT_OK) {
-        sqlite3_finalize(st);
-        return s;
-    }
     size_t cap_acc = 0, cap_span = 0;
     char date[11];
     allot_date_format(d->as_of, date);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *sub = (const char *)sqlite3_column_text(st, 0);
-        const char *acc = (const char *)sqlite3_column_text(st, 1);
-        const char *start_text = (const char *)sqlite3_column_text(st, 2);
-        const char *end_text = (const char *)sqlite3_column_text(st, 3);
-        int64_t mrr = sqlite3_column_int64(st, 4);
-        const char *cur = (const char *)sqlite3_column_text(st, 5);
-        int64_t start, end = ALLOT_COHORT_OPEN;
-        if (!start_text || allot_date_parse(start_text, &start) != ALLOT_OK ||
-            (end_text && allot_date_parse(end_text, &end) != ALLOT_OK)) {
-            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                                "subscription '%s': start_date/end_date is not YYYY-MM-DD",
-                                sub ? sub : "");
-            break;
-        }
-        if (end <= start) {
-            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                                "subscription '%s': end_date %s is not after start_date %s",
-                                sub ? sub : "", end_text, start_text);
-            break;
-        }
-        if (start > d->as_of)
+    subscription_row row;
+    int more;
+    while ((s = next_subscription(db, st, &row, &more, err)) == ALLOT_OK && more) {
+        if (row.start > d->as_of)
             continue;
         double rate;
         /* constant currency: every span at the as-of date's rate */
-        s = allot_fx_rate(fx, cur ? cur : "", date, &rate, err);
+        s = allot_fx_rate(fx, row.currency, date, &rate, err);
         if (s != ALLOT_OK)
             break;
         allot_retention_account *a = d->n_accounts ? &d->accounts[d->n_accounts - 1] : NULL;
-        if (!a || strcmp(a->account_id, acc ? acc : "")) {
+        if (!a || strcmp(a->account_id, row.account)) {
             if (d->n_accounts == cap_acc) {
                 size_t cap = cap_acc ? 2 * cap_acc : 64;
                 void *p = realloc(d->accounts, cap * sizeof *d->accounts);
@@ -236,7 +266,7 @@ static allot_status read_subscriptions(sqlite3 *db, allot_retention_data *d, all
             }
             a = &d->accounts[d->n_accounts++];
             memset(a, 0, sizeof *a);
-            a->account_id = dup_text((const unsigned char *)acc, "");
+            a->account_id = dup_text((const unsigned char *)row.account, "");
             cap_span = 0;
             if (!a->account_id) {
                 s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -254,10 +284,8 @@ static allot_status read_subscriptions(sqlite3 *db, allot_retention_data *d, all
             cap_span = cap;
         }
         a->spans[a->n_spans++] =
-            (allot_cohort_span){start, end, allot_money_convert(mrr, rate)};
+            (allot_cohort_span){row.start, row.end, allot_money_convert(row.mrr_micros, rate)};
     }
-    if (s == ALLOT_OK && rc != SQLITE_DONE)
-        s = allot_store_fail(db, rc, "reading subscriptions", err);
     sqlite3_finalize(st);
     allot_fx_free(fx);
     return s;
@@ -268,52 +296,29 @@ allot_status allot_retention_bridge_fx(sqlite3 *db, const allot_retention_data *
                                       allot_revenue_bridge *b, allot_error *err)
 {
     sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(
-        db,
-        "SELECT subscription_id, start_date, end_date, mrr_micros, currency "
-        "FROM subscriptions WHERE mrr_micros > 0 ORDER BY subscription_id",
-        &st, err);
+    allot_fx *fx;
+    allot_status s = open_subscriptions(db, d->currency, &st, &fx, err);
     if (s != ALLOT_OK)
         return s;
-    allot_fx *fx = NULL;
-    s = allot_fx_load(db, d->currency, &fx, err);
-    if (s != ALLOT_OK) {
-        sqlite3_finalize(st);
-        return s;
-    }
     char now_date[11], then_date[11];
     allot_date_format(d->as_of, now_date);
     allot_date_format(rates_day, then_date);
     int64_t t0 = bridge_start - 1, now = 0, then = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *sub = (const char *)sqlite3_column_text(st, 0);
-        const char *start_text = (const char *)sqlite3_column_text(st, 1);
-        const char *end_text = (const char *)sqlite3_column_text(st, 2);
-        const char *cur = (const char *)sqlite3_column_text(st, 4);
-        int64_t start, end = ALLOT_COHORT_OPEN;
-        if (!start_text || allot_date_parse(start_text, &start) != ALLOT_OK ||
-            (end_text && allot_date_parse(end_text, &end) != ALLOT_OK)) {
-            s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                                "subscription '%s': start_date/end_date is not YYYY-MM-DD",
-                                sub ? sub : "");
-            break;
-        }
+    subscription_row row;
+    int more;
+    while ((s = next_subscription(db, st, &row, &more, err)) == ALLOT_OK && more) {
         /* the rows allot_retention_load kept that pay on t0 */
-        if (start > d->as_of || start > t0 || t0 >= end)
+        if (row.start > d->as_of || row.start > t0 || t0 >= row.end)
             continue;
-        int64_t mrr = sqlite3_column_int64(st, 3);
         double rate_now, rate_then;
-        s = allot_fx_rate(fx, cur ? cur : "", now_date, &rate_now, err);
+        s = allot_fx_rate(fx, row.currency, now_date, &rate_now, err);
         if (s == ALLOT_OK)
-            s = allot_fx_rate(fx, cur ? cur : "", then_date, &rate_then, err);
+            s = allot_fx_rate(fx, row.currency, then_date, &rate_then, err);
         if (s != ALLOT_OK)
             break;
-        now += allot_money_convert(mrr, rate_now);
-        then += allot_money_convert(mrr, rate_then);
+        now += allot_money_convert(row.mrr_micros, rate_now);
+        then += allot_money_convert(row.mrr_micros, rate_then);
     }
-    if (s == ALLOT_OK && rc != SQLITE_DONE)
-        s = allot_store_fail(db, rc, "reading subscriptions", err);
     sqlite3_finalize(st);
     allot_fx_free(fx);
     if (s == ALLOT_OK && 12 * now != b->start_arr)
