@@ -667,8 +667,8 @@ static allot_status load_touches(sqlite3 *db, model *m, activities *acts, allot_
         }
         if (p->touch_at == NO_TIME) {
             p->touch_at = t;
-            p->touch_channel = dup_or((const unsigned char *)touch_channel(m, st, 4), "(none)");
-            p->touch_campaign = dup_or(sqlite3_column_text(st, 3), "(none)");
+            p->touch_channel = dup_or((const unsigned char *)touch_channel(m, st, 4), ALLOT_LABEL_NONE);
+            p->touch_campaign = dup_or(sqlite3_column_text(st, 3), ALLOT_LABEL_NONE);
             if (!p->touch_channel || !p->touch_campaign)
                 goto nomem;
         }
@@ -704,8 +704,8 @@ static allot_status load_deal_touches(sqlite3 *db, model *m, allot_error *err)
         if (want[0] && strcmp(type_norm, want) == 0)
             continue;
         d->touch_at = sqlite3_column_int64(st, 1);
-        d->touch_channel = dup_or((const unsigned char *)touch_channel(m, st, 4), "(none)");
-        d->touch_campaign = dup_or(sqlite3_column_text(st, 3), "(none)");
+        d->touch_channel = dup_or((const unsigned char *)touch_channel(m, st, 4), ALLOT_LABEL_NONE);
+        d->touch_campaign = dup_or(sqlite3_column_text(st, 3), ALLOT_LABEL_NONE);
         if (!d->touch_channel || !d->touch_campaign)
             return read_nomem(st, "out of memory", err);
     }
@@ -808,7 +808,7 @@ static int cmp_entry(const void *a, const void *b)
     int c = strcmp(x->period, y->period);
     if (c)
         return c;
-    int xa = strcmp(x->group, "(all)") == 0, ya = strcmp(y->group, "(all)") == 0;
+    int xa = strcmp(x->group, ALLOT_LABEL_ALL) == 0, ya = strcmp(y->group, ALLOT_LABEL_ALL) == 0;
     if (xa != ya)
         return ya - xa;
     c = strcmp(x->group, y->group);
@@ -822,10 +822,10 @@ static const char *person_group(const person *p, allot_group_by by)
     switch (by) {
     case ALLOT_GROUP_CHANNEL:
         return p->touch_channel ? p->touch_channel
-                                : p->original_source ? p->original_source : "(none)";
-    case ALLOT_GROUP_CAMPAIGN: return p->touch_campaign ? p->touch_campaign : "(none)";
-    case ALLOT_GROUP_SOURCE: return p->original_source ? p->original_source : "(none)";
-    default: return "(all)";
+                                : p->original_source ? p->original_source : ALLOT_LABEL_NONE;
+    case ALLOT_GROUP_CAMPAIGN: return p->touch_campaign ? p->touch_campaign : ALLOT_LABEL_NONE;
+    case ALLOT_GROUP_SOURCE: return p->original_source ? p->original_source : ALLOT_LABEL_NONE;
+    default: return ALLOT_LABEL_ALL;
     }
 }
 
@@ -833,16 +833,16 @@ static const char *deal_group(const deal *d, allot_group_by by)
 {
     switch (by) {
     case ALLOT_GROUP_CHANNEL:
-        return d->touch_channel ? d->touch_channel : d->lead_source ? d->lead_source : "(none)";
+        return d->touch_channel ? d->touch_channel : d->lead_source ? d->lead_source : ALLOT_LABEL_NONE;
     case ALLOT_GROUP_CAMPAIGN:
-        return d->campaign ? d->campaign : d->touch_campaign ? d->touch_campaign : "(none)";
+        return d->campaign ? d->campaign : d->touch_campaign ? d->touch_campaign : ALLOT_LABEL_NONE;
     case ALLOT_GROUP_SOURCE:
         if (d->lead_source)
             return d->lead_source;
         return d->earliest_person && d->earliest_person->original_source
                    ? d->earliest_person->original_source
-                   : "(none)";
-    default: return "(all)";
+                   : ALLOT_LABEL_NONE;
+    default: return ALLOT_LABEL_ALL;
     }
 }
 
@@ -900,7 +900,7 @@ static int build_entries(entries *es, size_t n_items, const int64_t *times,
         else
             allot_scoreboard_period_label(day, opt->cohort, opt->fiscal_start_month,
                                           es->labels[i], sizeof es->labels[i]);
-        es->e[es->n++] = (entry){es->labels[i], "(all)", i};
+        es->e[es->n++] = (entry){es->labels[i], ALLOT_LABEL_ALL, i};
         if (grouped)
             es->e[es->n++] = (entry){es->labels[i], groups[i], i};
     }
@@ -1500,7 +1500,7 @@ int allot_okr_applies(const char *name, allot_cohort_unit unit)
 static const allot_funnel_cell *all_funnel_cell(const allot_scoreboard *sb, const char *period)
 {
     for (size_t i = 0; i < sb->n_funnel; i++)
-        if (!strcmp(sb->funnel[i].period, period) && !strcmp(sb->funnel[i].group, "(all)"))
+        if (!strcmp(sb->funnel[i].period, period) && !strcmp(sb->funnel[i].group, ALLOT_LABEL_ALL))
             return &sb->funnel[i];
     return NULL;
 }
@@ -1508,7 +1508,7 @@ static const allot_funnel_cell *all_funnel_cell(const allot_scoreboard *sb, cons
 static const allot_deal_cell *all_deal_cell(const allot_scoreboard *sb, const char *period)
 {
     for (size_t i = 0; i < sb->n_deals; i++)
-        if (!strcmp(sb->deals[i].period, period) && !strcmp(sb->deals[i].group, "(all)"))
+        if (!strcmp(sb->deals[i].period, period) && !strcmp(sb->deals[i].group, ALLOT_LABEL_ALL))
             return &sb->deals[i];
     return NULL;
 }

@@ -5,11 +5,12 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "labels.h"
 #include "money.h"
 #include "period.h"
 #include "roi.h"
 
-#define ALL_LABEL "(all)"
+#define ALL_LABEL ALLOT_LABEL_ALL
 
 void allot_lifetime_release(allot_lifetime *lt)
 {

@@ -188,6 +188,15 @@ expect "deal source rejects" "$(rejects deals_sources.csv.rejects.csv)" \
 load --max-rejects 2 people_sources.csv 2> err || fail "people sources budget: $(cat err)"
 expect "sources loaded" "$(q "SELECT person_id || '=' || quote(original_source) FROM people
   WHERE person_id >= 'p6' ORDER BY person_id")" "p8='(organic)'"
+# allot-funnel --by source: p1..p5 have no source, '(none)' 5 leads; p8
+# '(organic)' 1; '(all)' 6. Before (allot-funnel of 05:40 today, with
+# p6 '(none)' and p7 '(all)' loaded as text and p8 without a source): (all)
+# 9 leads of 8 people (p7 merged into the total row, counted twice) and
+# (none) 7 (p6 among the people without a source).
+expect "funnel by source" "$("$bin/allot-funnel" --db "$db" --by source --period all --csv \
+  2> /dev/null | awk -F, '$3 == "lead"' | cut -d, -f1-4)" "all,(all),lead,6
+all,(none),lead,5
+all,(organic),lead,1"
 
 # allot-retention --by campaign groups by campaign id, as allot-roi and
 # allot-restate do, and names each group (the last column, 'name': the
