@@ -167,6 +167,44 @@ allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_per
     return ALLOT_OK;
 }
 
+/* The first quarter of credit run `run` that lies partly in p and partly
+ * outside it (label "" when none), and the run's fiscal start month: a
+ * period whose months are not whole quarters of the run (a fiscal quarter
+ * February to April over a calendar run) cannot be added up from its
+ * rollups. */
+static allot_status run_quarter_across(sqlite3 *db, int64_t run, const allot_period *p,
+                                       char label_out[32], int *run_fiscal, allot_error *err)
+{
+    label_out[0] = '\0';
+    *run_fiscal = 1;
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT DISTINCT period, (SELECT parameters FROM runs WHERE run_id = ?1)"
+        " FROM rollup_period WHERE run_id = ?1 ORDER BY period",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    sqlite3_bind_int64(st, 1, run);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *label = (const char *)sqlite3_column_text(st, 0);
+        *run_fiscal = allot_store_run_fiscal_start((const char *)sqlite3_column_text(st, 1));
+        allot_period q;
+        if (!label || allot_period_parse(label, *run_fiscal, &q, NULL) != ALLOT_OK)
+            continue;
+        int inside = q.start >= p->start && q.end <= p->end;
+        if (!inside && q.start < p->end && q.end > p->start) {
+            snprintf(label_out, 32, "%s", label);
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return allot_store_fail(db, rc, "reading rollup_period", err);
+    return ALLOT_OK;
+}
+
 /* Adds a run quarter to a names list (allot_report_run_quarters). */
 static int add_name(const char *label, void *list)
 {
@@ -339,6 +377,36 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
                  r->period.label);
         snprintf(miss_c, 256, "%s", miss);
         free_strings(periods.v, periods.n);
+        return ALLOT_OK;
+    }
+
+    /* Credit is rolled up by the run's quarters: a period they do not
+     * tile (fiscal quarters of other months than the run's) would add up
+     * only the quarters inside it. Before, a fiscal quarter February to
+     * April over a calendar run showed no credit at all (no run quarter
+     * within it) beside the period's booked revenue, and a fiscal year
+     * February to January only April to December. */
+    char across[32];
+    int run_fiscal;
+    s = run_quarter_across(db, r->credit_run, &r->period, across, &run_fiscal, err);
+    if (s != ALLOT_OK || across[0])
+        free_strings(periods.v, periods.n);
+    if (s != ALLOT_OK)
+        return s;
+    if (across[0]) {
+        allot_period_kind k = r->period.kind;
+        int whole = k == ALLOT_PERIOD_QUARTER || k == ALLOT_PERIOD_YEAR ||
+                    k == ALLOT_PERIOD_FISCAL_QUARTER || k == ALLOT_PERIOD_FISCAL_YEAR;
+        char todo[64];
+        if (whole)
+            snprintf(todo, sizeof todo, "run allot-credit --fiscal-start %d", fiscal);
+        else
+            snprintf(todo, sizeof todo, "use whole run quarters");
+        snprintf(miss, 256,
+                 "Credit run %lld has quarters of fiscal years from month %d: %s is partly "
+                 "outside %s; %s",
+                 (long long)r->credit_run, run_fiscal, across, r->period.label, todo);
+        snprintf(miss_c, 256, "%s", miss);
         return ALLOT_OK;
     }
 

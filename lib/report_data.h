@@ -12,7 +12,11 @@
  * Each section is loaded on its own: a section whose inputs are missing
  * (no credit run yet, no subscriptions, no spend) is left empty with a
  * sentence in `missing[section]` saying why and what to run; that is not an
- * error. Errors are for a database that cannot be read (ALLOT_ERR_DB), a
+ * error. The credit and campaign sections are missing too when a quarter
+ * of the credit run lies partly inside the period and partly outside (its
+ * rollups cannot add up to the period: a fiscal quarter February to April
+ * over a calendar run); the sentence names that quarter and, for a quarter
+ * or year, the --fiscal-start to run allot-credit with. Errors are for a database that cannot be read (ALLOT_ERR_DB), a
  * missing fx rate (ALLOT_ERR_DATA) or memory (ALLOT_ERR_NOMEM).
  *
  * Money is in major units of the reporting currency (double: these numbers

@@ -87,6 +87,45 @@ grep -q '^fiscal_year_start_month = 4$' fiscal4.ini || fail "fiscal4.ini"
   || fail "allot-xlsx --period FY2027Q1: $(cat x4.err)"
 $py "$tests/e2e/xlsx_check.py" fiscal4.xlsx a.db || fail "workbook checks, fiscal year from April"
 
+# A fiscal year from February over that calendar run: FY2027Q1 is February
+# to April 2026, and the run's 2026Q1 and 2026Q2 lie partly in it, so its
+# rollups cannot give the quarter's credit: the credit sheets say so and
+# what to run (before: no run quarter lies within it, and the channel sheet
+# showed every model's Total as 0.00 beside the Summary's won revenue of
+# USD 1,163,241.16, status 'ok'; FY2027, February 2026 to January 2027,
+# showed 2026Q2-2026Q4's USD 2,846,685.65 of its 3,410,778.01). After
+# allot-credit --fiscal-start 2 the Total is the won revenue.
+sed 's|^fiscal_year_start_month = 1$|fiscal_year_start_month = 2|' "$root/sample-data/allot.ini" > fiscal2.ini
+grep -q '^fiscal_year_start_month = 2$' fiscal2.ini || fail "fiscal2.ini"
+run=$(sqlite3 a.db "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
+want="Credit run $run has quarters of fiscal years from month 1: 2026Q1 is partly outside FY2027Q1; run allot-credit --fiscal-start 2"
+for p in FY2027Q1 FY2027; do
+  "$bin/allot-xlsx" --db a.db --config fiscal2.ini --period $p --out fiscal2-$p.xlsx 2>x2.err \
+    || fail "allot-xlsx --period $p, fiscal start 2: $(cat x2.err)"
+  grep -qF "warning: Attribution by channel: ${want/FY2027Q1/$p}" x2.err || fail "fiscal start 2, $p: $(cat x2.err)"
+  expect "fiscal start 2, $p: channel sheet and Summary" "$($py - fiscal2-$p.xlsx <<'PY'
+import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+sm = {r[0]: r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]}
+print(wb["Attribution by channel"]["A1"].value)
+print(sm["Attribution by channel"][1])
+PY
+)" "${want/FY2027Q1/$p}
+${want/FY2027Q1/$p}"
+done
+cp a.db fiscal2.db
+"$bin/allot-credit" --db fiscal2.db --config fiscal2.ini --model linear >/dev/null 2>&1 \
+  || fail "allot-credit --fiscal-start 2"
+"$bin/allot-xlsx" --db fiscal2.db --config fiscal2.ini --period FY2027Q1 --out fiscal2-run.xlsx \
+  2>/dev/null || fail "allot-xlsx over a fiscal-2 run"
+expect "fiscal start 2 over its run: won revenue, channel Total" "$($py - fiscal2-run.xlsx <<'PY'
+import openpyxl, sys
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+sm = {r[0]: r for r in wb["Summary"].iter_rows(values_only=True) if r and r[0]}
+print(sm["Won revenue"][1], [r[1] for r in wb["Attribution by channel"].iter_rows(values_only=True) if r[0] == "Total"][0])
+PY
+)" "1163241.16 1163241.16"
+
 # No credit run: the workbook still opens and says what is missing.
 "$bin/allot-load" --db empty.db "$root"/sample-data/deals.csv "$root"/sample-data/fx_rates.csv 2>/dev/null
 "$bin/allot-xlsx" --db empty.db --out empty.xlsx 2>empty.err || fail "no-credit workbook"
