@@ -281,10 +281,15 @@ def fquarter(day):
     ('2026Q3') when FISCAL is 1, else 'FY2027Q1', the fiscal year named by
     the calendar year it ends in (start 4: FY2027Q1 = April to June 2026;
     start 2: FY2027Q1 = February to April 2026)."""
-    if FISCAL == 1:
+    return fiscal_quarter(day, FISCAL)
+
+
+def fiscal_quarter(day, start):
+    """fquarter with fiscal years starting in month start."""
+    if start == 1:
         return quarter(day)
     y, m = int(day[:4]), int(day[5:7])
-    return f"FY{y + (m >= FISCAL)}Q{(m - FISCAL) % 12 // 3 + 1}"
+    return f"FY{y + (m >= start)}Q{(m - start) % 12 // 3 + 1}"
 
 
 def fyear(day):
@@ -526,13 +531,13 @@ def won_count():
     return out
 
 
-def by_currency(records, day_of, amount_of, key_of=None):
-    """{(quarter, currency): (sum of amounts, count or set of keys)}."""
+def by_currency(records, day_of, amount_of, key_of=None, unit=quarter):
+    """{(quarter (or unit), currency): (sum of amounts, count or set of keys)}."""
     out = {}
     for r in records:
         if not amount_of(r):
             continue
-        k = (quarter(day_of(r)), r["currency"])
+        k = (unit(day_of(r)), r["currency"])
         total, seen = out.get(k, (D(0), set()))
         seen.add(key_of(r) if key_of else len(seen))
         out[k] = (total + D(amount_of(r)), seen)
@@ -672,7 +677,17 @@ def check_workbook(path, rep, period):
     the workbook's labels."""
     import openpyxl
     wb = openpyxl.load_workbook(path, data_only=True)
-    want = booked(rep)  # per ledger quarter: the credit run's calendar labels
+    # The Ledger and Reconciliation sheets carry the credit run's quarter
+    # labels: of the fiscal start it ran with (Summary's run parameters).
+    run_fs = [int(c[len("fiscal_start="):]) for r in wb["Summary"].iter_rows(values_only=True)
+              for c in r if isinstance(c, str) and c.startswith("fiscal_start=")]
+    expect(len(run_fs) == 1, f"Summary's run parameters name no fiscal_start: {run_fs}")
+    run_fs = run_fs[0] if run_fs else 1
+
+    def run_quarter(day):
+        return fiscal_quarter(day, run_fs)
+
+    want = booked_by(rep, run_quarter)
     unit = period_unit(period)
     want_u = booked_by(rep, unit)
     count = {}
@@ -854,7 +869,7 @@ def check_workbook(path, rep, period):
 
     # Reconciliation: booked per period and deal currency, straight from deals.csv.
     rec = wb["Reconciliation"]
-    native = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"])
+    native = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"], unit=run_quarter)
     n = 0
     for r in rec.iter_rows(min_row=4, values_only=True):
         if not r[0] or r[2] not in EXPONENT:

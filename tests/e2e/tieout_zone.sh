@@ -398,6 +398,28 @@ check Pacific/Auckland workbook $a/year-2026.xlsx USD 2026
   --out $a/fy2027q1.xlsx 2>/dev/null || fail "Auckland: allot-xlsx --period FY2027Q1, fiscal start 4"
 check Pacific/Auckland workbook $a/fy2027q1.xlsx USD FY2027Q1 --fiscal 4
 
+# Tokyo's workbook of a fiscal quarter that is no calendar one: start 2,
+# --period FY2027Q1 (February to April 2026), over a credit run made with
+# the same start (allot-credit --fiscal-start 2 by the configuration; over
+# the calendar run the credit sheets say what to run, tests/e2e/xlsx.sh):
+# the checks above, and the Ledger and Reconciliation sheets per the run's
+# FY quarters (the reference reads the run's fiscal_start from Summary's
+# parameters and makes the labels itself). Won revenue USD 1,163,241.16
+# (prior FY2026Q4, November 2025 to January 2026: 1,245,131.39), pipeline
+# created 3,734,952.54 (Auckland 3,744,852.54), spend 205,920.04; linear
+# Paid Search 205,985.26 (Auckland 205,901.92). Fails on another zone's or
+# start's workbook (by hand, 2026-11-23: Tokyo's start-2 reference on
+# Auckland's start-2 workbook 2,172 failures, 66 of them beside the Ledger
+# sheet's touch times: Summary's pipeline, 46 on the Funnel sheet, 9 on
+# the channel sheet, 9 on the campaign sheet; the start-4 reference on
+# Tokyo's start-2 workbook 251, none on the Ledger sheet).
+cp $t/allot.db $t/fiscal2.db
+"$bin/allot-credit" --db $t/fiscal2.db --config tokyo-fiscal2.ini --model all >/dev/null 2>&1 \
+  || fail "Tokyo: allot-credit, fiscal start 2"
+"$bin/allot-xlsx" --db $t/fiscal2.db --config tokyo-fiscal2.ini --period FY2027Q1 \
+  --out $t/fy2027q1.xlsx 2>/dev/null || fail "Tokyo: allot-xlsx --period FY2027Q1, fiscal start 2"
+check Asia/Tokyo workbook $t/fy2027q1.xlsx USD FY2027Q1 --fiscal 2
+
 # 2026Q4 exists in Tokyo and Auckland only: D000018 (USD 84,000.00, created 08:07 on 1
 # October there). The pack's pipeline lines (reference: `tieout_check.py
 # sample-data --zone Asia/Tokyo pipeline USD` 2026Q4 8400000, 2026Q3
