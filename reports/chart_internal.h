@@ -53,6 +53,9 @@ void ch_text(ch_ctx *g, double x, double y, const char *text, double size, int b
 double ch_paragraph(ch_ctx *g, double x, double y, const char *text, double size, int bold,
                     ch_rgb color, double width);
 
+/* The height ch_paragraph would use for text. */
+double ch_paragraph_height(ch_ctx *g, const char *text, double size, int bold, double width);
+
 /* Title, takeaway and note; returns the rectangle left for the plot. */
 ch_rect ch_frame(ch_ctx *g, const chart_text *t);
 

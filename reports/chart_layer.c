@@ -129,15 +129,32 @@ void ch_text(ch_ctx *g, double x, double y, const char *text, double size, int b
         *out_h = h;
 }
 
-double ch_paragraph(ch_ctx *g, double x, double y, const char *text, double size, int bold,
-                    ch_rgb color, double width)
+/* text wrapped at width (word boundaries, else characters) */
+static PangoLayout *paragraph_for(ch_ctx *g, const char *text, double size, int bold,
+                                  double width)
 {
     PangoLayout *layout = layout_for(g, text, size, bold, 0);
     pango_layout_set_single_paragraph_mode(layout, FALSE);
     pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    double x0, h;
-    layout_size(layout, &x0, NULL, &h);
+    return layout;
+}
+
+double ch_paragraph_height(ch_ctx *g, const char *text, double size, int bold, double width)
+{
+    PangoLayout *layout = paragraph_for(g, text, size, bold, width);
+    double h;
+    layout_size(layout, NULL, NULL, &h);
+    g_object_unref(layout);
+    return h;
+}
+
+double ch_paragraph(ch_ctx *g, double x, double y, const char *text, double size, int bold,
+                    ch_rgb color, double width)
+{
+    PangoLayout *layout = paragraph_for(g, text, size, bold, width);
+    double h;
+    layout_size(layout, NULL, NULL, &h);
     ch_set(g->cr, color);
     cairo_move_to(g->cr, x, y);
     pango_cairo_show_layout(g->cr, layout);
@@ -162,8 +179,9 @@ ch_rect ch_frame(ch_ctx *g, const chart_text *t)
     }
     double bottom = g->h - CH_MARGIN + 6;
     if (t->note && *t->note) {
-        ch_text(g, CH_MARGIN, bottom, t->note, CH_SMALL_PT, 0, CH_MUTED, CH_LEFT, CH_BOTTOM,
-                width, NULL, &h);
+        /* wrapped, not cut: the note carries what the figures rest on */
+        h = ch_paragraph_height(g, t->note, CH_SMALL_PT, 0, width);
+        ch_paragraph(g, CH_MARGIN, bottom - h, t->note, CH_SMALL_PT, 0, CH_MUTED, width);
         bottom -= h + 6;
     }
     ch_rect r = {CH_MARGIN, y + 16, width, bottom - (y + 16)};

@@ -467,6 +467,42 @@ static void edge_cases_render(void **state)
     free(txt);
 }
 
+/* A note longer than the chart is wide is wrapped onto more lines, not cut
+ * with an ellipsis: the bridge chart's note ends with how its start chains
+ * to the previous period (FX), which a cut note lost. pdftotext -layout
+ * keeps the lines as drawn; an ellipsised line would still hold the whole
+ * text on one line (pango hands cairo the elided cluster's text), so the
+ * first and the last words on different lines show the wrap. */
+static void long_note_wraps(void **state)
+{
+    (void)state;
+    static const char *const labels[] = {"A", "B"};
+    static const double values[] = {2, 1};
+    chart c = {.kind = CHART_BARS};
+    c.u.bars = (chart_bars){{"Wrapped note", NULL,
+                             "NOTESTART ARR = 12 x MRR on the last day before the period and on "
+                             "its last day, all at the rates of 2026-09-30 (constant currency). "
+                             "Start = 2026Q2's end USD 5,185,782 at its rates (2026-06-30) + FX "
+                             "USD 40,809. NRR and GRR over the accounts present NOTEEND",
+                             NULL},
+                            CHART_UNIT_NUMBER, NULL, 2, labels, values, 1, NULL};
+    write_chart(&c, CHART_PDF, SCRATCH "/long-note.pdf");
+    char *start = run("pdftotext -layout " SCRATCH "/long-note.pdf - | grep -n NOTESTART "
+                      "| cut -d: -f1");
+    char *end = run("pdftotext -layout " SCRATCH "/long-note.pdf - | grep -n NOTEEND "
+                    "| cut -d: -f1");
+    assert_true(atoi(start) > 0);
+    assert_int_equal(atoi(end), atoi(start) + 1);
+    free(start);
+    free(end);
+    /* a note that fits stays one line */
+    c.u.bars.text.note = "NOTESTART short NOTEEND";
+    write_chart(&c, CHART_PDF, SCRATCH "/short-note.pdf");
+    char *line = run("pdftotext -layout " SCRATCH "/short-note.pdf - | grep -c 'NOTESTART short NOTEEND'");
+    assert_string_equal(line, "1\n");
+    free(line);
+}
+
 static void unwritable_path_is_an_io_error(void **state)
 {
     (void)state;
@@ -490,6 +526,7 @@ int main(void)
         cmocka_unit_test(svg_is_xml_and_pdf_has_the_labels),
         cmocka_unit_test(output_is_byte_stable),
         cmocka_unit_test(edge_cases_render),
+        cmocka_unit_test(long_note_wraps),
         cmocka_unit_test(unwritable_path_is_an_io_error),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
