@@ -218,7 +218,11 @@ typedef struct allot_scoreboard {
 
 /* Computes the whole scoreboard from db. When grouping, every period also
  * has a "(all)" group row. On success sb owns its cells: release with
- * allot_scoreboard_release (also safe after a failure). */
+ * allot_scoreboard_release (also safe after a failure). ALLOT_ERR_DATA,
+ * before anything is computed, for a database holding a reserved group
+ * label (labels.h) in a touch's or campaign's campaign_id or channel, a
+ * person's original_source or a deal's lead_source or campaign_id, which
+ * an older allot-load let in (allot_label_check_store). */
 allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_options *options,
                                       allot_scoreboard *sb, allot_error *err);
 

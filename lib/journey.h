@@ -168,7 +168,9 @@ void allot_journey_options_init(allot_journey_options *o);
 /* Builds every journey from db. On success *out is owned by the caller.
  * Errors: ALLOT_ERR_USAGE for bad options, ALLOT_ERR_DB, ALLOT_ERR_NOMEM,
  * ALLOT_ERR_LIMIT past 2^32 touches/people, ALLOT_ERR_DATA for a deal whose
- * amount has no valid currency. */
+ * amount has no valid currency, or for a touch or campaign whose
+ * campaign_id or channel is a reserved group label (labels.h), which an
+ * older allot-load let in (allot_label_check_store, ALLOT_LABELS_TOUCHES). */
 allot_status allot_journey_build(sqlite3 *db, const allot_journey_options *options,
                                  allot_journey_set **out, allot_error *err);
 
