@@ -721,10 +721,10 @@ static const char *type_value(load_state *s, bound *b, slot *sl, const char *tex
         const char *holds;
         if (b->reserved && (holds = allot_label_reserved(t, (size_t)tl))) {
             snprintf(s->why, sizeof s->why,
-                     "'%.*s' is the group allot reports for %s: a %s so named would be "
+                     "'%.*s' is the group allot reports for %s: %s %s so named would be "
                      "counted in it; rename the value in the export (leave it empty when "
                      "there is none)",
-                     tl, t, holds, c->name);
+                     tl, t, holds, strchr("aeiou", c->name[0]) ? "an" : "a", c->name);
             return s->why;
         }
         if (tl > 0)

@@ -57,7 +57,8 @@ roi() { # model,period,group,spend,revenue,deals
   "$bin/allot-roi" --db "$db" --by campaign --bootstrap 0 --csv 2> /dev/null | cut -d, -f1-5,14
 }
 reason() { # reason LABEL HOLDS COLUMN: the reject reason
-  echo "'$1' is the group allot reports for $2: a $3 so named would be counted in it; rename the value in the export (leave it empty when there is none)"
+  local a=a; [[ $3 == [aeiou]* ]] && a=an
+  echo "'$1' is the group allot reports for $2: $a $3 so named would be counted in it; rename the value in the export (leave it empty when there is none)"
 }
 none_holds="no campaign, channel or source"
 unattr_holds="won deals with no touch in the lookback window"
@@ -182,6 +183,15 @@ load people_sources.csv 2> err; expect "people sources exit" "$?" 1
 expect "people source rejects" "$(rejects people_sources.csv.rejects.csv)" \
 "2|5|original_source|(none)|$(reason '(none)' "$none_holds" original_source)
 3|5|original_source|(all)|$(reason '(all)' "$all_holds" original_source)"
+# A dialect's rows too: a HubSpot contacts export's "Original Source" (the
+# reject names the export's column; the reason the table's).
+db=$scratch/hubspot.db
+load --max-rejects 1 hubspot_contacts.csv 2> err; expect "hubspot exit" "$?" 0
+expect "hubspot rejects" "$(rejects hubspot_contacts.csv.rejects.csv)" \
+  "2|5|Original Source|(none)|$(reason '(none)' "$none_holds" original_source)"
+expect "hubspot people" "$(q "SELECT person_id || '=' || original_source FROM people")" \
+  "102=Organic Search"
+db=$scratch/allot.db
 load deals_sources.csv 2> err; expect "deal sources exit" "$?" 1
 expect "deal source rejects" "$(rejects deals_sources.csv.rejects.csv)" \
   "2|11|lead_source|(unattributed)|$(reason '(unattributed)' "$unattr_holds" lead_source)"
