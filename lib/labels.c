@@ -40,6 +40,11 @@ static allot_status refuse(allot_error *err, const char *who, const char *column
                            who, column, label, allot_label_reserved(label, strlen(label)));
 }
 
+allot_status allot_label_refuse_touches(const char *column, const char *label, allot_error *err)
+{
+    return refuse(err, "a touch or campaign", column, label);
+}
+
 /* The campaign ids and channels of touches and campaigns: one scan of each
  * table, the smallest reserved value of each column over both. */
 static allot_status check_touches(sqlite3 *db, allot_error *err)
@@ -61,11 +66,10 @@ static allot_status check_touches(sqlite3 *db, allot_error *err)
     if (rc != SQLITE_ROW)
         s = allot_store_fail(db, rc, "checking touches for reserved group labels", err);
     else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-        s = refuse(err, "a touch or campaign", "campaign id",
-                   (const char *)sqlite3_column_text(st, 0));
+        s = allot_label_refuse_touches("campaign id", (const char *)sqlite3_column_text(st, 0),
+                                       err);
     else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-        s = refuse(err, "a touch or campaign", "channel",
-                   (const char *)sqlite3_column_text(st, 1));
+        s = allot_label_refuse_touches("channel", (const char *)sqlite3_column_text(st, 1), err);
     sqlite3_finalize(st);
     return s;
 }

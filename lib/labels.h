@@ -65,4 +65,10 @@ const char *allot_label_reserved(const char *value, size_t len);
  * each table read (no index on these columns). */
 allot_status allot_label_check_store(sqlite3 *db, unsigned columns, allot_error *err);
 
+/* allot_label_check_store's refusal of a touch's or campaign's value
+ * (column "campaign id" or "channel"), for a reader that already holds
+ * every such value it uses (allot-credit's journeys check the campaign ids
+ * and channels they interned instead of scanning touches a second time). */
+allot_status allot_label_refuse_touches(const char *column, const char *label, allot_error *err);
+
 #endif
