@@ -132,11 +132,21 @@ typedef struct money_ctx {
 
 /* ---- credit (rollup tables of the latest allot-credit run) ------------ */
 
-/* The rollup period labels of run inside the report period. */
-allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_period *p,
-                                       allot_report_label_visit visit, void *ctx,
-                                       allot_error *err)
+/* Called for each quarter of a credit run (each_run_quarter); non-zero
+ * stops the walk. */
+typedef int (*run_quarter_visit)(const char *label, const allot_period *q, void *ctx);
+
+/* Walks the rollup period labels of run in label order, each parsed with
+ * the run's fiscal start month (the labels are the run's: FY2027Q1 means
+ * what its fiscal year said when it ran, whatever the configuration says
+ * now; labels that are not quarters are skipped), until visit returns
+ * non-zero (*stopped then 1). *fiscal: the run's fiscal start (1 when it has
+ * no rollups). */
+static allot_status each_run_quarter(sqlite3 *db, int64_t run, run_quarter_visit visit,
+                                     void *ctx, int *fiscal, int *stopped, allot_error *err)
 {
+    *fiscal = 1;
+    *stopped = 0;
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
@@ -146,25 +156,57 @@ allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_per
     if (s != ALLOT_OK)
         return s;
     sqlite3_bind_int64(st, 1, run);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        /* the labels are the run's: FY2027Q1 means what its fiscal year
-         * said when it ran, whatever the configuration says now */
+    int rc = SQLITE_DONE;
+    while (!*stopped && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *label = (const char *)sqlite3_column_text(st, 0);
-        const char *parameters = (const char *)sqlite3_column_text(st, 1);
+        *fiscal = allot_store_run_fiscal_start((const char *)sqlite3_column_text(st, 1));
         allot_period q;
-        if (!label || allot_period_parse(label, allot_store_run_fiscal_start(parameters), &q,
-                                         NULL) != ALLOT_OK)
-            continue;
-        if (q.start >= p->start && q.end <= p->end && visit(label, ctx) != 0) {
-            sqlite3_finalize(st);
-            return nomem(err);
-        }
+        if (label && allot_period_parse(label, *fiscal, &q, NULL) == ALLOT_OK)
+            *stopped = visit(label, &q, ctx) != 0;
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (!*stopped && rc != SQLITE_DONE)
         return allot_store_fail(db, rc, "reading rollup_period", err);
     return ALLOT_OK;
+}
+
+typedef struct quarters_inside {
+    const allot_period *period;
+    allot_report_label_visit visit;
+    void *ctx;
+} quarters_inside;
+
+static int visit_inside(const char *label, const allot_period *q, void *ctx)
+{
+    const quarters_inside *in = ctx;
+    return q->start >= in->period->start && q->end <= in->period->end &&
+           in->visit(label, in->ctx) != 0;
+}
+
+/* The rollup period labels of run inside the report period. */
+allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_period *p,
+                                       allot_report_label_visit visit, void *ctx,
+                                       allot_error *err)
+{
+    quarters_inside in = {p, visit, ctx};
+    int fiscal, failed;
+    allot_status s = each_run_quarter(db, run, visit_inside, &in, &fiscal, &failed, err);
+    return s == ALLOT_OK && failed ? nomem(err) : s;
+}
+
+typedef struct quarter_across {
+    const allot_period *period;
+    char *label; /* 32 bytes */
+} quarter_across;
+
+static int visit_across(const char *label, const allot_period *q, void *ctx)
+{
+    const quarter_across *a = ctx;
+    int inside = q->start >= a->period->start && q->end <= a->period->end;
+    if (inside || q->start >= a->period->end || q->end <= a->period->start)
+        return 0;
+    snprintf(a->label, 32, "%s", label);
+    return 1;
 }
 
 /* The first quarter of credit run `run` that lies partly in p and partly
@@ -176,33 +218,9 @@ static allot_status run_quarter_across(sqlite3 *db, int64_t run, const allot_per
                                        char label_out[32], int *run_fiscal, allot_error *err)
 {
     label_out[0] = '\0';
-    *run_fiscal = 1;
-    sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(
-        db,
-        "SELECT DISTINCT period, (SELECT parameters FROM runs WHERE run_id = ?1)"
-        " FROM rollup_period WHERE run_id = ?1 ORDER BY period",
-        &st, err);
-    if (s != ALLOT_OK)
-        return s;
-    sqlite3_bind_int64(st, 1, run);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *label = (const char *)sqlite3_column_text(st, 0);
-        *run_fiscal = allot_store_run_fiscal_start((const char *)sqlite3_column_text(st, 1));
-        allot_period q;
-        if (!label || allot_period_parse(label, *run_fiscal, &q, NULL) != ALLOT_OK)
-            continue;
-        int inside = q.start >= p->start && q.end <= p->end;
-        if (!inside && q.start < p->end && q.end > p->start) {
-            snprintf(label_out, 32, "%s", label);
-            break;
-        }
-    }
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return allot_store_fail(db, rc, "reading rollup_period", err);
-    return ALLOT_OK;
+    quarter_across a = {p, label_out};
+    int found;
+    return each_run_quarter(db, run, visit_across, &a, run_fiscal, &found, err);
 }
 
 /* Adds a run quarter to a names list (allot_report_run_quarters). */
