@@ -218,6 +218,13 @@ static size_t rows_shown(const allot_retention_data *d, const allot_lifetime *lt
     return d->by == ALLOT_RETENTION_BY_NONE && lt->n_rows == 2 ? 1 : lt->n_rows;
 }
 
+/* Row g's campaign name by campaign (data->group_names), "" for "(all)" and
+ * for every other grouping. */
+static const char *group_name(const allot_retention_data *d, size_t g)
+{
+    return g < d->n_groups && d->group_names && d->group_names[g] ? d->group_names[g] : "";
+}
+
 /* An unknown figure (not finite) is an empty field, never 0. */
 static void put_money(FILE *out, double units, int exponent)
 {
@@ -244,7 +251,7 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
     if (!strcmp(table, "groups")) {
         fputs("group,customers,active,churned,exposure_months,churn_rate,arpa,gross_margin,"
               "simple_clv,p_alive,expected_payments,expected_value,clv,clv_total,cac,ltv_cac,"
-              "currency,horizon_months,annual_discount\n",
+              "currency,horizon_months,annual_discount,name\n",
               out);
         for (size_t g = 0; g < rows_shown(d, lt); g++) {
             const allot_lifetime_row *r = &lt->rows[g];
@@ -264,7 +271,9 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
             put_money(out, r->clv_total, e);
             put_money(out, r->cac, e);
             allot_csvout_next_number(out, r->ltv_cac);
-            fprintf(out, ",%s,%d,%g\n", d->currency, lt->horizon_months, lt->annual_discount);
+            fprintf(out, ",%s,%d,%g,", d->currency, lt->horizon_months, lt->annual_discount);
+            allot_csvout_field(out, group_name(d, g));
+            fputc('\n', out);
         }
     } else if (!strcmp(table, "params")) {
         fputs("model,parameter,estimate,std_err,log_likelihood,customers,converged,at_bound\n", out);
@@ -290,7 +299,7 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
         }
     } else if (!strcmp(table, "customers")) {
         fputs("account_id,group,x,t_x,T,mean_value,p_alive,expected_payments,expected_value,clv,"
-              "currency\n",
+              "currency,name\n",
               out);
         for (size_t i = 0; i < lt->n_customers; i++) {
             const allot_lifetime_customer *c = &lt->customers[i];
@@ -305,7 +314,9 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
             allot_csvout_next_number(out, c->expected_payments);
             put_money(out, c->expected_value, e);
             put_money(out, c->clv, e);
-            fprintf(out, ",%s\n", d->currency);
+            fprintf(out, ",%s,", d->currency);
+            allot_csvout_field(out, group_name(d, c->group));
+            fputc('\n', out);
         }
     } else {
         return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
@@ -377,6 +388,15 @@ allot_status allot_lifetime_write_text(const allot_retention_data *d, const allo
             fprintf(out, "%7.2f\n", r->ltv_cac);
         else
             fprintf(out, "%7s\n", "NA");
+    }
+    int named = 0;
+    for (size_t g = 0; g < d->n_groups; g++)
+        named |= group_name(d, g)[0] != 0;
+    if (named) {
+        fputs("Campaign names:\n", out);
+        for (size_t g = 0; g < d->n_groups; g++)
+            if (group_name(d, g)[0])
+                fprintf(out, "  %-24s %s\n", d->groups[g], group_name(d, g));
     }
     fputs("\nsimple CLV = ARPA x margin / monthly churn; CLV = discounted BG/NBD expected "
           "payments x Gamma-Gamma value x margin, mean per customer\n",

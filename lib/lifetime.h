@@ -100,17 +100,21 @@ void allot_lifetime_release(allot_lifetime *lt);
  *  groups:    group,customers,active,churned,exposure_months,churn_rate,arpa,
  *             gross_margin,simple_clv,p_alive,expected_payments,
  *             expected_value,clv,clv_total,cac,ltv_cac,currency,
- *             horizon_months,annual_discount
+ *             horizon_months,annual_discount,name
  *  params:    model,parameter,estimate,std_err,log_likelihood,customers,
  *             converged,at_bound
  *  customers: account_id,group,x,t_x,T,mean_value,p_alive,
- *             expected_payments,expected_value,clv,currency
+ *             expected_payments,expected_value,clv,currency,name
+ *  name: by campaign (the groups are campaign ids) the group's campaign
+ *  name (data->group_names: "" for "(none)", "(all)" and ids campaigns
+ *  lacks); "" for every other grouping.
  * ALLOT_ERR_USAGE for an unknown table, ALLOT_ERR_IO on a write error. */
 allot_status allot_lifetime_write_csv(const allot_retention_data *data,
                                       const allot_lifetime *lt, const char *table, FILE *out,
                                       allot_error *err);
 
-/* The human report. */
+/* The human report (by campaign, a "Campaign names" list of the groups' ids
+ * and names under the table). */
 allot_status allot_lifetime_write_text(const allot_retention_data *data,
                                        const allot_lifetime *lt, FILE *out, allot_error *err);
 

@@ -37,7 +37,6 @@ const char *allot_retention_by_name(allot_retention_by by)
     switch (by) {
     case ALLOT_RETENTION_BY_CHANNEL: return "channel";
     case ALLOT_RETENTION_BY_CAMPAIGN: return "campaign";
-    case ALLOT_RETENTION_BY_CAMPAIGN_NAME: return "campaign";
     case ALLOT_RETENTION_BY_SOURCE: return "source";
     case ALLOT_RETENTION_BY_COHORT: return "cohort";
     case ALLOT_RETENTION_BY_NONE: break;
@@ -97,7 +96,6 @@ void allot_retention_data_release(allot_retention_data *data)
         allot_retention_account *a = &data->accounts[i];
         free(a->account_id);
         free(a->channel);
-        free(a->campaign);
         free(a->campaign_id);
         free(a->source);
         free(a->spans);
@@ -362,7 +360,7 @@ static allot_status read_channels(sqlite3 *db, const allot_retention_load_option
         "  JOIN deal_people dp ON dp.deal_id = d.deal_id)"
         " SELECT ap.account_id, t.occurred_at, t.channel, c.channel, t.utm_source, t.utm_medium,"
         "  t.utm_campaign, t.utm_content, t.utm_term, t.referrer, t.touch_type, t.click_id,"
-        "  t.landing_page, COALESCE(c.name, t.campaign_id), t.campaign_id"
+        "  t.landing_page, t.campaign_id"
         " FROM ap JOIN touches t ON t.rowid = (SELECT f.rowid FROM touches f"
         "  WHERE f.person_id = ap.person_id AND f.touch_type <> ?1"
         "  ORDER BY f.occurred_at, f.touch_id LIMIT 1)"
@@ -394,9 +392,8 @@ static allot_status read_channels(sqlite3 *db, const allot_retention_load_option
 #undef COL
         const char *ch = allot_taxonomy_channel(o->taxonomy, &f);
         a->channel = dup_text((const unsigned char *)ch, NONE_LABEL);
-        a->campaign = dup_text(sqlite3_column_text(st, 13), NONE_LABEL);
-        a->campaign_id = dup_text(sqlite3_column_text(st, 14), NONE_LABEL);
-        if (!a->channel || !a->campaign || !a->campaign_id) {
+        a->campaign_id = dup_text(sqlite3_column_text(st, 13), NONE_LABEL);
+        if (!a->channel || !a->campaign_id) {
             s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
             break;
         }
@@ -458,7 +455,6 @@ static const char *group_label(const allot_retention_account *a, allot_retention
     switch (by) {
     case ALLOT_RETENTION_BY_CHANNEL: return a->channel;
     case ALLOT_RETENTION_BY_CAMPAIGN: return a->campaign_id;
-    case ALLOT_RETENTION_BY_CAMPAIGN_NAME: return a->campaign;
     case ALLOT_RETENTION_BY_SOURCE: return a->source;
     case ALLOT_RETENTION_BY_COHORT: return a->cohort;
     case ALLOT_RETENTION_BY_NONE: break;
@@ -581,13 +577,11 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
         allot_retention_account *a = &d->accounts[i];
         if (!a->channel)
             a->channel = dup_text(NULL, NONE_LABEL);
-        if (!a->campaign)
-            a->campaign = dup_text(NULL, NONE_LABEL);
         if (!a->campaign_id)
             a->campaign_id = dup_text(NULL, NONE_LABEL);
         if (!a->source)
             a->source = dup_text(NULL, NONE_LABEL);
-        if (!a->channel || !a->campaign || !a->campaign_id || !a->source)
+        if (!a->channel || !a->campaign_id || !a->source)
             s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     if (s == ALLOT_OK)

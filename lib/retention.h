@@ -31,11 +31,11 @@
  *             day; else the lead_source of the account's first won deal;
  *             else "(none)". This is what a first-touch attribution model
  *             credits for the journey that led to the first subscription.
- *   campaign  that touch's campaign name (its id when the campaign is not
- *             loaded), else "(none)"; campaign_id: that touch's campaign_id,
- *             else "(none)". Grouping by campaign groups by campaign_id
- *             (as allot-roi and allot-restate do: two campaigns of one name
- *             are two groups) and names each group (group_names).
+ *   campaign  that touch's campaign_id, else "(none)" (campaign_id).
+ *             Grouping by campaign groups by campaign_id (as allot-roi and
+ *             allot-restate do: two campaigns of one name are two groups;
+ *             allot-retention and allot-clv alike) and names each group
+ *             (group_names).
  *   source    the lead_source of the first won deal (earliest close_date,
  *             then deal_id), else the original_source of the account's
  *             earliest person, else "(none)".
@@ -62,24 +62,19 @@
 typedef enum allot_retention_by {
     ALLOT_RETENTION_BY_NONE = 0, /* one group "(all)" */
     ALLOT_RETENTION_BY_CHANNEL,
-    ALLOT_RETENTION_BY_CAMPAIGN,      /* campaign id (campaigns of one name stay apart) */
+    ALLOT_RETENTION_BY_CAMPAIGN, /* campaign id (campaigns of one name stay apart) */
     ALLOT_RETENTION_BY_SOURCE,
-    ALLOT_RETENTION_BY_COHORT,
-    ALLOT_RETENTION_BY_CAMPAIGN_NAME  /* the campaign attribute below (name, else id):
-                                         allot-clv's grouping, which still merges
-                                         campaigns of one name (see README "CLV") */
+    ALLOT_RETENTION_BY_COHORT
 } allot_retention_by;
 
-/* "none" (also "all"), "channel", "campaign" (ALLOT_RETENTION_BY_CAMPAIGN),
- * "source", "cohort". allot_retention_by_name gives "campaign" for both
- * campaign groupings. */
+/* "none" (also "all"), "channel", "campaign", "source", "cohort". */
 allot_status allot_retention_by_parse(const char *text, allot_retention_by *by,
                                       allot_error *err);
 const char *allot_retention_by_name(allot_retention_by by);
 
 typedef struct allot_retention_account {
     char *account_id;
-    char *channel, *campaign, *source;
+    char *channel, *source;
     char *campaign_id;          /* that touch's campaign_id, else "(none)" */
     char cohort[32];
     allot_cohort_span *spans;   /* MRR > 0 only, reporting micros, by start */

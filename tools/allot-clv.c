@@ -29,7 +29,7 @@ static void usage(FILE *out)
             "\n"
             "  --db FILE            database (default allot.db)\n"
             "  --config FILE        allot.ini ([retention] gross_margin, currency, taxonomy)\n"
-            "  --by G               channel (default), campaign (by name), source, cohort\n"
+            "  --by G               channel (default), campaign (by id), source, cohort\n"
             "                       or none\n"
             "  --horizon M          CLV horizon in months (default 36)\n"
             "  --discount D         annual discount rate (default 0.10; 0 = none)\n"
@@ -144,11 +144,7 @@ int main(int argc, char **argv)
     if (margin < 0)
         margin = cfg_margin;
     allot_retention_load_options lo = settings.load;
-    /* By campaign, allot-clv still groups by the campaign's name (its id
-     * when not loaded), as it always has: tests/e2e/tieout_zone.sh compares
-     * its customers table with a reference by name. allot-retention groups
-     * by campaign id (README "CLV" says so). */
-    lo.by = group_by == ALLOT_RETENTION_BY_CAMPAIGN ? ALLOT_RETENTION_BY_CAMPAIGN_NAME : group_by;
+    lo.by = group_by;
     lo.grain = cohort_grain;
     lo.as_of = as_of;
 

@@ -40,8 +40,10 @@ diff -u expected.csv customers.csv || fail "payments differ"
 #   Partner: no churn -> empty (not estimable)
 #   (all): 3 / (662 d / 30.4375) = 0.13793429; ARPA 2861 / 22 = 130.05; 754.25
 run --csv > groups.csv 2> groups.err
-head -1 groups.csv | grep -q '^group,customers,active,churned,exposure_months,churn_rate,arpa,gross_margin,simple_clv,p_alive,expected_payments,expected_value,clv,clv_total,cac,ltv_cac,currency,horizon_months,annual_discount$' \
+head -1 groups.csv | grep -q '^group,customers,active,churned,exposure_months,churn_rate,arpa,gross_margin,simple_clv,p_alive,expected_payments,expected_value,clv,clv_total,cac,ltv_cac,currency,horizon_months,annual_discount,name$' \
   || fail "groups header"
+# name (the campaign's, by campaign) is empty for every channel group.
+awk -F, 'NR > 1 && (NF != 20 || $20 != "") { exit 1 }' groups.csv || fail "name by channel"
 cut -d, -f1-9 groups.csv | tail -n +2 > simple.csv
 cat > expected.csv <<'CSV'
 Email,2,1,1,7.852156057,0.1273535565,80.13,0.8,503.32

@@ -9,8 +9,8 @@
 # rejected alike, and allot-funnel and allot-retention, which read touches,
 # people and deals themselves, refuse an older database holding a reserved
 # value in any of them (one shared check, allot_label_check_store).
-# allot-retention --by campaign groups by campaign id (figures below, at
-# ret_*.csv), not by name.
+# allot-retention and allot-clv --by campaign group by campaign id (figures
+# below, at ret_*.csv), not by name.
 #
 # Before: tests/cases/sentinels/touches.csv loaded as is, a campaign '(none)'
 # on touch t5 was added to the touches without a campaign and the campaign
@@ -267,6 +267,46 @@ expect "retention text names" "$(sed -n '/^Campaign names:/,/^$/p' ret_report.tx
   w2                       Webinar"
 expect "km names" "$(retention --csv 2> /dev/null | cut -d, -f1,14 | sort -u | tr '\n' ' ')" \
   "(all), (none), c_allname,(all) c_nonename,(none) group,name w1,Webinar w2,Webinar "
+
+# allot-clv --by campaign groups the same customers by campaign id too, the
+# name in the last column 'name' of its groups and customers tables and a
+# "Campaign names" list under the readable table. Hand-computed from the
+# tenures above: customers per group (none) 1 (b6), c_allname 1 (b5),
+# c_nonename 1 (b4), w1 1 (b1), w2 2 (b2, b3), (all) 6; active on
+# 2026-07-01 only b3 (open); churned all but b3; exposure = the tenures,
+# w2 1.018480493 + 5.979466119 = 6.997946612 months, (all) 21.81519507;
+# churn rate = churned / exposure: w2 1/6.997946612 = 0.142899061,
+# (none) 1/5.94661191 = 0.1681629834, (all) 5/21.81519507 = 0.2291980422;
+# ARPA 100.00 (every payment is USD 100).
+# Before (by name): 4 groups, 'Webinar' 3 customers (b1 + b2 + b3), 1
+# active, 2 churned, exposure 8.969199179, churn 0.222985348; '(none)' 2
+# (b4 + b6), '(all)' 1 (b5) printed above the total '(all)' 6.
+clv() { "$bin/allot-clv" --db "$db" --by campaign "$@"; }
+clv --csv --table groups > clv_groups.csv 2> err || fail "clv: $(cat err)"
+expect "clv by campaign" "$(cut -d, -f1-7,20 clv_groups.csv)" \
+"group,customers,active,churned,exposure_months,churn_rate,arpa,name
+(none),1,0,1,5.94661191,0.1681629834,100.00,
+c_allname,1,0,1,3.942505133,0.2536458333,100.00,(all)
+c_nonename,1,0,1,2.95687885,0.3381944444,100.00,(none)
+w1,1,0,1,1.971252567,0.5072916667,100.00,Webinar
+w2,2,1,1,6.997946612,0.142899061,100.00,Webinar
+(all),6,1,5,21.81519507,0.2291980422,100.00,"
+expect "clv groups" "$(grep -o 'in [0-9]* campaign groups' err)" "in 5 campaign groups"
+expect "clv customers by campaign" "$(clv --csv --table customers 2> /dev/null | cut -d, -f1,2,12)" \
+"account_id,group,name
+b1,w1,Webinar
+b2,w2,Webinar
+b3,w2,Webinar
+b4,c_nonename,(none)
+b5,c_allname,(all)
+b6,(none),"
+clv > clv_report.txt 2> /dev/null || fail "clv text"
+expect "clv text names" "$(sed -n '/^Campaign names:/,/^$/p' clv_report.txt)" \
+"Campaign names:
+  c_allname                (all)
+  c_nonename               (none)
+  w1                       Webinar
+  w2                       Webinar"
 db=$scratch/allot.db
 
 # A database loaded by an older allot-load: allot-credit refuses it (exit 1).

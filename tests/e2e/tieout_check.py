@@ -1914,7 +1914,7 @@ def touch_channel(t):
 def acquisition():
     """{account: (channel, campaign)} of every customer (an account with a
     subscription of MRR > 0 starting by retention's as-of, the data's end):
-    the channel and campaign (name, else id, else '(none)') of the first
+    the channel and campaign (its campaign_id, else '(none)') of the first
     marketing touch (type not sales_activity; earliest occurred_at, then
     touch id) of any person tied to the account (people.account_id, or
     deal_people of its deals) whose day in ZONE is at most the account's
@@ -1943,8 +1943,7 @@ def acquisition():
                 best[a] = (key, t)
     out = {}
     for a, (_, t) in best.items():
-        c = CAMPAIGNS.get(t["campaign_id"])
-        out[a] = (touch_channel(t), c["name"] if c else t["campaign_id"] or "(none)")
+        out[a] = (touch_channel(t), t["campaign_id"] or "(none)")
     for d in sorted(WON, key=lambda d: (d["close_date"], d["deal_id"])):
         if d["account_id"] in first and d["account_id"] not in out and d["lead_source"]:
             out[d["account_id"]] = (d["lead_source"], "(none)")
@@ -1953,19 +1952,24 @@ def acquisition():
 
 def check_acquisition(path, by="channel"):
     """allot-clv --csv --table customers (--by channel or campaign): each
-    customer's group is its acquisition channel (campaign) in ZONE."""
+    customer's group is its acquisition channel (campaign id) in ZONE, and
+    its name column the campaign's name from campaigns.csv by campaign
+    ('' for '(none)' and ids campaigns.csv lacks), '' by channel."""
+    def name(g):
+        return CAMPAIGNS[g]["name"] if by == "campaign" and g in CAMPAIGNS else ""
     want = {a: v[0 if by == "channel" else 1] for a, v in acquisition().items()}
+    want = {a: (g, name(g)) for a, g in want.items()}
     got = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
-            got[r["account_id"]] = r["group"]
+            got[r["account_id"]] = (r["group"], r["name"])
     expect(set(got) == set(want), f"customers {len(got)}, reference {len(want)}: "
            f"{sorted(set(got) ^ set(want))[:6]}")
     bad = sorted(a for a in got if a in want and got[a] != want[a])
     expect(not bad, f"acquisition {by} of {len(bad)} accounts differs from the reference in "
            f"{ZONE_NAME}: " + ", ".join(f"{a} {got[a]!r} != {want[a]!r}" for a in bad[:6]))
     groups = {}
-    for v in want.values():
+    for v, _ in want.values():
         groups[v] = groups.get(v, 0) + 1
     return (f"{len(got)} customers' acquisition {by} in {ZONE_NAME} ({len(groups)} groups, "
             f"{groups.get('(none)', 0)} (none))")

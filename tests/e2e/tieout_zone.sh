@@ -290,20 +290,29 @@ mkdir -p auckland/months
 check Pacific/Auckland funnel-stages auckland/months/funnel.csv USD month
 check Pacific/Auckland speed auckland/months/speed.csv month
 
-# The acquisition channel where the zone decides it: A000022's first start
-# moved to 2026-01-20, the UTC day of its people's first marketing touch
-# (T000000190, a Google referral at 16:12Z, 1:12 on 21 January in Tokyo,
-# 5:12 in Auckland): Organic Search in UTC; in Tokyo and Auckland the touch
-# comes after that day, so its first won deal's lead source, Email. The
-# reference reads the same change in subscriptions.csv.
+# The acquisition channel and campaign where the zone decides them:
+# A000022's first start moved to 2026-01-20, the UTC day of its people's
+# first marketing touch (T000000190, a Google referral at 16:12Z, 1:12 on 21
+# January in Tokyo, 5:12 in Auckland), and that touch given the campaign
+# C0076 '2026Q1 Brand Search' (and its channel Organic Search, which the
+# referral had): Organic Search and C0076 in UTC; in Tokyo and Auckland the
+# touch comes after that day, so its first won deal's lead source, Email,
+# and no campaign, (none). The reference reads the same changes in
+# subscriptions.csv and touches.csv; each zone's campaign check fails on
+# another zone's allot-clv --by campaign.
 mkdir -p moved/data
 for f in "$data"/*.csv; do ln -s "$f" moved/data/; done
-rm moved/data/subscriptions.csv
+rm moved/data/subscriptions.csv moved/data/touches.csv
 sed 's/^S000022-1,A000022,Platform,2026-06-02,/S000022-1,A000022,Platform,2026-01-20,/' \
   "$data/subscriptions.csv" > moved/data/subscriptions.csv
 grep -q '^S000022-1,A000022,Platform,2026-01-20,' moved/data/subscriptions.csv || fail "moved start"
+sed 's/^T000000190,P0000035,,2026-01-20T16:12:12Z,visit,,,/T000000190,P0000035,,2026-01-20T16:12:12Z,visit,Organic Search,C0076,/' \
+  "$data/touches.csv" > moved/data/touches.csv
+grep -q '^T000000190,P0000035,,2026-01-20T16:12:12Z,visit,Organic Search,C0076,' moved/data/touches.csv \
+  || fail "moved touch"
 cp base.db moved/allot.db
-sqlite3 moved/allot.db "UPDATE subscriptions SET start_date = '2026-01-20' WHERE subscription_id = 'S000022-1'"
+sqlite3 moved/allot.db "UPDATE subscriptions SET start_date = '2026-01-20' WHERE subscription_id = 'S000022-1';
+  UPDATE touches SET channel = 'Organic Search', campaign_id = 'C0076' WHERE touch_id = 'T000000190'"
 for z in UTC Asia/Tokyo Pacific/Auckland; do
   f=moved/clv-${z//\//-}.csv
   c=tokyo.ini; [[ $z == UTC ]] && c=$data/allot.ini; [[ $z == Pacific/Auckland ]] && c=auckland.ini
@@ -320,6 +329,19 @@ expect "moved: A000022's channel in UTC, Tokyo, Auckland" "$(for f in UTC Asia-T
   grep '^A000022,' "moved/clv-$f.csv" | cut -d, -f2; done)" "Organic Search
 Email
 Email"
+expect "moved: A000022's campaign and name in UTC, Tokyo, Auckland" "$(for f in UTC Asia-Tokyo Pacific-Auckland; do
+  grep '^A000022,' "moved/clv-$f-campaign.csv" | cut -d, -f2,12; done)" "C0076,2026Q1 Brand Search
+(none),
+(none),"
+# Another zone's customers by campaign fail the zone's reference.
+while read -r z other; do
+  "$py" "$tests/e2e/tieout_check.py" moved/data --zone "$z" acquisition "moved/clv-$other-campaign.csv" \
+    campaign >/dev/null 2>&1 && fail "moved: $other's allot-clv --by campaign passes $z's reference"
+done <<'ZONES'
+UTC Asia-Tokyo
+Asia/Tokyo UTC
+Pacific/Auckland UTC
+ZONES
 
 # Tokyo's reports: the workbook (Summary's pipeline created 2026Q3 and
 # 2026Q2, the Funnel sheet, the Ledger sheet's touch times), the PDF cover
