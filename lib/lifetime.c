@@ -218,13 +218,6 @@ static size_t rows_shown(const allot_retention_data *d, const allot_lifetime *lt
     return d->by == ALLOT_RETENTION_BY_NONE && lt->n_rows == 2 ? 1 : lt->n_rows;
 }
 
-/* Row g's campaign name by campaign (data->group_names), "" for "(all)" and
- * for every other grouping. */
-static const char *group_name(const allot_retention_data *d, size_t g)
-{
-    return g < d->n_groups && d->group_names && d->group_names[g] ? d->group_names[g] : "";
-}
-
 /* An unknown figure (not finite) is an empty field, never 0. */
 static void put_money(FILE *out, double units, int exponent)
 {
@@ -272,7 +265,7 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
             put_money(out, r->cac, e);
             allot_csvout_next_number(out, r->ltv_cac);
             fprintf(out, ",%s,%d,%g,", d->currency, lt->horizon_months, lt->annual_discount);
-            allot_csvout_field(out, group_name(d, g));
+            allot_csvout_field(out, allot_retention_group_name(d, g));
             fputc('\n', out);
         }
     } else if (!strcmp(table, "params")) {
@@ -315,7 +308,7 @@ allot_status allot_lifetime_write_csv(const allot_retention_data *d, const allot
             put_money(out, c->expected_value, e);
             put_money(out, c->clv, e);
             fprintf(out, ",%s,", d->currency);
-            allot_csvout_field(out, group_name(d, c->group));
+            allot_csvout_field(out, allot_retention_group_name(d, c->group));
             fputc('\n', out);
         }
     } else {
@@ -389,15 +382,7 @@ allot_status allot_lifetime_write_text(const allot_retention_data *d, const allo
         else
             fprintf(out, "%7s\n", "NA");
     }
-    int named = 0;
-    for (size_t g = 0; g < d->n_groups; g++)
-        named |= group_name(d, g)[0] != 0;
-    if (named) {
-        fputs("Campaign names:\n", out);
-        for (size_t g = 0; g < d->n_groups; g++)
-            if (group_name(d, g)[0])
-                fprintf(out, "  %-24s %s\n", d->groups[g], group_name(d, g));
-    }
+    allot_retention_write_group_names(d, out);
     fputs("\nsimple CLV = ARPA x margin / monthly churn; CLV = discounted BG/NBD expected "
           "payments x Gamma-Gamma value x margin, mean per customer\n",
           out);

@@ -467,15 +467,11 @@ static const char *group_label(const allot_retention_account *a, allot_retention
  * campaign sheet shows it beside the id. */
 static allot_status name_groups(sqlite3 *db, allot_retention_data *d, allot_error *err)
 {
+    if (d->by != ALLOT_RETENTION_BY_CAMPAIGN)
+        return ALLOT_OK;
     d->group_names = calloc(d->n_groups ? d->n_groups : 1, sizeof *d->group_names);
     if (!d->group_names)
         return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    if (d->by != ALLOT_RETENTION_BY_CAMPAIGN) {
-        for (size_t g = 0; g < d->n_groups; g++)
-            if (!(d->group_names[g] = dup_text(NULL, "")))
-                return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        return ALLOT_OK;
-    }
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(db, "SELECT name FROM campaigns WHERE campaign_id = ?1",
                                          &st, err);
@@ -493,6 +489,24 @@ static allot_status name_groups(sqlite3 *db, allot_retention_data *d, allot_erro
     }
     sqlite3_finalize(st);
     return s;
+}
+
+const char *allot_retention_group_name(const allot_retention_data *d, size_t g)
+{
+    return g < d->n_groups && d->group_names && d->group_names[g] ? d->group_names[g] : "";
+}
+
+void allot_retention_write_group_names(const allot_retention_data *d, FILE *out)
+{
+    int named = 0;
+    for (size_t g = 0; g < d->n_groups; g++)
+        named |= allot_retention_group_name(d, g)[0] != 0;
+    if (!named)
+        return;
+    fputs("Campaign names:\n", out);
+    for (size_t g = 0; g < d->n_groups; g++)
+        if (allot_retention_group_name(d, g)[0])
+            fprintf(out, "  %-24s %s\n", d->groups[g], allot_retention_group_name(d, g));
 }
 
 static allot_status build_groups(allot_retention_data *d, allot_error *err)
@@ -654,7 +668,7 @@ allot_status allot_retention_analyse(const allot_retention_data *d,
     for (size_t g = 0; g <= G; g++) {
         r->groups[g].km = fits[g];
         r->groups[g].label = g < G ? d->groups[g] : ALL_LABEL;
-        r->groups[g].name = g < G && d->group_names ? d->group_names[g] : "";
+        r->groups[g].name = allot_retention_group_name(d, g);
     }
     free(fits);
     for (size_t g = 0; s == ALLOT_OK && g <= G; g++)
@@ -891,15 +905,7 @@ allot_status allot_retention_write_text(const allot_retention_data *d,
         fputc('\n', out);
     }
     fprintf(out, "RMST: restricted mean tenure over the first %g months.\n", r->horizon_months);
-    int named = 0;
-    for (size_t g = 0; g < r->n_groups; g++)
-        named |= r->groups[g].name && r->groups[g].name[0];
-    if (named) {
-        fputs("Campaign names:\n", out);
-        for (size_t g = 0; g < r->n_groups; g++)
-            if (r->groups[g].name[0])
-                fprintf(out, "  %-24s %s\n", r->groups[g].label, r->groups[g].name);
-    }
+    allot_retention_write_group_names(d, out);
     if (r->n_groups >= 2 && r->logrank.observed) {
         char p[32];
         allot_format_p_value(r->logrank.p_value, p, sizeof p);

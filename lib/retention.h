@@ -91,9 +91,10 @@ typedef struct allot_retention_data {
     size_t n_accounts;
     char **groups;              /* sorted labels of the chosen grouping (by
                                    campaign: the campaign ids) */
-    char **group_names;         /* n_groups: by campaign, campaigns.name of the
-                                   group's id ("" when not loaded and for
-                                   "(none)"); "" for every other grouping */
+    char **group_names;         /* by campaign only (else NULL): n_groups,
+                                   campaigns.name of the group's id ("" when
+                                   not loaded and for "(none)"); read through
+                                   allot_retention_group_name */
     size_t n_groups;
     allot_retention_by by;
     int64_t as_of;              /* day */
@@ -239,6 +240,14 @@ void allot_retention_result_release(allot_retention_result *result);
 allot_status allot_retention_write_csv(const allot_retention_data *data,
                                        const allot_retention_result *result, const char *table,
                                        FILE *out, allot_error *err);
+
+/* Group g's campaign name (group_names); "" for g == n_groups (the
+ * "(all)" row), for every grouping but campaign, and when unknown. */
+const char *allot_retention_group_name(const allot_retention_data *data, size_t g);
+
+/* "Campaign names:" and one line per group that has a name (id, name), for
+ * the text reports of allot-retention and allot-clv; nothing when none has. */
+void allot_retention_write_group_names(const allot_retention_data *data, FILE *out);
 
 /* The human report: all sections as aligned text. */
 allot_status allot_retention_write_text(const allot_retention_data *data,
