@@ -43,6 +43,10 @@
 #define ALLOT_LABEL_UNATTRIBUTED "(unattributed)"
 #define ALLOT_LABEL_ALL "(all)"
 
+/* The same as SQL string literals, for queries that name them. */
+#define ALLOT_SQL_LABEL_NONE "'" ALLOT_LABEL_NONE "'"
+#define ALLOT_SQL_LABEL_UNATTRIBUTED "'" ALLOT_LABEL_UNATTRIBUTED "'"
+
 /* When the len bytes at value are exactly one of the reserved labels, what
  * its group holds ("won deals with no touch in the lookback window"); else
  * NULL. */

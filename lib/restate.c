@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "labels.h"
 #include "money.h"
 #include "period.h"
 #include "store.h"
@@ -193,16 +194,18 @@ static const char *const sql_periods =
  * '(unattributed)' stays its own row. */
 static const char *const sql_campaigns =
     "WITH f AS (SELECT " FROM_PERIOD("period") " AS period,"
-    "      CASE campaign_id WHEN '(none)' THEN 1 ELSE 0 END AS k,"
+    "      CASE campaign_id WHEN " ALLOT_SQL_LABEL_NONE " THEN 1 ELSE 0 END AS k,"
     "      campaign_id AS c, sum(credited_minor) AS m FROM rollup_campaign"
     "      WHERE run_id = ?1 AND model = ?3 GROUP BY period, campaign_id"
-    "    UNION ALL SELECT " FROM_PERIOD("period") ", 2, '(unattributed)', unattributed_minor"
+    "    UNION ALL SELECT " FROM_PERIOD("period") ", 2, " ALLOT_SQL_LABEL_UNATTRIBUTED ","
+    "      unattributed_minor"
     "      FROM rollup_period WHERE run_id = ?1 AND model = ?3"
     "      AND (unattributed_deals > 0 OR unattributed_minor <> 0)),"
-    " t AS (SELECT period, CASE campaign_id WHEN '(none)' THEN 1 ELSE 0 END AS k,"
+    " t AS (SELECT period, CASE campaign_id WHEN " ALLOT_SQL_LABEL_NONE " THEN 1 ELSE 0 END AS k,"
     "      campaign_id AS c, sum(credited_minor) AS m FROM rollup_campaign"
     "      WHERE run_id = ?2 AND model = ?3 GROUP BY period, campaign_id"
-    "    UNION ALL SELECT period, 2, '(unattributed)', unattributed_minor FROM rollup_period"
+    "    UNION ALL SELECT period, 2, " ALLOT_SQL_LABEL_UNATTRIBUTED ", unattributed_minor"
+    "      FROM rollup_period"
     "      WHERE run_id = ?2 AND model = ?3"
     "      AND (unattributed_deals > 0 OR unattributed_minor <> 0)),"
     " j AS (SELECT coalesce(f.period, t.period) AS p, coalesce(f.k, t.k) AS k,"
@@ -329,7 +332,7 @@ static int fill_campaign(sqlite3_stmt *st, void *item)
     if (c->kind == ALLOT_RESTATE_CAMPAIGN_NONE)
         name = (const unsigned char *)"(no campaign)";
     else if (c->kind == ALLOT_RESTATE_CAMPAIGN_UNATTRIBUTED)
-        name = (const unsigned char *)"(unattributed)";
+        name = (const unsigned char *)ALLOT_LABEL_UNATTRIBUTED;
     c->name = dup_text(name);
     return c->period && c->campaign_id && c->name ? 0 : -1;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "interval.h"
+#include "labels.h"
 #include "money.h"
 #include "fx.h"
 #include "store.h"
@@ -377,9 +378,10 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
         /* A deal with no touch in the window is "(unattributed)" by
          * campaign too, not part of "(none)" (touches without a campaign). */
         const char *grp = (const char *)sqlite3_column_text(st, 2);
-        if (w->o->group_by == ALLOT_GROUP_CAMPAIGN && !(grp && strcmp(grp, "(unattributed)") == 0))
+        if (w->o->group_by == ALLOT_GROUP_CAMPAIGN &&
+            !(grp && strcmp(grp, ALLOT_LABEL_UNATTRIBUTED) == 0))
             grp = sqlite3_column_type(st, 3) == SQLITE_NULL
-                      ? "(none)"
+                      ? ALLOT_LABEL_NONE
                       : (const char *)sqlite3_column_text(st, 3);
         int64_t rev = 0;
         const char *rep_cur = (const char *)sqlite3_column_text(st, 9);
@@ -424,7 +426,7 @@ static allot_status load_ledger(sqlite3 *db, work *w, int64_t run_id, size_t *ro
         contrib *c = &w->c[w->n_c];
         c->model = model_name;
         c->period = intern(&w->strings, label);
-        c->group = intern(&w->strings, grp ? grp : "(none)");
+        c->group = intern(&w->strings, grp ? grp : ALLOT_LABEL_NONE);
         if (!c->model || !c->period || !c->group)
             goto nomem;
         c->deal = (size_t)(d - w->deals);
@@ -545,7 +547,7 @@ static allot_status load_spend(sqlite3 *db, work *w, size_t *rows, allot_error *
         }
         spend_cell *c = &w->sp[w->n_sp];
         c->period = intern(&w->strings, label);
-        c->group = intern(&w->strings, grp ? grp : "(none)");
+        c->group = intern(&w->strings, grp ? grp : ALLOT_LABEL_NONE);
         if (!c->period || !c->group)
             goto nomem;
         c->spend = cost;

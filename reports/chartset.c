@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "labels.h"
 #include "money.h"
 
-#define UNATTRIBUTED "(unattributed)"
+#define UNATTRIBUTED ALLOT_LABEL_UNATTRIBUTED
 
 static const char *const NAMES[CHARTSET_COUNT] = {"credit", "models",  "roi",      "funnel",
                                                   "bridge", "cohorts", "survival", "trend"};

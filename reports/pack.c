@@ -7,6 +7,7 @@
 
 #include "fmt.h"
 #include "fx.h"
+#include "labels.h"
 #include "money.h"
 #include "period.h"
 #include "report_data.h"
@@ -524,7 +525,7 @@ static allot_status restated_line(sqlite3 *db, long long run, const char *model,
                            " WHERE run_id IN (?1, ?4) AND model = ?2"
                            " AND instr(CASE run_id WHEN ?1 THEN ?3 ELSE ?5 END,"
                            "  ',' || period || ',') > 0"
-                           " AND campaign_id <> '(none)' GROUP BY campaign_id"
+                           " AND campaign_id <> " ALLOT_SQL_LABEL_NONE " GROUP BY campaign_id"
                            " HAVING SUM(CASE WHEN run_id = ?1 THEN credited_minor"
                            " ELSE -credited_minor END) <> 0)",
                            run, model, labels, earlier, &earlier_labels, &campaigns, err)) !=
@@ -665,7 +666,7 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
                        "SELECT channel, SUM(credited_minor), currency, SUM(share)"
                        " FROM rollup_channel"
                        " WHERE run_id = ?1 AND model = ?2 AND instr(?3, ',' || period || ',') > 0"
-                       " AND channel <> '(unattributed)'"
+                       " AND channel <> " ALLOT_SQL_LABEL_UNATTRIBUTED
                        " GROUP BY channel, currency"
                        " ORDER BY SUM(credited_minor) DESC, channel LIMIT 5",
                        run, model, labels.text, &st, err);

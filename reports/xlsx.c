@@ -8,6 +8,7 @@
 #include <xlsxwriter.h>
 
 #include "funnel.h"
+#include "labels.h"
 #include "lifetime.h"
 #include "money.h"
 #include "period.h"
@@ -825,10 +826,10 @@ static allot_status reconciliation_sheet(book *b)
     s = allot_store_prepare(
         b->db,
         "SELECT model, period, currency,"
-        " SUM(CASE WHEN channel <> '(unattributed)' THEN credit_minor ELSE 0 END),"
-        " SUM(CASE WHEN channel = '(unattributed)' THEN credit_minor ELSE 0 END),"
+        " SUM(CASE WHEN channel <> " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN credit_minor ELSE 0 END),"
+        " SUM(CASE WHEN channel = " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN credit_minor ELSE 0 END),"
         " COUNT(DISTINCT deal_id),"
-        " COUNT(DISTINCT CASE WHEN channel <> '(unattributed)' THEN deal_id END)"
+        " COUNT(DISTINCT CASE WHEN channel <> " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN deal_id END)"
         " FROM ledger WHERE run_id = ? GROUP BY model, period, currency"
         " ORDER BY model, period, currency", &st, b->err);
     if (s != ALLOT_OK) {
@@ -970,7 +971,7 @@ static void definitions_sheet(book *b)
         {"Credit ledger", "One row per model, deal and touch: the touch's weight and its "
                           "credit in the deal currency's minor unit. Largest-remainder "
                           "rounding makes each deal's credits sum exactly to its amount."},
-        {"(unattributed)", "Won deals with no touch in the lookback window before the "
+        {ALLOT_LABEL_UNATTRIBUTED, "Won deals with no touch in the lookback window before the "
                            "conversion: kept as their own bucket, never dropped."},
         {"first_touch / last_touch", "All credit to the first / last touch of the journey."},
         {"last_non_direct", "All credit to the last touch whose channel is not Direct; "
