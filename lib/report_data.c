@@ -914,8 +914,6 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
         }
         allot_date_format(data.as_of, r->rates_date);
         allot_date_format(prior_rates, r->prior_rates_date);
-    }
-    if (res.has_bridge) {
         const allot_revenue_bridge *b = &res.bridge;
         if (!r->fx_gap[0])
             r->arr_fx = (double)b->fx / 1e6;
