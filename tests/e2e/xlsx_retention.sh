@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# The workbook's Retention and CLV sheets on tests/cases/retention/small.sql
+# (six accounts, derivations in its comments), against independent
+# references: R's survival package for the Kaplan-Meier rows (commands and
+# output below), figures derived by hand here, and xlsx_retention_check.py,
+# which recomputes every cell of both sheets from the database with Python
+# fractions from the definitions in README and shared/spec/statistics.md.
+# allot's own CSV is only cross-checked at the end, never the reference.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
+bin=$1; tests=$2; scratch=$3
+rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
+py=/usr/bin/python3
+check=$tests/e2e/xlsx_retention_check.py
+: > a.db
+"$bin/allot-retention" --db a.db --csv >/dev/null 2>&1   # creates the schema (no accounts)
+sqlite3 a.db < "$tests/cases/retention/small.sql"
+
+# 2026Q2. The data end is 2026-06-01 (s6's end; the latest touch is
+# 2026-03-20), before the quarter's last day, so the sheets are as of
+# 2026-06-01: tenures in days a1 152 censored (to 06-02), a2 59, a3 121
+# censored, a4 89, a5 93 censored, a6 61 (ends 06-01 <= as of: churned).
+"$bin/allot-xlsx" --db a.db --period 2026Q2 --out q2.xlsx 2>q2.err || fail "allot-xlsx 2026Q2: $(cat q2.err)"
+$py "$check" q2.xlsx a.db 2026Q2 || fail "2026Q2 workbook against the reference"
+
+# The same cells by hand and from R, so that a reference bug cannot hide one.
+# Bridge (t0 03-31, t1 06-30, ARR = 12 MRR, EUR at 1.1): a1 1200 -> 1200,
+# a3 660 -> 1056 (+396), a4 1200 -> 0 (churn), a5 3600 -> 3000 (-600); a6
+# starts and ends inside the quarter. NRR 5256/6660, GRR 4860/6660.
+# Cohorts as of 06-01 (May is the last complete month): 2026-01 {a1, a2}
+# M0-M2 2/2, M3-M4 1/2 (a2 ended 03-15); 2026-02 {a3, a4} M0-M3 2/2 (a4
+# pays until 05-10); 2026-03 {a5} M0-M2; 2026-04 {a6} M0-M1. Blended M3
+# (Jan + Feb) 3/4, M4 (Jan) 1/2.
+# Kaplan-Meier, R 4.2 with survival 3.5.3 (times in months of 30.4375 days):
+#   library(survival); m <- 30.4375
+#   s <- summary(survfit(Surv(c(152,59,121,89,93,61)/m, c(0,1,0,1,0,1)) ~
+#          c("PS","PS","Email","Email","Partner","PS"), conf.type="log-log"))
+#   data.frame(s$strata, s$time*m, s$n.risk, s$surv, s$lower, s$upper)
+#     g=Email 89 2 0.5000000000 0.005983087639 0.910410084837
+#     g=PS    59 3 0.6666666667 0.054073426787 0.945206387272
+#     g=PS    61 2 0.3333333333 0.008961628331 0.774148650361
+# Simple CLV as of 06-01 (payments on the start day and monthly
+# anniversaries through 06-01; exposure = tenure days / 30.4375):
+#   Email: a3 55 (50 EUR) on 02-01, 03-01, 04-01 and 88 (80 EUR, s3b) on
+#     05-01, 06-01; a4 100 on 02-10, 03-10, 04-10 (it ends 05-10):
+#     ARPA (341 + 300) / 8 = 80.125; churn 1 / (210 / 30.4375);
+#     simple 80.125 * 0.8 * 210 / 30.4375 = 442.2505133...
+#   Paid Search: a1 100 x 6 (01-01..06-01), a2 200 x 2 (01-15, 02-15), a6
+#     60 x 2 (04-01, 05-01; it ends 06-01, which pays nothing):
+#     (600 + 400 + 120) / 10 = 112; churn 2 / (272 /
+#     30.4375); simple 112 * 0.8 * 136 / 30.4375 = 400.3482546...
+#   Partner: a5 300, 300, 250, 250 -> ARPA 275, no churn: no simple CLV.
+"$py" - q2.xlsx <<'PY' || fail "2026Q2 cells by hand and from R"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1], data_only=True)
+rows = [list(r) for r in wb["Retention"].iter_rows(values_only=True)]
+bad = []
+def near(a, b, tol=1e-9):
+    return a is not None and abs(a - b) <= tol * max(1, abs(b))
+i = next(k for k, r in enumerate(rows) if r[0] == "Start ARR")
+want = [6660, 0, 396, -600, -1200, 5256, 5256 / 6660, 4860 / 6660]
+if not all(near(a, b) for a, b in zip(rows[i + 1][:8], want)):
+    bad.append(f"bridge {rows[i + 1][:8]}")
+i = next(k for k, r in enumerate(rows) if r[0] == "Cohort")
+want = [["2026-01 (n=2)", 1, 1, 1, 0.5, 0.5], ["2026-02 (n=2)", 1, 1, 1, 1, None],
+        ["2026-03 (n=1)", 1, 1, 1, None, None], ["2026-04 (n=1)", 1, 1, None, None, None],
+        ["Blended", 1, 1, 1, 0.75, 0.5]]
+if [r[:6] for r in rows[i + 1:i + 6]] != want:
+    bad.append(f"cohorts {[r[:6] for r in rows[i + 1:i + 6]]}")
+i = next(k for k, r in enumerate(rows) if str(r[0]).startswith("Kaplan-Meier"))
+want = [("Paid Search", 0, 1, 1, 1), ("Paid Search", 59, 2 / 3, 0.054073426787, 0.945206387272),
+        ("Paid Search", 61, 1 / 3, 0.008961628331, 0.774148650361), ("Email", 0, 1, 1, 1),
+        ("Email", 89, 0.5, 0.005983087639, 0.910410084837), ("Partner", 0, 1, 1, 1)]
+got = [r[:5] for r in rows[i + 2:] if r[0]]
+if len(got) != len(want) or any(g[0] != w[0] or not all(near(a, b, 1e-10) for a, b in zip(g[1:], w[1:]))
+                                for g, w in zip(got, want)):
+    bad.append(f"Kaplan-Meier {got}")
+c = [list(r) for r in wb["CLV"].iter_rows(values_only=True)]
+want = [["Email", 2, 1, 1, 30.4375 / 210, 80.125, 80.125 * 0.8 * 210 / 30.4375],
+        ["Paid Search", 3, 1, 2, 2 * 30.4375 / 272, 112, 112 * 0.8 * 136 / 30.4375],
+        ["Partner", 1, 1, 0, 0, 275, None]]
+for w, g in zip(want, c[3:6]):
+    if g[0] != w[0] or not all(near(a, b) if b is not None else a is None for a, b in zip(g[1:7], w[1:])):
+        bad.append(f"CLV {g[:7]}, want {w}")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+
+# Reporting in EUR: the same company with a USD row of 1 in fx_rates (and
+# EUR's rate from 2025, for d1's close date on the Summary), so USD converts
+# at 1 / 1.1 EUR, each converted MRR held in whole micros: Start ARR
+# 6660 / 1.1 = 6054.55, the moves by largest remainder to End 4778.18.
+cp a.db eur.db
+sqlite3 eur.db "UPDATE fx_rates SET start_date = '2025-01-01' WHERE currency = 'EUR';
+  INSERT INTO fx_rates(currency, start_date, end_date, rate) VALUES ('USD', '2025-01-01', NULL, 1);"
+printf '[general]\nreporting_currency = EUR\n' > eur.ini
+"$bin/allot-xlsx" --db eur.db --config eur.ini --period 2026Q2 --out eur.xlsx 2>eur.err \
+  || fail "allot-xlsx in EUR: $(cat eur.err)"
+$py "$check" eur.xlsx eur.db 2026Q2 || fail "2026Q2 EUR workbook against the reference"
+
+# Cross-check (not a reference): the sheets show what allot-retention and
+# allot-clv print for the same as-of date (allot-retention refuses a period
+# that ends after the as-of date, so its bridge is as of 06-30: the same
+# figures, nothing changes after the data's end and the rates are constant).
+"$bin/allot-retention" --db a.db --as-of 2026-06-30 --csv --table bridge --bootstrap 0 \
+  --period 2026Q2 2>/dev/null | tail -1 | cut -d, -f3-8,10,11 > bridge.csv
+"$py" - q2.xlsx <<'PY' > sheet-bridge.csv
+import sys, openpyxl
+rows = [list(r) for r in openpyxl.load_workbook(sys.argv[1], data_only=True)["Retention"].iter_rows(values_only=True)]
+i = next(k for k, r in enumerate(rows) if r[0] == "Start ARR")
+v = rows[i + 1]
+print(",".join(f"{abs(x):.2f}" for x in v[:6]) + "," + ",".join(f"{x:.10g}" for x in v[6:8]))
+PY
+cmp -s bridge.csv sheet-bridge.csv || fail "sheet bridge $(cat sheet-bridge.csv) vs allot-retention $(cat bridge.csv)"
+"$bin/allot-clv" --db a.db --as-of 2026-06-01 --csv 2>/dev/null | tail -n +2 | cut -d, -f1-4,6,7,9 > clv.csv
+"$py" - q2.xlsx <<'PY' > sheet-clv.csv
+import sys, openpyxl
+from decimal import Decimal, ROUND_HALF_UP
+rows = [list(r) for r in openpyxl.load_workbook(sys.argv[1], data_only=True)["CLV"].iter_rows(values_only=True)]
+for r in rows[3:]:
+    if not r[0]:
+        break
+    f = lambda x: "" if x is None else f"{x:.10g}"
+    # money as the CSV writes it: cents, half away from zero (80.125 -> 80.13)
+    m = lambda x: "" if x is None else str(Decimal(repr(x)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+    print(",".join([r[0], f(r[1]), f(r[2]), f(r[3]), f(r[4]), m(r[5]), m(r[6])]))
+PY
+cmp -s clv.csv sheet-clv.csv || fail "sheet CLV vs allot-clv: $(diff clv.csv sheet-clv.csv)"
+echo ok
