@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# markov and shapley per channel, campaign and quarter in a reporting time
+# zone, against tests/e2e/ddzone_check.py (exact fractions from the README's
+# definitions, never allot's code) on tests/cases/ddzone/company.sql, a
+# hand-made company whose touches and deal creations sit around the
+# 2026Q1/2026Q2 boundary: [general] timezone = UTC, Pacific/Auckland
+# (+13:00: 1 April starts at 2026-03-31T11:00Z) and America/Los_Angeles
+# (-07:00: 1 April starts at 2026-04-01T07:00Z).
+#
+# Revenue view (close dates are civil: d1 2026Q1, d2 d3 d4 2026Q2 in every
+# zone; the zone moves touches in or out of the journeys, which end at the
+# close date's last second on its clocks):
+#   journeys     UTC                 Auckland            Los Angeles
+#   d1 (won)     Email > Display     Email               Email > Display > Paid Search
+#   d2 (won)     Paid Search>Events  Paid Search         Paid Search > Events
+#   d3, d4 (won) Display > Email, Events > Paid Search in every zone
+#   d5 (lost)    Email > Display     Email               Email > Display
+#   p6, p7 (no deal, non-converting): Display > Events, Paid Search
+# Auckland's chain by hand (order 1): START -> Email 2/7 (d1, d5), Paid
+# Search 2/7 (d2, p7), Display 2/7 (d3, p6), Events 1/7 (d4); Email -> CONV
+# 2/3, NULL 1/3; Paid Search -> CONV 2/3, NULL 1/3; Display -> Email 1/2,
+# Events 1/2; Events -> Paid Search 1/2, NULL 1/2. x(Email) = x(Paid
+# Search) = 2/3, x(Events) = 1/3, x(Display) = 1/2, P(conv) = (4/3 + 4/3 +
+# 1 + 1/3) / 7 = 4/7. Without Email: x(Display) = 1/6, P = 2/7, RE 1/2;
+# without Paid Search: P = 2/7, RE 1/2; without Display: P = 3/7, RE 1/4;
+# without Events: P = 10/21, RE 1/6. So d1 (Email alone) gives Email all of
+# its 100.01; d3 (Display > Email) 1/3 : 2/3 of 33.33 = 11.11 and 22.22;
+# d4 (Events > Paid Search) 1/4 : 3/4 of 20.00 = 5.00 and 15.00. In UTC the
+# chain differs: RE Email 7/16, Display 11/24, so d1 is split 21 : 22 =
+# 48.84 (4884.37 cents floored, 4884) and 51.17 (5116.63, the left-over
+# cent to the larger remainder).
+#
+# Pipeline view (every deal converts at created_at, so the journeys are the
+# same in every zone and so are the scores; the zone moves deals between
+# quarters): d3 created 2026-03-31T12:00Z is 2026Q1 in UTC and Los Angeles
+# and 2026Q2 in Auckland (1 April 01:00); d4 created 2026-04-01T03:00Z is
+# 2026Q2 in UTC and Auckland and 2026Q1 in Los Angeles (31 March 20:00).
+# Chain by hand: converting d3 Display > Email, d4 Events > Paid Search,
+# d5 Email (d1, d2, d6 have no touch before creation: unattributed);
+# non-converting p6 Display > Events, p7 Paid Search. START -> Display 2/5,
+# Events, Email, Paid Search 1/5 each; Display -> Email 1/2, Events 1/2;
+# Email -> CONV; Events -> Paid Search 1/2, NULL 1/2; Paid Search -> CONV
+# 1/2, NULL 1/2. x(Email) 1, x(Paid Search) 1/2, x(Events) 1/4, x(Display)
+# 5/8, P(conv) = 3/5; RE Email 2/3, Display 5/12, Paid Search 1/3, Events
+# 1/6 (P without each: 1/5, 7/20, 2/5, 1/2); weights /(19/12): Display
+# 5/19, Email 8/19: d3's 33.33 -> 5/13 and 8/13 = 1281.92 and 2051.08
+# cents -> 12.82 and 20.51. Exact Shapley (conversion-rate game): Display
+# -2/45, Email 13/20, Events 7/180, Paid Search -2/45 (sum 3/5 = v(N)), so
+# d3 all to Email, d4 all to Events.
+#
+# Each zone's run is checked against its own reference (model_scores,
+# every ledger row, rollup_channel, rollup_campaign, rollup_period, the
+# --csv bytes), and fails against the other zones' references: the
+# revenue runs differ in every zone, the pipeline runs in their quarters.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
+bin=$1; tests=$2; scratch=$3
+rm -rf "$scratch"; mkdir -p "$scratch"; cd "$scratch"
+fixture=$tests/cases/ddzone/company.sql
+ref() { /usr/bin/python3 "$tests/e2e/ddzone_check.py" "$fixture" "$@"; }
+db=a.db
+: > "$db"
+"$bin/allot-credit" --db "$db" --model linear >/dev/null 2>&1   # creates the schema
+sqlite3 "$db" < "$fixture"
+zones=(UTC Pacific/Auckland America/Los_Angeles)
+credit() { # credit ZONE EVENT PERIOD [ARGS...] -> the run id on stdout, CSV in out.csv
+  local zone=$1 event=$2 period=$3; shift 3
+  local p=(); [[ $period == - ]] || p=(--period "$period")
+  printf '[general]\ntimezone = %s\n' "$zone" > zone.ini
+  "$bin/allot-credit" --db "$db" --config zone.ini --model markov,shapley --event "$event" \
+    "${p[@]}" "$@" --csv > out.csv 2> out.err || fail "credit $zone $event $period: $(cat out.err)"
+  q "SELECT max(run_id) FROM runs"
+}
+declare -A run
+for z in "${zones[@]}"; do
+  for ev in revenue pipeline; do
+    r=$(credit "$z" "$ev" -)
+    run[$z/$ev]=$r
+    ref "$z" "$ev" - check "$db" "$r" || fail "$z $ev: allot differs from the reference (above)"
+    ref "$z" "$ev" - csv > want.csv
+    diff -u want.csv out.csv || fail "$z $ev: CSV"
+    [[ $(q "SELECT parameters FROM runs WHERE run_id=$r") == *"timezone=$z"* ]] \
+      || fail "$z $ev: the run does not note its zone"
+  done
+done
+
+# The hand-derived figures above, read straight from the database.
+led() { q "SELECT group_concat(channel || ':' || credit_minor, ' ') FROM (SELECT * FROM ledger
+           WHERE run_id=$1 AND model='$2' AND deal_id='$3' ORDER BY position)"; }
+expect "UTC d1 markov" "$(led "${run[UTC/revenue]}" markov d1)" "Email:4884 Display:5117"
+expect "Auckland d1 markov" "$(led "${run[Pacific/Auckland/revenue]}" markov d1)" "Email:10001"
+expect "Auckland d3 markov" "$(led "${run[Pacific/Auckland/revenue]}" markov d3)" "Display:1111 Email:2222"
+expect "Auckland d4 markov" "$(led "${run[Pacific/Auckland/revenue]}" markov d4)" "Events:500 Paid Search:1500"
+expect "Los Angeles d1 markov" "$(q "SELECT count(*) FROM ledger WHERE run_id=${run[America/Los_Angeles/revenue]}
+  AND model='markov' AND deal_id='d1'")" 3
+scores() { q "SELECT group_concat(channel || ':' || printf('%.12f', score), ' ') FROM model_scores
+              WHERE run_id=$1 AND model='$2'"; }
+expect "Auckland markov RE" "$(scores "${run[Pacific/Auckland/revenue]}" markov)" \
+  "Display:0.250000000000 Email:0.500000000000 Events:0.166666666667 Paid Search:0.500000000000"
+expect "pipeline markov RE" "$(scores "${run[UTC/pipeline]}" markov)" \
+  "Display:0.416666666667 Email:0.666666666667 Events:0.166666666667 Paid Search:0.333333333333"
+expect "pipeline shapley" "$(scores "${run[Pacific/Auckland/pipeline]}" shapley)" \
+  "Display:-0.044444444444 Email:0.650000000000 Events:0.038888888889 Paid Search:-0.044444444444"
+period_of() { q "SELECT DISTINCT period FROM ledger WHERE run_id=$1 AND deal_id='$2'"; }
+expect "d3 quarter UTC" "$(period_of "${run[UTC/pipeline]}" d3)" 2026Q1
+expect "d3 quarter Auckland" "$(period_of "${run[Pacific/Auckland/pipeline]}" d3)" 2026Q2
+expect "d3 quarter Los Angeles" "$(period_of "${run[America/Los_Angeles/pipeline]}" d3)" 2026Q1
+expect "d4 quarter UTC" "$(period_of "${run[UTC/pipeline]}" d4)" 2026Q2
+expect "d4 quarter Auckland" "$(period_of "${run[Pacific/Auckland/pipeline]}" d4)" 2026Q2
+expect "d4 quarter Los Angeles" "$(period_of "${run[America/Los_Angeles/pipeline]}" d4)" 2026Q1
+# Auckland's revenue CSV, as the reference prints it (the figures above).
+cat > akl.want <<'CSV'
+model,period,channel,deals,credited_amount,currency,share,null_amount_deals
+markov,2026Q1,Email,1,100.01,USD,1.000000,0
+markov,2026Q2,Paid Search,2,65.00,USD,0.629053,0
+markov,2026Q2,Email,1,22.22,USD,0.215039,0
+markov,2026Q2,Display,1,11.11,USD,0.107520,0
+markov,2026Q2,Events,1,5.00,USD,0.048389,0
+shapley,2026Q1,Email,1,100.01,USD,1.000000,0
+shapley,2026Q2,Paid Search,2,69.92,USD,0.676667,0
+shapley,2026Q2,Email,1,33.19,USD,0.321204,0
+shapley,2026Q2,Display,1,0.14,USD,0.001355,0
+shapley,2026Q2,Events,1,0.08,USD,0.000774,0
+CSV
+ref Pacific/Auckland revenue - csv | diff -u akl.want - || fail "the reference's Auckland CSV"
+
+# Each check fails on another zone's output (UTC's revenue run against
+# Auckland's and Los Angeles's references and so on; for the pipeline view
+# only the quarters differ).
+for z in "${zones[@]}"; do
+  for o in "${zones[@]}"; do
+    [[ $z == "$o" ]] && continue
+    for ev in revenue pipeline; do
+      if ref "$z" "$ev" - check "$db" "${run[$o/$ev]}" > cross.txt; then
+        fail "the $z $ev reference accepts $o's run"
+      fi
+    done
+  done
+done
+exit $fail
