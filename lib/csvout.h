@@ -7,6 +7,10 @@
  *
  * Writes to the caller's FILE* (the caller owns it and checks ferror);
  * never fails on its own, allocates nothing.
+ *
+ * Also the text of a number where allot records it for people to read
+ * (runs.parameters): allot_csvout_shortest, and its reader
+ * allot_csvout_parse_number; both into or from the caller's buffers.
  */
 #ifndef ALLOT_CSVOUT_H
 #define ALLOT_CSVOUT_H
@@ -36,5 +40,26 @@ void allot_csvout_next_money(FILE *out, int64_t micros, int exponent);
  * currency's ISO 4217 decimals (2 when the code is unknown), rounding to the
  * minor unit; "" when micros is not finite. Returns buf. */
 const char *allot_csvout_money(double micros, const char *currency, char *buf, size_t size);
+
+/* The shortest decimal text that reads back (strtod) as exactly v: the
+ * fewest significant digits that round-trip, "0.3" for 0.3 where %.17g
+ * writes "0.29999999999999999", "0.30000000000000004" for 0.1 + 0.2 (a
+ * different double, so it keeps its digits), "40", "0.0625",
+ * "0.3333333333333333" (1/3), "-0". Plain notation when the decimal exponent
+ * of the first digit is -4..15, else "1e-07", "1.5e+16" (as printf's %e: a
+ * sign and at least two exponent digits): Python's repr(float) without its
+ * ".0" on whole numbers. "nan", "inf", "-inf" for those. Always '.' as the
+ * decimal point, whatever LC_NUMERIC says, so the text is the same on every
+ * machine. Writes at most 25 bytes with the NUL; a size below
+ * ALLOT_CSVOUT_SHORTEST_SIZE may truncate. Returns buf. */
+#define ALLOT_CSVOUT_SHORTEST_SIZE 32
+char *allot_csvout_shortest(double v, char *buf, size_t size);
+
+/* Reads the n bytes at s as a plain decimal number ("-0.29999999999999999",
+ * "1e-07", "40": digits, one optional '.', sign, exponent; no spaces, hex,
+ * inf or nan) with '.' as the decimal point whatever LC_NUMERIC says.
+ * Returns 1 and sets *out when all n bytes are that number and it is
+ * finite, else 0. */
+int allot_csvout_parse_number(const char *s, size_t n, double *out);
 
 #endif

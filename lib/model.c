@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "config.h"
+#include "csvout.h"
 #include "ddmodel.h"
 #include "shapley.h"
 #include "rules.h"
@@ -355,9 +356,11 @@ allot_status allot_model_params_from_config(const allot_config *cfg, allot_model
     if ((st = allot_config_get_named(cfg, "models", "custom", named, 16, &n, err)))
         return st;
     char text[512] = "";
-    for (size_t i = 0; i < n; i++)
-        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s=%.17g", i ? "," : "",
-                 named[i].name, named[i].weight);
+    for (size_t i = 0; i < n; i++) {
+        char w[ALLOT_CSVOUT_SHORTEST_SIZE];
+        snprintf(text + strlen(text), sizeof text - strlen(text), "%s%s=%s", i ? "," : "",
+                 named[i].name, allot_csvout_shortest(named[i].weight, w, sizeof w));
+    }
     if ((st = allot_model_parse_shape(text, p, ALLOT_SHAPE_CUSTOM, err)))
         return st;
     char **items = NULL;

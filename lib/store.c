@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+
+#include "csvout.h"
 #include <unistd.h>
 
 #include "hash.h"
@@ -303,6 +305,51 @@ void allot_store_close(sqlite3 *db)
         sqlite3_close(db);
 }
 
+/* v as builds before 2026-11-23 wrote a run's numbers: printf's %.17g, its
+ * decimal point (whatever the locale's) as '.'. */
+static void old_number_text(double v, char out[48])
+{
+    char text[48];
+    snprintf(text, sizeof text, "%.17g", v);
+    size_t n = 0;
+    for (const char *c = text; *c; c++) {
+        if ((*c >= '0' && *c <= '9') || *c == '-' || *c == '+' || *c == 'e')
+            out[n++] = *c;
+        else if (!n || out[n - 1] != '.')
+            out[n++] = '.';
+    }
+    out[n] = '\0';
+}
+
+char *allot_store_run_params_shortest(const char *parameters, char *out, size_t size)
+{
+    if (!size)
+        return out;
+    size_t used = 0;
+    const char *p = parameters ? parameters : "";
+    while (*p && used + 1 < size) {
+        size_t len = strcspn(p, ";=,/");
+        double v;
+        char old[48], shortest[ALLOT_CSVOUT_SHORTEST_SIZE];
+        const char *piece = p;
+        size_t piece_len = len ? len : 1; /* a separator is copied as it is */
+        if (len && allot_csvout_parse_number(p, len, &v)) {
+            old_number_text(v, old);
+            if (strlen(old) == len && memcmp(old, p, len) == 0) {
+                piece = allot_csvout_shortest(v, shortest, sizeof shortest);
+                piece_len = strlen(piece);
+            }
+        }
+        if (piece_len > size - 1 - used)
+            piece_len = size - 1 - used;
+        memcpy(out + used, piece, piece_len);
+        used += piece_len;
+        p += len ? len : 1;
+    }
+    out[used] = '\0';
+    return out;
+}
+
 int allot_store_run_param(const char *parameters, const char *key, char *buf, size_t size)
 {
     size_t klen = strlen(key);
@@ -313,6 +360,16 @@ int allot_store_run_param(const char *parameters, const char *key, char *buf, si
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (len > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
             size_t v = len - klen - 1;
+            /* Numbers as this build writes them, so that a run recorded by
+             * an older build compares equal to one made with the same
+             * values now. */
+            char raw[1024];
+            if (v < sizeof raw) {
+                memcpy(raw, p + klen + 1, v);
+                raw[v] = '\0';
+                allot_store_run_params_shortest(raw, buf, size);
+                return 1;
+            }
             if (v >= size)
                 v = size - 1;
             memcpy(buf, p + klen + 1, v);

@@ -81,15 +81,29 @@ allot_status allot_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st
 allot_status allot_store_fail(sqlite3 *db, int rc, const char *what, allot_error *err);
 
 /* Records the start of a tool run: tool name, parameters (a canonical
- * "key=value;..." string, sorted by key, so equal parameters give equal
- * text) and a hash over the inputs. Sets *run_id. The run row is part of
+ * "key=value;..." string, sorted by key, numbers in their shortest form
+ * (allot_csvout_shortest), so equal parameters give equal text) and a hash
+ * over the inputs. Sets *run_id. The run row is part of
  * the caller's transaction. */
 allot_status allot_store_run_begin(sqlite3 *db, const char *tool, const char *parameters,
                                    const char *input_hash, int64_t *run_id, allot_error *err);
 
 /* The value of key in a run's "key=value;..." parameters (runs.parameters)
- * into buf (cut to size - 1 bytes); 0 when the key is absent (buf ""). */
+ * into buf (cut to size - 1 bytes), its numbers in their shortest form
+ * (allot_store_run_params_shortest), so that values compare equal when the
+ * numbers are equal whichever build recorded them; 0 when the key is absent
+ * (buf ""). */
 int allot_store_run_param(const char *parameters, const char *key, char *buf, size_t size);
+
+/* A run's parameters as users see them and as runs are compared: each
+ * number in them (a piece between the separators ; = , /) that builds
+ * before 2026-11-23 wrote with printf's %.17g ("0.29999999999999999",
+ * "0.40000000000000002") in the shortest form that reads back as the same
+ * double, as runs are recorded now (allot_csvout_shortest: "0.3", "0.4").
+ * Everything else (names, periods, time zones, numbers already in that
+ * form) is copied as it is, so parameters written by this build come back
+ * unchanged. Writes into out, cut to size - 1 bytes; returns out. */
+char *allot_store_run_params_shortest(const char *parameters, char *out, size_t size);
 
 /* The fiscal-year start month a run's period labels were made with: its
  * fiscal_start= parameter when it is 1..12, else 1. */

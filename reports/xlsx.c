@@ -1075,9 +1075,13 @@ static allot_status summary_sheet(book *b)
             /* Not the run's start time (it stays in the runs table): the
              * same inputs and parameters give the same workbook, whenever
              * the pipeline ran (attribution.md). */
-            /* One parameter a row: "key=value;key=value" is unreadable. */
+            /* One parameter a row: "key=value;key=value" is unreadable.
+             * Numbers in their shortest form ("FT=0.3"), also those a run
+             * recorded by an older build holds as "FT=0.29999999999999999". */
             text(ws, ++row, 0, "Run parameters", b->bold);
-            const char *p = (const char *)sqlite3_column_text(st, 0);
+            char shown[8192];
+            const char *p = allot_store_run_params_shortest(
+                (const char *)sqlite3_column_text(st, 0), shown, sizeof shown);
             while (p && *p) {
                 size_t len = strcspn(p, ";");
                 char item[512];

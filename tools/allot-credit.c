@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "csvout.h"
 #include "datadriven.h"
 #include "ddmodel.h"
 #include "paths.h"
@@ -457,9 +458,11 @@ int main(int argc, char **argv)
         double v = params.shapes[ALLOT_SHAPE_CUSTOM].anchor[a];
         if (v > 0) {
             static const char *const names[] = {"first", "last", "FT", "LC", "OC", "CW"};
+            char w[ALLOT_CSVOUT_SHORTEST_SIZE];
             snprintf(custom_text + strlen(custom_text), sizeof custom_text - strlen(custom_text),
-                     "%s%s=%.17g", custom_text[0] ? "," : "",
-                     a < ALLOT_ANCHOR_STAGE ? names[a] : params.stages[a - ALLOT_ANCHOR_STAGE], v);
+                     "%s%s=%s", custom_text[0] ? "," : "",
+                     a < ALLOT_ANCHOR_STAGE ? names[a] : params.stages[a - ALLOT_ANCHOR_STAGE],
+                     allot_csvout_shortest(v, w, sizeof w));
         }
     }
     const allot_shape *ps = &params.shapes[ALLOT_SHAPE_POSITION];
@@ -473,20 +476,28 @@ int main(int argc, char **argv)
                                                  ? "simplified"
                                                  : "auto");
     snprintf(buf[nkv++], 1024, "currency=%s", currency);
-    snprintf(buf[nkv++], 1024, "custom=%s,middle=%.17g", custom_text,
-             params.shapes[ALLOT_SHAPE_CUSTOM].rest);
+    /* Numbers in their shortest form ("0.3", not %.17g's
+     * "0.29999999999999999"): the text users read in the workbook and in
+     * allot-restate, and the same double either way. */
+    char n1[ALLOT_CSVOUT_SHORTEST_SIZE], n2[ALLOT_CSVOUT_SHORTEST_SIZE],
+        n3[ALLOT_CSVOUT_SHORTEST_SIZE];
+    snprintf(buf[nkv++], 1024, "custom=%s,middle=%s", custom_text,
+             allot_csvout_shortest(params.shapes[ALLOT_SHAPE_CUSTOM].rest, n1, sizeof n1));
     snprintf(buf[nkv++], 1024, "dedupe_minutes=%d", jo.dedupe_minutes);
     snprintf(buf[nkv++], 1024, "event=%s", jo.event == ALLOT_EVENT_PIPELINE ? "pipeline" : "revenue");
     snprintf(buf[nkv++], 1024, "fiscal_start=%d", fiscal_start);
-    snprintf(buf[nkv++], 1024, "half_life_days=%.17g", half_life);
+    snprintf(buf[nkv++], 1024, "half_life_days=%s",
+             allot_csvout_shortest(half_life, n1, sizeof n1));
     snprintf(buf[nkv++], 1024, "ledger_models=%s", ledger_text);
     snprintf(buf[nkv++], 1024, "lookback_days=%d", jo.lookback_days);
     snprintf(buf[nkv++], 1024, "max_touches=%d", jo.max_touches);
     snprintf(buf[nkv++], 1024, "models=%s", models_text);
     snprintf(buf[nkv++], 1024, "period=%s", period ? period : "");
     snprintf(buf[nkv++], 1024, "timezone=%s", general.timezone);
-    snprintf(buf[nkv++], 1024, "position=%.17g/%.17g/%.17g", ps->anchor[ALLOT_ANCHOR_FIRST],
-             ps->rest, ps->anchor[ALLOT_ANCHOR_LAST]);
+    snprintf(buf[nkv++], 1024, "position=%s/%s/%s",
+             allot_csvout_shortest(ps->anchor[ALLOT_ANCHOR_FIRST], n1, sizeof n1),
+             allot_csvout_shortest(ps->rest, n2, sizeof n2),
+             allot_csvout_shortest(ps->anchor[ALLOT_ANCHOR_LAST], n3, sizeof n3));
     for (int i = 0; i < nkv; i++)
         kv[i] = buf[i];
     qsort(kv, (size_t)nkv, sizeof *kv, by_string);

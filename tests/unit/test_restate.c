@@ -421,6 +421,44 @@ static void relabel(void **state)
                         "allot-credit again with --fiscal-start 3");
 }
 
+/* A run recorded by a build before 2026-11-23 holds its numbers as %.17g
+ * wrote them ("FT=0.29999999999999999"); the same weights recorded now read
+ * "FT=0.3". They are the same parameters: not listed as differing. Weights
+ * that do differ are listed in the shortest form, the old run's too. */
+static void old_number_text(void **state)
+{
+    sqlite3 *db = *state;
+    allot_error err;
+    assert_int_equal(
+        allot_store_exec(db,
+                         "UPDATE runs SET parameters = parameters || ';custom=FT=0.29999999999999999,"
+                         "LC=0.29999999999999999,OC=0.29999999999999999,middle=0.10000000000000001;"
+                         "position=0.40000000000000002/0.20000000000000001/0.40000000000000002'"
+                         " WHERE run_id = 1;"
+                         "UPDATE runs SET parameters = parameters || ';custom=FT=0.3,LC=0.3,"
+                         "OC=0.3,middle=0.1;position=0.4/0.2/0.4' WHERE run_id = 3;",
+                         &err),
+        ALLOT_OK);
+    allot_restate r;
+    allot_restate_options o = {.model = "linear"};
+    assert_int_equal(allot_restate_compare(db, &o, &r, &err), ALLOT_OK);
+    assert_int_equal(r.from_run, 1);
+    assert_int_equal(r.to_run, 3);
+    assert_string_equal(r.differing, "lookback_days=90/60");
+    allot_restate_release(&r);
+
+    assert_int_equal(allot_store_exec(db,
+                                      "UPDATE runs SET parameters = replace(parameters,"
+                                      " 'custom=FT=0.3,LC=0.3', 'custom=FT=0.4,LC=0.2')"
+                                      " WHERE run_id = 3;",
+                                      &err),
+                     ALLOT_OK);
+    assert_int_equal(allot_restate_compare(db, &o, &r, &err), ALLOT_OK);
+    assert_string_equal(r.differing, "custom=FT=0.3,LC=0.3,OC=0.3,middle=0.1/"
+                                     "FT=0.4,LC=0.2,OC=0.3,middle=0.1; lookback_days=90/60");
+    allot_restate_release(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -429,6 +467,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(fiscal_starts, setup, teardown),
         cmocka_unit_test(relabel),
+        cmocka_unit_test_setup_teardown(old_number_text, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

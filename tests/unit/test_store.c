@@ -367,11 +367,73 @@ static void run_parameters_are_read_by_key(void **state)
     assert_int_equal(allot_store_run_fiscal_start(NULL), 1);
 }
 
+/* What allot-credit recorded before 2026-11-23 for the sample's
+ * configuration (custom = FT:30, LC:30, OC:30, rest:10; position_based =
+ * 40/20/40), the numbers written with %.17g: copied from the runs row a
+ * build of main at 2efdcac wrote (sqlite3 out/allot.db "SELECT parameters
+ * FROM runs WHERE tool = 'allot-credit'"), models lists shortened. */
+static const char *const old_params =
+    "account_level=0;bootstrap=0;bootstrap_seed=1;currency=USD;custom=FT=0.29999999999999999,"
+    "LC=0.29999999999999999,OC=0.29999999999999999,middle=0.10000000000000001;"
+    "dedupe_minutes=0;event=revenue;fiscal_start=1;half_life_days=7;ledger_models=linear;"
+    "lookback_days=90;markov_keep_repeats=0;markov_order=1;max_touches=0;models=linear;"
+    "period=;position=0.40000000000000002/0.20000000000000001/0.40000000000000002;"
+    "shapley=auto;timezone=UTC";
+/* The same run recorded now (allot-credit writes allot_csvout_shortest). */
+static const char *const new_params =
+    "account_level=0;bootstrap=0;bootstrap_seed=1;currency=USD;custom=FT=0.3,LC=0.3,OC=0.3,"
+    "middle=0.1;dedupe_minutes=0;event=revenue;fiscal_start=1;half_life_days=7;"
+    "ledger_models=linear;lookback_days=90;markov_keep_repeats=0;markov_order=1;"
+    "max_touches=0;models=linear;period=;position=0.4/0.2/0.4;shapley=auto;timezone=UTC";
+
+/* Old runs read as new ones: each number an older build wrote with %.17g
+ * becomes its shortest form; text already in that form, and text that is
+ * not such a number, is left as it is. */
+static void run_parameters_read_in_shortest_form(void **state)
+{
+    (void)state;
+    char out[1024];
+    assert_string_equal(allot_store_run_params_shortest(old_params, out, sizeof out),
+                        new_params);
+    assert_string_equal(allot_store_run_params_shortest(new_params, out, sizeof out),
+                        new_params);
+    /* 0.1 + 0.2 is another double than 0.3: its 17 digits stay. */
+    assert_string_equal(allot_store_run_params_shortest(
+                            "custom=FT=0.30000000000000004,middle=0.69999999999999996", out,
+                            sizeof out),
+                        "custom=FT=0.30000000000000004,middle=0.7");
+    /* Only the text %.17g writes changes: "0.300" and "1e-7" were not
+     * written by allot, so they are the user's text and stay; a period,
+     * time zones with digits and empty values are not numbers. */
+    const char *others =
+        "a=0.300;b=1e-7;c=9.9999999999999995e-08;period=2026Q3;timezone=Etc/GMT+5;x=;"
+        "y=-0;z=1/3;w=;;=;,";
+    assert_string_equal(allot_store_run_params_shortest(others, out, sizeof out),
+                        "a=0.300;b=1e-7;c=1e-07;period=2026Q3;timezone=Etc/GMT+5;x=;"
+                        "y=-0;z=1/3;w=;;=;,");
+    assert_string_equal(allot_store_run_params_shortest(NULL, out, sizeof out), "");
+    char small[12];
+    assert_string_equal(allot_store_run_params_shortest(old_params, small, sizeof small),
+                        "account_lev");
+    /* allot_store_run_param gives the value in its shortest form, so that
+     * old and new runs' values compare equal. */
+    char a[256], b[256];
+    assert_int_equal(allot_store_run_param(old_params, "custom", a, sizeof a), 1);
+    assert_int_equal(allot_store_run_param(new_params, "custom", b, sizeof b), 1);
+    assert_string_equal(a, "FT=0.3,LC=0.3,OC=0.3,middle=0.1");
+    assert_string_equal(b, a);
+    assert_int_equal(allot_store_run_param(old_params, "position", a, sizeof a), 1);
+    assert_string_equal(a, "0.4/0.2/0.4");
+    assert_int_equal(allot_store_run_param(old_params, "position", a, 6), 1);
+    assert_string_equal(a, "0.4/0"); /* cut after the shortening */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sha256_known_vectors),
         cmocka_unit_test(run_parameters_are_read_by_key),
+        cmocka_unit_test(run_parameters_read_in_shortest_form),
         cmocka_unit_test(sha256_of_files),
         cmocka_unit_test_setup_teardown(creates_schema_in_wal_mode, make_path, remove_db),
         cmocka_unit_test_setup_teardown(migrates_a_version_4_database, make_path, remove_db),
