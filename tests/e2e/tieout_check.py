@@ -31,8 +31,10 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 deals won, marketing spend), Attribution by
                                 channel and by campaign (their spend columns
                                 foot as roi's), Ledger, Reconciliation sheets
-  pdf PDF CUR PERIOD CREDIT_CSV cover headline numbers (spend too); credit
-                                page = CSV; the trend page's won revenue
+  pdf PDF CUR PERIOD CREDIT_CSV cover period, dates and headline numbers
+                                (spend too); credit page = CSV; the funnel
+                                page's lead cohort; the trend page's won
+                                revenue
   eml EML OUTDIR PERIOD CREDIT_CSV [CUR]  text part figures (credit and the
                                 spend total in CUR); attachments = files
   roi CSV CUR [channel|campaign] [quarter|month|year] [PERIOD]  allot-roi
@@ -50,9 +52,9 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 (Kaplan-Meier: days from created_at to the
                                 close date's first second in the zone, open
                                 deals censored at the data's end)
-  funnel-dir DIR CUR [quarter|month]  allot-funnel --csv-dir DIR: the funnel,
-                                funnel-stages and speed checks of its deals,
-                                funnel and speed tables
+  funnel-dir DIR CUR [quarter|month|year]  allot-funnel --csv-dir DIR: the
+                                funnel, funnel-stages and speed checks of its
+                                deals, funnel and speed tables
   lastquarter INSTANT [FISCAL_START]  print the last quarter completed
                                 before the day INSTANT
                                 ('2026-09-30T15:00:00Z') has in the zone
@@ -76,10 +78,18 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 per model and period = pipeline created
 
 --fiscal M (anywhere after SAMPLE_DIR; default 1): the outputs were made
-with [general] fiscal_year_start_month = M: the roi check's quarters and
-years and the workbook's period are fiscal ('FY2027Q1': with M = 4, April
-to June 2026), the reference's own from each date's month (fquarter,
-fyear), never read from the labels checked.
+with [general] fiscal_year_start_month = M: the quarters and years of the
+credit-csv, ledger, pipeline-csv, funnel, roi checks and the period of the
+workbook, pdf and eml checks are fiscal ('FY2027Q1': with M = 4, April to
+June 2026), the reference's own from each date's month (fquarter, fyear,
+period_dates), never read from the labels checked.
+
+--only PERIOD (anywhere after SAMPLE_DIR): the CSVs of the funnel,
+funnel-stages, speed and funnel-dir checks were written with allot-funnel
+--period PERIOD (one period: 'FY2027Q1', 'FY2027'): their rows are that
+period's cells of the reference, the cells of the unit the period is
+written in (a quarter's or a year's, fiscal with --fiscal), and nothing
+else.
 
 --by GROUP (anywhere after SAMPLE_DIR; default none): the CSVs of the
 funnel, funnel-stages, speed and funnel-dir checks were written with
@@ -127,6 +137,11 @@ if "--fiscal" in argv:
     FISCAL = int(argv[i + 1])
     del argv[i:i + 2]
     assert 1 <= FISCAL <= 12, FISCAL
+ONLY = None  # --only: the one period of the funnel CSVs (allot-funnel --period FY2027Q1)
+if "--only" in argv:
+    i = argv.index("--only")
+    ONLY = argv[i + 1]
+    del argv[i:i + 2]
 BY = "none"  # --by: allot-funnel's grouping of the CSV the funnel checks read
 if "--by" in argv:
     i = argv.index("--by")
@@ -216,14 +231,6 @@ def to_cents(amount, cur, rep, day):
 
 def quarter(day):
     return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3 + 1}"
-
-
-def period_end(period):
-    """The last day ('YYYY-MM-DD') of a quarter or a calendar year."""
-    if "Q" not in period:
-        return f"{period}-12-31"
-    y, q = int(period[:4]), int(period[5])
-    return (date(y + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - timedelta(days=1)).isoformat()
 
 
 def prior(period):
@@ -569,7 +576,9 @@ def last_quarter(day, fiscal_start=1):
 
 
 def check_credit_csv(path, rep):
-    want = booked(rep)
+    """allot-credit --csv: per model and period (the close date's quarter,
+    fiscal with --fiscal: fquarter) credited = booked."""
+    want = booked_by(rep, fquarter)
     got = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
@@ -610,8 +619,8 @@ def check_ledger(db_path, rep):
         if touch is not None and weight > 0:
             credited.setdefault((model, deal), set()).add(touch)
         expect(rcur == rep, f"ledger {model} {deal}: reporting currency {rcur}")
-        expect(deal in day and period == quarter(day[deal]),
-               f"ledger {model} {deal}: period {period}, want {deal in day and quarter(day[deal])} ({event}, "
+        expect(deal in day and period == fquarter(day[deal]),
+               f"ledger {model} {deal}: period {period}, want {deal in day and fquarter(day[deal])} ({event}, "
                f"{ZONE_NAME})")
         s = got.setdefault((model, deal), [cur, 0, 0])
         s[1] += minor
@@ -645,7 +654,7 @@ def check_ledger(db_path, rep):
     # Deals without an amount: listed with their period and journey length.
     null = {deal: (period, n) for deal, period, n in db.execute(
         "SELECT deal_id, period, touches FROM ledger_null_amount WHERE run_id = ?", (run,))}
-    want_null = {d["deal_id"]: (quarter(day[d["deal_id"]]), len(want_j[d["deal_id"]]))
+    want_null = {d["deal_id"]: (fquarter(day[d["deal_id"]]), len(want_j[d["deal_id"]]))
                  for d in deals if not d["amount"]}
     expect(null == want_null, f"ledger_null_amount {sorted(null.items())} != {sorted(want_null.items())}")
     n = 0
@@ -985,23 +994,35 @@ def credit_csv_channels(path, model, period):
 
 
 def check_pdf(path, rep, period, credit_csv):
+    """allot-pdf of a quarter, calendar or (with --fiscal) fiscal: every
+    figure from the reference's own periods (period_unit: the months of
+    the fiscal start), never from the PDF's labels."""
     text = subprocess.run(["pdftotext", path, "-"], check=True, capture_output=True,
                           text=True).stdout
     pages = text.split("\f")
     cover, credit = pages[0], pages[1]
-    want = booked(rep)
-    count = won_count()
+    unit = period_unit(period)
+    want = booked_by(rep, unit)
+    count = {}
+    for d in WON:
+        count[unit(d["close_date"])] = count.get(unit(d["close_date"]), 0) + 1
+    # The period, its first and last day (from the months) and the prior
+    # period's label.
+    first, last_day = period_dates(period)
+    head = f"{period}\n{first} to {last_day} · compared with {prior(period)} · amounts in {rep}"
+    expect(cover.startswith(f"allot · revenue attribution pack\n\n{head}"),
+           f"cover lacks {head!r} (fiscal start {FISCAL}): {cover[:120]!r}")
     expect(f"amounts in {rep}" in cover, "cover does not name the currency")
     won = f"{rep} {whole_text(want[period])}"
     expect(re.search(rf"^{re.escape(won)}$", cover, re.M) is not None, f"cover lacks {won!r}")
     before = f"vs {prior(period)} ({rep} {whole_text(want[prior(period)])})"
     expect(before in cover, f"cover lacks {before!r}")
-    pipe = pipeline(rep)
+    pipe = pipeline(rep, unit)
     created = f"{rep} {whole_text(pipe[period][0])}"
     expect(re.search(rf"^{re.escape(created)}$", cover, re.M) is not None,
            f"cover lacks pipeline {created!r}")
     expect(f"({rep} {whole_text(pipe[prior(period)][0])})" in cover, "cover prior pipeline")
-    sp = spend_cents(rep)
+    sp = spend_cents(rep, unit)
     spent = f"{rep} {whole_text(sp[period])}"
     expect(re.search(rf"^{re.escape(spent)}$", cover, re.M) is not None,
            f"cover lacks marketing spend {spent!r}")
@@ -1060,12 +1081,30 @@ def check_pdf(path, rep, period, credit_csv):
     expect(trend in text.replace("\n", " "), f"PDF lacks {trend!r}")
     # ... and its labels of the last month: pipeline created by the creation
     # month in ZONE, won revenue by the close date's month.
-    last = max(m for m in pipeline(rep, month) if m <= period_end(period)[:7])
+    last = max(m for m in pipeline(rep, month) if m <= last_day[:7])
     page = next((p for p in pages if p.startswith("Pipeline created and revenue won by month")), "")
     for label, cents in (("Pipeline created", pipeline(rep, month)[last][0]),
                          ("Won revenue", booked_by(rep, month).get(last, 0))):
         want_label = f"{label}\n{whole_text(cents)} in {last}\n"
         expect(want_label in page, f"trend page lacks {want_label!r}")
+    # The funnel page: the people of the period's lead cohort (their day in
+    # ZONE) at each stage they reached (stage_cells), each step's conversion
+    # and its 95 % Wilson interval (one decimal of a percent).
+    fp = next((p for p in pages if p.startswith(f"Funnel of the leads created in {period}\n")), None)
+    expect(fp is not None, f"PDF has no funnel page of {period}")
+    if fp:
+        c = stage_cells(rep, unit, "none").get((period, "(all)"), [0] * 6)
+        names = ("Leads", "MQLs", "SQLs", "Opportunities", "Won")
+        for k, name in enumerate(names):
+            expect(re.search(rf"^{name}\n\n?{c[k]:,}$", fp, re.M) is not None,
+                   f"funnel page: {name} not {c[k]:,} ({ZONE_NAME})")
+        steps = re.findall(r"^↓ ([\d.]+) % converted \(95 % interval ([\d.]+) % – ([\d.]+) %\)$", fp, re.M)
+        expect(len(steps) == 4, f"funnel page: {len(steps)} conversions, want 4")
+        for k, got in enumerate(steps[:4]):
+            ref = (c[k + 1] / c[k],) + wilson(c[k + 1], c[k]) if c[k] else None
+            expect(ref is not None and all(abs(float(g) - 100 * r) <= 0.05 + 1e-9 for g, r in zip(got, ref)),
+                   f"funnel page: {names[k]} -> {names[k + 1]} {got} %, reference "
+                   f"{ref and [f'{100 * r:.3f}' for r in ref]} ({ZONE_NAME})")
     return f"cover {won}, {count[period]} deals; {len(drawn)} channels on the credit page"
 
 
@@ -1075,6 +1114,10 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     expect(not m.defects, f"message defects {m.defects}")
     body = m.get_body(("plain",)).get_content()
     p0 = prior(period)
+    unit = period_unit(period)  # the reference's own (fiscal) quarter of a date
+    first, last_day = period_dates(period)
+    title = f"allot report pack for {period} ({first} to {last_day})"
+    expect(body.splitlines()[0] == title, f"e-mail does not start with {title!r} (fiscal start {FISCAL})")
 
     def change(now, before):
         return f"{(now - before) / before * 100:+.1f} %"
@@ -1095,13 +1138,13 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
 
     # Revenue won per deal currency, with the prior period ('none' in a
     # period without: 2026Q4).
-    won = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"])
+    won = by_currency(WON, lambda d: d["close_date"], lambda d: d["amount"], unit=unit)
     for cur in EXPONENT:
         if (period, cur) in won or (p0, cur) in won:
             line = compared(cur, won, "from {n} deal{s}")
             expect(line in body, f"e-mail lacks {line!r}")
     # Pipeline created: deals by their creation day in ZONE, per currency.
-    pipe = by_currency(DEALS, lambda d: day_of(d["created_at"]), lambda d: d["amount"])
+    pipe = by_currency(DEALS, lambda d: day_of(d["created_at"]), lambda d: d["amount"], unit=unit)
     for cur in EXPONENT:
         if (period, cur) in pipe or (p0, cur) in pipe:
             line = compared(cur, pipe, "in {n} new deal{s}")
@@ -1109,14 +1152,14 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     # ... and all of it in the reporting currency, each deal at its creation
     # day's rate: the workbook's and the PDF's pipeline created.
     rep = credit_currency or "USD"
-    pp = pipeline(rep)
+    pp = pipeline(rep, unit)
     now_p = pp.get(period, (0, 0))[0]
     line = (f"  all in {rep}, each deal at its creation day's rate: {rep} "
             f"{cents_text(now_p)} ({p0}: {rep} {cents_text(pp[p0][0])}, "
             f"{change(D(now_p), D(pp[p0][0]))})")
     expect(line in body, f"e-mail lacks {line!r}")
     # Marketing spend per currency and campaigns.
-    spend = by_currency(SPEND, lambda s: s["date"], lambda s: s["cost"], lambda s: s["campaign_id"])
+    spend = by_currency(SPEND, lambda s: s["date"], lambda s: s["cost"], lambda s: s["campaign_id"], unit=unit)
     for cur in EXPONENT:
         if (period, cur) in spend or (p0, cur) in spend:
             line = compared(cur, spend, "across {n} campaign{s}")
@@ -1125,14 +1168,14 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     # its day's rate, the micros rounded once: the workbook's and the PDF's
     # marketing spend.
     rep = credit_currency or "USD"
-    sp = spend_cents(rep)
+    sp = spend_cents(rep, unit)
     line = (f"  all in {rep}, each row at its day's rate: {rep} {cents_text(sp.get(period, 0))} "
             f"({p0}: {rep} {cents_text(sp[p0])}, {change(D(sp.get(period, 0)), D(sp[p0]))})")
     expect(line in body, f"e-mail lacks {line!r}")
     # Credited revenue: booked = credited + unattributed, booked independent.
     # A period without booked revenue has no credit quarter: the section
     # says it is not available.
-    if period not in booked(credit_currency or "USD"):
+    if period not in booked_by(credit_currency or "USD", unit):
         na = re.search(r"Credited revenue by channel\r?\n  \(not available: [^\r\n]*\)\r?\n", body)
         expect(na is not None, f"e-mail: {period} has no booked revenue, yet the credit section is "
                "not 'not available'")
@@ -1146,7 +1189,7 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
         rep = rec.group(1)
         expect(credit_currency in (None, rep), f"e-mail credit in {rep}, not {credit_currency}")
         b, c, u = (int(D(rec.group(i).replace(",", "")) * 100) for i in (2, 3, 4))
-        expect(b == booked(rep)[period], f"e-mail booked {b} != {booked(rep)[period]} ({rep})")
+        expect(b == booked_by(rep, unit)[period], f"e-mail booked {b} != {booked_by(rep, unit)[period]} ({rep})")
         channels = credit_csv_channels(credit_csv, mt.group(1), period)
         expect(c + u == b and u == channels.get("(unattributed)", 0),
                f"e-mail credited {c} + unattributed {u} != booked {b}")
@@ -1444,10 +1487,28 @@ def median_cents(w):
         100 if len(w) % 2 else 200)
 
 
+def funnel_unit(unit):
+    """The period function of allot-funnel's cohorts: unit's (quarter,
+    month or year; fiscal with --fiscal), or with --only the unit its one
+    period is written in ('FY2027Q1': fquarter, 'FY2027': fyear)."""
+    if ONLY is None:
+        return UNITS[unit]
+    assert re.fullmatch(r"(FY)?\d{4}(Q[1-4])?|\d{4}-\d{2}", ONLY), ONLY
+    return period_unit(ONLY)
+
+
+def only_cells(cells):
+    """cells {(period, group): ...} of the one period --only names (all of
+    them without --only)."""
+    return cells if ONLY is None else {k: v for k, v in cells.items() if k[0] == ONLY}
+
+
 def check_funnel(path, rep, unit="quarter"):
-    """allot-funnel --table deals: per creation quarter (or month), the
-    (all) row and, grouped (--by), every group's row (deal_groups)."""
-    want, counts, cyc, won_cents, mkt = deal_cells(rep, UNITS[unit], BY)
+    """allot-funnel --table deals: per creation quarter (or month, year;
+    with --only that one period), the (all) row and, grouped (--by), every
+    group's row (deal_groups)."""
+    want, counts, cyc, won_cents, mkt = deal_cells(rep, funnel_unit(unit), BY)
+    counts = only_cells(counts)
     seen = set()
     for r in funnel_rows(path):
         k = (r["period"], r["group"])
@@ -1753,7 +1814,7 @@ def check_funnel_stages(path, rep, unit="quarter", as_of=None):
     grouped (--by), every group's (person_groups): people who reached each
     stage, the conversions lead -> MQL -> SQL -> opportunity -> won and MQL
     -> won with their Wilson intervals, and MQL -> revenue in rep cents."""
-    want = stage_cells(rep, UNITS[unit], BY, as_of)
+    want = only_cells(stage_cells(rep, funnel_unit(unit), BY, as_of))
     got, n = {}, 0
     for r in funnel_rows(path):
         n += 1
@@ -1829,7 +1890,7 @@ def check_speed(path, unit="quarter", as_of=None, sla_hours=24):
     SLA eligible and met, and the Kaplan-Meier quartiles of hours from MQL
     to the first sales activity at or after it (activity only before the
     MQL: 0 h; never followed up: censored at the data's end)."""
-    want = speed_cells(UNITS[unit], BY, as_of, sla_hours)
+    want = only_cells(speed_cells(funnel_unit(unit), BY, as_of, sla_hours))
     seen = set()
     for r in funnel_rows(path):
         cell = (r["period"], r["group"])
@@ -2082,8 +2143,9 @@ def check_models(db_path):
 
 def check_pipeline_csv(path, rep):
     """allot-credit --event pipeline --csv: each model's credit per period
-    (the quarter of creation) adds up to the pipeline created."""
-    want = {q: v[0] for q, v in pipeline(rep).items()}
+    (the quarter of creation in ZONE, fiscal with --fiscal) adds up to the
+    pipeline created."""
+    want = {q: v[0] for q, v in pipeline(rep, fquarter).items()}
     got = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
