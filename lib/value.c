@@ -617,6 +617,95 @@ int allot_value_month_word(const char *word, size_t len)
     return month;
 }
 
+/* The weekdays' names that dates written in full begin with, lower case,
+ * UTF-8, Monday = 1: glibc 2.36's day and abday of en_US, fr_FR, de_DE,
+ * es_ES, it_IT, nl_NL, pt_PT and pt_BR; the English "Tues", "Thur",
+ * "Thurs"; Portuguese with "-feira" (Excel's and LibreOffice's long dates);
+ * and the accented ones without their accent (miercoles, lunedi, sabado,
+ * terca). Read as whole words only, never by their beginning. */
+static const struct weekday_spelling {
+    const char *text;
+    int weekday;
+} weekday_spellings[] = {
+    {"monday", 1}, {"mon", 1}, {"lundi", 1}, {"lun", 1}, {"montag", 1}, {"mo", 1},
+    {"lunes", 1}, {"luned\xC3\xAC", 1}, {"lunedi", 1}, {"maandag", 1}, {"ma", 1},
+    {"segunda-feira", 1}, {"segunda", 1}, {"seg", 1},
+    {"tuesday", 2}, {"tue", 2}, {"tues", 2}, {"mardi", 2}, {"mar", 2}, {"dienstag", 2},
+    {"di", 2}, {"martes", 2}, {"marted\xC3\xAC", 2}, {"martedi", 2}, {"dinsdag", 2},
+    {"ter\xC3\xA7" "a-feira", 2}, {"terca-feira", 2}, {"ter\xC3\xA7" "a", 2}, {"terca", 2},
+    {"ter", 2},
+    {"wednesday", 3}, {"wed", 3}, {"mercredi", 3}, {"mer", 3}, {"mittwoch", 3}, {"mi", 3},
+    {"mi\xC3\xA9rcoles", 3}, {"miercoles", 3}, {"mi\xC3\xA9", 3}, {"mie", 3},
+    {"mercoled\xC3\xAC", 3}, {"mercoledi", 3}, {"woensdag", 3}, {"wo", 3},
+    {"quarta-feira", 3}, {"quarta", 3}, {"qua", 3},
+    {"thursday", 4}, {"thu", 4}, {"thur", 4}, {"thurs", 4}, {"jeudi", 4}, {"jeu", 4},
+    {"donnerstag", 4}, {"do", 4}, {"jueves", 4}, {"jue", 4}, {"gioved\xC3\xAC", 4},
+    {"giovedi", 4}, {"gio", 4}, {"donderdag", 4}, {"quinta-feira", 4}, {"quinta", 4},
+    {"qui", 4},
+    {"friday", 5}, {"fri", 5}, {"vendredi", 5}, {"ven", 5}, {"freitag", 5}, {"fr", 5},
+    {"viernes", 5}, {"vie", 5}, {"venerd\xC3\xAC", 5}, {"venerdi", 5}, {"vrijdag", 5},
+    {"vr", 5}, {"sexta-feira", 5}, {"sexta", 5}, {"sex", 5},
+    {"saturday", 6}, {"sat", 6}, {"samedi", 6}, {"sam", 6}, {"samstag", 6},
+    {"sonnabend", 6}, {"sa", 6}, {"s\xC3\xA1" "bado", 6}, {"sabado", 6}, {"s\xC3\xA1" "b", 6},
+    {"sab", 6}, {"sabato", 6}, {"zaterdag", 6}, {"za", 6},
+    {"sunday", 7}, {"sun", 7}, {"dimanche", 7}, {"dim", 7}, {"sonntag", 7}, {"so", 7},
+    {"domingo", 7}, {"dom", 7}, {"domenica", 7}, {"zondag", 7}, {"zo", 7},
+};
+
+const char *allot_value_weekday_spelling(size_t i, int *weekday)
+{
+    if (i >= sizeof weekday_spellings / sizeof weekday_spellings[0])
+        return NULL;
+    *weekday = weekday_spellings[i].weekday;
+    return weekday_spellings[i].text;
+}
+
+int allot_value_weekday_word(const char *word, size_t len)
+{
+    const unsigned char *w = (const unsigned char *)word;
+    for (size_t k = 0; k < sizeof weekday_spellings / sizeof weekday_spellings[0]; k++) {
+        const char *t = weekday_spellings[k].text;
+        size_t i = 0;
+        while (i < len && t[i] && folded(w, i) == (unsigned char)t[i])
+            i++;
+        if (i == len && !t[i])
+            return weekday_spellings[k].weekday;
+    }
+    return 0;
+}
+
+/* The weekday (1 Monday .. 7 Sunday) of a civil date. */
+static int weekday_of(int y, int m, int d)
+{
+    int64_t days = days_from_civil(y, m, d);      /* 1970-01-01 was a Thursday (4) */
+    return (int)(((days + 3) % 7 + 7) % 7) + 1;
+}
+
+/* A weekday's name at *p (allot_value_weekday_word; a word here may hold
+ * '-' between letters: "quarta-feira") with an optional '.' and ',', then
+ * spaces: 1..7, *p moved to what follows the spaces; 0 when there is
+ * none. */
+static int weekday_at(const char **pp, const char *e)
+{
+    const char *q = *pp;
+    while (q < e && (isalpha((unsigned char)*q) ||
+                     ((unsigned char)*q >= 0x80 && !unicode_space(q, e)) ||
+                     (*q == '-' && q > *pp && q + 1 < e && isalpha((unsigned char)q[1]))))
+        q++;
+    int wd = allot_value_weekday_word(*pp, (size_t)(q - *pp));
+    if (!wd)
+        return 0;
+    if (q < e && *q == '.')
+        q++;
+    if (q < e && *q == ',')
+        q++;
+    const char *after = skip_spaces(q, e);
+    if (after == q)
+        return 0;
+    *pp = after;
+    return wd;
+}
+
 /* A month's name at *p (allot_value_month_word) with an optional '.'
  * ("Jan", "janv.", "FÉVR.", "Sept."): 1..12, *p moved past it; 0 when
  * there is none. A word is ASCII letters and non-ASCII characters but the
@@ -645,13 +734,39 @@ static long year_at(const char **p, const char *e, int two_digits)
 }
 
 /* Past the spaces at p and the Spanish and Portuguese "de" with its spaces
- * ("7 de enero de 2026"). */
-static const char *skip_spaces_de(const char *p, const char *e)
+ * ("7 de enero de 2026"), or "del" when before_year ("7 de enero del
+ * 2026", as Latin America writes it). */
+static const char *skip_spaces_de(const char *p, const char *e, int before_year)
 {
     p = skip_spaces(p, e);
-    if (e - p >= 3 && (p[0] == 'd' || p[0] == 'D') && (p[1] == 'e' || p[1] == 'E') &&
-        p[2] == ' ')
-        p = skip_spaces(p + 2, e);
+    if (e - p >= 3 && (p[0] == 'd' || p[0] == 'D') && (p[1] == 'e' || p[1] == 'E')) {
+        size_t n = before_year && e - p >= 4 && (p[2] == 'l' || p[2] == 'L') ? 3 : 2;
+        if (p[n] == ' ')
+            p = skip_spaces(p + n, e);
+    }
+    return p;
+}
+
+/* Past the ordinal ending written after the day dd at p: the English one
+ * that number takes ("1st", "2nd", "3rd", "11th", "22nd", "7th"), and for
+ * the first of the month the French "1er", the Portuguese and Spanish
+ * "1º", "1.º" (and "1°", the degree sign typed for º); any case. p when
+ * there is none. */
+static const char *past_ordinal(const char *p, const char *e, long dd)
+{
+    static const char endings[4][3] = {"th", "st", "nd", "rd"};
+    const unsigned char *u = (const unsigned char *)p;
+    const char *en = endings[dd % 10 <= 3 && (dd % 100 < 11 || dd % 100 > 13) ? dd % 10 : 0];
+    if (e - p >= 2 && tolower(u[0]) == en[0] && tolower(u[1]) == en[1])
+        return p + 2;
+    if (dd != 1)
+        return p;
+    if (e - p >= 2 && tolower(u[0]) == 'e' && tolower(u[1]) == 'r')
+        return p + 2;
+    if (e - p >= 3 && u[0] == '.' && u[1] == 0xC2 && u[2] == 0xBA)
+        return p + 3;
+    if (e - p >= 2 && u[0] == 0xC2 && (u[1] == 0xBA || u[1] == 0xB0))
+        return p + 2;
     return p;
 }
 
@@ -672,6 +787,7 @@ static int parse_named_month(const char **pp, const char *e, int *y, int *m, int
         p = skip_spaces(p, e);
         if ((dd = digits_at(&p, e, 1, 2)) < 0)
             return 0;
+        p = past_ordinal(p, e, dd);             /* "January 7th, 2026" */
         if (p < e && *p == ',')
             p++;
         if (p == e || *p != ' ')
@@ -681,15 +797,19 @@ static int parse_named_month(const char **pp, const char *e, int *y, int *m, int
     } else {
         if ((dd = digits_at(&p, e, 1, 2)) < 0 || p == e)
             return 0;
+        const char *o = past_ordinal(p, e, dd);   /* "1er janvier", "7th Jan" */
+        if (o != p && (o == e || *o != ' '))
+            return 0;
+        p = o;
         if (*p == '.' && p + 1 < e && p[1] == ' ')
             p++;                            /* "7. Jan. 2026" */
         char sep = *p;
         if (sep != ' ' && sep != '-' && sep != '/')
             return 0;
-        p = sep == ' ' ? skip_spaces_de(p, e) : p + 1;
+        p = sep == ' ' ? skip_spaces_de(p, e, 0) : p + 1;
         if ((mm = month_name_at(&p, e)) == 0 || p == e || *p != sep)
             return 0;
-        p = sep == ' ' ? skip_spaces_de(p, e) : p + 1;
+        p = sep == ' ' ? skip_spaces_de(p, e, 1) : p + 1;
         yy = year_at(&p, e, 1);
     }
     if (yy < 0)
@@ -701,9 +821,24 @@ static int parse_named_month(const char **pp, const char *e, int *y, int *m, int
     return 1;
 }
 
+/* Why a date's weekday is refused, by the weekday the date has. */
+static const char *const weekday_mismatch[7] = {
+    "the weekday written is not the date's: that date is a Monday",
+    "the weekday written is not the date's: that date is a Tuesday",
+    "the weekday written is not the date's: that date is a Wednesday",
+    "the weekday written is not the date's: that date is a Thursday",
+    "the weekday written is not the date's: that date is a Friday",
+    "the weekday written is not the date's: that date is a Saturday",
+    "the weekday written is not the date's: that date is a Sunday",
+};
+
 /* Parses the date at *p. Forms: YYYY-MM-DD (/ or .), YYYYMMDD (only when
  * eight digits stand alone), A/B/YYYY (/ . -), and with the month's name
- * (parse_named_month). */
+ * (parse_named_month), which a weekday may begin ("Wed, 7 Jan 2026"): the
+ * weekday must be the date's. A word that is both a month and a weekday
+ * ("mar": March, and Tuesday in French, Spanish and Italian) is a month
+ * when the text reads as a date with it as the month ("Mar 7, 2026"), a
+ * weekday otherwise ("mar. 6 janv. 2026"). */
 static int parse_date_part(const char **pp, const char *e, allot_date_order order, int *y,
                            int *m, int *d, const char **why)
 {
@@ -712,8 +847,14 @@ static int parse_date_part(const char **pp, const char *e, allot_date_order orde
     while (q < e && isdigit((unsigned char)*q))
         q++;
     size_t lead = (size_t)(q - p);
+    int wd = 0;
     if ((lead == 0 || lead == 1 || lead == 2) && parse_named_month(&p, e, y, m, d)) {
         /* checked as a calendar date below */
+    } else if (lead == 0 && (wd = weekday_at(&p, e)) != 0) {
+        if (!parse_named_month(&p, e, y, m, d)) {
+            WHY("not a date (after a weekday, a date with the month's name is expected)");
+            return 0;
+        }
     } else if (lead == 4 && q < e && (*q == '-' || *q == '/' || *q == '.')) {
         char sep = *q;
         long yy = digits_at(&p, e, 4, 4);
@@ -776,6 +917,10 @@ static int parse_date_part(const char **pp, const char *e, allot_date_order orde
     }
     if (!allot_civil_date_valid(*y, *m, *d)) {
         WHY("no such calendar date");
+        return 0;
+    }
+    if (wd && wd != weekday_of(*y, *m, *d)) {
+        WHY(weekday_mismatch[weekday_of(*y, *m, *d) - 1]);
         return 0;
     }
     *pp = p;
@@ -851,12 +996,38 @@ allot_value_result allot_value_parse_date(const char *s, allot_date_order order,
     int y, m, d;
     if (!parse_date_part(&p, e, order, &y, &m, &d, why))
         return ALLOT_VALUE_INVALID;
-    if (p < e && *p != 'T' && *p != ' ') {
+    if (p < e && *p != 'T' && *p != ' ' && !(*p == ',' && p + 1 < e && p[1] == ' ')) {
         WHY("not a date");
         return ALLOT_VALUE_INVALID;
     }
     snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
     return ALLOT_VALUE_OK;
+}
+
+/* Past what joins a written date to its time, at p just after the date:
+ * ", " (it_IT's "mer 7 gen 2026, 14:30:00", "Jan 7, 2026, 2:30 PM") or a
+ * word between spaces: "at", "à", "um", "om", "às", "a las", "alle" (the
+ * long dates and times of the seven languages). NULL when there is none. */
+static const char *past_time_joiner(const char *p, const char *e)
+{
+    if (*p == ',') {
+        const char *q = skip_spaces(p + 1, e);
+        return q > p + 1 ? q : NULL;
+    }
+    const char *q = skip_spaces(p, e);
+    if (q == p)
+        return NULL;
+    static const char *const words[] = {"at", "\xC3\xA0", "um", "om", "\xC3\xA0s", "a las", "alle"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        size_t n = strlen(words[i]), j = 0;
+        if ((size_t)(e - q) <= n || q[n] != ' ')
+            continue;
+        while (j < n && folded((const unsigned char *)q, j) == (unsigned char)words[i][j])
+            j++;
+        if (j == n)
+            return skip_spaces(q + n, e);
+    }
+    return NULL;
 }
 
 /* Parses "HH:MM[:SS[.fff]]" and, when twelve_hour, " AM"/" PM". */
@@ -962,8 +1133,9 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
     if (p == e)
         *fixed = ALLOT_INSTANT_DATE;
     if (p < e) {
-        if (*p == 'T' || *p == ' ') {
-            p = *p == 'T' ? p + 1 : skip_spaces(p, e);
+        const char *joined = slash ? past_time_joiner(p, e) : NULL;
+        if (joined || *p == 'T' || *p == ' ') {
+            p = joined ? joined : *p == 'T' ? p + 1 : skip_spaces(p, e);
             if (!parse_time_part(&p, e, &h, &mi, &se, why))
                 return ALLOT_VALUE_INVALID;
             *fixed = ALLOT_INSTANT_LOCAL; /* unless an offset follows */
@@ -982,11 +1154,15 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
             p = z;
             if (p < e) {
                 *fixed = ALLOT_INSTANT_FIXED;
-                if (*p == 'Z' && p + 1 == e) {
+                /* "GMT+0100" and "UTC+01:00": JavaScript's Date string */
+                int zone_word = e - p >= 3 && (strncasecmp(p, "UTC", 3) == 0 ||
+                                               strncasecmp(p, "GMT", 3) == 0);
+                int zoned = zone_word;
+                if (zone_word)
+                    p += 3;
+                if (p < e && *p == 'Z' && p + 1 == e) {
                     p++;
-                } else if (token_is(p, e, "UTC") || token_is(p, e, "GMT")) {
-                    p = e;
-                } else if (*p == '+' || *p == '-') {
+                } else if (p < e && (*p == '+' || *p == '-')) {
                     int sign = *p == '-' ? -1 : 1;
                     p++;
                     long oh = digits_at(&p, e, 2, 2), om = 0;
@@ -999,7 +1175,14 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
                         return ALLOT_VALUE_INVALID;
                     }
                     offset = sign * (oh * 3600 + om * 60);
+                    zoned = 1;
                 }
+                /* the zone's name in parentheses: "+0100 (CET)" (RFC 2822),
+                 * "GMT+0100 (Central European Standard Time)" */
+                const char *c = skip_spaces(p, e);
+                if (zoned && c > p && c < e && *c == '(' &&
+                    e[-1] == ')' && !memchr(c + 1, ')', (size_t)(e - c - 2)))
+                    p = e;
             }
         }
         if (p != e) {

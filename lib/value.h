@@ -81,16 +81,27 @@ allot_value_result allot_value_parse_bool(const char *s, int *out, const char **
  * month's name (allot_value_month_word), whatever the order: month first
  * "Jan 7, 2026", "January 7 2026" (4-digit year); day first "7 Jan 2026",
  * "07-Jan-2026", "7-jan-26", "31/Dec/2026", "7 janv. 2026", "7. Januar 2026",
- * "7 de enero de 2026" (the separator repeated; 2-digit years are 20YY). A
- * time part after an ISO date is ignored: the date is kept as written, never
- * shifted. */
+ * "7 de enero de 2026" (the separator repeated; 2-digit years are 20YY),
+ * also with the day's ordinal ending ("January 7th, 2026", "1er janvier
+ * 2026", "1º de janeiro de 2026"), "del" before the year ("7 de enero del
+ * 2026"), and after a weekday ("Wednesday, January 7, 2026", "Wed, 7 Jan
+ * 2026", "mercredi 7 janvier 2026", "Mittwoch, 7. Januar 2026",
+ * "quarta-feira, 7 de janeiro de 2026"; allot_value_weekday_word): the
+ * weekday must be the date's, else the date is invalid and *why names the
+ * weekday it has. A time part after the date (after a space, or ", ") is
+ * ignored: the date is kept as written, never shifted. */
 allot_value_result allot_value_parse_date(const char *s, allot_date_order order, char *out,
                                           const char **why);
 
 /* An instant as epoch seconds UTC (fractions of a second dropped toward the
  * past). Accepts ISO 8601 `YYYY-MM-DD[T| ]HH:MM[:SS[.fff]]` with `Z`, `UTC`,
- * `±HH`, `±HHMM` or `±HH:MM` (no offset: UTC); a date alone (midnight UTC);
- * slash dates by order with an optional `H:MM[:SS]` and `AM`/`PM`;
+ * `GMT`, `±HH`, `±HHMM` or `±HH:MM`, also `GMT±HHMM`, `UTC±HH:MM`, and after
+ * an offset a zone's name in parentheses, ignored (`+0100 (CET)`); no
+ * offset: UTC; a date alone (midnight UTC);
+ * slash dates and the dates of allot_value_parse_date with a month's name
+ * (and weekday) with an optional `H:MM[:SS]` and `AM`/`PM`, after a space,
+ * ", " or "at", "à", "um", "om", "às", "a las", "alle" ("Wed, 07 Jan 2026
+ * 14:30:00 +0100", "Jan 7, 2026, 2:30 PM", "7 janvier 2026 à 14:30");
  * YYYYMMDD; and epoch numbers: below 1e11 seconds, below 1e14 milliseconds,
  * below 1e17 microseconds. */
 allot_value_result allot_value_parse_timestamp(const char *s, allot_date_order order,
@@ -146,6 +157,19 @@ int allot_value_month_word(const char *word, size_t len);
  * lower case UTF-8, with its month in *month; NULL past the last. Static
  * text. */
 const char *allot_value_month_spelling(size_t i, int *month);
+
+/* The weekday (1 Monday .. 7 Sunday) that the len bytes at word (UTF-8, no
+ * trailing '.') name in the same languages, any case: a spelling of
+ * allot_value_weekday_spelling's table, whole (full names, glibc's
+ * abbreviations "Wed", "mer", "Mi", "mié", "wo", "qua", "quarta-feira"),
+ * never a beginning. 0 otherwise. Some are months' beginnings too ("mar":
+ * Tuesday in French, Spanish, Italian): allot_value_parse_date reads such a
+ * word as a month wherever it can be one. */
+int allot_value_weekday_word(const char *word, size_t len);
+
+/* Spelling i (from 0) of the weekday names, lower case UTF-8, with its
+ * weekday in *weekday; NULL past the last. Static text. */
+const char *allot_value_weekday_spelling(size_t i, int *weekday);
 
 /* Days since 1970-01-01 of a civil date: allot_days_from_civil in period.h. */
 

@@ -536,6 +536,251 @@ static void month_spellings_are_unambiguous(void **state)
     assert_true(count >= 12 * 6);
 }
 
+/* Why a date is invalid ("" when it is not). */
+static const char *date_why(const char *s)
+{
+    static char out[11];
+    const char *why = "";
+    allot_value_result r = allot_value_parse_date(s, ALLOT_DATE_AUTO, out, &why);
+    return r == ALLOT_VALUE_INVALID ? why : "";
+}
+
+/* Dates written in full after their weekday, as the long date formats of
+ * Excel and LibreOffice ("dddd, mmmm d, yyyy", "jjjj j mmmm aaaa", "TTTT,
+ * T. MMMM JJJJ", ...) and mail headers (RFC 2822) write them. Weekdays from
+ * GNU date: date -d 2026-01-07 +%A -> Wednesday; 2026-01-06 -> Tuesday;
+ * 2026-01-01 -> Thursday; 2026-01-05 -> Monday. */
+static void weekday_forms(void **state)
+{
+    (void)state;
+    assert_string_equal(date("Wednesday, January 7, 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Wednesday, 7 January 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Wed, 7 Jan 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Wed, 07 Jan 2026 14:30:00 +0100", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Wed Jan 07 2026", ALLOT_DATE_AUTO), "2026-01-07");   /* JavaScript */
+    assert_string_equal(date("WEDNESDAY, JANUARY 7, 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("mercredi 7 janvier 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("mer. 07 janv. 2026", ALLOT_DATE_AUTO), "2026-01-07");  /* fr_FR %c */
+    assert_string_equal(date("Mittwoch, 7. Januar 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Mi., 7. Jan. 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Mi 07 Jan 2026", ALLOT_DATE_AUTO), "2026-01-07");      /* de_DE %c */
+    assert_string_equal(date("mi\xC3\xA9rcoles, 7 de enero de 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("MI\xC3\x89RCOLES, 7 DE ENERO DE 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("miercoles 7 de enero del 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("mi\xC3\xA9 07 ene 2026", ALLOT_DATE_AUTO), "2026-01-07");  /* es_ES %c */
+    assert_string_equal(date("mercoled\xC3\xAC 7 gennaio 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("MERCOLED\xC3\x8C 7 GENNAIO 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("mercoledi 7 gennaio 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("woensdag 7 januari 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("wo 07 jan 2026", ALLOT_DATE_AUTO), "2026-01-07");        /* nl_NL %c */
+    assert_string_equal(date("quarta-feira, 7 de janeiro de 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Quarta-Feira, 7 de Janeiro de 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("quarta, 7 de janeiro de 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("qua 07 jan 2026", ALLOT_DATE_AUTO), "2026-01-07");       /* pt_BR %c */
+    assert_string_equal(date("ter\xC3\xA7" "a-feira, 6 de janeiro de 2026", ALLOT_DATE_AUTO), "2026-01-06");
+    assert_string_equal(date("Monday 5 January 2026", ALLOT_DATE_AUTO), "2026-01-05");
+    /* "mar" is March and, before a date, Tuesday (fr, es, it): a month
+     * wherever it can be one. */
+    assert_string_equal(date("mar. 6 janv. 2026", ALLOT_DATE_AUTO), "2026-01-06");
+    assert_string_equal(date("mar 6 gen 2026", ALLOT_DATE_AUTO), "2026-01-06");
+    assert_string_equal(date("Mar 7, 2026", ALLOT_DATE_AUTO), "2026-03-07");
+    assert_string_equal(date("mar 7 2026", ALLOT_DATE_AUTO), "2026-03-07");
+
+    /* A weekday that is not the date's: refused, saying which it is. */
+    assert_string_equal(date("Thursday, January 7, 2026", ALLOT_DATE_AUTO), "INVALID");
+    assert_string_equal(date_why("Thursday, January 7, 2026"),
+                        "the weekday written is not the date's: that date is a Wednesday");
+    assert_string_equal(date_why("Mar, 7 Jan 2026"),
+                        "the weekday written is not the date's: that date is a Wednesday");
+    assert_string_equal(date_why("mercredi 1er janvier 2026"),
+                        "the weekday written is not the date's: that date is a Thursday");
+    assert_string_equal(date_why("Sun, 29 Feb 2024"),
+                        "the weekday written is not the date's: that date is a Thursday");
+    assert_string_equal(date_why("Wed, 2026-01-07"),
+                        "not a date (after a weekday, a date with the month's name is expected)");
+    /* Not dates: a weekday alone or after the date, a weekday's beginning,
+     * no space after it, two weekdays, a weekday where the month goes. */
+    static const char *const not_dates[] = {
+        "Wednesday", "Wednesday,", "Wedn, 7 Jan 2026", "Wed,7 Jan 2026",
+        "Wed Wed 7 Jan 2026", "Wed 7 Wed 2026", "7 Wed 2026", "Wed, 30 Feb 2026",
+        "quarta- 7 de janeiro de 2026", "-feira 7 de janeiro de 2026", "Wed 1/7/2026",
+    };
+    for (size_t i = 0; i < sizeof not_dates / sizeof not_dates[0]; i++)
+        if (strcmp(date(not_dates[i], ALLOT_DATE_AUTO), "INVALID") != 0)
+            fail_msg("'%s' read as %s", not_dates[i], date(not_dates[i], ALLOT_DATE_AUTO));
+}
+
+/* The day's ordinal ending: French "1er", Portuguese and Spanish "1º"
+ * ("1°" typed with the degree sign, "1.º"), English "1st" "2nd" "3rd"
+ * "7th" (the ending its number takes); "del" before a Spanish year. */
+static void ordinal_days(void **state)
+{
+    (void)state;
+    assert_string_equal(date("1er janvier 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("1er janv. 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("1ER JANVIER 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("jeudi 1er janvier 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("1\xC2\xBA de janeiro de 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("1\xC2\xB0 de enero de 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("1.\xC2\xBA de enero de 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("quinta-feira, 1\xC2\xBA de janeiro de 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("January 1st, 2026", ALLOT_DATE_AUTO), "2026-01-01");
+    assert_string_equal(date("January 7th, 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Wednesday, January 7th, 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("7th January 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("2nd Jan 2026", ALLOT_DATE_AUTO), "2026-01-02");
+    assert_string_equal(date("3RD Jan 2026", ALLOT_DATE_AUTO), "2026-01-03");
+    assert_string_equal(date("11th Jan 2026", ALLOT_DATE_AUTO), "2026-01-11");
+    assert_string_equal(date("12th Jan 2026", ALLOT_DATE_AUTO), "2026-01-12");
+    assert_string_equal(date("13th Jan 2026", ALLOT_DATE_AUTO), "2026-01-13");
+    assert_string_equal(date("21st Jan 2026", ALLOT_DATE_AUTO), "2026-01-21");
+    assert_string_equal(date("22nd Jan 2026", ALLOT_DATE_AUTO), "2026-01-22");
+    assert_string_equal(date("23rd Jan 2026", ALLOT_DATE_AUTO), "2026-01-23");
+    assert_string_equal(date("31st Jan 2026", ALLOT_DATE_AUTO), "2026-01-31");
+    assert_string_equal(date("7 de enero del 2026", ALLOT_DATE_AUTO), "2026-01-07");
+    /* Not ordinals: another number's ending, "er" or "º" after another day,
+     * an ending not followed by a space, "del" before the month. */
+    static const char *const not_dates[] = {
+        "2st Jan 2026", "1th Jan 2026", "11st Jan 2026", "12nd Jan 2026", "13rd Jan 2026",
+        "22th Jan 2026", "2er janvier 2026", "7\xC2\xBA de enero de 2026", "1er-janv.-2026",
+        "1erjanvier 2026", "1st-Jan-2026", "7 del enero de 2026", "1ere janvier 2026",
+    };
+    for (size_t i = 0; i < sizeof not_dates / sizeof not_dates[0]; i++)
+        if (strcmp(date(not_dates[i], ALLOT_DATE_AUTO), "INVALID") != 0)
+            fail_msg("'%s' read as %s", not_dates[i], date(not_dates[i], ALLOT_DATE_AUTO));
+}
+
+/* The same with times: RFC 2822, JavaScript's Date string, glibc's %c of
+ * each locale, the words the long formats put between date and time. */
+static void weekday_forms_with_times(void **state)
+{
+    (void)state;
+    /* date -u -d 2026-01-07T14:30:00+01:00 +%s -> 1767792600 */
+    assert_int_equal(ts("Wed, 07 Jan 2026 14:30:00 +0100", 0), 1767792600);
+    assert_int_equal(ts("Wed, 07 Jan 2026 14:30:00 +0100 (CET)", 0), 1767792600);
+    assert_int_equal(ts("Wed Jan 07 2026 14:30:00 GMT+0100 (Central European Standard Time)", 0),
+                     1767792600);
+    assert_int_equal(ts("Wed Jan 07 2026 14:30:00 GMT+01:00", 0), 1767792600);
+    /* date -u -d 2026-01-07T14:30:00-05:00 +%s -> 1767814200 */
+    assert_int_equal(ts("Wed, 7 Jan 2026 14:30:00 -0500", 0), 1767814200);
+    /* date -u -d 2026-01-07T14:30:00Z +%s -> 1767796200 */
+    assert_int_equal(ts("Wed, 07 Jan 2026 14:30:00 GMT", 0), 1767796200);
+    assert_int_equal(ts("Wed, 07 Jan 2026 14:30:00 +0000 (UTC)", 0), 1767796200);
+    assert_int_equal(ts("Wed 07 Jan 2026 02:30:00 PM UTC", 0), 1767796200);     /* en_US %c */
+    assert_int_equal(ts("Wednesday, January 7, 2026 at 2:30 PM", 0), 1767796200);
+    assert_int_equal(ts("Jan 7, 2026, 2:30 PM", 0), 1767796200);
+    assert_int_equal(ts("Jan 7, 2026, 2:30\xE2\x80\xAFPM", 0), 1767796200);  /* ICU's U+202F */
+    assert_int_equal(ts("mercredi 7 janvier 2026 \xC3\xA0 14:30", 0), 1767796200);
+    assert_int_equal(ts("mer. 07 janv. 2026 14:30:00", 0), 1767796200);
+    assert_int_equal(ts("Mittwoch, 7. Januar 2026 um 14:30", 0), 1767796200);
+    assert_int_equal(ts("mi\xC3\xA9rcoles, 7 de enero de 2026, 14:30", 0), 1767796200);
+    assert_int_equal(ts("7 de enero de 2026 a las 14:30", 0), 1767796200);
+    assert_int_equal(ts("mer 7 gen 2026, 14:30:00", 0), 1767796200);             /* it_IT %c */
+    assert_int_equal(ts("7 gennaio 2026 alle 14:30", 0), 1767796200);
+    assert_int_equal(ts("woensdag 7 januari 2026 om 14:30", 0), 1767796200);
+    assert_int_equal(ts("quarta-feira, 7 de janeiro de 2026 \xC3\xA0s 14:30", 0), 1767796200);
+    /* date -u -d 2026-01-01T09:00:00Z +%s -> 1767258000 */
+    assert_int_equal(ts("jeudi 1er janvier 2026 \xC3\xA0 09:00", 0), 1767258000);
+    /* date -u -d 2026-01-06T10:00:00Z +%s -> 1767693600 */
+    assert_int_equal(ts("mar. 6 janv. 2026 10:00", 0), 1767693600);
+    /* What fixes the instant. */
+    int64_t v;
+    int fixed = -1;
+    assert_int_equal(allot_value_parse_instant("Wed, 07 Jan 2026 14:30:00 +0100", 0, &v, &fixed,
+                                               NULL), ALLOT_VALUE_OK);
+    assert_int_equal(fixed, ALLOT_INSTANT_FIXED);
+    assert_int_equal(allot_value_parse_instant("mercredi 7 janvier 2026 \xC3\xA0 14:30", 0, &v,
+                                               &fixed, NULL), ALLOT_VALUE_OK);
+    assert_int_equal(fixed, ALLOT_INSTANT_LOCAL);
+    assert_int_equal(allot_value_parse_instant("Wednesday, January 7, 2026", 0, &v, &fixed, NULL),
+                     ALLOT_VALUE_OK);
+    assert_int_equal(fixed, ALLOT_INSTANT_DATE);
+    /* Refused: a wrong weekday, a joining word after an ISO date or without
+     * a time, a parenthesised name without an offset or after a time alone,
+     * text after the name, a name not closed. */
+    static const char *const bad[] = {
+        "Thu, 07 Jan 2026 14:30:00 +0100", "2026-01-07, 14:30", "2026-01-07 at 14:30",
+        "Jan 7, 2026 at", "Jan 7, 2026 at 25:00", "Wed, 07 Jan 2026 14:30:00 (CET)",
+        "Wed, 07 Jan 2026 14:30:00 +0100 (CET) x", "Wed, 07 Jan 2026 14:30:00 +0100 (CET",
+        "Wed, 07 Jan 2026 14:30:00 +0100 (CET) (x)", "Wed, 07 Jan 2026 14:30:00 GMTx",
+        "Wed, 07 Jan 2026 14:30:00 +0100(CET)", "Jan 7, 2026 to 14:30", "Jan 7, 2026,14:30",
+        "7 Jan 2026 Wed",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (ts(bad[i], 0) != -888)
+            fail_msg("'%s' read as %lld", bad[i], (long long)ts(bad[i], 0));
+}
+
+/* Weekday names change no month reading: every spelling names one weekday,
+ * the only ones that also read as a month (whole, or as a month's
+ * beginning) are listed, and those read as the month wherever a date has
+ * its month there, as before weekdays were read. Each spelling before a
+ * date of its weekday reads that date, and before the next day is refused
+ * naming that day's weekday. */
+static void weekday_spellings_keep_months(void **state)
+{
+    (void)state;
+    static const char *const names[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                         "Friday", "Saturday", "Sunday"};
+    char months_too[64] = "";
+    const char *s, *t;
+    int wd, other;
+    size_t count = 0;
+    for (size_t i = 0; (s = allot_value_weekday_spelling(i, &wd)) != NULL; i++, count++) {
+        for (size_t j = 0; (t = allot_value_weekday_spelling(j, &other)) != NULL; j++)
+            if (strcmp(s, t) == 0 && other != wd)
+                fail_msg("'%s' names weekdays %d and %d", s, wd, other);
+        assert_int_equal(allot_value_weekday_word(s, strlen(s)), wd);
+        int month = allot_value_month_word(s, strlen(s));
+        char text[96], want[32];
+        if (month) {
+            snprintf(text, sizeof text, " %s ", s);
+            if (strlen(months_too) + strlen(text) < sizeof months_too)
+                strcat(months_too, text);
+            /* where a month goes, the month */
+            snprintf(want, sizeof want, "2026-%02d-07", month);
+            snprintf(text, sizeof text, "%s 7, 2026", s);
+            assert_string_equal(date(text, ALLOT_DATE_AUTO), want);
+            snprintf(text, sizeof text, "7 %s 2026", s);
+            assert_string_equal(date(text, ALLOT_DATE_AUTO), want);
+            snprintf(text, sizeof text, "07-%s-26", s);
+            assert_string_equal(date(text, ALLOT_DATE_AUTO), want);
+        }
+        /* 2026-01-05 was a Monday (date -d 2026-01-05 +%A) */
+        snprintf(want, sizeof want, "2026-01-%02d", 4 + wd);
+        snprintf(text, sizeof text, "%s, %d January 2026", s, 4 + wd);
+        if (strcmp(date(text, ALLOT_DATE_AUTO), want) != 0)
+            fail_msg("'%s': %s, expected %s", text, date(text, ALLOT_DATE_AUTO), want);
+        snprintf(text, sizeof text, "%s. January %d, 2026", s, 4 + wd);
+        if (strcmp(date(text, ALLOT_DATE_AUTO), want) != 0)
+            fail_msg("'%s': %s, expected %s", text, date(text, ALLOT_DATE_AUTO), want);
+        snprintf(text, sizeof text, "%s %d janvier 2026", s, 5 + wd);
+        const char *why = date_why(text);
+        if (!strstr(why, names[wd % 7]))
+            fail_msg("'%s': '%s', expected it to name %s", text, why, names[wd % 7]);
+    }
+    assert_string_equal(months_too, " mar ");
+    assert_true(count >= 7 * 7);
+    /* Every month spelling, and each beginning that reads as a month, reads
+     * as before where a month goes, though a weekday could begin there. */
+    int month;
+    for (size_t i = 0; (s = allot_value_month_spelling(i, &month)) != NULL; i++)
+        for (size_t n = strlen(s); n >= 3; n--) {
+            if (((unsigned char)s[n] & 0xC0) == 0x80 || allot_value_month_word(s, n) != month)
+                continue;
+            char text[96], want[32];
+            snprintf(want, sizeof want, "2026-%02d-07", month);
+            snprintf(text, sizeof text, "%.*s 7, 2026", (int)n, s);
+            if (strcmp(date(text, ALLOT_DATE_AUTO), want) != 0)
+                fail_msg("'%s': %s, expected %s", text, date(text, ALLOT_DATE_AUTO), want);
+        }
+    /* Whole words only: beginnings of weekdays are no weekday. */
+    assert_int_equal(allot_value_weekday_word("wedn", 4), 0);
+    assert_int_equal(allot_value_weekday_word("mercr", 5), 0);
+    assert_int_equal(allot_value_weekday_word("m", 1), 0);
+    assert_int_equal(allot_value_weekday_word("MI\xC3\x89", 4), 3);
+}
+
 static void date_order_evidence(void **state)
 {
     (void)state;
@@ -609,6 +854,10 @@ int main(void)
         cmocka_unit_test(month_names_with_times),
         cmocka_unit_test(locale_abbreviations),
         cmocka_unit_test(month_spellings_are_unambiguous),
+        cmocka_unit_test(weekday_forms),
+        cmocka_unit_test(ordinal_days),
+        cmocka_unit_test(weekday_forms_with_times),
+        cmocka_unit_test(weekday_spellings_keep_months),
         cmocka_unit_test(date_order_evidence),
         cmocka_unit_test(decimal_separator_evidence),
         cmocka_unit_test(salesforce_ids_become_18_characters),
