@@ -478,7 +478,7 @@ allot_value_result allot_value_parse_bool(const char *s, int *out, const char **
 
 /* Private: the public civil-date API is period.h (allot_days_from_civil takes
  * int there; two exported definitions would collide at link time). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+static inline int64_t days_from_civil(int64_t y, int m, int d)
 {
     /* Eras of 400 years (146097 days), March-based years so that the leap
      * day is the last day of the year. */
@@ -587,7 +587,7 @@ static unsigned char folded(const unsigned char *w, size_t i)
 {
     unsigned char c = w[i];
     if (c < 0x80)
-        return (unsigned char)tolower(c);
+        return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 0x20) : c;
     if (i > 0 && w[i - 1] == 0xC3 && c <= 0x9E && c != 0x97)
         return (unsigned char)(c + 0x20);
     return c;
@@ -602,8 +602,11 @@ int allot_value_month_word(const char *word, size_t len)
     if (letters < 3)
         return 0;
     int month = 0;
+    unsigned char first = folded(w, 0);
     for (size_t k = 0; k < sizeof month_spellings / sizeof month_spellings[0]; k++) {
         const char *t = month_spellings[k].text;
+        if ((unsigned char)t[0] != first)
+            continue;                       /* most spellings: one compare */
         size_t i = 0;
         while (i < len && t[i] && folded(w, i) == (unsigned char)t[i])
             i++;
@@ -663,8 +666,13 @@ const char *allot_value_weekday_spelling(size_t i, int *weekday)
 int allot_value_weekday_word(const char *word, size_t len)
 {
     const unsigned char *w = (const unsigned char *)word;
+    if (len == 0)
+        return 0;
+    unsigned char first = folded(w, 0);
     for (size_t k = 0; k < sizeof weekday_spellings / sizeof weekday_spellings[0]; k++) {
         const char *t = weekday_spellings[k].text;
+        if ((unsigned char)t[0] != first)
+            continue;
         size_t i = 0;
         while (i < len && t[i] && folded(w, i) == (unsigned char)t[i])
             i++;
@@ -1000,23 +1008,28 @@ allot_value_result allot_value_parse_date(const char *s, allot_date_order order,
         WHY("not a date");
         return ALLOT_VALUE_INVALID;
     }
-    snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+    /* "YYYY-MM-DD" by hand: snprintf cost more than the parse (y is
+     * 1..9999, a valid date) */
+    char *o = out;
+    *o++ = (char)('0' + y / 1000);
+    *o++ = (char)('0' + y / 100 % 10);
+    *o++ = (char)('0' + y / 10 % 10);
+    *o++ = (char)('0' + y % 10);
+    *o++ = '-';
+    *o++ = (char)('0' + m / 10);
+    *o++ = (char)('0' + m % 10);
+    *o++ = '-';
+    *o++ = (char)('0' + d / 10);
+    *o++ = (char)('0' + d % 10);
+    *o = '\0';
     return ALLOT_VALUE_OK;
 }
 
-/* Past what joins a written date to its time, at p just after the date:
- * ", " (it_IT's "mer 7 gen 2026, 14:30:00", "Jan 7, 2026, 2:30 PM") or a
- * word between spaces: "at", "à", "um", "om", "às", "a las", "alle" (the
- * long dates and times of the seven languages). NULL when there is none. */
-static const char *past_time_joiner(const char *p, const char *e)
+/* Past the word the long date-and-time formats put between the date and
+ * the time, at q, and the spaces after it: "at", "à", "um", "om", "às",
+ * "a las", "alle" (en, fr, de, nl, pt, es, it). q when there is none. */
+static const char *past_time_word(const char *q, const char *e)
 {
-    if (*p == ',') {
-        const char *q = skip_spaces(p + 1, e);
-        return q > p + 1 ? q : NULL;
-    }
-    const char *q = skip_spaces(p, e);
-    if (q == p)
-        return NULL;
     static const char *const words[] = {"at", "\xC3\xA0", "um", "om", "\xC3\xA0s", "a las", "alle"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         size_t n = strlen(words[i]), j = 0;
@@ -1027,7 +1040,7 @@ static const char *past_time_joiner(const char *p, const char *e)
         if (j == n)
             return skip_spaces(q + n, e);
     }
-    return NULL;
+    return q;
 }
 
 /* Parses "HH:MM[:SS[.fff]]" and, when twelve_hour, " AM"/" PM". */
@@ -1133,9 +1146,19 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
     if (p == e)
         *fixed = ALLOT_INSTANT_DATE;
     if (p < e) {
-        const char *joined = slash ? past_time_joiner(p, e) : NULL;
-        if (joined || *p == 'T' || *p == ' ') {
-            p = joined ? joined : *p == 'T' ? p + 1 : skip_spaces(p, e);
+        /* the time: after 'T', spaces, or for a date as people write it
+         * ", " or a word (past_time_word) */
+        const char *t = NULL;
+        if (*p == 'T')
+            t = p + 1;
+        else if (*p == ' ')
+            t = skip_spaces(p, e);
+        else if (*p == ',' && slash && (t = skip_spaces(p + 1, e)) == p + 1)
+            t = NULL;
+        if (t && slash && *p == ' ' && t < e && !isdigit((unsigned char)*t))
+            t = past_time_word(t, e);
+        if (t) {
+            p = t;
             if (!parse_time_part(&p, e, &h, &mi, &se, why))
                 return ALLOT_VALUE_INVALID;
             *fixed = ALLOT_INSTANT_LOCAL; /* unless an offset follows */
@@ -1155,14 +1178,15 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
             if (p < e) {
                 *fixed = ALLOT_INSTANT_FIXED;
                 /* "GMT+0100" and "UTC+01:00": JavaScript's Date string */
-                int zone_word = e - p >= 3 && (strncasecmp(p, "UTC", 3) == 0 ||
-                                               strncasecmp(p, "GMT", 3) == 0);
-                int zoned = zone_word;
-                if (zone_word)
-                    p += 3;
-                if (p < e && *p == 'Z' && p + 1 == e) {
+                int zoned = 0;
+                if (*p == 'Z' && p + 1 == e) {
                     p++;
-                } else if (p < e && (*p == '+' || *p == '-')) {
+                } else if (e - p >= 3 && ((*p | 0x20) == 'u' || (*p | 0x20) == 'g') &&
+                           (strncasecmp(p, "UTC", 3) == 0 || strncasecmp(p, "GMT", 3) == 0)) {
+                    p += 3;
+                    zoned = 1;
+                }
+                if (p < e && (*p == '+' || *p == '-')) {
                     int sign = *p == '-' ? -1 : 1;
                     p++;
                     long oh = digits_at(&p, e, 2, 2), om = 0;
@@ -1179,9 +1203,9 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
                 }
                 /* the zone's name in parentheses: "+0100 (CET)" (RFC 2822),
                  * "GMT+0100 (Central European Standard Time)" */
-                const char *c = skip_spaces(p, e);
-                if (zoned && c > p && c < e && *c == '(' &&
-                    e[-1] == ')' && !memchr(c + 1, ')', (size_t)(e - c - 2)))
+                const char *c = zoned && p < e ? skip_spaces(p, e) : p;
+                if (c > p && c < e && *c == '(' && e[-1] == ')' &&
+                    !memchr(c + 1, ')', (size_t)(e - c - 2)))
                     p = e;
             }
         }
