@@ -34,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         allot_value_parse_timestamp(t, (allot_date_order)k, &v, &why);
     }
     allot_value_date_evidence(t);
+    allot_value_month_word(t, size);
+    allot_value_weekday_word(t, size);
     free(t);
     return 0;
 }
