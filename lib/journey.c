@@ -655,13 +655,14 @@ static allot_status load_deals(builder *b, deal_row **rows_out, size_t *n_out)
         int64_t close_day;
         if (close && allot_date_parse(close, &close_day) == ALLOT_OK)
             memcpy(r.d.close_date, close, 11);
+        int left_out = 0; /* a conversion this set leaves out (see below) */
         if (b->o.event == ALLOT_EVENT_PIPELINE) {
             r.converting = 1;
             allot_date_format(allot_zone_day_of(b->o.zone, r.d.created_at), r.d.event_date);
         } else if (r.d.is_won) {
             if (!r.d.close_date[0]) {
                 b->set->won_without_close_date++;
-                continue;
+                left_out = 1;
             }
             r.converting = 1;
             memcpy(r.d.event_date, r.d.close_date, 11);
@@ -673,7 +674,20 @@ static allot_status load_deals(builder *b, deal_row **rows_out, size_t *n_out)
         }
         if (r.converting && ((b->o.event_from && strcmp(r.d.event_date, b->o.event_from) < 0) ||
                              (b->o.event_to && strcmp(r.d.event_date, b->o.event_to) >= 0)))
+            left_out = 1;
+        if (left_out) {
+            /* A conversion outside the period (or without a close date) is
+             * no journey of this set, but its people are on a deal: they are
+             * not "people with touches and no deal" (non-converting). The id
+             * is interned so that load_deal_people can tell. */
+            if (b->o.include_nonconverting &&
+                strtab_intern(&b->deal_ids, id ? id : "", ni) == NONE) {
+                sqlite3_finalize(s);
+                free(rows);
+                return nomem(b);
+            }
             continue;
+        }
         r.d.has_amount = sqlite3_column_type(s, 2) != SQLITE_NULL;
         r.d.amount_micros = sqlite3_column_int64(s, 2);
         if (cur && nc == 3)
@@ -723,7 +737,7 @@ static allot_status load_deals(builder *b, deal_row **rows_out, size_t *n_out)
 }
 
 /* deal_people as a CSR index: kept deal -> people with touches. Marks the
- * people tied to a kept deal. */
+ * people tied to a kept deal, or to a conversion load_deals left out. */
 static allot_status load_deal_people(builder *b, deal_row *rows, size_t n)
 {
     uint32_t *kept = malloc((b->deal_ids.n ? b->deal_ids.n : 1) * sizeof *kept);
@@ -750,8 +764,12 @@ static allot_status load_deal_people(builder *b, deal_row *rows, size_t n)
         const char *d = col_text(s, 0, &nd), *p = col_text(s, 1, &npp);
         uint32_t di = d ? strtab_find(&b->deal_ids, d, nd) : NONE;
         uint32_t pi = p ? strtab_find(&b->person_ids, p, npp) : NONE;
-        if (di == NONE || pi == NONE || kept[di] == NONE)
+        if (di == NONE || pi == NONE)
             continue;
+        if (kept[di] == NONE) { /* a deal left out of the set (load_deals) */
+            b->people[pi].has_deal = 1;
+            continue;
+        }
         if (grow((void **)&pairs, &cap, 2 * np + 2, sizeof *pairs)) {
             sqlite3_finalize(s);
             free(kept);

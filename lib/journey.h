@@ -46,7 +46,11 @@
  *  - Non-converting journeys (include_nonconverting): in the revenue view,
  *    lost deals (window before their close date) and the people (accounts,
  *    with account_level) that have touches but no deal (window ending at
- *    their last touch); in the pipeline view only the latter.
+ *    their last touch); in the pipeline view only the latter. A converting
+ *    deal the set leaves out (event date outside [event_from, event_to), or
+ *    won without a close date) is on no journey, and its people count as on
+ *    a deal: they are not non-converting people. People whose only deals
+ *    are open (revenue view) count as people without a deal.
  */
 #ifndef ALLOT_JOURNEY_H
 #define ALLOT_JOURNEY_H

@@ -124,6 +124,41 @@ shapley,2026Q2,Events,1,0.08,USD,0.000774,0
 CSV
 ref Pacific/Auckland revenue - csv | diff -u akl.want - || fail "the reference's Auckland CSV"
 
+# --period: the fit learns from the period's converting journeys and every
+# non-converting one (lost deals, people on no deal); a won deal outside the
+# period is left out, and its people are not "people without a deal". The
+# zone decides the quarter: pipeline 2026Q1 holds d3 in UTC and Los Angeles,
+# not in Auckland; d4 only in Los Angeles. By hand, UTC revenue 2026Q1:
+# converting d1 Email > Display; non-converting d5 Email > Display, p6
+# Display > Events, p7 Paid Search. START -> Email 2/4, Display 1/4, Paid
+# Search 1/4; Email -> Display; Display -> CONV 1/3, NULL 1/3, Events 1/3;
+# Events, Paid Search -> NULL. P(conv) = 1/4; without Email 1/12 (RE 2/3),
+# without Display 0 (RE 1): d1's 10001 cents 3/5 : 2/5 = 6000.6, 4000.4 ->
+# Display 60.01, Email 40.00. (Before 2026-11-23 the people of d2, d3 and
+# d4, won in 2026Q2, were learnt as non-converting journeys: Display 66.67,
+# Email 33.34, RE 1 and 1/2.)
+declare -A prun
+for z in "${zones[@]}"; do
+  for ev in revenue pipeline; do
+    for p in 2026Q1 2026Q2; do
+      r=$(credit "$z" "$ev" "$p")
+      prun[$z/$ev/$p]=$r
+      ref "$z" "$ev" "$p" check "$db" "$r" || fail "$z $ev $p: allot differs from the reference (above)"
+      ref "$z" "$ev" "$p" csv > want.csv
+      diff -u want.csv out.csv || fail "$z $ev $p: CSV"
+    done
+  done
+done
+expect "UTC revenue 2026Q1 d1 markov" "$(led "${prun[UTC/revenue/2026Q1]}" markov d1)" "Email:4000 Display:6001"
+expect "UTC revenue 2026Q1 RE" "$(scores "${prun[UTC/revenue/2026Q1]}" markov)" \
+  "Display:1.000000000000 Email:0.666666666667 Events:0.000000000000 Paid Search:0.000000000000"
+expect "journeys learnt, UTC revenue 2026Q1" "$(q "SELECT sum(journeys) FROM model_scores
+  WHERE run_id=${prun[UTC/revenue/2026Q1]} AND model='markov'")" 7.0
+expect "d3 in Auckland's pipeline 2026Q1" "$(q "SELECT count(*) FROM ledger
+  WHERE run_id=${prun[Pacific/Auckland/pipeline/2026Q1]} AND deal_id='d3'")" 0
+expect "d4 in Los Angeles's pipeline 2026Q1" "$(led "${prun[America/Los_Angeles/pipeline/2026Q1]}" markov d4)" \
+  "Events:667 Paid Search:1333"
+
 # Each check fails on another zone's output (UTC's revenue run against
 # Auckland's and Los Angeles's references and so on; for the pipeline view
 # only the quarters differ).
