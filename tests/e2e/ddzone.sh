@@ -172,4 +172,78 @@ for z in "${zones[@]}"; do
     done
   done
 done
+
+# The bootstrap (README "Uncertainty: journey bootstrap"). The reference
+# draws each replicate with libgsl's own gsl_ran_multinomial and
+# gsl_rng_mt19937 (through ctypes: the sampler is GSL's, the cells are the
+# journeys in the set's order), refits both models on it with exact
+# fractions and takes the 2.5 % and 97.5 % percentiles itself (linear
+# interpolation between order statistics); the stored bounds must agree to
+# 1e-9. In every zone, for the revenue view and for the pipeline view of
+# 2026Q1 (d3 is in Auckland's 2026Q2, d4 in Los Angeles's 2026Q1, so each
+# zone resamples other journeys). E.g. 200 replicates, seed 5, markov
+# Email: UTC [0, 2.293607], Auckland [0, 3.450304], Los Angeles
+# [0, 1.860844]; pipeline 2026Q1 shapley Email: UTC [0, 4], Auckland
+# [0, 3], Los Angeles [0, 4.666667].
+declare -A brun
+for z in "${zones[@]}"; do
+  for spec in "revenue -" "pipeline 2026Q1"; do
+    set -- $spec
+    r=$(credit "$z" "$1" "$2" --bootstrap 200 --seed 5)
+    brun[$z/$1]=$r
+    for m in markov shapley; do
+      ref "$z" "$1" "$2" checkboot "$db" "$r" "$m" 200 5 \
+        || fail "$z $1 $2 $m: bootstrap bounds differ from the reference (above)"
+    done
+    ref "$z" "$1" "$2" check "$db" "$r" || fail "$z $1 $2: the bootstrap run's figures"
+    # fewer than 30 journeys on every channel: all flagged
+    expect "$z $1 low support" "$(q "SELECT count(*) FROM model_scores WHERE run_id=$r
+      AND low_support = 1")" 8
+  done
+done
+bounds() { q "SELECT group_concat(model || ':' || channel || ':' || printf('%.17g', lower) || ':'
+              || printf('%.17g', upper), ' ') FROM model_scores WHERE run_id=$1"; }
+for z in "${zones[@]}"; do
+  for o in "${zones[@]}"; do
+    [[ $z == "$o" ]] && continue
+    if ref "$z" revenue - checkboot "$db" "${brun[$o/revenue]}" markov 200 5 > cross.txt; then
+      fail "the $z bootstrap reference accepts $o's bounds"
+    fi
+  done
+done
+# Same seed, same bytes (the bounds to the last bit, the ledger); another
+# seed moves them.
+r2=$(credit Pacific/Auckland revenue - --bootstrap 200 --seed 5)
+[[ "$(bounds "$r2")" == "$(bounds "${brun[Pacific/Auckland/revenue]}")" ]] || fail "bootstrap: same seed, other bounds"
+lrows() { q "SELECT group_concat(model || deal_id || position || ':' || credit_minor || printf(':%.17g', weight), ' ')
+             FROM (SELECT * FROM ledger WHERE run_id=$1 ORDER BY model, deal_id, position)"; }
+[[ "$(lrows "$r2")" == "$(lrows "${brun[Pacific/Auckland/revenue]}")" ]] || fail "bootstrap: same seed, other ledger"
+r3=$(credit Pacific/Auckland revenue - --bootstrap 200 --seed 6)
+[[ "$(bounds "$r3")" != "$(bounds "$r2")" ]] || fail "bootstrap: seed 6 gives seed 5's bounds"
+ref Pacific/Auckland revenue - checkboot "$db" "$r3" shapley 200 6 || fail "seed 6"
+# The bootstrap changes no point figure: the ledger is the one without it.
+[[ "$(lrows "$r2")" == "$(lrows "${run[Pacific/Auckland/revenue]}")" ]] || fail "bootstrap: the ledger moved"
+
+# A fixture where every replicate is the same data set
+# (tests/cases/ddzone/collapse.sql: three identical converting journeys),
+# so the interval must collapse to the point estimate. UTC: Email > Paid
+# Search three times; markov RE 1 and 1, shapley v({Email, Paid Search}) =
+# 1, v of either alone 0 (no journey within it), phi 1/2 each: 3/2
+# conversions each, interval [3/2, 3/2]. Auckland (the Paid Search touch is
+# on 1 April there): Email alone, 3 conversions [3, 3], Paid Search 0 [0, 0].
+db=c.db
+: > "$db"
+"$bin/allot-credit" --db "$db" --model linear >/dev/null 2>&1
+sqlite3 "$db" < "$tests/cases/ddzone/collapse.sql"
+collapse() { q "SELECT group_concat(model || ':' || channel || ':' || printf('%.12f', conversions) || ':'
+                || printf('%.12f', lower) || ':' || printf('%.12f', upper), ' ') FROM model_scores WHERE run_id=$1"; }
+r=$(credit UTC revenue - --bootstrap 500 --seed 11)
+expect "collapse UTC" "$(collapse "$r")" \
+  "markov:Email:1.500000000000:1.500000000000:1.500000000000 markov:Paid Search:1.500000000000:1.500000000000:1.500000000000 shapley:Email:1.500000000000:1.500000000000:1.500000000000 shapley:Paid Search:1.500000000000:1.500000000000:1.500000000000"
+r=$(credit Pacific/Auckland revenue - --bootstrap 500 --seed 11)
+expect "collapse Auckland" "$(collapse "$r")" \
+  "markov:Email:3.000000000000:3.000000000000:3.000000000000 markov:Paid Search:0.000000000000:0.000000000000:0.000000000000 shapley:Email:3.000000000000:3.000000000000:3.000000000000 shapley:Paid Search:0.000000000000:0.000000000000:0.000000000000"
+r=$(credit America/Los_Angeles revenue - --bootstrap 500 --seed 11)
+expect "collapse Los Angeles" "$(collapse "$r")" \
+  "markov:Email:1.500000000000:1.500000000000:1.500000000000 markov:Paid Search:1.500000000000:1.500000000000:1.500000000000 shapley:Email:1.500000000000:1.500000000000:1.500000000000 shapley:Paid Search:1.500000000000:1.500000000000:1.500000000000"
 exit $fail
