@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "csvout.h"
 #include "lifetime.h"
 #include "period.h"
 #include "retention.h"
@@ -164,12 +165,16 @@ int main(int argc, char **argv)
                                   .annual_discount = discount,
                                   .taxonomy = settings.taxonomy,
                                   .fiscal_start_month = lo.fiscal_start_month};
+    /* Numbers as given (the shortest text of the same double), not %g's
+     * six digits. */
+    char discount_text[ALLOT_CSVOUT_SHORTEST_SIZE], margin_text[ALLOT_CSVOUT_SHORTEST_SIZE];
     st = cli_run_open(db, "allot-clv", &run_id, &err,
-                      "as_of=%s;by=%s;currency=%s;discount=%g;fiscal_start=%d;grain=%s;"
-                      "horizon=%ld;margin=%g",
+                      "as_of=%s;by=%s;currency=%s;discount=%s;fiscal_start=%d;grain=%s;"
+                      "horizon=%ld;margin=%s",
                       as_of_text ? as_of_text : "", allot_retention_by_name(lo.by), lo.currency,
-                      discount, lo.fiscal_start_month, allot_cohort_grain_name(lo.grain), horizon,
-                      margin);
+                      allot_csvout_shortest(discount, discount_text, sizeof discount_text),
+                      lo.fiscal_start_month, allot_cohort_grain_name(lo.grain), horizon,
+                      allot_csvout_shortest(margin, margin_text, sizeof margin_text));
     if (st == ALLOT_OK) {
         st = allot_retention_load(db, &lo, &data, &err);
         if (st == ALLOT_OK)

@@ -440,13 +440,18 @@ int main(int argc, char **argv)
     allot_scoreboard sb = {0};
     allot_okr_row *okrs = NULL;
     size_t n_okrs = 0;
+    /* Numbers as given (the shortest text of the same double), not %g's
+     * six digits. */
+    char alpha_text[ALLOT_CSVOUT_SHORTEST_SIZE], sla_text[ALLOT_CSVOUT_SHORTEST_SIZE];
     allot_status st = cli_run_open(
         db, "allot-funnel", &run_id, &err,
-        "alpha=%g;as_of=%s;by=%s;config=%s;currency=%s;fiscal_start=%d;method=%s;period=%s;"
-        "sla_hours=%g;table=%s",
-        opt.alpha, as_of_text ? as_of_text : "", allot_group_by_name(opt.group_by),
+        "alpha=%s;as_of=%s;by=%s;config=%s;currency=%s;fiscal_start=%d;method=%s;period=%s;"
+        "sla_hours=%s;table=%s",
+        allot_csvout_shortest(opt.alpha, alpha_text, sizeof alpha_text),
+        as_of_text ? as_of_text : "", allot_group_by_name(opt.group_by),
         config_path ? config_path : "", opt.currency, opt.fiscal_start_month,
-        allot_interval_method_name(opt.method), period, opt.sla_hours, table ? table : "");
+        allot_interval_method_name(opt.method), period,
+        allot_csvout_shortest(opt.sla_hours, sla_text, sizeof sla_text), table ? table : "");
     if (st == ALLOT_OK) {
         st = allot_scoreboard_compute(db, &opt, &sb, &err);
         if (st == ALLOT_OK)

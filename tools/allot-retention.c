@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "csvout.h"
 #include "period.h"
 #include "retention.h"
 #include "store.h"
@@ -194,12 +195,18 @@ int main(int argc, char **argv)
     int64_t run_id = 0;
     allot_retention_data data = {0};
     allot_retention_result result = {0};
+    /* Numbers as given (the shortest text of the same double), not %g's
+     * six digits. */
+    char level_text[ALLOT_CSVOUT_SHORTEST_SIZE], horizon_text[ALLOT_CSVOUT_SHORTEST_SIZE];
     st = cli_run_open(db, "allot-retention", &run_id, &err,
-                      "as_of=%s;bootstrap=%ld;by=%s;conf_level=%g;conf_type=%s;currency=%s;"
-                      "fiscal_start=%d;grain=%s;horizon=%g;period=%s;seed=%lu",
-                      as_of_text ? as_of_text : "", boot, allot_retention_by_name(lo.by), level,
+                      "as_of=%s;bootstrap=%ld;by=%s;conf_level=%s;conf_type=%s;currency=%s;"
+                      "fiscal_start=%d;grain=%s;horizon=%s;period=%s;seed=%lu",
+                      as_of_text ? as_of_text : "", boot, allot_retention_by_name(lo.by),
+                      allot_csvout_shortest(level, level_text, sizeof level_text),
                       allot_conf_type_name(ro.km.conf_type), lo.currency, lo.fiscal_start_month,
-                      allot_cohort_grain_name(lo.grain), horizon, period ? period : "", seed);
+                      allot_cohort_grain_name(lo.grain),
+                      allot_csvout_shortest(horizon, horizon_text, sizeof horizon_text),
+                      period ? period : "", seed);
     if (st == ALLOT_OK) {
         st = allot_retention_load(db, &lo, &data, &err);
         if (st == ALLOT_OK) {

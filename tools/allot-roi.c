@@ -246,11 +246,14 @@ int main(int argc, char **argv)
         goto out;
     }
     int64_t run_id = 0;
+    /* Numbers as given (the shortest text of the same double), not %g's
+     * six digits. */
+    char alpha_text[ALLOT_CSVOUT_SHORTEST_SIZE];
     allot_status st = cli_run_open(
         db, "allot-roi", &run_id, &err,
-        "alpha=%g;bootstrap=%lu;by=%s;config=%s;currency=%s;fiscal_start=%d;model=%s;"
+        "alpha=%s;bootstrap=%lu;by=%s;config=%s;currency=%s;fiscal_start=%d;model=%s;"
         "period=%s;run=%lld;seed=%lu",
-        alpha, bootstrap, allot_group_by_name(o.group_by), config_path ? config_path : "",
+        allot_csvout_shortest(alpha, alpha_text, sizeof alpha_text), bootstrap, allot_group_by_name(o.group_by), config_path ? config_path : "",
         o.currency, o.fiscal_start_month, model ? model : "", period, run, seed);
     if (st == ALLOT_OK) {
         st = allot_roi_compute(db, &o, &roi, &err);

@@ -4,6 +4,8 @@
 # ("FT=0.29999999999999999", what builds before 2026-11-23 recorded and
 # showed), in runs.parameters, the workbook's Summary and allot-restate.
 # Runs recorded the old way still show and compare as the same numbers.
+# allot-roi, allot-funnel, allot-retention and allot-clv record theirs in
+# the same form (they wrote %g's six digits).
 #
 # Fixture tests/cases/restate (see restate.sh), no configuration: the
 # defaults are custom FT 30 / LC 30 / OC 30 / rest 10 and position-based
@@ -95,4 +97,24 @@ expect "old vs other weights" "$(grep 'different allot-credit parameters' restat
   "allot-restate: warning: runs $run_b and $run_d were made with different allot-credit parameters (from/to): custom=FT=0.3,LC=0.3,OC=0.3,middle=0.1/FT=0.30000000000000004,LC=0.2,OC=0.2,CW=0.2,middle=0.1; part of the difference is not the data"
 expect "report line" "$(grep 'different parameters' restate.out)" \
   "The runs were made with different parameters (from/to): custom=FT=0.3,LC=0.3,OC=0.3,middle=0.1/FT=0.30000000000000004,LC=0.2,OC=0.2,CW=0.2,middle=0.1"
+
+# The other computing tools record their numbers the same way; before,
+# printf's %g cut them to six digits (a build of main at 2efdcac on these
+# options: alpha=0.0123457, sla_hours=36.1235, horizon=12.3457,
+# margin=0.765432, numbers the user never gave).
+params_of() { q "SELECT parameters FROM runs WHERE tool = '$1' ORDER BY run_id DESC LIMIT 1" | tr ';' '\n' | grep -E "$2"; }
+"$bin/allot-roi" --db "$db" --alpha 0.0123456789 > /dev/null 2>> roi.err || fail "roi: $(cat roi.err)"
+expect "roi alpha" "$(params_of allot-roi '^alpha=')" "alpha=0.0123456789"
+"$bin/allot-funnel" --db "$db" --sla-hours 36.123456789 > /dev/null 2>> funnel.err ||
+  fail "funnel: $(cat funnel.err)"
+expect "funnel" "$(params_of allot-funnel '^(alpha|sla_hours)=')" "alpha=0.05
+sla_hours=36.123456789"
+# No subscriptions in this fixture: nothing to compute, the run is recorded.
+"$bin/allot-retention" --db "$db" --horizon 12.345678901 --conf-level 0.9 > /dev/null \
+  2>> retention.err || fail "retention: $(cat retention.err)"
+expect "retention" "$(params_of allot-retention '^(conf_level|horizon)=')" "conf_level=0.9
+horizon=12.345678901"
+"$bin/allot-clv" --db "$db" --margin 0.7654321 > /dev/null 2>> clv.err || fail "clv: $(cat clv.err)"
+expect "clv" "$(params_of allot-clv '^(discount|margin)=')" "discount=0.1
+margin=0.7654321"
 exit $fail
