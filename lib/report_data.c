@@ -861,6 +861,7 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
         allot_retention_data_release(&data);
         return s;
     }
+    r->retention_as_of = data.as_of;
     if (data.n_accounts == 0) {
         const char *why = "No subscriptions up to the end of the period";
         snprintf(r->missing[ALLOT_REPORT_BRIDGE], 256, "%s", why);

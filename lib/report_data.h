@@ -127,6 +127,10 @@ typedef struct allot_report {
     size_t n_curves, n_channels_retained;
     allot_report_curve *curves;
     const char *interval_name; /* "log-log" */
+    /* The day the bridge, cohorts and curves are observed to (and the
+     * workbook's CLV sheet): the period's last day, or the data's end
+     * when earlier; 0 when the retention sections were not loaded. */
+    int64_t retention_as_of;
 
     /* ALLOT_REPORT_TREND: the twelve months ending with the period. */
     size_t n_months;

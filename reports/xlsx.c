@@ -632,6 +632,12 @@ static allot_status clv_sheet(book *b)
     allot_status s = allot_retention_config_load(b->opt->config, &rc, &margin, b->err);
     allot_retention_load_options lo = rc.load;
     lo.by = ALLOT_RETENTION_BY_CHANNEL;
+    /* As of the Retention sheet's day (the period's last, or the data's
+     * end when earlier). It was the data's end whatever the period: a
+     * past quarter's workbook counted later customers and churn beside
+     * its own Retention sheet's. */
+    if (b->r.retention_as_of > 0)
+        lo.as_of = b->r.retention_as_of;
     allot_retention_data data;
     memset(&data, 0, sizeof data);
     allot_lifetime lt;
@@ -656,11 +662,12 @@ static allot_status clv_sheet(book *b)
         allot_retention_data_release(&data);
         return s;
     }
-    char title[240];
+    char title[260], as_of[11];
+    allot_date_format(data.as_of, as_of);
     snprintf(title, sizeof title,
              "Customer lifetime value by acquisition channel (%s; gross margin %.0f %%, "
-             "%d-month horizon, %.0f %% annual discount)", b->r.currency,
-             100 * lt.gross_margin, lt.horizon_months, 100 * lt.annual_discount);
+             "%d-month horizon, %.0f %% annual discount, as of %s)", b->r.currency,
+             100 * lt.gross_margin, lt.horizon_months, 100 * lt.annual_discount, as_of);
     text(ws, 0, 0, title, b->bold);
     static const char *const cols[] = {"Channel", "Customers", "Active", "Churned",
                                        "Monthly churn", "ARPA (monthly)", "Simple CLV",

@@ -86,6 +86,33 @@ print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
 
+# 2026Q1: both sheets as of 2026-03-31, the quarter's last day. Tenures a1
+# 90 censored (to 04-01), a2 59, a3 59 censored, a4 50 censored, a5 31
+# censored; a6 starts 04-01, after it: 5 customers, 1 churned. The CLV
+# sheet was as of the data's end (2026-06-01) whatever the period: the
+# 2026Q1 workbook showed 6 customers and 3 churned (a6, and a4's churn of
+# 05-10) beside its own Retention sheet's 5 and 1, and the same CLV sheet
+# as 2026Q2's. By hand: Email {a3, a4}, no churn, payments a3 55 on 02-01
+# and 03-01, a4 100 on 02-10 and 03-10: ARPA 77.50; Paid Search {a1, a2},
+# a2 churned, a1 100 on 01-01, 02-01, 03-01, a2 200 on 01-15, 02-15:
+# ARPA 140, churn 1 / (149 / 30.4375); Partner {a5} 300 on 03-01.
+"$bin/allot-xlsx" --db a.db --period 2026Q1 --out q1.xlsx 2>q1.err || fail "allot-xlsx 2026Q1: $(cat q1.err)"
+$py "$check" q1.xlsx a.db 2026Q1 || fail "2026Q1 workbook against the reference"
+"$py" - q1.xlsx <<'PY' || fail "2026Q1 CLV by hand"
+import sys, openpyxl
+c = [list(r)[:7] for r in openpyxl.load_workbook(sys.argv[1], data_only=True)["CLV"].iter_rows(values_only=True)]
+want = [["Email", 2, 2, 0, 0, 77.5, None],
+        ["Paid Search", 2, 1, 1, 30.4375 / 149, 140, 140 * 0.8 * 149 / 30.4375],
+        ["Partner", 1, 1, 0, 0, 300, None], ["(all)", 5, 4, 1, 30.4375 / 289, 131, 131 * 0.8 * 289 / 30.4375]]
+bad = [f"{g}, want {w}" for g, w in zip(c[3:7], want)
+       if g[0] != w[0] or any((a is None) != (b is None) or (b is not None and abs(a - b) > 1e-9 * max(1, b))
+                              for a, b in zip(g[1:], w[1:]))]
+if not c[0][0].endswith(", as of 2026-03-31)"):
+    bad.append(f"title {c[0][0]!r} should say as of 2026-03-31")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+
 # Reporting in EUR: the same company with a USD row of 1 in fx_rates (and
 # EUR's rate from 2025, for d1's close date on the Summary), so USD converts
 # at 1 / 1.1 EUR, each converted MRR held in whole micros: Start ARR
