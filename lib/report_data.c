@@ -47,6 +47,9 @@ void allot_report_release(allot_report *r)
         free(r->curves[i].s);
         free(r->curves[i].lo);
         free(r->curves[i].hi);
+        free(r->curves[i].at_risk);
+        free(r->curves[i].events);
+        free(r->curves[i].defined);
     }
     free(r->curves);
     free_strings(r->months, r->n_months);
@@ -1026,13 +1029,20 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
             c->s = malloc(n * sizeof *c->s);
             c->lo = malloc(n * sizeof *c->lo);
             c->hi = malloc(n * sizeof *c->hi);
+            c->at_risk = malloc(n * sizeof *c->at_risk);
+            c->events = malloc(n * sizeof *c->events);
+            c->defined = malloc(n * sizeof *c->defined);
             r->n_curves++;
-            if (!c->label || !c->t || !c->s || !c->lo || !c->hi) {
+            if (!c->label || !c->t || !c->s || !c->lo || !c->hi || !c->at_risk || !c->events ||
+                !c->defined) {
                 s = nomem(err);
                 break;
             }
             c->t[0] = 0;
             c->s[0] = c->lo[0] = c->hi[0] = 1;
+            c->at_risk[0] = km->n;
+            c->events[0] = 0;
+            c->defined[0] = 1;
             c->n = 1;
             c->t_end = 0;
             for (size_t j = 0; j < km->n_steps; j++) {
@@ -1043,8 +1053,11 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
                     continue; /* censoring only: the curve does not step */
                 c->t[c->n] = t;
                 c->s[c->n] = st->survival;
+                c->defined[c->n] = isfinite(st->lower) && isfinite(st->upper);
                 c->lo[c->n] = isfinite(st->lower) ? st->lower : st->survival;
                 c->hi[c->n] = isfinite(st->upper) ? st->upper : st->survival;
+                c->at_risk[c->n] = st->at_risk;
+                c->events[c->n] = st->events;
                 c->n++;
             }
             c->customers = km->n;

@@ -48,13 +48,17 @@ typedef enum allot_report_section {
     ALLOT_REPORT_SECTIONS
 } allot_report_section;
 
-/* One survival curve: S(t) on [t[i], t[i+1]) with a pointwise interval. */
+/* One survival curve: S(t) on [t[i], t[i+1]) with a pointwise interval.
+ * Where the interval is undefined (S = 0) lo and hi repeat s, for
+ * drawing, and defined[i] is 0. */
 typedef struct allot_report_curve {
     char *label;     /* channel */
     size_t n;        /* steps, t[0] = 0 */
     double *t, *s, *lo, *hi;
     double t_end;    /* longest follow-up (days) */
     double customers, churned;
+    double *at_risk, *events; /* just before t[i], at t[i]; customers, 0 at t[0] */
+    unsigned char *defined;
 } allot_report_curve;
 
 typedef enum allot_kpi_kind {

@@ -599,13 +599,21 @@ static void retention_sheet(book *b)
     } else {
         row += 2;
     }
+    char as_of[11] = "";
+    if (r->retention_as_of > 0)
+        allot_date_format(r->retention_as_of, as_of);
     snprintf(title, sizeof title,
-             "Kaplan-Meier customer survival by acquisition channel (%s interval, 95 %%)",
-             r->interval_name ? r->interval_name : "log-log");
+             "Kaplan-Meier customer survival by acquisition channel (%s interval, 95 %%%s%s)",
+             r->interval_name ? r->interval_name : "log-log", as_of[0] ? ", as of " : "",
+             as_of);
     text(ws, row++, 0, title, b->bold);
     if (!say_missing(b, SHEET_RETENTION, row, r->missing[ALLOT_REPORT_SURVIVAL])) {
-        static const char *const cols[] = {"Channel", "Days", "Survival", "Lower", "Upper"};
-        header(b, ws, row++, cols, 5);
+        /* At risk just before the time and churned at it, as R's
+         * summary(survfit) prints them; an undefined band (S = 0) blank
+         * (R's NA), not 0 % to 0 %. */
+        static const char *const cols[] = {"Channel", "Days", "Survival", "Lower", "Upper",
+                                           "At risk", "Churned"};
+        header(b, ws, row++, cols, 7);
         lxw_row_t first = row;
         for (size_t i = 0; i < r->n_curves; i++) {
             const allot_report_curve *c = &r->curves[i];
@@ -613,15 +621,27 @@ static void retention_sheet(book *b)
                 text(ws, row, 0, c->label, NULL);
                 number(ws, row, 1, c->t[j], b->num);
                 number(ws, row, 2, c->s[j], b->pct);
-                number(ws, row, 3, c->lo[j], b->pct);
-                number(ws, row, 4, c->hi[j], b->pct);
+                number(ws, row, 3, c->defined[j] ? c->lo[j] : NAN, b->pct);
+                number(ws, row, 4, c->defined[j] ? c->hi[j] : NAN, b->pct);
+                number(ws, row, 5, c->at_risk[j], b->count);
+                number(ws, row, 6, c->events[j], b->count);
             }
         }
         if (row > first)
-            worksheet_autofilter(ws, first - 1, 0, row - 1, 4);
+            worksheet_autofilter(ws, first - 1, 0, row - 1, 6);
     }
     worksheet_set_column(ws, 0, 0, 22, NULL);
     worksheet_set_column(ws, 1, 40, 11, NULL);
+}
+
+/* The Fit column of the CLV sheet's parameters (lib/clv.h at_bound,
+ * converged; README "Read this before trusting the BG/NBD columns"). */
+static const char *fit_status(int at_bound, int converged)
+{
+    if (at_bound)
+        return "limiting model: a parameter ran beyond e^20 or below e^-20, no standard "
+               "errors (README: Lifetime value)";
+    return converged ? "converged" : "not converged";
 }
 
 static allot_status clv_sheet(book *b)
@@ -694,8 +714,12 @@ static allot_status clv_sheet(book *b)
     row++;
     text(ws, row++, 0, "Fitted models (maximum likelihood on log-parameters, standard errors "
                        "from a numerical Hessian)", b->bold);
-    static const char *const pcols[] = {"Model", "Parameter", "Estimate", "Std. error"};
-    header(b, ws, row++, pcols, 4);
+    /* With the fit's log-likelihood, its customers and whether it is a
+     * limiting model (the CSV's at_bound): without it a sheet showed r =
+     * 270,468,626.6 and empty standard errors with no word why. */
+    static const char *const pcols[] = {"Model", "Parameter", "Estimate", "Std. error",
+                                        "Log-likelihood", "Customers", "Fit"};
+    header(b, ws, row++, pcols, 7);
     if (lt.has_bgnbd) {
         const char *names[4] = {"r", "alpha", "a", "b"};
         double est[4] = {lt.bgnbd.r, lt.bgnbd.alpha, lt.bgnbd.a, lt.bgnbd.b};
@@ -705,6 +729,9 @@ static allot_status clv_sheet(book *b)
             text(ws, row, 1, names[k], NULL);
             number(ws, row, 2, est[k], b->num2);
             number(ws, row, 3, se[k], b->num2);
+            number(ws, row, 4, lt.bgnbd.log_likelihood, b->num2);
+            number(ws, row, 5, (double)lt.bgnbd.n_customers, b->count);
+            text(ws, row, 6, fit_status(lt.bgnbd.at_bound, lt.bgnbd.converged), NULL);
         }
     }
     if (lt.has_gamma_gamma) {
@@ -716,6 +743,10 @@ static allot_status clv_sheet(book *b)
             text(ws, row, 1, names[k], NULL);
             number(ws, row, 2, est[k], b->num2);
             number(ws, row, 3, se[k], b->num2);
+            number(ws, row, 4, lt.gamma_gamma.log_likelihood, b->num2);
+            number(ws, row, 5, (double)lt.gamma_gamma.n_customers, b->count);
+            text(ws, row, 6, fit_status(lt.gamma_gamma.at_bound, lt.gamma_gamma.converged),
+                 NULL);
         }
     }
     if (lt.note[0])
@@ -1017,7 +1048,10 @@ static void definitions_sheet(book *b)
                              "long."},
         {"Kaplan-Meier survival", "Share of customers still subscribed t days after their "
                                   "first subscription; active customers censored at the "
-                                  "data's end; log-log 95 % interval."},
+                                  "day after the as-of day (the period's last day, or the "
+                                  "data's end when earlier); log-log 95 % interval, blank "
+                                  "where undefined (survival 0); at risk just before t, "
+                                  "churned at t."},
         {"Simple CLV", "ARPA x gross margin / monthly churn rate."},
         {"BG/NBD CLV", "Expected payments over the horizon (BG/NBD) x expected value per "
                        "payment (Gamma-Gamma) x gross margin, discounted."},

@@ -35,10 +35,10 @@ $py "$check" q2.xlsx a.db 2026Q2 || fail "2026Q2 workbook against the reference"
 #   library(survival); m <- 30.4375
 #   s <- summary(survfit(Surv(c(152,59,121,89,93,61)/m, c(0,1,0,1,0,1)) ~
 #          c("PS","PS","Email","Email","Partner","PS"), conf.type="log-log"))
-#   data.frame(s$strata, s$time*m, s$n.risk, s$surv, s$lower, s$upper)
-#     g=Email 89 2 0.5000000000 0.005983087639 0.910410084837
-#     g=PS    59 3 0.6666666667 0.054073426787 0.945206387272
-#     g=PS    61 2 0.3333333333 0.008961628331 0.774148650361
+#   data.frame(s$strata, s$time*m, s$n.risk, s$n.event, s$surv, s$lower, s$upper)
+#     g=Email 89 2 1 0.5000000000 0.005983087639 0.910410084837
+#     g=PS    59 3 1 0.6666666667 0.054073426787 0.945206387272
+#     g=PS    61 2 1 0.3333333333 0.008961628331 0.774148650361
 # Simple CLV as of 06-01 (payments on the start day and monthly
 # anniversaries through 06-01; exposure = tenure days / 30.4375):
 #   Email: a3 55 (50 EUR) on 02-01, 03-01, 04-01 and 88 (80 EUR, s3b) on
@@ -68,10 +68,12 @@ want = [["2026-01 (n=2)", 1, 1, 1, 0.5, 0.5], ["2026-02 (n=2)", 1, 1, 1, 1, None
 if [r[:6] for r in rows[i + 1:i + 6]] != want:
     bad.append(f"cohorts {[r[:6] for r in rows[i + 1:i + 6]]}")
 i = next(k for k, r in enumerate(rows) if str(r[0]).startswith("Kaplan-Meier"))
-want = [("Paid Search", 0, 1, 1, 1), ("Paid Search", 59, 2 / 3, 0.054073426787, 0.945206387272),
-        ("Paid Search", 61, 1 / 3, 0.008961628331, 0.774148650361), ("Email", 0, 1, 1, 1),
-        ("Email", 89, 0.5, 0.005983087639, 0.910410084837), ("Partner", 0, 1, 1, 1)]
-got = [r[:5] for r in rows[i + 2:] if r[0]]
+want = [("Paid Search", 0, 1, 1, 1, 3, 0),
+        ("Paid Search", 59, 2 / 3, 0.054073426787, 0.945206387272, 3, 1),
+        ("Paid Search", 61, 1 / 3, 0.008961628331, 0.774148650361, 2, 1),
+        ("Email", 0, 1, 1, 1, 2, 0), ("Email", 89, 0.5, 0.005983087639, 0.910410084837, 2, 1),
+        ("Partner", 0, 1, 1, 1, 1, 0)]
+got = [r[:7] for r in rows[i + 2:] if r[0]]
 if len(got) != len(want) or any(g[0] != w[0] or not all(near(a, b, 1e-10) for a, b in zip(g[1:], w[1:]))
                                 for g, w in zip(got, want)):
     bad.append(f"Kaplan-Meier {got}")
@@ -111,6 +113,23 @@ if not c[0][0].endswith(", as of 2026-03-31)"):
     bad.append(f"title {c[0][0]!r} should say as of 2026-03-31")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
+PY
+
+# Every Paid Search customer churned (a1's s1 ends 2026-05-01: 120 days):
+# S = 0 at 120 days, where the log-log band is undefined. R, as above with
+# a1's time 120 and event 1: PS 120 days, at risk 1, churned 1, surv 0,
+# lower NA, upper NA. The sheet leaves both bounds blank (it showed 0.0 %
+# and 0.0 %, a band of certainty, before the At risk and Churned columns
+# came).
+cp a.db zero.db
+sqlite3 zero.db "UPDATE subscriptions SET end_date = '2026-05-01' WHERE subscription_id = 's1'"
+"$bin/allot-xlsx" --db zero.db --period 2026Q2 --out zero.xlsx 2>zero.err || fail "allot-xlsx, all churned: $(cat zero.err)"
+$py "$check" zero.xlsx zero.db 2026Q2 || fail "all-churned workbook against the reference"
+"$py" - zero.xlsx <<'PY' || fail "S = 0 row"
+import sys, openpyxl
+rows = [list(r)[:7] for r in openpyxl.load_workbook(sys.argv[1], data_only=True)["Retention"].iter_rows(values_only=True)]
+want = ["Paid Search", 120, 0, None, None, 1, 1]
+sys.exit(0 if want in rows else f"no row {want}: {[r for r in rows if r[0] == 'Paid Search']}")
 PY
 
 # Reporting in EUR: the same company with a USD row of 1 in fx_rates (and

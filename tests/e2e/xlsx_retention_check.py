@@ -246,6 +246,23 @@ def bgnbd_expected(r, alpha, a, b, x, t_x, T, t):
     return num / bgnbd_alive_denominator(r, alpha, a, b, x, t_x, T)
 
 
+def bgnbd_loglik(r, alpha, a, b, cust):
+    """README's BG/NBD log-likelihood, summed over (x, t_x, T); lnG(r+x) - lnG(r)
+    as a sum of logs and r ln alpha - (r+x) ln(alpha+T) as -r log1p(T/alpha)
+    - x ln(alpha+T), so that a limiting fit (r, alpha ~ 1e12) keeps its digits."""
+    lbeta = lambda u, w: math.lgamma(u) + math.lgamma(w) - math.lgamma(u + w)
+    ll = 0.0
+    for x, t_x, T in cust:
+        head = sum(math.log(r + i) for i in range(x))
+        terms = [lbeta(a, b + x) - lbeta(a, b) - r * math.log1p(T / alpha) - x * math.log(alpha + T)]
+        if x > 0:
+            terms.append(lbeta(a + 1, b + x - 1) - lbeta(a, b) - r * math.log1p(t_x / alpha)
+                         - x * math.log(alpha + t_x))
+        top = max(terms)
+        ll += head + top + math.log(sum(math.exp(t - top) for t in terms))
+    return ll
+
+
 def gg_loglik(p, q, v, cust):
     ll = 0.0
     for x, m in cust:
@@ -369,7 +386,8 @@ def main():
 
     # Retention: Kaplan-Meier by channel, the five largest channels, largest
     # first (ties by name), a t = 0 row then one row per event time
-    title = "Kaplan-Meier customer survival by acquisition channel (log-log interval, 95 %)"
+    title = ("Kaplan-Meier customer survival by acquisition channel (log-log interval, 95 %, "
+             f"as of {as_of})")
     i = find(rows, title)
     if i is not None:
         groups = {}
@@ -382,7 +400,7 @@ def main():
             want += [(g,) + step for step in km(groups[g])]
         got = [r for r in rows[i + 2:] if r and r[0] is not None]
         head = rows[i + 1]
-        if head[:5] != ["Channel", "Days", "Survival", "Lower", "Upper"]:
+        if head[:7] != ["Channel", "Days", "Survival", "Lower", "Upper", "At risk", "Churned"]:
             fail(f"KM header {head}")
         if len(got) != len(want):
             fail(f"KM rows: sheet {len(got)}, reference {len(want)}")
@@ -394,6 +412,8 @@ def main():
             expect(f"{where} survival", r[2], w[4])
             expect(f"{where} lower", r[3], w[5], rel=1e-9)
             expect(f"{where} upper", r[4], w[6], rel=1e-9)
+            expect(f"{where} at risk", r[5], w[2])
+            expect(f"{where} churned", r[6], w[3])
 
     # CLV (README "Lifetime value"): as of the same day as Retention
     ws = wb["CLV"]
@@ -403,10 +423,15 @@ def main():
     if crows[0][0] != want_title:
         fail(f"CLV title {crows[0][0]!r}, want {want_title!r}")
     i = find(crows, "Channel")
-    params = {}
+    params, fits = {}, {}
+    i_par = find(crows, "Model")
+    if i_par is not None and crows[i_par][:7] != ["Model", "Parameter", "Estimate", "Std. error",
+                                                   "Log-likelihood", "Customers", "Fit"]:
+        fail(f"CLV parameters header {crows[i_par][:7]}")
     for r in crows:
         if r and r[0] in ("BG/NBD", "Gamma-Gamma"):
             params[r[1]] = (r[2], r[3])
+            fits.setdefault(r[0], set()).add((r[4], r[5], r[6]))
     groups = sorted(set(chan.values()), key=str.encode) + ["(all)"]
     monthly = (1 + ANNUAL_DISCOUNT) ** (1 / 12) - 1
     gg_data = []
@@ -470,6 +495,24 @@ def main():
         for col in (5, 6, 9, 10, 11):
             if ws.cell(i + 2 + n, col + 1).number_format != money_fmt:
                 fail(f"CLV {g} column {col + 1} format {ws.cell(i + 2 + n, col + 1).number_format!r}")
+    if have_fit:
+        # each model's log-likelihood, customers and Fit, the same on its rows
+        for model, names, ll, n in (
+                ("BG/NBD", ("r", "alpha", "a", "b"),
+                 lambda th: bgnbd_loglik(*th, [(c[1], c[2], c[3]) for c in per_customer.values()]),
+                 len(per_customer)),
+                ("Gamma-Gamma", ("p", "q", "v"), lambda th: gg_loglik(*th, gg_data), len(gg_data))):
+            if len(fits.get(model, ())) != 1:
+                fail(f"{model} rows disagree on their fit: {fits.get(model)}")
+                continue
+            got_ll, got_n, fit = next(iter(fits[model]))
+            est = [params[k][0] for k in names]
+            expect(f"{model} customers", got_n, n)
+            at_bound = any(abs(math.log(e)) > 20 for e in est)
+            if at_bound != fit.startswith("limiting model") or \
+                    at_bound != all(params[k][1] is None for k in names):
+                fail(f"{model}: Fit {fit!r} and standard errors {[params[k][1] for k in names]}"
+                     f" for estimates {est} (a limiting model has a log-parameter beyond 20)")
     if have_fit and params["p"][1] is not None:
         # the Gamma-Gamma estimates maximise the likelihood: its gradient in
         # the log-parameters vanishes (central differences, step 1e-5), to

@@ -68,8 +68,10 @@ static void make_report(allot_report *r)
     r->grr = 0.85; /* (1000 - 30 - 120) / 1000 */
     strcpy(r->missing[ALLOT_REPORT_COHORTS], "No complete month of subscriptions yet");
     static allot_report_curve curves[2];
-    curves[0] = (allot_report_curve){label_a, 3, t_a, s_a, NULL, NULL, 400, 10, 4};
-    curves[1] = (allot_report_curve){label_b, 2, t_b, s_b, NULL, NULL, 300, 10, 5};
+    curves[0] = (allot_report_curve){.label = label_a, .n = 3, .t = t_a, .s = s_a,
+                                     .t_end = 400, .customers = 10, .churned = 4};
+    curves[1] = (allot_report_curve){.label = label_b, .n = 2, .t = t_b, .s = s_b,
+                                     .t_end = 300, .customers = 10, .churned = 5};
     r->n_curves = 2;
     r->curves = curves;
     r->n_months = 6;
