@@ -250,14 +250,36 @@ static double lbeta(double a, double b)
 
 /* ---- BG/NBD ------------------------------------------------------------- */
 
+/* ln Gamma(r + x) - ln Gamma(r) for a whole x, as the sum of ln(r + i),
+ * i < x: for a limiting fit (r ~ 1e12) each lgamma is ~3e13 and their
+ * difference (GSL's lnpoch too) kept no digit below 1e-2. Other x (not
+ * a count of payments) by the difference. */
+static double ln_pochhammer(double r, double x)
+{
+    if (x != floor(x) || x > 1e6)
+        return lgamma(r + x) - lgamma(r);
+    double sum = 0;
+    for (double i = 0; i < x; i++)
+        sum += log(r + i);
+    return sum;
+}
+
+/* r ln(alpha) - (r + x) ln(alpha + t), as -r log1p(t / alpha) - x ln(alpha + t):
+ * the two products are ~r ln(alpha) each (7e13 at r = 2.4e12), their
+ * difference a few units. */
+static double bgnbd_decay(double r, double alpha, double x, double t)
+{
+    return -r * log1p(t / alpha) - x * log(alpha + t);
+}
+
 static double bgnbd_ll_one(const allot_rfm *c, double r, double alpha, double a, double b,
                            double lbeta_ab)
 {
     double x = c->x;
-    double A1 = lbeta(a, b + x) - lbeta_ab - (r + x) * log(alpha + c->T);
-    double ll = lgamma(r + x) - lgamma(r) + r * log(alpha);
+    double A1 = lbeta(a, b + x) - lbeta_ab + bgnbd_decay(r, alpha, x, c->T);
+    double ll = ln_pochhammer(r, x);
     if (x > 0) {
-        double A2 = lbeta(a + 1, b + x - 1) - lbeta_ab - (r + x) * log(alpha + c->t_x);
+        double A2 = lbeta(a + 1, b + x - 1) - lbeta_ab + bgnbd_decay(r, alpha, x, c->t_x);
         double hi = A1 > A2 ? A1 : A2, lo = A1 > A2 ? A2 : A1;
         return ll + hi + log1p(exp(lo - hi));
     }
@@ -275,27 +297,33 @@ double allot_bgnbd_log_likelihood(const allot_rfm *data, size_t n, double r, dou
     double lab = lbeta(a, b), sum = 0;
     double c1[X_CACHE], c2[X_CACHE];
     unsigned char have[X_CACHE] = {0};
-    double head = r * log(alpha) - lgamma(r);
+    /* poch[k] = ln Gamma(r + k) - ln Gamma(r) (ln_pochhammer), grown as
+     * larger x appear: one logarithm per whole number up to the largest x */
+    double poch[X_CACHE];
+    size_t n_poch = 1;
+    poch[0] = 0;
     for (size_t i = 0; i < n; i++) {
         const allot_rfm *c = &data[i];
         double x = c->x;
-        if (!(x >= 0 && x < X_CACHE)) {
+        if (!(x >= 0 && x < X_CACHE) || x != floor(x)) {
             sum += bgnbd_ll_one(c, r, alpha, a, b, lab);
             continue;
         }
         size_t k = (size_t)x;
         if (!have[k]) {
             have[k] = 1;
-            c1[k] = lgamma(r + x) + lbeta(a, b + x) - lab;
-            c2[k] = x > 0 ? lgamma(r + x) + lbeta(a + 1, b + x - 1) - lab : 0;
+            for (; n_poch <= k; n_poch++)
+                poch[n_poch] = poch[n_poch - 1] + log(r + (double)(n_poch - 1));
+            c1[k] = poch[k] + lbeta(a, b + x) - lab;
+            c2[k] = x > 0 ? poch[k] + lbeta(a + 1, b + x - 1) - lab : 0;
         }
-        double A1 = c1[k] - (r + x) * log(alpha + c->T);
+        double A1 = c1[k] + bgnbd_decay(r, alpha, x, c->T);
         if (x > 0) {
-            double A2 = c2[k] - (r + x) * log(alpha + c->t_x);
+            double A2 = c2[k] + bgnbd_decay(r, alpha, x, c->t_x);
             double hi = A1 > A2 ? A1 : A2, lo = A1 > A2 ? A2 : A1;
-            sum += head + hi + log1p(exp(lo - hi));
+            sum += hi + log1p(exp(lo - hi));
         } else {
-            sum += head + A1;
+            sum += A1;
         }
     }
     return sum;
@@ -353,13 +381,15 @@ allot_status allot_bgnbd_fit(const allot_rfm *data, size_t n, allot_bgnbd *fit,
     return ALLOT_OK;
 }
 
-/* a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x) for x > 0, else 0. */
+/* a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x) for x > 0, else 0. The ratio's
+ * logarithm by log1p: as a difference of two logs of alpha ~ 1e12 (a
+ * limiting fit) it kept 2 digits, then multiplied by r + x ~ 1e12. */
 static double dead_odds(const allot_bgnbd *m, const allot_rfm *c)
 {
     if (c->x <= 0)
         return 0;
     return exp(log(m->a) - log(m->b + c->x - 1) +
-               (m->r + c->x) * (log(m->alpha + c->T) - log(m->alpha + c->t_x)));
+               (m->r + c->x) * log1p((c->T - c->t_x) / (m->alpha + c->t_x)));
 }
 
 double allot_bgnbd_p_alive(const allot_bgnbd *m, const allot_rfm *c)
@@ -387,7 +417,7 @@ allot_status allot_bgnbd_expected(const allot_bgnbd *m, const allot_rfm *c, doub
     allot_status st = allot_hyperg_2f1_log(r + x, b + x, a + b + x - 1, z, &lf, &sign, NULL, err);
     if (st != ALLOT_OK)
         return st;
-    double lead = (r + x) * (log(alpha + c->T) - log(alpha + c->T + t));
+    double lead = -(r + x) * log1p(t / (alpha + c->T));
     double bracket = 1 - (sign ? sign * exp(lead + lf) : 0.0);
     *expected = (a + b + x - 1) / (a - 1) * bracket / (1 + dead_odds(m, c));
     return ALLOT_OK;
@@ -412,7 +442,7 @@ allot_status allot_bgnbd_expected_new(const allot_bgnbd *m, double t, double *ex
                                            &sign, NULL, err);
     if (st != ALLOT_OK)
         return st;
-    double lead = m->r * (log(m->alpha) - log(m->alpha + t));
+    double lead = -m->r * log1p(t / m->alpha);
     *expected = (m->a + m->b - 1) / (m->a - 1) * (1 - (sign ? sign * exp(lead + lf) : 0.0));
     return ALLOT_OK;
 }

@@ -636,11 +636,15 @@ static void retention_sheet(book *b)
 
 /* The Fit column of the CLV sheet's parameters (lib/clv.h at_bound,
  * converged; README "Read this before trusting the BG/NBD columns"). */
-static const char *fit_status(int at_bound, int converged)
+static const char *fit_status(int at_bound, int converged, double se)
 {
     if (at_bound)
         return "limiting model: a parameter ran beyond e^20 or below e^-20, no standard "
                "errors (README: Lifetime value)";
+    if (!isfinite(se))
+        return converged ? "converged; no standard errors: the likelihood is flat around "
+                           "the estimate (its Hessian is not positive definite)"
+                         : "not converged; no standard errors";
     return converged ? "converged" : "not converged";
 }
 
@@ -731,7 +735,7 @@ static allot_status clv_sheet(book *b)
             number(ws, row, 3, se[k], b->num2);
             number(ws, row, 4, lt.bgnbd.log_likelihood, b->num2);
             number(ws, row, 5, (double)lt.bgnbd.n_customers, b->count);
-            text(ws, row, 6, fit_status(lt.bgnbd.at_bound, lt.bgnbd.converged), NULL);
+            text(ws, row, 6, fit_status(lt.bgnbd.at_bound, lt.bgnbd.converged, se[0]), NULL);
         }
     }
     if (lt.has_gamma_gamma) {
@@ -745,8 +749,8 @@ static allot_status clv_sheet(book *b)
             number(ws, row, 3, se[k], b->num2);
             number(ws, row, 4, lt.gamma_gamma.log_likelihood, b->num2);
             number(ws, row, 5, (double)lt.gamma_gamma.n_customers, b->count);
-            text(ws, row, 6, fit_status(lt.gamma_gamma.at_bound, lt.gamma_gamma.converged),
-                 NULL);
+            text(ws, row, 6,
+                 fit_status(lt.gamma_gamma.at_bound, lt.gamma_gamma.converged, se[0]), NULL);
         }
     }
     if (lt.note[0])

@@ -103,6 +103,30 @@ static void log_likelihoods_match_mpmath(void **state)
                  1e-11);
 }
 
+/* A limiting BG/NBD fit (r, alpha ~ 1e12, as Nelder-Mead reaches on
+ * monthly billing: tests/e2e/xlsx_retention.sh) keeps its digits. The
+ * log-likelihood subtracted lgamma(r) from r ln(alpha), each ~3e13, and
+ * P(alive) multiplied r + x by ln(alpha + T) - ln(alpha + t_x), a difference
+ * of two logs ~28 of size 7e-13: before, -15.806863 (5.1e-3 off) and
+ * P(alive) 0.236520 (4.2e-4 off). Python decimal, 50 digits (lbeta from
+ * math.lgamma, a and b moderate):
+ *   r, al = D(10)**12, D(15)*D(10)**11; a, b = 500, 300
+ *   per (x, t_x, T): sum((r+i).ln() for i < x) + r al.ln() + log-sum-exp of
+ *     lbeta(a, b+x) - lbeta(a, b) - (r+x) (al+T).ln() and, x > 0,
+ *     lbeta(a+1, b+x-1) - lbeta(a, b) - (r+x) (al+t_x).ln()
+ *   over (0,0,3) (2,2,3) (5,4.5,6) (1,1,2)     -> -15.811966013107027011
+ *   P(alive) of (2,2,3): 1/(1 + a/(b+1) ((al+3)/(al+2))^(r+2))
+ *                                              -> 0.23610305636068835412 */
+static void limiting_fit_keeps_its_digits(void **state)
+{
+    (void)state;
+    allot_rfm d[4] = {{0, 0, 3}, {2, 2, 3}, {5, 4.5, 6}, {1, 1, 2}};
+    assert_close(allot_bgnbd_log_likelihood(d, 4, 1e12, 1.5e12, 500, 300),
+                 -15.811966013107027011, 1e-9);
+    allot_bgnbd m = {.r = 1e12, .alpha = 1.5e12, .a = 500, .b = 300};
+    assert_close(allot_bgnbd_p_alive(&m, &d[1]), 0.23610305636068835412, 1e-9);
+}
+
 /* Simulates BG/NBD customers with Gamma-Gamma spend. Each customer is
  * observed over (0, T] and followed for `future` more time units; a repeat
  * purchase arrives at Poisson rate lambda ~ Gamma(r, rate alpha) and is
@@ -244,6 +268,7 @@ int main(void)
         cmocka_unit_test(hyperg_guard_cases),
         cmocka_unit_test(cdnow_published_example),
         cmocka_unit_test(log_likelihoods_match_mpmath),
+        cmocka_unit_test(limiting_fit_keeps_its_digits),
         cmocka_unit_test(recovers_simulated_parameters),
         cmocka_unit_test(simple_and_discounted_clv),
     };
