@@ -31,10 +31,11 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 deals won, marketing spend), Attribution by
                                 channel and by campaign (their spend columns
                                 foot as roi's), Ledger, Reconciliation sheets
-  pdf PDF CUR PERIOD CREDIT_CSV cover period, dates and headline numbers
-                                (spend too); credit page = CSV; the funnel
-                                page's lead cohort; the trend page's won
-                                revenue
+  pdf PDF CUR PERIOD CREDIT_CSV a (fiscal) quarter's or year's PDF: cover
+                                period, dates and headline numbers (spend
+                                too); credit page = CSV (the run's quarters
+                                inside PERIOD); the funnel page's lead
+                                cohort; the trend page's won revenue
   eml EML OUTDIR PERIOD CREDIT_CSV [CUR]  text part figures (credit and the
                                 spend total in CUR); attachments = files
   roi CSV CUR [channel|campaign] [quarter|month|year] [PERIOD]  allot-roi
@@ -984,12 +985,37 @@ def check_funnel_sheet(fu, rep, period):
            f"Funnel sheet deal channels {[r[0] for r in body]} ({ZONE_NAME})")
 
 
+def label_months(label):
+    """The months ('YYYY-MM') of a credit run's quarter label: a calendar
+    quarter ('2026Q2') whatever the fiscal start, a fiscal one
+    ('FY2027Q1') with fiscal years starting in month FISCAL."""
+    if label.startswith("FY"):
+        return {f"{y}-{m:02d}" for y in range(int(label[2:6]) - 1, int(label[2:6]) + 1)
+                for m in range(1, 13) if fquarter(f"{y}-{m:02d}-01") == label}
+    y, q = int(label[:4]), int(label[5])
+    return {f"{y}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)}
+
+
+def period_months(period):
+    """The months ('YYYY-MM') of a (fiscal) quarter or year (period_dates)."""
+    first, last = period_dates(period)
+    out, d = set(), date.fromisoformat(first)
+    while d.isoformat() <= last:
+        out.add(d.isoformat()[:7])
+        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return out
+
+
 def credit_csv_channels(path, model, period):
+    """{channel: cents} of a credit CSV's model over the run's quarters
+    that lie inside period (a quarter's own, or a year's; calendar
+    quarters of a calendar run inside a fiscal period too)."""
+    months = period_months(period)
     out = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
-            if r["model"] == model and r["period"] == period:
-                out[r["channel"]] = int(D(r["credited_amount"]) * 100)
+            if r["model"] == model and label_months(r["period"]) <= months:
+                out[r["channel"]] = out.get(r["channel"], 0) + int(D(r["credited_amount"]) * 100)
     return out
 
 
@@ -1076,17 +1102,26 @@ def check_pdf(path, rep, period, credit_csv):
             expect(end in plain and end - sum(steps) in plain,
                    f"ARR bridge: end {end} - steps {steps} = {end - sum(steps)}, no such start "
                    f"label in {sorted(plain)}")
-    # The trend page's takeaway: won revenue of the period's three months.
-    trend = f"Won revenue in the last three months: {rep} {whole_text(want[period])},"
-    expect(trend in text.replace("\n", " "), f"PDF lacks {trend!r}")
-    # ... and its labels of the last month: pipeline created by the creation
-    # month in ZONE, won revenue by the close date's month.
-    last = max(m for m in pipeline(rep, month) if m <= last_day[:7])
+    # The trend page's takeaway: won revenue of the period's last three
+    # months (a quarter's own; a year's last quarter, none beyond the data).
+    by_month = booked_by(rep, month)
+    three = sorted(period_months(period))[-3:]
+    trend = f"Won revenue in the last three months: {rep} {whole_text(sum(by_month.get(m, 0) for m in three))}"
+    expect(re.search(rf"{re.escape(trend)}(, |\s)", re.sub(r"\s+", " ", text)) is not None,
+           f"PDF lacks {trend!r}")
+    # ... and its labels of the period's last month: pipeline created by
+    # the creation month in ZONE, won revenue by the close date's month.
+    last = last_day[:7]
     page = next((p for p in pages if p.startswith("Pipeline created and revenue won by month")), "")
-    for label, cents in (("Pipeline created", pipeline(rep, month)[last][0]),
-                         ("Won revenue", booked_by(rep, month).get(last, 0))):
-        want_label = f"{label}\n{whole_text(cents)} in {last}\n"
-        expect(want_label in page, f"trend page lacks {want_label!r}")
+    ends = (("Pipeline created", pipeline(rep, month).get(last, (0, 0))[0]),
+            ("Won revenue", by_month.get(last, 0)))
+    got_ends = sorted(re.findall(rf"^([\d,]+) in {last}$", page, re.M))
+    expect(got_ends == sorted(whole_text(c) for _, c in ends),
+           f"trend page's labels of {last}: {got_ends}, reference {[whole_text(c) for _, c in ends]}")
+    if ends[0][1] != ends[1][1]:  # each under its line's name
+        for label, cents in ends:
+            want_label = f"{label}\n{whole_text(cents)} in {last}\n"
+            expect(want_label in page, f"trend page lacks {want_label!r}")
     # The funnel page: the people of the period's lead cohort (their day in
     # ZONE) at each stage they reached (stage_cells), each step's conversion
     # and its 95 % Wilson interval (one decimal of a percent).
@@ -1180,8 +1215,14 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
         expect(na is not None, f"e-mail: {period} has no booked revenue, yet the credit section is "
                "not 'not available'")
         return attachments(m, outdir) + ", no credit (none booked)"
-    mt = re.search(r"Credited revenue by channel \((\w+) model, run \d+\)", body)
+    mt = re.search(r"Credited revenue by channel \((\w+) model, run \d+(?:, ([\w-]+))?\)", body)
     expect(mt is not None, "e-mail has no credit section")
+    # A year's section names the run's quarters it adds up: the reference's
+    # (fiscal) quarters with booked revenue inside the year.
+    if mt and "Q" not in period:
+        qs = sorted(q for q in booked_by(credit_currency or "USD", fquarter) if label_months(q) <= period_months(period))
+        expect(mt.group(2) == f"{qs[0]}-{qs[-1]}", f"e-mail credit section's quarters {mt.group(2)!r}, "
+               f"reference {qs[0]}-{qs[-1]}")
     rec = re.search(r"reconciliation: (\w+) ([\d,.]+) booked = \1 ([\d,.]+) credited \+ \1 "
                     r"([\d,.]+) unattributed", body)
     expect(rec is not None, "e-mail has no reconciliation line")

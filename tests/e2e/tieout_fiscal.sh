@@ -206,5 +206,37 @@ check $A 4 eml a4/pack/allot-pack-FY2027Q1.eml a4/pack FY2027Q1 a4/credit.csv US
 check $A 4 workbook a4/pack/allot-report.xlsx USD FY2027Q1
 refuse $A 4 pdf t2/pack/allot-pack.pdf USD FY2027Q1 t2/credit.csv
 refuse $T 2 eml a4/pack/allot-pack-FY2027Q1.eml a4/pack FY2027Q1 a4/credit.csv USD
+# ... and Auckland's FY2027Q1 with start 4 over a calendar credit run
+# (tieout_zone.sh's workbook case): the run's 2026Q2 is those months, the
+# PDF's credit page and the e-mail's credit section read it.
+setup a1 Pacific/Auckland 1
+mkdir -p a1/pack
+"$bin/allot-pdf" --db a1/allot.db --config a4.ini --period FY2027Q1 --out a1/pack/allot-pack.pdf \
+  2>/dev/null || fail "a1: allot-pdf --period FY2027Q1, start 4"
+"$bin/allot-pack" --db a1/allot.db --config a4.ini --period FY2027Q1 --out a1/pack 2>/dev/null \
+  || fail "a1: allot-pack --period FY2027Q1, start 4"
+check $A 4 pdf a1/pack/allot-pack.pdf USD FY2027Q1 a1/credit.csv
+check $A 4 eml a1/pack/allot-pack-FY2027Q1.eml a1/pack FY2027Q1 a1/credit.csv USD
+
+# The PDF and the pack of a fiscal year, FY2027: Tokyo with start 4 (April
+# 2026 to March 2027, beyond the data's end: the trend page's last three
+# months, January to March 2027, won nothing) and Auckland with start 2.
+# The cover against FY2026 (Tokyo, start 4: won revenue USD 2,846,686
+# against 4,027,495, 91 deals against 137, pipeline created 7,803,658
+# against 13,288,677, spend 451,524 against 747,936), the credit page over
+# the run's quarters inside the year, the funnel page of the year's lead
+# cohort, the e-mail's lines and its credit section's quarters (Tokyo:
+# FY2027Q1-FY2027Q2).
+for name in t4 a2; do
+  start=${name:1}; zone=$T; [[ $name == a* ]] && zone=$A
+  mkdir -p "$name/year"
+  "$bin/allot-pdf" --db "$name/allot.db" --config "$name.ini" --period FY2027 \
+    --out "$name/year/allot-pack.pdf" 2>/dev/null || fail "$name: allot-pdf --period FY2027"
+  "$bin/allot-pack" --db "$name/allot.db" --config "$name.ini" --period FY2027 --out "$name/year" \
+    2>/dev/null || fail "$name: allot-pack --period FY2027"
+  check $zone "$start" pdf "$name/year/allot-pack.pdf" USD FY2027 "$name/credit.csv"
+  check $zone "$start" eml "$name/year/allot-pack-FY2027.eml" "$name/year" FY2027 "$name/credit.csv" USD
+done
+refuse $T 2 pdf a2/year/allot-pack.pdf USD FY2027 a2/credit.csv
 
 exit $fail
