@@ -1027,10 +1027,12 @@ allot_value_result allot_value_parse_date(const char *s, allot_date_order order,
 
 /* Past the word the long date-and-time formats put between the date and
  * the time, at q, and the spaces after it: "at", "à", "um", "om", "às",
- * "a las", "alle" (en, fr, de, nl, pt, es, it). q when there is none. */
+ * "a las", "alle ore", "alle" (en, fr, de, nl, pt, es, it; ICU's and
+ * Excel's long formats). q when there is none. */
 static const char *past_time_word(const char *q, const char *e)
 {
-    static const char *const words[] = {"at", "\xC3\xA0", "um", "om", "\xC3\xA0s", "a las", "alle"};
+    static const char *const words[] = {"at",    "\xC3\xA0", "um", "om", "\xC3\xA0s",
+                                        "a las", "alle ore",  "alle"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
         size_t n = strlen(words[i]), j = 0;
         if ((size_t)(e - q) <= n || q[n] != ' ')

@@ -100,7 +100,7 @@ allot_value_result allot_value_parse_date(const char *s, allot_date_order order,
  * offset: UTC; a date alone (midnight UTC);
  * slash dates and the dates of allot_value_parse_date with a month's name
  * (and weekday) with an optional `H:MM[:SS]` and `AM`/`PM`, after a space,
- * ", " or "at", "à", "um", "om", "às", "a las", "alle" ("Wed, 07 Jan 2026
+ * ", " or "at", "à", "um", "om", "às", "a las", "alle ore", "alle" ("Wed, 07 Jan 2026
  * 14:30:00 +0100", "Jan 7, 2026, 2:30 PM", "7 janvier 2026 à 14:30");
  * YYYYMMDD; and epoch numbers: below 1e11 seconds, below 1e14 milliseconds,
  * below 1e17 microseconds. */

@@ -4,7 +4,8 @@
 # RFC 2822 mail dates, JavaScript's Date string, glibc's %c), the French
 # "1er", the Portuguese "1º", English ordinals, the words between date and
 # time ("à", "um", "às", ", "); a weekday that is not the date's rejects
-# the row, naming the date's weekday. Exact values read back with sqlite3.
+# the row, naming the date's weekday; ICU's date styles in nine locales.
+# Exact values read back with sqlite3.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$(cd "$1" && pwd) tests=$(cd "$2" && pwd) scratch=$3
@@ -31,4 +32,14 @@ expect "weekdays rejects" "$(tr -d '\r' < deals-weekdays.csv.rejects.csv)" \
 load --timezone UTC --max-rejects 2 deals-weekdays.csv 2> err; expect "weekdays budget exit" "$?" 0
 expect "weekdays rows" "$(q "SELECT group_concat(deal_id||'|'||created_at||'|'||close_date, ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
   "d-01|1767792600|2026-01-07 d-02|1767792600|2026-01-07 d-03|1767258000|2026-01-01 d-04|1767796200|2026-01-07 d-05|1767796200|2026-01-07 d-06|1767796200|2026-01-07 d-07|1767796200|2026-01-07 d-08|1767258000|2026-01-07 d-09|1767693600|2026-03-07 d-10|1767796200|2026-01-01"
+
+# ICU's full, long and medium dates and times in nine locales, as JavaScript
+# applications write them (tests/cases/load/intl/make.js, run with node,
+# wrote the file and, from the same instants, expected.txt): every row loads
+# the instant and the date node formatted.
+cp "$tests"/cases/load/intl/deals-intl.csv "$tests"/cases/load/intl/expected.txt .
+db=$scratch/intl.db
+load --timezone UTC deals-intl.csv 2> err; expect "intl exit" "$?" 0
+expect "intl summary" "$(grep -c '^allot-load: deals-intl.csv: 432 read, 432 loaded, 0 updated, 0 unchanged, 0 rejected, 0 dropped as totals, 0 warnings (table deals)' err)" 1
+expect "intl rows" "$(q "SELECT deal_id||'|'||created_at||'|'||close_date FROM deals ORDER BY deal_id")" "$(cat expected.txt)"
 exit $fail

@@ -677,6 +677,7 @@ static void weekday_forms_with_times(void **state)
     assert_int_equal(ts("7 de enero de 2026 a las 14:30", 0), 1767796200);
     assert_int_equal(ts("mer 7 gen 2026, 14:30:00", 0), 1767796200);             /* it_IT %c */
     assert_int_equal(ts("7 gennaio 2026 alle 14:30", 0), 1767796200);
+    assert_int_equal(ts("mercoled\xC3\xAC 7 gennaio 2026 alle ore 14:30:00", 0), 1767796200);  /* ICU it */
     assert_int_equal(ts("woensdag 7 januari 2026 om 14:30", 0), 1767796200);
     assert_int_equal(ts("quarta-feira, 7 de janeiro de 2026 \xC3\xA0s 14:30", 0), 1767796200);
     /* date -u -d 2026-01-01T09:00:00Z +%s -> 1767258000 */
