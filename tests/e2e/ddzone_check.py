@@ -15,13 +15,16 @@ applies the published definitions with exact fractions:
   window before their close date's end) and people with touches who are on
   no deal at all (window ending at their last touch). Only touches with an
   explicit channel are supported (no taxonomy);
-- markov (README "Markov removal effects", Anderl et al. 2016), order 1,
-  repeats collapsed: transition counts over converting and non-converting
-  journeys, P(conv) from the absorbing chain solved exactly (Gaussian
-  elimination over fractions), RE(c) = 1 - P(conv | c removed) / P(conv),
-  where removing c sends every transition into c to NULL; attributed
+- markov (README "Markov removal effects", Anderl et al. 2016), order k
+  (--order, default 1; states the tuples of the last k channels, the first
+  ones of a journey shorter), repeats collapsed unless --keep-repeats:
+  transition counts over converting and non-converting journeys, P(conv)
+  from the absorbing chain solved exactly (Gaussian elimination over
+  fractions), RE(c) = 1 - P(conv | c removed) / P(conv), where removing c
+  sends every transition into a state containing c to NULL; attributed
   conversions RE / sum RE * conversions;
-- shapley (README "Shapley values", exact): v(S) = conversions / journeys
+- shapley (README "Shapley values"; --shapley simplified: phi_c = sum of
+  R(S)/|S| over the distinct-channel sets S holding c), exact: v(S) = conversions / journeys
   of the journeys whose channel set is within S (0 when none), phi by the
   Shapley formula over all coalitions; attributed conversions phi / sum
   phi * conversions;
@@ -47,8 +50,11 @@ applies the published definitions with exact fractions:
   97.5 % percentiles with linear interpolation between order statistics,
   computed here.
 
-usage: ddzone_check.py FIXTURE.sql ZONE EVENT PERIOD CMD [ARGS]
-  EVENT revenue|pipeline; PERIOD a calendar quarter (2026Q1) or '-' (all)
+usage: ddzone_check.py [--order K] [--keep-repeats] [--shapley simplified]
+                      FIXTURE.sql ZONE EVENT PERIOD CMD [ARGS]
+  EVENT revenue|pipeline; PERIOD a calendar quarter (2026Q1) or '-' (all);
+  the options as allot-credit's (markov order, repeats, the simplified
+  Shapley value: phi_c = sum of R(S)/|S| over the channel sets S holding c)
   print                 the reference: scores, ledger rows, rollups
   csv                   the channel rollup CSV allot-credit --csv prints
   check DB RUN          compare the run's model_scores, ledger,
@@ -167,14 +173,24 @@ def solve(a, b):
     return [m[i][n] / m[i][i] for i in range(n)]
 
 
+# Model options (command line: --order K, --keep-repeats, --shapley simplified).
+OPT = {"order": 1, "keep": False, "shapley": "exact"}
+
+
 def markov_p_conv(fit, removed=None):
-    """P(conversion) of the order-1 chain of the weighted journeys fit
-    [(channels, converted, count)], repeats collapsed; channel `removed`
-    absorbs into NULL."""
+    """P(conversion) of the chain of the weighted journeys fit
+    [(channels, converted, count)]: states are the tuples of the last
+    OPT["order"] channels (the first ones of a journey the shorter tuples of
+    what happened so far), consecutive repeats collapsed unless
+    OPT["keep"]; every state containing channel `removed` absorbs into
+    NULL."""
+    k = OPT["order"]
     trans = {}
     for chans, conv, count in fit:
-        seq = [c for i, c in enumerate(chans) if i == 0 or chans[i - 1] != c]
-        states = ["(start)"] + seq + ["(conversion)" if conv else "(null)"]
+        seq = chans if OPT["keep"] else [c for i, c in enumerate(chans)
+                                         if i == 0 or chans[i - 1] != c]
+        tuples = [tuple(seq[max(0, i - k + 1):i + 1]) for i in range(len(seq))]
+        states = ["(start)"] + tuples + ["(conversion)" if conv else "(null)"]
         for a, b in zip(states, states[1:]):
             trans.setdefault(a, {}).setdefault(b, 0)
             trans[a][b] += count
@@ -186,11 +202,11 @@ def markov_p_conv(fit, removed=None):
     for s in tr:
         i = idx[s]
         a[i][i] += 1
-        if s == removed:
+        if removed is not None and s != "(start)" and removed in s:
             continue  # x = 0
         out = sum(trans[s].values())
-        for t, k in trans[s].items():
-            p = Fraction(k) / out
+        for t, cnt in trans[s].items():
+            p = Fraction(cnt) / out
             if t == "(conversion)":
                 b[i] += p
             elif t != "(null)":
@@ -204,7 +220,20 @@ def markov(fit, channels):
     return re
 
 
+def shapley_simplified(fit, channels):
+    """phi_c = sum over S containing c of R(S) / |S|, R(S) the conversions
+    of the journeys whose distinct-channel set is exactly S."""
+    phi = {c: Fraction(0) for c in channels}
+    for cs, conv, count in fit:
+        s = set(cs)
+        for c in s:
+            phi[c] += Fraction(conv * count, len(s))
+    return phi
+
+
 def shapley(fit, channels):
+    if OPT["shapley"] == "simplified":
+        return shapley_simplified(fit, channels)
     chans = sorted(channels)
     n = len(chans)
     conv, jour = {}, {}
@@ -505,6 +534,16 @@ def bootstrap(ref, model, b, seed):
 
 
 def main(argv):
+    argv = list(argv)
+    for flag in ("--order", "--shapley"):
+        if flag in argv:
+            i = argv.index(flag)
+            OPT["order" if flag == "--order" else "shapley"] = (
+                int(argv[i + 1]) if flag == "--order" else argv[i + 1])
+            del argv[i:i + 2]
+    if "--keep-repeats" in argv:
+        OPT["keep"] = True
+        argv.remove("--keep-repeats")
     if len(argv) < 6:
         sys.exit(__doc__)
     fixture, zone, event, period, cmd = argv[1:6]
