@@ -291,4 +291,20 @@ done
 r=$(credit Pacific/Auckland revenue - --order 2 --bootstrap 100 --seed 3)
 ref --order 2 Pacific/Auckland revenue - checkboot "$db" "$r" markov 100 3 \
   || fail "order-2 bootstrap in Auckland"
+
+# allot-credit --paths --bootstrap (a path file; no zone): the cells are the
+# file's rows, fractional counts included (2.5 conversions and 3.5 nulls;
+# 61 draws from a total of 61.0). The reference's replicates (GSL's
+# sampler, its own refits and percentiles) against the CSV's lower and
+# upper (6 decimals): markov order 1 and 2 and exact Shapley, 300
+# replicates, seed 9. E.g. markov order 1 Email [4.485764, 11.275029],
+# shapley Display -4.042423 [-8.097953, -1.276220].
+for spec in "markov" "markov --order 2" "shapley"; do
+  set -- $spec
+  m=$1; shift
+  "$bin/allot-credit" --paths "$tests/cases/ddzone/paths.csv" --model "$m" "$@" --bootstrap 300 \
+    --seed 9 --csv > pb.csv 2> pb.err || fail "--paths bootstrap $spec: $(cat pb.err)"
+  /usr/bin/python3 "$tests/e2e/ddzone_check.py" "$@" paths "$tests/cases/ddzone/paths.csv" "$m" 300 9 pb.csv \
+    || fail "--paths bootstrap $spec: bounds differ from the reference (above)"
+done
 exit $fail

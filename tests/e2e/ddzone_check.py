@@ -62,6 +62,10 @@ usage: ddzone_check.py [--order K] [--keep-repeats] [--shapley simplified]
                         the reference; exit 1 on any difference
   boot MODEL B SEED     print the reference bootstrap bounds per channel
   checkboot DB RUN MODEL B SEED   compare model_scores.lower/upper
+or: ddzone_check.py [--order K] [--keep-repeats] [--shapley simplified]
+                    paths FILE MODEL B SEED CSV
+  compare the lower,upper columns of allot-credit --paths FILE --model MODEL
+  --bootstrap B --seed S --csv (6 decimals) with the reference's replicates
 """
 import ctypes
 import ctypes.util
@@ -533,6 +537,60 @@ def bootstrap(ref, model, b, seed):
     return out
 
 
+# --- allot-credit --paths --bootstrap ---------------------------------------
+
+def paths_bootstrap(path_file, model, b, seed):
+    """The bootstrap of a path file (README "Uncertainty"): the cells are the
+    file's rows in order (row i converting, row i not converting), with
+    probabilities count / total, total the sum over the rows of conversions
+    + nulls (as doubles, in row order) and round(total) draws; each
+    replicate is refitted here with fractions. Returns {channel: (lower,
+    upper)}. Reads `;`-separated files with the header path;conversions;
+    value;nulls."""
+    rows = []
+    with open(path_file) as f:
+        next(f)
+        for line in f:
+            if not line.strip():
+                continue
+            path, conv, _value, nulls = line.rstrip("\n").split(";")
+            rows.append(([c.strip() for c in path.split(">")], float(conv), float(nulls)))
+    channels = sorted({c for cs, _, _ in rows for c in cs})
+    total = 0.0
+    for _, c, n in rows:
+        total += c + n
+    draws = int(total + 0.5)
+    lib = gsl()
+    rng = lib.gsl_rng_alloc(ctypes.c_void_p.in_dll(lib, "gsl_rng_mt19937"))
+    lib.gsl_rng_set(rng, seed)
+    k = 2 * len(rows)
+    prob = (ctypes.c_double * k)()
+    for i, (_, c, n) in enumerate(rows):
+        prob[2 * i] = c / total
+        prob[2 * i + 1] = n / total
+    count = (ctypes.c_uint * k)()
+    reps = {c: [] for c in channels}
+    for _ in range(b):
+        lib.gsl_ran_multinomial(rng, k, draws, prob, count)
+        weighted = []
+        for i, (cs, _, _) in enumerate(rows):
+            if count[2 * i]:
+                weighted.append((cs, 1, count[2 * i]))
+            if count[2 * i + 1]:
+                weighted.append((cs, 0, count[2 * i + 1]))
+        tc = sum(count[2 * i] for i in range(len(rows)))
+        if tc == 0:
+            att = {c: Fraction(0) for c in channels}
+        else:
+            sc = markov(weighted, channels) if model == "markov" else shapley(weighted, channels)
+            att = attributed(sc, tc)
+        for c in channels:
+            reps[c].append(float(att[c]))
+    lib.gsl_rng_free(rng)
+    return {c: (percentile(sorted(v), 0.025), percentile(sorted(v), 0.975))
+            for c, v in reps.items()}
+
+
 def main(argv):
     argv = list(argv)
     for flag in ("--order", "--shapley"):
@@ -544,6 +602,27 @@ def main(argv):
     if "--keep-repeats" in argv:
         OPT["keep"] = True
         argv.remove("--keep-repeats")
+    if len(argv) == 7 and argv[1] == "paths":
+        # paths FILE MODEL B SEED CSV: allot-credit --paths --bootstrap --csv
+        bounds = paths_bootstrap(argv[2], argv[3], int(argv[4]), int(argv[5]))
+        bad = 0
+        with open(argv[6]) as f:
+            head = next(f).rstrip("\n").split(",")
+            seen = set()
+            for line in f:
+                cells = dict(zip(head, line.rstrip("\n").split(",")))
+                c = cells["channel"]
+                seen.add(c)
+                lo, hi = bounds.get(c, (None, None))
+                if lo is None or abs(float(cells["lower"]) - lo) > 1e-6 or \
+                        abs(float(cells["upper"]) - hi) > 1e-6:
+                    print("ddzone_check: %s bootstrap %s %s, reference %.9f %.9f" % (
+                        c, cells["lower"], cells["upper"], lo or 0, hi or 0))
+                    bad = 1
+            if seen != set(bounds):
+                print("ddzone_check: channels %s, reference %s" % (sorted(seen), sorted(bounds)))
+                bad = 1
+        return bad
     if len(argv) < 6:
         sys.exit(__doc__)
     fixture, zone, event, period, cmd = argv[1:6]
