@@ -449,16 +449,47 @@ allot_status allot_bgnbd_expected_new(const allot_bgnbd *m, double t, double *ex
 
 /* ---- Gamma-Gamma -------------------------------------------------------- */
 
+/* ln Gamma(s + q) - ln Gamma(s). For s >= 100 by Stirling's series with
+ * its leading terms as (s - 1/2) log1p(q/s) + q ln(s + q) - q, so that no
+ * two terms of size s ln s are subtracted: a limiting Gamma-Gamma fit (p
+ * -> infinity, each customer's value its own mean) has p x ~ 1e9, where
+ * lgamma(px + q) - lgamma(px) lost about 7 of its digits. */
+static double stirling_tail(double z)
+{
+    double z2 = z * z;
+    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - 1.0 / (1680 * z2)) / z2) / z2) / z;
+}
+
+static double ln_gamma_ratio(double s, double q)
+{
+    if (s < 100)
+        return lgamma(s + q) - lgamma(s);
+    return (s - 0.5) * log1p(q / s) + q * log(s + q) - q + stirling_tail(s + q) -
+           stirling_tail(s);
+}
+
+/* lnG(px+q) - lnG(px) - lnG(q), from the larger of px and q. */
+static double gg_gamma_part(double s, double q)
+{
+    return s >= q ? ln_gamma_ratio(s, q) - lgamma(q) : ln_gamma_ratio(q, s) - lgamma(s);
+}
+
+/* q ln v + (px-1) ln m + px ln x - (px+q) ln(v+xm), each product up to
+ * ~1e10 at a limiting fit, as -q log1p(xm/v) - px log1p(v/(xm)) - ln m. */
+static double gg_value_part(double x, double m, double p, double q, double v)
+{
+    return -q * log1p(x * m / v) - p * x * log1p(v / (x * m)) - log(m);
+}
+
 static double gg_ll_one(double x, double m, double p, double q, double v)
 {
-    return lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * log(v) + (p * x - 1) * log(m) +
-           p * x * log(x) - (p * x + q) * log(v + x * m);
+    return gg_gamma_part(p * x, q) + gg_value_part(x, m, p, q, v);
 }
 
 double allot_gamma_gamma_log_likelihood(const double *x, const double *m, size_t n, double p,
                                         double q, double v)
 {
-    double sum = 0, base = q * log(v) - lgamma(q);
+    double sum = 0;
     double cx[X_CACHE];
     unsigned char have[X_CACHE] = {0};
     for (size_t i = 0; i < n; i++) {
@@ -471,9 +502,9 @@ double allot_gamma_gamma_log_likelihood(const double *x, const double *m, size_t
         size_t k = (size_t)x[i];
         if (!have[k]) {
             have[k] = 1;
-            cx[k] = lgamma(p * x[i] + q) - lgamma(p * x[i]) + p * x[i] * log(x[i]) + base;
+            cx[k] = gg_gamma_part(p * x[i], q);
         }
-        sum += cx[k] + (p * x[i] - 1) * log(m[i]) - (p * x[i] + q) * log(v + x[i] * m[i]);
+        sum += cx[k] + gg_value_part(x[i], m[i], p, q, v);
     }
     return sum;
 }

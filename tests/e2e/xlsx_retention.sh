@@ -144,6 +144,20 @@ printf '[general]\nreporting_currency = EUR\n' > eur.ini
   || fail "allot-xlsx in EUR: $(cat eur.err)"
 $py "$check" eur.xlsx eur.db 2026Q2 || fail "2026Q2 EUR workbook against the reference"
 
+# A generated company (tests/cases/retention/company.sql, from
+# generate_company.py: 60 accounts in USD, EUR and GBP whose rates change on
+# 2026-01-01, seven channels, lead sources, gaps and reactivations): every
+# cell of both sheets against the reference, quarter by quarter (the top
+# five channels, the last twelve cohorts and the FX of the chain change).
+: > company.db
+"$bin/allot-retention" --db company.db --csv >/dev/null 2>&1
+sqlite3 company.db < "$tests/cases/retention/company.sql"
+for p in 2025Q2 2025Q3 2025Q4 2026Q1 2026Q2; do
+  "$bin/allot-xlsx" --db company.db --period "$p" --out "company-$p.xlsx" 2>company.err \
+    || fail "allot-xlsx company $p: $(cat company.err)"
+  $py "$check" "company-$p.xlsx" company.db "$p" || fail "company $p workbook against the reference"
+done
+
 # Cross-check (not a reference): the sheets show what allot-retention and
 # allot-clv print for the same as-of date (allot-retention refuses a period
 # that ends after the as-of date, so its bridge is as of 06-30: the same

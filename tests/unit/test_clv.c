@@ -125,6 +125,20 @@ static void limiting_fit_keeps_its_digits(void **state)
                  -15.811966013107027011, 1e-9);
     allot_bgnbd m = {.r = 1e12, .alpha = 1.5e12, .a = 500, .b = 300};
     assert_close(allot_bgnbd_p_alive(&m, &d[1]), 0.23610305636068835412, 1e-9);
+
+    /* Gamma-Gamma on its way to p -> infinity (tests/cases/retention/
+     * company.sql as of 2026-03-31 stopped at these p, q, v, "converged"
+     * with p's standard error 1.07e6): lgamma(px + q) - lgamma(px) and
+     * (px + q) ln(v + xm) at px ~ 1e9 lost 7 digits; before, -23.1739041805
+     * (7.0e-7 off, enough to steer the simplex). Python decimal, 60
+     * digits, lnG by Stirling's series (8 terms; z >= 1e8), lnG(q) from
+     * math.lgamma, over (x, m) = (1,100) (3,120.5) (6,55.25) (2,300):
+     *   sum lnG(px+q) - lnG(px) - lnG(q) + q ln v + (px-1) ln m + px ln x
+     *       - (px+q) ln(v+xm)                   -> -23.173903476935283262 */
+    double x[4] = {1, 3, 6, 2}, mv[4] = {100, 120.5, 55.25, 300};
+    assert_close(allot_gamma_gamma_log_likelihood(x, mv, 4, 129388785.943775, 1.645844174855759,
+                                                  1.501124715731459e-06),
+                 -23.173903476935283262, 1e-9);
 }
 
 /* Simulates BG/NBD customers with Gamma-Gamma spend. Each customer is
