@@ -5,6 +5,9 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <math.h>
+#include <png.h>
+#include <setjmp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -594,6 +597,75 @@ static int svg_save(const svg_buffer *b, const char *path)
     return fclose(f) == 0 && ok;
 }
 
+/* libpng reports errors through these: never print (the library does not),
+ * leave through the jump buffer set in png_save. */
+static void png_fail(png_structp png, png_const_charp message)
+{
+    (void)message;
+    png_longjmp(png, 1);
+}
+
+static void png_ignore_warning(png_structp png, png_const_charp message)
+{
+    (void)png;
+    (void)message;
+}
+
+/* An RGB24 image surface as an 8-bit RGB PNG, every row unfiltered, zlib at
+ * its default level. cairo_surface_write_to_png lets libpng choose among all
+ * five row filters on every row: on charts (flat colours, anti-aliased
+ * edges) that took twice the time for larger files (the demo's 8 charts:
+ * 617 003 bytes with cairo's writer, 550 225 unfiltered). Same pixels; the
+ * bytes depend on the image only. */
+static cairo_status_t png_save(cairo_surface_t *surface, const char *path)
+{
+    cairo_surface_flush(surface);
+    const int width = cairo_image_surface_get_width(surface);
+    const int height = cairo_image_surface_get_height(surface);
+    const int stride = cairo_image_surface_get_stride(surface);
+    const unsigned char *pixels = cairo_image_surface_get_data(surface);
+    if (!pixels)
+        return CAIRO_STATUS_NO_MEMORY;
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return CAIRO_STATUS_WRITE_ERROR;
+    unsigned char *row = malloc((size_t)width * 3);
+    png_structp png =
+        png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, png_fail, png_ignore_warning);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!row || !png || !info) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        fclose(f);
+        return CAIRO_STATUS_NO_MEMORY;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        fclose(f);
+        return CAIRO_STATUS_WRITE_ERROR;
+    }
+    png_init_io(png, f);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    png_write_info(png, info);
+    for (int y = 0; y < height; y++) {
+        /* RGB24: one native-endian 32-bit word per pixel, 0x00RRGGBB. */
+        const uint32_t *word = (const uint32_t *)(const void *)(pixels + (size_t)y * (size_t)stride);
+        for (int x = 0; x < width; x++) {
+            row[3 * x] = (unsigned char)(word[x] >> 16);
+            row[3 * x + 1] = (unsigned char)(word[x] >> 8);
+            row[3 * x + 2] = (unsigned char)word[x];
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return fclose(f) == 0 ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 allot_status chart_write(const chart *c, chart_format format, const char *path, double width,
                          double height, allot_error *err)
 {
@@ -625,7 +697,7 @@ allot_status chart_write(const chart *c, chart_format format, const char *path, 
     st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS && format == CHART_PNG)
-        st = cairo_surface_write_to_png(surface, path);
+        st = png_save(surface, path);
     cairo_surface_finish(surface);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(surface);

@@ -286,6 +286,55 @@ static void every_chart_renders_as_png(void **state)
     }
 }
 
+/* The PNG writer (libpng, unfiltered rows) keeps every pixel cairo drew:
+ * each chart drawn straight onto an image surface at 2x equals the file
+ * read back, pixel for pixel. */
+static void png_holds_the_drawn_pixels(void **state)
+{
+    (void)state;
+    scratch();
+    chart g[8];
+    make_gallery(g);
+    char path[256];
+    for (int i = 0; i < 8; i++) {
+        snprintf(path, sizeof path, SCRATCH "/%s-pixels.png", kind_names[i]);
+        write_chart(&g[i], CHART_PNG, path);
+        cairo_surface_t *drawn = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1440, 900);
+        cairo_t *cr = cairo_create(drawn);
+        cairo_scale(cr, 2, 2);
+        chart_draw(cr, CHART_WIDTH, CHART_HEIGHT, &g[i]);
+        cairo_destroy(cr);
+        cairo_surface_flush(drawn);
+        cairo_surface_t *read = cairo_image_surface_create_from_png(path);
+        assert_int_equal(cairo_surface_status(read), CAIRO_STATUS_SUCCESS);
+        assert_int_equal(cairo_image_surface_get_width(read), 1440);
+        assert_int_equal(cairo_image_surface_get_height(read), 900);
+        /* an RGB PNG (no alpha channel) reads back as RGB24 */
+        assert_int_equal(cairo_image_surface_get_format(read), CAIRO_FORMAT_RGB24);
+        long differing = 0;
+        for (int y = 0; y < 900; y++)
+            for (int x = 0; x < 1440; x++) {
+                uint32_t a, b;
+                memcpy(&a,
+                       cairo_image_surface_get_data(drawn) +
+                           (size_t)y * (size_t)cairo_image_surface_get_stride(drawn) +
+                           (size_t)x * 4,
+                       4);
+                memcpy(&b,
+                       cairo_image_surface_get_data(read) +
+                           (size_t)y * (size_t)cairo_image_surface_get_stride(read) +
+                           (size_t)x * 4,
+                       4);
+                if ((a & 0xFFFFFF) != (b & 0xFFFFFF))
+                    differing++;
+            }
+        cairo_surface_destroy(read);
+        cairo_surface_destroy(drawn);
+        if (differing)
+            fail_msg("%s: %ld pixels differ from the drawing", path, differing);
+    }
+}
+
 static void svg_is_xml_and_pdf_has_the_labels(void **state)
 {
     (void)state;
@@ -523,6 +572,7 @@ int main(void)
         cmocka_unit_test(ticks_step_by_1_2_5),
         cmocka_unit_test(values_format_with_separators),
         cmocka_unit_test(every_chart_renders_as_png),
+        cmocka_unit_test(png_holds_the_drawn_pixels),
         cmocka_unit_test(svg_is_xml_and_pdf_has_the_labels),
         cmocka_unit_test(output_is_byte_stable),
         cmocka_unit_test(edge_cases_render),
