@@ -510,6 +510,101 @@ static void direct_first_touch_is_not_marketing(void **state)
     allot_scoreboard_release(&sb);
 }
 
+/* A person's first marketing touch is the earliest, then the smallest touch
+ * id, whatever order the rows were stored in; sales activities are not
+ * marketing touches; a deal's is the first such touch over its people at or
+ * before its creation. Its own database (rows stored out of time order):
+ *   q1: x3 Email 01-06, x2 Organic Search 01-05, x1 Paid Search 01-05
+ *       -> x1 (same instant as x2, smaller id): Paid Search, campaign k1
+ *   q2: y2 sales_activity 01-05 (not marketing), y1 Email 01-06 -> Email
+ *   q3: z9 Referral 01-07, z1 Display 01-08 -> z9 (earlier; its id sorts later)
+ *   q4: x0 Referral 01-05, the instant of q1's x1 -> Referral
+ * Deals: dA (q3, q1) created 01-07 01:00: x1 01-05 -> Paid Search;
+ * dB (q2, q3) created 01-05 08:00: y1 and z9 come after it, y2 is an activity
+ * -> no touch, lead source Outbound; dC (q1, q4) created 01-10: x0 and x1 at
+ * the same instant -> x0, Referral. Deal people missing from people keep
+ * their touches: dD (ghost: g0 sales activity 01-03, g1 Affiliates 01-04)
+ * -> Affiliates; dE (q4, ghost2: a0 Display at x0's instant) -> a0, Display. */
+static void first_touch_by_time_then_id(void **state)
+{
+    (void)state;
+    char path[256];
+    snprintf(path, sizeof path, "test_funnel_first_%ld.db", (long)getpid());
+    remove(path);
+    sqlite3 *db;
+    allot_error err;
+    assert_int_equal(allot_store_open(path, &db, &err), ALLOT_OK);
+    assert_int_equal(
+        allot_store_exec(
+            db,
+            "INSERT INTO campaigns (campaign_id, name, channel) VALUES ('k1', 'Brand', 'Paid Search');"
+            "INSERT INTO people (person_id, source_system, created_at, original_source) VALUES"
+            " ('q1', 'canonical', 1767312000, 'Web'), ('q2', 'canonical', 1767312000, 'Web'),"
+            " ('q3', 'canonical', 1767312000, 'Web'), ('q4', 'canonical', 1767312000, 'Web');"
+            "INSERT INTO touches (touch_id, person_id, occurred_at, touch_type, channel, campaign_id)"
+            " VALUES ('z1', 'q3', 1767830400, 'visit', 'Display', NULL),"
+            " ('x3', 'q1', 1767657600, 'email', 'Email', NULL),"
+            " ('x2', 'q1', 1767571200, 'visit', 'Organic Search', NULL),"
+            " ('y1', 'q2', 1767657600, 'email', 'Email', NULL),"
+            " ('x1', 'q1', 1767571200, 'ad_click', NULL, 'k1'),"
+            " ('y2', 'q2', 1767571200, 'sales_activity', 'Events', NULL),"
+            " ('z9', 'q3', 1767744000, 'visit', 'Referral', NULL),"
+            " ('x0', 'q4', 1767571200, 'visit', 'Referral', NULL),"
+            " ('g1', 'ghost', 1767484800, 'visit', 'Affiliates', NULL),"
+            " ('g0', 'ghost', 1767398400, 'sales_activity', 'Events', NULL),"
+            " ('a0', 'ghost2', 1767571200, 'visit', 'Display', NULL);"
+            "INSERT INTO deals (deal_id, amount_micros, currency, is_closed, is_won, created_at,"
+            " lead_source) VALUES ('dA', 100000000, 'USD', 0, 0, 1767747600, 'Web'),"
+            " ('dB', 200000000, 'USD', 0, 0, 1767600000, 'Outbound'),"
+            " ('dC', 400000000, 'USD', 0, 0, 1768003200, 'Web'),"
+            " ('dD', 800000000, 'USD', 0, 0, 1767916800, 'Web'),"
+            " ('dE', 1600000000, 'USD', 0, 0, 1768003200, 'Web');"
+            "INSERT INTO deal_people (deal_id, person_id) VALUES ('dA', 'q3'), ('dA', 'q1'),"
+            " ('dB', 'q2'), ('dB', 'q3'), ('dC', 'q1'), ('dC', 'q4'), ('dD', 'ghost'),"
+            " ('dE', 'q4'), ('dE', 'ghost2');",
+            &err),
+        ALLOT_OK);
+    allot_scoreboard_options o = base_options();
+    o.group_by = ALLOT_GROUP_CHANNEL;
+    allot_scoreboard sb;
+    assert_int_equal(allot_scoreboard_compute(db, &o, &sb, &err), ALLOT_OK);
+    static const char *const groups[] = {"(all)", "Email", "Paid Search", "Referral"};
+    static const double leads[] = {4, 1, 1, 2};
+    assert_int_equal(sb.n_funnel, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(sb.funnel[i].period, "2026Q1");
+        assert_string_equal(sb.funnel[i].group, groups[i]);
+        near(sb.funnel[i].count[ALLOT_STAGE_LEAD], leads[i], 0);
+    }
+    static const char *const deal_groups[] = {"(all)",    "Affiliates",  "Display",
+                                              "Outbound", "Paid Search", "Referral"};
+    static const int64_t pipeline[] = {3100000000, 800000000, 1600000000,
+                                       200000000,  100000000, 400000000};
+    assert_int_equal(sb.n_deals, 6);
+    for (size_t i = 0; i < 6; i++) {
+        assert_string_equal(sb.deals[i].group, deal_groups[i]);
+        near(sb.deals[i].deals, i == 0 ? 5 : 1, 0);
+        assert_int_equal(sb.deals[i].pipeline_micros, pipeline[i]);
+    }
+    allot_scoreboard_release(&sb);
+    o.group_by = ALLOT_GROUP_CAMPAIGN;
+    assert_int_equal(allot_scoreboard_compute(db, &o, &sb, &err), ALLOT_OK);
+    /* campaigns: q1 k1; q2, q3, q4 none */
+    assert_int_equal(sb.n_funnel, 3);
+    assert_string_equal(sb.funnel[1].group, "(none)");
+    near(sb.funnel[1].count[ALLOT_STAGE_LEAD], 3, 0);
+    assert_string_equal(sb.funnel[2].group, "k1");
+    near(sb.funnel[2].count[ALLOT_STAGE_LEAD], 1, 0);
+    allot_scoreboard_release(&sb);
+    allot_store_close(db);
+    char p[300];
+    remove(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    remove(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    remove(p);
+}
+
 /* Runs after the others: pipeline created is the value of a deal when it
  * was created. d8, EUR 100.00 created 2025-12-15 (EUR at 1.05 in 2025) and
  * won 2026-01-20 (1.1 from 2026): pipeline USD 105.00, its won amount and
@@ -549,6 +644,7 @@ int main(void)
         cmocka_unit_test(periods_and_missing_fx),
         cmocka_unit_test(config_and_okrs),
         cmocka_unit_test(marketing_lists_from_config),
+        cmocka_unit_test(first_touch_by_time_then_id),
         cmocka_unit_test(direct_first_touch_is_not_marketing), /* adds rows */
         cmocka_unit_test(pipeline_at_the_creation_day),        /* last: adds rows */
     };
