@@ -867,13 +867,19 @@ static allot_status reconciliation_sheet(book *b)
     sqlite3_stmt *st;
     s = allot_store_prepare(
         b->db,
-        "SELECT model, period, currency,"
-        " SUM(CASE WHEN channel <> " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN credit_minor ELSE 0 END),"
-        " SUM(CASE WHEN channel = " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN credit_minor ELSE 0 END),"
-        " COUNT(DISTINCT deal_id),"
-        " COUNT(DISTINCT CASE WHEN channel <> " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN deal_id END)"
-        " FROM ledger WHERE run_id = ? GROUP BY model, period, currency"
-        " ORDER BY model, period, currency", &st, b->err);
+        /* per deal first, in the ledger's key order (no sort of every
+         * row), then per model, period and currency: each inner row is one
+         * deal of a group, so COUNT(*) counts distinct deals */
+        "SELECT model, period, currency, SUM(attributed), SUM(unattributed), COUNT(*),"
+        " SUM(has_attributed) FROM ("
+        "  SELECT model, period, currency,"
+        "  SUM(CASE WHEN channel <> " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN credit_minor ELSE 0 END)"
+        "   AS attributed,"
+        "  SUM(CASE WHEN channel = " ALLOT_SQL_LABEL_UNATTRIBUTED " THEN credit_minor ELSE 0 END)"
+        "   AS unattributed,"
+        "  MAX(channel <> " ALLOT_SQL_LABEL_UNATTRIBUTED ") AS has_attributed"
+        "  FROM ledger WHERE run_id = ? GROUP BY model, deal_id, period, currency)"
+        " GROUP BY model, period, currency ORDER BY model, period, currency", &st, b->err);
     if (s != ALLOT_OK) {
         free(booked);
         return s;
