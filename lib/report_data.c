@@ -55,6 +55,7 @@ void allot_report_release(allot_report *r)
     free_strings(r->months, r->n_months);
     free(r->pipeline);
     free(r->won);
+    allot_scoreboard_release(&r->funnel);
     memset(r, 0, sizeof *r);
 }
 
@@ -804,31 +805,36 @@ static allot_status load_funnel(sqlite3 *db, allot_report *r,
                  r->period.label);
         return ALLOT_OK;
     }
+    /* by first-touch channel, as the workbook's Funnel sheet shows it (it
+     * reads r->funnel instead of computing it again); the cover and the
+     * chart read the "(all)" row */
     allot_scoreboard_options o = sc->options;
     o.cohort = ALLOT_COHORT_ALL;
     o.only = &r->period;
-    o.group_by = ALLOT_GROUP_NONE;
+    o.group_by = ALLOT_GROUP_CHANNEL;
     o.method = ALLOT_INTERVAL_WILSON;
-    allot_scoreboard sb;
-    allot_status s = allot_scoreboard_compute(db, &o, &sb, err);
+    allot_status s = allot_scoreboard_compute(db, &o, &r->funnel, err);
     if (s != ALLOT_OK) {
-        allot_scoreboard_release(&sb);
+        allot_scoreboard_release(&r->funnel);
         return s;
     }
-    if (sb.n_funnel == 0) {
+    r->has_funnel = 1;
+    const allot_funnel_cell *c = NULL;
+    for (size_t i = 0; i < r->funnel.n_funnel && !c; i++)
+        if (strcmp(r->funnel.funnel[i].group, ALLOT_LABEL_ALL) == 0)
+            c = &r->funnel.funnel[i];
+    if (!c) {
         snprintf(r->missing[ALLOT_REPORT_FUNNEL], 256, "No leads created in %s",
                  r->period.label);
-    } else {
-        const allot_funnel_cell *c = &sb.funnel[0];
-        for (int k = 0; k < 5; k++)
-            r->stage_count[k] = c->count[k];
-        for (int k = 0; k < 4; k++) {
-            r->stage_rate[k] = c->conversion[k].estimate;
-            r->stage_lo[k] = c->conversion[k].lower;
-            r->stage_hi[k] = c->conversion[k].upper;
-        }
+        return ALLOT_OK;
     }
-    allot_scoreboard_release(&sb);
+    for (int k = 0; k < 5; k++)
+        r->stage_count[k] = c->count[k];
+    for (int k = 0; k < 4; k++) {
+        r->stage_rate[k] = c->conversion[k].estimate;
+        r->stage_lo[k] = c->conversion[k].lower;
+        r->stage_hi[k] = c->conversion[k].upper;
+    }
     return ALLOT_OK;
 }
 

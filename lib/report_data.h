@@ -32,6 +32,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "funnel.h"
 #include "fx.h"
 #include "period.h"
 #include "taxonomy.h"
@@ -104,6 +105,11 @@ typedef struct allot_report {
     /* ALLOT_REPORT_FUNNEL: people of the period's lead cohort. */
     double stage_count[5];     /* lead, MQL, SQL, opportunity, won */
     double stage_rate[4], stage_lo[4], stage_hi[4];
+    /* The scoreboard those come from (its "(all)" row): the cohort by
+     * first-touch channel, Wilson intervals at the config's alpha; has_funnel
+     * when computed (there are people). */
+    int has_funnel;
+    allot_scoreboard funnel;
 
     /* ALLOT_REPORT_BRIDGE: ARR over the period, at the rates of the
      * period's last day (rates_date; the data's end when earlier): start

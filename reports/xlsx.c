@@ -403,34 +403,40 @@ static allot_status funnel_sheet(book *b)
 {
     lxw_worksheet *ws = sheet(b, SHEET_FUNNEL);
     const allot_report *r = &b->r;
-    allot_scoreboard_options o = b->sc.options;
-    o.cohort = ALLOT_COHORT_ALL;
-    o.only = &r->period;
-    o.group_by = ALLOT_GROUP_CHANNEL;
-    allot_scoreboard sb;
-    memset(&sb, 0, sizeof sb);
-    allot_status s = allot_scoreboard_compute(b->db, &o, &sb, b->err);
-    if (s != ALLOT_OK) {
-        allot_scoreboard_release(&sb);
-        return s;
+    /* the report computed it (the cohort by first-touch channel) unless the
+     * database has no people */
+    allot_scoreboard own;
+    memset(&own, 0, sizeof own);
+    const allot_scoreboard *sb = &r->funnel;
+    if (!r->has_funnel) {
+        allot_scoreboard_options o = b->sc.options;
+        o.cohort = ALLOT_COHORT_ALL;
+        o.only = &r->period;
+        o.group_by = ALLOT_GROUP_CHANNEL;
+        allot_status s = allot_scoreboard_compute(b->db, &o, &own, b->err);
+        if (s != ALLOT_OK) {
+            allot_scoreboard_release(&own);
+            return s;
+        }
+        sb = &own;
     }
     char title[200];
     snprintf(title, sizeof title,
              "Funnel of the %s lead cohort by first-touch channel; %s %.0f %% intervals",
-             r->period.label, allot_interval_method_name(sb.method), 100 * (1 - sb.alpha));
+             r->period.label, allot_interval_method_name(sb->method), 100 * (1 - sb->alpha));
     text(ws, 0, 0, title, b->bold);
-    if (sb.n_funnel == 0) {
+    if (sb->n_funnel == 0) {
         snprintf(title, sizeof title, "No leads created in %s.", r->period.label);
         say_missing(b, SHEET_FUNNEL, 2, title);
-        allot_scoreboard_release(&sb);
+        allot_scoreboard_release(&own);
         return ALLOT_OK;
     }
     static const char *const cols[] = {"Channel", "Stage", "Count", "Next stage",
                                        "Conversion", "Lower", "Upper"};
     header(b, ws, 2, cols, 7);
     lxw_row_t row = 3;
-    for (size_t i = 0; i < sb.n_funnel; i++) {
-        const allot_funnel_cell *c = &sb.funnel[i];
+    for (size_t i = 0; i < sb->n_funnel; i++) {
+        const allot_funnel_cell *c = &sb->funnel[i];
         for (int k = 0; k < ALLOT_STAGE_COUNT; k++, row++) {
             text(ws, row, 0, c->group, NULL);
             text(ws, row, 1, allot_stage_name((allot_stage)k), NULL);
@@ -449,12 +455,12 @@ static allot_status funnel_sheet(book *b)
     text(ws, row++, 0, "Speed to lead (hours from MQL to first sales activity; Kaplan-Meier, "
                        "leads never followed up censored)", b->bold);
     char sla[64];
-    snprintf(sla, sizeof sla, "Within %.0f h", sb.sla_hours);
+    snprintf(sla, sizeof sla, "Within %.0f h", sb->sla_hours);
     const char *const speed[] = {"Channel", "MQLs", "Followed up", "SLA eligible", sla,
                                  "Lower", "Upper", "Q1 hours", "Median hours", "Q3 hours"};
     header(b, ws, row++, speed, 10);
-    for (size_t i = 0; i < sb.n_funnel; i++, row++) {
-        const allot_funnel_cell *c = &sb.funnel[i];
+    for (size_t i = 0; i < sb->n_funnel; i++, row++) {
+        const allot_funnel_cell *c = &sb->funnel[i];
         text(ws, row, 0, c->group, NULL);
         number(ws, row, 1, c->mqls, b->count);
         number(ws, row, 2, c->followed_up, b->count);
@@ -475,8 +481,8 @@ static allot_status funnel_sheet(book *b)
                                             "Median cycle days", "Marketing-sourced pipeline",
                                             "Pipeline"};
     header(b, ws, row++, deal_cols, 14);
-    for (size_t i = 0; i < sb.n_deals; i++, row++) {
-        const allot_deal_cell *d = &sb.deals[i];
+    for (size_t i = 0; i < sb->n_deals; i++, row++) {
+        const allot_deal_cell *d = &sb->deals[i];
         text(ws, row, 0, d->group, NULL);
         number(ws, row, 1, d->deals, b->count);
         number(ws, row, 2, d->open, b->count);
@@ -495,7 +501,7 @@ static allot_status funnel_sheet(book *b)
     worksheet_set_column(ws, 0, 0, 22, NULL);
     worksheet_set_column(ws, 1, 13, 13, NULL);
     worksheet_freeze_panes(ws, 3, 1);
-    allot_scoreboard_release(&sb);
+    allot_scoreboard_release(&own);
     return ALLOT_OK;
 }
 
