@@ -9,6 +9,7 @@
 
 #include "labels.h"
 #include "money.h"
+#include "firsttouch.h"
 #include "fx.h"
 #include "store.h"
 #include "survival.h"
@@ -130,19 +131,6 @@ char *allot_scoreboard_period_label(int64_t day, allot_cohort_unit unit, int fis
 
 /* ---- small helpers ---- */
 
-/* Lower case with blanks, '_' and '-' removed: "Closed Won" == "closed_won". */
-static void normalise(const char *in, char *out, size_t size)
-{
-    size_t j = 0;
-    for (; in && *in && j + 1 < size; in++) {
-        unsigned char c = (unsigned char)*in;
-        if (isspace(c) || c == '_' || c == '-')
-            continue;
-        out[j++] = (char)tolower(c);
-    }
-    out[j] = '\0';
-}
-
 static char *dup_or(const unsigned char *s, const char *fallback)
 {
     const char *src = s && *s ? (const char *)s : fallback;
@@ -238,23 +226,13 @@ static allot_status fx_convert(const allot_fx *fx, const allot_zone *zone, const
 
 /* ---- the in-memory model ---- */
 
-/* The first marketing touch of a person or deal: the earliest, then the
- * smallest touch id (the order of the credit journeys). Strings owned. */
-typedef struct first_touch {
-    int64_t at; /* NO_TIME: none */
-    char *id;
-    char *channel;
-    char *campaign;
-} first_touch;
-
 typedef struct person {
     char *id;
     char *system;
     char *original_source;
     int64_t created_at;
     int64_t t[ALLOT_STAGE_COUNT]; /* NO_TIME = not reached */
-    first_touch touch;
-    int64_t touch_rowid;          /* touch.at's row, until its fields are read */
+    allot_first_touch touch;      /* channel and campaign "(none)" when NULL */
     int64_t activity_after;       /* first sales activity at or after MQL */
     int activity_before;
     int64_t mql_revenue;          /* won deals assigned to this person */
@@ -275,7 +253,7 @@ typedef struct deal {
     int64_t closed_at; /* NO_TIME when open or unknown */
     int64_t won_stage_at;
     /* first marketing touch among its people at or before creation */
-    first_touch touch;
+    allot_first_touch touch;
     const person *earliest_person; /* the tied person created first */
     const person *mql_person;      /* tied person with the earliest MQL */
 } deal;
@@ -308,7 +286,16 @@ typedef struct model {
     size_t n_non_marketing_channels;
     char **own_marketing_sources, **own_non_marketing_channels;
     size_t n_own_marketing_sources, n_own_non_marketing_channels;
+    /* deal people missing from people, sorted, and their first touches */
+    char **unknown_ids;
+    size_t n_unknown;
+    allot_first_touch *unknown_touches;
 } model;
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 static int cmp_person_id(const void *a, const void *b)
 {
@@ -340,7 +327,7 @@ static deal *find_deal(model *m, const char *id)
 static int map_stage(const model *m, const char *system, const char *raw, int *is_activity)
 {
     char norm[96];
-    normalise(raw, norm, sizeof norm);
+    allot_touch_type_key(raw, norm, sizeof norm);
     *is_activity = m->activity_stage[0] && strcmp(norm, m->activity_stage) == 0;
     for (int s = 0; s < ALLOT_STAGE_COUNT; s++)
         if (strcmp(norm, stage_names[s]) == 0)
@@ -359,31 +346,18 @@ static void set_min(int64_t *slot, int64_t t)
         *slot = t;
 }
 
-static void first_touch_release(first_touch *ft)
-{
-    free(ft->id);
-    free(ft->channel);
-    free(ft->campaign);
-}
-
-/* Whether a touch at `at` with id `id` comes before ft's. */
-static int first_touch_before(int64_t at, const char *id, const first_touch *ft)
-{
-    return ft->at == NO_TIME || at < ft->at || (at == ft->at && strcmp(id, ft->id) < 0);
-}
-
 /* ft := copies of the touch's fields (NULL channel or campaign: "(none)"). */
-static int first_touch_set(first_touch *ft, int64_t at, const char *id, const char *channel,
+static int first_touch_set(allot_first_touch *ft, int64_t at, const char *id, const char *channel,
                            const char *campaign)
 {
-    first_touch next = {at, dup_or((const unsigned char *)id, ""),
-                        dup_or((const unsigned char *)channel, ALLOT_LABEL_NONE),
-                        dup_or((const unsigned char *)campaign, ALLOT_LABEL_NONE)};
-    if (!next.id || !next.channel || !next.campaign) {
-        first_touch_release(&next);
+    allot_first_touch next = {at, dup_or((const unsigned char *)id, ""),
+                              dup_or((const unsigned char *)channel, ALLOT_LABEL_NONE),
+                              dup_or((const unsigned char *)campaign, ALLOT_LABEL_NONE)};
+    if (!next.touch_id || !next.channel || !next.campaign_id) {
+        allot_first_touches_release(&next, 1);
         return -1;
     }
-    first_touch_release(ft);
+    allot_first_touches_release(ft, 1);
     *ft = next;
     return 0;
 }
@@ -394,17 +368,23 @@ static void model_free(model *m)
         free(m->people[i].id);
         free(m->people[i].system);
         free(m->people[i].original_source);
-        first_touch_release(&m->people[i].touch);
+        allot_first_touches_release(&m->people[i].touch, 1);
     }
     free(m->people);
     for (size_t i = 0; i < m->n_deals; i++) {
         free(m->deals[i].id);
         free(m->deals[i].lead_source);
         free(m->deals[i].campaign);
-        first_touch_release(&m->deals[i].touch);
+        allot_first_touches_release(&m->deals[i].touch, 1);
         free(m->deals[i].created_fx_error);
     }
     free(m->deals);
+    if (m->unknown_touches)
+        allot_first_touches_release(m->unknown_touches, m->n_unknown);
+    free(m->unknown_touches);
+    for (size_t i = 0; i < m->n_unknown; i++)
+        free(m->unknown_ids[i]);
+    free(m->unknown_ids);
     free(m->aliases);
     allot_taxonomy_free(m->own_taxonomy);
     allot_config_list_free(m->own_marketing_sources, m->n_own_marketing_sources);
@@ -633,6 +613,133 @@ static allot_status load_person_stages(sqlite3 *db, model *m, activities *acts,
     return end_read(db, st, rc, "reading stage_history", err);
 }
 
+/* Sales-activity touches of people (firsts' indexes at or above n_people are
+ * deal people missing from people: no activity of theirs is counted). */
+typedef struct activity_sink {
+    model *m;
+    activities *acts;
+    const size_t *person_at; /* merged index -> index in m->people, or SIZE_MAX */
+} activity_sink;
+
+static int on_activity(void *ctx, size_t i, int64_t at)
+{
+    const activity_sink *sink = ctx;
+    size_t k = sink->person_at[i];
+    return k == SIZE_MAX ? 0 : add_activity(sink->acts, &sink->m->people[k], at);
+}
+
+/* Deal people missing from people (a contact deleted from the CRM keeps its
+ * touches), sorted: their first touches count for their deals. */
+static allot_status load_unknown_deal_people(sqlite3 *db, model *m, allot_error *err)
+{
+    sqlite3_stmt *st;
+    allot_status s = allot_store_prepare(
+        db,
+        "SELECT DISTINCT dp.person_id FROM deal_people dp"
+        " WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.person_id = dp.person_id)"
+        " ORDER BY dp.person_id",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc;
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (m->n_unknown == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **grown = realloc(m->unknown_ids, cap * sizeof *grown);
+            if (!grown)
+                return read_nomem(st, "out of memory", err);
+            m->unknown_ids = grown;
+        }
+        char *id = dup_or(sqlite3_column_text(st, 0), "");
+        if (!id)
+            return read_nomem(st, "out of memory", err);
+        m->unknown_ids[m->n_unknown++] = id;
+    }
+    return end_read(db, st, rc, "reading deal_people", err);
+}
+
+/* The first marketing touch of each person and of each deal person missing
+ * from people (lib/firsttouch), and the people's sales-activity touches. */
+static allot_status load_touches(sqlite3 *db, model *m, activities *acts, allot_error *err)
+{
+    allot_status s = load_unknown_deal_people(db, m, err);
+    if (s != ALLOT_OK)
+        return s;
+    /* both lists are sorted by id: merge them */
+    size_t n = m->n_people + m->n_unknown;
+    const char **ids = malloc((n ? n : 1) * sizeof *ids);
+    size_t *person_at = malloc((n ? n : 1) * sizeof *person_at);
+    size_t *unknown_at = malloc((m->n_unknown ? m->n_unknown : 1) * sizeof *unknown_at);
+    allot_first_touch *firsts = malloc((n ? n : 1) * sizeof *firsts);
+    if (!ids || !person_at || !unknown_at || !firsts) {
+        free(ids);
+        free(person_at);
+        free(unknown_at);
+        free(firsts);
+        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0, j = 0, k = 0; k < n; k++) {
+        if (j == m->n_unknown ||
+            (i < m->n_people && strcmp(m->people[i].id, m->unknown_ids[j]) < 0)) {
+            ids[k] = m->people[i].id;
+            person_at[k] = i++;
+        } else {
+            ids[k] = m->unknown_ids[j];
+            person_at[k] = SIZE_MAX;
+            unknown_at[j++] = k;
+        }
+    }
+    activity_sink sink = {m, acts, person_at};
+    s = allot_first_touches(db, m->taxonomy, m->activity_touch_type, ids, n, firsts,
+                            on_activity, &sink, err);
+    /* people keep theirs ("(none)" for no campaign); deal people missing
+     * from people keep theirs for load_deal_people */
+    for (size_t k = 0; s == ALLOT_OK && k < n; k++) {
+        const allot_first_touch *ft = &firsts[k];
+        if (person_at[k] != SIZE_MAX && ft->at != ALLOT_NO_FIRST_TOUCH &&
+            first_touch_set(&m->people[person_at[k]].touch, ft->at, ft->touch_id, ft->channel,
+                            ft->campaign_id) != 0)
+            s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    if (s == ALLOT_OK && m->n_unknown) {
+        m->unknown_touches = malloc(m->n_unknown * sizeof *m->unknown_touches);
+        if (!m->unknown_touches)
+            s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        for (size_t j = 0; s == ALLOT_OK && j < m->n_unknown; j++) {
+            /* moved: firsts[k] is not released twice */
+            m->unknown_touches[j] = firsts[unknown_at[j]];
+            firsts[unknown_at[j]] = (allot_first_touch){ALLOT_NO_FIRST_TOUCH, NULL, NULL, NULL};
+        }
+    }
+    allot_first_touches_release(firsts, n);
+    free(firsts);
+    free(unknown_at);
+    free(person_at);
+    free(ids);
+    return s;
+}
+
+/* The first touch of a deal person missing from people, or NULL. */
+static const allot_first_touch *unknown_first_touch(const model *m, const char *id)
+{
+    if (!id || !m->unknown_touches)
+        return NULL;
+    const char *const *hit = bsearch(&id, m->unknown_ids, m->n_unknown, sizeof *m->unknown_ids,
+                                     cmp_str_ptr);
+    return hit ? &m->unknown_touches[hit - (const char *const *)m->unknown_ids] : NULL;
+}
+
+/* A person's first touch is the earliest of theirs: a deal's first touch
+ * over its people is the earliest of those at or before its creation. */
+static int offer_first_touch(deal *d, const allot_first_touch *ft)
+{
+    if (ft->at == ALLOT_NO_FIRST_TOUCH || ft->at > d->created_at ||
+        !allot_first_touch_before(ft->at, ft->touch_id, &d->touch))
+        return 0;
+    return first_touch_set(&d->touch, ft->at, ft->touch_id, ft->channel, ft->campaign_id);
+}
+
 static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, allot_error *err)
 {
     sqlite3_stmt *st;
@@ -643,7 +750,13 @@ static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, al
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         deal *d = find_deal(m, (const char *)sqlite3_column_text(st, 0));
-        person *p = find_person(m, (const char *)sqlite3_column_text(st, 1));
+        const char *person_id = (const char *)sqlite3_column_text(st, 1);
+        person *p = find_person(m, person_id);
+        if (d && !p) {
+            const allot_first_touch *ft = unknown_first_touch(m, person_id);
+            if (ft && offer_first_touch(d, ft) != 0)
+                return read_nomem(st, "out of memory", err);
+        }
         if (!d || !p)
             continue;
         set_min(&p->deal_opp, d->created_at);
@@ -655,165 +768,10 @@ static allot_status load_deal_people(sqlite3 *db, model *m, activities *acts, al
         if (!e || (p->created_at != NO_TIME &&
                    (e->created_at == NO_TIME || p->created_at < e->created_at)))
             d->earliest_person = p;
-        /* a person's first touch is the earliest of theirs: the deal's
-         * first touch over its people is the earliest of those at or
-         * before its creation */
-        const first_touch *ft = &p->touch;
-        if (ft->at != NO_TIME && ft->at <= d->created_at &&
-            first_touch_before(ft->at, ft->id, &d->touch) &&
-            first_touch_set(&d->touch, ft->at, ft->id, ft->channel, ft->campaign) != 0)
+        if (offer_first_touch(d, &p->touch) != 0)
             return read_nomem(st, "out of memory", err);
     }
     return end_read(db, st, rc, "reading deal_people", err);
-}
-
-/* The columns lib/taxonomy decides a touch's channel from, in this order. */
-#define TOUCH_FIELDS                                                                         \
-    "t.channel, c.channel, t.utm_source, t.utm_medium, t.utm_campaign, t.utm_content, "       \
-    "t.utm_term, t.referrer, t.touch_type, t.click_id, t.landing_page"
-
-static const char *touch_channel(const model *m, sqlite3_stmt *st, int col)
-{
-#define F(i) ((const char *)sqlite3_column_text(st, col + (i)))
-    allot_touch_fields f = {F(0), F(1), F(2), F(3), F(4), F(5), F(6), F(7), F(8), F(9), F(10)};
-#undef F
-    return allot_taxonomy_channel(m->taxonomy, &f);
-}
-
-/* The touch_id of the touch stored as `rowid` (NULL when there is none). */
-static const char *touch_id_of(sqlite3_stmt *by_rowid, int64_t rowid)
-{
-    sqlite3_reset(by_rowid);
-    sqlite3_bind_int64(by_rowid, 1, rowid);
-    return sqlite3_step(by_rowid) == SQLITE_ROW ? (const char *)sqlite3_column_text(by_rowid, 0)
-                                                : NULL;
-}
-
-static int cmp_touch_rowid(const void *a, const void *b)
-{
-    const person *x = *(person *const *)a, *y = *(person *const *)b;
-    return (x->touch_rowid > y->touch_rowid) - (x->touch_rowid < y->touch_rowid);
-}
-
-/* Each person's first marketing touch, and the sales-activity touches.
- * One pass over touches in storage order keeps each person's earliest
- * touch (time, then touch id) as a row number; then those rows' fields are
- * read by row number, in order. (Reading touches by person and time instead
- * fetched every touch through the person index and sorted the ties by
- * touch id: on 2 M touches, most of the funnel's time.) The caller holds a
- * read transaction, so the row numbers stay put between the two reads. */
-static allot_status load_touches(sqlite3 *db, model *m, activities *acts, allot_error *err)
-{
-    sqlite3_stmt *st, *by_rowid;
-    allot_status s = allot_store_prepare(
-        db,
-        "SELECT rowid, person_id, occurred_at, touch_type, touch_id FROM touches "
-        "WHERE person_id IS NOT NULL",
-        &st, err);
-    if (s != ALLOT_OK)
-        return s;
-    s = allot_store_prepare(db, "SELECT touch_id FROM touches WHERE rowid = ?", &by_rowid, err);
-    if (s != ALLOT_OK) {
-        sqlite3_finalize(st);
-        return s;
-    }
-    int rc;
-    char type_norm[96], want[96];
-    normalise(m->activity_touch_type, want, sizeof want);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        person *p = find_person(m, (const char *)sqlite3_column_text(st, 1));
-        if (!p)
-            continue;
-        int64_t t = sqlite3_column_int64(st, 2);
-        normalise((const char *)sqlite3_column_text(st, 3), type_norm, sizeof type_norm);
-        if (want[0] && strcmp(type_norm, want) == 0) {
-            if (add_activity(acts, p, t) != 0) {
-                sqlite3_finalize(by_rowid);
-                return read_nomem(st, "out of memory reading touches", err);
-            }
-            continue;
-        }
-        int earlier = p->touch.at == NO_TIME || t < p->touch.at;
-        if (!earlier && t == p->touch.at) {
-            /* the same instant: the smaller touch id comes first */
-            const char *best = touch_id_of(by_rowid, p->touch_rowid);
-            earlier = best && strcmp((const char *)sqlite3_column_text(st, 4), best) < 0;
-        }
-        if (earlier) {
-            p->touch.at = t;
-            p->touch_rowid = sqlite3_column_int64(st, 0);
-        }
-    }
-    sqlite3_finalize(by_rowid);
-    s = end_read(db, st, rc, "reading touches", err);
-    if (s != ALLOT_OK)
-        return s;
-
-    size_t n = 0;
-    person **firsts = malloc((m->n_people ? m->n_people : 1) * sizeof *firsts);
-    if (!firsts)
-        return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading touches");
-    for (size_t i = 0; i < m->n_people; i++)
-        if (m->people[i].touch.at != NO_TIME)
-            firsts[n++] = &m->people[i];
-    qsort(firsts, n, sizeof *firsts, cmp_touch_rowid);
-    s = allot_store_prepare(db,
-                            "SELECT t.touch_id, t.campaign_id, " TOUCH_FIELDS
-                            " FROM touches t LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id"
-                            " WHERE t.rowid = ?",
-                            &st, err);
-    for (size_t i = 0; s == ALLOT_OK && i < n; i++) {
-        person *p = firsts[i];
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, p->touch_rowid);
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_ROW)
-            s = allot_store_fail(db, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
-                                 "reading the first touches again", err);
-        else if (first_touch_set(&p->touch, p->touch.at, (const char *)sqlite3_column_text(st, 0),
-                                 touch_channel(m, st, 2),
-                                 (const char *)sqlite3_column_text(st, 1)) != 0)
-            s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading touches");
-    }
-    sqlite3_finalize(st);
-    free(firsts);
-    return s;
-}
-
-/* The first marketing touches of deals whose people are not in people (a
- * contact deleted from the CRM keeps its touches): load_deal_people has
- * offered the first touches of the people it knows. */
-static allot_status load_deal_touches_of_unknown_people(sqlite3 *db, model *m, allot_error *err)
-{
-    sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(
-        db,
-        "SELECT dp.deal_id, t.occurred_at, t.touch_type, t.campaign_id, " TOUCH_FIELDS
-        ", t.touch_id FROM deal_people dp JOIN deals d ON d.deal_id = dp.deal_id "
-        "JOIN touches t ON t.person_id = dp.person_id AND t.occurred_at <= d.created_at "
-        "LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id "
-        "WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.person_id = dp.person_id)",
-        &st, err);
-    if (s != ALLOT_OK)
-        return s;
-    int rc;
-    char type_norm[96], want[96];
-    normalise(m->activity_touch_type, want, sizeof want);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        deal *d = find_deal(m, (const char *)sqlite3_column_text(st, 0));
-        if (!d)
-            continue;
-        normalise((const char *)sqlite3_column_text(st, 2), type_norm, sizeof type_norm);
-        if (want[0] && strcmp(type_norm, want) == 0)
-            continue;
-        int64_t t = sqlite3_column_int64(st, 1);
-        const char *id = (const char *)sqlite3_column_text(st, 15);
-        if (first_touch_before(t, id ? id : "", &d->touch) &&
-            first_touch_set(&d->touch, t, id, touch_channel(m, st, 4),
-                            (const char *)sqlite3_column_text(st, 3)) != 0)
-            return read_nomem(st, "out of memory", err);
-    }
-    return end_read(db, st, rc, "reading touches of deals", err);
 }
 
 /* The data's end: its latest timestamp, or the start of its latest close
@@ -927,7 +885,7 @@ static const char *person_group(const person *p, allot_group_by by)
     case ALLOT_GROUP_CHANNEL:
         return p->touch.channel ? p->touch.channel
                                 : p->original_source ? p->original_source : ALLOT_LABEL_NONE;
-    case ALLOT_GROUP_CAMPAIGN: return p->touch.campaign ? p->touch.campaign : ALLOT_LABEL_NONE;
+    case ALLOT_GROUP_CAMPAIGN: return p->touch.campaign_id ? p->touch.campaign_id : ALLOT_LABEL_NONE;
     case ALLOT_GROUP_SOURCE: return p->original_source ? p->original_source : ALLOT_LABEL_NONE;
     default: return ALLOT_LABEL_ALL;
     }
@@ -939,7 +897,7 @@ static const char *deal_group(const deal *d, allot_group_by by)
     case ALLOT_GROUP_CHANNEL:
         return d->touch.channel ? d->touch.channel : d->lead_source ? d->lead_source : ALLOT_LABEL_NONE;
     case ALLOT_GROUP_CAMPAIGN:
-        return d->campaign ? d->campaign : d->touch.campaign ? d->touch.campaign : ALLOT_LABEL_NONE;
+        return d->campaign ? d->campaign : d->touch.campaign_id ? d->touch.campaign_id : ALLOT_LABEL_NONE;
     case ALLOT_GROUP_SOURCE:
         if (d->lead_source)
             return d->lead_source;
@@ -953,9 +911,9 @@ static const char *deal_group(const deal *d, allot_group_by by)
 static int in_list(const char *value, const char *const *list, size_t n)
 {
     char a[96], b[96];
-    normalise(value, a, sizeof a);
+    allot_touch_type_key(value, a, sizeof a);
     for (size_t i = 0; i < n; i++) {
-        normalise(list[i], b, sizeof b);
+        allot_touch_type_key(list[i], b, sizeof b);
         if (strcmp(a, b) == 0)
             return 1;
     }
@@ -1261,11 +1219,11 @@ static allot_status prepare_aliases(model *m, allot_error *err)
                                    i);
         m->aliases[m->n_aliases].system = opt->aliases[i].source_system;
         m->aliases[m->n_aliases].stage = opt->aliases[i].stage;
-        normalise(opt->aliases[i].name, m->aliases[m->n_aliases].name,
+        allot_touch_type_key(opt->aliases[i].name, m->aliases[m->n_aliases].name,
                   sizeof m->aliases[m->n_aliases].name);
         m->n_aliases++;
     }
-    normalise(opt->sales_activity_stage ? opt->sales_activity_stage : "contacted",
+    allot_touch_type_key(opt->sales_activity_stage ? opt->sales_activity_stage : "contacted",
               m->activity_stage, sizeof m->activity_stage);
     m->activity_touch_type =
         opt->sales_activity_touch_type ? opt->sales_activity_touch_type : "sales_activity";
@@ -1336,7 +1294,7 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
     if (s == ALLOT_OK)
         s = prepare_marketing_lists(&m, err);
     /* every read below sees one snapshot of the database (a load that
-     * commits meanwhile is seen whole or not at all; load_touches reads rows
+     * commits meanwhile is seen whole or not at all; lib/firsttouch reads rows
      * again by row number) */
     int in_snapshot = 0;
     if (s == ALLOT_OK) {
@@ -1365,8 +1323,6 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
         s = load_touches(db, &m, &acts, err);
     if (s == ALLOT_OK) /* after load_touches: offers its people's first touches to deals */
         s = load_deal_people(db, &m, &acts, err);
-    if (s == ALLOT_OK)
-        s = load_deal_touches_of_unknown_people(db, &m, err);
     if (s == ALLOT_OK) {
         /* the scoreboard is as of the end: later events have not happened */
         for (size_t i = 0; i < m.n_people; i++)

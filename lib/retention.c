@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csvout.h"
+#include "firsttouch.h"
 #include "fx.h"
 #include "labels.h"
 #include "money.h"
@@ -343,64 +344,125 @@ static void compute_tenure(allot_retention_account *a, int64_t as_of)
     a->tenure_months = (double)(stop - a->first_day) / ALLOT_DAYS_PER_MONTH;
 }
 
-static allot_status read_channels(sqlite3 *db, const allot_retention_load_options *o,
-                                  allot_retention_data *d, allot_error *err)
+/* A customer pair: an account and one of its people (its own, or the
+ * people of its deals). */
+typedef struct account_person {
+    allot_retention_account *account;
+    char *person_id;
+} account_person;
+
+static int cmp_pair_person(const void *a, const void *b)
+{
+    return strcmp(((const account_person *)a)->person_id, ((const account_person *)b)->person_id);
+}
+
+static void free_pairs(account_person *pairs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(pairs[i].person_id);
+    free(pairs);
+}
+
+/* The customers' people: only they are looked for in touches (most
+ * accounts never subscribe). */
+static allot_status read_customer_people(sqlite3 *db, allot_retention_data *d,
+                                         account_person **pairs, size_t *n, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
         db,
-        /* Only the customers' people (most accounts never subscribe), and
-         * of each person only its first marketing touch (an index seek):
-         * the account's first touch is the earliest of those. */
-        "WITH cust AS (SELECT DISTINCT account_id FROM subscriptions WHERE mrr_micros > 0),"
-        " ap AS ("
+        "WITH cust AS (SELECT DISTINCT account_id FROM subscriptions WHERE mrr_micros > 0)"
         " SELECT p.account_id, p.person_id FROM people p JOIN cust ON cust.account_id = p.account_id"
         " UNION SELECT d.account_id, dp.person_id FROM deals d"
         "  JOIN cust ON cust.account_id = d.account_id"
-        "  JOIN deal_people dp ON dp.deal_id = d.deal_id)"
-        " SELECT ap.account_id, t.occurred_at, t.channel, c.channel, t.utm_source, t.utm_medium,"
-        "  t.utm_campaign, t.utm_content, t.utm_term, t.referrer, t.touch_type, t.click_id,"
-        "  t.landing_page, t.campaign_id"
-        " FROM ap JOIN touches t ON t.rowid = (SELECT f.rowid FROM touches f"
-        "  WHERE f.person_id = ap.person_id AND f.touch_type <> ?1"
-        "  ORDER BY f.occurred_at, f.touch_id LIMIT 1)"
-        " LEFT JOIN campaigns c ON c.campaign_id = t.campaign_id"
-        " ORDER BY ap.account_id, t.occurred_at, t.touch_id",
+        "  JOIN deal_people dp ON dp.deal_id = d.deal_id",
         &st, err);
     if (s != ALLOT_OK)
         return s;
-    sqlite3_bind_text(st, 1,
-                      o->sales_activity_touch_type ? o->sales_activity_touch_type
-                                                   : "sales_activity",
-                      -1, SQLITE_TRANSIENT);
+    size_t cap = 0;
     int rc;
+    *pairs = NULL;
+    *n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        allot_retention_account *a =
-            find_account(d, (const char *)sqlite3_column_text(st, 0));
-        if (!a || a->channel)
+        allot_retention_account *a = find_account(d, (const char *)sqlite3_column_text(st, 0));
+        const unsigned char *person = sqlite3_column_text(st, 1);
+        if (!a || !person)
             continue;
-        int64_t at = sqlite3_column_int64(st, 1);
-        if (allot_zone_day_of(o->zone, at) > a->first_day)
-            continue;
-#define COL(i) ((const char *)sqlite3_column_text(st, i))
-        allot_touch_fields f = {
-            .channel = COL(2),        .campaign_channel = COL(3), .utm_source = COL(4),
-            .utm_medium = COL(5),     .utm_campaign = COL(6),     .utm_content = COL(7),
-            .utm_term = COL(8),       .referrer = COL(9),         .touch_type = COL(10),
-            .click_id = COL(11),      .landing_page = COL(12),
-        };
-#undef COL
-        const char *ch = allot_taxonomy_channel(o->taxonomy, &f);
-        a->channel = dup_text((const unsigned char *)ch, NONE_LABEL);
-        a->campaign_id = dup_text(sqlite3_column_text(st, 13), NONE_LABEL);
-        if (!a->channel || !a->campaign_id) {
-            s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
-            break;
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 64;
+            account_person *grown = realloc(*pairs, cap * sizeof *grown);
+            if (!grown)
+                break;
+            *pairs = grown;
         }
+        char *id = dup_text(person, "");
+        if (!id)
+            break;
+        (*pairs)[(*n)++] = (account_person){a, id};
     }
-    if (s == ALLOT_OK && rc != SQLITE_DONE)
-        s = allot_store_fail(db, rc, "reading touches", err);
     sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    else if (rc != SQLITE_DONE)
+        s = allot_store_fail(db, rc, "reading the customers' people", err);
+    if (s == ALLOT_OK && *n > 1)
+        qsort(*pairs, *n, sizeof **pairs, cmp_pair_person);
+    return s;
+}
+
+/* Each customer's acquisition channel and campaign: of its people's first
+ * marketing touches (lib/firsttouch) the earliest, when it came no later
+ * than the first subscription's day. */
+static allot_status read_channels(sqlite3 *db, const allot_retention_load_options *o,
+                                  allot_retention_data *d, allot_error *err)
+{
+    account_person *pairs;
+    size_t n_pairs;
+    allot_status s = read_customer_people(db, d, &pairs, &n_pairs, err);
+    if (s != ALLOT_OK)
+        return s;
+    /* the distinct people, sorted (pairs are sorted by person) */
+    const char **ids = malloc((n_pairs ? n_pairs : 1) * sizeof *ids);
+    size_t *person_of = malloc((n_pairs ? n_pairs : 1) * sizeof *person_of);
+    allot_first_touch *firsts = malloc((n_pairs ? n_pairs : 1) * sizeof *firsts);
+    const allot_first_touch **best = calloc(d->n_accounts ? d->n_accounts : 1, sizeof *best);
+    size_t n_ids = 0;
+    if (!ids || !person_of || !firsts || !best)
+        s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; s == ALLOT_OK && i < n_pairs; i++) {
+        if (n_ids == 0 || strcmp(ids[n_ids - 1], pairs[i].person_id) != 0)
+            ids[n_ids++] = pairs[i].person_id;
+        person_of[i] = n_ids - 1;
+    }
+    if (s == ALLOT_OK)
+        s = allot_first_touches(db, o->taxonomy,
+                                o->sales_activity_touch_type ? o->sales_activity_touch_type
+                                                             : "sales_activity",
+                                ids, n_ids, firsts, NULL, NULL, err);
+    if (s == ALLOT_OK) {
+        for (size_t i = 0; i < n_pairs; i++) {
+            const allot_first_touch *ft = &firsts[person_of[i]];
+            size_t k = (size_t)(pairs[i].account - d->accounts);
+            if (ft->at != ALLOT_NO_FIRST_TOUCH &&
+                (!best[k] || allot_first_touch_before(ft->at, ft->touch_id, best[k])))
+                best[k] = ft;
+        }
+        for (size_t k = 0; s == ALLOT_OK && k < d->n_accounts; k++) {
+            allot_retention_account *a = &d->accounts[k];
+            if (!best[k] || allot_zone_day_of(o->zone, best[k]->at) > a->first_day)
+                continue;
+            a->channel = dup_text((const unsigned char *)best[k]->channel, NONE_LABEL);
+            a->campaign_id = dup_text((const unsigned char *)best[k]->campaign_id, NONE_LABEL);
+            if (!a->channel || !a->campaign_id)
+                s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        allot_first_touches_release(firsts, n_ids);
+    }
+    free(best);
+    free(firsts);
+    free(person_of);
+    free(ids);
+    free_pairs(pairs, n_pairs);
     return s;
 }
 
@@ -543,17 +605,10 @@ static allot_status build_groups(allot_retention_data *d, allot_error *err)
     return ALLOT_OK;
 }
 
-allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_options *o,
+/* allot_retention_load's reads, in one snapshot of the database. */
+static allot_status load_accounts(sqlite3 *db, const allot_retention_load_options *o,
                                   allot_retention_data *d, allot_error *err)
 {
-    memset(d, 0, sizeof *d);
-    d->by = o->by;
-    const char *cur = o->currency ? o->currency : "USD";
-    d->exponent = allot_currency_exponent(cur);
-    if (d->exponent < 0)
-        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
-                               "'%s' is not an ISO 4217 currency code", cur);
-    snprintf(d->currency, sizeof d->currency, "%s", cur);
     /* the groups are touches' channels and campaigns, deals' lead sources,
      * people's original sources: none may be a group label (labels.h) */
     allot_status s = allot_label_check_store(db, ALLOT_LABELS_TOUCHES | ALLOT_LABELS_CRM, err);
@@ -587,6 +642,28 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
     }
     if (s == ALLOT_OK)
         s = read_sources(db, d, err);
+    return s;
+}
+
+allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_options *o,
+                                  allot_retention_data *d, allot_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->by = o->by;
+    const char *cur = o->currency ? o->currency : "USD";
+    d->exponent = allot_currency_exponent(cur);
+    if (d->exponent < 0)
+        return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
+                               "'%s' is not an ISO 4217 currency code", cur);
+    snprintf(d->currency, sizeof d->currency, "%s", cur);
+    /* one snapshot: lib/firsttouch reads touches again by row number */
+    allot_status s = allot_store_exec(db, "SAVEPOINT allot_retention", err);
+    if (s != ALLOT_OK)
+        return s;
+    s = load_accounts(db, o, d, err);
+    allot_status released = allot_store_exec(db, "RELEASE allot_retention", s ? NULL : err);
+    if (s == ALLOT_OK)
+        s = released;
     for (size_t i = 0; s == ALLOT_OK && i < d->n_accounts; i++) {
         allot_retention_account *a = &d->accounts[i];
         if (!a->channel)
