@@ -18,7 +18,7 @@
 #include "error.h"
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define ALLOT_SCHEMA_VERSION 7
+#define ALLOT_SCHEMA_VERSION 8
 
 /* How long a tool waits for another tool's write lock before failing. */
 #define ALLOT_BUSY_TIMEOUT_MS 60000

@@ -116,6 +116,10 @@ static void creates_schema_in_wal_mode(void **state)
     allot_error err;
     assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
     assert_int_equal(query_int(db, "PRAGMA user_version"), ALLOT_SCHEMA_VERSION);
+    /* touches' indexes: the key and visitors' (anonymous_id, person_id);
+     * none by person (migration 8) */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
+                                   " tbl_name = 'touches' AND sql IS NOT NULL"), 1);
     const char *tables[] = {"campaigns", "spend", "people", "touches", "deals",
                             "deal_people", "stage_history", "subscriptions", "fx_rates",
                             "loads", "runs", "rejects", "ledger", "paths"};
@@ -186,6 +190,9 @@ static void migrates_a_version_4_database(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM touches"), 2);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
                                    " name IN ('people_lead', 'people_contact')"), 2);
+    /* migration 8: touches have no index by person (lib/firsttouch) */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
+                                   " name = 'touches_person_time'"), 0);
     assert_int_equal(plan_uses(db, "EXPLAIN QUERY PLAN SELECT DISTINCT person_id FROM touches"
                                    " WHERE anonymous_id = 'v1' AND person_id IS NOT NULL"
                                    " ORDER BY person_id",
