@@ -66,8 +66,8 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 of the latest touch or stage entry
   asof DAY CUR                  print, as known at DAY's last second in the
                                 zone (allot-funnel --as-of DAY), per creation
-                                quarter: deals created, open, won, pipeline
-                                cents of CUR
+                                quarter (fiscal with --fiscal): deals
+                                created, open, won, pipeline cents of CUR
   funnel-leads CSV              allot-funnel funnel table: the (all) lead
                                 cohort per quarter (a person's lead time is
                                 the earliest of created_at and its stage
@@ -1962,12 +1962,71 @@ def check_speed(path, unit="quarter", as_of=None, sla_hours=24):
             f"{ZONE_NAME}")
 
 
+def okr_targets():
+    """{name: target} of [okr] in SAMPLE_DIR/allot.ini."""
+    text = open(os.path.join(sample, "allot.ini")).read()
+    m = re.search(r"^\[okr\]\n(.*?)(?=^\[)", text, re.M | re.S)
+    return {k: float(v) for k, v in re.findall(r"^(\w+)\s*=\s*([\d.]+)\s*$", m.group(1), re.M)}
+
+
+def check_okr(path, rep, unit="quarter"):
+    """allot-funnel --table okr (from --csv-dir): per cohort period, each
+    [okr] target of the sample (mql_per_quarter, only for quarter cohorts;
+    mql_to_won_rate, sla_rate, win_rate with their Wilson intervals) with
+    the reference's actual (the (all) cells of the funnel, speed and deals
+    checks), attainment = actual / target and met = actual >= target; a
+    rate of no one (no MQL, no SLA-eligible MQL, no closed deal) is a row
+    with no actual, not met."""
+    fu = funnel_unit(unit)
+    stages = only_cells(stage_cells(rep, fu, "none"))
+    speed = only_cells(speed_cells(fu, "none"))
+    counts = only_cells(deal_cells(rep, fu, "none")[1])
+    per = "year" if fu in (fyear, year) else "month" if fu is month else "quarter"
+    want = {}
+    for name, target in okr_targets().items():
+        for (p, _), c in stages.items():
+            if name == f"mql_per_{per}":
+                want[(p, name)] = (target, c[1], None)
+            elif name == "mql_to_won_rate":
+                want[(p, name)] = (target, c[4] / c[1], wilson(c[4], c[1])) if c[1] else (target, None, None)
+        for (p, _), c in speed.items():
+            if name == "sla_rate":
+                x, n = c["sla_met"], c["sla_eligible"]
+                want[(p, name)] = (target, x / n, wilson(x, n)) if n else (target, None, None)
+        for (p, _), (n, o, w) in counts.items():
+            if name == "win_rate":
+                want[(p, name)] = (target, w / (n - o), wilson(w, n - o)) if n - o else (target, None, None)
+    seen = set()
+    for r in funnel_rows(path):
+        k = (r["period"], r["okr"])
+        seen.add(k)
+        if k not in want:
+            failures.append(f"okr {k}: not in the reference ({ZONE_NAME})")
+            continue
+        target, actual, iv = want[k]
+        if actual is None:
+            expect(float(r["target"]) == target and (r["actual"], r["lower"], r["upper"], r["attainment"], r["met"])
+                   == ("", "", "", "", "no"), f"okr {k}: {r}, reference: no actual ({ZONE_NAME})")
+            continue
+        got = [float(r["target"]), float(r["actual"])] + ([float(r["lower"]), float(r["upper"])] if iv else [])
+        ref = [target, actual] + (list(iv) if iv else [])
+        expect(all(abs(g - v) <= 5.1e-7 for g, v in zip(got, ref)) and (iv is not None or r["lower"] == ""),
+               f"okr {k}: target, actual, lower, upper {got}, reference {ref} ({ZONE_NAME})")
+        expect(abs(float(r["attainment"]) - actual / target) <= 5.1e-7
+               and r["met"] == ("yes" if actual >= target else "no"),
+               f"okr {k}: attainment {r['attainment']} met {r['met']}, reference {actual / target} ({ZONE_NAME})")
+    expect(seen == set(want), f"okr rows differ from the reference's: {sorted(seen ^ set(want))[:6]}")
+    return f"{len(seen)} OKR rows"
+
+
 def check_funnel_dir(outdir, rep, unit="quarter"):
     """allot-funnel --csv-dir OUTDIR (--by as the CSV's): its deals, funnel
-    and speed tables, as the funnel, funnel-stages and speed checks."""
+    and speed tables, as the funnel, funnel-stages and speed checks, and
+    its OKR table (check_okr)."""
     return "; ".join((check_funnel(os.path.join(outdir, "deals.csv"), rep, unit),
                       check_funnel_stages(os.path.join(outdir, "funnel.csv"), rep, unit),
-                      check_speed(os.path.join(outdir, "speed.csv"), unit)))
+                      check_speed(os.path.join(outdir, "speed.csv"), unit),
+                      check_okr(os.path.join(outdir, "okr.csv"), rep, unit)))
 
 
 SEARCH_LABELS = {"google", "bing", "yahoo", "duckduckgo", "baidu", "yandex", "ecosia", "ask",
@@ -2221,7 +2280,7 @@ if check == "asof":  # deals known at the end of DAY in ZONE, per creation quart
         if c > end:
             continue
         closed = d["is_closed"] == "1" and day_start(d["close_date"]) <= end
-        v = out.setdefault(quarter(day_of(d["created_at"])), [0, 0, 0, 0])
+        v = out.setdefault(fquarter(day_of(d["created_at"])), [0, 0, 0, 0])
         v[0] += 1
         v[1] += not closed
         v[2] += closed and d["is_won"] == "1"
