@@ -842,13 +842,14 @@ static const char *const weekday_mismatch[7] = {
 
 /* Parses the date at *p. Forms: YYYY-MM-DD (/ or .), YYYYMMDD (only when
  * eight digits stand alone), A/B/YYYY (/ . -), and with the month's name
- * (parse_named_month), which a weekday may begin ("Wed, 7 Jan 2026"): the
- * weekday must be the date's. A word that is both a month and a weekday
- * ("mar": March, and Tuesday in French, Spanish and Italian) is a month
+ * (parse_named_month). When weekday_first, a weekday may begin each ("Wed,
+ * 7 Jan 2026", "Mi., 07.01.2026"), and must be the date's. A word that is
+ * both a month and a weekday ("mar": March, and Tuesday in French, Spanish
+ * and Italian) is a month
  * when the text reads as a date with it as the month ("Mar 7, 2026"), a
  * weekday otherwise ("mar. 6 janv. 2026"). */
 static int parse_date_part(const char **pp, const char *e, allot_date_order order, int *y,
-                           int *m, int *d, const char **why)
+                           int *m, int *d, const char **why, int weekday_first)
 {
     const char *p = *pp;
     const char *q = p;
@@ -858,11 +859,10 @@ static int parse_date_part(const char **pp, const char *e, allot_date_order orde
     int wd = 0;
     if ((lead == 0 || lead == 1 || lead == 2) && parse_named_month(&p, e, y, m, d)) {
         /* checked as a calendar date below */
-    } else if (lead == 0 && (wd = weekday_at(&p, e)) != 0) {
-        if (!parse_named_month(&p, e, y, m, d)) {
-            WHY("not a date (after a weekday, a date with the month's name is expected)");
+    } else if (lead == 0 && weekday_first && (wd = weekday_at(&p, e)) != 0) {
+        /* "Wed, 7 Jan 2026", or in digits: "Mi., 07.01.2026" */
+        if (!parse_date_part(&p, e, order, y, m, d, why, 0))
             return 0;
-        }
     } else if (lead == 4 && q < e && (*q == '-' || *q == '/' || *q == '.')) {
         char sep = *q;
         long yy = digits_at(&p, e, 4, 4);
@@ -939,6 +939,8 @@ int allot_value_date_evidence(const char *s)
 {
     const char *e;
     const char *p = trim(s, &e);
+    if (p < e && isalpha((unsigned char)*p) && !weekday_at(&p, e))
+        return -1;                          /* "Mi., 07.01.2026" tells as 07.01.2026 */
     long a = digits_at(&p, e, 1, 2);
     if (a < 0 || p >= e || (*p != '/' && *p != '.' && *p != '-'))
         return -1;
@@ -1002,7 +1004,7 @@ allot_value_result allot_value_parse_date(const char *s, allot_date_order order,
     const char *e;
     const char *p = trim(s, &e);
     int y, m, d;
-    if (!parse_date_part(&p, e, order, &y, &m, &d, why))
+    if (!parse_date_part(&p, e, order, &y, &m, &d, why, 1))
         return ALLOT_VALUE_INVALID;
     if (p < e && *p != 'T' && *p != ' ' && !(*p == ',' && p + 1 < e && p[1] == ' ')) {
         WHY("not a date");
@@ -1142,7 +1144,7 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
     /* AM/PM follows dates as people write them (3/4/2026, 7-Jan-26,
      * Jan 7, 2026), never ISO ones. */
     int slash = nd == 1 || nd == 2 || (p < e && isalpha((unsigned char)*p));
-    if (!parse_date_part(&p, e, order, &y, &m, &d, why))
+    if (!parse_date_part(&p, e, order, &y, &m, &d, why, 1))
         return ALLOT_VALUE_INVALID;
     long offset = 0;
     if (p == e)

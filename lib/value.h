@@ -86,7 +86,8 @@ allot_value_result allot_value_parse_bool(const char *s, int *out, const char **
  * 2026", "1º de janeiro de 2026"), "del" before the year ("7 de enero del
  * 2026"), and after a weekday ("Wednesday, January 7, 2026", "Wed, 7 Jan
  * 2026", "mercredi 7 janvier 2026", "Mittwoch, 7. Januar 2026",
- * "quarta-feira, 7 de janeiro de 2026"; allot_value_weekday_word): the
+ * "quarta-feira, 7 de janeiro de 2026", and before the other forms:
+ * "Mi., 07.01.2026"; allot_value_weekday_word): the
  * weekday must be the date's, else the date is invalid and *why names the
  * weekday it has. A time part after the date (after a space, or ", ") is
  * ignored: the date is kept as written, never shifted. */
@@ -127,7 +128,8 @@ allot_value_result allot_value_parse_instant(const char *s, allot_date_order ord
  * (first part > 12, or parts separated by dots: 01.11.2026 is day first in
  * every country that writes dots), ALLOT_DATE_MDY (second part > 12),
  * ALLOT_DATE_AUTO (both <= 12 with `/` or `-`: ambiguous), or -1 when the
- * value is not a slash date. */
+ * value is not a slash date. A weekday before the date is skipped
+ * ("Mi., 07.01.2026"). */
 int allot_value_date_evidence(const char *s);
 
 /* What one number says about its decimal separator: ALLOT_DECIMAL_POINT

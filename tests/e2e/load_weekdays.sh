@@ -19,10 +19,13 @@ db=$scratch/a.db
 # date -u -d 2026-01-07T14:30:00Z +%s      -> 1767796200
 # date -u -d 2026-01-01T09:00:00Z +%s      -> 1767258000
 # date -u -d 2026-01-06T10:00:00Z +%s      -> 1767693600
+# date -u -d 2026-01-08T09:00:00Z +%s      -> 1767862800 (d-13: jeu. 08/01/2026
+# is day first as the file's other date with digits, Mi., 07.01.2026, shows)
 # Weekdays: date -d 2026-01-07 +%A -> Wednesday; 2026-01-01 -> Thursday;
-# 2026-01-06 -> Tuesday ("mar." in French).
+# 2026-01-06 -> Tuesday ("mar." in French); 2026-01-08 -> Thursday.
 load --timezone UTC deals-weekdays.csv 2> err; expect "weekdays exit" "$?" 1
-expect "weekdays summary" "$(grep -c '^allot-load: deals-weekdays.csv: 12 read, 10 loaded, 0 updated, 0 unchanged, 2 rejected, 0 dropped as totals, 0 warnings (table deals; nothing committed)' err)" 1
+expect "weekdays summary" "$(grep -c '^allot-load: deals-weekdays.csv: 13 read, 11 loaded, 0 updated, 0 unchanged, 2 rejected, 0 dropped as totals, 1 warnings (table deals; nothing committed)' err)" 1
+expect "weekdays order warning" "$(grep -c "^allot-load: warning: deals-weekdays.csv:14:2: column 'created_at': no date has a day above 12; read as day/month/year, as column 'close_date' of this file shows (use --date-order MDY if not)" err)" 1
 expect "weekdays rejects" "$(tr -d '\r' < deals-weekdays.csv.rejects.csv)" \
   "line,column,column_name,value,reason,raw
 12,5,close_date,\"Thursday, January 7, 2026\",the weekday written is not the date's: that date is a Wednesday,\"d-11,\"\"Wed, 07 Jan 2026 14:30:00 +0100\"\",100,EUR,\"\"Thursday, January 7, 2026\"\"\"
@@ -31,7 +34,7 @@ expect "weekdays rejects" "$(tr -d '\r' < deals-weekdays.csv.rejects.csv)" \
 # With the two rejects allowed, the other rows load with the dates written.
 load --timezone UTC --max-rejects 2 deals-weekdays.csv 2> err; expect "weekdays budget exit" "$?" 0
 expect "weekdays rows" "$(q "SELECT group_concat(deal_id||'|'||created_at||'|'||close_date, ' ') FROM (SELECT * FROM deals ORDER BY deal_id)")" \
-  "d-01|1767792600|2026-01-07 d-02|1767792600|2026-01-07 d-03|1767258000|2026-01-01 d-04|1767796200|2026-01-07 d-05|1767796200|2026-01-07 d-06|1767796200|2026-01-07 d-07|1767796200|2026-01-07 d-08|1767258000|2026-01-07 d-09|1767693600|2026-03-07 d-10|1767796200|2026-01-01"
+  "d-01|1767792600|2026-01-07 d-02|1767792600|2026-01-07 d-03|1767258000|2026-01-01 d-04|1767796200|2026-01-07 d-05|1767796200|2026-01-07 d-06|1767796200|2026-01-07 d-07|1767796200|2026-01-07 d-08|1767258000|2026-01-07 d-09|1767693600|2026-03-07 d-10|1767796200|2026-01-01 d-13|1767862800|2026-01-07"
 
 # ICU's full, long and medium dates and times in nine locales, as JavaScript
 # applications write them (tests/cases/load/intl/make.js, run with node,

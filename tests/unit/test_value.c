@@ -596,14 +596,32 @@ static void weekday_forms(void **state)
                         "the weekday written is not the date's: that date is a Thursday");
     assert_string_equal(date_why("Sun, 29 Feb 2024"),
                         "the weekday written is not the date's: that date is a Thursday");
-    assert_string_equal(date_why("Wed, 2026-01-07"),
-                        "not a date (after a weekday, a date with the month's name is expected)");
+    /* Before a date in digits too, read in the order given (or that the
+     * column shows): 2026-01-08 is a Thursday, 2026-08-01 a Saturday,
+     * 2026-08-13 a Thursday (date -d DATE +%A). */
+    assert_string_equal(date("Wed, 2026-01-07", ALLOT_DATE_AUTO), "2026-01-07");
+    assert_string_equal(date("Mi., 07.01.2026", ALLOT_DATE_DMY), "2026-01-07");
+    assert_string_equal(date("mer. 07/01/2026", ALLOT_DATE_DMY), "2026-01-07");
+    assert_string_equal(date("Thu 01/08/2026", ALLOT_DATE_MDY), "2026-01-08");
+    assert_string_equal(date("Thu 01/08/2026", ALLOT_DATE_DMY), "INVALID");
+    assert_string_equal(date("Thu 13/08/2026", ALLOT_DATE_AUTO), "2026-08-13");
+    assert_string_equal(date("Thu 01/08/2026", ALLOT_DATE_AUTO), "INVALID");   /* ambiguous */
+    assert_string_equal(date_why("Sat 01/08/2026"),
+                        "day and month order is ambiguous; set it with --date-order");
+    assert_string_equal(date_why("Sat 13/08/2026"),
+                        "the weekday written is not the date's: that date is a Thursday");
+    assert_int_equal(allot_value_date_evidence("Mi., 07.01.2026"), ALLOT_DATE_DMY);
+    assert_int_equal(allot_value_date_evidence("Thu 01/08/2026"), ALLOT_DATE_AUTO);
+    assert_int_equal(allot_value_date_evidence("Thu 13/08/2026"), ALLOT_DATE_DMY);
+    assert_int_equal(allot_value_date_evidence("Wedn 13/08/2026"), -1);
+    assert_int_equal(allot_value_date_evidence("Wed, 7 Jan 2026"), -1);
     /* Not dates: a weekday alone or after the date, a weekday's beginning,
      * no space after it, two weekdays, a weekday where the month goes. */
     static const char *const not_dates[] = {
         "Wednesday", "Wednesday,", "Wedn, 7 Jan 2026", "Wed,7 Jan 2026",
         "Wed Wed 7 Jan 2026", "Wed 7 Wed 2026", "7 Wed 2026", "Wed, 30 Feb 2026",
         "quarta- 7 de janeiro de 2026", "-feira 7 de janeiro de 2026", "Wed 1/7/2026",
+        "Wed 2026", "Wed, 7", "Wed 7 2026",
     };
     for (size_t i = 0; i < sizeof not_dates / sizeof not_dates[0]; i++)
         if (strcmp(date(not_dates[i], ALLOT_DATE_AUTO), "INVALID") != 0)
@@ -684,6 +702,9 @@ static void weekday_forms_with_times(void **state)
     assert_int_equal(ts("jeudi 1er janvier 2026 \xC3\xA0 09:00", 0), 1767258000);
     /* date -u -d 2026-01-06T10:00:00Z +%s -> 1767693600 */
     assert_int_equal(ts("mar. 6 janv. 2026 10:00", 0), 1767693600);
+    assert_int_equal(ts("Tue 01/06/2026 10:00 AM", ALLOT_DATE_MDY), 1767693600);
+    assert_int_equal(ts("Di., 06.01.2026 10:00", ALLOT_DATE_DMY), 1767693600);
+    assert_int_equal(ts("Tue, 2026-01-06T10:00:00Z", 0), 1767693600);
     /* What fixes the instant. */
     int64_t v;
     int fixed = -1;
