@@ -344,6 +344,18 @@ def main():
             expect("GRR", got[7], sum((min(arr0[a], arr1[a]) for a in present), F(0)) / start)
         elif got[6] is not None or got[7] is not None:
             fail(f"NRR/GRR without a start book: {got[6:8]}")
+        # the Summary's headline NRR: this period's, and the prior quarter's
+        # over the same accounts at the same (as-of) rates
+        k = find(summary, "Net revenue retention")
+        if k is not None:
+            expect("Summary NRR", summary[k][1],
+                   sum((arr1[a] for a in present), F(0)) / start if start else None)
+            pt0 = month_start(p_start, -3) - dt.timedelta(days=1)
+            b0 = {a: 12 * mrr(x, pt0) for a, x in acc.items()}
+            b1 = {a: 12 * mrr(x, t0) for a, x in acc.items()}
+            base = sum((v for v in b0.values() if v > 0), F(0))
+            expect("Summary prior NRR", summary[k][2],
+                   sum((b1[a] for a in acc if b0[a] > 0), F(0)) / base if base else None)
         for c in ret[i + 2][:6]:
             if c.number_format != money_fmt:
                 fail(f"Retention {c.coordinate} format {c.number_format!r}, want {money_fmt!r}")
