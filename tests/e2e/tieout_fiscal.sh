@@ -203,17 +203,17 @@ check $A 2 workbook a2/fy2027.xlsx USD FY2027
 # and spend per currency and in all beside FY2026Q4's, the credit section
 # and its reconciliation line, and every attachment byte for byte the
 # files checked here (the PDF, the workbook, the charts).
-pack() { # pack NAME
-  local name=$1 out=$1/pack
+pack() { # pack NAME [PERIOD]: chart, PDF, workbook and pack of PERIOD (FY2027Q1) in NAME/pack
+  local name=$1 out=$1/pack p=${2:-FY2027Q1}
   mkdir -p "$out"
-  "$bin/allot-chart" --db "$name/allot.db" --config "$name.ini" --period FY2027Q1 --out "$out/charts" \
-    2>/dev/null || fail "$name: allot-chart --period FY2027Q1"
-  "$bin/allot-pdf" --db "$name/allot.db" --config "$name.ini" --period FY2027Q1 \
-    --out "$out/allot-pack.pdf" 2>/dev/null || fail "$name: allot-pdf --period FY2027Q1"
-  "$bin/allot-xlsx" --db "$name/allot.db" --config "$name.ini" --period FY2027Q1 \
-    --out "$out/allot-report.xlsx" 2>/dev/null || fail "$name: allot-xlsx --period FY2027Q1"
-  "$bin/allot-pack" --db "$name/allot.db" --config "$name.ini" --period FY2027Q1 --out "$out" \
-    2>/dev/null || fail "$name: allot-pack --period FY2027Q1"
+  "$bin/allot-chart" --db "$name/allot.db" --config "$name.ini" --period "$p" --out "$out/charts" \
+    2>/dev/null || fail "$name: allot-chart --period $p"
+  "$bin/allot-pdf" --db "$name/allot.db" --config "$name.ini" --period "$p" \
+    --out "$out/allot-pack.pdf" 2>/dev/null || fail "$name: allot-pdf --period $p"
+  "$bin/allot-xlsx" --db "$name/allot.db" --config "$name.ini" --period "$p" \
+    --out "$out/allot-report.xlsx" 2>/dev/null || fail "$name: allot-xlsx --period $p"
+  "$bin/allot-pack" --db "$name/allot.db" --config "$name.ini" --period "$p" --out "$out" \
+    2>/dev/null || fail "$name: allot-pack --period $p"
 }
 pack t2
 check $T 2 pdf t2/pack/allot-pack.pdf USD FY2027Q1 t2/credit.csv
@@ -257,5 +257,29 @@ for name in t4 a2; do
   check $zone "$start" eml "$name/year/allot-pack-FY2027.eml" "$name/year" FY2027 "$name/credit.csv" USD
 done
 refuse $T 2 pdf a2/year/allot-pack.pdf USD FY2027 a2/credit.csv
+
+# A fiscal year starting in December (fiscal_year_start_month 12, Auckland):
+# FY2026 = December 2025 to November 2026, named by the calendar year it
+# ends in; FY2026Q1 = December 2025 to February 2026, across the calendar
+# year. D000049 (USD 24,700.00, created 2025-11-30T13:47:59Z, 02:47 on 1
+# December at NZDT's +13:00) is FY2026Q1's in Auckland and FY2025Q4's in
+# Tokyo and UTC: FY2026Q1 pipeline created Auckland USD 3,178,695.21 (123
+# deals), Tokyo 3,153,995.21 (122), UTC 3,162,654.41 (123: D000543,
+# created on 28 February at 22:26Z, is March's in both zones). The credit
+# CSV and ledger, allot-funnel and allot-roi per fiscal quarter, and the
+# PDF, workbook and pack of FY2026Q1 (prior FY2025Q4, September to
+# November 2025) as above. Tokyo's start-12 reference fails on Auckland's
+# PDF (the cover's pipeline, its prior, the funnel page).
+setup a12 Pacific/Auckland 12
+funnel a12 a12/fq
+check $A 12 funnel-dir a12/fq USD quarter
+"$bin/allot-roi" --db a12/allot.db --config a12.ini --csv --bootstrap 0 > a12/roi.csv 2>/dev/null \
+  || fail "a12: allot-roi"
+check $A 12 roi a12/roi.csv USD channel quarter
+pack a12 FY2026Q1
+check $A 12 pdf a12/pack/allot-pack.pdf USD FY2026Q1 a12/credit.csv
+check $A 12 eml a12/pack/allot-pack-FY2026Q1.eml a12/pack FY2026Q1 a12/credit.csv USD
+check $A 12 workbook a12/pack/allot-report.xlsx USD FY2026Q1
+refuse $T 12 pdf a12/pack/allot-pack.pdf USD FY2026Q1 a12/credit.csv
 
 exit $fail
