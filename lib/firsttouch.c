@@ -41,15 +41,6 @@ static int cmp_id(const void *key, const void *elem)
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
-static char *copy_text(const char *text)
-{
-    size_t n = strlen(text) + 1;
-    char *copy = malloc(n);
-    if (copy)
-        memcpy(copy, text, n);
-    return copy;
-}
-
 /* The pass: each person's earliest non-activity touch as a row number. */
 typedef struct pass {
     sqlite3 *db;
@@ -166,9 +157,9 @@ static allot_status read_firsts(pass *p, const allot_taxonomy *taxonomy, allot_e
         allot_touch_fields f = {F(0), F(1), F(2), F(3), F(4), F(5), F(6), F(7), F(8), F(9), F(10)};
 #undef F
         const char *campaign = (const char *)sqlite3_column_text(st, 1);
-        ft->touch_id = copy_text((const char *)sqlite3_column_text(st, 0));
-        ft->channel = copy_text(allot_taxonomy_channel(taxonomy, &f));
-        ft->campaign_id = campaign && *campaign ? copy_text(campaign) : NULL;
+        ft->touch_id = strdup((const char *)sqlite3_column_text(st, 0));
+        ft->channel = strdup(allot_taxonomy_channel(taxonomy, &f));
+        ft->campaign_id = campaign && *campaign ? strdup(campaign) : NULL;
         if (!ft->touch_id || !ft->channel || (campaign && *campaign && !ft->campaign_id))
             s = allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading touches");
     }
