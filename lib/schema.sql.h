@@ -348,9 +348,10 @@ static const char *const allot_migration_7[] = {
  * for a first touch, became a pass over touches in storage order
  * (lib/firsttouch, for the funnel and retention; allot-credit's journeys
  * always read touches in storage order), and allot-load rebuilt it after
- * every first load: about a quarter of a 2 M-touch load's time. */
+ * every first load: about a quarter of a 2 M-touch load's time. IF EXISTS:
+ * a user may have dropped it by hand to load faster. */
 static const char *const allot_migration_8[] = {
-    "DROP INDEX touches_person_time;"
+    "DROP INDEX IF EXISTS touches_person_time;"
     ,
     NULL
 };

@@ -206,6 +206,34 @@ static void migrates_a_version_4_database(void **state)
     allot_store_close(db);
 }
 
+/* A schema-7 database whose index by person was dropped by hand (to load
+ * faster) still opens and migrates to the current schema. */
+static void migrates_a_version_7_database_without_the_person_index(void **state)
+{
+    (void)state;
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
+    for (int v = 0; v < 7; v++)
+        for (const char *const *piece = allot_migrations[v]; *piece; piece++)
+            assert_int_equal(sqlite3_exec(raw, *piece, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+        "DROP INDEX touches_person_time;"
+        "PRAGMA user_version = 7;"
+        "INSERT INTO touches(touch_id, person_id, occurred_at, touch_type)"
+        " VALUES ('t1', 'p1', 1, 'visit');",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+
+    sqlite3 *db;
+    allot_error err;
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(query_int(db, "PRAGMA user_version"), ALLOT_SCHEMA_VERSION);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM touches"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND"
+                                   " name = 'touches_person_time'"), 0);
+    allot_store_close(db);
+}
+
 static void refuses_newer_schema(void **state)
 {
     (void)state;
@@ -444,6 +472,8 @@ int main(void)
         cmocka_unit_test(sha256_of_files),
         cmocka_unit_test_setup_teardown(creates_schema_in_wal_mode, make_path, remove_db),
         cmocka_unit_test_setup_teardown(migrates_a_version_4_database, make_path, remove_db),
+        cmocka_unit_test_setup_teardown(migrates_a_version_7_database_without_the_person_index,
+                                        make_path, remove_db),
         cmocka_unit_test_setup_teardown(refuses_newer_schema, make_path, remove_db),
         cmocka_unit_test(missing_database_is_an_environment_error),
         cmocka_unit_test_setup_teardown(records_runs, make_path, remove_db),
