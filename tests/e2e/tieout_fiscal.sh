@@ -281,5 +281,28 @@ check $A 12 pdf a12/pack/allot-pack.pdf USD FY2026Q1 a12/credit.csv
 check $A 12 eml a12/pack/allot-pack-FY2026Q1.eml a12/pack FY2026Q1 a12/credit.csv USD
 check $A 12 workbook a12/pack/allot-report.xlsx USD FY2026Q1
 refuse $T 12 pdf a12/pack/allot-pack.pdf USD FY2026Q1 a12/credit.csv
+# allot-pack without --period at Auckland's midnights that end a start-12
+# fiscal quarter, "today" set by libfaketime (as in tieout_zone.sh): 1
+# December 2025 begins at 11:00Z on 30 November (NZDT, +13:00), 1 March
+# 2026 at 11:00Z on 28 February. A second before: FY2025Q3 (June to August
+# 2025), then FY2025Q4 (September to November 2025); FY2025Q4, then
+# FY2026Q1 (December 2025 to February 2026). Reference: `tieout_check.py
+# ... --zone Pacific/Auckland lastquarter INSTANT 12`; in Tokyo the first
+# two instants are 19:59:59 and 20:00 on 30 November, both FY2025Q3 (by
+# hand, 2026-11-23).
+faketime_lib=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+[[ -r $faketime_lib ]] || fail "no $faketime_lib: run tools/setup --tests (package libfaketime)"
+for t in 2025-11-30T10:59:59Z 2025-11-30T11:00:00Z 2026-02-28T10:59:59Z 2026-02-28T11:00:00Z; do
+  d=today/$t; mkdir -p "$d"
+  ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0" TZ=UTC DONT_FAKE_MONOTONIC=1 \
+    FAKETIME="@${t:0:10} ${t:11:8}" LD_PRELOAD=$faketime_lib \
+    "$bin/allot-pack" --config a12.ini --no-db --out "$d" 2>/dev/null || fail "allot-pack at $t, start 12"
+  expect "allot-pack's default period at $t in Auckland, fiscal start 12" "$(cd "$d" && ls allot-pack-*.eml)" \
+    "allot-pack-$("$py" "$tests/e2e/tieout_check.py" "$data" --zone $A lastquarter "$t" 12).eml"
+done
+expect "the reference's default periods, Auckland, start 12" "$(for t in 2025-11-30T10:59:59Z \
+  2025-11-30T11:00:00Z 2026-02-28T10:59:59Z 2026-02-28T11:00:00Z; do
+  "$py" "$tests/e2e/tieout_check.py" "$data" --zone $A lastquarter "$t" 12; done | tr '\n' ' ')" \
+  "FY2025Q3 FY2025Q4 FY2025Q4 FY2026Q1 "
 
 exit $fail
