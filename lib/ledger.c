@@ -425,19 +425,25 @@ static allot_status run_model(writer *wr, const allot_model_ctx *ctx, int write_
             cell *x = &row[t->channel];
             x->credited += wr->rshares[k];
             pa->credited += wr->rshares[k];
-            camp_entry *e = camp_get(&camps, (uint64_t)pd->period << 48 |
-                                                 (uint64_t)t->channel << 32 | t->campaign);
-            if (!e) {
-                st = nomem(wr);
-                break;
+            if (wr->w[k] > 0 && stamp[t->channel] != mark) {
+                stamp[t->channel] = mark;
+                x->deals++;
             }
-            e->c.credited += wr->rshares[k];
-            if (wr->w[k] > 0) {
-                if (stamp[t->channel] != mark) {
-                    stamp[t->channel] = mark;
-                    x->deals++;
+            /* A touch the model gives nothing (weight 0 and no cent: every
+             * touch but the first under first_touch, a custom milestone of
+             * weight 0) makes no campaign row, as it makes no channel row:
+             * a row crediting nothing is noise. Spend is not read from the
+             * rollups (lib/roi reads spend and the ledger), so a campaign
+             * with spend and no credit still shows its spend there. */
+            if (wr->w[k] > 0 || wr->rshares[k] != 0) {
+                camp_entry *e = camp_get(&camps, (uint64_t)pd->period << 48 |
+                                                     (uint64_t)t->channel << 32 | t->campaign);
+                if (!e) {
+                    st = nomem(wr);
+                    break;
                 }
-                if (e->stamp != mark) {
+                e->c.credited += wr->rshares[k];
+                if (wr->w[k] > 0 && e->stamp != mark) {
                     e->stamp = mark;
                     e->c.deals++;
                 }

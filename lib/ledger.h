@@ -17,7 +17,9 @@
  * schema.sql.h) are accumulated from exactly the values the ledger rows
  * carry, for every model, including models whose ledger rows are not
  * written (write_rows 0), so a run can compute all models and store the
- * detailed ledger of one.
+ * detailed ledger of one. A channel or campaign row is written only where
+ * it credits something (a deal giving it a positive weight, or a credit
+ * other than 0): touches of weight 0 make ledger rows, not rollup rows.
  *
  * Writing happens inside the caller's transaction; rows are inserted in
  * primary-key order (model, deal_id, position) with one prepared statement.

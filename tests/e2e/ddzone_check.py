@@ -354,6 +354,9 @@ class Reference:
             else:
                 pr[2] += cr
         chan = {k: v for k, v in chan.items() if v[0] or v[1]}
+        # a campaign row that credits nothing is not written either (README
+        # "Rollups")
+        camp = {k: v for k, v in camp.items() if v[0] or v[1]}
         return booked, chan, camp, per
 
     def lines(self):
