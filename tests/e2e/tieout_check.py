@@ -77,6 +77,17 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 day), won cents (at the close date)
   pipeline-csv CSV CUR          allot-credit --event pipeline --csv: Σ credit
                                 per model and period = pipeline created
+  shapley DB CREDIT_CSV CUR     the latest credit run's shapley model (revenue,
+                                no --period): model_scores' phi, weight and
+                                journeys per channel, and the CSV's shapley
+                                credit and deals per (fiscal) quarter and
+                                channel, against the exact Shapley value of
+                                the conversion-rate game over the journeys
+                                in the zone (won deals convert; lost deals
+                                and people on no won or lost deal do not)
+  shapley-ref CUR [LOOKBACK]    print that reference: phi,CHANNEL,phi,weight,
+                                journeys (phi descending), then
+                                credit,PERIOD,CHANNEL,cents,deals
 
 --fiscal M (anywhere after SAMPLE_DIR; default 1): the outputs were made
 with [general] fiscal_year_start_month = M: the quarters and years of the
@@ -2263,11 +2274,158 @@ def check_pipeline_csv(path, rep):
     return f"{len(models)} models x {len(want)} periods of pipeline created in {rep}"
 
 
+def dd_fit_journeys(lookback):
+    """The journeys the data-driven models learn from in the revenue view
+    (README "Journeys they learn from", lib/journey.h), in ZONE, as
+    [(deal or None, converted, [touch ids in (occurred_at, touch id)
+    order])]: every won deal with a close date converts (its journey the
+    touches of its people from lookback days before the close date's last
+    second in ZONE to it); every lost deal (closed, not won, with a close
+    date) does not (the same window); nor does every person with touches
+    who is on no won or lost deal (an open deal does not count), the window
+    ending at their own last touch. Journeys without a touch are no path."""
+    people = {}
+    for r in rows("deal_people.csv"):
+        people.setdefault(r["deal_id"], set()).add(r["person_id"])
+    by_person = {}
+    for t in rows("touches.csv"):
+        if t["person_id"]:
+            by_person.setdefault(t["person_id"], []).append((instant(t["occurred_at"]), t["touch_id"]))
+    for v in by_person.values():
+        v.sort()
+
+    def window(ps, hi):
+        lo = hi - lookback * 86400
+        return [tid for _, tid in sorted((at, tid) for p in ps for at, tid in by_person.get(p, [])
+                                         if lo <= at <= hi)]
+    out = []
+    on_deal = set()
+    for d in sorted(DEALS, key=lambda d: d["deal_id"]):
+        won = d["is_won"] == "1"
+        if not (won or d["is_closed"] == "1") or not d["close_date"]:
+            continue
+        ps = people.get(d["deal_id"], set())
+        on_deal |= ps
+        out.append((d["deal_id"], won, window(ps, day_end(d["close_date"]))))
+    for p in sorted(by_person):
+        if p not in on_deal:
+            out.append((None, False, window([p], by_person[p][-1][0])))
+    return [j for j in out if j[2]]
+
+
+def shapley_exact(fit):
+    """{channel: phi} (Fractions): the exact Shapley value of the game
+    v(S) = conversions / journeys of the journeys whose channel set is
+    within S (0 when there is none; README "Shapley values"), by the
+    Shapley formula over every coalition. fit: [(channel set, converted)]."""
+    from fractions import Fraction
+    from math import factorial
+    chans = sorted({c for cs, _ in fit for c in cs})
+    n = len(chans)
+    bit = {c: 1 << i for i, c in enumerate(chans)}
+    conv = [0] * (1 << n)
+    jour = [0] * (1 << n)
+    for cs, c in fit:
+        m = sum(bit[x] for x in cs)
+        conv[m] += c
+        jour[m] += 1
+    for i in range(n):  # sums over subsets
+        for m in range(1 << n):
+            if m & (1 << i):
+                conv[m] += conv[m ^ (1 << i)]
+                jour[m] += jour[m ^ (1 << i)]
+    v = [Fraction(conv[m], jour[m]) if jour[m] else Fraction(0) for m in range(1 << n)]
+    phi = {}
+    for i, c in enumerate(chans):
+        tot = Fraction(0)
+        for m in range(1 << n):
+            if not m & (1 << i):
+                k = bin(m).count("1")
+                tot += Fraction(factorial(k) * factorial(n - k - 1), factorial(n)) * (v[m | 1 << i] - v[m])
+        phi[c] = tot
+    return phi
+
+
+def shapley_reference(rep, lookback):
+    """(phi, channel weights, journeys per channel, {(fiscal quarter,
+    channel): [cents of rep, deals with a positive weight]}) of the shapley
+    model in the revenue view (README "In the ledger"): weight =
+    max(phi, 0) normalised; a touch on c gets w(c) / the sum of w over the
+    journey's distinct channels / c's touches in it (equal shares when every
+    channel weighs 0); the deal's amount at the close date's rate split by
+    largest remainder; no touch: '(unattributed)'."""
+    from fractions import Fraction
+    by_id = {t["touch_id"]: t for t in rows("touches.csv")}
+    fit = dd_fit_journeys(lookback)
+    paths = {d: (c, [touch_channel(by_id[t]) for t in j]) for d, c, j in fit if d}
+    sets = [(frozenset(touch_channel(by_id[t]) for t in j), int(c)) for _, c, j in fit]
+    phi = shapley_exact(sets)
+    pos = {c: max(v, Fraction(0)) for c, v in phi.items()}
+    w = {c: v / sum(pos.values()) for c, v in pos.items()}
+    n_j = {c: sum(1 for cs, _ in sets if c in cs) for c in phi}
+    cells = {}
+    for d in WON:
+        if not d["amount"] or not d["close_date"]:
+            continue
+        conv = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
+        q = fquarter(d["close_date"])
+        chans = paths.get(d["deal_id"], (1, []))[1]
+        if not chans:
+            c = cells.setdefault((q, "(unattributed)"), [0, 0])
+            c[0] += conv
+            c[1] += 1
+            continue
+        tot = sum(w[c] for c in set(chans))
+        wt = ([w[c] / tot / chans.count(c) for c in chans] if tot
+              else [Fraction(1, len(chans))] * len(chans))
+        cents, _ = largest_remainder(conv, wt)
+        for ch in sorted(set(chans)):
+            c = cells.setdefault((q, ch), [0, 0])
+            c[0] += sum(x for x, y in zip(cents, chans) if y == ch)
+            c[1] += any(x > 0 for x, y in zip(wt, chans) if y == ch)
+    return phi, w, n_j, cells
+
+
+def check_shapley(db_path, credit_csv, rep):
+    """The latest credit run's shapley model (revenue view, exact Shapley
+    value, no period): model_scores' score (phi), weight and journeys per
+    channel against shapley_reference in ZONE, and the credit CSV's shapley
+    rows (credited amount to the cent, deals) of every (fiscal) quarter."""
+    db = sqlite3.connect(db_path)
+    run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
+    params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
+    expect(f";timezone={ZONE_NAME};" in params and ";event=revenue;" in params,
+           f"shapley: run {run} is not a revenue run in {ZONE_NAME}")
+    lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
+    phi, w, n_j, cells = shapley_reference(rep, lookback)
+    got = {c: (m, s, wt, j) for c, m, s, wt, j in db.execute(
+        "SELECT channel, method, score, weight, journeys FROM model_scores WHERE run_id = ? AND "
+        "model = 'shapley'", (run,))}
+    expect(set(got) == set(phi), f"shapley channels {sorted(got)} != {sorted(phi)}")
+    for c in sorted(phi):
+        m, s, wt, j = got.get(c, (None, 0, 0, 0))
+        expect(m == "shapley exact" and abs(s - phi[c]) <= 1e-12 and abs(wt - w[c]) <= 1e-12
+               and j == n_j[c], f"shapley {c}: {m} phi {s!r} weight {wt!r} journeys {j}, reference "
+               f"{float(phi[c])!r} {float(w[c])!r} {n_j[c]} ({ZONE_NAME})")
+    out = {}
+    with open(credit_csv, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["model"] == "shapley":
+                out[(r["period"], r["channel"])] = [int(D(r["credited_amount"]) * 100), int(r["deals"])]
+    want = {k: v for k, v in cells.items() if v[0] or v[1]}
+    for k in sorted(set(out) | set(want)):
+        expect(out.get(k) == want.get(k), f"shapley credit {k}: {out.get(k)}, reference {want.get(k)} "
+               f"(cents, deals; {ZONE_NAME})")
+    return (f"shapley phi, weights and journeys of {len(phi)} channels and {len(want)} credit cells "
+            f"in {ZONE_NAME}")
+
+
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
           "funnel": check_funnel, "funnel-leads": check_funnel_leads,
           "funnel-stages": check_funnel_stages, "speed": check_speed, "funnel-dir": check_funnel_dir,
-          "acquisition": check_acquisition, "models": check_models}
+          "acquisition": check_acquisition, "models": check_models,
+          "shapley": check_shapley}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])
@@ -2296,6 +2454,14 @@ if check == "asof":  # deals known at the end of DAY in ZONE, per creation quart
 if check == "acquisition-ref":  # print the reference: account, channel, campaign
     for a, (ch, camp) in sorted(acquisition().items()):
         print(a, ch, camp, sep=",")
+    sys.exit(0)
+if check == "shapley-ref":  # print the reference: phi per channel, shapley credit cells
+    lookback = int(args[1]) if len(args) > 1 else lookback_days()
+    phi, w, n_j, cells = shapley_reference(args[0], lookback)
+    for c in sorted(phi, key=lambda c: (-phi[c], c)):
+        print(f"phi,{c},{float(phi[c]):.12f},{float(w[c]):.12f},{n_j[c]}")
+    for (q, c), (cents, deals) in sorted(cells.items()):
+        print(f"credit,{q},{c},{cents},{deals}")
     sys.exit(0)
 if check == "lastquarter":  # allot-pack's default period at an instant ("today")
     print(last_quarter(day_of(args[0]), int(args[1]) if len(args) > 1 else 1))
