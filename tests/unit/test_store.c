@@ -158,6 +158,19 @@ static int64_t plan_uses(sqlite3 *db, const char *sql, const char *words)
     return found;
 }
 
+/* Writes db_path as allot schema VERSION would have (its migrations, run
+ * by hand), then runs SQL on it (rows, user_version, changes by hand). */
+static void write_old_database(int version, const char *sql)
+{
+    sqlite3 *raw;
+    assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
+    for (int v = 0; v < version; v++)
+        for (const char *const *piece = allot_migrations[v]; *piece; piece++)
+            assert_int_equal(sqlite3_exec(raw, *piece, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(raw);
+}
+
 /* A database written with schema 4 (before loads.time_zone, the visitor
  * index on (anonymous_id, person_id) and people by lead and contact id)
  * is migrated when opened, its rows kept; the lookups of dialect loads then
@@ -165,21 +178,14 @@ static int64_t plan_uses(sqlite3 *db, const char *sql, const char *words)
 static void migrates_a_version_4_database(void **state)
 {
     (void)state;
-    sqlite3 *raw;
-    assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
-    for (int v = 0; v < 4; v++)
-        for (const char *const *piece = allot_migrations[v]; *piece; piece++)
-            assert_int_equal(sqlite3_exec(raw, *piece, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(raw,
+    write_old_database(4,
         "PRAGMA user_version = 4;"
         "INSERT INTO loads(file, sha256, bytes, dialect, table_name, loaded_at, tool_version)"
         " VALUES ('people.csv', 'ab', 10, 'canonical', 'people', 1, 'old');"
         "INSERT INTO people(person_id, lead_id, contact_id, email)"
         " VALUES ('p1', 'L1', 'C1', 'a@example.com');"
         "INSERT INTO touches(touch_id, person_id, anonymous_id, occurred_at, touch_type)"
-        " VALUES ('t1', 'p1', 'v1', 1, 'visit'), ('t2', NULL, 'v1', 2, 'visit');",
-        NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(raw);
+        " VALUES ('t1', 'p1', 'v1', 1, 'visit'), ('t2', NULL, 'v1', 2, 'visit');");
 
     sqlite3 *db;
     allot_error err;
@@ -211,18 +217,11 @@ static void migrates_a_version_4_database(void **state)
 static void migrates_a_version_7_database_without_the_person_index(void **state)
 {
     (void)state;
-    sqlite3 *raw;
-    assert_int_equal(sqlite3_open(db_path, &raw), SQLITE_OK);
-    for (int v = 0; v < 7; v++)
-        for (const char *const *piece = allot_migrations[v]; *piece; piece++)
-            assert_int_equal(sqlite3_exec(raw, *piece, NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(raw,
+    write_old_database(7,
         "DROP INDEX touches_person_time;"
         "PRAGMA user_version = 7;"
         "INSERT INTO touches(touch_id, person_id, occurred_at, touch_type)"
-        " VALUES ('t1', 'p1', 1, 'visit');",
-        NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(raw);
+        " VALUES ('t1', 'p1', 1, 'visit');");
 
     sqlite3 *db;
     allot_error err;
