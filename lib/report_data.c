@@ -883,9 +883,20 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
     memset(&ro, 0, sizeof ro);
     ro.grain = ALLOT_COHORT_GRAIN_MONTH;
     ro.fiscal_start_month = fiscal;
-    ro.bridge_start = r->period.start;
-    ro.bridge_end = r->period.end;
-    snprintf(ro.bridge_label, sizeof ro.bridge_label, "%s", r->period.label);
+    /* The bridge compares ARR on the period's last day with the day
+     * before it began (statistics.md: NRR over t0 -> t1). When the data
+     * end before that last day, ARR(t1) is not known: a bridge "to" it
+     * would show the data's end under the quarter's label (and a period
+     * wholly after the data a flat book, NRR 100 %), figures that change
+     * once the quarter is in. allot-retention refuses such a period; the
+     * reports leave the bridge out and say so (README "The period of the
+     * retention sections"). */
+    int bridge_due = r->period.end - 1 <= data.as_of;
+    if (bridge_due) {
+        ro.bridge_start = r->period.start;
+        ro.bridge_end = r->period.end;
+        snprintf(ro.bridge_label, sizeof ro.bridge_label, "%s", r->period.label);
+    }
     allot_retention_result res;
     s = allot_retention_analyse(&data, &ro, &res, err);
     if (s != ALLOT_OK) {
@@ -897,7 +908,23 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
                                                        : ALLOT_CONF_LOG_LOG);
 
     /* Bridge of the period, and the prior period's NRR for the cover. */
-    if (res.has_bridge) {
+    if (!bridge_due) {
+        char d_end[11], p_first[11], p_last[11];
+        allot_date_format(data.as_of, d_end);
+        allot_date_format(r->period.start, p_first);
+        allot_date_format(r->period.end - 1, p_last);
+        if (data.as_of < r->period.start)
+            snprintf(r->missing[ALLOT_REPORT_BRIDGE], 256,
+                     "The data ends on %s, before %s begins (%s): no ARR bridge, NRR or GRR "
+                     "for it",
+                     d_end, r->period.label, p_first);
+        else
+            snprintf(r->missing[ALLOT_REPORT_BRIDGE], 256,
+                     "The data ends on %s, before %s does (%s): no ARR bridge, NRR or GRR "
+                     "until that day is in the data. For %s to %s only, run with --period "
+                     "%s..%s",
+                     d_end, r->period.label, p_last, p_first, d_end, p_first, d_end);
+    } else if (res.has_bridge) {
         /* The currency effect since the previous period's report, which
          * was as of its last day (t0) or the data's end when earlier. */
         int64_t t0 = r->period.start - 1;
@@ -939,7 +966,9 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
             snprintf(r->missing[ALLOT_REPORT_BRIDGE], 256, "No recurring revenue in %s",
                      r->period.label);
     }
-    allot_cohort_account *acc = allot_retention_cohort_accounts(&data);
+    /* the prior period's NRR likewise only when its last day is in the data */
+    allot_cohort_account *acc =
+        r->prior.end - 1 <= data.as_of ? allot_retention_cohort_accounts(&data) : NULL;
     if (acc) {
         allot_revenue_bridge prior;
         if (allot_revenue_bridge_compute(acc, data.n_accounts, r->prior.start, r->prior.end, 0,

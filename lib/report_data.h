@@ -117,7 +117,12 @@ typedef struct allot_report {
      * currency effect (lib/retention allot_retention_bridge_fx): the start
      * book at these rates minus at the previous period's end rates
      * (prior_rates_date), so arr_start - arr_fx is the previous period's
-     * arr_end as its own report shows it, to the micro. */
+     * arr_end as its own report shows it, to the micro. For a period
+     * whose last day is after the data's end (allot_retention_data_end)
+     * the section is missing: its sentence gives the data's end and, when
+     * the period has begun, the range FIRST..data's end that gives the
+     * figures so far; nrr is then NAN on the cover, and the prior
+     * period's NRR too when it also ends after the data. */
     double arr_start, arr_new, arr_expansion, arr_contraction, arr_churn, arr_end;
     double arr_fx;             /* NAN when a rate is missing (fx_gap says) */
     char fx_gap[256];          /* "" or why arr_fx is unknown */

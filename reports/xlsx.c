@@ -576,9 +576,15 @@ static void retention_sheet(book *b)
     } else {
         row += 2;
     }
+    /* The cohorts and the curves below are as of retention_as_of, which
+     * their titles name: for a period that ends after the data, its end. */
+    char as_of[11] = "";
+    if (r->retention_as_of > 0)
+        allot_date_format(r->retention_as_of, as_of);
     snprintf(title, sizeof title,
-             "Logo retention by monthly acquisition cohort (share of the cohort's accounts "
-             "active k months after acquisition; blank = not yet observed)");
+             "Logo retention by monthly acquisition cohort%s%s (share of the cohort's "
+             "accounts active k months after acquisition; blank = not yet observed)",
+             as_of[0] ? ", as of " : "", as_of);
     text(ws, row++, 0, title, b->bold);
     if (!say_missing(b, SHEET_RETENTION, row, r->missing[ALLOT_REPORT_COHORTS]) &&
         r->n_cohorts > 0) {
@@ -605,9 +611,6 @@ static void retention_sheet(book *b)
     } else {
         row += 2;
     }
-    char as_of[11] = "";
-    if (r->retention_as_of > 0)
-        allot_date_format(r->retention_as_of, as_of);
     snprintf(title, sizeof title,
              "Kaplan-Meier customer survival by acquisition channel (%s interval, 95 %%%s%s)",
              r->interval_name ? r->interval_name : "log-log", as_of[0] ? ", as of " : "",
@@ -1304,7 +1307,7 @@ allot_status allot_xlsx_write(sqlite3 *db, const allot_xlsx_options *options, co
         for (int i = 0; i < SHEET_COUNT && summary->missing_sections < 10; i++)
             if (b.missing[i][0])
                 snprintf(summary->missing[summary->missing_sections++],
-                         sizeof summary->missing[0], "%s: %.130s", sheet_names[i], b.missing[i]);
+                         sizeof summary->missing[0], "%s: %.255s", sheet_names[i], b.missing[i]);
     }
     allot_scoreboard_config_release(&b.sc);
     allot_report_release(&b.r);

@@ -46,7 +46,7 @@ typedef struct allot_xlsx_summary {
     size_t sheets;
     size_t ledger_rows;
     size_t missing_sections;     /* sheets that say their data is missing */
-    char missing[10][160];       /* "Retention: no subscriptions ..." */
+    char missing[10][320];       /* "Retention: no subscriptions ..." */
 } allot_xlsx_summary;
 
 /* Writes the workbook to path. ALLOT_ERR_IO when the file cannot be

@@ -441,6 +441,15 @@ def data_end():
     return datetime.fromtimestamp(last, ZONE).date().isoformat()
 
 
+def retention_end():
+    """Retention's data end (README "as of"): the latest of the start and
+    end dates of the subscriptions of MRR > 0 and the day of the latest
+    touch or stage entry (data_end)."""
+    subs = [d for r in rows("subscriptions.csv") if D(r["mrr"]) > 0
+            for d in (r["start_date"], r["end_date"]) if d]
+    return max(subs + [data_end()])
+
+
 def lead_cohorts():
     """{quarter in ZONE: people} of the people's lead time, the earliest of
     people.created_at and their stage_history entries."""
@@ -1102,6 +1111,18 @@ def check_pdf(path, rep, period, credit_csv):
     # takeaway's ("to USD 2,587,293"), and end - steps must be a label.
     bridge = next((p for p in pages if p.startswith(f"ARR bridge, {period}")), None)
     expect(bridge is not None, "PDF has no ARR bridge page")
+    # ... and a period that ends after the data has no bridge, only why
+    # (README "The finance workbook", Retention: its last day's ARR is not
+    # known); it showed the bridge to the data's end under the period's
+    # label (Tokyo's FY2027 with start 4, April 2026 to March 2027).
+    end = retention_end()
+    if bridge and last_day > end:
+        note = (f"The data ends on {end}, before {period} does ({last_day}): no ARR bridge, "
+                f"NRR or GRR until that day is in the data. For {first} to {end} only, run "
+                f"with --period {first}..{end}")
+        expect(note in re.sub(r"\s+", " ", bridge), f"ARR bridge page lacks {note!r}: {bridge[:400]!r}")
+        expect(not re.search(r"^[+\u2212][\d,]+$", bridge, re.M), f"ARR bridge page has steps: {bridge[:400]!r}")
+        bridge = None
     if bridge:
         nums = re.findall(r"^([+\u2212]?)([\d,]+)$", bridge, re.M)
         steps = [int(n.replace(",", "")) * (-1 if sg == "\u2212" else 1) for sg, n in nums if sg]

@@ -20,13 +20,24 @@ sqlite3 a.db < "$tests/cases/retention/small.sql"
 # 2026-03-20), before the quarter's last day, so the sheets are as of
 # 2026-06-01: tenures in days a1 152 censored (to 06-02), a2 59, a3 121
 # censored, a4 89, a5 93 censored, a6 61 (ends 06-01 <= as of: churned).
+# The quarter's ARR bridge compares ARR on 06-30 with 03-31, and 06-30 is
+# not in the data: the sheet has no bridge, NRR or GRR, only why and the
+# period that gives the figures so far (allot-retention --period 2026Q2
+# refuses too). Before, it showed the bridge to 06-01 under 2026Q2's label
+# (NRR 78.9 %, and the Summary's headline NRR with it).
 "$bin/allot-xlsx" --db a.db --period 2026Q2 --out q2.xlsx 2>q2.err || fail "allot-xlsx 2026Q2: $(cat q2.err)"
 $py "$check" q2.xlsx a.db 2026Q2 || fail "2026Q2 workbook against the reference"
+note="The data ends on 2026-06-01, before 2026Q2 does (2026-06-30): no ARR bridge, NRR or GRR until that day is in the data. For 2026-04-01 to 2026-06-01 only, run with --period 2026-04-01..2026-06-01"
+grep -qxF "allot-xlsx: warning: Retention: $note" q2.err || fail "allot-xlsx 2026Q2 stderr lacks the note: $(cat q2.err)"
+if "$bin/allot-retention" --db a.db --period 2026Q2 >/dev/null 2>ret.err; then
+  fail "allot-retention --period 2026Q2 ran past the data's end"
+fi
+grep -qF "after the data's end 2026-06-01" ret.err || fail "allot-retention 2026Q2: $(cat ret.err)"
 
 # The same cells by hand and from R, so that a reference bug cannot hide one.
-# Bridge (t0 03-31, t1 06-30, ARR = 12 MRR, EUR at 1.1): a1 1200 -> 1200,
-# a3 660 -> 1056 (+396), a4 1200 -> 0 (churn), a5 3600 -> 3000 (-600); a6
-# starts and ends inside the quarter. NRR 5256/6660, GRR 4860/6660.
+# The bridge's place: the title, then the note alone in A2; no bridge row
+# anywhere; the Summary's NRR row blank (2026Q1's too: no ARR on
+# 2025-12-31) and its status line of Retention the note.
 # Cohorts as of 06-01 (May is the last complete month): 2026-01 {a1, a2}
 # M0-M2 2/2, M3-M4 1/2 (a2 ended 03-15); 2026-02 {a3, a4} M0-M3 2/2 (a4
 # pays until 05-10); 2026-03 {a5} M0-M2; 2026-04 {a6} M0-M1. Blended M3
@@ -57,10 +68,20 @@ rows = [list(r) for r in wb["Retention"].iter_rows(values_only=True)]
 bad = []
 def near(a, b, tol=1e-9):
     return a is not None and abs(a - b) <= tol * max(1, abs(b))
-i = next(k for k, r in enumerate(rows) if r[0] == "Start ARR")
-want = [6660, 0, 396, -600, -1200, 5256, 5256 / 6660, 4860 / 6660]
-if not all(near(a, b) for a, b in zip(rows[i + 1][:8], want)):
-    bad.append(f"bridge {rows[i + 1][:8]}")
+note = ("The data ends on 2026-06-01, before 2026Q2 does (2026-06-30): no ARR bridge, NRR or "
+        "GRR until that day is in the data. For 2026-04-01 to 2026-06-01 only, run with "
+        "--period 2026-04-01..2026-06-01")
+ws = wb["Retention"]
+if (ws["A1"].value, ws["A2"].value, ws["B2"].value) != ("Revenue retention over 2026Q2 (ARR, USD)", note, None):
+    bad.append(f"A1:B2 {ws['A1'].value!r} {ws['A2'].value!r} {ws['B2'].value!r}")
+if any(r[0] in ("Start ARR", "2026Q1 End ARR") or "NRR" in r for r in rows):
+    bad.append("a bridge row in 2026Q2's sheet")
+summ = [list(r) for r in wb["Summary"].iter_rows(values_only=True)]
+nrr = next(r for r in summ if r[0] == "Net revenue retention")
+if nrr[1:5] != [None] * 4:
+    bad.append(f"Summary NRR {nrr[1:5]}, want blank")
+if [r[1] for r in summ if r[0] == "Retention"] != [note]:
+    bad.append(f"Summary status of Retention {[r for r in summ if r[0] == 'Retention']}")
 i = next(k for k, r in enumerate(rows) if r[0] == "Cohort")
 want = [["2026-01 (n=2)", 1, 1, 1, 0.5, 0.5], ["2026-02 (n=2)", 1, 1, 1, 1, None],
         ["2026-03 (n=1)", 1, 1, 1, None, None], ["2026-04 (n=1)", 1, 1, None, None, None],
@@ -84,6 +105,57 @@ want = [["Email", 2, 1, 1, 30.4375 / 210, 80.125, 80.125 * 0.8 * 210 / 30.4375],
 for w, g in zip(want, c[3:6]):
     if g[0] != w[0] or not all(near(a, b) if b is not None else a is None for a, b in zip(g[1:7], w[1:])):
         bad.append(f"CLV {g[:7]}, want {w}")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+
+# The figures so far, as the note says: --period 2026-04-01..2026-06-01,
+# a range that ends on the data's last day, labelled as such. Bridge by
+# hand (t0 03-31, t1 06-01, ARR = 12 MRR, a3's EUR at 1.1): a1 1200 ->
+# 1200, a3 660 -> 1056 (+396), a4 1200 -> 0 (churn: it ends 05-10), a5
+# 3600 -> 3000 (-600); a6 starts and ends (06-01, exclusive) inside it.
+# NRR 5256/6660, GRR 4860/6660; its prior period is as long and just
+# before it (2026-01-29..2026-03-31), whose NRR on the Summary the
+# reference checks. allot-retention gives the same bridge for that period
+# (cross-check at the end).
+part=2026-04-01..2026-06-01
+"$bin/allot-xlsx" --db a.db --period $part --out part.xlsx 2>part.err || fail "allot-xlsx $part: $(cat part.err)"
+$py "$check" part.xlsx a.db $part || fail "$part workbook against the reference"
+"$py" - part.xlsx <<'PY' || fail "$part bridge by hand"
+import sys, openpyxl
+rows = [list(r) for r in openpyxl.load_workbook(sys.argv[1], data_only=True)["Retention"].iter_rows(values_only=True)]
+want = [["Revenue retention over 2026-04-01..2026-06-01 (ARR, USD)"] + [None] * 7,
+        ["Start ARR", "New", "Expansion", "Contraction", "Churn", "End ARR", "NRR", "GRR"],
+        [6660, 0, 396, -600, -1200, 5256, 5256 / 6660, 4860 / 6660]]
+got = [r[:8] for r in rows[:3]]
+ok = got[:2] == want[:2] and all(abs(a - b) <= 1e-12 for a, b in zip(got[2], want[2]))
+sys.exit(0 if ok else f"{got}, want {want}")
+PY
+
+# A period wholly after the data (2026Q3: the data end on 2026-06-01):
+# the note says so; no bridge, and no headline NRR for it nor for 2026Q2,
+# which ends after the data too. Before, the sheet showed a flat 2026Q3 of
+# 5,256 with NRR and GRR 100 % (every account of 06-01 carried forward),
+# and the Summary NRR 100 % against 78.9 %, +21.1 points. The cohorts and
+# the curves are those of 06-01, as their titles say.
+"$bin/allot-xlsx" --db a.db --period 2026Q3 --out q3.xlsx 2>q3.err || fail "allot-xlsx 2026Q3: $(cat q3.err)"
+$py "$check" q3.xlsx a.db 2026Q3 || fail "2026Q3 workbook against the reference"
+"$py" - q3.xlsx q2.xlsx <<'PY' || fail "2026Q3, after the data"
+import sys, openpyxl
+wb, q2 = (openpyxl.load_workbook(f, data_only=True) for f in sys.argv[1:3])
+ws = wb["Retention"]
+note = "The data ends on 2026-06-01, before 2026Q3 begins (2026-07-01): no ARR bridge, NRR or GRR for it"
+bad = []
+if (ws["A1"].value, ws["A2"].value, ws["B2"].value) != ("Revenue retention over 2026Q3 (ARR, USD)", note, None):
+    bad.append(f"A1:B2 {ws['A1'].value!r} {ws['A2'].value!r} {ws['B2'].value!r}")
+nrr = next(list(r) for r in wb["Summary"].iter_rows(values_only=True) if r[0] == "Net revenue retention")
+if nrr[1:5] != [None] * 4:
+    bad.append(f"Summary NRR {nrr[1:5]}, want blank")
+rest = lambda w: [list(r) for r in w["Retention"].iter_rows(min_row=4, values_only=True)]
+if rest(wb) != rest(q2):
+    bad.append("the cohorts and curves differ from 2026Q2's (both as of 2026-06-01)")
+if not any(str(r[0]).startswith("Logo retention by monthly acquisition cohort, as of 2026-06-01 (") for r in rest(wb)):
+    bad.append("the cohort title does not say as of 2026-06-01")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
 PY
@@ -134,37 +206,43 @@ PY
 
 # Reporting in EUR: the same company with a USD row of 1 in fx_rates (and
 # EUR's rate from 2025, for d1's close date on the Summary), so USD converts
-# at 1 / 1.1 EUR, each converted MRR held in whole micros: Start ARR
-# 6660 / 1.1 = 6054.55, the moves by largest remainder to End 4778.18.
+# at 1 / 1.1 EUR, each converted MRR held in whole micros: over 2026-04-01
+# ..2026-06-01 Start ARR 6660 / 1.1 = 6054.55, the moves by largest
+# remainder to End 4778.18; 2026Q2 has the note instead.
 cp a.db eur.db
 sqlite3 eur.db "UPDATE fx_rates SET start_date = '2025-01-01' WHERE currency = 'EUR';
   INSERT INTO fx_rates(currency, start_date, end_date, rate) VALUES ('USD', '2025-01-01', NULL, 1);"
 printf '[general]\nreporting_currency = EUR\n' > eur.ini
-"$bin/allot-xlsx" --db eur.db --config eur.ini --period 2026Q2 --out eur.xlsx 2>eur.err \
-  || fail "allot-xlsx in EUR: $(cat eur.err)"
-$py "$check" eur.xlsx eur.db 2026Q2 || fail "2026Q2 EUR workbook against the reference"
+for p in 2026Q2 $part; do
+  "$bin/allot-xlsx" --db eur.db --config eur.ini --period $p --out eur.xlsx 2>eur.err \
+    || fail "allot-xlsx $p in EUR: $(cat eur.err)"
+  $py "$check" eur.xlsx eur.db $p || fail "$p EUR workbook against the reference"
+done
 
 # A generated company (tests/cases/retention/company.sql, from
 # generate_company.py: 60 accounts in USD, EUR and GBP whose rates change on
 # 2026-01-01, seven channels, lead sources, gaps and reactivations): every
 # cell of both sheets against the reference, quarter by quarter (the top
 # five channels, the last twelve cohorts and the FX of the chain change).
+# Its data end on 2026-06-20: 2026Q2 has the note, and the bridge so far is
+# that of 2026-04-01..2026-06-20.
 : > company.db
 "$bin/allot-retention" --db company.db --csv >/dev/null 2>&1
 sqlite3 company.db < "$tests/cases/retention/company.sql"
-for p in 2025Q2 2025Q3 2025Q4 2026Q1 2026Q2; do
+for p in 2025Q2 2025Q3 2025Q4 2026Q1 2026Q2 2026-04-01..2026-06-20; do
   "$bin/allot-xlsx" --db company.db --period "$p" --out "company-$p.xlsx" 2>company.err \
     || fail "allot-xlsx company $p: $(cat company.err)"
   $py "$check" "company-$p.xlsx" company.db "$p" || fail "company $p workbook against the reference"
 done
 
 # Cross-check (not a reference): the sheets show what allot-retention and
-# allot-clv print for the same as-of date (allot-retention refuses a period
-# that ends after the as-of date, so its bridge is as of 06-30: the same
-# figures, nothing changes after the data's end and the rates are constant).
-"$bin/allot-retention" --db a.db --as-of 2026-06-30 --csv --table bridge --bootstrap 0 \
-  --period 2026Q2 2>/dev/null | tail -1 | cut -d, -f3-8,10,11 > bridge.csv
-"$py" - q2.xlsx <<'PY' > sheet-bridge.csv
+# allot-clv print for the same period and as-of date: the bridge of
+# 2026-04-01..2026-06-01, and as allot-retention refuses 2026Q2 (above),
+# the 2026Q2 workbook has no bridge. (This compared allot-retention --as-of
+# 2026-06-30 --period 2026Q2 with the 2026Q2 sheet's bridge to 06-01.)
+"$bin/allot-retention" --db a.db --csv --table bridge --bootstrap 0 \
+  --period $part 2>/dev/null | tail -1 | cut -d, -f3-8,10,11 > bridge.csv
+"$py" - part.xlsx <<'PY' > sheet-bridge.csv
 import sys, openpyxl
 rows = [list(r) for r in openpyxl.load_workbook(sys.argv[1], data_only=True)["Retention"].iter_rows(values_only=True)]
 i = next(k for k, r in enumerate(rows) if r[0] == "Start ARR")

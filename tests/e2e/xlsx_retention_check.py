@@ -7,8 +7,10 @@ Reads the subscriptions, fx rates, people, touches and deals of DB with
 sqlite3 and recomputes, from the definitions in README ("Retention",
 "Lifetime value") and shared/spec/statistics.md, with exact fractions where
 the figure is a ratio of sums: the as-of day, every account's tenure and
-acquisition channel, the ARR bridge of PERIOD (YYYYQn) with NRR and GRR, the
-chain to the previous quarter, the monthly cohort matrix and its blended
+acquisition channel, the ARR bridge of PERIOD (YYYYQn, or a range
+FIRST..LAST in YYYY-MM-DD) with NRR and GRR, or, for a period that ends
+after the data, the note that replaces them; the chain to the previous
+period, the monthly cohort matrix and its blended
 row, the Kaplan-Meier steps by channel with their log-log 95 % bands, and
 the CLV sheet's customers, active, churned, monthly churn, ARPA and simple
 CLV; its BG/NBD and Gamma-Gamma columns from the fitted parameters the
@@ -298,9 +300,18 @@ def main():
     summary = rows_of(wb["Summary"])
     currency = summary[find(summary, "Reporting currency")][1]
     d = load(db, currency)
-    y, q = int(period[:4]), int(period[5])
-    p_start = dt.date(y, 3 * q - 2, 1)
-    p_end = month_start(p_start, 3)
+    if ".." in period:
+        # a range FIRST..LAST (README "Periods"): the prior period is as
+        # long and ends the day before FIRST, labelled the same way
+        a, b = period.split("..")
+        p_start, p_end = day(a), day(b) + dt.timedelta(days=1)
+        prior_start = p_start - (p_end - p_start)
+        prior_label = f"{prior_start}..{p_start - dt.timedelta(days=1)}"
+    else:
+        y, q = int(period[:4]), int(period[5])
+        p_start = dt.date(y, 3 * q - 2, 1)
+        p_end = month_start(p_start, 3)
+        prior_start, prior_label = month_start(p_start, -3), period_before(period)
     t0, t1 = p_start - dt.timedelta(days=1), p_end - dt.timedelta(days=1)
     as_of = min(t1, d["data_end"])
     acc = accounts(d, as_of)
@@ -313,7 +324,43 @@ def main():
     want_title = f"Revenue retention over {period} (ARR, {currency})"
     if rows[0][0] != want_title:
         fail(f"Retention title {rows[0][0]!r}, want {want_title!r}")
-    i = find(rows, "Start ARR")
+    # A period whose last day is after the data's end has no bridge: the
+    # ARR of its last day is not known (README "The finance workbook",
+    # Retention). The sheet says so under its title, the Summary's NRR of
+    # the period is blank (the prior period's too when it also ends after
+    # the data) and its status line of the Retention sheet is the note.
+    if t1 > d["data_end"]:
+        if d["data_end"] < p_start:
+            note = (f"The data ends on {d['data_end']}, before {period} begins ({p_start}): "
+                    f"no ARR bridge, NRR or GRR for it")
+        else:
+            note = (f"The data ends on {d['data_end']}, before {period} does ({t1}): no ARR "
+                    f"bridge, NRR or GRR until that day is in the data. For {p_start} to "
+                    f"{d['data_end']} only, run with --period {p_start}..{d['data_end']}")
+        if rows[1][0] != note or any(v is not None for v in rows[1][1:]):
+            fail(f"Retention A2 {rows[1]!r}, want only {note!r}")
+        for r in rows:
+            if r and r[0] in ("Start ARR", f"{prior_label} End ARR"):
+                fail(f"a bridge row of a period after the data's end: {r}")
+        k = find(summary, "Net revenue retention")
+        if k is not None:
+            if summary[k][1] is not None or summary[k][3] is not None:
+                fail(f"Summary NRR of {period} {summary[k][1:4]}, want blank")
+            if t0 > d["data_end"]:
+                if summary[k][2] is not None:
+                    fail(f"Summary prior NRR {summary[k][2]}, want blank: {t0} is after the data")
+            else:
+                # the prior quarter's, as for a period inside the data (below)
+                pt0 = prior_start - dt.timedelta(days=1)
+                b0 = {a: 12 * mrr(x, pt0) for a, x in acc.items()}
+                b1 = {a: 12 * mrr(x, t0) for a, x in acc.items()}
+                base = sum((v for v in b0.values() if v > 0), F(0))
+                expect("Summary prior NRR", summary[k][2],
+                       sum((b1[a] for a in acc if b0[a] > 0), F(0)) / base if base else None)
+        k = find(summary, "Retention")
+        if k is not None and summary[k][1] != note:
+            fail(f"Summary status of Retention {summary[k][1]!r}, want {note!r}")
+    i = find(rows, "Start ARR") if t1 <= d["data_end"] else None
     if i is not None:
         if rows[i][:8] != ["Start ARR", "New", "Expansion", "Contraction", "Churn", "End ARR",
                            "NRR", "GRR"]:
@@ -350,7 +397,7 @@ def main():
         if k is not None:
             expect("Summary NRR", summary[k][1],
                    sum((arr1[a] for a in present), F(0)) / start if start else None)
-            pt0 = month_start(p_start, -3) - dt.timedelta(days=1)
+            pt0 = prior_start - dt.timedelta(days=1)
             b0 = {a: 12 * mrr(x, pt0) for a, x in acc.items()}
             b1 = {a: 12 * mrr(x, t0) for a, x in acc.items()}
             base = sum((v for v in b0.values() if v > 0), F(0))
@@ -360,7 +407,7 @@ def main():
             if c.number_format != money_fmt:
                 fail(f"Retention {c.coordinate} format {c.number_format!r}, want {money_fmt!r}")
         # the chain: the previous quarter's End ARR at its own rates + FX = Start
-        j = find(rows, f"{period_before(period)} End ARR")
+        j = find(rows, f"{prior_label} End ARR")
         if j is not None:
             prior_rates = min(t0, d["data_end"])
             prev = 12 * sum((micros(F(m, 10**6) * rate(d, cur, prior_rates))
@@ -370,12 +417,17 @@ def main():
             expect_money("FX", rows[j + 1][1], cents(start) - cents(prev))
             expect_money("chain Start ARR", rows[j + 1][2], cents(start))
             note = rows[j + 1][3] or ""
-            want = (f"{period_before(period)} End ARR at its rates ({prior_rates}) + FX (the "
+            want = (f"{prior_label} End ARR at its rates ({prior_rates}) + FX (the "
                     f"same accounts revalued at {as_of}) = Start ARR.")
             if not note.startswith(want):
                 fail(f"chain note {note!r}, want it to start {want!r}")
 
-    # Retention: the cohort matrix (README "Cohort matrices")
+    # Retention: the cohort matrix (README "Cohort matrices"), as of the
+    # day its title names
+    title = ("Logo retention by monthly acquisition cohort, as of "
+             f"{as_of} (share of the cohort's accounts active k months after acquisition; "
+             "blank = not yet observed)")
+    find(rows, title)
     i = find(rows, "Cohort")
     if i is not None:
         cohorts = {}
