@@ -204,8 +204,18 @@ void ch_empty(ch_ctx *g, ch_rect plot, const chart_text *t)
     cairo_set_dash(cr, dash, 2, 0);
     cairo_stroke(cr);
     cairo_set_dash(cr, NULL, 0, 0);
-    ch_text(g, plot.x + plot.w / 2, plot.y + plot.h / 2, msg, 13, 0, CH_MUTED, CH_CENTER,
-            CH_MIDDLE, plot.w - 40, NULL, NULL);
+    /* wrapped and centred, not cut: the sentence says why and what to
+     * run instead ("... For 2026-04-01 to 2026-06-01 only, run with
+     * --period 2026-04-01..2026-06-01" lost its end to an ellipsis) */
+    double width = plot.w - 40 > 10 ? plot.w - 40 : 10, h;
+    PangoLayout *layout = paragraph_for(g, msg, 13, 0, width);
+    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+    layout_size(layout, NULL, NULL, &h);
+    ch_set(cr, CH_MUTED);
+    cairo_move_to(cr, plot.x + (plot.w - width) / 2, plot.y + (plot.h - h) / 2);
+    pango_cairo_show_layout(cr, layout);
+    cairo_new_path(cr);
+    g_object_unref(layout);
 }
 
 double ch_map(const ch_scale *s, double v)

@@ -552,6 +552,31 @@ static void long_note_wraps(void **state)
     free(line);
 }
 
+/* The sentence of a chart without data wraps as the note does: the
+ * bridge of a period that ends after the data says why and ends with the
+ * --period that gives the figures so far, which an ellipsis cut
+ * ("... until that da…" in a 1440-pixel PNG). As for the note, the
+ * first and last words on different lines show the wrap. */
+static void long_empty_wraps(void **state)
+{
+    (void)state;
+    chart c = {.kind = CHART_BRIDGE};
+    c.u.bridge.text = (chart_text){"ARR bridge, 2026Q2", NULL, NULL,
+                                   "EMPTYSTART The data ends on 2026-06-01, before 2026Q2 does "
+                                   "(2026-06-30): no ARR bridge, NRR or GRR until that day is in "
+                                   "the data. For 2026-04-01 to 2026-06-01 only, run with "
+                                   "--period 2026-04-01..2026-06-01 EMPTYEND"};
+    write_chart(&c, CHART_PDF, SCRATCH "/long-empty.pdf");
+    char *start = run("pdftotext -layout " SCRATCH "/long-empty.pdf - | grep -n EMPTYSTART "
+                      "| cut -d: -f1");
+    char *end = run("pdftotext -layout " SCRATCH "/long-empty.pdf - | grep -n EMPTYEND "
+                    "| cut -d: -f1");
+    assert_true(atoi(start) > 0);
+    assert_true(atoi(end) > atoi(start));
+    free(start);
+    free(end);
+}
+
 static void unwritable_path_is_an_io_error(void **state)
 {
     (void)state;
@@ -577,6 +602,7 @@ int main(void)
         cmocka_unit_test(output_is_byte_stable),
         cmocka_unit_test(edge_cases_render),
         cmocka_unit_test(long_note_wraps),
+        cmocka_unit_test(long_empty_wraps),
         cmocka_unit_test(unwritable_path_is_an_io_error),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
