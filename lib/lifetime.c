@@ -57,13 +57,14 @@ static void note(allot_lifetime *lt, const char *what, const allot_error *e)
              e->message);
 }
 
-/* CAC per channel under first_touch from the latest credit run. */
+/* CAC per channel under first_touch from o->credit_run (0: the latest). */
 static void attach_cac(sqlite3 *db, const allot_retention_data *d,
                        const allot_lifetime_options *o, allot_lifetime *lt)
 {
     if (!db || d->by != ALLOT_RETENTION_BY_CHANNEL)
         return;
-    allot_roi_options ro = {.model = "first_touch",
+    allot_roi_options ro = {.run_id = o->credit_run,
+                            .model = "first_touch",
                             .group_by = ALLOT_GROUP_CHANNEL,
                             .unit = ALLOT_COHORT_ALL,
                             .fiscal_start_month = o->fiscal_start_month,

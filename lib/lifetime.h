@@ -30,8 +30,8 @@
  *   discounted CLV: sum over months k = 1..H of expected payments in month
  *   k x value x margin / (1 + d)^k, d = (1 + annual discount)^(1/12) - 1;
  *   all averaged over the group's customers; clv_total sums them.
- *   CAC          from lib/roi under the first_touch model of the latest
- *                credit run (spend of the channel over all periods / new
+ *   CAC          from lib/roi under the first_touch model of credit_run
+ *                (0: the latest credit run; spend of the channel over all periods / new
  *                customers credited to it), when grouping by channel and a
  *                run exists; LTV/CAC = mean discounted CLV / CAC.
  */
@@ -40,6 +40,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "clv.h"
@@ -52,6 +53,8 @@ typedef struct allot_lifetime_options {
     double annual_discount;    /* < 0 means 0.10; 0 is no discounting */
     const allot_taxonomy *taxonomy; /* for CAC (lib/roi) */
     int fiscal_start_month;
+    int64_t credit_run;        /* the allot-credit run of the CAC; 0 = the
+                                * latest revenue run with ledger rows (lib/roi) */
 } allot_lifetime_options;
 
 typedef struct allot_lifetime_customer {
