@@ -233,40 +233,49 @@ static int add_name(const char *label, void *list)
     return names_index(list, label) < 0;
 }
 
-/* The run the report reads: the latest successful allot-credit run for the
- * revenue event whose rollups are in the reporting currency (rollups hold
- * amounts of one currency, converted deal by deal at the close date: they
- * cannot be converted after the fact). 0 when none; then *other is the
- * latest such run in another currency (0 when none) and other_currency its
- * currency. */
-static allot_status credit_run(sqlite3 *db, const char *currency, int64_t *run, int64_t *other,
-                               char other_currency[8], allot_error *err)
+allot_status allot_report_credit_run(sqlite3 *db, const char *currency, int64_t *run,
+                                     char why[ALLOT_REPORT_WHY_SIZE], allot_error *err)
 {
-    *run = *other = 0;
-    other_currency[0] = '\0';
-    if (!table_exists(db, "rollup_period") || !table_exists(db, "runs"))
-        return ALLOT_OK;
-    sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(
-        db,
-        "SELECT r.run_id, (SELECT p.currency FROM rollup_period p WHERE p.run_id = r.run_id "
-        "LIMIT 1) AS cur FROM runs r WHERE r.tool = 'allot-credit' AND r.status = 'ok' AND "
-        "r.parameters NOT LIKE '%event=pipeline%' AND cur IS NOT NULL "
-        "ORDER BY cur = ?1 DESC, r.run_id DESC LIMIT 1",
-        &st, err);
-    if (s != ALLOT_OK)
-        return s;
-    sqlite3_bind_text(st, 1, currency, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        const char *cur = (const char *)sqlite3_column_text(st, 1);
-        if (cur && strcmp(cur, currency) == 0) {
-            *run = sqlite3_column_int64(st, 0);
-        } else {
-            *other = sqlite3_column_int64(st, 0);
-            snprintf(other_currency, 8, "%s", cur ? cur : "");
+    *run = 0;
+    why[0] = '\0';
+    int64_t other = 0;
+    char other_currency[8] = "";
+    if (table_exists(db, "rollup_period") && table_exists(db, "runs")) {
+        sqlite3_stmt *st;
+        allot_status s = allot_store_prepare(
+            db,
+            "SELECT r.run_id, (SELECT p.currency FROM rollup_period p WHERE p.run_id = "
+            "r.run_id LIMIT 1) AS cur FROM runs r WHERE r.tool = 'allot-credit' AND r.status = "
+            "'ok' AND r.parameters NOT LIKE '%event=pipeline%' AND cur IS NOT NULL "
+            "ORDER BY cur = ?1 DESC, r.run_id DESC LIMIT 1",
+            &st, err);
+        if (s != ALLOT_OK)
+            return s;
+        sqlite3_bind_text(st, 1, currency, -1, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *cur = (const char *)sqlite3_column_text(st, 1);
+            if (cur && strcmp(cur, currency) == 0) {
+                *run = sqlite3_column_int64(st, 0);
+            } else {
+                other = sqlite3_column_int64(st, 0);
+                snprintf(other_currency, sizeof other_currency, "%s", cur ? cur : "");
+            }
         }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return allot_store_fail(db, rc, "finding the credit run", err);
     }
-    sqlite3_finalize(st);
+    if (*run)
+        return ALLOT_OK;
+    if (other) /* never another currency's amounts under this currency's label */
+        snprintf(why, ALLOT_REPORT_WHY_SIZE,
+                 "No credit run in %s (credit run %lld is in %s): run allot-credit "
+                 "--currency %s",
+                 currency, (long long)other, other_currency, currency);
+    else
+        snprintf(why, ALLOT_REPORT_WHY_SIZE,
+                 "No credit run in this database: run allot-credit first");
     return ALLOT_OK;
 }
 
@@ -315,22 +324,10 @@ static allot_status load_credit(sqlite3 *db, allot_report *r, const char *want_m
 {
     char *miss = r->missing[ALLOT_REPORT_CREDIT];
     char *miss_c = r->missing[ALLOT_REPORT_CAMPAIGNS];
-    int64_t other = 0;
-    char other_currency[8];
-    allot_status s = credit_run(db, r->currency, &r->credit_run, &other, other_currency, err);
+    allot_status s = allot_report_credit_run(db, r->currency, &r->credit_run, miss, err);
     if (s != ALLOT_OK)
         return s;
-    if (!r->credit_run && other) {
-        /* Never another currency's amounts under this currency's label. */
-        snprintf(miss, 256,
-                 "No credit run in %s (credit run %lld is in %s): run allot-credit "
-                 "--currency %s",
-                 r->currency, (long long)other, other_currency, r->currency);
-        snprintf(miss_c, 256, "%s", miss);
-        return ALLOT_OK;
-    }
     if (!r->credit_run) {
-        snprintf(miss, 256, "No credit run in this database: run allot-credit first");
         snprintf(miss_c, 256, "%s", miss);
         return ALLOT_OK;
     }

@@ -78,6 +78,7 @@ typedef struct allot_report_kpi {
 } allot_report_kpi;
 
 #define ALLOT_REPORT_KPIS 6
+#define ALLOT_REPORT_WHY_SIZE 256 /* a missing section's sentence */
 #define ALLOT_REPORT_MAX_CURVES 5
 
 typedef struct allot_report {
@@ -85,7 +86,7 @@ typedef struct allot_report {
     char currency[4];          /* reporting currency */
     char model[64];            /* the default model (first in the credit table) */
     int64_t credit_run;        /* run whose rollups were read; 0 when none */
-    char missing[ALLOT_REPORT_SECTIONS][256]; /* "" when the section is loaded */
+    char missing[ALLOT_REPORT_SECTIONS][ALLOT_REPORT_WHY_SIZE]; /* "" when the section is loaded */
 
     /* ALLOT_REPORT_CREDIT: channels x models, models[0] = the default. */
     size_t n_channels, n_models;
@@ -208,6 +209,20 @@ allot_status allot_report_spend_minor(sqlite3 *db, const allot_fx *fx, int64_t s
 allot_status allot_report_pipeline_minor(sqlite3 *db, const allot_fx *fx,
                                          const allot_zone *zone, int64_t start, int64_t end,
                                          int64_t *minor, int64_t *deals, allot_error *err);
+
+/* The credit run a report in reporting currency `currency` reads (the
+ * workbook's, the PDF's, the charts', and allot-clv's CAC): the latest
+ * successful allot-credit run for the revenue event (not --event pipeline)
+ * whose rollups are in `currency` (rollups hold amounts of one currency,
+ * converted deal by deal at the close date: they cannot be converted after
+ * the fact). *run is 0 when there is none; then why (ALLOT_REPORT_WHY_SIZE
+ * bytes) says so and what to run: "No credit run in USD (credit run 3 is
+ * in EUR): run allot-credit --currency USD" when the latest such run is in
+ * another currency, else "No credit run in this database: run allot-credit
+ * first"; why is "" when a run is found. ALLOT_ERR_DB when the database
+ * cannot be read. */
+allot_status allot_report_credit_run(sqlite3 *db, const char *currency, int64_t *run,
+                                     char why[ALLOT_REPORT_WHY_SIZE], allot_error *err);
 
 /* The quarters of credit run `run` inside p: the distinct periods of its
  * rollup_period rows, in label order, whose quarter lies within p. A label
