@@ -50,18 +50,23 @@ static void payments_of(const allot_retention_account *a, int64_t as_of,
     *n_all = n;
 }
 
-static void note(allot_lifetime *lt, const char *what, const allot_error *e)
+static void note(allot_lifetime *lt, const char *what, const char *why)
 {
     size_t used = strlen(lt->note);
-    snprintf(lt->note + used, sizeof lt->note - used, "%s%s: %s", used ? "; " : "", what,
-             e->message);
+    snprintf(lt->note + used, sizeof lt->note - used, "%s%s: %s", used ? "; " : "", what, why);
 }
 
 /* CAC per channel under first_touch from o->credit_run (0: the latest). */
 static void attach_cac(sqlite3 *db, const allot_retention_data *d,
                        const allot_lifetime_options *o, allot_lifetime *lt)
 {
-    if (!db || d->by != ALLOT_RETENTION_BY_CHANNEL)
+    if (d->by != ALLOT_RETENTION_BY_CHANNEL)
+        return;
+    if (o->no_cac) {
+        note(lt, "no CAC", o->no_cac);
+        return;
+    }
+    if (!db)
         return;
     allot_roi_options ro = {.run_id = o->credit_run,
                             .model = "first_touch",
@@ -75,7 +80,7 @@ static void attach_cac(sqlite3 *db, const allot_retention_data *d,
     allot_error e;
     allot_error_clear(&e);
     if (allot_roi_compute(db, &ro, &roi, &e) != ALLOT_OK) {
-        note(lt, "no CAC", &e);
+        note(lt, "no CAC", e.message);
         allot_roi_release(&roi);
         return;
     }
@@ -144,15 +149,14 @@ allot_status allot_lifetime_compute(sqlite3 *db, const allot_retention_data *d,
     if (allot_bgnbd_fit(rfm, n, &lt->bgnbd, &e) == ALLOT_OK)
         lt->has_bgnbd = 1;
     else
-        note(lt, "no BG/NBD fit", &e);
+        note(lt, "no BG/NBD fit", e.message);
     allot_error_clear(&e);
     if (allot_gamma_gamma_fit(xs, ms, n, &lt->gamma_gamma, &e) == ALLOT_OK &&
         lt->gamma_gamma.q > 1)
         lt->has_gamma_gamma = 1;
     else
         note(lt, "no Gamma-Gamma fit",
-             e.message[0] ? &e
-                          : &(allot_error){.message = "q <= 1: the mean value is unbounded"});
+             e.message[0] ? e.message : "q <= 1: the mean value is unbounded");
 
     for (size_t i = 0; i < n; i++) {
         allot_lifetime_customer *c = &lt->customers[i];

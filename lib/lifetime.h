@@ -55,6 +55,10 @@ typedef struct allot_lifetime_options {
     int fiscal_start_month;
     int64_t credit_run;        /* the allot-credit run of the CAC; 0 = the
                                 * latest revenue run with ledger rows (lib/roi) */
+    const char *no_cac;        /* NULL, or why there is no credit run to take
+                                * the CAC from (allot_report_credit_run's
+                                * sentence): then no CAC, and note says
+                                * "no CAC: " and it (by channel) */
 } allot_lifetime_options;
 
 typedef struct allot_lifetime_customer {

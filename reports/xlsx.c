@@ -679,11 +679,13 @@ static allot_status clv_sheet(book *b)
      * latest revenue run in the reporting currency), as every other sheet.
      * It was lib/roi's default, the latest run of any currency: after a
      * run in EUR with another lookback, a USD workbook's CLV sheet took
-     * its CAC from that run beside credit sheets of the USD run. */
-    allot_lifetime_options opt = {.gross_margin = margin, .horizon_months = 36,
-                                  .annual_discount = 0.10, .taxonomy = rc.taxonomy,
-                                  .fiscal_start_month = lo.fiscal_start_month,
-                                  .credit_run = b->r.credit_run};
+     * its CAC from that run beside credit sheets of the USD run. Without
+     * one, no CAC, and the note says why (allot-clv does the same). */
+    allot_lifetime_options opt = {
+        .gross_margin = margin, .horizon_months = 36, .annual_discount = 0.10,
+        .taxonomy = rc.taxonomy, .fiscal_start_month = lo.fiscal_start_month,
+        .credit_run = b->r.credit_run,
+        .no_cac = b->r.credit_run ? NULL : b->r.missing[ALLOT_REPORT_CREDIT]};
     if (s == ALLOT_OK)
         s = allot_retention_load(b->db, &lo, &data, b->err);
     if (s == ALLOT_OK && data.n_accounts == 0) {
@@ -694,12 +696,7 @@ static allot_status clv_sheet(book *b)
         return ALLOT_OK;
     }
     if (s == ALLOT_OK)
-        s = allot_lifetime_compute(b->r.credit_run ? b->db : NULL, &data, &opt, &lt, b->err);
-    if (s == ALLOT_OK && !b->r.credit_run) {
-        size_t used = strlen(lt.note);
-        snprintf(lt.note + used, sizeof lt.note - used, "%sno CAC: %s", used ? "; " : "",
-                 b->r.missing[ALLOT_REPORT_CREDIT]);
-    }
+        s = allot_lifetime_compute(b->db, &data, &opt, &lt, b->err);
     allot_retention_config_release(&rc);
     if (s != ALLOT_OK) {
         allot_lifetime_release(&lt);
