@@ -233,7 +233,7 @@ static allot_status resolve_run(sqlite3 *db, int64_t *run_id, allot_error *err)
 
 /* A run named by the caller must be an allot-credit run of this database: a
  * mistyped number would otherwise give an empty table and exit 0. */
-static allot_status check_run(sqlite3 *db, int64_t run_id, allot_error *err)
+allot_status allot_roi_check_run(sqlite3 *db, int64_t run_id, allot_error *err)
 {
     sqlite3_stmt *st;
     allot_status s = allot_store_prepare(
@@ -810,7 +810,7 @@ allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, al
     if (s == ALLOT_OK)
         s = load_ledger(db, &w, roi->run_id, &roi->ledger_rows, err);
     if (s == ALLOT_OK && o.run_id)
-        s = check_run(db, o.run_id, err);
+        s = allot_roi_check_run(db, o.run_id, err);
     if (s == ALLOT_OK && o.model && w.n_c == 0 && roi->ledger_rows == 0)
         s = allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
                             "credit run %lld has no ledger rows for model '%s'",

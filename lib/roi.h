@@ -115,4 +115,10 @@ allot_status allot_roi_compute(sqlite3 *db, const allot_roi_options *options, al
 
 void allot_roi_release(allot_roi *roi);
 
+/* ALLOT_OK when run_id is an allot-credit run of db; else ALLOT_ERR_USAGE
+ * with a message naming the run and how to list them (a mistyped --run
+ * would otherwise give an empty table and exit 0), ALLOT_ERR_DB when the
+ * database cannot be read. allot_roi_compute checks a given run_id so. */
+allot_status allot_roi_check_run(sqlite3 *db, int64_t run_id, allot_error *err);
+
 #endif

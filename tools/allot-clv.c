@@ -15,7 +15,9 @@
 #include "csvout.h"
 #include "lifetime.h"
 #include "period.h"
+#include "report_data.h"
 #include "retention.h"
+#include "roi.h"
 #include "store.h"
 #include "taxonomy.h"
 
@@ -37,6 +39,9 @@ static void usage(FILE *out)
             "  --margin M           gross margin, overrides the config (default 0.8)\n"
             "  --grain G            cohort labels for --by cohort: month (default), quarter\n"
             "  --as-of DATE         data end YYYY-MM-DD (default: as allot-retention)\n"
+            "  --run N              with --by channel: the allot-credit run of the CAC\n"
+            "                       (default: the latest revenue run in the reporting\n"
+            "                       currency, as allot-xlsx's CLV sheet)\n"
             "  --csv                CSV on stdout instead of the report\n"
             "  --table T            with --csv: groups (default), params, customers\n"
             "  --csv-dir DIR        also write every CSV table to DIR/clv-TABLE.csv\n"
@@ -61,10 +66,11 @@ int main(int argc, char **argv)
     const char *as_of_text = NULL, *table = NULL;
     double discount = 0.10, margin = -1;
     long horizon = 36;
+    long long run = 0;
     int csv = 0;
     const char *csv_dir = NULL;
-    enum { O_DB = 256, O_CONFIG, O_BY, O_HORIZON, O_DISCOUNT, O_MARGIN, O_GRAIN, O_ASOF, O_CSV,
-           O_TABLE, O_CSVDIR, O_HELP };
+    enum { O_DB = 256, O_CONFIG, O_BY, O_HORIZON, O_DISCOUNT, O_MARGIN, O_GRAIN, O_ASOF, O_RUN,
+           O_CSV, O_TABLE, O_CSVDIR, O_HELP };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"config", required_argument, NULL, O_CONFIG},
@@ -74,6 +80,7 @@ int main(int argc, char **argv)
         {"margin", required_argument, NULL, O_MARGIN},
         {"grain", required_argument, NULL, O_GRAIN},
         {"as-of", required_argument, NULL, O_ASOF},
+        {"run", required_argument, NULL, O_RUN},
         {"csv", no_argument, NULL, O_CSV},
         {"table", required_argument, NULL, O_TABLE},
         {"csv-dir", required_argument, NULL, O_CSVDIR},
@@ -105,6 +112,12 @@ int main(int argc, char **argv)
             break;
         case O_GRAIN: grain = optarg; break;
         case O_ASOF: as_of_text = optarg; break;
+        case O_RUN:
+            run = strtoll(optarg, &end, 10);
+            if (*end || !optarg[0] || run <= 0)
+                return cli_usage_error("--run must be a run id (a positive integer), got '%s'",
+                                       optarg);
+            break;
         case O_CSV: csv = 1; break;
         case O_TABLE: table = optarg; break;
         case O_CSVDIR: csv_dir = optarg; break;
@@ -131,6 +144,9 @@ int main(int argc, char **argv)
         return cli_usage_error("%s", err.message);
     if (as_of_text && allot_date_parse(as_of_text, &as_of) != ALLOT_OK)
         return cli_usage_error("--as-of '%s' is not a date YYYY-MM-DD", as_of_text);
+    if (run && group_by != ALLOT_RETENTION_BY_CHANNEL)
+        return cli_usage_error("--run gives the CAC, which is per channel: use it with --by "
+                               "channel");
 
     allot_config *cfg = NULL;
     if (cli_config_load(config_path, &cfg, &err) != ALLOT_OK)
@@ -157,6 +173,25 @@ int main(int argc, char **argv)
         allot_config_free(cfg);
         return cli_report(&err);
     }
+    /* The CAC's credit run: the one given, or the workbook's (the latest
+     * revenue run in the reporting currency, allot_report_credit_run). It
+     * was lib/roi's default, the latest run of any currency: after
+     * allot-credit --currency EUR a USD allot-clv took its CAC from the EUR
+     * run while the USD workbook's CLV sheet took it from the USD run. */
+    int64_t credit_run = run;
+    char no_run[ALLOT_REPORT_WHY_SIZE] = "";
+    if (lo.by == ALLOT_RETENTION_BY_CHANNEL)
+        st = run ? allot_roi_check_run(db, run, &err)
+                 : allot_report_credit_run(db, lo.currency, &credit_run, no_run, &err);
+    if (st != ALLOT_OK) {
+        allot_store_close(db);
+        allot_retention_config_release(&settings);
+        allot_config_free(cfg);
+        return cli_report(&err);
+    }
+    char credit_run_text[24] = "";
+    if (credit_run)
+        snprintf(credit_run_text, sizeof credit_run_text, "%lld", (long long)credit_run);
     int64_t run_id = 0;
     allot_retention_data data = {0};
     allot_lifetime lt = {0};
@@ -164,14 +199,17 @@ int main(int argc, char **argv)
                                   .horizon_months = (int)horizon,
                                   .annual_discount = discount,
                                   .taxonomy = settings.taxonomy,
-                                  .fiscal_start_month = lo.fiscal_start_month};
+                                  .fiscal_start_month = lo.fiscal_start_month,
+                                  .credit_run = credit_run,
+                                  .no_cac = credit_run ? NULL : no_run};
     /* Numbers as given (the shortest text of the same double), not %g's
      * six digits. */
     char discount_text[ALLOT_CSVOUT_SHORTEST_SIZE], margin_text[ALLOT_CSVOUT_SHORTEST_SIZE];
     st = cli_run_open(db, "allot-clv", &run_id, &err,
-                      "as_of=%s;by=%s;currency=%s;discount=%s;fiscal_start=%d;grain=%s;"
-                      "horizon=%ld;margin=%s",
-                      as_of_text ? as_of_text : "", allot_retention_by_name(lo.by), lo.currency,
+                      "as_of=%s;by=%s;credit_run=%s;currency=%s;discount=%s;fiscal_start=%d;"
+                      "grain=%s;horizon=%ld;margin=%s",
+                      as_of_text ? as_of_text : "", allot_retention_by_name(lo.by),
+                      credit_run_text, lo.currency,
                       allot_csvout_shortest(discount, discount_text, sizeof discount_text),
                       lo.fiscal_start_month, allot_cohort_grain_name(lo.grain), horizon,
                       allot_csvout_shortest(margin, margin_text, sizeof margin_text));
@@ -206,15 +244,19 @@ int main(int argc, char **argv)
     } else {
         if (csv && lt.note[0])
             cli_warning("%s", lt.note);
-        char date[11];
+        char date[11], cac[64];
+        if (lt.has_cac)
+            snprintf(cac, sizeof cac, "CAC from credit run %lld", (long long)credit_run);
+        else
+            snprintf(cac, sizeof cac, "no CAC");
         fprintf(stderr,
                 "allot-clv: %zu customers in %zu %s%s, as of %s; BG/NBD %s, Gamma-Gamma %s, "
-                "CAC %s in %.2f s\n",
+                "%s in %.2f s\n",
                 data.n_accounts, data.n_groups,
                 lo.by == ALLOT_RETENTION_BY_NONE ? "" : allot_retention_by_name(lo.by),
                 lo.by == ALLOT_RETENTION_BY_NONE ? "group (--by none)" : " groups",
                 allot_date_format(data.as_of, date), lt.has_bgnbd ? "fitted" : "not fitted",
-                lt.has_gamma_gamma ? "fitted" : "not fitted", lt.has_cac ? "from the ledger" : "none",
+                lt.has_gamma_gamma ? "fitted" : "not fitted", cac,
                 cli_seconds() - t0);
     }
     allot_lifetime_release(&lt);

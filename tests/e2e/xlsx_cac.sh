@@ -67,6 +67,38 @@ sys.exit(1 if bad else 0)
 PY
 }
 
+# allot-clv's groups CSV against a workbook's CLV sheet (allot-clv run as of
+# the sheet's day, 2026-03-31 for 2026Q1): the same rows; clv, cac and
+# ltv_cac as the CSV writes the sheet's doubles (money %.2f, ratios %.10g;
+# lib/lifetime.h), empty where the sheet's cells are; and, when given, the
+# CAC by hand (GROUP=CAC ..., "-" for empty).
+clv_vs_book() { # clv_vs_book CSV XLSX [GROUP=CAC]...
+  "$py" - "$@" <<'PY'
+import csv, sys, openpyxl
+rows = [list(r) for r in openpyxl.load_workbook(sys.argv[2], data_only=True)["CLV"].iter_rows(values_only=True)]
+i = next(k for k, r in enumerate(rows) if r[0] == "Channel")
+book = {r[0]: r for r in rows[i + 1:i + 5]}
+got = {r["group"]: r for r in csv.DictReader(open(sys.argv[1]))}
+bad = []
+if sorted(got) != sorted(book):
+    bad.append(f"groups {sorted(got)} vs the sheet's {sorted(book)}")
+fmt = lambda v, f: "" if v is None else format(v, f)
+for g, r in book.items():
+    c = got.get(g, {})
+    for name, col, f in (("clv", 10, ".2f"), ("cac", 11, ".2f"), ("ltv_cac", 12, ".10g")):
+        if c.get(name) != fmt(r[col], f):
+            bad.append(f"{g} {name}: allot-clv {c.get(name)!r}, the sheet {r[col]!r}")
+for arg in sys.argv[3:]:
+    g, want = arg.split("=")
+    if got.get(g, {}).get("cac") != ("" if want == "-" else want):
+        bad.append(f"{g} cac: allot-clv {got.get(g, {}).get('cac')!r}, by hand {want}")
+if bad:
+    print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+}
+params_of_last_clv() { q "SELECT parameters FROM runs WHERE tool = 'allot-clv' ORDER BY run_id DESC LIMIT 1"; }
+
 for p in 2026Q1 2026Q2; do
   "$bin/allot-xlsx" --db a.db --period $p --bootstrap 0 --out $p.xlsx 2>$p.err \
     || fail "allot-xlsx $p: $(cat $p.err)"
@@ -89,6 +121,40 @@ done
 $py "$tests/e2e/xlsx_cac_check.py" after-b.xlsx a.db || fail "USD workbook after run B against the reference"
 hand after-b.xlsx || fail "USD workbook after run B by hand"
 
+# allot-clv takes its CAC from the same run as the workbook: the latest
+# revenue run in the reporting currency (USD here: $run, not run B), and
+# records it. Before, it took lib/roi's default, the latest run of any
+# currency (run B): every CAC and LTV/CAC empty (Email and Paid Search have
+# no new customer under run B), against the sheet's 127.50 and 710.00.
+run_b=$(q "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
+"$bin/allot-clv" --db a.db --as-of 2026-03-31 --csv > clv-b.csv 2> clv-b.err \
+  || fail "allot-clv after run B: $(cat clv-b.err)"
+clv_vs_book clv-b.csv after-b.xlsx "Email=127.50" "Paid Search=710.00" Partner=- "(all)=-" \
+  || fail "allot-clv after run B against the USD workbook and by hand"
+grep -q "CAC from credit run $run in" clv-b.err || fail "allot-clv summary: $(cat clv-b.err)"
+expect "allot-clv parameters after run B" "$(params_of_last_clv)" \
+  "as_of=2026-03-31;by=channel;credit_run=$run;currency=USD;discount=0.1;fiscal_start=1;grain=month;horizon=36;margin=0.8"
+# --run picks another run, as allot-roi's: run B gives no CAC (no new
+# customer of Email or Paid Search under it), and is recorded.
+"$bin/allot-clv" --db a.db --as-of 2026-03-31 --run "$run_b" --csv > clv-runb.csv 2>/dev/null \
+  || fail "allot-clv --run $run_b"
+"$py" - clv-runb.csv <<'PY' || fail "allot-clv --run $run_b: CAC should be empty"
+import csv, sys
+got = [(r["group"], r["cac"], r["ltv_cac"]) for r in csv.DictReader(open(sys.argv[1]))]
+want = [(g, "", "") for g in ("Email", "Paid Search", "Partner", "(all)")]
+sys.exit(0 if got == want else f"{got}")
+PY
+params_of_last_clv | grep -q ";credit_run=$run_b;" || fail "--run not recorded: $(params_of_last_clv)"
+set +e
+"$bin/allot-clv" --db a.db --run 999 >/dev/null 2>run999.err; rc=$?
+set -e
+expect "allot-clv --run 999 (no such credit run)" "$rc" 2
+grep -q "no allot-credit run 999" run999.err || fail "--run 999: $(cat run999.err)"
+set +e
+"$bin/allot-clv" --db a.db --run "$run" --by campaign >/dev/null 2>&1; rc=$?
+set -e
+expect "allot-clv --run with --by campaign" "$rc" 2
+
 # The EUR workbook reads run B: Paid Search and Email have spend but no new
 # customers there (Paid Social's d4 is no CLV row), so no CAC at all.
 printf '[general]\nreporting_currency = EUR\n' > eur.ini
@@ -103,6 +169,11 @@ got = [(r[0], r[11], r[12]) for r in rows[i + 1:i + 5]]
 want = [(g, None, None) for g in ("Email", "Paid Search", "Partner", "(all)")]
 sys.exit(0 if got == want else f"{got}")
 PY
+# allot-clv in EUR reads run B too: no CAC, as the EUR workbook.
+"$bin/allot-clv" --db a.db --config eur.ini --as-of 2026-03-31 --csv > clv-eur.csv 2> clv-eur.err \
+  || fail "allot-clv EUR: $(cat clv-eur.err)"
+clv_vs_book clv-eur.csv eur.xlsx "Email=-" "Paid Search=-" || fail "allot-clv EUR against the EUR workbook"
+params_of_last_clv | grep -q ";credit_run=$run_b;currency=EUR;" || fail "allot-clv EUR: $(params_of_last_clv)"
 
 # Only a run in EUR (the same data, a fresh database): the USD workbook has
 # no credit run (its Summary and credit sheets say so), and its CLV sheet
@@ -126,4 +197,23 @@ want = [(g, None, None) for g in ("Email", "Paid Search", "Partner", "(all)")]
 notes = [r[0] for r in rows if r[0] and "no CAC: No credit run in USD" in str(r[0])]
 sys.exit(0 if got == want and notes else f"{got}, notes {notes}")
 PY
+# allot-clv: no CAC either, and the same sentence (a warning with --csv, a
+# note under the report), its run recording no credit run. Before, it took
+# the CAC from the EUR run: Email 127.50, Paid Search 710.00.
+db=c.db
+run_c=$(q "SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'")
+why="no CAC: No credit run in USD (credit run $run_c is in EUR): run allot-credit --currency USD"
+"$bin/allot-clv" --db c.db --as-of 2026-03-31 --csv > clv-c.csv 2> clv-c.err \
+  || fail "allot-clv, no USD run: $(cat clv-c.err)"
+clv_vs_book clv-c.csv c.xlsx "Email=-" "Paid Search=-" || fail "allot-clv, no USD run, against the workbook"
+grep -qxF "allot-clv: warning: $why" clv-c.err || fail "allot-clv, no USD run, warning: $(cat clv-c.err)"
+grep -q ", no CAC in " clv-c.err || fail "allot-clv, no USD run, summary: $(cat clv-c.err)"
+"$bin/allot-clv" --db c.db --as-of 2026-03-31 > clv-c.txt 2>/dev/null || fail "allot-clv report, no USD run"
+grep -qF "$why" clv-c.txt || fail "allot-clv report, no USD run: no note"
+"$py" - c.xlsx "$why" <<'PY' || fail "the workbook's note and allot-clv's differ"
+import sys, openpyxl
+rows = openpyxl.load_workbook(sys.argv[1], data_only=True)["CLV"].iter_rows(values_only=True)
+sys.exit(0 if any(r[0] == sys.argv[2] for r in rows) else "no such note in the workbook")
+PY
+params_of_last_clv | grep -q ";credit_run=;currency=USD;" || fail "no USD run: $(params_of_last_clv)"
 exit $fail
