@@ -2367,23 +2367,17 @@ def shapley_exact(fit):
     return phi
 
 
-def shapley_reference(rep, lookback):
-    """(phi, channel weights, journeys per channel, {(fiscal quarter,
-    channel): [cents of rep, deals with a positive weight]}) of the shapley
-    model in the revenue view (README "In the ledger"): weight =
-    max(phi, 0) normalised; a touch on c gets w(c) / the sum of w over the
-    journey's distinct channels / c's touches in it (equal shares when every
-    channel weighs 0); the deal's amount at the close date's rate split by
-    largest remainder; no touch: '(unattributed)'."""
+def dd_cells(rep, fit, w):
+    """{(fiscal quarter, channel): [cents of rep, deals with a positive
+    weight]} of a data-driven model in the revenue view (README "In the
+    ledger"), its channel weights w (normalised, none negative) given: a
+    touch on c of a won deal's journey in fit gets w(c) / the sum of w over
+    the journey's distinct channels / c's touches in it (equal shares when
+    every channel weighs 0); the deal's amount at the close date's rate
+    split by largest remainder; no touch: '(unattributed)'."""
     from fractions import Fraction
     by_id = {t["touch_id"]: t for t in rows("touches.csv")}
-    fit = dd_fit_journeys(lookback)
     paths = {d: (c, [touch_channel(by_id[t]) for t in j]) for d, c, j in fit if d}
-    sets = [(frozenset(touch_channel(by_id[t]) for t in j), int(c)) for _, c, j in fit]
-    phi = shapley_exact(sets)
-    pos = {c: max(v, Fraction(0)) for c, v in phi.items()}
-    w = {c: v / sum(pos.values()) for c, v in pos.items()}
-    n_j = {c: sum(1 for cs, _ in sets if c in cs) for c in phi}
     cells = {}
     for d in WON:
         if not d["amount"] or not d["close_date"]:
@@ -2404,7 +2398,29 @@ def shapley_reference(rep, lookback):
             c = cells.setdefault((q, ch), [0, 0])
             c[0] += sum(x for x, y in zip(cents, chans) if y == ch)
             c[1] += any(x > 0 for x, y in zip(wt, chans) if y == ch)
-    return phi, w, n_j, cells
+    return cells
+
+
+def fit_channels(fit):
+    """[(channels of the journey's touches in order, converted)] of
+    dd_fit_journeys' journeys."""
+    by_id = {t["touch_id"]: t for t in rows("touches.csv")}
+    return [([touch_channel(by_id[t]) for t in j], int(c)) for _, c, j in fit]
+
+
+def shapley_reference(rep, lookback):
+    """(phi, channel weights, journeys per channel, {(fiscal quarter,
+    channel): [cents of rep, deals with a positive weight]}) of the shapley
+    model in the revenue view: weight = max(phi, 0) normalised, the credit
+    dd_cells'."""
+    from fractions import Fraction
+    fit = dd_fit_journeys(lookback)
+    sets = [(frozenset(cs), c) for cs, c in fit_channels(fit)]
+    phi = shapley_exact(sets)
+    pos = {c: max(v, Fraction(0)) for c, v in phi.items()}
+    w = {c: v / sum(pos.values()) for c, v in pos.items()}
+    n_j = {c: sum(1 for cs, _ in sets if c in cs) for c in phi}
+    return phi, w, n_j, dd_cells(rep, fit, w)
 
 
 def check_shapley(db_path, credit_csv, rep):
