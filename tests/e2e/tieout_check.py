@@ -88,6 +88,22 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
   shapley-ref CUR [LOOKBACK]    print that reference: phi,CHANNEL,phi,weight,
                                 journeys (phi descending), then
                                 credit,PERIOD,CHANNEL,cents,deals
+  markov DB CREDIT_CSV CUR      the latest credit run's markov model (revenue,
+                                no --period; order and repeats from the run's
+                                parameters): model_scores' method, removal
+                                effect, weight, conversions, journeys and
+                                low_support per channel, and the CSV's markov
+                                credit and deals per (fiscal) quarter and
+                                channel, against the removal effects of the
+                                chain over the same journeys as shapley's
+                                (order 1 solved in fractions, orders 2-4 in
+                                doubles); TIEOUT_ANY_ZONE=1 skips the check
+                                that the run is in the zone (to show the
+                                figures of another zone's run fail)
+  markov-ref CUR [ORDER]        print that reference: re,CHANNEL,removal
+                                effect,weight,conversions,journeys (removal
+                                effect descending), then
+                                credit,PERIOD,CHANNEL,cents,deals
 
 --fiscal M (anywhere after SAMPLE_DIR; default 1): the outputs were made
 with [general] fiscal_year_start_month = M: the quarters and years of the
@@ -2423,6 +2439,82 @@ def shapley_reference(rep, lookback):
     return phi, w, n_j, dd_cells(rep, fit, w)
 
 
+def markov_chain(paths, order=1, keep_repeats=False):
+    """The Markov chain of README "Markov removal effects" over paths
+    [(channels in order, converted)]: {state: {next: count}}, states
+    '(start)', '(conversion)', '(null)' and tuples of the last `order`
+    channels (the first order-1 states of a journey the shorter tuples so
+    far); consecutive repeats collapsed unless keep_repeats."""
+    chain = {}
+    for chans, conv in paths:
+        if not keep_repeats:
+            chans = [c for i, c in enumerate(chans) if i == 0 or chans[i - 1] != c]
+        states = ["(start)"] + [tuple(chans[max(0, i - order + 1):i + 1]) for i in range(len(chans))]
+        states.append("(conversion)" if conv else "(null)")
+        for a, b in zip(states, states[1:]):
+            chain.setdefault(a, {})
+            chain[a][b] = chain[a].get(b, 0) + 1
+    return chain
+
+
+def conversion_probability(chain, removed=None, exact=True):
+    """P(conversion) from '(start)', solving out(s) x_s - sum_t count(s, t)
+    x_t = count(s, conversion) over the transient states by Gaussian
+    elimination (the matrix is diagonally dominant: no pivoting) and back
+    substitution, in fractions (exact) or else in doubles (orders 2-4,
+    where fractions take minutes); with channel `removed`, every state
+    containing it leads to null (x = 0)."""
+    from fractions import Fraction
+    num = Fraction if exact else float
+    live = [s for s in chain if s == "(start)" or removed not in s]
+    idx = {s: i for i, s in enumerate(live)}
+    a, b = [], []
+    for s in live:
+        row = {idx[s]: num(sum(chain[s].values()))}
+        for t, n in chain[s].items():
+            if t in idx:
+                row[idx[t]] = row.get(idx[t], 0) - n
+        a.append(row)
+        b.append(num(chain[s].get("(conversion)", 0)))
+    n = len(live)
+    for k in range(n):
+        row, p = a[k], a[k][k]
+        for i in range(k + 1, n):
+            f = a[i].pop(k, 0)
+            if f:
+                f /= p
+                for j, v in row.items():
+                    if j > k:
+                        a[i][j] = a[i].get(j, 0) - f * v
+                b[i] -= f * b[k]
+    x = [0] * n
+    for k in reversed(range(n)):
+        x[k] = (b[k] - sum(v * x[j] for j, v in a[k].items() if j > k)) / a[k][k]
+    return x[idx["(start)"]]
+
+
+def markov_reference(rep, lookback, order=1, keep_repeats=False):
+    """(removal effects, channel weights, attributed conversions, journeys
+    per channel, credit cells) of the markov model in the revenue view:
+    RE(c) = 1 - P(conv | c removed) / P(conv) in fractions, weight = RE
+    normalised (never negative), conversions = weight x the converting
+    journeys, the credit dd_cells'."""
+    from fractions import Fraction
+    fit = dd_fit_journeys(lookback)
+    paths = fit_channels(fit)
+    chain = markov_chain(paths, order, keep_repeats)
+    exact = order == 1
+    p = conversion_probability(chain, None, exact)
+    chans = sorted({c for cs, _ in paths for c in cs})
+    re_ = {c: 1 - Fraction(conversion_probability(chain, c, exact) / p) for c in chans}
+    pos = {c: max(v, Fraction(0)) for c, v in re_.items()}
+    w = {c: v / sum(pos.values()) for c, v in pos.items()}
+    total = sum(c for _, c in paths)
+    conv = {c: w[c] * total for c in chans}
+    n_j = {c: sum(1 for cs, _ in paths if c in cs) for c in chans}
+    return re_, w, conv, n_j, dd_cells(rep, fit, w)
+
+
 def check_shapley(db_path, credit_csv, rep):
     """The latest credit run's shapley model (revenue view, exact Shapley
     value, no period): model_scores' score (phi), weight and journeys per
@@ -2457,12 +2549,56 @@ def check_shapley(db_path, credit_csv, rep):
             f"in {ZONE_NAME}")
 
 
+def check_markov(db_path, credit_csv, rep):
+    """The latest credit run's markov model (revenue view, no period; its
+    order and repeat setting from the run's parameters): model_scores'
+    method, removal effect, weight, attributed conversions and journeys per
+    channel against markov_reference in ZONE, and the credit CSV's markov
+    rows (credited amount to the cent, deals) of every (fiscal) quarter."""
+    db = sqlite3.connect(db_path)
+    run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
+    params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
+    expect((f";timezone={ZONE_NAME};" in params or os.environ.get("TIEOUT_ANY_ZONE") == "1")
+           and ";event=revenue;" in params and ";period=;" in params,
+           f"markov: run {run} is not a revenue run of every period in {ZONE_NAME}")
+    lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
+    order = int(re.search(r";markov_order=(\d+);", params).group(1))
+    keep = re.search(r";markov_keep_repeats=(\d+);", params).group(1) == "1"
+    re_, w, conv, n_j, cells = markov_reference(rep, lookback, order, keep)
+    method = f"markov order {order}" + (" repeats kept" if keep else "")
+    got = {c: r for c, *r in db.execute(
+        "SELECT channel, method, score, weight, conversions, journeys, low_support FROM model_scores "
+        "WHERE run_id = ? AND model = 'markov'", (run,))}
+    expect(set(got) == set(re_), f"markov channels {sorted(got)} != {sorted(re_)}")
+    worst = 0.0
+    for c in sorted(re_):
+        m, s, wt, cv, j, low = got.get(c, (None, 0, 0, 0, 0, 0))
+        worst = max(worst, abs(s - re_[c]), abs(wt - w[c]), abs(cv - conv[c]) / max(1, float(conv[c])))
+        expect(m == method and abs(s - re_[c]) <= 1e-12 and abs(wt - w[c]) <= 1e-12
+               and abs(cv - conv[c]) <= 1e-9 * max(1, float(conv[c])) and j == n_j[c]
+               and low == (n_j[c] < 30),
+               f"markov {c}: {m} RE {s!r} weight {wt!r} conversions {cv!r} journeys {j} low {low}, "
+               f"reference {method} {float(re_[c])!r} {float(w[c])!r} {float(conv[c])!r} {n_j[c]} "
+               f"({ZONE_NAME})")
+    out = {}
+    with open(credit_csv, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["model"] == "markov":
+                out[(r["period"], r["channel"])] = [int(D(r["credited_amount"]) * 100), int(r["deals"])]
+    want = {k: v for k, v in cells.items() if v[0] or v[1]}
+    for k in sorted(set(out) | set(want)):
+        expect(out.get(k) == want.get(k), f"markov credit {k}: {out.get(k)}, reference {want.get(k)} "
+               f"(cents, deals; {ZONE_NAME})")
+    return (f"{method}: removal effects, weights, conversions and journeys of {len(re_)} channels "
+            f"(largest difference {worst:.1e}) and {len(want)} credit cells in {ZONE_NAME}")
+
+
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
           "pdf": check_pdf, "eml": check_eml, "roi": check_roi,
           "funnel": check_funnel, "funnel-leads": check_funnel_leads,
           "funnel-stages": check_funnel_stages, "speed": check_speed, "funnel-dir": check_funnel_dir,
           "acquisition": check_acquisition, "models": check_models,
-          "shapley": check_shapley}
+          "shapley": check_shapley, "markov": check_markov}
 if check == "booked":  # print the reference: quarter, cents, won deals
     for p, v in sorted(booked(args[0]).items()):
         print(p, v, won_count()[p])
@@ -2497,6 +2633,14 @@ if check == "shapley-ref":  # print the reference: phi per channel, shapley cred
     phi, w, n_j, cells = shapley_reference(args[0], lookback)
     for c in sorted(phi, key=lambda c: (-phi[c], c)):
         print(f"phi,{c},{float(phi[c]):.12f},{float(w[c]):.12f},{n_j[c]}")
+    for (q, c), (cents, deals) in sorted(cells.items()):
+        print(f"credit,{q},{c},{cents},{deals}")
+    sys.exit(0)
+if check == "markov-ref":  # print the reference: removal effects, markov credit cells
+    order = int(args[1]) if len(args) > 1 else 1
+    re_, w, conv, n_j, cells = markov_reference(args[0], lookback_days(), order)
+    for c in sorted(re_, key=lambda c: (-re_[c], c)):
+        print(f"re,{c},{float(re_[c]):.12f},{float(w[c]):.12f},{float(conv[c]):.6f},{n_j[c]}")
     for (q, c), (cents, deals) in sorted(cells.items()):
         print(f"credit,{q},{c},{cents},{deals}")
     sys.exit(0)

@@ -166,6 +166,9 @@ refuse $T 2 pipeline-csv a2/pipe-credit.csv USD
 for name in t2 t4 a2 a4; do
   start=${name:1}; zone=$T; [[ $name == a* ]] && zone=$A
   check $zone "$start" shapley "$name/allot.db" "$name/credit.csv" USD
+  # ... and the markov model (order 1, exact removal effects in fractions;
+  # tests/e2e/tieout_markov.sh): its credit per fiscal quarter.
+  check $zone "$start" markov "$name/allot.db" "$name/credit.csv" USD
 done
 # Paid Search gets no shapley credit in Tokyo's FY2027Q1 (start 2, February
 # to April 2026), and that is the model, not the zone or the fiscal
