@@ -1101,6 +1101,98 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
     return s;
 }
 
+/* ---- the data's end ---------------------------------------------------- */
+
+allot_status allot_report_data_end(sqlite3 *db, const allot_zone *zone, int64_t *day,
+                                   int *known, allot_error *err)
+{
+    *day = 0;
+    *known = 0;
+    int empty;
+    int64_t retention_end = 0;
+    allot_status s = allot_retention_data_end(db, zone, &retention_end, &empty, err);
+    if (s != ALLOT_OK)
+        return s;
+    if (!empty) {
+        *day = retention_end;
+        *known = 1;
+    }
+    /* Days as text (close dates, spend dates), instants (touches, stage
+     * entries, deal creation) on the zone's clocks. */
+    sqlite3_stmt *st;
+    s = allot_store_prepare(
+        db,
+        "SELECT (SELECT max(d) FROM (SELECT max(close_date) AS d FROM deals"
+        "  WHERE is_closed = 1 AND close_date IS NOT NULL"
+        "  UNION ALL SELECT max(date) FROM spend)),"
+        " (SELECT max(t) FROM (SELECT max(occurred_at) AS t FROM touches"
+        "  UNION ALL SELECT max(entered_at) FROM stage_history"
+        "  UNION ALL SELECT max(created_at) FROM deals))",
+        &st, err);
+    if (s != ALLOT_OK)
+        return s;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            const char *text = (const char *)sqlite3_column_text(st, 0);
+            int64_t d;
+            if (allot_date_parse(text, &d) != ALLOT_OK) {
+                s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                                    "deals or spend: date '%s' is not YYYY-MM-DD", text);
+            } else if (!*known || d > *day) {
+                *day = d;
+                *known = 1;
+            }
+        }
+        if (s == ALLOT_OK && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            int64_t d = allot_zone_day_of(zone, sqlite3_column_int64(st, 1));
+            if (!*known || d > *day) {
+                *day = d;
+                *known = 1;
+            }
+        }
+    } else {
+        s = allot_store_fail(db, rc, "reading the data's end", err);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+allot_report_coverage allot_report_coverage_of(const allot_period *p, const char *prior_label,
+                                               int64_t data_end, int known, char *note,
+                                               size_t note_size, char *label,
+                                               size_t label_size)
+{
+    if (note && note_size)
+        note[0] = '\0';
+    if (label && label_size)
+        label[0] = '\0';
+    if (!known || p->end - 1 <= data_end)
+        return ALLOT_REPORT_COVERED;
+    char d_end[11], p_first[11], p_last[11];
+    allot_date_format(data_end, d_end);
+    allot_date_format(p->start, p_first);
+    allot_date_format(p->end - 1, p_last);
+    if (data_end < p->start) {
+        if (note)
+            snprintf(note, note_size,
+                     "The data ends on %s, before %s begins (%s): no data for %s, so no "
+                     "figures and no change against %s",
+                     d_end, p->label, p_first, p->label, prior_label);
+        if (label)
+            snprintf(label, label_size, "no data (the data ends %s)", d_end);
+        return ALLOT_REPORT_NO_DATA;
+    }
+    if (note)
+        snprintf(note, note_size,
+                 "The data ends on %s, before %s does (%s): the figures of %s are to %s, and "
+                 "no change against %s is shown (part of a period against a whole one)",
+                 d_end, p->label, p_last, p->label, d_end, prior_label);
+    if (label)
+        snprintf(label, label_size, "to %s (the data ends %s)", d_end, d_end);
+    return ALLOT_REPORT_PARTIAL;
+}
+
 /* ---- the period and the whole report ---------------------------------- */
 
 static allot_status default_period(sqlite3 *db, int fiscal, allot_period *p, allot_error *err)
@@ -1164,6 +1256,16 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
         return s;
     }
     money_ctx m = {fx, allot_fx_reporting_exponent(fx), sc.zone};
+    s = allot_report_data_end(db, sc.zone, &r->data_end, &r->has_data_end, err);
+    if (s != ALLOT_OK) {
+        allot_fx_free(fx);
+        allot_scoreboard_config_release(&sc);
+        return s;
+    }
+    r->coverage = allot_report_coverage_of(&r->period, r->prior.label, r->data_end,
+                                           r->has_data_end, r->coverage_note,
+                                           sizeof r->coverage_note, r->coverage_label,
+                                           sizeof r->coverage_label);
 
     unsigned want = o->sections ? o->sections : ~0u;
     if (want & ALLOT_REPORT_WANT_KPIS)
@@ -1225,5 +1327,10 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
                                    "ARR at the period's last day of the accounts present "
                                    "the day before it / their ARR that day",
                                    ALLOT_KPI_PERCENT, has_bridge ? r->nrr : NAN, nrr_prior};
+    /* A period wholly after the data has no figures: not zeros (that read
+     * as a collapse against the prior period, won revenue -100 %). */
+    if (r->coverage == ALLOT_REPORT_NO_DATA)
+        for (int k = 0; k < ALLOT_REPORT_KPIS; k++)
+            r->kpi[k].value = NAN;
     return ALLOT_OK;
 }

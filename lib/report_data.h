@@ -79,6 +79,14 @@ typedef struct allot_report_kpi {
 
 #define ALLOT_REPORT_KPIS 6
 #define ALLOT_REPORT_WHY_SIZE 256 /* a missing section's sentence */
+
+/* Where a period lies against the data's end (allot_report_data_end). */
+typedef enum allot_report_coverage {
+    ALLOT_REPORT_COVERED = 0, /* its last day is in the data (or no data at all) */
+    ALLOT_REPORT_PARTIAL,     /* begun, but it ends after the data's end: its
+                               * figures are to that day, not the period's */
+    ALLOT_REPORT_NO_DATA      /* it begins after the data's end */
+} allot_report_coverage;
 #define ALLOT_REPORT_MAX_CURVES 5
 
 typedef struct allot_report {
@@ -156,7 +164,25 @@ typedef struct allot_report {
     char trend_gap[256];       /* "" or why months are left out: the first month
                                   and the missing rate */
 
+    /* The headline numbers of the period and the prior one. For a period
+     * that is not over in the data (coverage, below) the values are the
+     * period's so far, and a change against the prior period is not to be
+     * shown (part of a period against a whole one); for a period wholly
+     * after the data every value is NAN ("no data", not zeros). */
     allot_report_kpi kpi[ALLOT_REPORT_KPIS];
+
+    /* The data's end (allot_report_data_end; has_data_end 0 when the
+     * database holds no dated record) and where the period lies against
+     * it. coverage_note: "" when covered, else the sentence the Summary,
+     * the cover and the methods page show ("The data ends on 2026-06-01,
+     * before 2026Q2 does (2026-06-30): ..."); coverage_label the short
+     * label of the period's figures: "to 2026-06-01 (the data ends
+     * 2026-06-01)", "no data (the data ends 2026-06-01)". */
+    int has_data_end;
+    int64_t data_end;
+    allot_report_coverage coverage;
+    char coverage_note[256];
+    char coverage_label[64];
 } allot_report;
 
 /* Bits of allot_report_options.sections: which parts to load (loading is
@@ -235,6 +261,27 @@ typedef int (*allot_report_label_visit)(const char *label, void *ctx);
 allot_status allot_report_run_quarters(sqlite3 *db, int64_t run, const allot_period *p,
                                        allot_report_label_visit visit, void *ctx,
                                        allot_error *err);
+
+/* The data's end: the latest day of the retention data's end
+ * (allot_retention_data_end: subscription starts and ends, touches and
+ * stage entries, the day of the Retention note), any touch or stage entry,
+ * a closed deal's close date, a deal's creation day and a spend row's
+ * date, days on the clocks of zone (NULL = UTC). Open deals' close dates
+ * are expectations, not data, and do not count. *known is 0 (and *day 0)
+ * for a database without any of them. ALLOT_ERR_DB when it cannot be read,
+ * ALLOT_ERR_DATA for a date that is not YYYY-MM-DD. */
+allot_status allot_report_data_end(sqlite3 *db, const allot_zone *zone, int64_t *day,
+                                   int *known, allot_error *err);
+
+/* Where p lies against the data's end (known 0: ALLOT_REPORT_COVERED), and
+ * for a period that is not covered the sentence and the label of
+ * allot_report's coverage_note and coverage_label (both may be NULL;
+ * note_size at least 256, label_size at least 64 for the whole text);
+ * prior_label names the period a change would compare with. */
+allot_report_coverage allot_report_coverage_of(const allot_period *p, const char *prior_label,
+                                               int64_t data_end, int known, char *note,
+                                               size_t note_size, char *label,
+                                               size_t label_size);
 
 /* Part of allot_report_load, callable alone: fills the bridge, cohorts and
  * survival sections of r (whose period, prior and currency are set) through

@@ -108,7 +108,8 @@ static void change_text(int64_t current, int64_t prior, char *buf, size_t size)
  * and ?3, ?4 (prior), or, when instants is not NULL, their first seconds
  * instants[0..3] (period_instants) as ?1..?4. */
 static allot_status compared_lines(sqlite3 *db, const char *sql, const allot_pack_period *cur,
-                                   const allot_pack_period *prior, const int64_t *instants,
+                                   const allot_pack_period *prior, int changes,
+                                   const int64_t *instants,
                                    const char *count_fmt, const char *noun,
                                    allot_pack_section *s, allot_error *err)
 {
@@ -146,7 +147,7 @@ static allot_status compared_lines(sqlite3 *db, const char *sql, const allot_pac
         } else {
             int64_t p = sqlite3_column_int64(st, 3);
             fmt_money_micros(p, currency, before, sizeof before);
-            if (p > 0 && sqlite3_column_type(st, 1) != SQLITE_NULL) {
+            if (changes && p > 0 && sqlite3_column_type(st, 1) != SQLITE_NULL) {
                 change_text(sqlite3_column_int64(st, 1), p, change, sizeof change);
                 snprintf(value, sizeof value, "%s (%s: %s, %s)", now, prior->label, before,
                          change);
@@ -160,7 +161,7 @@ static allot_status compared_lines(sqlite3 *db, const char *sql, const allot_pac
 }
 
 static allot_status load_won(sqlite3 *db, const allot_pack_period *cur,
-                             const allot_pack_period *prior, allot_pack_section *s,
+                             const allot_pack_period *prior, int changes, allot_pack_section *s,
                              allot_error *err)
 {
     allot_status r = compared_lines(
@@ -172,7 +173,7 @@ static allot_status load_won(sqlite3 *db, const allot_pack_period *cur,
         " FROM deals WHERE is_won = 1 AND amount_micros IS NOT NULL"
         " AND ((close_date >= ?1 AND close_date < ?2) OR (close_date >= ?3 AND close_date < ?4))"
         " GROUP BY currency ORDER BY currency",
-        cur, prior, NULL, "from %lld %s%s", "deal", s, err);
+        cur, prior, changes, NULL, "from %lld %s%s", "deal", s, err);
     if (r != ALLOT_OK)
         return r;
     sqlite3_stmt *st;
@@ -262,12 +263,12 @@ static allot_status period_instants(const allot_zone *zone, const allot_pack_per
 
 static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_sum sum,
                                    const char *how, const allot_pack_period *cur,
-                                   const allot_pack_period *prior, allot_pack_section *s,
-                                   allot_error *err);
+                                   const allot_pack_period *prior, int changes,
+                                   allot_pack_section *s, allot_error *err);
 
 static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
-                                  const allot_pack_period *prior, const reporting *rep,
-                                  allot_pack_section *s, allot_error *err)
+                                  const allot_pack_period *prior, int changes,
+                                  const reporting *rep, allot_pack_section *s, allot_error *err)
 {
     /* created_at in the periods, whose days begin on the reporting zone's
      * clocks */
@@ -285,12 +286,12 @@ static allot_status load_pipeline(sqlite3 *db, const allot_pack_period *cur,
         " FROM deals WHERE amount_micros IS NOT NULL"
         " AND ((" IN("?1", "?2") ") OR (" IN("?3", "?4") "))"
         " GROUP BY currency ORDER BY currency",
-        cur, prior, instants, "in %lld new %s%s", "deal", s, err);
+        cur, prior, changes, instants, "in %lld new %s%s", "deal", s, err);
 #undef IN
     if (r != ALLOT_OK)
         return r;
     r = reporting_line(db, rep, pipeline_sum, "each deal at its creation day's rate", cur, prior,
-                       s, err);
+                       changes, s, err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no deals created in %s", cur->label);
@@ -714,8 +715,8 @@ static allot_status load_attribution(sqlite3 *db, const allot_pack_period *perio
  * say so ("not available: ..."); only a database failure is an error. */
 static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_sum sum,
                                    const char *how, const allot_pack_period *cur,
-                                   const allot_pack_period *prior, allot_pack_section *s,
-                                   allot_error *err)
+                                   const allot_pack_period *prior, int changes,
+                                   allot_pack_section *s, allot_error *err)
 {
     if (!rep->currency)
         return ALLOT_OK;
@@ -758,7 +759,7 @@ static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_
         snprintf(value, sizeof value, "%s", now);
     } else {
         money_minor(minor[1], rep->currency, before, sizeof before);
-        if (minor[1] > 0) {
+        if (changes && minor[1] > 0) {
             change_text(minor[0], minor[1], change, sizeof change);
             snprintf(value, sizeof value, "%.40s (%.20s: %.40s, %.20s)", now, prior->label, before,
                      change);
@@ -771,8 +772,8 @@ static allot_status reporting_line(sqlite3 *db, const reporting *rep, reporting_
 }
 
 static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
-                               const allot_pack_period *prior, const reporting *rep,
-                               allot_pack_section *s, allot_error *err)
+                               const allot_pack_period *prior, int changes,
+                               const reporting *rep, allot_pack_section *s, allot_error *err)
 {
     allot_status r = compared_lines(
         db,
@@ -782,10 +783,11 @@ static allot_status load_spend(sqlite3 *db, const allot_pack_period *cur,
         " SUM(CASE WHEN date >= ?3 AND date < ?4 THEN cost_micros END)"
         " FROM spend WHERE (date >= ?1 AND date < ?2) OR (date >= ?3 AND date < ?4)"
         " GROUP BY currency ORDER BY currency",
-        cur, prior, NULL, "across %lld %s%s", "campaign", s, err);
+        cur, prior, changes, NULL, "across %lld %s%s", "campaign", s, err);
     if (r != ALLOT_OK)
         return r;
-    r = reporting_line(db, rep, spend_sum, "each row at its day's rate", cur, prior, s, err);
+    r = reporting_line(db, rep, spend_sum, "each row at its day's rate", cur, prior, changes, s,
+                       err);
     if (r != ALLOT_OK)
         return r;
     set_missing(s, "no spend loaded for %s", cur->label);
@@ -822,11 +824,38 @@ allot_status allot_pack_headlines_load(sqlite3 *db, const allot_pack_period *per
             snprintf(rep.why, sizeof rep.why, "%.150s", why.message);
         rep.fx = fx;
     }
-    allot_status r;
-    if ((r = load_won(db, period, prior, won, err)) != ALLOT_OK ||
-        (r = load_pipeline(db, period, prior, &rep, pipe, err)) != ALLOT_OK ||
+    /* A period that is not over in the data (README "A period the data do
+     * not cover"): its figures are to the data's end, beside the prior
+     * period's without a change; one wholly after the data has none. */
+    allot_period days = {0};
+    int64_t data_end;
+    int known;
+    allot_status r = period_days(period, &days.start, &days.end, err);
+    if (r == ALLOT_OK)
+        r = allot_report_data_end(db, zone, &data_end, &known, err);
+    if (r != ALLOT_OK) {
+        allot_fx_free(fx);
+        return r;
+    }
+    snprintf(days.label, sizeof days.label, "%s", period->label);
+    char label[64];
+    h->coverage = allot_report_coverage_of(&days, prior ? prior->label : "the prior period",
+                                           data_end, known, h->note, sizeof h->note, label,
+                                           sizeof label);
+    if (h->coverage == ALLOT_REPORT_NO_DATA) {
+        char d_end[11], why[160];
+        snprintf(why, sizeof why, "no data for %s: the data ends on %s", period->label,
+                 allot_date_format(data_end, d_end));
+        for (size_t i = 0; i < h->n_sections; i++)
+            set_missing(&h->sections[i], "%s", why);
+        allot_fx_free(fx);
+        return ALLOT_OK;
+    }
+    int changes = h->coverage == ALLOT_REPORT_COVERED;
+    if ((r = load_won(db, period, prior, changes, won, err)) != ALLOT_OK ||
+        (r = load_pipeline(db, period, prior, changes, &rep, pipe, err)) != ALLOT_OK ||
         (r = load_attribution(db, period, model, currency, credit, err)) != ALLOT_OK ||
-        (r = load_spend(db, period, prior, &rep, spend, err)) != ALLOT_OK) {
+        (r = load_spend(db, period, prior, changes, &rep, spend, err)) != ALLOT_OK) {
         allot_fx_free(fx);
         return r;
     }
@@ -892,6 +921,10 @@ char *allot_pack_body_text(const char *title, const allot_pack_headlines *h,
     char clean[512];
     copy_clean(clean, sizeof clean, title);
     add(&t, "%s\n", clean);
+    if (h && h->note[0]) {
+        copy_clean(clean, sizeof clean, h->note);
+        add(&t, "%s.\n", clean);
+    }
     for (size_t i = 0; h && i < h->n_sections; i++) {
         const allot_pack_section *s = &h->sections[i];
         add(&t, "\n%s\n", s->title);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "report_data.h"
 #include "zone.h"
 
 #define ALLOT_PACK_MAX_LINES 8
@@ -37,6 +38,11 @@ typedef struct allot_pack_section {
 typedef struct allot_pack_headlines {
     allot_pack_section sections[ALLOT_PACK_MAX_SECTIONS];
     size_t n_sections;
+    /* Where the period lies against the data's end (lib/report_data.h
+     * allot_report_coverage_of) and, when it is not covered, the sentence
+     * the body gives under its title ("" otherwise). */
+    allot_report_coverage coverage;
+    char note[256];
 } allot_pack_headlines;
 
 /* Adds a section (title; lines are added with allot_pack_add_line). Returns
@@ -89,6 +95,11 @@ typedef struct allot_pack_period {
  * the prior period's amount and the change: "USD 1,250.50 from 2 deals
  * (2026Q2: USD 1,000.00, +25.1 %)"; a currency with amounts only in the
  * prior period shows "none (2026Q2: ...)".
+ * A period that ends after the data's end (allot_report_data_end) shows
+ * its figures so far and the prior period's without a change; note gives
+ * the sentence (README "A period the data do not cover"). A period wholly
+ * after the data has no lines: each section says "no data for 2026Q3: the
+ * data ends on 2026-06-01".
  * db may be NULL: every section then says the database is missing. Only an
  * SQLite failure is an error (ALLOT_ERR_DB); missing data is a section's
  * `missing` note. */

@@ -77,11 +77,28 @@ static void cover(cairo_t *cr, const allot_report *r, const pdfpack_options *o,
     y += h + 4;
     ch_text(&g, M, y, r->period.label, 34, 1, CH_INK, CH_LEFT, CH_TOP, 0, NULL, &h);
     y += h + 2;
-    snprintf(buf, sizeof buf,
-             "%s to %s \u00b7 compared with %s \u00b7 amounts in %s \u00b7 default model %s",
-             allot_date_format(r->period.start, a), allot_date_format(r->period.end - 1, b),
-             r->prior.label, r->currency, r->model[0] ? r->model : "n/a");
-    ch_text(&g, M, y, buf, CH_TAKEAWAY_PT, 0, CH_MUTED, CH_LEFT, CH_TOP, g.w - 2 * M, NULL, &h);
+    /* A period that is not over in the data: its figures are to the
+     * data's end and not compared with the prior period, or there are none
+     * (README "A period the data do not cover"); the sentence says so in
+     * place of "compared with". */
+    char d_end[11] = "";
+    if (r->has_data_end)
+        allot_date_format(r->data_end, d_end);
+    if (r->coverage == ALLOT_REPORT_COVERED)
+        snprintf(buf, sizeof buf,
+                 "%s to %s \u00b7 compared with %s \u00b7 amounts in %s \u00b7 default model %s",
+                 allot_date_format(r->period.start, a), allot_date_format(r->period.end - 1, b),
+                 r->prior.label, r->currency, r->model[0] ? r->model : "n/a");
+    else
+        snprintf(buf, sizeof buf,
+                 "%s to %s \u00b7 %s \u00b7 amounts in %s \u00b7 default model %s",
+                 allot_date_format(r->period.start, a), allot_date_format(r->period.end - 1, b),
+                 r->coverage_note, r->currency, r->model[0] ? r->model : "n/a");
+    if (r->coverage == ALLOT_REPORT_COVERED)
+        ch_text(&g, M, y, buf, CH_TAKEAWAY_PT, 0, CH_MUTED, CH_LEFT, CH_TOP, g.w - 2 * M, NULL,
+                &h);
+    else /* the sentence in full: it says why there is no change */
+        h = ch_paragraph(&g, M, y, buf, CH_TAKEAWAY_PT, 0, CH_MUTED, g.w - 2 * M);
     y += h + 22;
 
     /* Headline numbers: 3 x 2 tiles. */
@@ -97,10 +114,20 @@ static void cover(cairo_t *cr, const allot_report *r, const pdfpack_options *o,
         cairo_fill(cr);
         ch_text(&g, x + 14, ty + 10, k->name ? k->name : "", CH_TAKEAWAY_PT, 0, CH_MUTED,
                 CH_LEFT, CH_TOP, tile_w - 20, NULL, NULL);
-        ch_text(&g, x + 14, ty + 30, pdfpack_value(k, k->value, r->currency, v, sizeof v), 24, 1,
-                CH_INK, CH_LEFT, CH_TOP, tile_w - 20, NULL, NULL);
+        if (r->coverage == ALLOT_REPORT_NO_DATA)
+            snprintf(v, sizeof v, "no data");
+        else
+            pdfpack_value(k, k->value, r->currency, v, sizeof v);
+        ch_text(&g, x + 14, ty + 30, v, 24, 1, CH_INK, CH_LEFT, CH_TOP, tile_w - 20, NULL, NULL);
         pdfpack_change(k, r->prior.label, ch, sizeof ch);
-        if (isfinite(k->prior)) {
+        if (r->coverage == ALLOT_REPORT_NO_DATA) {
+            snprintf(buf, sizeof buf, "the data ends %s", d_end);
+        } else if (r->coverage == ALLOT_REPORT_PARTIAL && isfinite(k->value)) {
+            /* the prior period's whole figure for context, no change */
+            char p[96];
+            snprintf(buf, sizeof buf, "to %s \u00b7 %s: %s", d_end, r->prior.label,
+                     pdfpack_value(k, k->prior, r->currency, p, sizeof p));
+        } else if (isfinite(k->prior)) {
             char p[96];
             snprintf(buf, sizeof buf, "%s (%s)", ch, pdfpack_value(k, k->prior, r->currency, p, sizeof p));
         } else {
@@ -139,7 +166,7 @@ static void methods(cairo_t *cr, const allot_report *r, const pdfpack_options *o
         snprintf(models + len, sizeof models - len, "%s%s", m ? ", " : "", r->models[m]);
     }
     const char *paras[8];
-    char p0[1100], p1[500], p2[500], p3[800], p4[700], p5[700], p6[900];
+    char p0[1100], p1[500], p2[500], p3[800], p4[700], p5[1000], p6[900];
     snprintf(p0, sizeof p0,
              "Attribution. Each won deal's amount, converted into %s at the rate of its close "
              "date, is split over the marketing touches of its people in the %d days before it "
@@ -175,8 +202,12 @@ static void methods(cairo_t *cr, const allot_report *r, const pdfpack_options *o
              r->interval_name ? r->interval_name : "log-log");
     size_t len = 0;
     p5[0] = '\0';
-    len += (size_t)snprintf(p5, sizeof p5, "Headline numbers, %s against %s.", r->period.label,
-                            r->prior.label);
+    if (r->coverage == ALLOT_REPORT_COVERED)
+        len += (size_t)snprintf(p5, sizeof p5, "Headline numbers, %s against %s.",
+                                r->period.label, r->prior.label);
+    else
+        len += (size_t)snprintf(p5, sizeof p5, "Headline numbers, %s. %s.", r->period.label,
+                                r->coverage_note);
     for (int i = 0; i < ALLOT_REPORT_KPIS && len < sizeof p5; i++)
         len += (size_t)snprintf(p5 + len, sizeof p5 - len, " %s: %s.", r->kpi[i].name,
                                 r->kpi[i].formula ? r->kpi[i].formula : "");

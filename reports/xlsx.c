@@ -1166,8 +1166,18 @@ static allot_status summary_sheet(book *b)
     row += 2;
 
     text(ws, row++, 0, "Headline numbers", b->bold);
-    static const char *const cols[] = {"Metric", "This period", "Prior period", "Change",
-                                       "Change %", "How it is computed"};
+    /* A period that is not over in the data (README "A period the data do
+     * not cover"): its figures are labelled as to the data's end and not
+     * compared with the whole prior period; one wholly after the data says
+     * "no data" instead of zeros and -100 %. The sentence follows the
+     * table. */
+    char this_col[96];
+    if (r->coverage != ALLOT_REPORT_COVERED)
+        snprintf(this_col, sizeof this_col, "This period, %s", r->coverage_label);
+    else
+        snprintf(this_col, sizeof this_col, "This period");
+    const char *cols[] = {"Metric", this_col, "Prior period", "Change", "Change %",
+                          "How it is computed"};
     header(b, ws, row++, cols, 6);
     char f[96], c1[16], c2[16];
     for (int k = 0; k < ALLOT_REPORT_KPIS; k++, row++) {
@@ -1179,9 +1189,13 @@ static allot_status summary_sheet(book *b)
                           : kpi->kind == ALLOT_KPI_MULTIPLE ? b->multiple
                                                             : b->pct;
         text(ws, row, 0, kpi->name, NULL);
-        number(ws, row, 1, kpi->value, fmt);
+        if (r->coverage == ALLOT_REPORT_NO_DATA)
+            text(ws, row, 1, "no data", b->note);
+        else
+            number(ws, row, 1, kpi->value, fmt);
         number(ws, row, 2, kpi->prior, fmt);
-        if (isfinite(kpi->value) && isfinite(kpi->prior)) {
+        if (r->coverage == ALLOT_REPORT_COVERED && isfinite(kpi->value) &&
+            isfinite(kpi->prior)) {
             snprintf(f, sizeof f, "=%s-%s", cell(row, 1, c1), cell(row, 2, c2));
             /* money is whole minor units: cache the double nearest the
              * exact difference (304217.66, not 304217.6600000001) */
@@ -1197,6 +1211,8 @@ static allot_status summary_sheet(book *b)
         }
         text(ws, row, 5, kpi->formula, NULL);
     }
+    if (r->coverage != ALLOT_REPORT_COVERED)
+        text(ws, row++, 0, r->coverage_note, b->note);
     row++;
 
     text(ws, row++, 0, "Sheets", b->bold);

@@ -295,7 +295,11 @@ pass "sendmail -t -oi gets the exact .eml; a failing sendmail exits 3 with its m
 #     Credit (linear, from that file's comments and tests/e2e/credit.sh):
 #     Paid Social 33.00 USD (30 EUR x 1.1), share 33/38 = 86.8 %;
 #     (unattributed) 5.00 only in the reconciliation line; booked 38.00.
-#     No spend loaded. The prior quarter 2026Q1: won d1 USD 100.00 (d2 has
+#     No spend loaded. The data end on 2026-05-01 (p1's touch t6), before
+#     2026Q2 does: the figures are to that day and the prior quarter's are
+#     shown beside them without a change (README "A period the data do not
+#     cover"; before, won read -95.0 %, pipeline +42.9 % and +74.3 %, the
+#     changes below). The prior quarter 2026Q1: won d1 USD 100.00 (d2 has
 #     no amount), 5/100 - 1 = -95.0 %; created 2026-03-20 (1773964800): d1
 #     100.00 + d3 5.00 = USD 105.00, 150/105 - 1 = +42.9 %; no EUR. All
 #     pipeline in USD (a line, since some is in EUR), each deal at its
@@ -314,15 +318,16 @@ import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
 body = m.get_body(("plain",)).get_content().replace("\r\n", "\n")
 want = """allot report pack for 2026Q2 (2026-04-01 to 2026-06-30)
+The data ends on 2026-05-01, before 2026Q2 does (2026-06-30): the figures of 2026Q2 are to 2026-05-01, and no change against 2026Q1 is shown (part of a period against a whole one).
 
 Revenue won (closed-won deals by close date)
   EUR: EUR 30.00 from 1 deal (2026Q1: none)
-  USD: USD 5.00 from 1 deal (2026Q1: USD 100.00, -95.0 %%)
+  USD: USD 5.00 from 1 deal (2026Q1: USD 100.00)
 
 Pipeline created
   EUR: EUR 30.00 in 1 new deal (2026Q1: none)
-  USD: USD 150.00 in 2 new deals (2026Q1: USD 105.00, +42.9 %%)
-  all in USD, each deal at its creation day's rate: USD 183.00 (2026Q1: USD 105.00, +74.3 %%)
+  USD: USD 150.00 in 2 new deals (2026Q1: USD 105.00)
+  all in USD, each deal at its creation day's rate: USD 183.00 (2026Q1: USD 105.00)
 
 Credited revenue by channel (linear model, run %s)
   Paid Social: USD 33.00 (86.8 %% of booked)

@@ -457,6 +457,15 @@ def data_end():
     return datetime.fromtimestamp(last, ZONE).date().isoformat()
 
 
+def report_end():
+    """The reports' data end (README "A period the data do not cover"): the
+    latest of retention_end, a closed deal's close date, a deal's creation
+    day and a spend date, days in ZONE."""
+    return max([retention_end()] + [d["close_date"] for d in DEALS if d["is_closed"] == "1"
+                                     and d["close_date"]]
+               + [day_of(d["created_at"]) for d in DEALS] + [s["date"] for s in SPEND])
+
+
 def retention_end():
     """Retention's data end (README "as of"): the latest of the start and
     end dates of the subscriptions of MRR > 0 and the day of the latest
@@ -775,11 +784,28 @@ def check_workbook(path, rep, period):
     check_funnel_sheet(list(wb["Funnel"].iter_rows(values_only=True)), rep, period)
     # The Change column of the money lines holds the exact difference in
     # cents (the cached value read 304217.6600000001 for pipeline created).
+    # A period that ends after the data's end (2026 of the sample, whose
+    # data end on 2026-09-30) shows no change against the whole prior
+    # period: its figures are to that day (README "A period the data do not
+    # cover"); the header and the sentence under the table say so.
+    end = report_end()
+    partial = last > end
     for name, now_c, before_c in (("Won revenue", booked_now, booked_before),
                                   ("Pipeline created", pipe.get(period, 0), pipe.get(prior(period), 0)),
                                   ("Marketing spend", sp[period], sp[prior(period)])):
-        expect(exact(labels[name][3], now_c - before_c),
-               f"Summary {name} change {labels[name][3]} != {now_c - before_c} cents")
+        if partial:
+            expect(labels[name][3] is None and labels[name][4] is None,
+                   f"Summary {name} change {labels[name][3:5]} of a period after the data's end {end}")
+        else:
+            expect(exact(labels[name][3], now_c - before_c),
+                   f"Summary {name} change {labels[name][3]} != {now_c - before_c} cents")
+    if partial:
+        head = f"This period, to {end} (the data ends {end})"
+        expect(labels["Metric"][1] == head, f"Summary header {labels['Metric'][1]!r}, want {head!r}")
+        note = (f"The data ends on {end}, before {period} does ({last}): the figures of {period} "
+                f"are to {end}, and no change against {prior(period)} is shown (part of a period "
+                f"against a whole one)")
+        expect(note in labels, f"Summary lacks {note!r}")
     dw = labels["Deals won"]
     expect((dw[1], dw[2]) == (count.get(period, 0), count.get(prior(period), 0)),
            f"Summary deals won {dw[1:3]}")
@@ -1072,28 +1098,45 @@ def check_pdf(path, rep, period, credit_csv):
     # period's label.
     first, last_day = period_dates(period)
     head = f"{period}\n{first} to {last_day} · compared with {prior(period)} · amounts in {rep}"
-    expect(cover.startswith(f"allot · revenue attribution pack\n\n{head}"),
+    # A period that ends after the data's end (Tokyo's FY2027 with start 4)
+    # is not compared with the prior one: the subtitle gives why, wrapped,
+    # and each tile the prior period's figure after "to END · PRIOR: "
+    # (README "A period the data do not cover").
+    end = report_end()
+    partial = last_day > end
+    if partial:
+        head = (f"{period} {first} to {last_day} · The data ends on {end}, before {period} does "
+                f"({last_day}): the figures of {period} are to {end}, and no change against "
+                f"{prior(period)} is shown (part of a period against a whole one) · amounts in {rep}")
+    expect(re.sub(r"\s+", " ", cover).startswith(f"allot · revenue attribution pack {head}")
+           if partial else cover.startswith(f"allot · revenue attribution pack\n\n{head}"),
            f"cover lacks {head!r} (fiscal start {FISCAL}): {cover[:120]!r}")
+
+    def was(figure):
+        """The prior period's figure as the tile shows it."""
+        return f"to {end} · {prior(period)}: {figure}" if partial else f"({figure})"
     expect(f"amounts in {rep}" in cover, "cover does not name the currency")
     won = f"{rep} {whole_text(want[period])}"
     expect(re.search(rf"^{re.escape(won)}$", cover, re.M) is not None, f"cover lacks {won!r}")
-    before = f"vs {prior(period)} ({rep} {whole_text(want[prior(period)])})"
+    before = (was(f"{rep} {whole_text(want[prior(period)])}") if partial
+              else f"vs {prior(period)} ({rep} {whole_text(want[prior(period)])})")
     expect(before in cover, f"cover lacks {before!r}")
     pipe = pipeline(rep, unit)
     created = f"{rep} {whole_text(pipe[period][0])}"
     expect(re.search(rf"^{re.escape(created)}$", cover, re.M) is not None,
            f"cover lacks pipeline {created!r}")
-    expect(f"({rep} {whole_text(pipe[prior(period)][0])})" in cover, "cover prior pipeline")
+    expect(was(f"{rep} {whole_text(pipe[prior(period)][0])}") in cover, "cover prior pipeline")
     sp = spend_cents(rep, unit)
     spent = f"{rep} {whole_text(sp[period])}"
     expect(re.search(rf"^{re.escape(spent)}$", cover, re.M) is not None,
            f"cover lacks marketing spend {spent!r}")
-    expect(f"({rep} {whole_text(sp[prior(period)])})" in cover, "cover prior marketing spend")
+    expect(was(f"{rep} {whole_text(sp[prior(period)])}") in cover, "cover prior marketing spend")
     for p in (period, prior(period)):  # won revenue per unit of spend
         multiple = f"{D(want[p]) / D(sp[p]):.2f}×"
         expect(multiple in cover, f"cover lacks {p}'s won revenue per unit of spend {multiple}")
     expect(re.search(rf"^{count[period]}$", cover, re.M) is not None, "cover deals won")
-    expect(f"vs {prior(period)} ({count[prior(period)]})" in cover, "cover prior deals won")
+    expect((was(count[prior(period)]) if partial else f"vs {prior(period)} ({count[prior(period)]})")
+           in cover, "cover prior deals won")
     # The credit page draws the default model's channels of the credit CSV
     # (whose totals check_credit_csv ties to booked revenue) in whole units
     # that foot: they add up to the booked revenue of its note and cover,
@@ -1205,9 +1248,23 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     first, last_day = period_dates(period)
     title = f"allot report pack for {period} ({first} to {last_day})"
     expect(body.splitlines()[0] == title, f"e-mail does not start with {title!r} (fiscal start {FISCAL})")
+    # A period that ends after the data's end (the year 2026 of the sample)
+    # has no change against the whole prior period; the line under the
+    # title says why (README "A period the data do not cover").
+    end = report_end()
+    partial = last_day > end
+    if partial:
+        note = (f"The data ends on {end}, before {period} does ({last_day}): the figures of "
+                f"{period} are to {end}, and no change against {p0} is shown (part of a period "
+                f"against a whole one).")
+        expect(body.splitlines()[1] == note, f"e-mail's second line {body.splitlines()[1]!r}, want {note!r}")
 
     def change(now, before):
         return f"{(now - before) / before * 100:+.1f} %"
+
+    def with_change(now, before):
+        """', +12.3 %' after the prior period's figure, or nothing."""
+        return "" if partial else f", {change(now, before)}"
 
     def compared(cur, by_cur, count_text):
         """The line of a currency: the period's amount and count, else
@@ -1220,7 +1277,7 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
         if before is None:
             return f"  {cur}: {text} ({p0}: none)"
         if now is not None and before > 0:
-            return f"  {cur}: {text} ({p0}: {cur} {before:,.2f}, {change(now, before)})"
+            return f"  {cur}: {text} ({p0}: {cur} {before:,.2f}{with_change(now, before)})"
         return f"  {cur}: {text} ({p0}: {cur} {before:,.2f})"
 
     # Revenue won per deal currency, with the prior period ('none' in a
@@ -1242,8 +1299,8 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     pp = pipeline(rep, unit)
     now_p = pp.get(period, (0, 0))[0]
     line = (f"  all in {rep}, each deal at its creation day's rate: {rep} "
-            f"{cents_text(now_p)} ({p0}: {rep} {cents_text(pp[p0][0])}, "
-            f"{change(D(now_p), D(pp[p0][0]))})")
+            f"{cents_text(now_p)} ({p0}: {rep} {cents_text(pp[p0][0])}"
+            f"{with_change(D(now_p), D(pp[p0][0]))})")
     expect(line in body, f"e-mail lacks {line!r}")
     # Marketing spend per currency and campaigns.
     spend = by_currency(SPEND, lambda s: s["date"], lambda s: s["cost"], lambda s: s["campaign_id"], unit=unit)
@@ -1257,7 +1314,7 @@ def check_eml(path, outdir, period, credit_csv, credit_currency=None):
     rep = credit_currency or "USD"
     sp = spend_cents(rep, unit)
     line = (f"  all in {rep}, each row at its day's rate: {rep} {cents_text(sp.get(period, 0))} "
-            f"({p0}: {rep} {cents_text(sp[p0])}, {change(D(sp.get(period, 0)), D(sp[p0]))})")
+            f"({p0}: {rep} {cents_text(sp[p0])}{with_change(D(sp.get(period, 0)), D(sp[p0]))})")
     expect(line in body, f"e-mail lacks {line!r}")
     # Credited revenue: booked = credited + unattributed, booked independent.
     # A period without booked revenue has no credit quarter: the section

@@ -149,8 +149,8 @@ bad = []
 if (ws["A1"].value, ws["A2"].value, ws["B2"].value) != ("Revenue retention over 2026Q3 (ARR, USD)", note, None):
     bad.append(f"A1:B2 {ws['A1'].value!r} {ws['A2'].value!r} {ws['B2'].value!r}")
 nrr = next(list(r) for r in wb["Summary"].iter_rows(values_only=True) if r[0] == "Net revenue retention")
-if nrr[1:5] != [None] * 4:
-    bad.append(f"Summary NRR {nrr[1:5]}, want blank")
+if nrr[1:5] != ["no data"] + [None] * 3:
+    bad.append(f"Summary NRR {nrr[1:5]}, want 'no data' (e2e/report_partial), then blank")
 rest = lambda w: [list(r) for r in w["Retention"].iter_rows(min_row=4, values_only=True)]
 if rest(wb) != rest(q2):
     bad.append("the cohorts and curves differ from 2026Q2's (both as of 2026-06-01)")
