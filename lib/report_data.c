@@ -1195,25 +1195,25 @@ allot_report_coverage allot_report_coverage_of(const allot_period *p, const char
 
 /* ---- the period and the whole report ---------------------------------- */
 
-static allot_status default_period(sqlite3 *db, int fiscal, allot_period *p, allot_error *err)
+allot_status allot_report_default_period(sqlite3 *db, const allot_zone *zone, int fiscal,
+                                        allot_period *p, allot_error *err)
 {
-    sqlite3_stmt *st;
-    allot_status s = allot_store_prepare(
-        db,
-        "SELECT COALESCE((SELECT MAX(close_date) FROM deals WHERE is_won = 1), "
-        "(SELECT MAX(close_date) FROM deals), (SELECT MAX(start_date) FROM subscriptions))",
-        &st, err);
+    int64_t end;
+    int known;
+    allot_status s = allot_report_data_end(db, zone, &end, &known, err);
     if (s != ALLOT_OK)
         return s;
-    int64_t day = 0;
-    int found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL &&
-                allot_date_parse((const char *)sqlite3_column_text(st, 0), &day) == ALLOT_OK;
-    sqlite3_finalize(st);
-    if (!found)
+    if (!known)
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                               "the database has no deals or subscriptions to report on; load "
-                               "exports with allot-load, or name a period with --period");
-    allot_period_quarter_of(day, fiscal, p);
+                               "the database has no deals, subscriptions, touches or spend to "
+                               "report on; load exports with allot-load, or name a period "
+                               "with --period");
+    /* the quarter the data's end completes, else the one before it */
+    allot_period_quarter_of(end, fiscal ? fiscal : 1, p);
+    if (p->end - 1 != end) {
+        allot_period q = *p;
+        allot_period_prior(&q, fiscal ? fiscal : 1, p);
+    }
     return ALLOT_OK;
 }
 
@@ -1245,7 +1245,7 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
     if (o->period)
         s = allot_period_parse(o->period, fiscal, &r->period, err);
     else
-        s = default_period(db, fiscal, &r->period, err);
+        s = allot_report_default_period(db, sc.zone, fiscal, &r->period, err);
     allot_fx *fx = NULL;
     if (s == ALLOT_OK) {
         allot_period_prior(&r->period, fiscal, &r->prior);

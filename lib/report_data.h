@@ -191,7 +191,7 @@ typedef struct allot_report {
 #define ALLOT_REPORT_WANT_KPIS (1u << ALLOT_REPORT_SECTIONS) /* the cover's numbers */
 
 typedef struct allot_report_options {
-    const char *period;        /* NULL: the quarter of the latest closed deal */
+    const char *period;        /* NULL: allot_report_default_period */
     const char *model;         /* NULL: [models] default_model */
     const allot_config *config; /* may be NULL: all defaults */
     unsigned sections;         /* ALLOT_REPORT_WANT bits; 0 = all */
@@ -282,6 +282,18 @@ allot_report_coverage allot_report_coverage_of(const allot_period *p, const char
                                                int64_t data_end, int known, char *note,
                                                size_t note_size, char *label,
                                                size_t label_size);
+
+/* The period a report takes without --period: the last complete quarter
+ * of the data (fiscal when fiscal_start_month is not 1; 0 means 1), the
+ * quarter whose last day is the data's end (allot_report_data_end), else
+ * the quarter before the one the data's end falls in. allot-xlsx,
+ * allot-pdf, allot-chart and allot-pack with a database use it;
+ * allot-retention's rule is the same over its own as-of day. On
+ * tests/cases/retention/small.sql (data end 2026-06-01): 2026Q1.
+ * ALLOT_ERR_DATA for a database without any dated record. */
+allot_status allot_report_default_period(sqlite3 *db, const allot_zone *zone,
+                                        int fiscal_start_month, allot_period *p,
+                                        allot_error *err);
 
 /* Part of allot_report_load, callable alone: fills the bridge, cohorts and
  * survival sections of r (whose period, prior and currency are set) through

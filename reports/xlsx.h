@@ -32,7 +32,8 @@
 #include "error.h"
 
 typedef struct allot_xlsx_options {
-    const char *period;          /* NULL: the quarter of the latest won deal */
+    const char *period;          /* NULL: the last complete quarter of the data
+                                  * (allot_report_default_period) */
     const char *model;           /* NULL: [models] default_model */
     const allot_config *config;  /* may be NULL: defaults */
     unsigned bootstrap;          /* ROI interval replicates; 0 = none */

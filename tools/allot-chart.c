@@ -40,7 +40,7 @@ static void usage(void)
            "  --db FILE        database (default allot.db)\n"
            "  --config FILE    allot.ini (reporting currency, fiscal year, default model)\n"
            "  --period P       2026Q2, FY2027Q1, 2026, 2026-01-01..2026-06-30 (default:\n"
-           "                   the quarter of the latest won deal)\n"
+           "                   the last complete quarter of the data)\n"
            "  --model M        the model of the credit and ROI charts (default: [models]\n"
            "                   default_model when the credit run has it, else its first)\n"
            "  --format F       png (1440x900 pixels, 2x), svg or pdf (default png)\n"

@@ -33,8 +33,9 @@ static void usage(void)
            "                   missing or unreadable: exit 3)\n"
            "  --no-db          no database: the message goes without the numbers\n"
            "  --period P       2026Q3, FY2027Q1, 2026-07, 2026, A..B (default: the last\n"
-           "                   complete quarter before today on the clocks of\n"
-           "                   [general] timezone)\n"
+           "                   complete quarter of the data, as allot-xlsx and\n"
+           "                   allot-pdf; with --no-db the last complete quarter\n"
+           "                   before today on the clocks of [general] timezone)\n"
            "  --config FILE    allot.ini with the [pack] section\n"
            "  --out DIR        where the renderers wrote their files and the .eml\n"
            "                   goes (default out)\n"
@@ -384,16 +385,21 @@ int main(int argc, char **argv)
         (st = allot_config_zone(cfg, &zone, &err)))
         goto fail;
 
-    /* The period: given, or the last complete quarter. */
-    allot_period period;
+    /* The period: given, or (below, once the database is open) the last
+     * complete quarter of the data; the last complete quarter before today
+     * without a database. */
+    allot_period period, by_clock;
+    {
+        allot_period now;
+        allot_period_quarter_of(allot_zone_day_of(zone, (int64_t)time(NULL)),
+                                general.fiscal_year_start_month, &now);
+        allot_period_prior(&now, general.fiscal_year_start_month, &by_clock);
+    }
     if (o.period) {
         if ((st = allot_period_parse(o.period, general.fiscal_year_start_month, &period, &err)))
             goto fail;
     } else {
-        allot_period now;
-        allot_period_quarter_of(allot_zone_day_of(zone, (int64_t)time(NULL)),
-                                general.fiscal_year_start_month, &now);
-        allot_period_prior(&now, general.fiscal_year_start_month, &period);
+        period = by_clock;
     }
 
     /* The database: a missing or unreadable one is an environment problem
@@ -409,6 +415,36 @@ int main(int argc, char **argv)
         }
         if ((st = allot_store_open_existing(o.db, &db, &err)))
             goto fail;
+        /* The same default as allot-xlsx, allot-pdf and allot-chart, whose
+         * files the pack attaches: the last complete quarter of the data
+         * (lib/report_data.h allot_report_default_period). When the data
+         * end before the quarter the clock says just ended, say so: the
+         * scheduled pack then reports the quarter before. */
+        if (!o.period) {
+            allot_error why;
+            allot_status ds = allot_report_default_period(
+                db, zone, general.fiscal_year_start_month, &period, &why);
+            if (ds == ALLOT_ERR_DATA) {
+                period = by_clock;
+                cli_warning("%s: the last complete quarter before today, %s", why.message,
+                            period.label);
+            } else if (ds != ALLOT_OK) {
+                err = why;
+                st = ds;
+                goto fail;
+            } else if (period.start != by_clock.start) {
+                int64_t data_end;
+                int known;
+                char d_end[11] = "?";
+                if (allot_report_data_end(db, zone, &data_end, &known, &why) == ALLOT_OK &&
+                    known)
+                    allot_date_format(data_end, d_end);
+                cli_warning("the data ends on %s: the last complete quarter of the data is %s, "
+                            "not %s (the last complete quarter before today); give --period "
+                            "%s for it once its data are loaded",
+                            d_end, period.label, by_clock.label, by_clock.label);
+            }
+        }
     }
 
     /* Recipients: --to replaces to, cc and bcc of the configuration. */

@@ -27,7 +27,7 @@ static void usage(void)
            "  --config FILE    allot.ini (reporting currency, fiscal year, default model,\n"
            "                   lookback window)\n"
            "  --period P       2026Q2, FY2027Q1, 2026, 2026-01-01..2026-06-30 (default:\n"
-           "                   the quarter of the latest won deal)\n"
+           "                   the last complete quarter of the data)\n"
            "  --model M        the model of the credit and ROI pages\n"
            "  --company NAME   name on the cover (default allot)\n"
            "  --out FILE       the PDF (default allot-pack.pdf)\n"

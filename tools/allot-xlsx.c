@@ -22,7 +22,7 @@ static void usage(void)
            "  --db FILE         database (default allot.db)\n"
            "  --config FILE     allot.ini (reporting currency, fiscal year, default model)\n"
            "  --period P        2026Q2, FY2027Q1, 2026, 2026-01-01..2026-06-30 (default:\n"
-           "                    the quarter of the latest won deal)\n"
+           "                    the last complete quarter of the data)\n"
            "  --model M         the model of the campaign and ledger sheets (default:\n"
            "                    [models] default_model)\n"
            "  --bootstrap B     bootstrap replicates for the campaign ROI interval\n"
