@@ -87,6 +87,7 @@ typedef enum allot_report_coverage {
                                * figures are to that day, not the period's */
     ALLOT_REPORT_NO_DATA      /* it begins after the data's end */
 } allot_report_coverage;
+
 #define ALLOT_REPORT_MAX_CURVES 5
 
 typedef struct allot_report {
