@@ -88,7 +88,7 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
   shapley-ref CUR [LOOKBACK]    print that reference: phi,CHANNEL,phi,weight,
                                 journeys (phi descending), then
                                 credit,PERIOD,CHANNEL,cents,deals
-  markov DB CREDIT_CSV CUR      the latest credit run's markov model (revenue,
+  markov DB CREDIT_CSV CUR [TRANSITIONS]  the latest credit run's markov model (revenue,
                                 no --period; order and repeats from the run's
                                 parameters): model_scores' method, removal
                                 effect, weight, conversions, journeys and
@@ -97,7 +97,10 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 channel, against the removal effects of the
                                 chain over the same journeys as shapley's
                                 (order 1 solved in fractions, orders 2-4 in
-                                doubles); TIEOUT_ANY_ZONE=1 skips the check
+                                doubles); TRANSITIONS: the run's
+                                --transitions file, every from, to, count
+                                and probability of the chain;
+                                TIEOUT_ANY_ZONE=1 skips the check
                                 that the run is in the zone (to show the
                                 figures of another zone's run fail)
   markov-ref CUR [ORDER]        print that reference: re,CHANNEL,removal
@@ -2606,18 +2609,23 @@ def check_shapley(db_path, credit_csv, rep):
             f"in {ZONE_NAME}")
 
 
-def check_markov(db_path, credit_csv, rep):
+def check_markov(db_path, credit_csv, rep, transitions=None):
     """The latest credit run's markov model (revenue view, no period; its
     order and repeat setting from the run's parameters): model_scores'
     method, removal effect, weight, attributed conversions and journeys per
     channel against markov_reference in ZONE, and the credit CSV's markov
-    rows (credited amount to the cent, deals) of every (fiscal) quarter."""
+    rows (credited amount to the cent, deals) of every (fiscal) quarter;
+    with TRANSITIONS (allot-credit --transitions FILE of that run), every
+    row of the chain: from, to, count, probability (to 1e-15)."""
     db = sqlite3.connect(db_path)
     run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
     params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
     expect((f";timezone={ZONE_NAME};" in params or os.environ.get("TIEOUT_ANY_ZONE") == "1")
            and ";event=revenue;" in params and ";period=;" in params,
            f"markov: run {run} is not a revenue run of every period in {ZONE_NAME}")
+    expect(all(f";{k}=0;" in params for k in ("account_level", "max_touches", "dedupe_minutes")),
+           f"markov: run {run} has --account-level, --max-touches or --dedupe-minutes, which the "
+           "reference does not model")
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
     order = int(re.search(r";markov_order=(\d+);", params).group(1))
     keep = re.search(r";markov_keep_repeats=(\d+);", params).group(1) == "1"
@@ -2646,8 +2654,27 @@ def check_markov(db_path, credit_csv, rep):
     for k in sorted(set(out) | set(want)):
         expect(out.get(k) == want.get(k), f"markov credit {k}: {out.get(k)}, reference {want.get(k)} "
                f"(cents, deals; {ZONE_NAME})")
+    chain_note = ""
+    if transitions:
+        from fractions import Fraction
+        chain = markov_chain(fit_channels(dd_fit_journeys(lookback)), order, keep)
+        name = lambda st: st if isinstance(st, str) else " > ".join(st)
+        ref_t = {}
+        for a, nexts in chain.items():
+            tot = sum(nexts.values())
+            for b, n in nexts.items():
+                ref_t[(name(a), name(b))] = (n, Fraction(n, tot))
+        got_t = {}
+        with open(transitions, newline="") as f:
+            for r in csv.DictReader(f):
+                got_t[(r["from"], r["to"])] = (D(r["count"]), float(r["probability"]))
+        for k in sorted(set(got_t) | set(ref_t)):
+            g, w_ = got_t.get(k), ref_t.get(k)
+            expect(g and w_ and g[0] == w_[0] and abs(g[1] - w_[1]) <= 1e-15,
+                   f"markov transition {k}: {g}, reference {w_ and (w_[0], float(w_[1]))} ({ZONE_NAME})")
+        chain_note = f", {len(ref_t)} transitions"
     return (f"{method}: removal effects, weights, conversions and journeys of {len(re_)} channels "
-            f"(largest difference {worst:.1e}) and {len(want)} credit cells in {ZONE_NAME}")
+            f"(largest difference {worst:.1e}) and {len(want)} credit cells{chain_note} in {ZONE_NAME}")
 
 
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,

@@ -56,27 +56,37 @@ refuse() {
 "$bin/allot-load" --db base.db "$data"/*.csv 2>/dev/null || fail "load"
 "$bin/allot-load" --db base.db "$data/exports/google-ads.csv" 2>/dev/null || fail "load google-ads"
 
-# run NAME ZONE ORDER: NAME/allot.db with a markov credit run in ZONE at
-# ORDER (the sample's allot.ini otherwise), its CSV in NAME/credit.csv.
+# run NAME ZONE ORDER [ARGS...]: NAME/allot.db with a markov credit run in
+# ZONE at ORDER (the sample's allot.ini otherwise; ARGS to allot-credit),
+# its CSV in NAME/credit.csv.
 run() {
-  local name=$1 zone=$2 order=$3
+  local name=$1 zone=$2 order=$3; shift 3
   sed -e "s|^timezone = UTC$|timezone = $zone|" -e "s|^markov_order = 1$|markov_order = $order|" \
     "$data/allot.ini" > "$name.ini"
   grep -q "^timezone = $zone$" "$name.ini" || fail "$name.ini: timezone"
   grep -q "^markov_order = $order$" "$name.ini" || fail "$name.ini: markov_order"
   mkdir -p "$name"; cp base.db "$name/allot.db"
-  "$bin/allot-credit" --db "$name/allot.db" --config "$name.ini" --model markov --csv > "$name/credit.csv" \
+  "$bin/allot-credit" --db "$name/allot.db" --config "$name.ini" --model markov --csv "$@" > "$name/credit.csv" \
     2>/dev/null || fail "$name: allot-credit"
 }
 T=Asia/Tokyo
 run utc1 UTC 1
 run tokyo1 $T 1
-run utc2 UTC 2
+run utc2 UTC 2 --transitions utc2/transitions.csv
 run tokyo2 $T 2
+# Tokyo, order 2, repeats kept, a 30-day window (the reference reads the
+# order, the repeat setting and lookback_days from the run's parameters),
+# and its transition matrix: 1,058 transitions at order 2 in UTC, 1,063
+# here (by hand).
+run tokyo2k $T 2 --keep-repeats --lookback 30 --transitions tokyo2k/transitions.csv
 check UTC markov utc1/allot.db utc1/credit.csv USD
 check $T markov tokyo1/allot.db tokyo1/credit.csv USD
-check UTC markov utc2/allot.db utc2/credit.csv USD
+check UTC markov utc2/allot.db utc2/credit.csv USD utc2/transitions.csv
 check $T markov tokyo2/allot.db tokyo2/credit.csv USD
+check $T markov tokyo2k/allot.db tokyo2k/credit.csv USD tokyo2k/transitions.csv
+# One transition count off by one fails the chain check.
+awk -F, -v OFS=, 'NR == 2 { $3 = $3 + 1 } { print }' utc2/transitions.csv > utc2/off.csv
+refuse UTC markov utc2/allot.db utc2/credit.csv USD utc2/off.csv
 refuse $T markov utc1/allot.db utc1/credit.csv USD
 refuse $T markov utc2/allot.db utc2/credit.csv USD
 refuse UTC markov tokyo1/allot.db tokyo1/credit.csv USD
