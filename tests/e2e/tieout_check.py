@@ -96,7 +96,8 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 credit and deals per (fiscal) quarter and
                                 channel, against the removal effects of the
                                 chain over the same journeys as shapley's
-                                (order 1 solved in fractions, orders 2-4 in
+                                (order 1 solved in fractions, order 2 in
+                                doubles, orders 3-4 by iteration in
                                 doubles); TRANSITIONS: the run's
                                 --transitions file, every from, to, count
                                 and probability of the chain;
@@ -2517,17 +2518,34 @@ def markov_chain(paths, order=1, keep_repeats=False):
     return chain
 
 
-def conversion_probability(chain, removed=None, exact=True):
+def conversion_probability(chain, removed=None, how="fractions"):
     """P(conversion) from '(start)', solving out(s) x_s - sum_t count(s, t)
-    x_t = count(s, conversion) over the transient states by Gaussian
-    elimination (the matrix is diagonally dominant: no pivoting) and back
-    substitution, in fractions (exact) or else in doubles (orders 2-4,
-    where fractions take minutes); with channel `removed`, every state
-    containing it leads to null (x = 0)."""
+    x_t = count(s, conversion) over the transient states; with channel
+    `removed`, every state containing it leads to null (x = 0). how:
+    'fractions' (exact) or 'doubles': Gaussian elimination (the matrix is
+    diagonally dominant: no pivoting) and back substitution (order 2,
+    where fractions take seconds); 'iterate': x = r + Q x from x = r in
+    doubles until x no longer changes (orders 3 and 4, where the
+    elimination fills in: 880 and 3,957 states; Q is substochastic and
+    every state reaches an absorbing one, so this converges: 150
+    iterations on the sample)."""
     from fractions import Fraction
-    num = Fraction if exact else float
     live = [s for s in chain if s == "(start)" or removed not in s]
     idx = {s: i for i, s in enumerate(live)}
+    if how == "iterate":
+        q, r = [], []
+        for s in live:
+            tot = sum(chain[s].values())
+            q.append([(idx[t], n / tot) for t, n in chain[s].items() if t in idx])
+            r.append(chain[s].get("(conversion)", 0) / tot)
+        x = r
+        for _ in range(100000):
+            nx = [r[i] + sum(p * x[j] for j, p in q[i]) for i in range(len(live))]
+            if max(abs(a - b) for a, b in zip(nx, x)) <= 1e-18:
+                return nx[idx["(start)"]]
+            x = nx
+        raise SystemExit("markov reference: the iteration did not converge")
+    num = Fraction if how == "fractions" else float
     a, b = [], []
     for s in live:
         row = {idx[s]: num(sum(chain[s].values()))}
@@ -2563,10 +2581,10 @@ def markov_reference(rep, lookback, order=1, keep_repeats=False):
     fit = dd_fit_journeys(lookback)
     paths = fit_channels(fit)
     chain = markov_chain(paths, order, keep_repeats)
-    exact = order == 1
-    p = conversion_probability(chain, None, exact)
+    how = "fractions" if order == 1 else "doubles" if order == 2 else "iterate"
+    p = conversion_probability(chain, None, how)
     chans = sorted({c for cs, _ in paths for c in cs})
-    re_ = {c: 1 - Fraction(conversion_probability(chain, c, exact) / p) for c in chans}
+    re_ = {c: 1 - Fraction(conversion_probability(chain, c, how) / p) for c in chans}
     pos = {c: max(v, Fraction(0)) for c, v in re_.items()}
     w = {c: v / sum(pos.values()) for c, v in pos.items()}
     total = sum(c for _, c in paths)
@@ -2638,7 +2656,7 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
     worst = 0.0
     for c in sorted(re_):
         m, s, wt, cv, j, low = got.get(c, (None, 0, 0, 0, 0, 0))
-        worst = max(worst, abs(s - re_[c]), abs(wt - w[c]), abs(cv - conv[c]) / max(1, float(conv[c])))
+        worst = max(worst, abs(s - re_[c]))
         expect(m == method and abs(s - re_[c]) <= 1e-12 and abs(wt - w[c]) <= 1e-12
                and abs(cv - conv[c]) <= 1e-9 * max(1, float(conv[c])) and j == n_j[c]
                and low == (n_j[c] < 30),
@@ -2674,7 +2692,7 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
                    f"markov transition {k}: {g}, reference {w_ and (w_[0], float(w_[1]))} ({ZONE_NAME})")
         chain_note = f", {len(ref_t)} transitions"
     return (f"{method}: removal effects, weights, conversions and journeys of {len(re_)} channels "
-            f"(largest difference {worst:.1e}) and {len(want)} credit cells{chain_note} in {ZONE_NAME}")
+            f"(largest removal effect difference {worst:.1e}) and {len(want)} credit cells{chain_note} in {ZONE_NAME}")
 
 
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,

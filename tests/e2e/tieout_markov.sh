@@ -9,7 +9,11 @@
 # solves P(conversion) with every state of a channel sent to NULL, by
 # Gaussian elimination in fractions at order 1 (exact) and in doubles at
 # order 2 (the same elimination in fractions takes 6.5 s and agrees to the
-# 12 digits printed by `markov-ref USD 2`, by hand 2026-11-23), and then
+# 12 digits printed by `markov-ref USD 2`, by hand 2026-11-23), and at
+# orders 3 and 4 (880 and 3,957 states, where the elimination fills in and
+# takes 35-90 s) by iterating x = r + Q x in doubles until x stops
+# changing (about 150 iterations; at orders 1 and 2 the iteration prints
+# the same `markov-ref` output byte for byte as the eliminations), and then
 # applies README "In the ledger" (weight = removal effect normalised; a
 # touch gets w(c) / the sum over the journey's distinct channels / c's
 # touches in it) and largest-remainder rounding of each won deal's amount
@@ -36,10 +40,10 @@
 # runs 90 and 90 (by hand; three of them run below); and the order-1 reference's figures are not order
 # 2's (the run's order is read from its parameters, so that is shown with
 # markov-ref: 10 channels, every removal effect differs).
-#
-# Orders 3 and 4 agree too (UTC, by hand: largest difference 3.7e-13 and
-# 1.1e-12) but the reference's dense elimination in doubles takes 35-90 s
-# there, so they are not run here.
+#   UTC order 3:  Organic Search 0.574517878126, Partner 0.161765116879.
+# Largest removal effect difference between allot and the reference (by
+# hand): order 1 1.1e-16, order 2 1.4e-14, order 3 7.6e-14, order 4
+# 2.5e-13 (UTC); order 4 with repeats kept in Tokyo 6.0e-14.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh" || exit 1
 bin=$1; tests=$2; scratch=$3
@@ -84,6 +88,12 @@ check $T markov tokyo1/allot.db tokyo1/credit.csv USD
 check UTC markov utc2/allot.db utc2/credit.csv USD utc2/transitions.csv
 check $T markov tokyo2/allot.db tokyo2/credit.csv USD
 check $T markov tokyo2k/allot.db tokyo2k/credit.csv USD tokyo2k/transitions.csv
+# Orders 3 and 4: UTC order 3, Tokyo order 4 with repeats kept and its
+# matrix (11,449 transitions).
+run utc3 UTC 3
+run tokyo4k $T 4 --keep-repeats --transitions tokyo4k/transitions.csv
+check UTC markov utc3/allot.db utc3/credit.csv USD
+check $T markov tokyo4k/allot.db tokyo4k/credit.csv USD tokyo4k/transitions.csv
 # One transition count off by one fails the chain check.
 awk -F, -v OFS=, 'NR == 2 { $3 = $3 + 1 } { print }' utc2/transitions.csv > utc2/off.csv
 refuse UTC markov utc2/allot.db utc2/credit.csv USD utc2/off.csv
@@ -114,6 +124,12 @@ Events,0.191051035286,661"
 expect "UTC order-2 removal effects" "$(scores utc2 "'Organic Search','Partner'")" \
   "Organic Search,0.533526947980,2129
 Partner,0.147230633677,553"
+expect "UTC order-3 reference" "$(ref UTC markov-ref USD 3 | grep -E '^re,(Organic Search|Partner),')" \
+  "re,Organic Search,0.574517878126,0.149075147983,35.181735,2129
+re,Partner,0.161765116879,0.041974601062,9.906006,553"
+expect "UTC order-3 removal effects" "$(scores utc3 "'Organic Search','Partner'")" \
+  "Organic Search,0.574517878126,2129
+Partner,0.161765116879,553"
 o1=$(ref UTC markov-ref USD | grep '^re,' | cut -d, -f2,3 | sort)
 o2=$(ref UTC markov-ref USD 2 | grep '^re,' | cut -d, -f2,3 | sort)
 expect "order 1 and 2 removal effects differ on every channel" \
