@@ -88,9 +88,10 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
   shapley-ref CUR [LOOKBACK]    print that reference: phi,CHANNEL,phi,weight,
                                 journeys (phi descending), then
                                 credit,PERIOD,CHANNEL,cents,deals
-  markov DB CREDIT_CSV CUR [TRANSITIONS]  the latest credit run's markov model (revenue,
-                                no --period; order and repeats from the run's
-                                parameters): model_scores' method, removal
+  markov DB CREDIT_CSV CUR [TRANSITIONS]  the latest credit run's markov
+                                model (revenue or pipeline, no --period;
+                                event, order, repeats and lookback from the
+                                run's parameters): model_scores' method, removal
                                 effect, weight, conversions, journeys and
                                 low_support per channel, and the CSV's markov
                                 credit and deals per (fiscal) quarter and
@@ -2372,16 +2373,18 @@ def check_pipeline_csv(path, rep):
     return f"{len(models)} models x {len(want)} periods of pipeline created in {rep}"
 
 
-def dd_fit_journeys(lookback):
-    """The journeys the data-driven models learn from in the revenue view
-    (README "Journeys they learn from", lib/journey.h), in ZONE, as
+def dd_fit_journeys(lookback, event="revenue"):
+    """The journeys the data-driven models learn from (README "Journeys
+    they learn from", lib/journey.h), in ZONE, as
     [(deal or None, converted, [touch ids in (occurred_at, touch id)
     order])]: every won deal with a close date converts (its journey the
     touches of its people from lookback days before the close date's last
     second in ZONE to it); every lost deal (closed, not won, with a close
     date) does not (the same window); nor does every person with touches
     who is on no won or lost deal (an open deal does not count), the window
-    ending at their own last touch. Journeys without a touch are no path."""
+    ending at their own last touch. Journeys without a touch are no path.
+    event 'pipeline': every deal converts, its window ending at its
+    created_at; the people on no deal at all do not."""
     people = {}
     for r in rows("deal_people.csv"):
         people.setdefault(r["deal_id"], set()).add(r["person_id"])
@@ -2399,6 +2402,11 @@ def dd_fit_journeys(lookback):
     out = []
     on_deal = set()
     for d in sorted(DEALS, key=lambda d: d["deal_id"]):
+        if event == "pipeline":
+            ps = people.get(d["deal_id"], set())
+            on_deal |= ps
+            out.append((d["deal_id"], True, window(ps, instant(d["created_at"]))))
+            continue
         won = d["is_won"] == "1"
         if not (won or d["is_closed"] == "1") or not d["close_date"]:
             continue
@@ -2444,23 +2452,26 @@ def shapley_exact(fit):
     return phi
 
 
-def dd_cells(rep, fit, w):
+def dd_cells(rep, fit, w, event="revenue"):
     """{(fiscal quarter, channel): [cents of rep, deals with a positive
     weight]} of a data-driven model in the revenue view (README "In the
     ledger"), its channel weights w (normalised, none negative) given: a
     touch on c of a won deal's journey in fit gets w(c) / the sum of w over
     the journey's distinct channels / c's touches in it (equal shares when
     every channel weighs 0); the deal's amount at the close date's rate
-    split by largest remainder; no touch: '(unattributed)'."""
+    split by largest remainder; no touch: '(unattributed)'. event
+    'pipeline': every deal, at its creation day's rate in its (fiscal)
+    quarter, in ZONE."""
     from fractions import Fraction
     by_id = {t["touch_id"]: t for t in rows("touches.csv")}
     paths = {d: (c, [touch_channel(by_id[t]) for t in j]) for d, c, j in fit if d}
     cells = {}
-    for d in WON:
-        if not d["amount"] or not d["close_date"]:
+    for d in (DEALS if event == "pipeline" else WON):
+        if not d["amount"] or not (d["created_at"] if event == "pipeline" else d["close_date"]):
             continue
-        conv = to_cents(D(d["amount"]), d["currency"], rep, d["close_date"])
-        q = fquarter(d["close_date"])
+        day = day_of(d["created_at"]) if event == "pipeline" else d["close_date"]
+        conv = to_cents(D(d["amount"]), d["currency"], rep, day)
+        q = fquarter(day)
         chans = paths.get(d["deal_id"], (1, []))[1]
         if not chans:
             c = cells.setdefault((q, "(unattributed)"), [0, 0])
@@ -2571,14 +2582,14 @@ def conversion_probability(chain, removed=None, how="fractions"):
     return x[idx["(start)"]]
 
 
-def markov_reference(rep, lookback, order=1, keep_repeats=False):
+def markov_reference(rep, lookback, order=1, keep_repeats=False, event="revenue"):
     """(removal effects, channel weights, attributed conversions, journeys
     per channel, credit cells) of the markov model in the revenue view:
     RE(c) = 1 - P(conv | c removed) / P(conv) in fractions, weight = RE
     normalised (never negative), conversions = weight x the converting
     journeys, the credit dd_cells'."""
     from fractions import Fraction
-    fit = dd_fit_journeys(lookback)
+    fit = dd_fit_journeys(lookback, event)
     paths = fit_channels(fit)
     chain = markov_chain(paths, order, keep_repeats)
     how = "fractions" if order == 1 else "doubles" if order == 2 else "iterate"
@@ -2590,7 +2601,7 @@ def markov_reference(rep, lookback, order=1, keep_repeats=False):
     total = sum(c for _, c in paths)
     conv = {c: w[c] * total for c in chans}
     n_j = {c: sum(1 for cs, _ in paths if c in cs) for c in chans}
-    return re_, w, conv, n_j, dd_cells(rep, fit, w)
+    return re_, w, conv, n_j, dd_cells(rep, fit, w, event)
 
 
 def check_shapley(db_path, credit_csv, rep):
@@ -2628,8 +2639,9 @@ def check_shapley(db_path, credit_csv, rep):
 
 
 def check_markov(db_path, credit_csv, rep, transitions=None):
-    """The latest credit run's markov model (revenue view, no period; its
-    order and repeat setting from the run's parameters): model_scores'
+    """The latest credit run's markov model (revenue or pipeline view, no
+    period; its event, order and repeat setting from the run's
+    parameters): model_scores'
     method, removal effect, weight, attributed conversions and journeys per
     channel against markov_reference in ZONE, and the credit CSV's markov
     rows (credited amount to the cent, deals) of every (fiscal) quarter;
@@ -2639,15 +2651,15 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
     run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
     params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
     expect((f";timezone={ZONE_NAME};" in params or os.environ.get("TIEOUT_ANY_ZONE") == "1")
-           and ";event=revenue;" in params and ";period=;" in params,
-           f"markov: run {run} is not a revenue run of every period in {ZONE_NAME}")
+           and ";period=;" in params, f"markov: run {run} is not a run of every period in {ZONE_NAME}")
+    event = re.search(r";event=(revenue|pipeline);", params).group(1)
     expect(all(f";{k}=0;" in params for k in ("account_level", "max_touches", "dedupe_minutes")),
            f"markov: run {run} has --account-level, --max-touches or --dedupe-minutes, which the "
            "reference does not model")
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
     order = int(re.search(r";markov_order=(\d+);", params).group(1))
     keep = re.search(r";markov_keep_repeats=(\d+);", params).group(1) == "1"
-    re_, w, conv, n_j, cells = markov_reference(rep, lookback, order, keep)
+    re_, w, conv, n_j, cells = markov_reference(rep, lookback, order, keep, event)
     method = f"markov order {order}" + (" repeats kept" if keep else "")
     got = {c: r for c, *r in db.execute(
         "SELECT channel, method, score, weight, conversions, journeys, low_support FROM model_scores "
@@ -2675,7 +2687,7 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
     chain_note = ""
     if transitions:
         from fractions import Fraction
-        chain = markov_chain(fit_channels(dd_fit_journeys(lookback)), order, keep)
+        chain = markov_chain(fit_channels(dd_fit_journeys(lookback, event)), order, keep)
         name = lambda st: st if isinstance(st, str) else " > ".join(st)
         ref_t = {}
         for a, nexts in chain.items():
@@ -2691,7 +2703,7 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
             expect(g and w_ and g[0] == w_[0] and abs(g[1] - w_[1]) <= 1e-15,
                    f"markov transition {k}: {g}, reference {w_ and (w_[0], float(w_[1]))} ({ZONE_NAME})")
         chain_note = f", {len(ref_t)} transitions"
-    return (f"{method}: removal effects, weights, conversions and journeys of {len(re_)} channels "
+    return (f"{method}, {event}: removal effects, weights, conversions and journeys of {len(re_)} channels "
             f"(largest removal effect difference {worst:.1e}) and {len(want)} credit cells{chain_note} in {ZONE_NAME}")
 
 
