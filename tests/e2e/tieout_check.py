@@ -77,14 +77,17 @@ usage: tieout_check.py SAMPLE_DIR CHECK [ARGS...]
                                 day), won cents (at the close date)
   pipeline-csv CSV CUR          allot-credit --event pipeline --csv: Σ credit
                                 per model and period = pipeline created
-  shapley DB CREDIT_CSV CUR     the latest credit run's shapley model (revenue,
+  shapley DB CREDIT_CSV CUR     the latest credit run's shapley model (revenue
+                                or pipeline as the run's parameters say,
                                 no --period): model_scores' phi, weight and
                                 journeys per channel, and the CSV's shapley
                                 credit and deals per (fiscal) quarter and
                                 channel, against the exact Shapley value of
                                 the conversion-rate game over the journeys
                                 in the zone (won deals convert; lost deals
-                                and people on no won or lost deal do not)
+                                and people on no won or lost deal do not;
+                                pipeline: every deal converts, people on
+                                no deal do not)
   shapley-ref CUR [LOOKBACK]    print that reference: phi,CHANNEL,phi,weight,
                                 journeys (phi descending), then
                                 credit,PERIOD,CHANNEL,cents,deals
@@ -2496,19 +2499,19 @@ def fit_channels(fit):
     return [([touch_channel(by_id[t]) for t in j], int(c)) for _, c, j in fit]
 
 
-def shapley_reference(rep, lookback):
+def shapley_reference(rep, lookback, event="revenue"):
     """(phi, channel weights, journeys per channel, {(fiscal quarter,
     channel): [cents of rep, deals with a positive weight]}) of the shapley
     model in the revenue view: weight = max(phi, 0) normalised, the credit
     dd_cells'."""
     from fractions import Fraction
-    fit = dd_fit_journeys(lookback)
+    fit = dd_fit_journeys(lookback, event)
     sets = [(frozenset(cs), c) for cs, c in fit_channels(fit)]
     phi = shapley_exact(sets)
     pos = {c: max(v, Fraction(0)) for c, v in phi.items()}
     w = {c: v / sum(pos.values()) for c, v in pos.items()}
     n_j = {c: sum(1 for cs, _ in sets if c in cs) for c in phi}
-    return phi, w, n_j, dd_cells(rep, fit, w)
+    return phi, w, n_j, dd_cells(rep, fit, w, event)
 
 
 def markov_chain(paths, order=1, keep_repeats=False):
@@ -2605,17 +2608,22 @@ def markov_reference(rep, lookback, order=1, keep_repeats=False, event="revenue"
 
 
 def check_shapley(db_path, credit_csv, rep):
-    """The latest credit run's shapley model (revenue view, exact Shapley
-    value, no period): model_scores' score (phi), weight and journeys per
-    channel against shapley_reference in ZONE, and the credit CSV's shapley
-    rows (credited amount to the cent, deals) of every (fiscal) quarter."""
+    """The latest credit run's shapley model (revenue or pipeline view,
+    its event from the run's parameters; exact Shapley value, no period):
+    model_scores' score (phi), weight and journeys per channel against
+    shapley_reference in ZONE, and the credit CSV's shapley rows (credited
+    amount to the cent, deals) of every (fiscal) quarter."""
     db = sqlite3.connect(db_path)
     run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
     params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
-    expect(f";timezone={ZONE_NAME};" in params and ";event=revenue;" in params,
-           f"shapley: run {run} is not a revenue run in {ZONE_NAME}")
+    expect(f";timezone={ZONE_NAME};" in params and ";period=;" in params,
+           f"shapley: run {run} is not a run of every period in {ZONE_NAME}")
+    expect(all(f";{k}=0;" in params for k in ("account_level", "max_touches", "dedupe_minutes")),
+           f"shapley: run {run} has --account-level, --max-touches or --dedupe-minutes, which the "
+           "reference does not model")
+    event = re.search(r";event=(revenue|pipeline);", params).group(1)
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
-    phi, w, n_j, cells = shapley_reference(rep, lookback)
+    phi, w, n_j, cells = shapley_reference(rep, lookback, event)
     got = {c: (m, s, wt, j) for c, m, s, wt, j in db.execute(
         "SELECT channel, method, score, weight, journeys FROM model_scores WHERE run_id = ? AND "
         "model = 'shapley'", (run,))}
