@@ -760,6 +760,12 @@ static allot_status load_trend(sqlite3 *db, allot_report *r, const money_ctx *m,
         label[7] = '\0';
         if (!(r->months[i] = dup_text(label)))
             return nomem(err);
+        if (r->has_data_end && start > r->data_end) {
+            /* a month after the data's end: no figures, not zeros (README
+             * "A period the data do not cover") */
+            r->won[i] = r->pipeline[i] = NAN;
+            continue;
+        }
         double count;
         allot_error why;
         allot_status s = deal_sums(db, m, start, end, &r->won[i], &count, &r->pipeline[i], &why);

@@ -161,7 +161,8 @@ typedef struct allot_report {
     size_t n_months;
     char **months;             /* "2026-06" */
     double *pipeline, *won;    /* created pipeline, won revenue; NAN for a month
-                                  whose amounts have no fx rate (trend_gap says) */
+                                  whose amounts have no fx rate (trend_gap says)
+                                  and for a month after the data's end */
     char trend_gap[256];       /* "" or why months are left out: the first month
                                   and the missing rate */
 

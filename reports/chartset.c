@@ -652,6 +652,43 @@ static allot_status build_trend(const allot_report *r, chartset_item *it, allot_
              "Pipeline: amounts of deals created in the month, at their creation day's rate; "
              "won: amounts of deals closed won in the month, at their close date's (%s).%s%s",
              r->currency, r->trend_gap[0] ? " " : "", r->trend_gap);
+    if (r->coverage != ALLOT_REPORT_COVERED) {
+        /* The last months are not over in the data (README "A period the
+         * data do not cover"): the months after its end are not drawn, and
+         * the takeaway gives the period so far, not a fall against the
+         * three months before. */
+        char d_end[11], p_first[11];
+        allot_date_format(r->data_end, d_end);
+        allot_date_format(r->period.start, p_first);
+        size_t len = strlen(it->note);
+        snprintf(it->note + len, sizeof it->note - len,
+                 " Months after the data's end (%s) are not drawn.", d_end);
+        if (r->coverage == ALLOT_REPORT_NO_DATA) {
+            snprintf(it->takeaway, sizeof it->takeaway,
+                     "The data ends on %s, before %s begins (%s): no month of it is in the data",
+                     d_end, r->period.label, p_first);
+        } else {
+            double so_far = 0;
+            int known = 1;
+            for (size_t i = 0; i < n; i++) {
+                int64_t month;
+                char day[11];
+                snprintf(day, sizeof day, "%s-01", r->months[i]);
+                if (allot_date_parse(day, &month) != ALLOT_OK || month < r->period.start ||
+                    month > r->data_end)
+                    continue;
+                if (isfinite(r->won[i]))
+                    so_far += r->won[i];
+                else
+                    known = 0;
+            }
+            if (known)
+                snprintf(it->takeaway, sizeof it->takeaway,
+                         "Won revenue in %s to %s (the data ends %s): %s", r->period.label,
+                         d_end, d_end, money(r, so_far, a, sizeof a));
+        }
+        return ALLOT_OK;
+    }
     int complete = 1; /* the last six months all have their figures */
     for (size_t i = n >= 6 ? n - 6 : 0; i < n; i++)
         complete &= isfinite(r->won[i]);

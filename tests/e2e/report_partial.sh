@@ -118,6 +118,16 @@ expect "2026Q3 tiles" "$(cover 2026Q3.pdf | sed 's/^[^|]*|[^|]*|//')" "$(printf 
   "Won revenue" "Deals won" "Pipeline created" "no data" "no data" "no data" "$e" "$e" "$e" \
   "Marketing spend" "Won revenue per unit of spend" "Net revenue retention" "no data" "no data" \
   "no data" "$e" "$e" "$e" | sed 's/|$//')"
+# The trend page's takeaway: the period so far, not the last three months
+# against the three before (before: "USD 1,500, down 58 % on the three
+# before" for 2026Q2, "USD 0, down 100 %" for 2026Q3); months after the
+# data's end are not drawn.
+trend() { pdftotext "$1" - | awk 'BEGIN { RS = "\f" } /^Pipeline created and revenue won by month/' | sed -n 2p; }
+expect "2026Q1 trend" "$(trend 2026Q1.pdf)" "Won revenue in the last three months: USD 3,600, up 200 % on the three before"
+expect "2026Q2 trend" "$(trend 2026Q2.pdf)" "Won revenue in 2026Q2 to 2026-06-01 (the data ends 2026-06-01): USD 1,500"
+expect "2026Q3 trend" "$(trend 2026Q3.pdf)" "The data ends on 2026-06-01, before 2026Q3 begins (2026-07-01): no month of it is in the data"
+pdftotext 2026Q2.pdf - | tr '\n' ' ' | tr -s ' ' | grep -qF "Months after the data's end (2026-06-01) are not" \
+  || fail "2026Q2 trend note"
 pdftotext 2026Q2.pdf - | tr '\n' ' ' | tr -s ' ' | grep -qF "Headline numbers, 2026Q2. $q2." \
   || fail "2026Q2 methods page lacks the sentence"
 pdftotext 2026Q3.pdf - | tr '\n' ' ' | tr -s ' ' | grep -qF "Headline numbers, 2026Q3. $q3." \
