@@ -1214,7 +1214,9 @@ def check_pdf(path, rep, period, credit_csv):
            f"PDF lacks {trend!r}")
     # ... and its labels of the period's last month: pipeline created by
     # the creation month in ZONE, won revenue by the close date's month.
-    last = last_day[:7]
+    # A period that ends after the data's end: its months after the data are
+    # not drawn, so the lines end in the month of the data's end.
+    last = (end if partial else last_day)[:7]
     page = next((p for p in pages if p.startswith("Pipeline created and revenue won by month")), "")
     ends = (("Pipeline created", pipeline(rep, month).get(last, (0, 0))[0]),
             ("Won revenue", by_month.get(last, 0)))
