@@ -181,9 +181,14 @@ allot_status allot_first_touches(sqlite3 *db, const allot_taxonomy *taxonomy,
     pass p = {db, person_ids, n, firsts, malloc(n * sizeof(int64_t))};
     if (!p.rowids)
         return allot_error_set(err, ALLOT_ERR_NOMEM, NULL, 0, 0, "out of memory reading touches");
-    allot_status s = scan(&p, activity_touch_type, on_activity, ctx, err);
-    if (s == ALLOT_OK)
-        s = read_firsts(&p, taxonomy, err);
+    /* the row numbers of the pass stay put until the second read */
+    allot_status s = allot_store_snapshot_begin(db, err);
+    if (s == ALLOT_OK) {
+        s = scan(&p, activity_touch_type, on_activity, ctx, err);
+        if (s == ALLOT_OK)
+            s = read_firsts(&p, taxonomy, err);
+        s = allot_store_snapshot_end(db, s, err);
+    }
     free(p.rowids);
     if (s != ALLOT_OK)
         allot_first_touches_release(firsts, n);

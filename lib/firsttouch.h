@@ -12,8 +12,8 @@
  * touch as a row number, then those rows' fields are read by row number, in
  * order. touches has no index by person (allot-load would build it on every
  * load for this one question); a pass in storage order reads each page once.
- * Hold a read transaction around the call (a SAVEPOINT) so that the row
- * numbers stay put between the two reads.
+ * Both reads are in one snapshot of the database (allot_store_snapshot_begin),
+ * so the row numbers stay put between them.
  */
 #ifndef ALLOT_FIRSTTOUCH_H
 #define ALLOT_FIRSTTOUCH_H

@@ -1293,12 +1293,11 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
     }
     if (s == ALLOT_OK)
         s = prepare_marketing_lists(&m, err);
-    /* every read below sees one snapshot of the database (a load that
-     * commits meanwhile is seen whole or not at all; lib/firsttouch reads rows
-     * again by row number) */
+    /* every read below sees one snapshot of the database: a load that
+     * commits meanwhile is seen whole or not at all */
     int in_snapshot = 0;
     if (s == ALLOT_OK) {
-        s = allot_store_exec(db, "SAVEPOINT allot_scoreboard", err);
+        s = allot_store_snapshot_begin(db, err);
         in_snapshot = s == ALLOT_OK;
     }
     /* the groups are touches' channels and campaigns, deals' campaigns and
@@ -1332,11 +1331,8 @@ allot_status allot_scoreboard_compute(sqlite3 *db, const allot_scoreboard_option
         derive(&m, &acts);
         s = assign_mql_revenue(db, &m, err);
     }
-    if (in_snapshot) {
-        allot_status released = allot_store_exec(db, "RELEASE allot_scoreboard", s ? NULL : err);
-        if (s == ALLOT_OK)
-            s = released;
-    }
+    if (in_snapshot)
+        s = allot_store_snapshot_end(db, s, err);
     sb->as_of = m.as_of;
     sb->people = m.n_people;
     sb->deals_total = m.n_deals;

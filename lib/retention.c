@@ -656,14 +656,12 @@ allot_status allot_retention_load(sqlite3 *db, const allot_retention_load_option
         return allot_error_set(err, ALLOT_ERR_USAGE, NULL, 0, 0,
                                "'%s' is not an ISO 4217 currency code", cur);
     snprintf(d->currency, sizeof d->currency, "%s", cur);
-    /* one snapshot: lib/firsttouch reads touches again by row number */
-    allot_status s = allot_store_exec(db, "SAVEPOINT allot_retention", err);
+    /* one snapshot: a load that commits meanwhile is seen whole or not at all */
+    allot_status s = allot_store_snapshot_begin(db, err);
     if (s != ALLOT_OK)
         return s;
     s = load_accounts(db, o, d, err);
-    allot_status released = allot_store_exec(db, "RELEASE allot_retention", s ? NULL : err);
-    if (s == ALLOT_OK)
-        s = released;
+    s = allot_store_snapshot_end(db, s, err);
     for (size_t i = 0; s == ALLOT_OK && i < d->n_accounts; i++) {
         allot_retention_account *a = &d->accounts[i];
         if (!a->channel)

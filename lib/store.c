@@ -69,6 +69,18 @@ void allot_store_rollback(sqlite3 *db)
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+allot_status allot_store_snapshot_begin(sqlite3 *db, allot_error *err)
+{
+    return allot_store_exec(db, "SAVEPOINT allot_snapshot", err);
+}
+
+allot_status allot_store_snapshot_end(sqlite3 *db, allot_status reads, allot_error *err)
+{
+    allot_status released =
+        allot_store_exec(db, "RELEASE allot_snapshot", reads == ALLOT_OK ? err : NULL);
+    return reads == ALLOT_OK ? released : reads;
+}
+
 static allot_status read_user_version(sqlite3 *db, int *version, allot_error *err)
 {
     sqlite3_stmt *stmt;

@@ -71,6 +71,15 @@ allot_status allot_store_begin(sqlite3 *db, allot_error *err);
 allot_status allot_store_commit(sqlite3 *db, allot_error *err);
 void allot_store_rollback(sqlite3 *db);
 
+/* A read snapshot: every read between the two calls sees one state of the
+ * database (a load that commits meanwhile is seen whole or not at all, and
+ * row numbers stay put). A SAVEPOINT, so it nests, inside a write
+ * transaction too. _end takes the status of the reads and returns it, or
+ * the release's failure when the reads succeeded (err is left alone when
+ * they had failed). */
+allot_status allot_store_snapshot_begin(sqlite3 *db, allot_error *err);
+allot_status allot_store_snapshot_end(sqlite3 *db, allot_status reads, allot_error *err);
+
 /* Prepares sql; *stmt is the caller's to sqlite3_finalize. On failure fills
  * err with the SQLite message (*stmt is then NULL). */
 allot_status allot_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **stmt,

@@ -233,6 +233,38 @@ static void migrates_a_version_7_database_without_the_person_index(void **state)
     allot_store_close(db);
 }
 
+/* A snapshot hides a commit made meanwhile on another connection, nests,
+ * and its end passes the reads' status through. */
+static void snapshot_sees_one_state(void **state)
+{
+    (void)state;
+    sqlite3 *db, *writer;
+    allot_error err;
+    assert_int_equal(allot_store_open(db_path, &db, &err), ALLOT_OK);
+    assert_int_equal(allot_store_open(db_path, &writer, &err), ALLOT_OK);
+    assert_int_equal(allot_store_snapshot_begin(db, &err), ALLOT_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM campaigns"), 0);
+    assert_int_equal(allot_store_exec(writer, "INSERT INTO campaigns(campaign_id, name) VALUES ('c1', 'one')",
+                                      &err),
+                     ALLOT_OK);
+    assert_int_equal(allot_store_snapshot_begin(db, &err), ALLOT_OK); /* nested */
+    assert_int_equal(query_int(db, "SELECT count(*) FROM campaigns"), 0);
+    assert_int_equal(allot_store_snapshot_end(db, ALLOT_OK, &err), ALLOT_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM campaigns"), 0);
+    /* a failed read's status comes back, its message untouched */
+    allot_error_set(&err, ALLOT_ERR_DATA, NULL, 0, 0, "the reads' message");
+    assert_int_equal(allot_store_snapshot_end(db, ALLOT_ERR_DATA, &err), ALLOT_ERR_DATA);
+    assert_string_equal(err.message, "the reads' message");
+    assert_int_equal(query_int(db, "SELECT count(*) FROM campaigns"), 1);
+    /* no snapshot left to end: the release fails, and says so when the
+     * reads succeeded */
+    assert_int_equal(allot_store_snapshot_end(db, ALLOT_ERR_DATA, &err), ALLOT_ERR_DATA);
+    assert_string_equal(err.message, "the reads' message");
+    assert_int_not_equal(allot_store_snapshot_end(db, ALLOT_OK, &err), ALLOT_OK);
+    allot_store_close(writer);
+    allot_store_close(db);
+}
+
 static void refuses_newer_schema(void **state)
 {
     (void)state;
@@ -473,6 +505,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(migrates_a_version_4_database, make_path, remove_db),
         cmocka_unit_test_setup_teardown(migrates_a_version_7_database_without_the_person_index,
                                         make_path, remove_db),
+        cmocka_unit_test_setup_teardown(snapshot_sees_one_state, make_path, remove_db),
         cmocka_unit_test_setup_teardown(refuses_newer_schema, make_path, remove_db),
         cmocka_unit_test(missing_database_is_an_environment_error),
         cmocka_unit_test_setup_teardown(records_runs, make_path, remove_db),
