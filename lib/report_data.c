@@ -1109,26 +1109,42 @@ allot_status allot_report_load_retention(sqlite3 *db, allot_report *r, int fisca
 
 /* ---- the data's end ---------------------------------------------------- */
 
+/* *day := the day in column col of st (text YYYY-MM-DD) when later; what
+ * names its tables in the error for a malformed date. */
+static allot_status take_later_date(sqlite3_stmt *st, int col, const char *what, int64_t *day,
+                                    int *known, allot_error *err)
+{
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return ALLOT_OK;
+    const char *text = (const char *)sqlite3_column_text(st, col);
+    int64_t d;
+    if (allot_date_parse(text, &d) != ALLOT_OK)
+        return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
+                               "%s: date '%s' is not YYYY-MM-DD", what, text);
+    if (!*known || d > *day) {
+        *day = d;
+        *known = 1;
+    }
+    return ALLOT_OK;
+}
+
 allot_status allot_report_data_end(sqlite3 *db, const allot_zone *zone, int64_t *day,
                                    int *known, allot_error *err)
 {
     *day = 0;
     *known = 0;
-    int empty;
-    int64_t retention_end = 0;
-    allot_status s = allot_retention_data_end(db, zone, &retention_end, &empty, err);
-    if (s != ALLOT_OK)
-        return s;
-    if (!empty) {
-        *day = retention_end;
-        *known = 1;
-    }
-    /* Days as text (close dates, spend dates), instants (touches, stage
-     * entries, deal creation) on the zone's clocks. */
+    /* One read of each table (touches has no index by time: a pass):
+     * days as text (the paying subscriptions' starts and ends, as
+     * allot_retention_data_end reads them; close dates, spend dates),
+     * instants (touches, stage entries, deal creation) on the zone's
+     * clocks. */
     sqlite3_stmt *st;
-    s = allot_store_prepare(
+    allot_status s = allot_store_prepare(
         db,
-        "SELECT (SELECT max(d) FROM (SELECT max(close_date) AS d FROM deals"
+        "SELECT (SELECT max(d) FROM (SELECT max(start_date) AS d FROM subscriptions"
+        "  WHERE mrr_micros > 0"
+        "  UNION ALL SELECT max(end_date) FROM subscriptions WHERE mrr_micros > 0)),"
+        " (SELECT max(d) FROM (SELECT max(close_date) AS d FROM deals"
         "  WHERE is_closed = 1 AND close_date IS NOT NULL"
         "  UNION ALL SELECT max(date) FROM spend)),"
         " (SELECT max(t) FROM (SELECT max(occurred_at) AS t FROM touches"
@@ -1139,19 +1155,11 @@ allot_status allot_report_data_end(sqlite3 *db, const allot_zone *zone, int64_t 
         return s;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
-            const char *text = (const char *)sqlite3_column_text(st, 0);
-            int64_t d;
-            if (allot_date_parse(text, &d) != ALLOT_OK) {
-                s = allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
-                                    "deals or spend: date '%s' is not YYYY-MM-DD", text);
-            } else if (!*known || d > *day) {
-                *day = d;
-                *known = 1;
-            }
-        }
-        if (s == ALLOT_OK && sqlite3_column_type(st, 1) != SQLITE_NULL) {
-            int64_t d = allot_zone_day_of(zone, sqlite3_column_int64(st, 1));
+        s = take_later_date(st, 0, "subscriptions", day, known, err);
+        if (s == ALLOT_OK)
+            s = take_later_date(st, 1, "deals or spend", day, known, err);
+        if (s == ALLOT_OK && sqlite3_column_type(st, 2) != SQLITE_NULL) {
+            int64_t d = allot_zone_day_of(zone, sqlite3_column_int64(st, 2));
             if (!*known || d > *day) {
                 *day = d;
                 *known = 1;
@@ -1201,14 +1209,10 @@ allot_report_coverage allot_report_coverage_of(const allot_period *p, const char
 
 /* ---- the period and the whole report ---------------------------------- */
 
-allot_status allot_report_default_period(sqlite3 *db, const allot_zone *zone, int fiscal,
-                                        allot_period *p, allot_error *err)
+/* allot_report_default_period from the data's end already read. */
+static allot_status quarter_completed_by(int64_t end, int known, int fiscal, allot_period *p,
+                                         allot_error *err)
 {
-    int64_t end;
-    int known;
-    allot_status s = allot_report_data_end(db, zone, &end, &known, err);
-    if (s != ALLOT_OK)
-        return s;
     if (!known)
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
                                "the database has no deals, subscriptions, touches or spend to "
@@ -1221,6 +1225,15 @@ allot_status allot_report_default_period(sqlite3 *db, const allot_zone *zone, in
         allot_period_prior(&q, fiscal ? fiscal : 1, p);
     }
     return ALLOT_OK;
+}
+
+allot_status allot_report_default_period(sqlite3 *db, const allot_zone *zone, int fiscal,
+                                        allot_period *p, allot_error *err)
+{
+    int64_t end;
+    int known;
+    allot_status s = allot_report_data_end(db, zone, &end, &known, err);
+    return s == ALLOT_OK ? quarter_completed_by(end, known, fiscal, p, err) : s;
 }
 
 static const char *cfg_string(const allot_config *cfg, const char *section, const char *key,
@@ -1250,8 +1263,10 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
                                  : cfg_string(o->config, "models", "default_model", NULL);
     if (o->period)
         s = allot_period_parse(o->period, fiscal, &r->period, err);
-    else
-        s = allot_report_default_period(db, sc.zone, fiscal, &r->period, err);
+    if (s == ALLOT_OK)
+        s = allot_report_data_end(db, sc.zone, &r->data_end, &r->has_data_end, err);
+    if (s == ALLOT_OK && !o->period)
+        s = quarter_completed_by(r->data_end, r->has_data_end, fiscal, &r->period, err);
     allot_fx *fx = NULL;
     if (s == ALLOT_OK) {
         allot_period_prior(&r->period, fiscal, &r->prior);
@@ -1262,12 +1277,6 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
         return s;
     }
     money_ctx m = {fx, allot_fx_reporting_exponent(fx), sc.zone};
-    s = allot_report_data_end(db, sc.zone, &r->data_end, &r->has_data_end, err);
-    if (s != ALLOT_OK) {
-        allot_fx_free(fx);
-        allot_scoreboard_config_release(&sc);
-        return s;
-    }
     r->coverage = allot_report_coverage_of(&r->period, r->prior.label, r->data_end,
                                            r->has_data_end, r->coverage_note,
                                            sizeof r->coverage_note, r->coverage_label,
