@@ -1209,9 +1209,8 @@ allot_report_coverage allot_report_coverage_of(const allot_period *p, const char
 
 /* ---- the period and the whole report ---------------------------------- */
 
-/* allot_report_default_period from the data's end already read. */
-static allot_status quarter_completed_by(int64_t end, int known, int fiscal, allot_period *p,
-                                         allot_error *err)
+allot_status allot_report_default_period(int64_t end, int known, int fiscal, allot_period *p,
+                                        allot_error *err)
 {
     if (!known)
         return allot_error_set(err, ALLOT_ERR_DATA, NULL, 0, 0,
@@ -1225,15 +1224,6 @@ static allot_status quarter_completed_by(int64_t end, int known, int fiscal, all
         allot_period_prior(&q, fiscal ? fiscal : 1, p);
     }
     return ALLOT_OK;
-}
-
-allot_status allot_report_default_period(sqlite3 *db, const allot_zone *zone, int fiscal,
-                                        allot_period *p, allot_error *err)
-{
-    int64_t end;
-    int known;
-    allot_status s = allot_report_data_end(db, zone, &end, &known, err);
-    return s == ALLOT_OK ? quarter_completed_by(end, known, fiscal, p, err) : s;
 }
 
 static const char *cfg_string(const allot_config *cfg, const char *section, const char *key,
@@ -1266,7 +1256,7 @@ allot_status allot_report_load(sqlite3 *db, const allot_report_options *o, allot
     if (s == ALLOT_OK)
         s = allot_report_data_end(db, sc.zone, &r->data_end, &r->has_data_end, err);
     if (s == ALLOT_OK && !o->period)
-        s = quarter_completed_by(r->data_end, r->has_data_end, fiscal, &r->period, err);
+        s = allot_report_default_period(r->data_end, r->has_data_end, fiscal, &r->period, err);
     allot_fx *fx = NULL;
     if (s == ALLOT_OK) {
         allot_period_prior(&r->period, fiscal, &r->prior);

@@ -287,15 +287,14 @@ allot_report_coverage allot_report_coverage_of(const allot_period *p, const char
 
 /* The period a report takes without --period: the last complete quarter
  * of the data (fiscal when fiscal_start_month is not 1; 0 means 1), the
- * quarter whose last day is the data's end (allot_report_data_end), else
- * the quarter before the one the data's end falls in. allot-xlsx,
- * allot-pdf, allot-chart and allot-pack with a database use it;
- * allot-retention's rule is the same over its own as-of day. On
- * tests/cases/retention/small.sql (data end 2026-06-01): 2026Q1.
- * ALLOT_ERR_DATA for a database without any dated record. */
-allot_status allot_report_default_period(sqlite3 *db, const allot_zone *zone,
-                                        int fiscal_start_month, allot_period *p,
-                                        allot_error *err);
+ * quarter whose last day is the data's end (data_end and known as
+ * allot_report_data_end gives them), else the quarter before the one the
+ * data's end falls in. allot-xlsx, allot-pdf, allot-chart and allot-pack
+ * with a database use it; allot-retention's rule is the same over its own
+ * as-of day. On tests/cases/retention/small.sql (data end 2026-06-01):
+ * 2026Q1. ALLOT_ERR_DATA when known is 0 (no dated record). */
+allot_status allot_report_default_period(int64_t data_end, int known, int fiscal_start_month,
+                                        allot_period *p, allot_error *err);
 
 /* Part of allot_report_load, callable alone: fills the bridge, cohorts and
  * survival sections of r (whose period, prior and currency are set) through

@@ -421,24 +421,19 @@ int main(int argc, char **argv)
          * end before the quarter the clock says just ended, say so: the
          * scheduled pack then reports the quarter before. */
         if (!o.period) {
+            int64_t data_end;
+            int known;
+            if ((st = allot_report_data_end(db, zone, &data_end, &known, &err)))
+                goto fail;
             allot_error why;
-            allot_status ds = allot_report_default_period(
-                db, zone, general.fiscal_year_start_month, &period, &why);
-            if (ds == ALLOT_ERR_DATA) {
+            if (allot_report_default_period(data_end, known, general.fiscal_year_start_month,
+                                            &period, &why) != ALLOT_OK) {
                 period = by_clock;
                 cli_warning("%s: the last complete quarter before today, %s", why.message,
                             period.label);
-            } else if (ds != ALLOT_OK) {
-                err = why;
-                st = ds;
-                goto fail;
             } else if (period.start != by_clock.start) {
-                int64_t data_end;
-                int known;
-                char d_end[11] = "?";
-                if (allot_report_data_end(db, zone, &data_end, &known, &why) == ALLOT_OK &&
-                    known)
-                    allot_date_format(data_end, d_end);
+                char d_end[11];
+                allot_date_format(data_end, d_end);
                 cli_warning("the data ends on %s: the last complete quarter of the data is %s, "
                             "not %s (the last complete quarter before today); give --period "
                             "%s for it once its data are loaded",
