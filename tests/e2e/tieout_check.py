@@ -2613,6 +2613,37 @@ def markov_reference(rep, lookback, order=1, keep_repeats=False, event="revenue"
     return re_, w, conv, n_j, dd_cells(rep, fit, w, event)
 
 
+def data_driven_run(db, model):
+    """The latest allot-credit run of DB and its parameters (";k=v;...;"),
+    checked to be a run of every period in ZONE (any zone with
+    TIEOUT_ANY_ZONE=1, to show a reference fails on another zone's run)
+    without the options the data-driven references do not model."""
+    run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
+    params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
+    expect((f";timezone={ZONE_NAME};" in params or os.environ.get("TIEOUT_ANY_ZONE") == "1")
+           and ";period=;" in params, f"{model}: run {run} is not a run of every period in {ZONE_NAME}")
+    expect(all(f";{k}=0;" in params for k in ("account_level", "max_touches", "dedupe_minutes")),
+           f"{model}: run {run} has --account-level, --max-touches or --dedupe-minutes, which the "
+           "reference does not model")
+    return run, params
+
+
+def compare_credit_cells(model, credit_csv, cells):
+    """The credit CSV's MODEL rows (credited amount in cents, deals per
+    (period, channel)) against the reference's cells that credit something;
+    returns how many those are."""
+    out = {}
+    with open(credit_csv, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["model"] == model:
+                out[(r["period"], r["channel"])] = [int(D(r["credited_amount"]) * 100), int(r["deals"])]
+    want = {k: v for k, v in cells.items() if v[0] or v[1]}
+    for k in sorted(set(out) | set(want)):
+        expect(out.get(k) == want.get(k), f"{model} credit {k}: {out.get(k)}, reference {want.get(k)} "
+               f"(cents, deals; {ZONE_NAME})")
+    return len(want)
+
+
 def check_shapley(db_path, credit_csv, rep):
     """The latest credit run's shapley model (revenue or pipeline view,
     its event from the run's parameters; exact Shapley value, no period):
@@ -2620,13 +2651,7 @@ def check_shapley(db_path, credit_csv, rep):
     shapley_reference in ZONE, and the credit CSV's shapley rows (credited
     amount to the cent, deals) of every (fiscal) quarter."""
     db = sqlite3.connect(db_path)
-    run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
-    params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
-    expect(f";timezone={ZONE_NAME};" in params and ";period=;" in params,
-           f"shapley: run {run} is not a run of every period in {ZONE_NAME}")
-    expect(all(f";{k}=0;" in params for k in ("account_level", "max_touches", "dedupe_minutes")),
-           f"shapley: run {run} has --account-level, --max-touches or --dedupe-minutes, which the "
-           "reference does not model")
+    run, params = data_driven_run(db, "shapley")
     event = re.search(r";event=(revenue|pipeline);", params).group(1)
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
     phi, w, n_j, cells = shapley_reference(rep, lookback, event)
@@ -2639,16 +2664,8 @@ def check_shapley(db_path, credit_csv, rep):
         expect(m == "shapley exact" and abs(s - phi[c]) <= 1e-12 and abs(wt - w[c]) <= 1e-12
                and j == n_j[c], f"shapley {c}: {m} phi {s!r} weight {wt!r} journeys {j}, reference "
                f"{float(phi[c])!r} {float(w[c])!r} {n_j[c]} ({ZONE_NAME})")
-    out = {}
-    with open(credit_csv, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["model"] == "shapley":
-                out[(r["period"], r["channel"])] = [int(D(r["credited_amount"]) * 100), int(r["deals"])]
-    want = {k: v for k, v in cells.items() if v[0] or v[1]}
-    for k in sorted(set(out) | set(want)):
-        expect(out.get(k) == want.get(k), f"shapley credit {k}: {out.get(k)}, reference {want.get(k)} "
-               f"(cents, deals; {ZONE_NAME})")
-    return (f"shapley phi, weights and journeys of {len(phi)} channels and {len(want)} credit cells "
+    n_cells = compare_credit_cells("shapley", credit_csv, cells)
+    return (f"shapley phi, weights and journeys of {len(phi)} channels and {n_cells} credit cells "
             f"in {ZONE_NAME}")
 
 
@@ -2662,14 +2679,8 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
     with TRANSITIONS (allot-credit --transitions FILE of that run), every
     row of the chain: from, to, count, probability (to 1e-15)."""
     db = sqlite3.connect(db_path)
-    run = db.execute("SELECT max(run_id) FROM runs WHERE tool = 'allot-credit'").fetchone()[0]
-    params = ";" + db.execute("SELECT parameters FROM runs WHERE run_id = ?", (run,)).fetchone()[0] + ";"
-    expect((f";timezone={ZONE_NAME};" in params or os.environ.get("TIEOUT_ANY_ZONE") == "1")
-           and ";period=;" in params, f"markov: run {run} is not a run of every period in {ZONE_NAME}")
+    run, params = data_driven_run(db, "markov")
     event = re.search(r";event=(revenue|pipeline);", params).group(1)
-    expect(all(f";{k}=0;" in params for k in ("account_level", "max_touches", "dedupe_minutes")),
-           f"markov: run {run} has --account-level, --max-touches or --dedupe-minutes, which the "
-           "reference does not model")
     lookback = int(re.search(r";lookback_days=(\d+);", params).group(1))
     order = int(re.search(r";markov_order=(\d+);", params).group(1))
     keep = re.search(r";markov_keep_repeats=(\d+);", params).group(1) == "1"
@@ -2689,15 +2700,7 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
                f"markov {c}: {m} RE {s!r} weight {wt!r} conversions {cv!r} journeys {j} low {low}, "
                f"reference {method} {float(re_[c])!r} {float(w[c])!r} {float(conv[c])!r} {n_j[c]} "
                f"({ZONE_NAME})")
-    out = {}
-    with open(credit_csv, newline="") as f:
-        for r in csv.DictReader(f):
-            if r["model"] == "markov":
-                out[(r["period"], r["channel"])] = [int(D(r["credited_amount"]) * 100), int(r["deals"])]
-    want = {k: v for k, v in cells.items() if v[0] or v[1]}
-    for k in sorted(set(out) | set(want)):
-        expect(out.get(k) == want.get(k), f"markov credit {k}: {out.get(k)}, reference {want.get(k)} "
-               f"(cents, deals; {ZONE_NAME})")
+    n_cells = compare_credit_cells("markov", credit_csv, cells)
     chain_note = ""
     if transitions:
         from fractions import Fraction
@@ -2718,7 +2721,7 @@ def check_markov(db_path, credit_csv, rep, transitions=None):
                    f"markov transition {k}: {g}, reference {w_ and (w_[0], float(w_[1]))} ({ZONE_NAME})")
         chain_note = f", {len(ref_t)} transitions"
     return (f"{method}, {event}: removal effects, weights, conversions and journeys of {len(re_)} channels "
-            f"(largest removal effect difference {worst:.1e}) and {len(want)} credit cells{chain_note} in {ZONE_NAME}")
+            f"(largest removal effect difference {worst:.1e}) and {n_cells} credit cells{chain_note} in {ZONE_NAME}")
 
 
 CHECKS = {"credit-csv": check_credit_csv, "pipeline-csv": check_pipeline_csv, "ledger": check_ledger, "workbook": check_workbook,
